@@ -1,0 +1,41 @@
+import type { Minor } from './money.js';
+import type { RechargeFailureReason } from './ledger/journal.js';
+
+/**
+ * What admins are told without asking. Alerts are raised inside the ledger change that caused
+ * them and stored with it, so one is delivered only once the change is durable, and still
+ * delivered after a crash.
+ */
+export type Alert =
+  | (AlertBase & { type: 'low-balance'; thresholdMinor: Minor })
+  | (AlertBase & { type: 'suspended' })
+  | (AlertBase & { type: 'resumed' })
+  | (AlertBase & { type: 'auto-recharge-succeeded'; amountMinor: Minor; attemptId: string })
+  | (AlertBase & {
+      type: 'auto-recharge-failed';
+      attemptId: string;
+      reason: RechargeFailureReason;
+      consecutiveFailures: number;
+      paused: boolean;
+      retryAt: string | null;
+    })
+  | (AlertBase & { type: 'funds-expiring'; lotId: string; days: number; remainingMinor: Minor; expiresAt: string })
+  | (AlertBase & { type: 'funds-expired'; lotId: string; amountMinor: Minor });
+
+export interface AlertBase {
+  tenantId: string;
+  currency: string;
+  /** The balance right after the change that raised the alert. */
+  balanceMinor: Minor;
+  at: string;
+}
+
+export type AlertType = Alert['type'];
+
+/** The source document promises an email for these three; Teams gets every alert. */
+export const EMAILED_ALERTS: ReadonlySet<AlertType> = new Set(['auto-recharge-succeeded', 'auto-recharge-failed', 'suspended']);
+
+export interface StoredAlert {
+  id: string;
+  alert: Alert;
+}

@@ -1,0 +1,132 @@
+import { dayNumber } from '../calendar.js';
+import { newAccount, type Account, type Lot } from './account.js';
+import type { EntryDetail, JournalEntry } from './journal.js';
+
+/**
+ * How each journal entry changes an account. The ledger's rules call this for every entry they
+ * make, and recovery calls it to rebuild accounts from the journal, so the two cannot disagree.
+ * `account` is undefined only for an `account-opened` entry.
+ */
+export function applyEntry(account: Account | undefined, entry: JournalEntry): Account {
+  const at = Date.parse(entry.at);
+  const detail = entry.detail;
+  if (detail.kind === 'account-opened') {
+    if (account) throw new Error(`account ${entry.tenantId} opened twice`);
+    const opened = newAccount(entry.tenantId, detail.currency, at, detail);
+    opened.entryCount = Number(entry.id);
+    return opened;
+  }
+  if (!account) throw new Error(`entry ${entry.id} of ${entry.tenantId} before the account was opened`);
+  switch (detail.kind) {
+    case 'funds-added':
+      addLot(account, entry, detail, at);
+      break;
+    case 'usage':
+      drawFifo(account, -entry.amountMinor);
+      account.keys.addUsage(detail.usage.recordId, dayNumber(Date.parse(detail.usage.startDateTime)));
+      account.lastUsageAt = Math.max(account.lastUsageAt ?? 0, at);
+      break;
+    case 'expired':
+      forfeitLot(account, detail.lotId, -entry.amountMinor);
+      break;
+    case 'settings-changed':
+      if (detail.autoRecharge) {
+        const wasOff = !account.autoRecharge.enabled;
+        account.autoRecharge = { ...detail.autoRecharge };
+        // Switching auto-recharge on again is how an admin resumes it after a pause.
+        if (detail.autoRecharge.enabled && (wasOff || account.recharge.paused)) resetFailures(account);
+      }
+      if (detail.lowBalanceAlertMinor !== undefined) account.lowBalanceAlertMinor = detail.lowBalanceAlertMinor;
+      break;
+    case 'payment-method-changed':
+      account.recharge.waitingForPaymentMethod = false;
+      account.recharge.paused = false;
+      account.recharge.consecutiveFailures = 0;
+      account.recharge.nextRetryAt = null;
+      break;
+    case 'auto-recharge-started':
+      account.recharge.inFlight = { attemptId: detail.attemptId, startedAt: at, amountMinor: detail.amountMinor };
+      account.recharge.attemptsStarted++;
+      break;
+    case 'auto-recharge-failed':
+      account.recharge.inFlight = null;
+      account.recharge.consecutiveFailures = detail.consecutiveFailures;
+      account.recharge.paused = detail.paused;
+      account.recharge.nextRetryAt = detail.retryAt ? Date.parse(detail.retryAt) : null;
+      account.recharge.waitingForPaymentMethod =
+        detail.reason === 'expired-card' || detail.reason === 'no-payment-method';
+      break;
+    case 'expiry-reminder': {
+      const lot = account.lots.find((l) => l.id === detail.lotId);
+      if (lot && !lot.remindersSent.includes(detail.days)) lot.remindersSent.push(detail.days);
+      break;
+    }
+  }
+  if (entry.idempotencyKey && detail.kind !== 'usage') {
+    account.keys.operations.set(entry.idempotencyKey, {
+      entryId: entry.id,
+      kind: entry.kind,
+      amountMinor: entry.amountMinor,
+      balanceAfterMinor: account.balanceMinor,
+      at,
+    });
+  }
+  account.entryCount = Number(entry.id);
+  return account;
+}
+
+/** New funds repay the debt first; what is left becomes a lot. */
+function addLot(account: Account, entry: JournalEntry, detail: Extract<EntryDetail, { kind: 'funds-added' }>, at: number): void {
+  const amount = entry.amountMinor;
+  const repaid = Math.min(account.debtMinor, amount);
+  account.debtMinor -= repaid;
+  account.balanceMinor += amount;
+  if (detail.source === 'auto-recharge') {
+    account.recharge.inFlight = null;
+    resetFailures(account);
+  }
+  if (amount - repaid === 0) return;
+  const lot: Lot = {
+    id: detail.lotId,
+    purchasedAt: at,
+    expiresAt: Date.parse(detail.expiresAt),
+    originalMinor: amount,
+    remainingMinor: amount - repaid,
+    source: detail.source,
+    addedBy: entry.actor,
+    remindersSent: [],
+  };
+  // Lots stay in purchase order; an entry is never older than the lots before it.
+  account.lots.push(lot);
+}
+
+/** Charges draw the oldest lots first; what they cannot cover becomes debt. */
+function drawFifo(account: Account, charge: number): void {
+  let owed = charge;
+  let emptied = 0;
+  for (const lot of account.lots) {
+    if (owed === 0) break;
+    const take = Math.min(lot.remainingMinor, owed);
+    lot.remainingMinor -= take;
+    owed -= take;
+    if (lot.remainingMinor === 0) emptied++;
+  }
+  if (emptied > 0) account.lots.splice(0, emptied);
+  account.debtMinor += owed;
+  account.balanceMinor -= charge;
+}
+
+function forfeitLot(account: Account, lotId: string, amount: number): void {
+  const index = account.lots.findIndex((l) => l.id === lotId);
+  const lot = account.lots[index];
+  if (!lot || lot.remainingMinor !== amount) throw new Error(`expiry of lot ${lotId} does not match its remaining amount`);
+  account.lots.splice(index, 1);
+  account.balanceMinor -= amount;
+}
+
+function resetFailures(account: Account): void {
+  account.recharge.consecutiveFailures = 0;
+  account.recharge.paused = false;
+  account.recharge.nextRetryAt = null;
+  account.recharge.waitingForPaymentMethod = false;
+}

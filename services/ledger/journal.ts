@@ -1,0 +1,81 @@
+import type { Minor } from '../money.js';
+
+/** Every change to an account is one of these, appended to its journal and never rewritten. */
+export type EntryKind =
+  | 'account-opened'
+  | 'funds-added'
+  | 'usage'
+  | 'expired'
+  | 'settings-changed'
+  | 'payment-method-changed'
+  | 'auto-recharge-started'
+  | 'auto-recharge-failed'
+  | 'expiry-reminder';
+
+export type LotSource = 'manual' | 'auto-recharge';
+
+/** What a usage entry keeps of its call record, so usage can be broken down and forecast later. */
+export interface UsageDetail {
+  recordId: string;
+  startDateTime: string;
+  durationSeconds: number | null;
+  callType: string | null;
+  destinationContext: string | null;
+  destinationName: string | null;
+  userId: string | null;
+  conferenceId: string | null;
+  pricedFrom: 'charge' | 'rate-table';
+}
+
+export interface AutoRechargeSettings {
+  enabled: boolean;
+  triggerMinor: Minor;
+  amountMinor: Minor;
+}
+
+export type RechargeFailureReason = 'declined' | 'expired-card' | 'no-payment-method' | 'gateway-error';
+
+export type EntryDetail =
+  | {
+      kind: 'account-opened';
+      currency: string;
+      lowBalanceAlertMinor: Minor;
+      autoRecharge: AutoRechargeSettings;
+    }
+  | { kind: 'funds-added'; lotId: string; source: LotSource; expiresAt: string; note: string | null }
+  | { kind: 'usage'; usage: UsageDetail }
+  | { kind: 'expired'; lotId: string }
+  | {
+      kind: 'settings-changed';
+      autoRecharge?: AutoRechargeSettings;
+      lowBalanceAlertMinor?: Minor;
+    }
+  | { kind: 'payment-method-changed'; description: string }
+  | { kind: 'auto-recharge-started'; attemptId: string; amountMinor: Minor }
+  | {
+      kind: 'auto-recharge-failed';
+      attemptId: string;
+      reason: RechargeFailureReason;
+      consecutiveFailures: number;
+      paused: boolean;
+      retryAt: string | null;
+    }
+  | { kind: 'expiry-reminder'; lotId: string; days: number; expiresAt: string };
+
+export interface JournalEntry {
+  /** The tenant's entry number ("1", "2", …): with `tenantId`, unique; also the paging cursor. */
+  id: string;
+  tenantId: string;
+  kind: EntryKind;
+  /** Signed change of the balance: funds +, usage and expiry −, everything else 0. */
+  amountMinor: Minor;
+  balanceAfterMinor: Minor;
+  at: string;
+  /** A user id, `operator`, or `system`. */
+  actor: string;
+  idempotencyKey: string | null;
+  detail: EntryDetail;
+}
+
+/** An entry as a rule asks for it; the ledger numbers it and computes the balance after. */
+export type EntryDraft = Omit<JournalEntry, 'id' | 'tenantId' | 'balanceAfterMinor' | 'kind'>;

@@ -1,0 +1,63 @@
+import type { Account } from './ledger/account.js';
+import type { JournalEntry } from './ledger/journal.js';
+import type { Alert, StoredAlert } from './alerts.js';
+import type { Minor } from './money.js';
+
+/** The time, injectable so tests can move it. Milliseconds since the epoch. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** What one ledger change produced; `entries` are already applied to `account`. */
+export interface Change<T> {
+  account: Account;
+  entries: JournalEntry[];
+  alerts: Alert[];
+  result: T;
+}
+
+/** No change: the result only (a replayed key, a refused request). */
+export interface NoChange<T> {
+  account?: undefined;
+  entries?: undefined;
+  alerts?: undefined;
+  result: T;
+}
+
+/**
+ * The ledger's storage. Changes to one tenant run one at a time against its latest account;
+ * `change` resolves only once the entries and alerts are durable (on disk, or committed).
+ * Accounts handed out are read-only views.
+ */
+export interface LedgerStore {
+  change<T>(tenantId: string, decide: (account: Account | undefined) => Change<T> | NoChange<T>): Promise<T>;
+  account(tenantId: string): Promise<Account | undefined>;
+  /** Entries with a number above `afterEntryNo`, oldest first, at most `limit`. */
+  journal(tenantId: string, afterEntryNo: number, limit: number): Promise<JournalEntry[]>;
+  tenantIds(): Promise<string[]>;
+  /** Alerts stored but not yet acknowledged, oldest first. */
+  pendingAlerts(): Promise<StoredAlert[]>;
+  /** Called with the alerts of each change once it is durable. */
+  onAlerts(listener: (alerts: StoredAlert[]) => void): void;
+  acknowledgeAlert(id: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface CardOnFile {
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}
+
+export type ChargeOutcome =
+  | { ok: true; chargeId: string }
+  | { ok: false; reason: 'declined' | 'expired-card' | 'no-payment-method' | 'gateway-error'; message: string };
+
+/** Where money comes from. A charge is idempotent on its key: the same key never charges twice. */
+export interface PaymentGateway {
+  cardOnFile(tenantId: string): Promise<CardOnFile | null>;
+  charge(request: { tenantId: string; idempotencyKey: string; amountMinor: Minor; currency: string }): Promise<ChargeOutcome>;
+}
