@@ -1,0 +1,95 @@
+import 'dotenv/config';
+import { z } from 'zod';
+
+/**
+ * The only reader of `process.env` (and `.env`). Every setting the bot knows is here, typed and
+ * validated once at start; a bad value stops the start with a message that names it.
+ */
+const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'a decimal amount such as 10.00');
+const csv = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD').default('USD'),
+  DEFAULT_TENANT_ID: z.string().min(1).default('local'),
+  ADMIN_USER_IDS: csv,
+  OPERATOR_API_KEY: z.string().optional(),
+  LOW_BALANCE_ALERT: decimal.default('10.00'),
+  MIN_ADDITION: decimal.default('10.00'),
+  MAX_ADDITION: decimal.default('10000.00'),
+  USAGE_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  RATES_FILE: z.string().optional(),
+  SWEEP_MINUTES: z.coerce.number().positive().default(60),
+  CHECKPOINT_SECONDS: z.coerce.number().positive().default(2),
+  MicrosoftAppId: z.string().optional(),
+  MicrosoftAppPassword: z.string().optional(),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  MicrosoftAppTenantId: z.string().optional(),
+  AZURE_CLIENT_ID: z.string().optional(),
+  AZURE_CLIENT_SECRET: z.string().optional(),
+  AZURE_CLIENT_CERTIFICATE_PATH: z.string().optional(),
+  AZURE_TENANT_ID: z.string().optional(),
+  AZURE_AUTHORITY_HOST: z.string().url().optional(),
+  GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com'),
+  GRAPH_MAIL_SENDER: z.string().optional(),
+  GRAPH_SYNC_MINUTES: z.coerce.number().positive().default(60),
+  GRAPH_TENANT_IDS: csv,
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = Env.safeParse(stripEmpty(env));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    /** Without app credentials the bot listens on loopback only. */
+    host: e.HOST ?? (e.MicrosoftAppId ? '0.0.0.0' : '127.0.0.1'),
+    dataDir: e.DATA_DIR,
+    defaultCurrency: e.DEFAULT_CURRENCY,
+    defaultTenantId: e.DEFAULT_TENANT_ID,
+    adminUserIds: e.ADMIN_USER_IDS,
+    operatorApiKey: e.OPERATOR_API_KEY ?? null,
+    ledger: {
+      lowBalanceAlert: e.LOW_BALANCE_ALERT,
+      minAddition: e.MIN_ADDITION,
+      maxAddition: e.MAX_ADDITION,
+      usageWindowDays: e.USAGE_WINDOW_DAYS,
+    },
+    ratesFile: e.RATES_FILE ?? null,
+    sweepMinutes: e.SWEEP_MINUTES,
+    checkpointMs: e.CHECKPOINT_SECONDS * 1000,
+    bot: {
+      appId: e.MicrosoftAppId ?? '',
+      appPassword: e.MicrosoftAppPassword ?? '',
+      appType: e.MicrosoftAppType ?? 'SingleTenant',
+      appTenantId: e.MicrosoftAppTenantId ?? '',
+      /** With no app id the bot runs locally: no tokens, loopback only. */
+      authenticated: Boolean(e.MicrosoftAppId),
+    },
+    graph: {
+      configured: Boolean(e.AZURE_CLIENT_ID),
+      clientId: e.AZURE_CLIENT_ID ?? null,
+      clientSecret: e.AZURE_CLIENT_SECRET ?? null,
+      certificatePath: e.AZURE_CLIENT_CERTIFICATE_PATH ?? null,
+      authorityHost: e.AZURE_AUTHORITY_HOST ?? null,
+      baseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),
+      mailSender: e.GRAPH_MAIL_SENDER ?? null,
+      syncMinutes: e.GRAPH_SYNC_MINUTES,
+      tenantIds: e.GRAPH_TENANT_IDS,
+    },
+  };
+}
+
+function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1] !== ''));
+}

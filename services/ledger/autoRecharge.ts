@@ -1,0 +1,86 @@
+import { iso } from '../calendar.js';
+import type { ChargeOutcome } from '../ports.js';
+import type { Account } from './account.js';
+import type { ChangeDraft } from './changeDraft.js';
+import type { RechargeFailureReason } from './journal.js';
+import { addCalendarMonths } from '../calendar.js';
+import { LOT_LIFETIME_MONTHS } from './addFunds.js';
+
+/** After this many declines in a row auto-recharge pauses until an admin switches it on again. */
+export const MAX_CONSECUTIVE_FAILURES = 3;
+/** Wait before retrying after the first and second failure. */
+export const RETRY_BACKOFF_MS = [15 * 60_000, 60 * 60_000] as const;
+
+/** Auto-recharge is on, not paused or waiting, nothing in flight, the balance below the trigger. */
+export function rechargeDue(account: Account, now: number): boolean {
+  const { autoRecharge, recharge } = account;
+  return (
+    autoRecharge.enabled &&
+    !recharge.paused &&
+    !recharge.waitingForPaymentMethod &&
+    recharge.inFlight === null &&
+    account.balanceMinor < autoRecharge.triggerMinor &&
+    (recharge.nextRetryAt === null || now >= recharge.nextRetryAt)
+  );
+}
+
+/**
+ * Starts an attempt inside the change that left the balance below the trigger, so concurrent
+ * changes (serialised per tenant) can never start two: the second sees the one in flight.
+ */
+export function startRechargeIfDue(draft: ChangeDraft, now: number): void {
+  const account = draft.account;
+  if (!account || !rechargeDue(account, now)) return;
+  draft.record({
+    detail: {
+      kind: 'auto-recharge-started',
+      attemptId: `recharge-${account.recharge.attemptsStarted + 1}`,
+      amountMinor: account.autoRecharge.amountMinor,
+    },
+    amountMinor: 0,
+    actor: 'system',
+    idempotencyKey: null,
+  });
+}
+
+/**
+ * Records what the payment gateway said about the attempt in flight: a lot on success; on failure
+ * a back-off, a pause after the third failure in a row, or a wait for a new payment method when
+ * the card is expired or missing. Admins hear of the first failure and of the pause.
+ */
+export function completeRecharge(draft: ChangeDraft, attemptId: string, outcome: ChargeOutcome, now: number): void {
+  const account = draft.account;
+  const attempt = account?.recharge.inFlight;
+  if (!account || !attempt || attempt.attemptId !== attemptId) return;
+  const base = { tenantId: account.tenantId, currency: account.currency, at: iso(now) };
+  if (outcome.ok) {
+    draft.record({
+      detail: {
+        kind: 'funds-added',
+        lotId: `lot-${account.entryCount + 1}`,
+        source: 'auto-recharge',
+        expiresAt: iso(addCalendarMonths(now, LOT_LIFETIME_MONTHS)),
+        note: null,
+      },
+      amountMinor: attempt.amountMinor,
+      actor: 'system',
+      idempotencyKey: attemptId,
+    });
+    draft.raise({ ...base, balanceMinor: account.balanceMinor, type: 'auto-recharge-succeeded', amountMinor: attempt.amountMinor, attemptId });
+    return;
+  }
+  const reason: RechargeFailureReason = outcome.reason;
+  const consecutiveFailures = account.recharge.consecutiveFailures + 1;
+  const paused = consecutiveFailures >= MAX_CONSECUTIVE_FAILURES;
+  const waits = reason === 'expired-card' || reason === 'no-payment-method';
+  const retryAt = paused || waits ? null : iso(now + RETRY_BACKOFF_MS[Math.min(consecutiveFailures, RETRY_BACKOFF_MS.length) - 1]!);
+  draft.record({
+    detail: { kind: 'auto-recharge-failed', attemptId, reason, consecutiveFailures, paused, retryAt },
+    amountMinor: 0,
+    actor: 'system',
+    idempotencyKey: null,
+  });
+  if (consecutiveFailures === 1 || paused) {
+    draft.raise({ ...base, balanceMinor: account.balanceMinor, type: 'auto-recharge-failed', attemptId, reason, consecutiveFailures, paused, retryAt });
+  }
+}

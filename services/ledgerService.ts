@@ -1,0 +1,248 @@
+import { dayNumber } from './calendar.js';
+import { accountStatus, type Account, type AccountStatus } from './ledger/account.js';
+import { addFunds, replayedFunds, type FundsOutcome } from './ledger/addFunds.js';
+import { applyUsage, type PriceRecord, type UsageBatchOutcome, type UsageRecord } from './ledger/applyUsage.js';
+import { completeRecharge } from './ledger/autoRecharge.js';
+import { ChangeDraft } from './ledger/changeDraft.js';
+import type { LedgerError } from './ledger/errors.js';
+import { expireLots } from './ledger/expireLots.js';
+import type { AutoRechargeSettings, JournalEntry } from './ledger/journal.js';
+import { accountDefaults, parseAddition, parseAmount, type LedgerPolicy } from './ledger/policy.js';
+import { changeAutoRecharge, changeLowBalanceAlert, recordPaymentMethodChange } from './ledger/settings.js';
+import type { Minor } from './money.js';
+import type { Clock, LedgerStore, PaymentGateway } from './ports.js';
+import { err, ok, type Result } from './result.js';
+
+export interface LedgerServiceDeps {
+  store: LedgerStore;
+  gateway: PaymentGateway;
+  clock: Clock;
+  policy: LedgerPolicy;
+  price: PriceRecord;
+  /** Told of background failures (a recharge that could not be recorded); defaults to console. */
+  onError?: (error: unknown) => void;
+}
+
+export interface AddFundsRequest {
+  /** Decimal text in major units, as typed or sent; validated again here whatever the card said. */
+  amount: string;
+  currency?: string;
+  actor: string;
+  idempotencyKey: string;
+  note?: string | null;
+}
+
+export interface AutoRechargeChange {
+  enabled?: boolean;
+  /** Decimal text in major units. */
+  trigger?: string;
+  amount?: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The ledger's use cases: what the bot, the operator API and the scheduler ask of it. Rules live
+ * in `ledger/`; this class loads the account, runs the rule inside a store change, and starts
+ * the auto-recharge attempts the changes ask for.
+ */
+export class LedgerService {
+  private readonly rechargesRunning = new Map<string, Promise<void>>();
+
+  constructor(private readonly deps: LedgerServiceDeps) {}
+
+  get policy(): LedgerPolicy {
+    return this.deps.policy;
+  }
+
+  account(tenantId: string): Promise<Account | undefined> {
+    return this.deps.store.account(tenantId);
+  }
+
+  status(account: Account): AccountStatus {
+    return accountStatus(account);
+  }
+
+  /** The tenant's account, opened with the default currency on first contact. */
+  async openAccount(tenantId: string): Promise<Account> {
+    const { store, policy } = this.deps;
+    const existing = await store.account(tenantId);
+    if (existing) return existing;
+    return store.change(tenantId, (current) => {
+      const draft = new ChangeDraft(current, tenantId, this.now());
+      const account = draft.open(policy.defaultCurrency, accountDefaults(policy, policy.defaultCurrency));
+      return draft.finish(account);
+    });
+  }
+
+  journal(tenantId: string, afterEntryNo: number, limit: number): Promise<JournalEntry[]> {
+    return this.deps.store.journal(tenantId, afterEntryNo, limit);
+  }
+
+  /** Checks an addition before the confirmation card is shown; moves nothing. */
+  async checkAddition(tenantId: string, amount: string): Promise<Result<{ amountMinor: Minor; currency: string }, LedgerError>> {
+    const currency = (await this.account(tenantId))?.currency ?? this.deps.policy.defaultCurrency;
+    const parsed = parseAddition(amount, this.deps.policy, currency);
+    return parsed.ok ? ok({ amountMinor: parsed.value, currency }) : parsed;
+  }
+
+  /**
+   * An admin's confirmed addition: charges the card on file, then adds the lot. Both steps carry
+   * the operation's key, so a double click or a resent activity charges and adds once.
+   */
+  async purchaseFunds(tenantId: string, request: AddFundsRequest): Promise<Result<FundsOutcome, LedgerError>> {
+    const existing = await this.account(tenantId);
+    const replay = replayedFunds(existing, request.idempotencyKey);
+    if (replay) return replay;
+    const checked = await this.checkAddition(tenantId, request.amount);
+    if (!checked.ok) return checked;
+    const { amountMinor, currency } = checked.value;
+    if (request.currency && request.currency !== currency) return err({ code: 'currency-mismatch', expected: currency, got: request.currency });
+    const charge = await this.deps.gateway.charge({ tenantId, idempotencyKey: request.idempotencyKey, amountMinor, currency });
+    if (!charge.ok) return err({ code: 'payment-failed', reason: charge.reason, message: charge.message });
+    return this.recordFunds(tenantId, amountMinor, currency, request);
+  }
+
+  /** An operator's grant or refund: no card is charged; same limits and idempotency. */
+  async grantFunds(tenantId: string, request: AddFundsRequest & { currency: string }): Promise<Result<FundsOutcome, LedgerError>> {
+    const existing = await this.account(tenantId);
+    const replay = replayedFunds(existing, request.idempotencyKey);
+    if (replay) return replay;
+    const amount = parseAmount(request.amount, existing?.currency ?? request.currency);
+    if (!amount.ok) return amount;
+    return this.recordFunds(tenantId, amount.value, request.currency, request);
+  }
+
+  private async recordFunds(tenantId: string, amountMinor: Minor, currency: string, request: AddFundsRequest): Promise<Result<FundsOutcome, LedgerError>> {
+    const { store, policy } = this.deps;
+    const result = await store.change(tenantId, (current) =>
+      addFunds(current, tenantId, { amountMinor, currency, actor: request.actor, idempotencyKey: request.idempotencyKey, note: request.note ?? null }, policy, this.now()),
+    );
+    this.startRecharges(tenantId);
+    return result;
+  }
+
+  /** Charges usage records, grouped per tenant (one durable change each). */
+  async ingestUsage(records: UsageRecord[]): Promise<UsageBatchOutcome> {
+    const byTenant = new Map<string, Array<{ index: number; record: UsageRecord }>>();
+    records.forEach((record, index) => {
+      const list = byTenant.get(record.tenantId) ?? [];
+      list.push({ index, record });
+      byTenant.set(record.tenantId, list);
+    });
+    const outcomes = await Promise.all(
+      [...byTenant].map(async ([tenantId, items]) => {
+        const outcome = await this.deps.store.change(tenantId, (current) =>
+          applyUsage(current, tenantId, items, this.deps.price, this.deps.policy, this.now()),
+        );
+        this.startRecharges(tenantId);
+        return outcome;
+      }),
+    );
+    const total: UsageBatchOutcome = { accepted: 0, duplicates: 0, rejected: [] };
+    for (const o of outcomes) {
+      total.accepted += o.accepted;
+      total.duplicates += o.duplicates;
+      total.rejected.push(...o.rejected);
+    }
+    total.rejected.sort((a, b) => a.index - b.index);
+    return total;
+  }
+
+  async setAutoRecharge(tenantId: string, change: AutoRechargeChange, actor: string): Promise<Result<AutoRechargeSettings, LedgerError>> {
+    const account = await this.openAccount(tenantId);
+    const amounts: Partial<AutoRechargeSettings> = {};
+    if (change.enabled !== undefined) amounts.enabled = change.enabled;
+    for (const [field, text] of [['triggerMinor', change.trigger], ['amountMinor', change.amount]] as const) {
+      if (text === undefined) continue;
+      const parsed = parseAmount(text, account.currency);
+      if (!parsed.ok) return parsed;
+      amounts[field] = parsed.value;
+    }
+    const result = await this.deps.store.change(tenantId, (current) =>
+      changeAutoRecharge(current ?? account, amounts, actor, this.deps.policy, this.now()),
+    );
+    this.startRecharges(tenantId);
+    return result;
+  }
+
+  async setLowBalanceAlert(tenantId: string, threshold: string, actor: string): Promise<Result<Minor, LedgerError>> {
+    const account = await this.openAccount(tenantId);
+    const parsed = parseAmount(threshold, account.currency);
+    if (!parsed.ok) return parsed;
+    return this.deps.store.change(tenantId, (current) => changeLowBalanceAlert(current ?? account, parsed.value, actor, this.now()));
+  }
+
+  /** Records that the card on file changed (the gateway already holds the new one). */
+  async paymentMethodChanged(tenantId: string, description: string, actor: string): Promise<void> {
+    const account = await this.openAccount(tenantId);
+    await this.deps.store.change(tenantId, (current) => recordPaymentMethodChange(current ?? account, description, actor, this.now()));
+    this.startRecharges(tenantId);
+  }
+
+  /**
+   * The scheduled sweep: expires lots, raises expiry reminders, retries recharges whose back-off
+   * has passed, and forgets idempotency keys older than the usage window.
+   */
+  async sweep(): Promise<{ tenants: number; expiredLots: number; reminders: number }> {
+    const now = this.now();
+    const total = { tenants: 0, expiredLots: 0, reminders: 0 };
+    for (const tenantId of await this.deps.store.tenantIds()) {
+      const outcome = await this.deps.store.change(tenantId, (current) => {
+        if (!current) return { result: { expiredLots: 0, reminders: 0 } };
+        current.keys.pruneBefore(dayNumber(now - this.deps.policy.usageWindowDays * DAY_MS) - 1, now - this.deps.policy.usageWindowDays * DAY_MS);
+        return expireLots(current, now);
+      });
+      total.tenants++;
+      total.expiredLots += outcome.expiredLots;
+      total.reminders += outcome.reminders;
+      this.startRecharges(tenantId);
+    }
+    return total;
+  }
+
+  /** Picks up attempts left in flight by a crash or restart; the gateway's key makes the retry safe. */
+  async resumeRecharges(): Promise<void> {
+    for (const tenantId of await this.deps.store.tenantIds()) this.startRecharges(tenantId);
+    await this.idle();
+  }
+
+  /** Resolves when no recharge attempt of this process is running (tests and shutdown wait here). */
+  async idle(): Promise<void> {
+    while (this.rechargesRunning.size > 0) await Promise.allSettled([...this.rechargesRunning.values()]);
+  }
+
+  /** Runs the tenant's attempt in flight, if any, in the background: callers never wait for the card. */
+  private startRecharges(tenantId: string): void {
+    if (this.rechargesRunning.has(tenantId)) return;
+    const run = this.runRecharge(tenantId)
+      .catch((error) => (this.deps.onError ?? console.error)(error))
+      .finally(() => this.rechargesRunning.delete(tenantId));
+    this.rechargesRunning.set(tenantId, run);
+  }
+
+  private async runRecharge(tenantId: string): Promise<void> {
+    for (;;) {
+      const account = await this.deps.store.account(tenantId);
+      const attempt = account?.recharge.inFlight;
+      if (!account || !attempt) return;
+      const outcome = await this.deps.gateway.charge({
+        tenantId,
+        idempotencyKey: `auto-${attempt.attemptId}`,
+        amountMinor: attempt.amountMinor,
+        currency: account.currency,
+      });
+      // An unknown outcome stays in flight; the next sweep asks the gateway again with the same key.
+      if (!outcome.ok && outcome.reason === 'gateway-error') return;
+      await this.deps.store.change(tenantId, (current) => {
+        const draft = new ChangeDraft(current, tenantId, this.now());
+        completeRecharge(draft, attempt.attemptId, outcome, this.now());
+        return draft.finish(null);
+      });
+    }
+  }
+
+  private now(): number {
+    return this.deps.clock.now();
+  }
+}
