@@ -84,3 +84,16 @@ export function completeRecharge(draft: ChangeDraft, attemptId: string, outcome:
     draft.raise({ ...base, balanceMinor: account.balanceMinor, type: 'auto-recharge-failed', attemptId, reason, consecutiveFailures, paused, retryAt });
   }
 }
+
+export type RechargeStatus = 'off' | 'ready' | 'in-flight' | 'retrying' | 'waiting-for-payment-method' | 'paused';
+
+/** One word for where auto-recharge stands, for cards and the operator API. */
+export function rechargeStatus(account: Account): RechargeStatus {
+  const { autoRecharge, recharge } = account;
+  if (!autoRecharge.enabled) return 'off';
+  if (recharge.inFlight) return 'in-flight';
+  if (recharge.paused) return 'paused';
+  if (recharge.waitingForPaymentMethod) return 'waiting-for-payment-method';
+  if (recharge.nextRetryAt !== null) return 'retrying';
+  return 'ready';
+}

@@ -1,0 +1,47 @@
+import { iso } from '../../services/calendar.js';
+import { accountStatus, type Account } from '../../services/ledger/account.js';
+import { rechargeStatus } from '../../services/ledger/autoRecharge.js';
+import type { JournalEntry } from '../../services/ledger/journal.js';
+import { toDecimalString } from '../../services/money.js';
+
+/** The account as the operator API shows it (SPEC §3): decimal strings beside minor units, ISO times. */
+export function accountJson(account: Account, extra: Record<string, unknown> = {}) {
+  const money = (minor: number) => toDecimalString(minor, account.currency);
+  return {
+    tenantId: account.tenantId,
+    currency: account.currency,
+    balance: money(account.balanceMinor),
+    balanceMinor: account.balanceMinor,
+    status: accountStatus(account),
+    autoRecharge: {
+      enabled: account.autoRecharge.enabled,
+      status: rechargeStatus(account),
+      trigger: money(account.autoRecharge.triggerMinor),
+      triggerMinor: account.autoRecharge.triggerMinor,
+      amount: money(account.autoRecharge.amountMinor),
+      amountMinor: account.autoRecharge.amountMinor,
+      consecutiveFailures: account.recharge.consecutiveFailures,
+      nextRetryAt: account.recharge.nextRetryAt === null ? null : iso(account.recharge.nextRetryAt),
+    },
+    lowBalanceAlert: money(account.lowBalanceAlertMinor),
+    lowBalanceAlertMinor: account.lowBalanceAlertMinor,
+    lots: account.lots.map((lot) => ({
+      id: lot.id,
+      purchasedAt: iso(lot.purchasedAt),
+      expiresAt: iso(lot.expiresAt),
+      originalMinor: lot.originalMinor,
+      remainingMinor: lot.remainingMinor,
+      source: lot.source,
+    })),
+    lastUsageAt: account.lastUsageAt === null ? null : iso(account.lastUsageAt),
+    journalEntries: account.entryCount,
+    ...extra,
+  };
+}
+
+/** A journal entry as the operator API shows it: the SPEC's fields first, the detail after. */
+export function journalEntryJson(entry: JournalEntry) {
+  const { id, tenantId, kind, amountMinor, balanceAfterMinor, at, actor, idempotencyKey, detail } = entry;
+  const { kind: _kind, ...rest } = detail;
+  return { id, tenantId, kind, amountMinor, balanceAfterMinor, at, actor, idempotencyKey, detail: rest };
+}

@@ -1,0 +1,30 @@
+import type { LedgerError } from '../../services/ledger/errors.js';
+import { toDecimalString } from '../../services/money.js';
+
+/** A refused ledger request as an HTTP status and a body that says why. */
+export function ledgerErrorResponse(error: LedgerError): { status: number; body: { error: string; message: string } } {
+  const message = (() => {
+    switch (error.code) {
+      case 'invalid-amount':
+        return `"${error.input}" is not a valid amount (${error.reason}).`;
+      case 'amount-too-small':
+        return `The amount must be at least ${toDecimalString(error.minMinor, error.currency)} ${error.currency}.`;
+      case 'amount-too-large':
+        return `The amount must be at most ${toDecimalString(error.maxMinor, error.currency)} ${error.currency}.`;
+      case 'trigger-negative':
+        return 'The amount must be zero or more.';
+      case 'unknown-currency':
+        return `${error.currency} is not an ISO 4217 currency.`;
+      case 'currency-mismatch':
+        return `The account is in ${error.expected}, not ${error.got}.`;
+      case 'no-account':
+        return 'The tenant has no account.';
+      case 'key-reused':
+        return `This idempotency key was already used for ${error.kind}.`;
+      case 'payment-failed':
+        return error.message;
+    }
+  })();
+  const status = error.code === 'no-account' ? 404 : error.code === 'key-reused' ? 409 : error.code === 'payment-failed' ? 402 : 422;
+  return { status, body: { error: error.code, message } };
+}

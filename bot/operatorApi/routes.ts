@@ -1,0 +1,97 @@
+import type { Request, Response, Server } from 'restify';
+import type { LedgerService } from '../../services/ledgerService.js';
+import { accountJson, journalEntryJson } from './accountJson.js';
+import { authorizeOperator } from './auth.js';
+import { ledgerErrorResponse } from './ledgerErrorResponse.js';
+import { describeIssues, FundsBody, JournalQuery, TenantId, toUsageRecord, UsageBody, UsageRecordBody } from './schemas.js';
+import type { UsageRecord } from '../../services/ledger/applyUsage.js';
+
+export interface OperatorApiDeps {
+  ledger: LedgerService;
+  apiKey: string | null;
+  /** Extra fields for an account (e.g. the last Graph sync), when something provides them. */
+  accountExtras?: (tenantId: string) => Promise<Record<string, unknown>>;
+}
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+
+/** The operator API (SPEC §3): usage in, balances and journals out, grants. */
+export function registerOperatorApi(server: Server, deps: OperatorApiDeps): void {
+  const guarded = (handler: Handler): Handler => async (req, res) => {
+    if (authorizeOperator(deps.apiKey, req, res)) await handler(req, res);
+  };
+  server.post('/api/usage', guarded((req, res) => postUsage(deps, req, res)));
+  server.get('/api/tenants/:tenantId/account', guarded((req, res) => getAccount(deps, req, res)));
+  server.post('/api/tenants/:tenantId/funds', guarded((req, res) => postFunds(deps, req, res)));
+  server.get('/api/tenants/:tenantId/journal', guarded((req, res) => getJournal(deps, req, res)));
+}
+
+const badRequest = (res: Response, message: string) => res.send(400, { error: 'bad-request', message });
+
+/** The tenant named in the path, or a 400 (an id that cannot be a tenant names no account). */
+function tenantParam(req: Request, res: Response): string | null {
+  const parsed = TenantId.safeParse(req.params.tenantId);
+  if (parsed.success) return parsed.data;
+  badRequest(res, `tenantId: ${describeIssues(parsed.error)}`);
+  return null;
+}
+
+async function postUsage(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
+  const body = UsageBody.safeParse(req.body);
+  if (!body.success) return void badRequest(res, `Expected {"records": [...]} with at most 10000 records. ${describeIssues(body.error)}`);
+  const valid: UsageRecord[] = [];
+  const positions: number[] = [];
+  const rejected: Array<{ index: number; error: string }> = [];
+  body.data.records.forEach((raw, index) => {
+    const record = UsageRecordBody.safeParse(raw);
+    if (record.success) {
+      positions.push(index);
+      valid.push(toUsageRecord(record.data));
+    } else rejected.push({ index, error: describeIssues(record.error) });
+  });
+  const outcome = await deps.ledger.ingestUsage(valid);
+  for (const r of outcome.rejected) rejected.push({ index: positions[r.index]!, error: r.error });
+  rejected.sort((a, b) => a.index - b.index);
+  res.send(200, { accepted: outcome.accepted, duplicates: outcome.duplicates, rejected });
+}
+
+async function getAccount(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
+  const tenantId = tenantParam(req, res);
+  if (!tenantId) return;
+  const account = await deps.ledger.account(tenantId);
+  if (!account) return void res.send(404, { error: 'not-found', message: `No account for tenant ${tenantId}.` });
+  res.send(200, accountJson(account, (await deps.accountExtras?.(tenantId)) ?? {}));
+}
+
+async function postFunds(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
+  const tenantId = tenantParam(req, res);
+  if (!tenantId) return;
+  const body = FundsBody.safeParse(req.body);
+  if (!body.success) return void badRequest(res, describeIssues(body.error));
+  const { amount, currency, idempotencyKey, note } = body.data;
+  const result = await deps.ledger.grantFunds(tenantId, { amount, currency, idempotencyKey, note: note ?? null, actor: 'operator' });
+  if (!result.ok) {
+    const { status, body: errorBody } = ledgerErrorResponse(result.error);
+    return void res.send(status, errorBody);
+  }
+  const account = (await deps.ledger.account(tenantId))!;
+  res.send(200, {
+    entryId: result.value.entryId,
+    amountMinor: result.value.amountMinor,
+    balanceAfterMinor: result.value.balanceAfterMinor,
+    replayed: result.value.replayed,
+    account: accountJson(account),
+  });
+}
+
+async function getJournal(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
+  const tenantId = tenantParam(req, res);
+  if (!tenantId) return;
+  const query = JournalQuery.safeParse(req.query ?? {});
+  if (!query.success) return void badRequest(res, describeIssues(query.error));
+  const account = await deps.ledger.account(tenantId);
+  if (!account) return void res.send(404, { error: 'not-found', message: `No account for tenant ${tenantId}.` });
+  const entries = await deps.ledger.journal(tenantId, query.data.after, query.data.limit);
+  const last = entries.at(-1);
+  res.send(200, { entries: entries.map(journalEntryJson), next: last && Number(last.id) < account.entryCount ? last.id : null });
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { isKnownCurrency, jsonNumberToDecimal } from '../../services/money.js';
+import type { UsageRecord } from '../../services/ledger/applyUsage.js';
+
+export const MAX_USAGE_RECORDS = 10_000;
+
+/** Tenant ids name files and keys: GUIDs and simple names only. */
+export const TenantId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a tenant id (letters, digits, ".", "_", "-"; at most 100)');
+
+/** A decimal amount sent as a JSON string ("25.00") or number (0.12), kept as exact decimal text. */
+const DecimalText = z.union([
+  z.string().trim().regex(/^\d{1,15}(\.\d+)?$/, 'a non-negative decimal such as "12.50"'),
+  z.number().finite().nonnegative().transform(jsonNumberToDecimal),
+]);
+
+const Currency = z.string().refine(isKnownCurrency, 'an ISO 4217 currency code such as "USD"');
+const optionalText = z.string().max(500).nullish().transform((v) => v ?? null);
+
+/** One call record, shaped like Graph's pstnCallLogRow. */
+export const UsageRecordBody = z.object({
+  id: z.string().min(1).max(200),
+  tenantId: TenantId,
+  startDateTime: z.iso.datetime({ offset: true }),
+  endDateTime: z.iso.datetime({ offset: true }).nullish(),
+  duration: z.number().int().nonnegative().max(31 * 86_400).nullish(),
+  charge: DecimalText.nullish(),
+  currency: Currency.nullish(),
+  callType: optionalText,
+  destinationContext: optionalText,
+  destinationName: optionalText,
+  licenseCapability: optionalText,
+  userId: optionalText,
+  conferenceId: optionalText,
+});
+
+export function toUsageRecord(body: z.infer<typeof UsageRecordBody>): UsageRecord {
+  return {
+    id: body.id,
+    tenantId: body.tenantId,
+    startDateTime: new Date(body.startDateTime).toISOString(),
+    endDateTime: body.endDateTime ? new Date(body.endDateTime).toISOString() : null,
+    durationSeconds: body.duration ?? null,
+    charge: body.charge ?? null,
+    currency: body.currency ?? null,
+    callType: body.callType,
+    destinationContext: body.destinationContext,
+    destinationName: body.destinationName,
+    licenseCapability: body.licenseCapability,
+    userId: body.userId,
+    conferenceId: body.conferenceId,
+  };
+}
+
+export const UsageBody = z.object({ records: z.array(z.unknown()).max(MAX_USAGE_RECORDS) });
+
+export const FundsBody = z.object({
+  amount: DecimalText,
+  currency: Currency,
+  idempotencyKey: z.string().min(1).max(200),
+  note: z.string().max(500).nullish(),
+});
+
+export const JournalQuery = z.object({
+  after: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** "records.3.charge: a non-negative decimal …" from a zod error. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
