@@ -1,9 +1,17 @@
 /**
- * A small durable JSON document (conversation references, the sandbox gateway's cards, sync
- * watermarks). `update` resolves once the change is on disk; concurrent updates are applied in
- * order and may share one write.
+ * A small JSON document kept durably (conversation references, the sandbox payment gateway's
+ * cards, sync watermarks). Services see only this port; the data layer decides where it lives.
  */
 export interface JsonDocument<T> {
+  /** The current content. Read it freely; change it only through `update`. */
   readonly data: T;
+  /**
+   * Applies `mutator` to a copy of the data at once (so updates never interleave) and resolves once
+   * a write that includes it is durable. Updates made while a write is in progress share the next
+   * write. If `mutator` throws, the data is unchanged and the promise rejects.
+   */
   update(mutator: (draft: T) => void): Promise<void>;
 }
+
+/** Opens the document at `name`, starting from `defaults` when it does not exist yet. */
+export type OpenJsonDocument = <T>(name: string, defaults: T) => Promise<JsonDocument<T>>;

@@ -182,7 +182,7 @@ export class LedgerService {
 
   /**
    * The scheduled sweep: expires lots, raises expiry reminders, retries recharges whose back-off
-   * has passed, and forgets idempotency keys older than the usage window.
+   * has passed, and forgets usage keys older than the acceptance window.
    */
   async sweep(): Promise<{ tenants: number; expiredLots: number; reminders: number }> {
     const now = this.now();
@@ -190,7 +190,7 @@ export class LedgerService {
     for (const tenantId of await this.deps.store.tenantIds()) {
       const outcome = await this.deps.store.change(tenantId, (current) => {
         if (!current) return { result: { expiredLots: 0, reminders: 0 } };
-        current.keys.pruneBefore(dayNumber(now - this.deps.policy.usageWindowDays * DAY_MS) - 1, now - this.deps.policy.usageWindowDays * DAY_MS);
+        current.keys.pruneUsageBefore(dayNumber(now - this.deps.policy.usageWindowDays * DAY_MS) - 1);
         return expireLots(current, now);
       });
       total.tenants++;

@@ -58,7 +58,7 @@ export function parseDecimal(
     fraction = fraction.slice(0, digits);
   }
   const minor = Number(whole + fraction.padEnd(digits, '0')) + (roundUp ? 1 : 0);
-  if (!Number.isSafeInteger(minor) || whole.length > 15) return err({ code: 'too-large', input });
+  if (!Number.isSafeInteger(minor)) return err({ code: 'too-large', input });
   return ok(minor);
 }
 

@@ -43,11 +43,11 @@ export class IdempotencyKeys {
     this.insert(hi, lo, day);
   }
 
-  /** Forgets keys from before `oldestDay`: records that old are rejected anyway. */
-  pruneBefore(oldestDay: number, oldestOperationAt: number): void {
-    for (const [key, outcome] of this.operations) {
-      if (outcome.at < oldestOperationAt) this.operations.delete(key);
-    }
+  /**
+   * Forgets usage keys from before `oldestDay`: records that old are rejected anyway. Operation
+   * keys are few (one per addition) and kept for good, so an old key can never add twice.
+   */
+  pruneUsageBefore(oldestDay: number): void {
     const old = this.table;
     const keep: number[] = [];
     for (let i = 0; i < old.length; i += 3) {
