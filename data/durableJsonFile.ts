@@ -1,0 +1,63 @@
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Adapter } from 'lowdb';
+
+/** Temporary files end with this; a crash may leave one behind, and it is safe to delete. */
+export const TEMP_SUFFIX = '.tmp';
+
+let tempCounter = 0;
+
+/**
+ * A lowdb adapter whose writes survive a crash or power cut: the new content goes to a temporary
+ * file that is fsynced, renamed over the old one, and the folder is fsynced so the rename itself is
+ * on disk. A reader sees the old content or the new, never a mix.
+ */
+export class DurableJsonFile<T> implements Adapter<T> {
+  constructor(readonly file: string) {}
+
+  async read(): Promise<T | null> {
+    try {
+      return JSON.parse(await readFile(this.file, 'utf8')) as T;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  }
+
+  write(data: T): Promise<void> {
+    // Serialised before the first await, so later changes to `data` belong to the next write.
+    return writeFileAtomically(this.file, JSON.stringify(data));
+  }
+}
+
+export async function writeFileAtomically(file: string, text: string): Promise<void> {
+  const temp = `${file}.${process.pid}-${++tempCounter}${TEMP_SUFFIX}`;
+  try {
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await syncFolder(path.dirname(file));
+}
+
+/** Makes the creation, renaming and deletion of the folder's entries durable. */
+export async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+}
