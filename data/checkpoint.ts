@@ -1,0 +1,94 @@
+import { Low } from 'lowdb';
+import type { AccountSnapshot } from '../services/ledger/accountSnapshot.js';
+import type { OutboxEntry } from './alertOutbox.js';
+import { forEachConcurrently } from './concurrency.js';
+import type { DataLayout } from './dataLayout.js';
+import { DurableJsonFile } from './durableJsonFile.js';
+import type { JournalEnd } from './tenantJournal.js';
+import type { TenantState } from './tenantState.js';
+import { deleteWalSegmentsBefore } from './wal.js';
+
+/** What the last complete checkpoint covers: WAL records up to `walSeq`, which all lie in segments before `walSegment`. */
+export interface CheckpointMarker {
+  walSeq: number;
+  walSegment: number;
+}
+
+export const NO_CHECKPOINT: CheckpointMarker = { walSeq: 0, walSegment: 0 };
+
+/** A tenant's account as of a checkpoint, and where its journal files end at that moment. */
+export interface AccountDocument {
+  tenantId: string;
+  journal: JournalEnd;
+  account: AccountSnapshot;
+}
+
+/** The alerts outstanding as of WAL record `walSeq`. */
+export interface OutboxDocument {
+  walSeq: number;
+  alerts: OutboxEntry[];
+}
+
+export const EMPTY_OUTBOX: OutboxDocument = { walSeq: 0, alerts: [] };
+
+export interface TenantCut {
+  tenant: TenantState;
+  snapshot: AccountSnapshot;
+}
+
+/** The ledger's state at one point of the WAL, captured synchronously at that point. */
+export interface CheckpointCut {
+  walSeq: number;
+  walSegment: number;
+  tenants: TenantCut[];
+  outbox: OutboxEntry[];
+}
+
+/** How many tenants are written at once; each write waits mostly on fsync. */
+const PARALLEL_WRITES = 8;
+
+export function openAccountDocument(layout: DataLayout, fileName: string): Low<AccountDocument | null> {
+  return new Low<AccountDocument | null>(new DurableJsonFile(layout.accountFile(fileName)), null);
+}
+
+export async function readCheckpointMarker(layout: DataLayout): Promise<CheckpointMarker> {
+  return (await new DurableJsonFile<CheckpointMarker>(layout.checkpointFile).read()) ?? NO_CHECKPOINT;
+}
+
+export async function readOutbox(layout: DataLayout): Promise<OutboxDocument> {
+  return (await new DurableJsonFile<OutboxDocument>(layout.outboxFile).read()) ?? EMPTY_OUTBOX;
+}
+
+/**
+ * Writes a cut to disk. Each step starts only once the one before it is durable:
+ *   1. each tenant's new journal entries, then its account document (which records where those
+ *      entries end);
+ *   2. the outbox document;
+ *   3. the checkpoint marker, naming the first WAL segment after the cut;
+ *   4. the WAL segments before that one are deleted.
+ * A crash between any two steps leaves every document either at the previous cut or at this one,
+ * each saying which, and the WAL from the old marker on holds everything after the older of them.
+ */
+export class Checkpointer {
+  private readonly outbox: Low<OutboxDocument>;
+  private readonly marker: Low<CheckpointMarker>;
+
+  constructor(private readonly layout: DataLayout) {
+    this.outbox = new Low(new DurableJsonFile<OutboxDocument>(layout.outboxFile), EMPTY_OUTBOX);
+    this.marker = new Low(new DurableJsonFile<CheckpointMarker>(layout.checkpointFile), NO_CHECKPOINT);
+  }
+
+  async persist(cut: CheckpointCut): Promise<void> {
+    await forEachConcurrently(cut.tenants, PARALLEL_WRITES, async ({ tenant, snapshot }) => {
+      const journal = await tenant.journal.fileUpTo(snapshot.entryCount);
+      const document = openAccountDocument(this.layout, tenant.fileName);
+      document.data = { tenantId: tenant.tenantId, journal, account: snapshot };
+      await document.write();
+    });
+    this.outbox.data = { walSeq: cut.walSeq, alerts: cut.outbox };
+    await this.outbox.write();
+    this.marker.data = { walSeq: cut.walSeq, walSegment: cut.walSegment };
+    await this.marker.write();
+    await deleteWalSegmentsBefore(this.layout, cut.walSegment);
+  }
+}

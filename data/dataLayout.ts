@@ -1,0 +1,39 @@
+import path from 'node:path';
+
+/**
+ * Where the ledger keeps its files under the data folder:
+ *
+ *   LOCK                         pid of the owning process
+ *   wal/<n>.log                  write-ahead log segments, one JSON line per transaction
+ *   checkpoint.json              the WAL position the last complete checkpoint covers
+ *   accounts/<tenant>.json       each tenant's account as of its last checkpoint
+ *   outbox.json                  alerts not yet acknowledged, as of the last checkpoint
+ *   journal/<tenant>/<s>.jsonl   the tenant's journal entries, 10,000 per segment
+ */
+export class DataLayout {
+  readonly walFolder: string;
+  readonly accountsFolder: string;
+  readonly journalFolder: string;
+  readonly checkpointFile: string;
+  readonly outboxFile: string;
+
+  constructor(readonly root: string) {
+    this.walFolder = path.join(root, 'wal');
+    this.accountsFolder = path.join(root, 'accounts');
+    this.journalFolder = path.join(root, 'journal');
+    this.checkpointFile = path.join(root, 'checkpoint.json');
+    this.outboxFile = path.join(root, 'outbox.json');
+  }
+
+  walSegmentFile(segment: number): string {
+    return path.join(this.walFolder, `${segment}.log`);
+  }
+
+  accountFile(tenantFileName: string): string {
+    return path.join(this.accountsFolder, `${tenantFileName}.json`);
+  }
+
+  tenantJournalFolder(tenantFileName: string): string {
+    return path.join(this.journalFolder, tenantFileName);
+  }
+}

@@ -1,0 +1,157 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { syncFolder } from './durableJsonFile.js';
+import type { DataLayout } from './dataLayout.js';
+
+interface Waiter<T> {
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+interface Cut<T> extends Waiter<T | null> {
+  capture(nextSegment: number): T | null;
+}
+
+interface Group {
+  promise: Promise<void>;
+  waiter: Waiter<void>;
+}
+
+/**
+ * Appends lines to the write-ahead log with group commit: every line appended while a write and
+ * fsync are in progress goes into the next write, with one fsync for the whole group. A line's
+ * promise resolves once it is durable, and `onDurable` then gets the notes of that group.
+ */
+export class GroupCommitWriter<Note> {
+  private lines: string[] = [];
+  private notes: Note[] = [];
+  private group: Group | null = null;
+  private cuts: Array<Cut<unknown>> = [];
+  private running = false;
+  private failed: unknown = null;
+  private syncs = 0;
+
+  private constructor(
+    private readonly layout: DataLayout,
+    private segment: number,
+    private file: FileHandle,
+    private readonly onDurable: (notes: Note[]) => void,
+  ) {}
+
+  /** Starts a new, empty segment: a torn tail left in an older one is never appended to. */
+  static async start<Note>(layout: DataLayout, segment: number, onDurable: (notes: Note[]) => void): Promise<GroupCommitWriter<Note>> {
+    return new GroupCommitWriter(layout, segment, await createSegment(layout, segment), onDurable);
+  }
+
+  /** Why the log stopped accepting writes, if it did: memory is then ahead of the disk. */
+  get failure(): unknown {
+    return this.failed;
+  }
+
+  get fsyncCount(): number {
+    return this.syncs;
+  }
+
+  append(line: string, note?: Note): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    this.lines.push(line);
+    if (note !== undefined) this.notes.push(note);
+    this.group ??= newGroup();
+    this.run();
+    return this.group.promise;
+  }
+
+  /**
+   * A consistent cut of the log. `capture` runs synchronously when the next group is sealed, so the
+   * state it sees is exactly what the log holds up to and including that group; the promise
+   * resolves with what it returned once that group is durable. When it returns something, the log
+   * then moves to segment `nextSegment`, so every older segment lies wholly before the cut.
+   */
+  cut<T>(capture: (nextSegment: number) => T | null): Promise<T | null> {
+    if (this.failed) return Promise.reject(this.failed);
+    return new Promise<T | null>((resolve, reject) => {
+      this.cuts.push({ capture, resolve, reject } as Cut<unknown>);
+      this.run();
+    });
+  }
+
+  /** Closes the log file once everything appended is durable. */
+  async close(): Promise<void> {
+    if (!this.failed) await this.cut(() => null);
+    await this.file.close();
+  }
+
+  private run(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.writeGroups().finally(() => (this.running = false));
+  }
+
+  private async writeGroups(): Promise<void> {
+    while (!this.failed && (this.lines.length > 0 || this.cuts.length > 0)) {
+      // Let callers woken by the previous group append before this one is sealed.
+      await new Promise(setImmediate);
+      const { lines, notes, group, cuts } = this;
+      this.lines = [];
+      this.notes = [];
+      this.group = null;
+      this.cuts = [];
+      const captured = cuts.map((cut) => captureSafely(cut, this.segment + 1));
+      try {
+        if (lines.length > 0) await this.write(lines.join(''));
+        if (captured.some((value) => value !== null)) await this.moveToNextSegment();
+      } catch (error) {
+        this.fail(error, group, cuts);
+        return;
+      }
+      group?.waiter.resolve();
+      if (notes.length > 0) this.onDurable(notes);
+      cuts.forEach((cut, i) => cut.resolve(captured[i]));
+    }
+  }
+
+  private async write(text: string): Promise<void> {
+    const buffer = Buffer.from(text, 'utf8');
+    for (let offset = 0; offset < buffer.length; ) {
+      offset += (await this.file.write(buffer, offset, buffer.length - offset)).bytesWritten;
+    }
+    await this.file.datasync();
+    this.syncs++;
+  }
+
+  private async moveToNextSegment(): Promise<void> {
+    const next = await createSegment(this.layout, this.segment + 1);
+    await this.file.close();
+    this.file = next;
+    this.segment++;
+  }
+
+  private fail(error: unknown, sealed: Group | null, sealedCuts: Array<Cut<unknown>>): void {
+    this.failed = error;
+    for (const waiter of [sealed?.waiter, this.group?.waiter, ...sealedCuts, ...this.cuts]) waiter?.reject(error);
+    this.group = null;
+    this.cuts = [];
+    this.lines = [];
+    this.notes = [];
+  }
+}
+
+async function createSegment(layout: DataLayout, segment: number): Promise<FileHandle> {
+  const file = await open(layout.walSegmentFile(segment), 'wx');
+  await syncFolder(layout.walFolder);
+  return file;
+}
+
+function captureSafely(cut: Cut<unknown>, nextSegment: number): unknown {
+  try {
+    return cut.capture(nextSegment);
+  } catch (error) {
+    cut.reject(error);
+    return null;
+  }
+}
+
+function newGroup(): Group {
+  let waiter!: Waiter<void>;
+  const promise = new Promise<void>((resolve, reject) => (waiter = { resolve, reject }));
+  return { promise, waiter };
+}
