@@ -20,7 +20,17 @@ export type Alert =
       retryAt: string | null;
     })
   | (AlertBase & { type: 'funds-expiring'; lotId: string; days: number; remainingMinor: Minor; expiresAt: string })
-  | (AlertBase & { type: 'funds-expired'; lotId: string; amountMinor: Minor });
+  | (AlertBase & { type: 'funds-expired'; lotId: string; amountMinor: Minor })
+  | (AlertBase & {
+      type: 'unusual-spend';
+      reason: 'hourly-spike' | 'new-destination';
+      /** For a spike: the hour, its spend and the week's hourly average. */
+      hourStart: string | null;
+      spendMinor: Minor | null;
+      baselineMinor: Minor | null;
+      /** For a new destination: the country called. */
+      destination: string | null;
+    });
 
 export interface AlertBase {
   tenantId: string;

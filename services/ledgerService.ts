@@ -7,7 +7,10 @@ import { ChangeDraft } from './ledger/changeDraft.js';
 import type { LedgerError } from './ledger/errors.js';
 import { expireLots } from './ledger/expireLots.js';
 import type { AutoRechargeSettings, JournalEntry } from './ledger/journal.js';
-import { accountDefaults, parseAddition, parseAmount, type LedgerPolicy } from './ledger/policy.js';
+import { accountDefaults, additionLimits, parseAddition, parseAmount, type LedgerPolicy } from './ledger/policy.js';
+import { runway, usageBreakdown, type Runway, type UsageBreakdownRow } from './insight/runway.js';
+import type { UsageTotals } from './insight/usageStats.js';
+import { parseDecimal } from './money.js';
 import { changeAutoRecharge, changeLowBalanceAlert, recordPaymentMethodChange } from './ledger/settings.js';
 import type { Minor } from './money.js';
 import type { Clock, LedgerStore, PaymentGateway } from './ports.js';
@@ -77,6 +80,16 @@ export class LedgerService {
 
   journal(tenantId: string, afterEntryNo: number, limit: number): Promise<JournalEntry[]> {
     return this.deps.store.journal(tenantId, afterEntryNo, limit);
+  }
+
+  /** Usage of the last `days` days by call type and destination, and the runway forecast. */
+  async insight(tenantId: string, days = 30): Promise<{ runway: Runway; breakdown: { rows: UsageBreakdownRow[]; total: UsageTotals } } | null> {
+    const account = await this.account(tenantId);
+    if (!account) return null;
+    const now = this.now();
+    const step = parseDecimal('10', account.currency);
+    const limits = { ...additionLimits(this.deps.policy, account.currency), stepMinor: step.ok ? step.value : 1 };
+    return { runway: runway(account, now, limits), breakdown: usageBreakdown(account, now, days) };
   }
 
   /** Checks an addition before the confirmation card is shown; moves nothing. */

@@ -1,6 +1,7 @@
 import type { Minor } from '../money.js';
 import type { AutoRechargeSettings, LotSource } from './journal.js';
 import { IdempotencyKeys } from './idempotencyKeys.js';
+import { emptyUsageStats, type UsageStats } from '../insight/usageStats.js';
 
 /** One addition of funds. It is drawn first-in, first-out and forfeited 12 months after purchase. */
 export interface Lot {
@@ -43,6 +44,8 @@ export interface Account {
   entryCount: number;
   keys: IdempotencyKeys;
   lastUsageAt: number | null;
+  /** Recent usage totals for breakdowns, the runway forecast and spend alerts. */
+  usage: UsageStats;
 }
 
 export type AccountStatus = 'active' | 'suspended';
@@ -78,6 +81,7 @@ export function newAccount(tenantId: string, currency: string, at: number, defau
     entryCount: 0,
     keys: new IdempotencyKeys(),
     lastUsageAt: null,
+    usage: emptyUsageStats(),
   };
 }
 

@@ -1,6 +1,7 @@
 import { dayNumber } from '../calendar.js';
 import { newAccount, type Account, type Lot } from './account.js';
 import type { EntryDetail, JournalEntry } from './journal.js';
+import { recordUsageStats } from '../insight/usageStats.js';
 
 /**
  * How each journal entry changes an account. The ledger's rules call this for every entry they
@@ -25,6 +26,7 @@ export function applyEntry(account: Account | undefined, entry: JournalEntry): A
       drawFifo(account, -entry.amountMinor);
       account.keys.addUsage(detail.usage.recordId, dayNumber(Date.parse(detail.usage.startDateTime)));
       account.lastUsageAt = Math.max(account.lastUsageAt ?? 0, at);
+      recordUsageStats(account.usage, detail.usage, -entry.amountMinor);
       break;
     case 'expired':
       forfeitLot(account, detail.lotId, -entry.amountMinor);

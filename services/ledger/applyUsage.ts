@@ -4,6 +4,7 @@ import { ChangeDraft } from './changeDraft.js';
 import type { UsageDetail } from './journal.js';
 import { accountDefaults, type LedgerPolicy } from './policy.js';
 import { startRechargeIfDue } from './autoRecharge.js';
+import { spendAlerts, spendBefore } from '../insight/spendAlerts.js';
 import type { Result } from '../result.js';
 import type { Minor } from '../money.js';
 
@@ -51,6 +52,8 @@ export function applyUsage(
 ): Change<UsageBatchOutcome> | NoChange<UsageBatchOutcome> {
   const outcome: UsageBatchOutcome = { accepted: 0, duplicates: 0, rejected: [] };
   const draft = new ChangeDraft(current, tenantId, now);
+  const before = spendBefore(current);
+  const charged: UsageDetail[] = [];
   const oldestStart = now - policy.usageWindowDays * DAY_MS;
   for (const { index, record } of records) {
     const reject = (error: string) => outcome.rejected.push({ index, error });
@@ -78,14 +81,17 @@ export function applyUsage(
       continue;
     }
     draft.open(currency, accountDefaults(policy, currency));
+    const usage = usageDetail(record, priced.value.from);
+    charged.push(usage);
     draft.record({
-      detail: { kind: 'usage', usage: usageDetail(record, priced.value.from) },
+      detail: { kind: 'usage', usage },
       amountMinor: -priced.value.minor,
       actor: 'system',
       idempotencyKey: record.id,
     });
     outcome.accepted++;
   }
+  if (draft.account && charged.length > 0) for (const alert of spendAlerts(before, draft.account, charged, now)) draft.raise(alert);
   startRechargeIfDue(draft, now);
   return draft.finish(outcome);
 }

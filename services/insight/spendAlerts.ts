@@ -1,0 +1,66 @@
+import { iso } from '../calendar.js';
+import type { Alert } from '../alerts.js';
+import type { Account } from '../ledger/account.js';
+import type { UsageDetail } from '../ledger/journal.js';
+import type { Minor } from '../money.js';
+import { isInternational, USAGE_HOURS_KEPT } from './usageStats.js';
+
+const HOUR_MS = 3_600_000;
+/** An hour's spend this many times the week's hourly average is unusual… */
+export const SPIKE_FACTOR = 5;
+/** …and so is any hour above this many low-balance thresholds, however quiet the week was. */
+export const SPIKE_FLOOR_THRESHOLDS = 5;
+
+/** What the spend checks need to know from before a usage change. */
+export interface SpendBefore {
+  hours: Record<string, Minor>;
+  destinations: Set<string>;
+  hadUsage: boolean;
+}
+
+export function spendBefore(account: Account | undefined): SpendBefore {
+  return {
+    hours: { ...(account?.usage.hours ?? {}) },
+    destinations: new Set(account?.usage.destinations ?? []),
+    hadUsage: (account?.lastUsageAt ?? null) !== null,
+  };
+}
+
+/**
+ * Early warnings of toll fraud, raised by the usage change that caused them: an hour's spend
+ * crossing far above the tenant's weekly baseline, and calls to a country never called before.
+ */
+export function spendAlerts(before: SpendBefore, account: Account, calls: UsageDetail[], now: number): Alert[] {
+  const base = { tenantId: account.tenantId, currency: account.currency, balanceMinor: account.balanceMinor, at: iso(now) };
+  const alerts: Alert[] = [];
+  const hoursTouched = new Set(calls.map((c) => Math.floor(Date.parse(c.startDateTime) / HOUR_MS)));
+  for (const hour of hoursTouched) {
+    const threshold = spikeThreshold(account.usage.hours, hour, account.lowBalanceAlertMinor);
+    const was = before.hours[hour] ?? 0;
+    const is = account.usage.hours[hour] ?? 0;
+    if (was < threshold && is >= threshold) {
+      alerts.push({ ...base, type: 'unusual-spend', reason: 'hourly-spike', hourStart: iso(hour * HOUR_MS), spendMinor: is, baselineMinor: baseline(account.usage.hours, hour), destination: null });
+    }
+  }
+  if (before.hadUsage) {
+    const fresh = new Set(calls.filter((c) => isInternational(c) && c.destinationName && !before.destinations.has(c.destinationName)).map((c) => c.destinationName!));
+    for (const destination of fresh) {
+      alerts.push({ ...base, type: 'unusual-spend', reason: 'new-destination', hourStart: null, spendMinor: null, baselineMinor: null, destination });
+    }
+  }
+  return alerts;
+}
+
+/** The week's average hourly spend before `hour` (integer minor units, rounded down). */
+function baseline(hours: Record<string, Minor>, hour: number): Minor {
+  let total = 0;
+  for (const [key, minor] of Object.entries(hours)) {
+    const h = Number(key);
+    if (h < hour && h >= hour - (USAGE_HOURS_KEPT - 24)) total += minor;
+  }
+  return Math.floor(total / (USAGE_HOURS_KEPT - 24));
+}
+
+function spikeThreshold(hours: Record<string, Minor>, hour: number, lowBalanceAlertMinor: Minor): Minor {
+  return Math.max(SPIKE_FACTOR * baseline(hours, hour), SPIKE_FLOOR_THRESHOLDS * Math.max(lowBalanceAlertMinor, 1));
+}
