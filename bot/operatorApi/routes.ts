@@ -1,6 +1,7 @@
 import type { Request, Response, Server } from 'restify';
 import type { LedgerService } from '../../services/ledgerService.js';
 import { accountJson, journalEntryJson } from './accountJson.js';
+import { JOURNAL_CSV_HEADER, journalCsvLines } from './journalCsv.js';
 import { authorizeOperator } from './auth.js';
 import { ledgerErrorResponse } from './ledgerErrorResponse.js';
 import { describeIssues, FundsBody, JournalQuery, TenantId, toUsageRecord, UsageBody, UsageRecordBody } from './schemas.js';
@@ -24,6 +25,8 @@ export function registerOperatorApi(server: Server, deps: OperatorApiDeps): void
   server.get('/api/tenants/:tenantId/account', guarded((req, res) => getAccount(deps, req, res)));
   server.post('/api/tenants/:tenantId/funds', guarded((req, res) => postFunds(deps, req, res)));
   server.get('/api/tenants/:tenantId/journal', guarded((req, res) => getJournal(deps, req, res)));
+  server.get('/api/tenants/:tenantId/journal.csv', guarded((req, res) => getJournalCsv(deps, req, res)));
+  server.get('/api/tenants/:tenantId/insight', guarded((req, res) => getInsight(deps, req, res)));
 }
 
 const badRequest = (res: Response, message: string) => res.send(400, { error: 'bad-request', message });
@@ -94,4 +97,33 @@ async function getJournal(deps: OperatorApiDeps, req: Request, res: Response): P
   const entries = await deps.ledger.journal(tenantId, query.data.after, query.data.limit);
   const last = entries.at(-1);
   res.send(200, { entries: entries.map(journalEntryJson), next: last && Number(last.id) < account.entryCount ? last.id : null });
+}
+
+/** The whole journal as CSV, streamed page by page so a long history never sits in memory. */
+async function getJournalCsv(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
+  const tenantId = tenantParam(req, res);
+  if (!tenantId) return;
+  const account = await deps.ledger.account(tenantId);
+  if (!account) return void res.send(404, { error: 'not-found', message: `No account for tenant ${tenantId}.` });
+  res.writeHead(200, {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="journal-${tenantId}.csv"`,
+  });
+  res.write(JOURNAL_CSV_HEADER);
+  for (let after = 0; ; ) {
+    const page = await deps.ledger.journal(tenantId, after, 1000);
+    if (page.length === 0) break;
+    res.write(journalCsvLines(page, account.currency));
+    after = Number(page.at(-1)!.id);
+  }
+  res.end();
+}
+
+/** Usage breakdown of the last 30 days and the runway forecast (SPEC §5). */
+async function getInsight(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
+  const tenantId = tenantParam(req, res);
+  if (!tenantId) return;
+  const insight = await deps.ledger.insight(tenantId);
+  if (!insight) return void res.send(404, { error: 'not-found', message: `No account for tenant ${tenantId}.` });
+  res.send(200, { tenantId, ...insight });
 }

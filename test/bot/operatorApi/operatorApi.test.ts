@@ -167,3 +167,25 @@ describe('operator API across a restart', () => {
     }
   });
 });
+
+describe('operator API exports', () => {
+  it('streams the journal as CSV with exact amounts and defused formulas', async () => {
+    const api = await startOperatorApi();
+    try {
+      await api.call('POST', '/api/tenants/csv-t/funds', { amount: '20.00', currency: 'USD', idempotencyKey: 'csv-seed', note: '=HYPERLINK("x")' });
+      await api.call('POST', '/api/usage', { records: [record('csv-t', '1.10'), record('csv-t', 0.07)] });
+      const response = await fetch(`${api.base}/api/tenants/csv-t/journal.csv`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      expect(response.headers.get('content-type')).toMatch(/text\/csv/);
+      const lines = (await response.text()).trim().split('\r\n');
+      expect(lines).toHaveLength(5);
+      expect(lines[0]).toMatch(/^id,tenantId,at,kind,amount,balanceAfter/);
+      expect(lines[2]).toContain(',funds-added,20.00,20.00,USD,operator,csv-seed,');
+      expect(lines[2]).toContain(`"'=HYPERLINK(""x"")"`);
+      expect(lines[4]).toContain(',usage,-0.07,18.83,USD,system,');
+      const insight = await api.call('GET', '/api/tenants/csv-t/insight');
+      expect(insight.body.breakdown.total).toMatchObject({ calls: 2, minor: 117 });
+    } finally {
+      await api.stop();
+    }
+  });
+});

@@ -1,0 +1,43 @@
+import type { JournalEntry } from '../../services/ledger/journal.js';
+import { toDecimalString } from '../../services/money.js';
+
+export const JOURNAL_CSV_HEADER = 'id,tenantId,at,kind,amount,balanceAfter,currency,actor,idempotencyKey,callType,destination,durationSeconds,userId,lotId,note\r\n';
+
+/** RFC 4180 quoting; text starting with =, +, - or @ (other than a number) is defused so spreadsheets do not run it. */
+function cell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (/^[=+\-@]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Journal entries as CSV lines, amounts as exact decimals in the account currency. */
+export function journalCsvLines(entries: JournalEntry[], currency: string): string {
+  let out = '';
+  for (const e of entries) {
+    const d = e.detail;
+    const usage = d.kind === 'usage' ? d.usage : null;
+    const lotId = d.kind === 'funds-added' || d.kind === 'expired' || d.kind === 'expiry-reminder' ? d.lotId : null;
+    out +=
+      [
+        e.id,
+        e.tenantId,
+        e.at,
+        e.kind,
+        toDecimalString(e.amountMinor, currency),
+        toDecimalString(e.balanceAfterMinor, currency),
+        currency,
+        e.actor,
+        e.idempotencyKey,
+        usage?.callType,
+        usage ? usage.destinationName ?? usage.destinationContext : null,
+        usage?.durationSeconds,
+        usage?.userId,
+        lotId,
+        d.kind === 'funds-added' ? d.note : null,
+      ]
+        .map(cell)
+        .join(',') + '\r\n';
+  }
+  return out;
+}
