@@ -1,0 +1,129 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { openLowdbLedgerStore } from '../../data/lowdbLedgerStore.js';
+import type { AccountDocument, CheckpointMarker } from '../../data/checkpoint.js';
+import { addFunds, recordUsage, usageBatch, wholeJournal } from './ledgerFixtures.js';
+import { useTempFolders } from './tempFolders.js';
+
+const QUIET = { checkpointIntervalMs: 600_000 };
+
+describe('lowdb ledger store', () => {
+  const tempFolder = useTempFolders();
+
+  it('commits concurrent changes in groups, with one fsync for all changes decided meanwhile', async () => {
+    const store = await openLowdbLedgerStore({ dir: await tempFolder(), ...QUIET });
+    const before = store.stats.walFsyncs;
+    await Promise.all(Array.from({ length: 64 }, (_, i) => store.change(`t${i}`, addFunds(`t${i}`, 1_000, 'k'))));
+    expect(store.stats.walFsyncs - before).toBe(1);
+
+    const start = store.stats.walFsyncs;
+    await Promise.all(
+      Array.from({ length: 64 }, async (_, w) => {
+        for (let i = 0; i < 20; i++) await store.change(`t${w}`, addFunds(`t${w}`, 10, `w${i}`));
+      }),
+    );
+    expect(store.stats.walFsyncs - start).toBeLessThan((64 * 20) / 8);
+    await store.close();
+  });
+
+  it('checkpoints account documents and journal files, and deletes the WAL segments they cover', async () => {
+    const dir = await tempFolder();
+    const store = await openLowdbLedgerStore({ dir, ...QUIET });
+    for (const tenant of ['a', 'b', 'c']) {
+      await store.change(tenant, addFunds(tenant, 5_000, 'f'));
+      await store.change(tenant, recordUsage(tenant, usageBatch(tenant, 10)));
+    }
+    await store.checkpoint();
+    expect(store.stats.checkpoints).toBe(1);
+
+    const marker = JSON.parse(await readFile(path.join(dir, 'checkpoint.json'), 'utf8')) as CheckpointMarker;
+    expect(marker.walSeq).toBe(6);
+    expect(await readdir(path.join(dir, 'wal'))).toEqual([`${marker.walSegment}.log`]);
+    const documents = await readdir(path.join(dir, 'accounts'));
+    expect(documents).toHaveLength(3);
+    for (const name of documents) {
+      const document = JSON.parse(await readFile(path.join(dir, 'accounts', name), 'utf8')) as AccountDocument;
+      expect(document.account.entryCount).toBe(12);
+      const journalFile = path.join(dir, 'journal', name.replace(/\.json$/, ''), '0.jsonl');
+      const lines = (await readFile(journalFile, 'utf8')).trimEnd().split('\n');
+      expect(lines.map((line) => (JSON.parse(line) as { tenantId: string }).tenantId)).toEqual(Array(12).fill(document.tenantId));
+      expect(document.journal).toEqual({ segment: 0, bytes: Buffer.byteLength(`${lines.join('\n')}\n`) });
+    }
+
+    // Nothing new: no checkpoint is written and the WAL stays in its segment.
+    await store.checkpoint();
+    expect(store.stats.checkpoints).toBe(1);
+    expect(await readdir(path.join(dir, 'wal'))).toEqual([`${marker.walSegment}.log`]);
+    await store.close();
+  });
+
+  it('keeps untrusted tenant ids apart, inside the data folder, and gives them back exactly', async () => {
+    const dir = await tempFolder();
+    const tenants = ['../../escape', '', 'A', 'a', 'ünï/cødé\\:*?"<>|', '.', 'x'.repeat(500), 'CON'];
+    let store = await openLowdbLedgerStore({ dir, ...QUIET });
+    for (const [i, tenant] of tenants.entries()) await store.change(tenant, addFunds(tenant, 1_000 + i, `k${i}`));
+    await store.close();
+    expect(await readdir(path.join(dir, 'accounts'))).toHaveLength(tenants.length);
+    expect(await readdir(dir)).toEqual(expect.arrayContaining(['accounts', 'journal', 'wal']));
+    expect((await readdir(dir)).length).toBeLessThanOrEqual(6);
+
+    store = await openLowdbLedgerStore({ dir, ...QUIET });
+    expect((await store.tenantIds()).sort()).toEqual([...tenants].sort());
+    for (const [i, tenant] of tenants.entries()) {
+      expect((await store.account(tenant))!.balanceMinor).toBe(1_000 + i);
+      expect((await wholeJournal(store, tenant)).every((entry) => entry.tenantId === tenant)).toBe(true);
+    }
+    await store.close();
+  });
+
+  it('checkpoints on its own every interval', async () => {
+    const store = await openLowdbLedgerStore({ dir: await tempFolder(), checkpointIntervalMs: 20 });
+    await store.change('t', addFunds('t', 1_000, 'k'));
+    await vi.waitFor(() => expect(store.stats.checkpoints).toBeGreaterThanOrEqual(1));
+    await store.change('t', addFunds('t', 1_000, 'k2'));
+    await vi.waitFor(() => expect(store.stats.checkpoints).toBeGreaterThanOrEqual(2));
+    await store.close();
+  });
+
+  it('hands alerts to listeners only once the WAL line that carries them is on disk', async () => {
+    const dir = await tempFolder();
+    const store = await openLowdbLedgerStore({ dir, ...QUIET });
+    const seenOnDisk: boolean[] = [];
+    store.onAlerts((alerts) => {
+      const wal = readdirSync(path.join(dir, 'wal')).map((name) => readFileSync(path.join(dir, 'wal', name), 'utf8')).join('');
+      for (const { alert } of alerts) seenOnDisk.push(wal.includes(JSON.stringify(alert)));
+    });
+    await store.change('t', addFunds('t', 2_000, 'f'));
+    await store.change('t', recordUsage('t', [{ recordId: 'u', chargeMinor: 2_500 }]));
+    expect(seenOnDisk).toEqual([true, true]); // low balance, then suspended
+    await store.close();
+  });
+
+  it('reports a failing alert listener and goes on', async () => {
+    const errors: unknown[] = [];
+    const store = await openLowdbLedgerStore({ dir: await tempFolder(), ...QUIET, reportError: (error) => errors.push(error) });
+    const delivered: string[] = [];
+    store.onAlerts(() => {
+      throw new Error('listener broke');
+    });
+    store.onAlerts((alerts) => delivered.push(...alerts.map((s) => s.alert.type)));
+    await store.change('t', addFunds('t', 2_000, 'f'));
+    await store.change('t', recordUsage('t', [{ recordId: 'u', chargeMinor: 1_500 }]));
+    expect(errors).toEqual([new Error('listener broke')]);
+    expect(delivered).toEqual(['low-balance']);
+    await store.change('t', addFunds('t', 2_000, 'f2'));
+    await store.close();
+  });
+
+  it('stops, rather than write a change whose entries do not continue the journal', async () => {
+    const store = await openLowdbLedgerStore({ dir: await tempFolder(), ...QUIET });
+    await store.change('t', addFunds('t', 2_000, 'f'));
+    const account = (await store.account('t'))!;
+    const [opened] = await store.journal('t', 0, 1);
+    await expect(store.change('t', () => ({ account, entries: [opened!], alerts: [], result: null }))).rejects.toThrow(/stopped/);
+    await expect(store.change('t', addFunds('t', 2_000, 'g'))).rejects.toThrow(/stopped/);
+    await store.close();
+  });
+});

@@ -1,0 +1,176 @@
+import { appendFile, cp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openLowdbLedgerStore, type LowdbLedgerStore } from '../../data/lowdbLedgerStore.js';
+import { tenantFileName } from '../../data/tenantFileName.js';
+import { comparableAccount, expectConsistent } from './ledgerStoreContract.js';
+import { addFunds, recordUsage, usageBatch, wholeJournal } from './ledgerFixtures.js';
+import { crashImage, useTempFolders } from './tempFolders.js';
+
+const QUIET = { checkpointIntervalMs: 600_000 };
+
+/** What a store holds, to compare a recovered store with the one that crashed. */
+async function contentOf(store: LowdbLedgerStore) {
+  const tenants = (await store.tenantIds()).sort();
+  return {
+    tenants,
+    accounts: await Promise.all(tenants.map(async (t) => comparableAccount((await store.account(t))!))),
+    journals: await Promise.all(tenants.map((t) => wholeJournal(store, t))),
+    alerts: await store.pendingAlerts(),
+  };
+}
+
+async function expectAllConsistent(store: LowdbLedgerStore): Promise<void> {
+  for (const tenant of await store.tenantIds()) expectConsistent((await store.account(tenant))!, await wholeJournal(store, tenant));
+}
+
+async function lastWalSegment(dir: string): Promise<string> {
+  const segments = (await readdir(path.join(dir, 'wal'))).sort((a, b) => parseInt(a) - parseInt(b));
+  return path.join(dir, 'wal', segments.at(-1)!);
+}
+
+describe('recovery after a crash', () => {
+  const tempFolder = useTempFolders();
+
+  it('replays only the WAL after the last checkpoint', async () => {
+    const dir = await tempFolder();
+    const store = await openLowdbLedgerStore({ dir, ...QUIET });
+    for (let i = 0; i < 40; i++) await store.change(`t${i % 4}`, addFunds(`t${i % 4}`, 1_000, `k${i}`));
+    await store.checkpoint();
+    await store.change('t0', addFunds('t0', 1_000, 'after-1'));
+    await store.change('t1', recordUsage('t1', usageBatch('after', 50)));
+    await store.change('t9', addFunds('t9', 1_000, 'new-tenant'));
+    const image = await crashImage(dir, await tempFolder());
+    const expected = await contentOf(store);
+    await store.close();
+
+    const recovered = await openLowdbLedgerStore({ dir: image, ...QUIET });
+    expect(recovered.recovery).toMatchObject({ tenantsLoaded: 4, walSegmentsRead: 1, transactionsReplayed: 3, tornTailDropped: false });
+    expect(await contentOf(recovered)).toEqual(expected);
+    await recovered.close();
+  });
+
+  it('drops a torn last WAL line, and appends after the cut', async () => {
+    const dir = await tempFolder();
+    const store = await openLowdbLedgerStore({ dir, ...QUIET });
+    await store.change('t', addFunds('t', 5_000, 'f'));
+    await store.change('t', recordUsage('t', usageBatch('u', 3)));
+    const image = await crashImage(dir, await tempFolder());
+    const expected = await contentOf(store);
+    await store.close();
+
+    const wal = await lastWalSegment(image);
+    const intact = (await stat(wal)).size;
+    await appendFile(wal, '{"seq":3,"tenantId":"t","entries":[{"id":"6","tenantId":"t","ki');
+    let recovered = await openLowdbLedgerStore({ dir: image, ...QUIET });
+    expect(recovered.recovery.tornTailDropped).toBe(true);
+    expect((await stat(wal)).size).toBe(intact);
+    expect(await contentOf(recovered)).toEqual(expected);
+
+    await recovered.change('t', addFunds('t', 1_000, 'g'));
+    const image2 = await crashImage(image, await tempFolder());
+    await recovered.close();
+    recovered = await openLowdbLedgerStore({ dir: image2, ...QUIET });
+    expect(recovered.recovery.tornTailDropped).toBe(false);
+    expect((await recovered.account('t'))!.balanceMinor).toBe(5_000 - 21 + 1_000);
+    await expectAllConsistent(recovered);
+    await recovered.close();
+  });
+
+  it('drops a complete but unreadable last line, and refuses a damaged line before others', async () => {
+    const dir = await tempFolder();
+    const store = await openLowdbLedgerStore({ dir, ...QUIET });
+    await store.change('t', addFunds('t', 5_000, 'f'));
+    const image = await crashImage(dir, await tempFolder());
+    const damaged = await crashImage(dir, await tempFolder());
+    await store.close();
+
+    await appendFile(await lastWalSegment(image), '\0\0\0\0\n');
+    const recovered = await openLowdbLedgerStore({ dir: image, ...QUIET });
+    expect(recovered.recovery.tornTailDropped).toBe(true);
+    expect((await recovered.account('t'))!.balanceMinor).toBe(5_000);
+    await recovered.close();
+
+    const wal = await lastWalSegment(damaged);
+    await writeFile(wal, `garbage\n${await readFile(wal, 'utf8')}`);
+    await expect(openLowdbLedgerStore({ dir: damaged, ...QUIET })).rejects.toThrow(/damaged at line 1/);
+  });
+
+  it('cuts journal lines a crashed checkpoint filed beyond the account document', async () => {
+    const dir = await tempFolder();
+    const store = await openLowdbLedgerStore({ dir, ...QUIET });
+    await store.change('t', addFunds('t', 1_000_000, 'f'));
+    await store.change('t', recordUsage('t', usageBatch('a', 9_990)));
+    await store.checkpoint(); // entries 1..9,992 filed
+    await store.change('t', recordUsage('t', usageBatch('b', 20))); // 9,993..10,012: crosses into segment 1
+    await store.change('fresh', addFunds('fresh', 1_000, 'f')); // a tenant with no account document yet
+    const beforeCheckpoint = await crashImage(dir, await tempFolder());
+    const expected = await contentOf(store);
+    await store.checkpoint();
+    const afterCheckpoint = await crashImage(dir, await tempFolder());
+    await store.close();
+
+    // A crash after the second checkpoint filed the journals but before it wrote any account document.
+    await rm(path.join(beforeCheckpoint, 'journal'), { recursive: true });
+    await cp(path.join(afterCheckpoint, 'journal'), path.join(beforeCheckpoint, 'journal'), { recursive: true });
+    const tenantJournal = path.join(beforeCheckpoint, 'journal', tenantFileName('t'));
+    expect((await readdir(tenantJournal)).sort()).toEqual(['0.jsonl', '1.jsonl']);
+
+    const recovered = await openLowdbLedgerStore({ dir: beforeCheckpoint, ...QUIET });
+    expect(await readdir(tenantJournal)).toEqual(['0.jsonl']);
+    expect(await readdir(path.join(beforeCheckpoint, 'journal'))).toEqual([tenantFileName('t')]);
+    expect(await contentOf(recovered)).toEqual(expected);
+    await expectAllConsistent(recovered);
+
+    // Filed again by the next checkpoint, once each.
+    await recovered.checkpoint();
+    const lines = (await readFile(path.join(tenantJournal, '1.jsonl'), 'utf8')).trimEnd().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { id: string }).id)).toEqual(Array.from({ length: 12 }, (_, i) => String(10_001 + i)));
+    await recovered.close();
+  });
+
+  it('skips WAL transactions that account documents written after the checkpoint marker already hold', async () => {
+    const dir = await tempFolder();
+    const store = await openLowdbLedgerStore({ dir, ...QUIET });
+    for (let i = 0; i < 6; i++) await store.change(`t${i % 2}`, addFunds(`t${i % 2}`, 2_000, `k${i}`));
+    await store.change('t0', recordUsage('t0', [{ recordId: 'u', chargeMinor: 5_500 }])); // raises an alert
+    const beforeCheckpoint = await crashImage(dir, await tempFolder());
+    const expected = await contentOf(store);
+    await store.checkpoint();
+    const afterCheckpoint = await crashImage(dir, await tempFolder());
+    await store.close();
+
+    // A crash after the account documents and journals of a checkpoint, before its outbox and marker.
+    for (const folder of ['accounts', 'journal']) {
+      await rm(path.join(beforeCheckpoint, folder), { recursive: true });
+      await cp(path.join(afterCheckpoint, folder), path.join(beforeCheckpoint, folder), { recursive: true });
+    }
+    const recovered = await openLowdbLedgerStore({ dir: beforeCheckpoint, ...QUIET });
+    expect(recovered.recovery).toMatchObject({ tenantsLoaded: 2, transactionsReplayed: 0, transactionsAlreadyCheckpointed: 7 });
+    expect(await contentOf(recovered)).toEqual(expected);
+    expect((await recovered.pendingAlerts()).map((s) => s.alert.type)).toEqual(['low-balance']);
+    await recovered.close();
+  });
+
+  it('recovers the same state however often start-up is repeated', async () => {
+    const dir = await tempFolder();
+    const store = await openLowdbLedgerStore({ dir, ...QUIET });
+    await store.change('t', addFunds('t', 5_000, 'f'));
+    await store.checkpoint();
+    await store.change('t', recordUsage('t', usageBatch('u', 30, 100)));
+    const image = await crashImage(dir, await tempFolder());
+    const expected = await contentOf(store);
+    await store.close();
+
+    for (let i = 0; i < 3; i++) {
+      const recovered = await openLowdbLedgerStore({ dir: await crashImage(image, await tempFolder()), ...QUIET });
+      expect(await contentOf(recovered)).toEqual(expected);
+      await recovered.change('t', addFunds('t', 1_000, `again-${i}`));
+      await rm(image, { recursive: true });
+      await crashImage(recovered.dir, image);
+      expected.journals[0]!.push((await recovered.journal('t', 32 + i, 1))[0]!);
+      expected.accounts[0] = comparableAccount((await recovered.account('t'))!);
+      await recovered.close();
+    }
+  });
+});
