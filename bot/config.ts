@@ -79,6 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     graph: {
       configured: Boolean(e.AZURE_CLIENT_ID),
       clientId: e.AZURE_CLIENT_ID ?? null,
+      /** The app's home tenant: the one of the mailbox that sends notices. */
+      homeTenantId: e.AZURE_TENANT_ID ?? null,
       clientSecret: e.AZURE_CLIENT_SECRET ?? null,
       certificatePath: e.AZURE_CLIENT_CERTIFICATE_PATH ?? null,
       authorityHost: e.AZURE_AUTHORITY_HOST ?? null,
