@@ -39,6 +39,9 @@ const Env = z.object({
   GRAPH_MAIL_SENDER: z.string().optional(),
   GRAPH_SYNC_MINUTES: z.coerce.number().positive().default(60),
   GRAPH_TENANT_IDS: csv,
+  MAIL_FROM: z.string().optional(),
+  TEAMS_APP_ID: z.guid('a GUID such as 3f2a8c1e-5b7d-4e9a-9c1f-2d4e6a8b0c1d').optional(),
+  BOT_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/, 'a host name such as bot.contoso.com').optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -76,6 +79,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       /** With no app id the bot runs locally: no tokens, loopback only. */
       authenticated: Boolean(e.MicrosoftAppId),
     },
+    /** The Teams app package (`npm run package`): its id defaults to one derived from the bot id. */
+    teamsApp: {
+      id: e.TEAMS_APP_ID ?? null,
+      botDomain: e.BOT_DOMAIN ?? null,
+    },
+    /** Sender of the notice emails (the `.eml` outbox, and Graph's sendMail later). */
+    mailFrom: e.MAIL_FROM ?? e.GRAPH_MAIL_SENDER ?? 'Communications Credits <credits-bot@localhost>',
     graph: {
       configured: Boolean(e.AZURE_CLIENT_ID),
       clientId: e.AZURE_CLIENT_ID ?? null,
