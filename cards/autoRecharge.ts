@@ -1,0 +1,87 @@
+import { toDecimalString } from '../services/money.js';
+import { button, executeAction } from './action.js';
+import {
+  adaptiveCard,
+  container,
+  factSet,
+  header,
+  note,
+  textBlock,
+  type AdaptiveCard,
+  type CardAction,
+  type CardElement,
+  type InputText,
+} from './elements.js';
+import { localize } from './format.js';
+import { autoRechargeSummary } from './fragments.js';
+import { amountErrorText } from './problems.js';
+import type { AutoRechargeSettingsViewModel } from './viewModels.js';
+import { Verb } from './verbs.js';
+
+/** The settings card's inputs, merged by the host into the Save action's data. */
+export const AUTO_RECHARGE_INPUT_IDS = { enabled: 'enabled', trigger: 'trigger', amount: 'amount' } as const;
+
+/**
+ * Auto-recharge: on/off, "when the balance is below", "add this amount", and Save. It says when
+ * auto-recharge paused itself or waits for a new card, and shows a refused field's reason under
+ * that field.
+ */
+export function renderAutoRechargeCard(vm: AutoRechargeSettingsViewModel, locale: string | null | undefined): AdaptiveCard {
+  const { t, f } = localize(locale);
+  const ar = vm.autoRecharge;
+  const fieldName = { enabled: t.autoRechargeCard.fieldEnabled, trigger: t.autoRechargeCard.fieldTrigger, amount: t.autoRechargeCard.fieldAmount };
+  const errorFor = (field: 'enabled' | 'trigger' | 'amount'): CardElement[] =>
+    vm.error?.field === field
+      ? [textBlock(t.autoRechargeCard.fieldError(fieldName[field], amountErrorText(vm.error.error, t, f, vm.currency)), { color: 'attention', weight: 'bolder', spacing: 'small' })]
+      : [];
+
+  const body: CardElement[] = [
+    header(t.autoRechargeCard.title),
+    textBlock(t.autoRechargeCard.intro, { spacing: 'medium' }),
+    factSet([{ title: t.autoRechargeCard.state, value: autoRechargeSummary(ar, vm.currency, t, f) }]),
+  ];
+  const explanation =
+    ar.state === 'paused'
+      ? t.autoRechargeCard.pausedExplanation(ar.consecutiveFailures ?? 3)
+      : ar.state === 'waiting-for-payment-method'
+        ? t.autoRechargeCard.waitingExplanation
+        : ar.state === 'retrying' && ar.nextRetryAt
+          ? t.autoRechargeCard.retryingExplanation(f.dateTime(ar.nextRetryAt))
+          : ar.state === 'in-progress'
+            ? t.autoRechargeCard.inProgressExplanation
+            : null;
+  if (explanation) {
+    const troubled = ar.state === 'paused' || ar.state === 'waiting-for-payment-method';
+    body.push(container([textBlock(explanation, { color: troubled ? 'attention' : 'default' })], { style: troubled ? 'attention' : 'emphasis' }));
+  }
+  if (vm.saved) body.push(textBlock(t.autoRechargeCard.saved, { color: 'good', weight: 'bolder' }));
+
+  const enabled = vm.values?.enabled ?? ar.state !== 'off';
+  body.push({
+    type: 'Input.Toggle',
+    id: AUTO_RECHARGE_INPUT_IDS.enabled,
+    label: t.autoRechargeCard.enabledLabel,
+    title: t.autoRechargeCard.enabled,
+    value: enabled ? 'true' : 'false',
+    valueOn: 'true',
+    valueOff: 'false',
+    wrap: true,
+    spacing: 'medium',
+  });
+  body.push(...errorFor('enabled'));
+  const amountInput = (id: string, label: string, value: string): InputText => ({ type: 'Input.Text', id, label, value: value.slice(0, 32), maxLength: 32 });
+  body.push(amountInput(AUTO_RECHARGE_INPUT_IDS.trigger, t.autoRechargeCard.triggerLabel(vm.currency), vm.values?.trigger ?? toDecimalString(ar.triggerMinor, vm.currency)));
+  body.push(...errorFor('trigger'));
+  body.push(amountInput(AUTO_RECHARGE_INPUT_IDS.amount, t.autoRechargeCard.amountLabel(vm.currency), vm.values?.amount ?? toDecimalString(ar.amountMinor, vm.currency)));
+  body.push(...errorFor('amount'));
+  if (vm.limits) body.push(note(t.funds.limits(f.money(vm.limits.minMinor, vm.currency), f.money(vm.limits.maxMinor, vm.currency))));
+  body.push(note(t.autoRechargeCard.alertsStillOn));
+
+  const actions: CardAction[] = [executeAction({ verb: Verb.autoRechargeSave, title: t.actions.save, style: 'positive' })];
+  if (ar.state === 'paused') {
+    actions.push(executeAction({ verb: Verb.autoRechargeToggle, title: t.actions.resume, data: { enabled: true }, ignoreInputs: true }));
+  }
+  if (ar.state === 'paused' || ar.state === 'waiting-for-payment-method') actions.push(button(Verb.paymentMethodOpen, t.actions.paymentMethod));
+  actions.push(button(Verb.balanceRefresh, t.actions.showBalance));
+  return adaptiveCard(body, actions);
+}

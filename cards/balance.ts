@@ -1,0 +1,78 @@
+import { button } from './action.js';
+import { actionSet, adaptiveCard, container, factSet, header, note, section, textBlock, type AdaptiveCard, type CardElement } from './elements.js';
+import { localize } from './format.js';
+import { autoRechargeSummary, entryKindLabel } from './fragments.js';
+import type { BalanceViewModel } from './viewModels.js';
+import { Verb } from './verbs.js';
+
+export const BALANCE_MAX_LOTS = 3;
+export const BALANCE_MAX_RECENT = 5;
+
+/**
+ * The balance at a glance: the amount, whether calling works, auto-recharge and the alert
+ * threshold, what expires next, the latest transactions, and the buttons to act.
+ */
+export function renderBalanceCard(vm: BalanceViewModel, locale: string | null | undefined): AdaptiveCard {
+  const { t, f } = localize(locale);
+  const money = (minor: number) => f.money(minor, vm.currency);
+  const suspended = vm.status === 'suspended';
+
+  const body: CardElement[] = [
+    header(t.balance.title, vm.asOf ? t.balance.asOf(f.dateTime(vm.asOf)) : undefined),
+    textBlock(money(vm.balanceMinor), { size: 'extraLarge', weight: 'bolder', color: suspended ? 'attention' : 'default', spacing: 'medium' }),
+    factSet(
+      [
+        { title: t.status.label, value: suspended ? t.status.suspended : t.status.active },
+        { title: t.common.autoRecharge, value: autoRechargeSummary(vm.autoRecharge, vm.currency, t, f) },
+        { title: t.balance.lowBalanceAlert, value: t.balance.lowBalanceAlertValue(money(vm.lowBalanceAlertMinor)) },
+      ],
+      { spacing: 'small' },
+    ),
+  ];
+
+  if (suspended) {
+    const items: CardElement[] = [textBlock(t.status.suspendedExplanation, { color: 'attention' })];
+    if (vm.balanceMinor < 0) items.push(textBlock(t.status.owed(money(-vm.balanceMinor)), { spacing: 'small' }));
+    body.push(container(items, { style: 'attention', spacing: 'medium' }));
+  }
+
+  const lots = [...vm.lots].sort((a, b) => Date.parse(a.expiresAt) - Date.parse(b.expiresAt));
+  const shownLots = lots.slice(0, BALANCE_MAX_LOTS);
+  const lotItems: CardElement[] =
+    shownLots.length === 0
+      ? [note(t.balance.noLots)]
+      : [factSet(shownLots.map((lot) => ({ title: money(lot.remainingMinor), value: t.balance.lotExpires(f.date(lot.expiresAt)) })))];
+  if (lots.length > shownLots.length) lotItems.push(note(t.common.moreItems(lots.length - shownLots.length)));
+  body.push(...section(t.balance.expiringTitle, lotItems));
+
+  const recent = [...vm.recent].sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).slice(0, BALANCE_MAX_RECENT);
+  body.push(
+    ...section(t.balance.recentTitle, [
+      recent.length === 0
+        ? note(t.balance.noRecent)
+        : factSet(
+            recent.map((entry) => ({
+              title: entryKindLabel(entry.kind, entry.source, t),
+              value: `${f.signedMoney(entry.amountMinor, vm.currency)} · ${f.dateTime(entry.at)}`,
+            })),
+          ),
+    ]),
+  );
+
+  const insight: CardElement[] = [];
+  if (vm.insight?.runwayDays !== undefined) {
+    insight.push(textBlock(vm.insight.runwayDays === null ? t.balance.runwayNone : t.balance.runway(f.integer(vm.insight.runwayDays), vm.insight.runwayUntil === 'trigger'), { spacing: 'small' }));
+  }
+  if (vm.insight?.lastUsageSyncAt) insight.push(note(t.balance.lastSync(f.dateTime(vm.insight.lastUsageSyncAt))));
+  body.push(...section(t.balance.insightTitle, insight));
+
+  body.push(actionSet([button(Verb.usageOpen, t.actions.usage), button(Verb.alertsOpen, t.actions.lowBalanceAlert)], { separator: true, spacing: 'medium' }));
+
+  return adaptiveCard(body, [
+    button(Verb.fundsStart, t.actions.addFunds, 'positive'),
+    button(Verb.autoRechargeOpen, t.actions.autoRecharge),
+    button(Verb.paymentMethodOpen, t.actions.paymentMethod),
+    button(Verb.historyPage, t.actions.history),
+    button(Verb.balanceRefresh, t.actions.refresh),
+  ]);
+}

@@ -1,0 +1,45 @@
+import { toDecimalString } from '../services/money.js';
+import { button, executeAction } from './action.js';
+import { adaptiveCard, container, factSet, header, note, textBlock, type AdaptiveCard, type CardElement, type Fact } from './elements.js';
+import { localize } from './format.js';
+import { cardOnFileText } from './fragments.js';
+import type { ConfirmationViewModel } from './viewModels.js';
+import { Verb } from './verbs.js';
+
+/**
+ * The last step before money moves: the amount, the card that pays, the balance after. Confirm
+ * carries the operation id (the idempotency key) and the amount; without a usable card the card
+ * offers Payment method instead of Confirm.
+ */
+export function renderConfirmationCard(vm: ConfirmationViewModel, locale: string | null | undefined): AdaptiveCard {
+  const { t, f } = localize(locale);
+  const amount = f.money(vm.amountMinor, vm.currency);
+  const usable = vm.card !== null && !vm.card.expired;
+  const facts: Fact[] = [
+    { title: t.funds.amount, value: amount },
+    { title: t.funds.payWith, value: vm.card ? cardOnFileText(vm.card, t, f) : t.payment.noCard },
+  ];
+  if (vm.balanceMinor !== undefined) facts.push({ title: t.funds.balanceAfter, value: f.money(vm.balanceMinor + vm.amountMinor, vm.currency) });
+  facts.push({ title: t.funds.fundsExpire, value: t.funds.fundsExpireValue });
+
+  const body: CardElement[] = [
+    header(t.funds.confirmTitle),
+    textBlock(amount, { size: 'extraLarge', weight: 'bolder', spacing: 'medium' }),
+    textBlock(t.funds.confirmIntro, { spacing: 'small' }),
+    factSet(facts),
+  ];
+  if (!usable) body.push(container([textBlock(vm.card ? t.funds.cardExpired : t.funds.noCard, { color: 'warning' })], { style: 'warning', spacing: 'medium' }));
+  body.push(note(t.common.operation(vm.operationId), { spacing: 'medium' }));
+
+  const cancel = executeAction({ verb: Verb.fundsCancel, title: t.actions.cancel, data: { operationId: vm.operationId }, ignoreInputs: true });
+  const proceed = usable
+    ? executeAction({
+        verb: Verb.fundsConfirm,
+        title: t.actions.confirm(amount),
+        style: 'positive',
+        data: { operationId: vm.operationId, amount: toDecimalString(vm.amountMinor, vm.currency), currency: vm.currency },
+        ignoreInputs: true,
+      })
+    : button(Verb.paymentMethodOpen, t.actions.paymentMethod, 'positive');
+  return adaptiveCard(body, [proceed, cancel]);
+}

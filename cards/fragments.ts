@@ -1,0 +1,47 @@
+import type { EntryKind, LotSource } from '../services/ledger/journal.js';
+import type { Formatter } from './format.js';
+import type { Strings } from './i18n/index.js';
+import type { AutoRechargeViewModel, CardOnFileViewModel } from './viewModels.js';
+import { clip } from './elements.js';
+
+/** Pieces of text more than one card shows the same way. */
+
+export function autoRechargeSummary(vm: AutoRechargeViewModel, currency: string, t: Strings, f: Formatter): string {
+  const trigger = f.money(vm.triggerMinor, currency);
+  const amount = f.money(vm.amountMinor, currency);
+  switch (vm.state) {
+    case 'off':
+      return t.autoRecharge.off;
+    case 'on':
+      return t.autoRecharge.on(trigger, amount);
+    case 'in-progress':
+      return t.autoRecharge.inProgress(f.money(vm.inFlightMinor ?? vm.amountMinor, currency));
+    case 'retrying':
+      return vm.nextRetryAt ? t.autoRecharge.retrying(f.dateTime(vm.nextRetryAt)) : t.autoRecharge.on(trigger, amount);
+    case 'paused':
+      return t.autoRecharge.paused(vm.consecutiveFailures ?? 3);
+    case 'waiting-for-payment-method':
+      return t.autoRecharge.waiting;
+  }
+}
+
+export function cardOnFileText(card: CardOnFileViewModel, t: Strings, f: Formatter): string {
+  const text = t.payment.cardValue(clip(card.brand, 20), clip(card.last4, 4), f.cardExpiry(card.expMonth, card.expYear));
+  return card.expired ? `${text} ${t.payment.expiredSuffix}` : text;
+}
+
+export function entryKindLabel(kind: EntryKind, source: LotSource | undefined, t: Strings): string {
+  return kind === 'funds-added' && source === 'auto-recharge' ? t.autoRechargeAdded : t.entryKind[kind];
+}
+
+/** `system` and `operator` in the user's language; anyone else by the name the bot gave. */
+export function actorLabel(actor: string, t: Strings): string {
+  if (actor === 'system') return t.common.system;
+  if (actor === 'operator') return t.common.operator;
+  return clip(actor, 40);
+}
+
+/** A whole number of major units in minor units: 25 → 2500 for USD, 25 for JPY. */
+export function majorToMinor(major: number, currencyDigits: number): number {
+  return major * 10 ** currencyDigits;
+}

@@ -1,0 +1,118 @@
+import type { Runway, UsageBreakdownRow } from '../services/insight/runway.js';
+import { accountStatus, type Account, type Lot } from '../services/ledger/account.js';
+import type { JournalEntry } from '../services/ledger/journal.js';
+import type { CardOnFile } from '../services/ports.js';
+import type {
+  AutoRechargeViewModel,
+  BalanceViewModel,
+  CardOnFileViewModel,
+  HistoryEntryViewModel,
+  LotViewModel,
+  TransactionViewModel,
+  UsageViewModel,
+} from './viewModels.js';
+
+/**
+ * From the ledger's types to view models: the few derivations the bot would otherwise repeat
+ * (which auto-recharge state to show, whether a card has expired). Pure; reads nothing else.
+ */
+
+const iso = (at: number): string => new Date(at).toISOString();
+
+export function autoRechargeViewModel(account: Pick<Account, 'autoRecharge' | 'recharge'>): AutoRechargeViewModel {
+  const { autoRecharge: settings, recharge } = account;
+  const base = { triggerMinor: settings.triggerMinor, amountMinor: settings.amountMinor, consecutiveFailures: recharge.consecutiveFailures };
+  if (!settings.enabled) return { ...base, state: 'off' };
+  if (recharge.inFlight) return { ...base, state: 'in-progress', inFlightMinor: recharge.inFlight.amountMinor };
+  if (recharge.paused) return { ...base, state: 'paused' };
+  if (recharge.waitingForPaymentMethod) return { ...base, state: 'waiting-for-payment-method' };
+  if (recharge.nextRetryAt !== null && recharge.consecutiveFailures > 0) return { ...base, state: 'retrying', nextRetryAt: iso(recharge.nextRetryAt) };
+  return { ...base, state: 'on' };
+}
+
+/** A card is usable through the last day of its expiry month (UTC). */
+export function cardOnFileViewModel(card: CardOnFile | null, now: number): CardOnFileViewModel | null {
+  if (!card) return null;
+  const today = new Date(now);
+  const expired = card.expYear < today.getUTCFullYear() || (card.expYear === today.getUTCFullYear() && card.expMonth < today.getUTCMonth() + 1);
+  return { brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear, expired };
+}
+
+export const lotViewModel = (lot: Lot): LotViewModel => ({ remainingMinor: lot.remainingMinor, expiresAt: iso(lot.expiresAt), source: lot.source });
+
+export function transactionViewModel(entry: JournalEntry): TransactionViewModel {
+  const vm: TransactionViewModel = { kind: entry.kind, amountMinor: entry.amountMinor, at: entry.at };
+  if (entry.detail.kind === 'funds-added') vm.source = entry.detail.source;
+  return vm;
+}
+
+/** `actorName` turns a user id into a display name when the bot knows one. */
+export function historyEntryViewModel(entry: JournalEntry, actorName: (actor: string) => string = (actor) => actor): HistoryEntryViewModel {
+  const vm: HistoryEntryViewModel = {
+    id: entry.id,
+    kind: entry.kind,
+    amountMinor: entry.amountMinor,
+    balanceAfterMinor: entry.balanceAfterMinor,
+    at: entry.at,
+    actor: entry.actor === 'system' || entry.actor === 'operator' ? entry.actor : actorName(entry.actor),
+  };
+  const detail = entry.detail;
+  if (detail.kind === 'funds-added') {
+    vm.source = detail.source;
+    if (detail.note) vm.detail = detail.note;
+  } else if (detail.kind === 'usage') {
+    const where = detail.usage.destinationName ?? detail.usage.destinationContext;
+    if (where) vm.detail = where;
+  } else if (detail.kind === 'payment-method-changed') {
+    vm.detail = detail.description;
+  }
+  return vm;
+}
+
+/**
+ * The balance card's data. `recent` is the tail of the journal (any order); only entries that
+ * moved money are shown as transactions.
+ */
+export function balanceViewModel(
+  account: Account,
+  recent: JournalEntry[],
+  options: { now: number; insight?: BalanceViewModel['insight'] },
+): BalanceViewModel {
+  const vm: BalanceViewModel = {
+    currency: account.currency,
+    balanceMinor: account.balanceMinor,
+    status: accountStatus(account),
+    autoRecharge: autoRechargeViewModel(account),
+    lowBalanceAlertMinor: account.lowBalanceAlertMinor,
+    lots: account.lots.map(lotViewModel),
+    recent: recent.filter((entry) => entry.amountMinor !== 0).map(transactionViewModel),
+    asOf: iso(options.now),
+  };
+  if (options.insight) vm.insight = options.insight;
+  return vm;
+}
+
+/** The usage card's data from `usageBreakdown` (seconds become minutes) and `runway`. */
+export function usageViewModel(
+  breakdown: { rows: UsageBreakdownRow[]; total: { minor: number } },
+  period: { currency: string; from: number; to: number },
+  forecast?: Runway,
+): UsageViewModel {
+  const vm: UsageViewModel = {
+    currency: period.currency,
+    from: iso(period.from),
+    to: iso(period.to),
+    rows: breakdown.rows.map((row) => ({
+      callType: row.callType,
+      destination: row.destination,
+      count: row.calls,
+      minutes: Math.round(row.seconds / 6) / 10,
+      amountMinor: row.minor,
+    })),
+    totalMinor: breakdown.total.minor,
+  };
+  if (forecast) {
+    vm.runway = { daysLeft: forecast.daysLeft, until: forecast.until, dailyBurnMinor: forecast.dailyBurnMinor, suggestedRechargeMinor: forecast.suggestedRechargeMinor };
+  }
+  return vm;
+}

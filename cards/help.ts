@@ -1,0 +1,50 @@
+import { button } from './action.js';
+import { adaptiveCard, clip, factSet, header, note, textBlock, type AdaptiveCard, type CardElement } from './elements.js';
+import { localize } from './format.js';
+import { strings } from './i18n/index.js';
+import type { WelcomeViewModel } from './viewModels.js';
+import { Verb } from './verbs.js';
+
+/**
+ * The phrasings the help card suggests, in the locale's language. The bot's text parser must
+ * understand every one of them (its tests can iterate this list).
+ */
+export function helpExamples(locale: string | null | undefined): string[] {
+  return strings(locale).help.examples.map(([example]) => example);
+}
+
+/** What the bot can do, with example phrasings in the user's language. */
+export function renderHelpCard(locale: string | null | undefined): AdaptiveCard {
+  const { t } = localize(locale);
+  const body: CardElement[] = [
+    header(t.help.title, t.product),
+    textBlock(t.help.intro, { spacing: 'medium' }),
+    factSet(t.help.examples.map(([example, what]) => ({ title: example, value: what }))),
+    note(t.help.admins, { spacing: 'medium' }),
+  ];
+  return adaptiveCard(body, [
+    button(Verb.balanceRefresh, t.actions.showBalance, 'positive'),
+    button(Verb.fundsStart, t.actions.addFunds),
+    button(Verb.autoRechargeOpen, t.actions.autoRecharge),
+    button(Verb.historyPage, t.actions.history),
+    button(Verb.usageOpen, t.actions.usage),
+  ]);
+}
+
+/** Sent once when the app is installed: who the bot is and where to start. */
+export function renderWelcomeCard(vm: WelcomeViewModel, locale: string | null | undefined): AdaptiveCard {
+  const { t } = localize(locale);
+  const body: CardElement[] = [header(t.welcome.title)];
+  if (vm.userName) body.push(textBlock(t.welcome.greeting(clip(vm.userName, 40)), { weight: 'bolder', spacing: 'medium' }));
+  body.push(
+    textBlock(t.welcome.intro, { spacing: vm.userName ? 'small' : 'medium' }),
+    textBlock(t.welcome.what, { spacing: 'small' }),
+    note(t.welcome.tryHelp),
+  );
+  return adaptiveCard(body, [
+    button(Verb.balanceRefresh, t.actions.showBalance, 'positive'),
+    button(Verb.fundsStart, t.actions.addFunds),
+    button(Verb.autoRechargeOpen, t.actions.autoRecharge),
+    button(Verb.help, t.actions.help),
+  ]);
+}

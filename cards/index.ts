@@ -1,0 +1,26 @@
+/**
+ * Adaptive Cards (1.5) for the bot: pure functions from view models to card JSON, in English and
+ * Simplified Chinese. The bot sends each card without text, and routes button presses by the
+ * verbs in `verbs.ts`, validating their data with `parseActionData`.
+ */
+export * from './verbs.js';
+export * from './actionData.js';
+export * from './action.js';
+export type * from './elements.js';
+export type * from './viewModels.js';
+export { strings, languageOf, formattingLocale, type Language, type Strings } from './i18n/index.js';
+export { formatter, localize, type Formatter } from './format.js';
+export { renderBalanceCard, BALANCE_MAX_LOTS, BALANCE_MAX_RECENT } from './balance.js';
+export { renderAddFundsCard, presetAmounts, AMOUNT_INPUT_ID, DEFAULT_PRESETS_MAJOR } from './addFunds.js';
+export { renderConfirmationCard } from './confirmation.js';
+export { renderReceiptCard, renderCancelledCard, renderPaymentFailedCard, renderActedOnCard } from './outcomes.js';
+export { renderAutoRechargeCard, AUTO_RECHARGE_INPUT_IDS } from './autoRecharge.js';
+export { renderAlertThresholdCard, THRESHOLD_INPUT_ID } from './alertThreshold.js';
+export { renderPaymentMethodCard } from './paymentMethod.js';
+export { renderHistoryCard, HISTORY_PAGE_SIZE } from './history.js';
+export { renderUsageCard, usageRowLabel, USAGE_MAX_ROWS } from './usage.js';
+export { renderHelpCard, renderWelcomeCard, helpExamples } from './help.js';
+export { renderAlertCard } from './alerts.js';
+export { renderMessageCard, renderProblemCard, renderNoticeCard, type MessageContent, type Tone } from './message.js';
+export { amountErrorText, problemContent } from './problems.js';
+export * from './fromLedger.js';

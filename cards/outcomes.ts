@@ -1,0 +1,70 @@
+import { toDecimalString } from '../services/money.js';
+import { button, executeAction } from './action.js';
+import { adaptiveCard, clip, container, factSet, header, note, textBlock, type AdaptiveCard, type CardElement, type Fact } from './elements.js';
+import { localize } from './format.js';
+import { actorLabel } from './fragments.js';
+import type { ActedOnViewModel, CancelledViewModel, PaymentFailedViewModel, ReceiptViewModel } from './viewModels.js';
+import { Verb } from './verbs.js';
+
+/** What a confirmation card becomes: a receipt, a cancellation, a failed payment. */
+
+export function renderReceiptCard(vm: ReceiptViewModel, locale: string | null | undefined): AdaptiveCard {
+  const { t, f } = localize(locale);
+  const facts: Fact[] = [
+    { title: t.funds.amountAdded, value: f.money(vm.amountMinor, vm.currency) },
+    { title: t.funds.newBalance, value: f.money(vm.balanceMinor, vm.currency) },
+    { title: t.funds.expiresOn, value: f.date(vm.expiresAt) },
+  ];
+  if (vm.addedBy) facts.push({ title: t.funds.addedBy, value: actorLabel(vm.addedBy, t) });
+  const body: CardElement[] = [
+    header(t.funds.receiptTitle, vm.at ? f.dateTime(vm.at) : undefined, 'good'),
+    textBlock(`+${f.money(vm.amountMinor, vm.currency)}`, { size: 'extraLarge', weight: 'bolder', color: 'good', spacing: 'medium' }),
+    factSet(facts),
+  ];
+  if (vm.resumed) body.push(textBlock(t.funds.resumed, { color: 'good' }));
+  if (vm.replayed) body.push(container([textBlock(t.funds.alreadyAdded)], { style: 'emphasis', spacing: 'medium' }));
+  body.push(note(t.common.operation(vm.operationId), { spacing: 'medium' }));
+  return adaptiveCard(body, [button(Verb.balanceRefresh, t.actions.showBalance), button(Verb.autoRechargeOpen, t.actions.autoRecharge)]);
+}
+
+export function renderCancelledCard(vm: CancelledViewModel, locale: string | null | undefined): AdaptiveCard {
+  const { t, f } = localize(locale);
+  const body: CardElement[] = [header(t.funds.cancelledTitle), textBlock(t.funds.cancelledText, { spacing: 'medium' })];
+  if (vm.amountMinor !== undefined && vm.currency) body.push(factSet([{ title: t.funds.amount, value: f.money(vm.amountMinor, vm.currency) }]));
+  if (vm.by) body.push(note(t.funds.cancelledBy(actorLabel(vm.by, t))));
+  if (vm.operationId) body.push(note(t.common.operation(vm.operationId)));
+  return adaptiveCard(body, [button(Verb.fundsStart, t.actions.addFunds), button(Verb.balanceRefresh, t.actions.showBalance)]);
+}
+
+export function renderPaymentFailedCard(vm: PaymentFailedViewModel, locale: string | null | undefined): AdaptiveCard {
+  const { t, f } = localize(locale);
+  const body: CardElement[] = [
+    header(t.funds.failedTitle, undefined, 'attention'),
+    textBlock(t.errors.payment[vm.reason], { color: 'attention', spacing: 'medium' }),
+    factSet([{ title: t.funds.amount, value: f.money(vm.amountMinor, vm.currency) }]),
+    textBlock(t.funds.failedNothingAdded, { spacing: 'small' }),
+    note(t.common.operation(vm.operationId), { spacing: 'medium' }),
+  ];
+  // Trying again opens a fresh add-funds card (a new operation), never a replay of this one.
+  const retry = executeAction({ verb: Verb.fundsStart, title: t.actions.tryAgain, data: { amount: toDecimalString(vm.amountMinor, vm.currency) }, ignoreInputs: true });
+  const choose = button(Verb.paymentMethodOpen, t.actions.paymentMethod, 'positive');
+  return adaptiveCard(body, vm.reason === 'gateway-error' ? [retry, choose] : [choose, retry]);
+}
+
+/** Replaces a card whose button was pressed, so its buttons are gone: "Confirmed by Alex". */
+export function renderActedOnCard(vm: ActedOnViewModel, locale: string | null | undefined): AdaptiveCard {
+  const { t, f } = localize(locale);
+  const who = vm.by ? actorLabel(vm.by, t) : t.actedOn.someone;
+  const line =
+    vm.outcome === 'confirmed'
+      ? t.actedOn.confirmed(who)
+      : vm.outcome === 'cancelled'
+        ? t.actedOn.cancelled(who)
+        : vm.outcome === 'done'
+          ? t.actedOn.done(who)
+          : t.actedOn.replaced;
+  const body: CardElement[] = [textBlock(line, { weight: 'bolder', color: vm.outcome === 'cancelled' ? 'default' : 'good' })];
+  if (vm.summary) body.push(textBlock(clip(vm.summary, 200), { spacing: 'small' }));
+  if (vm.at) body.push(note(f.dateTime(vm.at)));
+  return adaptiveCard(body);
+}

@@ -1,0 +1,53 @@
+import { TEST_CARDS, type TestCardId } from '../services/payments/sandboxGateway.js';
+import { button, executeAction } from './action.js';
+import { actionSet, adaptiveCard, column, columnSet, container, factSet, header, note, textBlock, type AdaptiveCard, type CardElement } from './elements.js';
+import { localize } from './format.js';
+import { cardOnFileText } from './fragments.js';
+import type { PaymentMethodViewModel } from './viewModels.js';
+import { Verb } from './verbs.js';
+
+/**
+ * The card on file and, with the sandbox gateway, its test cards to choose from (clearly
+ * labelled). Card numbers never travel through chat: the bot only ever offers choices.
+ */
+export function renderPaymentMethodCard(vm: PaymentMethodViewModel, locale: string | null | undefined): AdaptiveCard {
+  const { t, f } = localize(locale);
+  const body: CardElement[] = [
+    header(t.payment.title),
+    factSet([{ title: t.payment.current, value: vm.current ? cardOnFileText(vm.current, t, f) : t.payment.noCard }], { spacing: 'medium' }),
+  ];
+  if (vm.changed && vm.current) body.push(textBlock(t.payment.changed(cardOnFileText(vm.current, t, f)), { color: 'good', weight: 'bolder' }));
+
+  if (vm.sandbox) {
+    const rows: CardElement[] = (Object.keys(TEST_CARDS) as TestCardId[]).map((id) => {
+      const card = TEST_CARDS[id];
+      const inUse = vm.currentTestCardId === id;
+      const choice = inUse
+        ? textBlock(t.payment.inUse, { color: 'good', weight: 'bolder', horizontalAlignment: 'right' })
+        : actionSet([executeAction({ verb: Verb.paymentMethodChoose, title: t.actions.useCard, data: { testCardId: id }, ignoreInputs: true })]);
+      return columnSet(
+        [
+          column(
+            [
+              textBlock(cardOnFileText(card, t, f), { weight: 'bolder' }),
+              note(t.payment.testCard[id], { spacing: 'none' }),
+            ],
+            'stretch',
+          ),
+          column([choice], 'auto', { verticalContentAlignment: 'center' }),
+        ],
+        { separator: true, spacing: 'small' },
+      );
+    });
+    body.push(
+      container([textBlock(t.payment.sandboxTitle, { weight: 'bolder' }), textBlock(t.payment.sandboxNote, { size: 'small', spacing: 'small' }), ...rows], {
+        style: 'emphasis',
+        spacing: 'medium',
+      }),
+    );
+  } else {
+    body.push(textBlock(t.payment.realGateway, { spacing: 'medium' }));
+  }
+  body.push(note(t.payment.security, { spacing: 'medium' }));
+  return adaptiveCard(body, [button(Verb.balanceRefresh, t.actions.showBalance), button(Verb.fundsStart, t.actions.addFunds)]);
+}

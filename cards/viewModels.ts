@@ -1,0 +1,257 @@
+import type { Alert } from '../services/alerts.js';
+import type { LedgerError } from '../services/ledger/errors.js';
+import type { EntryKind, LotSource, RechargeFailureReason } from '../services/ledger/journal.js';
+import type { Minor } from '../services/money.js';
+import type { TestCardId } from '../services/payments/sandboxGateway.js';
+
+/**
+ * What each card shows, as plain data: integer minor amounts with their currency, ISO 8601
+ * times, status strings. The bot builds these from the ledger (see `fromLedger.ts`); the card
+ * builders turn them into JSON and never look anything up.
+ */
+
+/** An ISO 8601 time, e.g. "2026-03-05T14:30:00.000Z". */
+export type IsoTime = string;
+
+/** Smallest and largest addition or recharge amount in the account currency. */
+export interface AmountLimits {
+  minMinor: Minor;
+  maxMinor: Minor;
+}
+
+export interface CardOnFileViewModel {
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+  /** The card's month has passed. */
+  expired?: boolean;
+}
+
+/**
+ * Where auto-recharge stands. `retrying`: the last payment failed and another attempt is due at
+ * `nextRetryAt`; `paused`: three failures in a row; `waiting-for-payment-method`: the card is
+ * expired or missing; `in-progress`: an attempt is being charged now.
+ */
+export type AutoRechargeState = 'off' | 'on' | 'in-progress' | 'retrying' | 'paused' | 'waiting-for-payment-method';
+
+export interface AutoRechargeViewModel {
+  state: AutoRechargeState;
+  triggerMinor: Minor;
+  amountMinor: Minor;
+  consecutiveFailures?: number;
+  nextRetryAt?: IsoTime | null;
+  /** The amount being charged now, when `in-progress`. */
+  inFlightMinor?: Minor;
+}
+
+export interface LotViewModel {
+  remainingMinor: Minor;
+  expiresAt: IsoTime;
+  source?: LotSource;
+}
+
+export interface TransactionViewModel {
+  kind: EntryKind;
+  /** Signed: funds +, usage and expiry −. */
+  amountMinor: Minor;
+  at: IsoTime;
+  /** For `funds-added`: manual or auto-recharge (labelled differently). */
+  source?: LotSource;
+}
+
+export interface BalanceViewModel {
+  currency: string;
+  balanceMinor: Minor;
+  status: 'active' | 'suspended';
+  autoRecharge: AutoRechargeViewModel;
+  lowBalanceAlertMinor: Minor;
+  /** Lots with money left; the card shows the 3 expiring soonest. */
+  lots: LotViewModel[];
+  /** Recent journal entries; the card shows the 5 newest. */
+  recent: TransactionViewModel[];
+  /** When the balance was read. */
+  asOf?: IsoTime;
+  insight?: {
+    /** Whole days until the balance reaches `runwayUntil` at the trailing 30-day burn rate; null: no recent usage. */
+    runwayDays?: number | null;
+    /** What the days count down to: the auto-recharge trigger (when on) or zero. Default zero. */
+    runwayUntil?: 'trigger' | 'zero';
+    lastUsageSyncAt?: IsoTime | null;
+  };
+}
+
+/** An amount problem to show in an amount card's error slot (the ledger's error as it came). */
+export type AmountError = LedgerError | { code: 'amount-missing' };
+
+export interface AddFundsViewModel {
+  currency: string;
+  balanceMinor?: Minor;
+  limits?: AmountLimits;
+  /** Preset buttons; default 25, 50, 100, 250 in the account currency (those within the limits). */
+  presetsMinor?: Minor[];
+  /** What the person typed, kept when the card comes back with an error. */
+  amount?: string;
+  error?: AmountError;
+}
+
+export interface ConfirmationViewModel {
+  /** The idempotency key the Confirm button carries; the bot makes a fresh one per card. */
+  operationId: string;
+  amountMinor: Minor;
+  currency: string;
+  card: CardOnFileViewModel | null;
+  /** The balance now; the card then shows the balance after. */
+  balanceMinor?: Minor;
+}
+
+export interface ReceiptViewModel {
+  operationId: string;
+  amountMinor: Minor;
+  currency: string;
+  balanceMinor: Minor;
+  /** The new lot's expiry (12 months after purchase). */
+  expiresAt: IsoTime;
+  at?: IsoTime;
+  addedBy?: string;
+  /** The operation had already run: same receipt, nothing charged twice. */
+  replayed?: boolean;
+  /** The addition lifted the balance from zero or below. */
+  resumed?: boolean;
+}
+
+export interface CancelledViewModel {
+  operationId?: string;
+  amountMinor?: Minor;
+  currency?: string;
+  by?: string;
+}
+
+export interface PaymentFailedViewModel {
+  reason: RechargeFailureReason;
+  operationId: string;
+  amountMinor: Minor;
+  currency: string;
+}
+
+export interface AutoRechargeSettingsViewModel {
+  currency: string;
+  autoRecharge: AutoRechargeViewModel;
+  limits?: AmountLimits;
+  /** The inputs as submitted, kept when the card comes back with an error. */
+  values?: { enabled?: boolean; trigger?: string; amount?: string };
+  /** Which field was refused, and why. */
+  error?: { field: 'enabled' | 'trigger' | 'amount'; error: AmountError };
+  /** The settings were just saved. */
+  saved?: boolean;
+}
+
+export interface AlertThresholdViewModel {
+  currency: string;
+  thresholdMinor: Minor;
+  value?: string;
+  error?: AmountError;
+  saved?: boolean;
+}
+
+export interface PaymentMethodViewModel {
+  current: CardOnFileViewModel | null;
+  /** The sandbox gateway is in use: offer its test cards. */
+  sandbox: boolean;
+  /** Which test card is on file, to mark it "in use". */
+  currentTestCardId?: TestCardId | null;
+  /** The card on file just changed. */
+  changed?: boolean;
+}
+
+export interface HistoryEntryViewModel {
+  /** The entry number, the paging cursor. */
+  id: string;
+  kind: EntryKind;
+  amountMinor: Minor;
+  balanceAfterMinor: Minor;
+  at: IsoTime;
+  /** A display name, a user id, `operator` or `system`. */
+  actor: string;
+  source?: LotSource;
+  /** Plain extra detail (a destination, a note); shown small. */
+  detail?: string;
+}
+
+export interface HistoryViewModel {
+  currency: string;
+  /** Newest first; at most `HISTORY_PAGE_SIZE` are shown. */
+  entries: HistoryEntryViewModel[];
+  /** Cursor for the Older button (entries numbered below it); null: no older entries. */
+  olderCursor: string | null;
+  /** Cursor for the Newer button (entries numbered above it); null: this is the newest page. */
+  newerCursor: string | null;
+}
+
+export interface UsageRowViewModel {
+  /** Shown as is when given; otherwise built from `callType` and `destination`. */
+  label?: string;
+  /** Graph's callType: user_out, conf_in, … */
+  callType?: string | null;
+  /** Domestic, International, or a country name. */
+  destination?: string | null;
+  count: number;
+  minutes: number;
+  amountMinor: Minor;
+}
+
+export interface UsageViewModel {
+  currency: string;
+  from: IsoTime;
+  to: IsoTime;
+  rows: UsageRowViewModel[];
+  totalMinor: Minor;
+  /** The forecast from `services/insight/runway.ts`, as it came. */
+  runway?: {
+    /** null: no usage to forecast from. */
+    daysLeft: number | null;
+    until: 'trigger' | 'zero';
+    dailyBurnMinor?: Minor;
+    suggestedRechargeMinor?: Minor | null;
+  };
+}
+
+export interface WelcomeViewModel {
+  userName?: string;
+}
+
+export interface ActedOnViewModel {
+  outcome: 'confirmed' | 'cancelled' | 'done' | 'replaced';
+  /** Who pressed the button (display name). */
+  by?: string;
+  at?: IsoTime;
+  /** One line on what it was, e.g. the amount. */
+  summary?: string;
+}
+
+/** Every refusal or failure the bot answers with a message card. */
+export type Problem =
+  | LedgerError
+  | { code: 'amount-missing' }
+  /** Not an admin at all: a polite refusal that shows no data. */
+  | { code: 'not-admin' }
+  /** May view but not manage (Teams administrators). */
+  | { code: 'not-manager' }
+  /** Graph usage needs admin consent; the link opens the consent page. */
+  | { code: 'consent-required'; consentUrl: string }
+  | { code: 'unknown-command'; input: string }
+  /** Card data that fails its schema, or a card for an operation that no longer applies. */
+  | { code: 'stale-card' }
+  /** Anything unexpected; the reference lets an operator find the log line. Never internals. */
+  | { code: 'internal'; reference?: string };
+
+/** Replies that are not errors and have no card of their own. */
+export type Notice =
+  | { type: 'auto-recharge-saved'; currency: string; enabled: boolean; triggerMinor: Minor; amountMinor: Minor }
+  | { type: 'threshold-saved'; currency: string; thresholdMinor: Minor }
+  | { type: 'payment-method-changed'; card: CardOnFileViewModel };
+
+type WithoutTenant<T> = T extends unknown ? Omit<T, 'tenantId'> : never;
+
+/** A proactive alert as the ledger raised it (a stored `Alert` fits); the tenant id is never shown. */
+export type AlertViewModel = WithoutTenant<Alert>;
