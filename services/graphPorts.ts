@@ -54,8 +54,9 @@ export interface RoleHolderDirectory {
 export interface MailMessage {
   to: readonly string[];
   subject: string;
-  /** Plain text. */
-  body: string;
+  text: string;
+  /** The same content as HTML, sent instead of the text when present (as mail clients show it). */
+  html: string | null;
 }
 
 /** Sends mail from the operator's mailbox (`users/{sender}/sendMail`). */

@@ -1,0 +1,83 @@
+import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+
+export interface RetryPolicy {
+  /** Tries in all, the first included. */
+  attempts: number;
+  /** First back-off when Graph gives no Retry-After; doubled each time, with jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A longer Retry-After than this is not waited out here: the caller gives up and comes back later. */
+  maxRetryAfterMs: number;
+  /** Each try is abandoned (and retried) after this long. */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  attempts: 6,
+  baseDelayMs: 1_000,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 120_000,
+  requestTimeoutMs: 60_000,
+};
+
+/** Throttling and the server errors Graph documents as transient. */
+const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504]);
+
+/**
+ * Retries a request that was throttled (429, honouring Retry-After), met a transient server error
+ * (5xx) or a network failure or timeout, with exponential back-off. Placed under the
+ * authentication handler, so every try carries the same token. When the tries run out the last
+ * answer (or network error) goes up as it is.
+ */
+export class RetryTransientFailures implements Middleware {
+  private next: Middleware | undefined;
+
+  constructor(private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY) {}
+
+  async execute(context: Context): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.tryOnce(context);
+      const status = context.response?.status;
+      const transient = outcome.failed || (status !== undefined && TRANSIENT_STATUSES.has(status));
+      if (!transient || attempt >= this.policy.attempts) {
+        if (outcome.failed) throw outcome.error;
+        return;
+      }
+      const delay = outcome.failed ? this.backOff(attempt) : retryAfterMs(context.response!) ?? this.backOff(attempt);
+      if (delay > this.policy.maxRetryAfterMs) return;
+      await context.response?.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  private async tryOnce(context: Context): Promise<{ failed: false } | { failed: true; error: unknown }> {
+    if (!this.next) throw new Error('RetryTransientFailures needs a next middleware');
+    context.response = undefined;
+    context.options = { ...context.options, signal: AbortSignal.timeout(this.policy.requestTimeoutMs) };
+    try {
+      await this.next.execute(context);
+      return { failed: false };
+    } catch (error) {
+      // Below this point only the HTTP call itself runs, so anything thrown is the network's.
+      return { failed: true, error };
+    }
+  }
+
+  private backOff(attempt: number): number {
+    const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
+    return ceiling / 2 + Math.random() * (ceiling / 2);
+  }
+}
+
+/** Retry-After in seconds or as an HTTP date, in milliseconds from now. */
+function retryAfterMs(response: Response): number | null {
+  const value = response.headers.get('Retry-After');
+  if (value === null) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}

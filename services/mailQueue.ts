@@ -1,0 +1,93 @@
+import type { JsonDocument } from './documentPort.js';
+import type { MailMessage, MailSender } from './graphPorts.js';
+import type { Clock } from './ports.js';
+
+export interface QueuedMail extends MailMessage {
+  /** Stable per notice and recipient: queuing the same id again is a no-op. */
+  id: string;
+  queuedAt: number;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+}
+
+export interface MailQueueState {
+  queued: QueuedMail[];
+  /** Ids sent lately, with when: a notice queued again (after a restart) is not sent twice. */
+  sent: Array<[id: string, at: number]>;
+}
+
+export const emptyMailQueueState = (): MailQueueState => ({ queued: [], sent: [] });
+
+export interface MailQueueOptions {
+  /** Wait before the second try; doubled each failure up to `maxDelayMs`. Mail is never dropped. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** How long a sent id is remembered. */
+  rememberSentMs: number;
+}
+
+export const DEFAULT_MAIL_QUEUE_OPTIONS: MailQueueOptions = { baseDelayMs: 30_000, maxDelayMs: 3_600_000, rememberSentMs: 30 * 86_400_000 };
+
+/**
+ * Notice emails on their way out through a sender that can fail (Graph's sendMail). `enqueue`
+ * resolves once the mail is durably queued; `deliverDue` sends what is due and keeps what failed,
+ * with a later try time, until the sender accepts it. A mail leaves the queue only once sent.
+ */
+export class MailQueue {
+  private delivering: Promise<void> | null = null;
+
+  constructor(
+    private readonly doc: JsonDocument<MailQueueState>,
+    private readonly sender: MailSender,
+    private readonly clock: Clock,
+    private readonly log: (message: string) => void,
+    private readonly options: MailQueueOptions = DEFAULT_MAIL_QUEUE_OPTIONS,
+  ) {}
+
+  get pending(): readonly QueuedMail[] {
+    return this.doc.data.queued;
+  }
+
+  async enqueue(id: string, message: MailMessage): Promise<void> {
+    const { queued, sent } = this.doc.data;
+    if (queued.some((m) => m.id === id) || sent.some(([sentId]) => sentId === id)) return;
+    const now = this.clock.now();
+    await this.doc.update((draft) => {
+      draft.queued.push({ id, to: [...message.to], subject: message.subject, text: message.text, html: message.html, queuedAt: now, attempts: 0, nextAttemptAt: now, lastError: null });
+    });
+  }
+
+  /** Sends every mail that is due, one at a time; a pass already running is joined. */
+  deliverDue(): Promise<void> {
+    this.delivering ??= this.deliverEachDue().finally(() => (this.delivering = null));
+    return this.delivering;
+  }
+
+  private async deliverEachDue(): Promise<void> {
+    const due = this.doc.data.queued.filter((m) => m.nextAttemptAt <= this.clock.now()).map((m) => m.id);
+    for (const id of due) {
+      const mail = this.doc.data.queued.find((m) => m.id === id);
+      if (!mail) continue;
+      const outcome = await this.sender.send(mail);
+      const now = this.clock.now();
+      if (outcome.ok) {
+        await this.doc.update((draft) => {
+          draft.queued = draft.queued.filter((m) => m.id !== id);
+          draft.sent = draft.sent.filter(([, at]) => at > now - this.options.rememberSentMs);
+          draft.sent.push([id, now]);
+        });
+        continue;
+      }
+      const delay = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** mail.attempts);
+      this.log(`notice mail ${id} not sent (${outcome.error.kind}: ${outcome.error.message}); trying again in ${Math.round(delay / 1000)} s`);
+      await this.doc.update((draft) => {
+        const entry = draft.queued.find((m) => m.id === id);
+        if (!entry) return;
+        entry.attempts++;
+        entry.nextAttemptAt = now + delay;
+        entry.lastError = `${outcome.error.kind}: ${outcome.error.message}`;
+      });
+    }
+  }
+}

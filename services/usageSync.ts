@@ -1,0 +1,170 @@
+import { iso } from './calendar.js';
+import type { JsonDocument } from './documentPort.js';
+import type { GraphProblem, PstnCallLog, TimeWindow } from './graphPorts.js';
+import type { UsageBatchOutcome, UsageRecord } from './ledger/applyUsage.js';
+import type { Clock } from './ports.js';
+import { readPstnCallLogRow } from './pstnCallLogRow.js';
+import { err, ok, type Result } from './result.js';
+import { tenantEntry, tenantSyncStatus, type SyncStatus, type UsageSyncState } from './usageSyncState.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** Graph's getPstnCalls answers windows of at most 90 days. */
+export const MAX_WINDOW_DAYS = 90;
+/** Rows reach the call log 24–48 hours after the call; each sync re-reads this much before where the last one stopped. */
+export const LATE_ARRIVAL_OVERLAP_HOURS = 72;
+/** Records per ledger change, as many as `POST /api/usage` takes. */
+export const INGEST_CHUNK = 10_000;
+/** The oldest calls read stay this far inside the ledger's acceptance window, so none turns too old on the way. */
+const ACCEPTANCE_MARGIN_MS = HOUR_MS;
+
+/** The ledger's ingestion path, the same one `POST /api/usage` uses. */
+export interface UsageIngestion {
+  ingestUsage(records: UsageRecord[]): Promise<UsageBatchOutcome>;
+}
+
+export interface UsageSyncDeps {
+  ledger: UsageIngestion;
+  callLog: PstnCallLog;
+  state: JsonDocument<UsageSyncState>;
+  clock: Clock;
+  /** Days of usage the ledger accepts (its policy's `usageWindowDays`): the first sync reads back this far. */
+  usageWindowDays: number;
+  /** The tenants a scheduled sync visits. */
+  tenants: () => Promise<Iterable<string>>;
+  log: (message: string) => void;
+}
+
+/** What one sync read and did. `read = accepted + duplicates + skipped`. */
+export interface SyncReport {
+  tenantId: string;
+  from: string;
+  to: string;
+  read: number;
+  accepted: number;
+  duplicates: number;
+  /** Rows not charged: those of other licenses and the rejected ones. */
+  skipped: number;
+  otherLicenses: number;
+  /** Rows charged to Communications Credits that could not be charged (malformed, or refused by the ledger). */
+  rejected: Array<{ id: string | null; error: string }>;
+}
+
+export type SyncOutcome = Result<SyncReport, { problem: GraphProblem; report: SyncReport }>;
+
+/**
+ * Pulls each tenant's PSTN usage charged to Communications Credits from Graph into the ledger.
+ * A tenant resumes from where its last sync stopped, less an overlap for late rows; record ids make
+ * re-reading safe. The point it resumes from moves only once a window's records are durably
+ * charged, so a failure anywhere means the next sync reads the same rows again: none is skipped.
+ */
+export class UsageSync {
+  private readonly running = new Map<string, Promise<SyncOutcome>>();
+  private sweep: Promise<void> | null = null;
+
+  constructor(private readonly deps: UsageSyncDeps) {}
+
+  status(tenantId: string): SyncStatus {
+    return tenantSyncStatus(this.deps.state.data, tenantId);
+  }
+
+  /** Syncs the tenant now; a sync of the same tenant already running is joined, not doubled. */
+  syncTenant(tenantId: string): Promise<SyncOutcome> {
+    const running = this.running.get(tenantId);
+    if (running) return running;
+    const run = this.run(tenantId).finally(() => this.running.delete(tenantId));
+    this.running.set(tenantId, run);
+    return run;
+  }
+
+  /** The scheduled job: every tenant in turn. A run still going when the next is due is joined. */
+  syncAll(): Promise<void> {
+    this.sweep ??= this.syncEachTenant().finally(() => (this.sweep = null));
+    return this.sweep;
+  }
+
+  private async syncEachTenant(): Promise<void> {
+    for (const tenantId of await this.deps.tenants()) {
+      try {
+        const outcome = await this.syncTenant(tenantId);
+        if (!outcome.ok) this.deps.log(`usage sync of tenant ${tenantId} stopped (${outcome.error.problem.kind}): ${outcome.error.problem.message}`);
+      } catch (error) {
+        this.deps.log(`usage sync of tenant ${tenantId} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      }
+    }
+  }
+
+  private async run(tenantId: string): Promise<SyncOutcome> {
+    const { clock, state, usageWindowDays, log } = this.deps;
+    const now = clock.now();
+    const syncedThrough = this.status(tenantId).syncedThrough;
+    const oldestAccepted = now - usageWindowDays * DAY_MS + ACCEPTANCE_MARGIN_MS;
+    const resumeAt = syncedThrough === null ? oldestAccepted : Date.parse(syncedThrough) - LATE_ARRIVAL_OVERLAP_HOURS * HOUR_MS;
+    if (syncedThrough !== null && resumeAt < oldestAccepted) {
+      log(`usage sync of tenant ${tenantId}: calls before ${iso(oldestAccepted)} are older than the ledger accepts and are not read`);
+    }
+    let from = Math.max(resumeAt, oldestAccepted);
+    const report = emptyReport(tenantId, from, now);
+    await state.update((draft) => void (tenantEntry(draft, tenantId).lastAttemptAt = iso(now)));
+    while (from < now) {
+      const window = { from, to: Math.min(from + MAX_WINDOW_DAYS * DAY_MS, now) };
+      const read = await this.readWindow(tenantId, window, report);
+      if (!read.ok) {
+        const problem = read.error;
+        await state.update((draft) => void (tenantEntry(draft, tenantId).problem = { ...problem, at: iso(clock.now()) }));
+        return err({ problem, report });
+      }
+      await state.update((draft) => void (tenantEntry(draft, tenantId).syncedThrough = iso(window.to)));
+      from = window.to;
+    }
+    await state.update((draft) => {
+      const entry = tenantEntry(draft, tenantId);
+      entry.lastSyncAt = iso(clock.now());
+      entry.problem = null;
+    });
+    return ok(report);
+  }
+
+  /** Reads one window and charges its Communications Credits rows durably as each batch arrives. */
+  private async readWindow(tenantId: string, window: TimeWindow, report: SyncReport): Promise<Result<void, GraphProblem>> {
+    return this.deps.callLog.read(tenantId, window, async (rows) => {
+      const records: UsageRecord[] = [];
+      for (const raw of rows) {
+        report.read++;
+        const row = readPstnCallLogRow(tenantId, raw);
+        if (row.kind === 'credits') records.push(row.record);
+        else if (row.kind === 'other-license') {
+          report.otherLicenses++;
+          report.skipped++;
+        } else this.reject(report, row.id, row.error);
+      }
+      for (let i = 0; i < records.length; i += INGEST_CHUNK) await this.ingest(records.slice(i, i + INGEST_CHUNK), report);
+    });
+  }
+
+  private async ingest(records: UsageRecord[], report: SyncReport): Promise<void> {
+    const outcome = await this.deps.ledger.ingestUsage(records);
+    report.accepted += outcome.accepted;
+    report.duplicates += outcome.duplicates;
+    for (const { index, error } of outcome.rejected) this.reject(report, records[index]?.id ?? null, error);
+  }
+
+  private reject(report: SyncReport, id: string | null, error: string): void {
+    report.skipped++;
+    report.rejected.push({ id, error });
+    this.deps.log(`usage sync of tenant ${report.tenantId}: row ${id ?? '(no id)'} not charged: ${error}`);
+  }
+}
+
+const emptyReport = (tenantId: string, from: number, to: number): SyncReport => ({
+  tenantId,
+  from: iso(from),
+  to: iso(to),
+  read: 0,
+  accepted: 0,
+  duplicates: 0,
+  skipped: 0,
+  otherLicenses: 0,
+  rejected: [],
+});
