@@ -25,6 +25,8 @@ export class GroupCommitWriter<Note> {
   private lines: string[] = [];
   private notes: Note[] = [];
   private group: Group | null = null;
+  /** The group being written and fsynced. */
+  private sealed: Group | null = null;
   private cuts: Array<Cut<unknown>> = [];
   private running = false;
   private failed: unknown = null;
@@ -60,6 +62,12 @@ export class GroupCommitWriter<Note> {
     return this.group.promise;
   }
 
+  /** Resolves once every line appended so far is durable. */
+  whenDurable(): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    return (this.group ?? this.sealed)?.promise ?? Promise.resolve();
+  }
+
   /**
    * A consistent cut of the log. `capture` runs synchronously when the next group is sealed, so the
    * state it sees is exactly what the log holds up to and including that group; the promise
@@ -91,6 +99,7 @@ export class GroupCommitWriter<Note> {
       // Let callers woken by the previous group append before this one is sealed.
       await new Promise(setImmediate);
       const { lines, notes, group, cuts } = this;
+      this.sealed = group;
       this.lines = [];
       this.notes = [];
       this.group = null;
@@ -103,6 +112,7 @@ export class GroupCommitWriter<Note> {
         this.fail(error, group, cuts);
         return;
       }
+      this.sealed = null;
       group?.waiter.resolve();
       if (notes.length > 0) this.onDurable(notes);
       cuts.forEach((cut, i) => cut.resolve(captured[i]));
@@ -127,6 +137,7 @@ export class GroupCommitWriter<Note> {
 
   private fail(error: unknown, sealed: Group | null, sealedCuts: Array<Cut<unknown>>): void {
     this.failed = error;
+    this.sealed = null;
     for (const waiter of [sealed?.waiter, this.group?.waiter, ...sealedCuts, ...this.cuts]) waiter?.reject(error);
     this.group = null;
     this.cuts = [];

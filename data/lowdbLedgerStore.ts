@@ -149,7 +149,8 @@ class LowdbLedger implements LowdbLedgerStore {
   acknowledgeAlert(id: string): Promise<void> {
     const refusal = this.refusal();
     if (refusal) return Promise.reject(refusal);
-    if (!this.outbox.has(id)) return Promise.resolve();
+    // Unknown, or acknowledged already: perhaps by an acknowledgement still on its way to disk.
+    if (!this.outbox.has(id)) return this.writer.whenDurable();
     this.outbox.remove(id);
     const seq = ++this.lastSeq;
     return this.writer.append(acknowledgementLine(seq, id), { seq, alerts: [] });
