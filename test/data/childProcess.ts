@@ -2,10 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
-/** Starts a TypeScript script of this folder in its own Node process. */
+/** Starts a TypeScript script of this folder in its own Node process, with piped stdio. */
 export function startScript(script: string, args: string[]): ChildProcess {
   const file = fileURLToPath(new URL(script, import.meta.url));
-  return spawn(process.execPath, ['--import', 'tsx', file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', file, ...args], { stdio: 'pipe' });
+}
+
+/** Everything the child writes to stdout, once its output has ended. */
+export function collectOutput(child: ChildProcess): Promise<string> {
+  const chunks: Buffer[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return new Promise((resolve) => child.once('close', () => resolve(Buffer.concat(chunks).toString('utf8'))));
 }
 
 /** Resolves with the first stdout line matching `pattern`; rejects if the process ends first. */
