@@ -74,6 +74,8 @@ class LowdbLedger implements LowdbLedgerStore {
   private lastSeq: number;
   private durableSeq: number;
   private checkpointedSeq: number;
+  /** Whether WAL segments read at start-up still wait for a checkpoint to delete them. */
+  private recoveredWalToTrim: boolean;
   private checkpointsWritten = 0;
   private checkpointQueue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -95,6 +97,7 @@ class LowdbLedger implements LowdbLedgerStore {
     this.outbox = recovered.outbox;
     this.lastSeq = this.durableSeq = recovered.lastSeq;
     this.checkpointedSeq = recovered.checkpointedSeq;
+    this.recoveredWalToTrim = recovered.report.walSegmentsRead > 0;
     for (const tenant of this.tenants.values()) if (tenant.journal.hasUnfiledEntries) this.dirty.add(tenant);
     this.checkpointer = new Checkpointer(layout);
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 2_000;
@@ -219,12 +222,13 @@ class LowdbLedger implements LowdbLedgerStore {
       throw error;
     }
     this.checkpointedSeq = cut.walSeq;
+    this.recoveredWalToTrim = false;
     this.checkpointsWritten++;
   }
 
   /** Runs when the WAL seals a group: memory then holds exactly what the log holds up to that group. */
   private captureCut(nextSegment: number): CheckpointCut | null {
-    if (this.dirty.size === 0 && this.lastSeq === this.checkpointedSeq) return null;
+    if (this.dirty.size === 0 && this.lastSeq === this.checkpointedSeq && !this.recoveredWalToTrim) return null;
     const tenants = [...this.dirty].map((tenant) => ({ tenant, snapshot: toSnapshot(tenant.account) }));
     this.dirty.clear();
     return { walSeq: this.lastSeq, walSegment: nextSegment, tenants, outbox: this.outbox.all() };
