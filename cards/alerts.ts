@@ -4,6 +4,86 @@ import { localize } from './format.js';
 import type { AlertViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
 
+/** What an alert says, in one language: shared by its card and its notice email. */
+export interface AlertContent {
+  title: string;
+  text: string;
+  style: ContainerStyle;
+  actions: CardAction[];
+}
+
+/** The title, sentence, colour and buttons of an alert. */
+export function alertContent(alert: AlertViewModel, locale: string | null | undefined): AlertContent {
+  const { t, f } = localize(locale);
+  const money = (minor: number) => f.money(minor, alert.currency);
+  const addFunds = button(Verb.fundsStart, t.actions.addFunds, 'positive');
+  const showBalance = button(Verb.balanceRefresh, t.actions.showBalance);
+  const autoRecharge = button(Verb.autoRechargeOpen, t.actions.autoRecharge);
+
+  switch (alert.type) {
+    case 'low-balance':
+      return {
+        title: t.alerts.lowBalanceTitle,
+        text: t.alerts.lowBalance(money(alert.balanceMinor), money(alert.thresholdMinor)),
+        style: 'warning',
+        actions: [addFunds, autoRecharge, button(Verb.alertsOpen, t.actions.lowBalanceAlert)],
+      };
+    case 'suspended':
+      return { title: t.alerts.suspendedTitle, text: t.alerts.suspended(money(alert.balanceMinor)), style: 'attention', actions: [addFunds, autoRecharge, showBalance] };
+    case 'resumed':
+      return { title: t.alerts.resumedTitle, text: t.alerts.resumed(money(alert.balanceMinor)), style: 'good', actions: [showBalance, autoRecharge] };
+    case 'auto-recharge-succeeded':
+      return {
+        title: t.alerts.rechargeSucceededTitle,
+        text: t.alerts.rechargeSucceeded(money(alert.amountMinor), money(alert.balanceMinor)),
+        style: 'good',
+        actions: [showBalance, autoRecharge],
+      };
+    case 'auto-recharge-failed': {
+      const waits = alert.reason === 'expired-card' || alert.reason === 'no-payment-method';
+      const next = alert.paused
+        ? t.alerts.rechargePaused(alert.consecutiveFailures)
+        : waits
+          ? t.alerts.rechargeWaiting
+          : alert.retryAt
+            ? t.alerts.rechargeRetry(f.dateTime(alert.retryAt))
+            : '';
+      const actions: CardAction[] = [button(Verb.paymentMethodOpen, t.actions.paymentMethod, 'positive')];
+      if (alert.paused) actions.push(executeAction({ verb: Verb.autoRechargeToggle, title: t.actions.resume, data: { enabled: true }, ignoreInputs: true }));
+      actions.push(autoRecharge, button(Verb.fundsStart, t.actions.addFunds));
+      return {
+        title: alert.paused ? t.alerts.rechargePausedTitle : t.alerts.rechargeFailedTitle,
+        text: `${t.alerts.failure[alert.reason]} ${next}`.trim(),
+        style: 'attention',
+        actions,
+      };
+    }
+    case 'funds-expiring':
+      return {
+        title: t.alerts.expiringTitle,
+        text: t.alerts.expiring(money(alert.remainingMinor), alert.days, f.date(alert.expiresAt)),
+        style: 'warning',
+        actions: [showBalance, button(Verb.usageOpen, t.actions.usage)],
+      };
+    case 'funds-expired':
+      return { title: t.alerts.expiredTitle, text: t.alerts.expired(money(alert.amountMinor)), style: 'warning', actions: [addFunds, showBalance] };
+    case 'unusual-spend': {
+      const what =
+        alert.reason === 'new-destination' && alert.destination
+          ? t.alerts.newDestination(clip(alert.destination, 60))
+          : alert.hourStart && alert.spendMinor !== null && alert.baselineMinor !== null
+            ? t.alerts.hourlySpike(f.dateTime(alert.hourStart), money(alert.spendMinor), money(alert.baselineMinor))
+            : t.alerts.hourlySpikeUnknown;
+      return {
+        title: t.alerts.unusualSpendTitle,
+        text: `${what} ${t.alerts.fraudHint}`,
+        style: 'attention',
+        actions: [button(Verb.usageOpen, t.actions.usage, 'positive'), button(Verb.historyPage, t.actions.history), showBalance],
+      };
+    }
+  }
+}
+
 /**
  * One proactive alert: a title in the alert's colour, what happened, the balance, and the button
  * that fixes it (Add funds, Payment method, Auto-recharge).
@@ -11,74 +91,7 @@ import { Verb } from './verbs.js';
 export function renderAlertCard(alert: AlertViewModel, locale: string | null | undefined): AdaptiveCard {
   const { t, f } = localize(locale);
   const money = (minor: number) => f.money(minor, alert.currency);
-  const addFunds = button(Verb.fundsStart, t.actions.addFunds, 'positive');
-  const showBalance = button(Verb.balanceRefresh, t.actions.showBalance);
-  const autoRecharge = button(Verb.autoRechargeOpen, t.actions.autoRecharge);
-
-  const content = ((): { title: string; text: string; style: ContainerStyle; actions: CardAction[] } => {
-    switch (alert.type) {
-      case 'low-balance':
-        return {
-          title: t.alerts.lowBalanceTitle,
-          text: t.alerts.lowBalance(money(alert.balanceMinor), money(alert.thresholdMinor)),
-          style: 'warning',
-          actions: [addFunds, autoRecharge, button(Verb.alertsOpen, t.actions.lowBalanceAlert)],
-        };
-      case 'suspended':
-        return { title: t.alerts.suspendedTitle, text: t.alerts.suspended(money(alert.balanceMinor)), style: 'attention', actions: [addFunds, autoRecharge, showBalance] };
-      case 'resumed':
-        return { title: t.alerts.resumedTitle, text: t.alerts.resumed(money(alert.balanceMinor)), style: 'good', actions: [showBalance, autoRecharge] };
-      case 'auto-recharge-succeeded':
-        return {
-          title: t.alerts.rechargeSucceededTitle,
-          text: t.alerts.rechargeSucceeded(money(alert.amountMinor), money(alert.balanceMinor)),
-          style: 'good',
-          actions: [showBalance, autoRecharge],
-        };
-      case 'auto-recharge-failed': {
-        const waits = alert.reason === 'expired-card' || alert.reason === 'no-payment-method';
-        const next = alert.paused
-          ? t.alerts.rechargePaused(alert.consecutiveFailures)
-          : waits
-            ? t.alerts.rechargeWaiting
-            : alert.retryAt
-              ? t.alerts.rechargeRetry(f.dateTime(alert.retryAt))
-              : '';
-        const actions: CardAction[] = [button(Verb.paymentMethodOpen, t.actions.paymentMethod, 'positive')];
-        if (alert.paused) actions.push(executeAction({ verb: Verb.autoRechargeToggle, title: t.actions.resume, data: { enabled: true }, ignoreInputs: true }));
-        actions.push(autoRecharge, button(Verb.fundsStart, t.actions.addFunds));
-        return {
-          title: alert.paused ? t.alerts.rechargePausedTitle : t.alerts.rechargeFailedTitle,
-          text: `${t.alerts.failure[alert.reason]} ${next}`.trim(),
-          style: 'attention',
-          actions,
-        };
-      }
-      case 'funds-expiring':
-        return {
-          title: t.alerts.expiringTitle,
-          text: t.alerts.expiring(money(alert.remainingMinor), alert.days, f.date(alert.expiresAt)),
-          style: 'warning',
-          actions: [showBalance, button(Verb.usageOpen, t.actions.usage)],
-        };
-      case 'funds-expired':
-        return { title: t.alerts.expiredTitle, text: t.alerts.expired(money(alert.amountMinor)), style: 'warning', actions: [addFunds, showBalance] };
-      case 'unusual-spend': {
-        const what =
-          alert.reason === 'new-destination' && alert.destination
-            ? t.alerts.newDestination(clip(alert.destination, 60))
-            : alert.hourStart && alert.spendMinor !== null && alert.baselineMinor !== null
-              ? t.alerts.hourlySpike(f.dateTime(alert.hourStart), money(alert.spendMinor), money(alert.baselineMinor))
-              : t.alerts.hourlySpikeUnknown;
-        return {
-          title: t.alerts.unusualSpendTitle,
-          text: `${what} ${t.alerts.fraudHint}`,
-          style: 'attention',
-          actions: [button(Verb.usageOpen, t.actions.usage, 'positive'), button(Verb.historyPage, t.actions.history), showBalance],
-        };
-      }
-    }
-  })();
+  const content = alertContent(alert, locale);
   return adaptiveCard(
     [
       header(content.title, t.product, content.style),

@@ -20,7 +20,7 @@ export { renderPaymentMethodCard } from './paymentMethod.js';
 export { renderHistoryCard, HISTORY_PAGE_SIZE } from './history.js';
 export { renderUsageCard, usageRowLabel, USAGE_MAX_ROWS } from './usage.js';
 export { renderHelpCard, renderWelcomeCard, helpExamples } from './help.js';
-export { renderAlertCard } from './alerts.js';
+export { renderAlertCard, alertContent, type AlertContent } from './alerts.js';
 export { renderMessageCard, renderProblemCard, renderNoticeCard, type MessageContent, type Tone } from './message.js';
 export { amountErrorText, problemContent } from './problems.js';
 export * from './fromLedger.js';

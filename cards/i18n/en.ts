@@ -302,6 +302,14 @@ export const en = {
     paymentMethodChangedTitle: 'Payment method changed',
     savedTitle: 'Saved',
   },
+  /** Notice emails (auto-recharge succeeded or failed, balance below zero). */
+  email: {
+    subject: (title: string) => `Communications Credits: ${title}`,
+    greeting: (name: string) => `Hello ${name},`,
+    greetingNoName: 'Hello,',
+    openTeams: 'Open Communications Credits in Microsoft Teams to see the balance, add funds or change auto-recharge (type "balance").',
+    why: 'You receive this notice because you manage Communications Credits for your organization.',
+  },
   actedOn: {
     confirmed: (name: string) => `Confirmed by ${name}`,
     cancelled: (name: string) => `Cancelled by ${name}`,

@@ -285,6 +285,13 @@ export const zhCN: Strings = {
     paymentMethodChangedTitle: '付款方式已更换',
     savedTitle: '已保存',
   },
+  email: {
+    subject: (title) => `通信点数：${title}`,
+    greeting: (name) => `${name}，您好：`,
+    greetingNoName: '您好：',
+    openTeams: '请在 Microsoft Teams 中打开“通信点数”查看余额、充值或更改自动充值（输入“余额”）。',
+    why: '您收到此通知，是因为您负责管理贵组织的通信点数。',
+  },
   actedOn: {
     confirmed: (name) => `已由 ${name} 确认`,
     cancelled: (name) => `已由 ${name} 取消`,
