@@ -1,0 +1,321 @@
+import type { Alert } from '../../services/alerts.js';
+import type { EntryKind } from '../../services/ledger/journal.js';
+import {
+  HISTORY_PAGE_SIZE,
+  renderActedOnCard,
+  renderAddFundsCard,
+  renderAlertCard,
+  renderAlertThresholdCard,
+  renderAutoRechargeCard,
+  renderBalanceCard,
+  renderCancelledCard,
+  renderConfirmationCard,
+  renderHelpCard,
+  renderHistoryCard,
+  renderMessageCard,
+  renderNoticeCard,
+  renderPaymentFailedCard,
+  renderPaymentMethodCard,
+  renderProblemCard,
+  renderReceiptCard,
+  renderUsageCard,
+  renderWelcomeCard,
+  button,
+  Verb,
+  type AdaptiveCard,
+  type AlertThresholdViewModel,
+  type AutoRechargeSettingsViewModel,
+  type AutoRechargeViewModel,
+  type BalanceViewModel,
+  type ConfirmationViewModel,
+  type HistoryEntryViewModel,
+  type HistoryViewModel,
+  type Notice,
+  type Problem,
+  type ReceiptViewModel,
+  type UsageViewModel,
+} from '../../cards/index.js';
+
+/** View models with realistic defaults; each factory takes overrides. */
+
+export const AT = '2026-03-05T14:30:00.000Z';
+export const OPERATION_ID = '3f6c2a9e-8d41-4b7a-9c55-1e2f3a4b5c6d';
+
+export const autoRecharge = (over: Partial<AutoRechargeViewModel> = {}): AutoRechargeViewModel => ({
+  state: 'on',
+  triggerMinor: 2000,
+  amountMinor: 10000,
+  ...over,
+});
+
+export const balance = (over: Partial<BalanceViewModel> = {}): BalanceViewModel => ({
+  currency: 'USD',
+  balanceMinor: 3766,
+  status: 'active',
+  autoRecharge: autoRecharge(),
+  lowBalanceAlertMinor: 1000,
+  lots: [
+    { remainingMinor: 1266, expiresAt: '2026-06-01T09:00:00.000Z', source: 'manual' },
+    { remainingMinor: 2500, expiresAt: '2027-01-15T09:00:00.000Z', source: 'auto-recharge' },
+  ],
+  recent: [
+    { kind: 'usage', amountMinor: -120, at: '2026-03-05T10:00:00.000Z' },
+    { kind: 'funds-added', amountMinor: 2500, at: '2026-01-15T09:00:00.000Z', source: 'auto-recharge' },
+    { kind: 'expired', amountMinor: -300, at: '2026-01-01T00:00:00.000Z' },
+  ],
+  asOf: AT,
+  ...over,
+});
+
+export const confirmation = (over: Partial<ConfirmationViewModel> = {}): ConfirmationViewModel => ({
+  operationId: OPERATION_ID,
+  amountMinor: 5000,
+  currency: 'USD',
+  card: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034 },
+  balanceMinor: 3766,
+  ...over,
+});
+
+export const receipt = (over: Partial<ReceiptViewModel> = {}): ReceiptViewModel => ({
+  operationId: OPERATION_ID,
+  amountMinor: 5000,
+  currency: 'USD',
+  balanceMinor: 8766,
+  expiresAt: '2027-03-05T14:30:00.000Z',
+  at: AT,
+  addedBy: 'Adele Vance',
+  ...over,
+});
+
+export const settings = (over: Partial<AutoRechargeSettingsViewModel> = {}): AutoRechargeSettingsViewModel => ({
+  currency: 'USD',
+  autoRecharge: autoRecharge(),
+  limits: { minMinor: 1000, maxMinor: 1_000_000 },
+  ...over,
+});
+
+export const threshold = (over: Partial<AlertThresholdViewModel> = {}): AlertThresholdViewModel => ({ currency: 'USD', thresholdMinor: 1000, ...over });
+
+const KINDS: EntryKind[] = [
+  'account-opened',
+  'funds-added',
+  'usage',
+  'expired',
+  'settings-changed',
+  'payment-method-changed',
+  'auto-recharge-started',
+  'auto-recharge-failed',
+  'expiry-reminder',
+];
+
+/** `count` entries, newest first, numbered down from `newestId`, every kind in turn. */
+export function historyEntries(count: number, newestId = 500, over: Partial<HistoryEntryViewModel> = {}): HistoryEntryViewModel[] {
+  return Array.from({ length: count }, (_, i) => {
+    const kind = KINDS[i % KINDS.length]!;
+    const amountMinor = kind === 'funds-added' ? 5000 : kind === 'usage' ? -137 : kind === 'expired' ? -250 : 0;
+    return {
+      id: String(newestId - i),
+      kind,
+      amountMinor,
+      balanceAfterMinor: 10_000 - i * 137,
+      at: new Date(Date.parse(AT) - i * 3_600_000).toISOString(),
+      actor: i % 3 === 0 ? 'system' : i % 3 === 1 ? 'operator' : 'Adele Vance',
+      ...(kind === 'usage' ? { detail: 'United Kingdom' } : {}),
+      ...over,
+    };
+  });
+}
+
+export const history = (over: Partial<HistoryViewModel> = {}): HistoryViewModel => ({
+  currency: 'USD',
+  entries: historyEntries(10),
+  olderCursor: '491',
+  newerCursor: null,
+  ...over,
+});
+
+export const usage = (over: Partial<UsageViewModel> = {}): UsageViewModel => ({
+  currency: 'USD',
+  from: '2026-02-04T00:00:00.000Z',
+  to: '2026-03-05T23:59:59.000Z',
+  rows: [
+    { callType: 'user_out', destination: 'International', count: 42, minutes: 318.5, amountMinor: 4120 },
+    { callType: 'conf_out', destination: 'Domestic', count: 120, minutes: 960, amountMinor: 2280 },
+    { callType: 'ucap_out', destination: 'United Kingdom', count: 3, minutes: 12, amountMinor: 310 },
+    { label: 'Toll-free dial-in', count: 7, minutes: 45, amountMinor: 95 },
+  ],
+  totalMinor: 6805,
+  runway: { daysLeft: 17, until: 'zero', dailyBurnMinor: 227, suggestedRechargeMinor: 7000 },
+  ...over,
+});
+
+const alertBase = { tenantId: 'contoso-tenant-id', currency: 'USD', balanceMinor: 850, at: AT };
+
+export const ALERTS: Alert[] = [
+  { ...alertBase, type: 'low-balance', thresholdMinor: 1000 },
+  { ...alertBase, balanceMinor: -420, type: 'suspended' },
+  { ...alertBase, balanceMinor: 4580, type: 'resumed' },
+  { ...alertBase, balanceMinor: 10_850, type: 'auto-recharge-succeeded', amountMinor: 10_000, attemptId: 'recharge-4' },
+  { ...alertBase, type: 'auto-recharge-failed', attemptId: 'recharge-5', reason: 'declined', consecutiveFailures: 1, paused: false, retryAt: '2026-03-05T14:45:00.000Z' },
+  { ...alertBase, type: 'auto-recharge-failed', attemptId: 'recharge-7', reason: 'declined', consecutiveFailures: 3, paused: true, retryAt: null },
+  { ...alertBase, type: 'auto-recharge-failed', attemptId: 'recharge-8', reason: 'expired-card', consecutiveFailures: 1, paused: false, retryAt: null },
+  { ...alertBase, type: 'auto-recharge-failed', attemptId: 'recharge-9', reason: 'no-payment-method', consecutiveFailures: 1, paused: false, retryAt: null },
+  { ...alertBase, type: 'auto-recharge-failed', attemptId: 'recharge-10', reason: 'gateway-error', consecutiveFailures: 2, paused: false, retryAt: '2026-03-05T15:30:00.000Z' },
+  { ...alertBase, type: 'funds-expiring', lotId: 'lot-3', days: 30, remainingMinor: 1266, expiresAt: '2026-04-04T09:00:00.000Z' },
+  { ...alertBase, type: 'funds-expiring', lotId: 'lot-3', days: 1, remainingMinor: 1266, expiresAt: '2026-03-06T09:00:00.000Z' },
+  { ...alertBase, type: 'funds-expired', lotId: 'lot-3', amountMinor: 1266 },
+  {
+    ...alertBase,
+    type: 'unusual-spend',
+    reason: 'hourly-spike',
+    hourStart: '2026-03-05T13:00:00.000Z',
+    spendMinor: 48_000,
+    baselineMinor: 350,
+    destination: null,
+  },
+  { ...alertBase, type: 'unusual-spend', reason: 'new-destination', hourStart: null, spendMinor: null, baselineMinor: null, destination: 'Sierra Leone' },
+];
+
+export const PROBLEMS: Problem[] = [
+  { code: 'amount-missing' },
+  { code: 'invalid-amount', input: 'fifty bucks', reason: 'not-a-number' },
+  { code: 'invalid-amount', input: '12.345', reason: 'too-many-decimals' },
+  { code: 'invalid-amount', input: '-5', reason: 'negative' },
+  { code: 'invalid-amount', input: '9'.repeat(30), reason: 'too-large' },
+  { code: 'amount-too-small', minMinor: 1000, currency: 'USD' },
+  { code: 'amount-too-large', maxMinor: 1_000_000, currency: 'USD' },
+  { code: 'trigger-negative' },
+  { code: 'unknown-currency', currency: 'XYZ' },
+  { code: 'currency-mismatch', expected: 'USD', got: 'EUR' },
+  { code: 'no-account' },
+  { code: 'key-reused', kind: 'funds' },
+  { code: 'payment-failed', reason: 'declined', message: 'Mastercard ending 0002 was declined.' },
+  { code: 'payment-failed', reason: 'expired-card', message: 'Visa ending 0069 expired 1/2024.' },
+  { code: 'payment-failed', reason: 'no-payment-method', message: 'No card on file.' },
+  { code: 'payment-failed', reason: 'gateway-error', message: 'ECONNRESET at gateway.internal:443' },
+  { code: 'not-admin' },
+  { code: 'not-manager' },
+  { code: 'consent-required', consentUrl: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent?client_id=00000000-0000-0000-0000-000000000000' },
+  { code: 'unknown-command', input: 'make me a sandwich' },
+  { code: 'stale-card' },
+  { code: 'internal', reference: 'req-7f3a' },
+  { code: 'internal' },
+];
+
+export const NOTICES: Notice[] = [
+  { type: 'auto-recharge-saved', currency: 'USD', enabled: true, triggerMinor: 2000, amountMinor: 10_000 },
+  { type: 'auto-recharge-saved', currency: 'USD', enabled: false, triggerMinor: 2000, amountMinor: 10_000 },
+  { type: 'threshold-saved', currency: 'USD', thresholdMinor: 2500 },
+  { type: 'payment-method-changed', card: { brand: 'Mastercard', last4: '0002', expMonth: 12, expYear: 2034 } },
+];
+
+const LONG_NAME = 'Maximilian Alexander Fitzgerald-Montgomery-Wolfeschlegelsteinhausenbergerdorff III (Contoso Ltd. Billing)';
+
+/** Every card builder with realistic and edge-case view models: what every locale must render validly. */
+export function cardCatalogue(locale: string): Array<{ name: string; card: AdaptiveCard }> {
+  const cards: Array<{ name: string; card: AdaptiveCard }> = [];
+  const add = (name: string, card: AdaptiveCard) => cards.push({ name, card });
+
+  add('balance', renderBalanceCard(balance({ insight: { runwayDays: 17, lastUsageSyncAt: AT } }), locale));
+  add('balance, zero lots and no transactions', renderBalanceCard(balance({ balanceMinor: 0, status: 'suspended', lots: [], recent: [], autoRecharge: autoRecharge({ state: 'off' }) }), locale));
+  add('balance, negative', renderBalanceCard(balance({ balanceMinor: -1234, status: 'suspended', lots: [], autoRecharge: autoRecharge({ state: 'paused', consecutiveFailures: 3 }) }), locale));
+  add(
+    'balance, JPY with many lots and transactions',
+    renderBalanceCard(
+      balance({
+        currency: 'JPY',
+        balanceMinor: 123_456,
+        lowBalanceAlertMinor: 1000,
+        autoRecharge: autoRecharge({ state: 'retrying', triggerMinor: 2000, amountMinor: 10_000, nextRetryAt: '2026-03-05T15:00:00.000Z', consecutiveFailures: 1 }),
+        lots: Array.from({ length: 8 }, (_, i) => ({ remainingMinor: 10_000 + i, expiresAt: new Date(Date.UTC(2026, 11 - i, 1)).toISOString() })),
+        recent: Array.from({ length: 12 }, (_, i) => ({ kind: 'usage' as const, amountMinor: -(i + 1) * 11, at: new Date(Date.UTC(2026, 2, 1 + i)).toISOString() })),
+        insight: { runwayDays: null },
+      }),
+      locale,
+    ),
+  );
+  add('balance, waiting for a card', renderBalanceCard(balance({ autoRecharge: autoRecharge({ state: 'waiting-for-payment-method' }), insight: { runwayDays: 3, runwayUntil: 'trigger' } }), locale));
+  add('balance, recharge in progress', renderBalanceCard(balance({ balanceMinor: 1500, autoRecharge: autoRecharge({ state: 'in-progress', inFlightMinor: 10_000 }) }), locale));
+
+  add('add funds', renderAddFundsCard({ currency: 'USD', balanceMinor: 3766, limits: { minMinor: 1000, maxMinor: 1_000_000 } }, locale));
+  add('add funds, too small', renderAddFundsCard({ currency: 'USD', limits: { minMinor: 1000, maxMinor: 1_000_000 }, amount: '5', error: { code: 'amount-too-small', minMinor: 1000, currency: 'USD' } }, locale));
+  add('add funds, not a number', renderAddFundsCard({ currency: 'USD', amount: 'fifty', error: { code: 'invalid-amount', input: 'fifty', reason: 'not-a-number' } }, locale));
+  add('add funds, JPY', renderAddFundsCard({ currency: 'JPY', balanceMinor: -500, limits: { minMinor: 10, maxMinor: 10_000 } }, locale));
+  add('add funds, KWD three decimals', renderAddFundsCard({ currency: 'KWD', error: { code: 'invalid-amount', input: '1.2345', reason: 'too-many-decimals' } }, locale));
+
+  add('confirmation', renderConfirmationCard(confirmation(), locale));
+  add('confirmation, no card', renderConfirmationCard(confirmation({ card: null }), locale));
+  add('confirmation, expired card', renderConfirmationCard(confirmation({ card: { brand: 'Visa', last4: '0069', expMonth: 1, expYear: 2024, expired: true } }), locale));
+  add('confirmation, JPY negative balance', renderConfirmationCard(confirmation({ currency: 'JPY', amountMinor: 5000, balanceMinor: -1200 }), locale));
+
+  add('receipt', renderReceiptCard(receipt({ resumed: true }), locale));
+  add('receipt, replayed', renderReceiptCard(receipt({ replayed: true, addedBy: 'system' }), locale));
+  add('cancelled', renderCancelledCard({ operationId: OPERATION_ID, amountMinor: 5000, currency: 'USD', by: 'Adele Vance' }, locale));
+  add('cancelled, bare', renderCancelledCard({}, locale));
+  for (const reason of ['declined', 'expired-card', 'no-payment-method', 'gateway-error'] as const) {
+    add(`payment failed, ${reason}`, renderPaymentFailedCard({ reason, operationId: OPERATION_ID, amountMinor: 5000, currency: 'USD' }, locale));
+  }
+
+  add('auto-recharge, on', renderAutoRechargeCard(settings({ saved: true }), locale));
+  add('auto-recharge, off', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'off' }) }), locale));
+  add('auto-recharge, paused', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'paused', consecutiveFailures: 3 }) }), locale));
+  add('auto-recharge, waiting', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'waiting-for-payment-method' }) }), locale));
+  add('auto-recharge, retrying', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'retrying', nextRetryAt: '2026-03-05T15:00:00.000Z' }) }), locale));
+  add('auto-recharge, in progress', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'in-progress' }) }), locale));
+  add(
+    'auto-recharge, amount error',
+    renderAutoRechargeCard(settings({ values: { enabled: true, trigger: '20', amount: '5' }, error: { field: 'amount', error: { code: 'amount-too-small', minMinor: 1000, currency: 'USD' } } }), locale),
+  );
+  add(
+    'auto-recharge, trigger error',
+    renderAutoRechargeCard(settings({ values: { trigger: '-1' }, error: { field: 'trigger', error: { code: 'trigger-negative' } } }), locale),
+  );
+  add('alert threshold', renderAlertThresholdCard(threshold(), locale));
+  add('alert threshold, error', renderAlertThresholdCard(threshold({ value: 'ten', error: { code: 'invalid-amount', input: 'ten', reason: 'not-a-number' } }), locale));
+  add('alert threshold, saved', renderAlertThresholdCard(threshold({ thresholdMinor: 2500, saved: true }), locale));
+
+  add('payment method, sandbox', renderPaymentMethodCard({ current: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034 }, currentTestCardId: 'visa-success', sandbox: true }, locale));
+  add('payment method, none on file', renderPaymentMethodCard({ current: null, currentTestCardId: null, sandbox: true }, locale));
+  add('payment method, changed to expired', renderPaymentMethodCard({ current: { brand: 'Visa', last4: '0069', expMonth: 1, expYear: 2024, expired: true }, currentTestCardId: 'visa-expired', sandbox: true, changed: true }, locale));
+  add('payment method, real gateway', renderPaymentMethodCard({ current: { brand: 'Amex', last4: '1005', expMonth: 3, expYear: 2029 }, sandbox: false }, locale));
+
+  add('history', renderHistoryCard(history({ newerCursor: '501' }), locale));
+  add('history, empty', renderHistoryCard(history({ entries: [], olderCursor: null }), locale));
+  add(
+    'history, long page',
+    renderHistoryCard(history({ entries: historyEntries(HISTORY_PAGE_SIZE + 15, 999_999_999, { actor: LONG_NAME, detail: LONG_NAME }), olderCursor: '1', newerCursor: '1000000000' }), locale),
+  );
+  add('history, JPY', renderHistoryCard(history({ currency: 'JPY', olderCursor: null }), locale));
+
+  add('usage', renderUsageCard(usage(), locale));
+  add('usage, empty', renderUsageCard(usage({ rows: [], totalMinor: 0, runway: { daysLeft: null, until: 'zero', suggestedRechargeMinor: null } }), locale));
+  add(
+    'usage, many rows',
+    renderUsageCard(
+      usage({
+        rows: Array.from({ length: 40 }, (_, i) => ({ callType: 'user_out', destination: `${LONG_NAME} ${i}`, count: i, minutes: i * 2.5, amountMinor: i * 100 })),
+        totalMinor: 78_000,
+        runway: { daysLeft: 0, until: 'trigger' },
+      }),
+      locale,
+    ),
+  );
+
+  add('help', renderHelpCard(locale));
+  add('welcome', renderWelcomeCard({ userName: 'Adele Vance' }, locale));
+  add('welcome, no name', renderWelcomeCard({}, locale));
+
+  ALERTS.forEach((alert, i) => add(`alert ${i}: ${alert.type}`, renderAlertCard(alert, locale)));
+  PROBLEMS.forEach((problem, i) => add(`problem ${i}: ${problem.code}`, renderProblemCard(problem, locale, 'USD')));
+  NOTICES.forEach((notice, i) => add(`notice ${i}: ${notice.type}`, renderNoticeCard(notice, locale)));
+  add('message', renderMessageCard({ title: 'Title', text: 'Text', tone: 'warning', actions: [button(Verb.help, 'Help')] }));
+  add('message, bare', renderMessageCard({ text: 'Text only', tone: 'info' }));
+
+  add('acted on, confirmed', renderActedOnCard({ outcome: 'confirmed', by: 'Adele Vance', at: AT, summary: 'Add $50.00' }, locale));
+  add('acted on, cancelled', renderActedOnCard({ outcome: 'cancelled' }, locale));
+  add('acted on, done', renderActedOnCard({ outcome: 'done', by: LONG_NAME }, locale));
+  add('acted on, replaced', renderActedOnCard({ outcome: 'replaced' }, locale));
+  return cards;
+}
+
+export const LOCALES = ['en-US', 'zh-CN'] as const;
