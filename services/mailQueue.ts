@@ -64,6 +64,11 @@ export class MailQueue {
     return this.delivering;
   }
 
+  /** Resolves when no delivery pass is running. */
+  async idle(): Promise<void> {
+    await this.delivering?.catch(() => undefined);
+  }
+
   private async deliverEachDue(): Promise<void> {
     const due = this.doc.data.queued.filter((m) => m.nextAttemptAt <= this.clock.now()).map((m) => m.id);
     for (const id of due) {

@@ -84,6 +84,11 @@ export class UsageSync {
     return this.sweep;
   }
 
+  /** Resolves when no sync of this process is running. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([this.sweep, ...this.running.values()]);
+  }
+
   private async syncEachTenant(): Promise<void> {
     for (const tenantId of await this.deps.tenants()) {
       try {

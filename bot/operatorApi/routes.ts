@@ -6,12 +6,16 @@ import { authorizeOperator } from './auth.js';
 import { ledgerErrorResponse } from './ledgerErrorResponse.js';
 import { describeIssues, FundsBody, JournalQuery, TenantId, toUsageRecord, UsageBody, UsageRecordBody } from './schemas.js';
 import type { UsageRecord } from '../../services/ledger/applyUsage.js';
+import type { SyncOutcome } from '../../services/usageSync.js';
+import { GRAPH_NOT_CONFIGURED, syncResponse } from './syncResponse.js';
 
 export interface OperatorApiDeps {
   ledger: LedgerService;
   apiKey: string | null;
   /** Extra fields for an account (e.g. the last Graph sync), when something provides them. */
   accountExtras?: (tenantId: string) => Promise<Record<string, unknown>>;
+  /** Pulls a tenant's usage from Microsoft Graph now; absent when Graph is not configured. */
+  syncUsage?: (tenantId: string) => Promise<SyncOutcome>;
 }
 
 type Handler = (req: Request, res: Response) => Promise<void>;
@@ -27,6 +31,7 @@ export function registerOperatorApi(server: Server, deps: OperatorApiDeps): void
   server.get('/api/tenants/:tenantId/journal', guarded((req, res) => getJournal(deps, req, res)));
   server.get('/api/tenants/:tenantId/journal.csv', guarded((req, res) => getJournalCsv(deps, req, res)));
   server.get('/api/tenants/:tenantId/insight', guarded((req, res) => getInsight(deps, req, res)));
+  server.post('/api/tenants/:tenantId/sync', guarded((req, res) => postSync(deps, req, res)));
 }
 
 const badRequest = (res: Response, message: string) => res.send(400, { error: 'bad-request', message });
@@ -126,4 +131,12 @@ async function getInsight(deps: OperatorApiDeps, req: Request, res: Response): P
   const insight = await deps.ledger.insight(tenantId);
   if (!insight) return void res.send(404, { error: 'not-found', message: `No account for tenant ${tenantId}.` });
   res.send(200, { tenantId, ...insight });
+}
+
+async function postSync(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
+  const tenantId = tenantParam(req, res);
+  if (!tenantId) return;
+  if (!deps.syncUsage) return void res.send(503, GRAPH_NOT_CONFIGURED);
+  const { status, body } = syncResponse(await deps.syncUsage(tenantId));
+  res.send(status, body);
 }

@@ -1,0 +1,109 @@
+import path from 'node:path';
+import { openJsonDocument } from '../../data/jsonDocument.js';
+import type { AccessPolicy } from '../../services/access.js';
+import { emptyMailQueueState, MailQueue } from '../../services/mailQueue.js';
+import type { Clock } from '../../services/ports.js';
+import { UsageSync, type UsageIngestion } from '../../services/usageSync.js';
+import { emptyUsageSyncState } from '../../services/usageSyncState.js';
+import type { Config } from '../config.js';
+import { DirectoryAccessPolicy } from './directoryAccessPolicy.js';
+import { GraphDirectoryRoles } from './graphDirectoryRoles.js';
+import { GraphMailSender } from './graphMailSender.js';
+import { GraphPstnCallLog } from './graphPstnCallLog.js';
+import { GraphRoleHolders } from './graphRoleHolders.js';
+import { graphSettings } from './graphSettings.js';
+import { TenantGraphClients } from './tenantGraphClients.js';
+
+/** Entra tenant ids are GUIDs; other ledger tenants (`local`, test names) have no directory to sync from. */
+const TENANT_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAIL_POLL_MS = 30_000;
+
+export interface GraphConnectionDeps {
+  ledger: UsageIngestion;
+  /** The tenants the ledger knows (every tenant met in Teams has an account from its first contact). */
+  ledgerTenants: () => Promise<string[]>;
+  clock: Clock;
+  usageWindowDays: number;
+  log?: (message: string) => void;
+}
+
+/**
+ * Everything the bot does through Microsoft Graph, built from the configuration: the scheduled
+ * usage sync, directory roles, the admins' mailboxes and the queue of notice mail sent through
+ * sendMail. Null when Graph is not configured (no AZURE_CLIENT_ID).
+ */
+export class GraphConnection {
+  private syncTimer: NodeJS.Timeout | undefined;
+  private mailTimer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    readonly clients: TenantGraphClients,
+    readonly usageSync: UsageSync,
+    readonly roleHolders: GraphRoleHolders,
+    /** Null without GRAPH_MAIL_SENDER: notices stay in the `.eml` outbox. */
+    readonly mailQueue: MailQueue | null,
+    private readonly syncEveryMs: number,
+    private readonly clock: Clock,
+  ) {}
+
+  static async open(config: Config, deps: GraphConnectionDeps): Promise<GraphConnection | null> {
+    const settings = graphSettings(config.graph);
+    if (!settings) return null;
+    const log = deps.log ?? ((message: string) => console.warn(`[graph] ${message}`));
+    const clients = new TenantGraphClients(settings);
+    const usageSync = new UsageSync({
+      ledger: deps.ledger,
+      callLog: new GraphPstnCallLog(clients),
+      state: await openJsonDocument(path.join(config.dataDir, 'graph-usage-sync.json'), emptyUsageSyncState()),
+      clock: deps.clock,
+      usageWindowDays: deps.usageWindowDays,
+      tenants: async () => new Set([...(await deps.ledgerTenants()).filter((id) => TENANT_GUID.test(id)), ...config.graph.tenantIds]),
+      log,
+    });
+    const mailQueue =
+      settings.mailSender && settings.homeTenantId
+        ? new MailQueue(
+            await openJsonDocument(path.join(config.dataDir, 'graph-mail-queue.json'), emptyMailQueueState()),
+            new GraphMailSender(clients, settings.homeTenantId, settings.mailSender),
+            deps.clock,
+            log,
+          )
+        : null;
+    return new GraphConnection(clients, usageSync, new GraphRoleHolders(clients), mailQueue, config.graph.syncMinutes * 60_000, deps.clock);
+  }
+
+  /** Roles from the directory, after the allow-list: replaces local mode whenever Graph is configured. */
+  accessPolicy(allowList: AccessPolicy): AccessPolicy {
+    return new DirectoryAccessPolicy(allowList, new GraphDirectoryRoles(this.clients), this.clock);
+  }
+
+  /** Where a tenant's admin grants the app its permissions. */
+  consentUrl(tenantId: string): string {
+    return this.clients.consentUrl(tenantId);
+  }
+
+  /** The operator API's account view: when usage was last synced, and why not if it failed. */
+  async accountExtras(tenantId: string): Promise<Record<string, unknown>> {
+    const { lastSyncAt, ...usageSync } = this.usageSync.status(tenantId);
+    return { lastSyncAt, usageSync };
+  }
+
+  /** Syncs now (in the background) and every GRAPH_SYNC_MINUTES; sends queued mail every half minute. */
+  start(): void {
+    const syncAll = () => void this.usageSync.syncAll().catch((e) => console.error('[graph] usage sync failed', e));
+    const deliverMail = () => void this.mailQueue?.deliverDue().catch((e) => console.error('[graph] notice mail queue failed', e));
+    this.syncTimer = setInterval(syncAll, this.syncEveryMs);
+    this.mailTimer = setInterval(deliverMail, MAIL_POLL_MS);
+    this.syncTimer.unref();
+    this.mailTimer.unref();
+    syncAll();
+    deliverMail();
+  }
+
+  /** Stops the timers and waits for a sync or mail pass under way, so nothing writes after the store closes. */
+  async stop(): Promise<void> {
+    clearInterval(this.syncTimer);
+    clearInterval(this.mailTimer);
+    await Promise.allSettled([this.usageSync.idle(), this.mailQueue?.idle()]);
+  }
+}
