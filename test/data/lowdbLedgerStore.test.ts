@@ -9,6 +9,13 @@ import { useTempFolders } from './tempFolders.js';
 
 const QUIET = { checkpointIntervalMs: 600_000 };
 
+/** The WAL as it is on disk now, read synchronously so no write can slip in meanwhile. */
+function walText(dir: string): string {
+  return readdirSync(path.join(dir, 'wal'))
+    .map((name) => readFileSync(path.join(dir, 'wal', name), 'utf8'))
+    .join('');
+}
+
 describe('lowdb ledger store', () => {
   const tempFolder = useTempFolders();
 
@@ -92,12 +99,24 @@ describe('lowdb ledger store', () => {
     const store = await openLowdbLedgerStore({ dir, ...QUIET });
     const seenOnDisk: boolean[] = [];
     store.onAlerts((alerts) => {
-      const wal = readdirSync(path.join(dir, 'wal')).map((name) => readFileSync(path.join(dir, 'wal', name), 'utf8')).join('');
+      const wal = walText(dir);
       for (const { alert } of alerts) seenOnDisk.push(wal.includes(JSON.stringify(alert)));
     });
     await store.change('t', addFunds('t', 2_000, 'f'));
     await store.change('t', recordUsage('t', [{ recordId: 'u', chargeMinor: 2_500 }]));
     expect(seenOnDisk).toEqual([true, true]); // low balance, then suspended
+    await store.close();
+  });
+
+  it('answers a repeated acknowledgement only once the first one is on disk', async () => {
+    const dir = await tempFolder();
+    const store = await openLowdbLedgerStore({ dir, ...QUIET });
+    await store.change('t', addFunds('t', 2_000, 'f'));
+    await store.change('t', recordUsage('t', [{ recordId: 'u', chargeMinor: 1_500 }]));
+    const [{ id }] = (await store.pendingAlerts()) as [{ id: string }];
+    void store.acknowledgeAlert(id);
+    await store.acknowledgeAlert(id);
+    expect(walText(dir)).toContain(`"ack":"${id}"`);
     await store.close();
   });
 

@@ -152,22 +152,6 @@ describe('recovery after a crash', () => {
     await recovered.close();
   });
 
-  it('acknowledges a repeated alert acknowledgement only once the first is durable', async () => {
-    const dir = await tempFolder();
-    const store = await openLowdbLedgerStore({ dir, ...QUIET });
-    await store.change('t', addFunds('t', 2_000, 'f'));
-    await store.change('t', recordUsage('t', [{ recordId: 'u', chargeMinor: 1_500 }]));
-    const [alert] = await store.pendingAlerts();
-    void store.acknowledgeAlert(alert!.id);
-    await store.acknowledgeAlert(alert!.id);
-    const image = await crashImage(dir, await tempFolder());
-    await store.close();
-
-    const recovered = await openLowdbLedgerStore({ dir: image, ...QUIET });
-    expect(await recovered.pendingAlerts()).toEqual([]);
-    await recovered.close();
-  });
-
   it('does not pile up WAL segments when opened and closed without changes', async () => {
     const dir = await tempFolder();
     let store = await openLowdbLedgerStore({ dir, ...QUIET });
