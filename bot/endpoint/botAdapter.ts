@@ -1,0 +1,67 @@
+import {
+  ActivityTypes,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type Activity,
+  type InvokeResponse,
+  type TurnContext,
+} from 'botbuilder';
+import type { AuthenticateRequestResult } from 'botframework-connector';
+import { strings } from '../../cards/index.js';
+import type { Config } from '../config.js';
+
+/** The Bot Framework settings the adapter and proactive sends share (the same app id everywhere). */
+export function botFrameworkAuthentication(config: Config): ConfigurationBotFrameworkAuthentication {
+  const { appId, appPassword, appType, appTenantId, authenticated } = config.bot;
+  // Without an app id the library runs unauthenticated (Emulator, Playground); with one, every token is checked.
+  if (!authenticated) return new ConfigurationBotFrameworkAuthentication({});
+  return new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: appId,
+    MicrosoftAppPassword: appPassword,
+    MicrosoftAppType: appType,
+    MicrosoftAppTenantId: appTenantId,
+  });
+}
+
+/**
+ * The CloudAdapter, opened up so the endpoint can authenticate a request itself (and answer 401 for
+ * any failure, even one the library would turn into a 500) and still get the invoke response.
+ */
+export class CreditsAdapter extends CloudAdapter {
+  constructor(readonly auth: ConfigurationBotFrameworkAuthentication) {
+    super(auth);
+  }
+
+  authenticate(activity: Partial<Activity>, authHeader: string): Promise<AuthenticateRequestResult> {
+    return this.auth.authenticateRequest(activity as Activity, authHeader);
+  }
+
+  run(auth: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(auth, activity, logic);
+  }
+}
+
+/**
+ * A turn that throws is logged and answered politely in the user's language, never with the error:
+ * a message gets a line, an invoke gets that line as its response.
+ */
+export function createAdapter(config: Config, log: Pick<Console, 'error'> = console): CreditsAdapter {
+  const adapter = new CreditsAdapter(botFrameworkAuthentication(config));
+  adapter.onTurnError = async (context, error) => {
+    log.error('Bot turn failed', { activityId: context.activity.id, type: context.activity.type, error });
+    const text = strings(context.activity.locale).errors.internal;
+    try {
+      if (context.activity.type === 'invoke') {
+        await context.sendActivity({
+          type: ActivityTypes.InvokeResponse,
+          value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } },
+        });
+      } else {
+        await context.sendActivity(text);
+      }
+    } catch (sendError) {
+      log.error('Could not tell the user about the failed turn', sendError);
+    }
+  };
+  return adapter;
+}
