@@ -1,0 +1,94 @@
+import { recognizeNumber } from '@microsoft/recognizers-text-number';
+import { Culture, recognizeCurrency } from '@microsoft/recognizers-text-number-with-unit';
+
+/** One amount someone wrote, as exact decimal text, where it stands in the text, and its currency if named. */
+export interface AmountMention {
+  /** Decimal text ("12.5", "1000"); a leading "-" when the person wrote a negative number. */
+  value: string;
+  /** An ISO 4217 code the person named ("50 USD", "五十美元"); null for "$", "块", "元" or none. */
+  currency: string | null;
+  start: number;
+  end: number;
+  text: string;
+}
+
+export type AmountReading =
+  | { kind: 'none' }
+  | { kind: 'amount'; mention: AmountMention }
+  | { kind: 'unreadable'; reason: 'several' | 'negative' | 'not-exact'; text: string };
+
+const CJK = /[\u3400-\u9fff]/;
+/** A written digit literal: "1,000.25", "12.5", ".5", "-50". */
+const LITERAL = /[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+/g;
+const DECIMAL = /^-?\d{1,15}(\.\d{1,15})?$/;
+
+/**
+ * Every amount in `text`, in order, through the Recognizers currency model and, for plain numbers
+ * ("充值 100", "top up 20"), the number model, in English or Chinese as the text is written. The
+ * value is the digits as typed when they were typed as digits (the recognizers compute in floating
+ * point, so "0.30000000000000004" would come back as "0.3"); spelled numbers ("fifty", "五十") take
+ * the recognizer's resolution, which must be plain decimal text.
+ */
+export function readAmounts(raw: string): AmountMention[] {
+  const text = raw.normalize('NFKC');
+  const culture = CJK.test(text) ? Culture.Chinese : Culture.English;
+  const mentions: AmountMention[] = [];
+  for (const found of recognizeCurrency(text, culture)) {
+    const resolution = found.resolution as { value?: string; unit?: string; isoCurrency?: string } | undefined;
+    mentions.push({
+      value: exactValue(found.text, resolution?.value),
+      currency: namedCurrency(found.text, resolution?.isoCurrency),
+      start: found.start,
+      end: found.end,
+      text: found.text,
+    });
+  }
+  for (const found of recognizeNumber(text, culture)) {
+    if (mentions.some((m) => found.start <= m.end && found.end >= m.start)) continue;
+    const resolution = found.resolution as { value?: string } | undefined;
+    mentions.push({ value: exactValue(found.text, resolution?.value), currency: null, start: found.start, end: found.end, text: found.text });
+  }
+  return mentions.sort((a, b) => a.start - b.start);
+}
+
+/** The one amount of an "add 50"-style request, or why there is none to act on. */
+export function readOneAmount(text: string): AmountReading {
+  const mentions = readAmounts(text);
+  if (mentions.length === 0) return { kind: 'none' };
+  if (mentions.length > 1) return { kind: 'unreadable', reason: 'several', text: mentions.map((m) => m.text).join(', ') };
+  return checkMention(mentions[0]!);
+}
+
+/** A mention as an amount to act on: exact and not negative. */
+export function checkMention(mention: AmountMention): AmountReading {
+  if (!DECIMAL.test(mention.value)) return { kind: 'unreadable', reason: 'not-exact', text: mention.text };
+  if (mention.value.startsWith('-')) return { kind: 'unreadable', reason: 'negative', text: mention.text };
+  return { kind: 'amount', mention };
+}
+
+function exactValue(matched: string, resolved: string | undefined): string {
+  const literals = matched.match(LITERAL) ?? [];
+  // "20 100" is two numbers to a person, though the recognizer reads 20100.
+  if (/\d\s+\d/.test(matched)) return '';
+  if (literals.length !== 1) return resolved ?? '';
+  const typed = literals[0]!.replace(/,/g, '').replace(/^\+/, '');
+  // The digits as typed, unless the words around them change the number ("3 hundred", "1 dollar
+  // fifty cents"). Comparing as doubles only decides which text to believe; no money is computed.
+  if (resolved === undefined) return typed;
+  const a = Number(typed);
+  const b = Number(resolved);
+  return Math.abs(a - b) <= Math.abs(b) * 1e-12 ? typed : resolved;
+}
+
+function namedCurrency(matched: string, iso: string | undefined): string | null {
+  if (!iso) return null;
+  // "50块" and "100元" mean "that much money" to most people, not "in renminbi" specifically.
+  if (iso === 'CNY' && !/人民币|rmb|cny/i.test(matched)) return null;
+  return iso;
+}
+
+/** Builds the recognizers' English and Chinese models (about a second) before the first message needs them. */
+export function warmUpRecognizers(): void {
+  readAmounts('add $1.50');
+  readAmounts('充值五十美元');
+}
