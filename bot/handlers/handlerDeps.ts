@@ -1,0 +1,37 @@
+import type { LedgerService } from '../../services/ledgerService.js';
+import type { SandboxGateway } from '../../services/payments/sandboxGateway.js';
+import type { Clock, PaymentGateway } from '../../services/ports.js';
+import type { AdaptiveCard } from '../../cards/index.js';
+
+/** Who is asking, from the activity (never from card data). */
+export interface Turn {
+  tenantId: string;
+  user: { id: string; aadObjectId: string | null; name: string | null };
+  /** The Teams client locale, which decides the reply language. */
+  locale: string | null;
+}
+
+/** What the handlers use: the ledger and the payment gateway, and nothing of Teams. */
+export interface HandlerDeps {
+  ledger: LedgerService;
+  gateway: PaymentGateway;
+  /** The sandbox gateway when it is the one in use (its test cards can be chosen in chat). */
+  sandbox: SandboxGateway | null;
+  clock: Clock;
+  /** A display name for a journal actor (a user id) of the tenant, when the bot knows one. */
+  displayName(tenantId: string, actor: string): string | null;
+  /** A fresh operation id for a confirmation card: the idempotency key of the addition. */
+  newOperationId(): string;
+}
+
+/**
+ * A handler's answer. `card` is the outcome: sent for a message, and it replaces the card whose
+ * button was pressed. `refusal` leaves that card alone (another admin may still use it) and tells
+ * only the person who asked.
+ */
+export type Reply = { kind: 'card'; card: AdaptiveCard } | { kind: 'refusal'; card: AdaptiveCard; text: string };
+
+export const cardReply = (card: AdaptiveCard): Reply => ({ kind: 'card', card });
+
+/** The ledger actor for the person: their Entra object id, or their Teams id. */
+export const actorOf = (turn: Turn): string => turn.user.aadObjectId ?? turn.user.id;

@@ -1,0 +1,17 @@
+import { autoRechargeViewModel, renderAutoRechargeCard, type AutoRechargeSettingsViewModel } from '../../cards/index.js';
+import { additionLimits } from '../../services/ledger/policy.js';
+import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
+
+type Extra = Pick<AutoRechargeSettingsViewModel, 'values' | 'error' | 'saved'>;
+
+/** The auto-recharge settings card, as the account stands now (plus a refused input or "Saved"). */
+export async function showAutoRecharge(turn: Turn, deps: HandlerDeps, extra: Extra = {}): Promise<Reply> {
+  const account = await deps.ledger.openAccount(turn.tenantId);
+  const vm: AutoRechargeSettingsViewModel = {
+    currency: account.currency,
+    autoRecharge: autoRechargeViewModel(account),
+    limits: additionLimits(deps.ledger.policy, account.currency),
+    ...extra,
+  };
+  return cardReply(renderAutoRechargeCard(vm, turn.locale));
+}

@@ -1,0 +1,33 @@
+import { parseActionData, type Verb } from '../../cards/index.js';
+import { can, type AccessDecision, type Permission } from '../../services/access.js';
+import { recognizeCommand } from '../commands/recognizeCommand.js';
+import { refusal, staleCard } from '../handlers/explainProblem.js';
+import type { HandlerDeps, Reply, Turn } from '../handlers/handlerDeps.js';
+import { COMMAND_ROUTES, type CommandRoute } from './commandRoutes.js';
+import { VERB_ROUTES, type VerbRoute } from './verbRoutes.js';
+
+/** Asks the access policy once per turn, and only when a route needs it. */
+export type AccessCheck = () => Promise<AccessDecision>;
+
+/** A free-text message (mention already removed) → its command's handler, if the person may. */
+export async function dispatchText(turn: Turn, deps: HandlerDeps, access: AccessCheck, text: string): Promise<Reply> {
+  const command = recognizeCommand(text);
+  const route = COMMAND_ROUTES[command.name] as CommandRoute<typeof command.name>;
+  return (await refused(turn, route.permission, access)) ?? route.handle(turn, deps, command as never, text);
+}
+
+/** A card button's data (Execute or Submit) → its verb's handler; data that fails its schema is a stale card. */
+export async function dispatchAction(turn: Turn, deps: HandlerDeps, access: AccessCheck, raw: unknown): Promise<Reply> {
+  const parsed = parseActionData(raw);
+  if (!parsed.ok) return staleCard(turn);
+  const route = VERB_ROUTES[parsed.value.verb] as VerbRoute<Verb>;
+  return (await refused(turn, route.permission, access)) ?? route.handle(turn, deps, parsed.value as never);
+}
+
+/** The refusal when the person lacks `permission` (no data in it), else null. */
+async function refused(turn: Turn, permission: Permission | null, access: AccessCheck): Promise<Reply | null> {
+  if (permission === null) return null;
+  const decision = await access();
+  if (can(decision, permission)) return null;
+  return refusal(turn, can(decision, 'view') ? 'not-manager' : 'not-admin');
+}

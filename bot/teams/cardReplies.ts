@@ -1,0 +1,37 @@
+import { CardFactory, MessageFactory, type AdaptiveCardInvokeResponse, type TurnContext } from 'botbuilder';
+import type { AdaptiveCard } from '../../cards/index.js';
+import type { Reply } from '../handlers/handlerDeps.js';
+
+/** A card as a message: an attachment and no text, so it can be updated in place later. */
+export const cardMessage = (card: AdaptiveCard) => MessageFactory.attachment(CardFactory.adaptiveCard(card));
+
+export async function sendCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
+  await context.sendActivity(cardMessage(card));
+}
+
+/**
+ * The answer to an Action.Execute invoke: the card that replaces the pressed one (for everyone in
+ * the conversation), or, for a refusal, a line shown only to the person who pressed.
+ */
+export function invokeResponseFor(reply: Reply): AdaptiveCardInvokeResponse {
+  if (reply.kind === 'refusal') return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: reply.text as never };
+  return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: reply.card as never };
+}
+
+/**
+ * The answer to an Action.Submit: the outcome replaces the card whose button was pressed
+ * (`replyToId`), so its buttons are gone; if that card cannot be updated, the outcome is sent as a
+ * new message. A refusal is a new message and leaves the card alone.
+ */
+export async function answerSubmit(context: TurnContext, reply: Reply, log: Pick<Console, 'warn'>): Promise<void> {
+  const replyToId = context.activity.replyToId;
+  if (reply.kind === 'card' && replyToId) {
+    try {
+      await context.updateActivity({ ...cardMessage(reply.card), id: replyToId });
+      return;
+    } catch (error) {
+      log.warn(`Could not update card ${replyToId}; sending the outcome as a new message`, (error as Error).message);
+    }
+  }
+  await sendCard(context, reply.card);
+}

@@ -1,0 +1,60 @@
+import { TeamsInfo, TurnContext } from 'botbuilder';
+import { personKey, type ConversationBook, type KnownConversation } from '../../data/conversationReferences.js';
+import type { Clock } from '../../services/ports.js';
+
+/**
+ * Keeps the conversation book current from the activities themselves: a conversation is stored on
+ * install and first message, refreshed by every activity (service URL, locale, who wrote), and
+ * forgotten when the bot is removed. In Teams it also asks once for a person's email address, for
+ * notice emails.
+ */
+export class ConversationTracker {
+  private readonly emailAsked = new Set<string>();
+
+  constructor(
+    private readonly book: ConversationBook,
+    private readonly clock: Clock,
+    private readonly log: Pick<Console, 'warn'> = console,
+  ) {}
+
+  async seen(context: TurnContext, tenantId: string): Promise<void> {
+    const activity = context.activity;
+    const reference = TurnContext.getConversationReference(activity);
+    const scope = scopeOf(activity.conversation?.conversationType);
+    // A channel reply thread carries ";messageid=…"; alerts go to the channel itself.
+    const conversationId = scope === 'channel' ? activity.conversation.id.split(';')[0]! : activity.conversation.id;
+    reference.conversation = { ...reference.conversation!, id: conversationId };
+    delete reference.activityId;
+    const user = { userId: activity.from.id, aadObjectId: activity.from.aadObjectId || null };
+    await this.book.remember({
+      conversation: { id: conversationId, tenantId, scope, reference, locale: activity.locale || null },
+      person: { tenantId, ...user, name: activity.from.name?.trim() || null, locale: activity.locale || null },
+      at: new Date(this.clock.now()).toISOString(),
+    });
+    await this.lookUpEmail(context, personKey(tenantId, user));
+  }
+
+  async removed(context: TurnContext): Promise<void> {
+    const id = context.activity.conversation.id;
+    await this.book.forget(id.split(';')[0]!);
+    if (id.includes(';')) await this.book.forget(id);
+  }
+
+  private async lookUpEmail(context: TurnContext, key: string): Promise<void> {
+    if (context.activity.channelId !== 'msteams' || this.emailAsked.has(key) || this.book.person(key)?.email) return;
+    this.emailAsked.add(key);
+    try {
+      const member = await TeamsInfo.getMember(context, context.activity.from.id);
+      const address = [member.email, member.userPrincipalName].find((a): a is string => typeof a === 'string' && /^[^@\s]+@[^@\s]+$/.test(a));
+      if (address) await this.book.setEmail(key, address);
+    } catch (error) {
+      this.log.warn(`Could not read the email address of ${key} from Teams`, (error as Error).message);
+    }
+  }
+}
+
+function scopeOf(conversationType: string | undefined): KnownConversation['scope'] {
+  if (conversationType === 'channel') return 'channel';
+  if (conversationType === 'groupChat') return 'groupChat';
+  return 'personal';
+}

@@ -1,0 +1,36 @@
+import type { Activity } from 'botbuilder';
+import { TenantId } from '../operatorApi/schemas.js';
+import type { Turn } from '../handlers/handlerDeps.js';
+
+export interface TenantRules {
+  defaultTenantId: string;
+  /** Without app credentials any activity without a tenant (Playground in webchat mode, say) is the default tenant's. */
+  localMode: boolean;
+}
+
+/**
+ * The tenant an activity belongs to: Teams puts it in `conversation.tenantId` and
+ * `channelData.tenant.id`. The Emulator sends none, so its activities (and, locally, any without
+ * one) belong to `DEFAULT_TENANT_ID`. Null: no tenant the bot can trust, so no data.
+ */
+export function tenantOf(activity: Partial<Activity>, rules: TenantRules): string | null {
+  const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
+  const candidates = [activity.conversation?.tenantId, channelData?.tenant?.id];
+  const found = candidates.find((id): id is string => typeof id === 'string' && id.length > 0);
+  if (found) return TenantId.safeParse(found).success ? found : null;
+  return activity.channelId === 'emulator' || rules.localMode ? rules.defaultTenantId : null;
+}
+
+/** Who is asking and in which language, from the activity alone. */
+export function turnFrom(activity: Partial<Activity>, tenantId: string): Turn {
+  const from = activity.from;
+  return {
+    tenantId,
+    user: {
+      id: from?.id ?? 'unknown',
+      aadObjectId: typeof from?.aadObjectId === 'string' && from.aadObjectId ? from.aadObjectId : null,
+      name: typeof from?.name === 'string' && from.name.trim() ? from.name.trim() : null,
+    },
+    locale: typeof activity.locale === 'string' && activity.locale ? activity.locale : null,
+  };
+}
