@@ -1,0 +1,86 @@
+import type { StoredAlert } from '../../services/alerts.js';
+import type { LedgerStore } from '../../services/ports.js';
+
+/** One way alerts leave the bot (Teams, email). `deliver` resolves once every recipient has it. */
+export interface AlertSink {
+  readonly name: string;
+  deliver(stored: StoredAlert, signal: AbortSignal): Promise<void>;
+}
+
+type AlertSource = Pick<LedgerStore, 'pendingAlerts' | 'onAlerts' | 'acknowledgeAlert'>;
+
+/**
+ * Hands every stored alert to every sink in the background, one alert at a time per tenant (so
+ * "low balance" arrives before "auto-recharge added funds"), tenants in parallel, and acknowledges
+ * an alert only once all sinks took it. The ledger's listener only queues, so a usage request
+ * never waits for Teams. Alerts left unacknowledged by a crash are picked up at the next start.
+ */
+export class AlertDispatcher {
+  private readonly queued = new Set<string>();
+  /** Acknowledged by this process: a listener and the pending list at start may both name one. */
+  private readonly acknowledged = new Set<string>();
+  private readonly tenantQueues = new Map<string, Promise<void>>();
+  private readonly abort = new AbortController();
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(
+    private readonly source: AlertSource,
+    private readonly sinks: readonly AlertSink[],
+    private readonly options: {
+      onAcknowledged?: (alertId: string) => Promise<void>;
+      /** After a sink failed outright (a disk error, say), try the alert again this much later. */
+      retryFailedAfterMs?: number;
+      log?: Pick<Console, 'error' | 'warn'>;
+    } = {},
+  ) {}
+
+  async start(): Promise<void> {
+    this.source.onAlerts((alerts) => this.enqueue(alerts));
+    this.enqueue(await this.source.pendingAlerts());
+  }
+
+  enqueue(alerts: readonly StoredAlert[]): void {
+    if (this.abort.signal.aborted) return;
+    for (const stored of alerts) {
+      if (this.queued.has(stored.id) || this.acknowledged.has(stored.id)) continue;
+      this.queued.add(stored.id);
+      const tenantId = stored.alert.tenantId;
+      const previous = this.tenantQueues.get(tenantId) ?? Promise.resolve();
+      const next = previous.then(() => this.deliver(stored));
+      this.tenantQueues.set(tenantId, next);
+      this.running.add(next);
+      void next.finally(() => {
+        this.running.delete(next);
+        if (this.tenantQueues.get(tenantId) === next) this.tenantQueues.delete(tenantId);
+      });
+    }
+  }
+
+  /** Resolves when every alert queued so far was delivered (or given up until the next start). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  /** Stops waiting on retries; what was not delivered stays pending for the next start. */
+  async close(): Promise<void> {
+    this.abort.abort(new Error('shutting down'));
+    await this.idle();
+  }
+
+  private async deliver(stored: StoredAlert): Promise<void> {
+    const log = this.options.log ?? console;
+    try {
+      for (const sink of this.sinks) await sink.deliver(stored, this.abort.signal);
+      await this.source.acknowledgeAlert(stored.id);
+      this.acknowledged.add(stored.id);
+      await this.options.onAcknowledged?.(stored.id);
+      this.queued.delete(stored.id);
+    } catch (error) {
+      this.queued.delete(stored.id);
+      // Still unacknowledged: tried again later, and at the next start in any case.
+      if (this.abort.signal.aborted) return;
+      log.error(`Alert ${stored.id} (${stored.alert.type}) was not delivered; trying again later`, error);
+      setTimeout(() => this.enqueue([stored]), this.options.retryFailedAfterMs ?? 60_000).unref();
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { alertContent, languageOf, localize } from '../../cards/index.js';
+import type { Alert } from '../../services/alerts.js';
+
+export interface NoticeText {
+  language: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/**
+ * A notice email's subject and body in the recipient's language: the same words as the alert
+ * card, the balance and time, and where to act (Teams).
+ */
+export function noticeEmail(alert: Alert, recipient: { name: string | null; locale: string | null }): NoticeText {
+  const { t, f } = localize(recipient.locale);
+  const content = alertContent(alert, recipient.locale);
+  const greeting = recipient.name ? t.email.greeting(recipient.name) : t.email.greetingNoName;
+  const facts: Array<[string, string]> = [
+    [t.alerts.balance, f.money(alert.balanceMinor, alert.currency)],
+    [t.alerts.at, f.dateTime(alert.at)],
+  ];
+  const text = [greeting, '', content.text, '', ...facts.map(([k, v]) => `${k}: ${v}`), '', t.email.openTeams, '', `— ${t.product}`, t.email.why, ''].join('\n');
+  const html = [
+    '<!DOCTYPE html>',
+    `<html lang="${languageOf(recipient.locale)}"><head><meta charset="utf-8"><title>${escape(content.title)}</title></head>`,
+    '<body style="font-family: Segoe UI, Helvetica, Arial, sans-serif; color: #242424">',
+    `<h2 style="color: #4F52B2">${escape(content.title)}</h2>`,
+    `<p>${escape(greeting)}</p>`,
+    `<p>${escape(content.text)}</p>`,
+    `<table>${facts.map(([k, v]) => `<tr><th align="left" style="padding-right: 1em">${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>`,
+    `<p>${escape(t.email.openTeams)}</p>`,
+    `<p style="color: #616161; font-size: smaller">— ${escape(t.product)}<br>${escape(t.email.why)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { language: languageOf(recipient.locale), subject: t.email.subject(content.title), text, html };
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
