@@ -1,42 +1,108 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Server } from 'restify';
-import { openLowdbLedgerStore } from '../data/lowdbLedgerStore.js';
+import { ConversationBook } from '../data/conversationReferences.js';
 import { openJsonDocument } from '../data/jsonDocument.js';
+import { openLowdbLedgerStore } from '../data/lowdbLedgerStore.js';
 import { loadRateTable } from '../data/rates/loadRateTable.js';
+import type { AccessPolicy } from '../services/access.js';
 import { LedgerService } from '../services/ledgerService.js';
 import { emptySandboxState, SandboxGateway } from '../services/payments/sandboxGateway.js';
 import { systemClock, type Clock, type LedgerStore } from '../services/ports.js';
 import { pricer } from '../services/rates.js';
+import { AllowListAccessPolicy } from './access/allowListAccessPolicy.js';
+import { AdminDirectory } from './alerts/adminDirectory.js';
+import { AlertDispatcher } from './alerts/alertDispatcher.js';
+import { DeliveryLog, type DeliveryLogData } from './alerts/deliveryLog.js';
+import { EmailAlertSink } from './alerts/emailAlertSink.js';
+import { TeamsAlertSink } from './alerts/teamsAlertSink.js';
+import { warmUpRecognizers } from './commands/readAmounts.js';
 import type { Config } from './config.js';
+import { createAdapter, type CreditsAdapter } from './endpoint/botAdapter.js';
+import { registerMessagesEndpoint } from './endpoint/messagesEndpoint.js';
+import type { Mailer } from './notices/mailer.js';
+import { parseMailbox } from './notices/mimeMessage.js';
+import { OutboxMailer } from './notices/outboxMailer.js';
 import { registerOperatorApi } from './operatorApi/routes.js';
 import { createServer, listen } from './server.js';
+import { ConversationTracker } from './teams/conversationTracker.js';
+import { CreditsBot } from './teams/creditsBot.js';
 
 export interface App {
   server: Server;
   ledger: LedgerService;
   store: LedgerStore;
   gateway: SandboxGateway;
+  adapter: CreditsAdapter;
+  conversations: ConversationBook;
+  alerts: AlertDispatcher;
   /** The port it listens on (after `start`). */
   port: number;
   start(): Promise<number>;
   close(): Promise<void>;
 }
 
+export interface AppOptions {
+  clock?: Clock;
+  /** Who may do what; default: the allow-list, or everyone locally (the Graph policy plugs in here). */
+  access?: AccessPolicy;
+  /** Where notice emails go; default: `.eml` files in `DATA_DIR/outbox` (Graph sendMail plugs in here). */
+  mailer?: Mailer;
+  /** Back-off of proactive sends after a 5xx or network error (tests shorten it). */
+  delivery?: { baseDelayMs: number; maxDelayMs: number };
+}
+
 /** The composition root: builds every part from the configuration and wires them together. */
-export async function createApp(config: Config, options: { clock?: Clock } = {}): Promise<App> {
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
+  const file = (name: string) => path.join(config.dataDir, name);
+
+  // The ledger and where money comes from.
   const store = await openLowdbLedgerStore({ dir: config.dataDir, checkpointIntervalMs: config.checkpointMs });
-  const gateway = new SandboxGateway(await openJsonDocument(path.join(config.dataDir, 'sandbox-gateway.json'), emptySandboxState()), clock);
-  const rates = await loadRateTable(config.ratesFile);
+  const gateway = new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock);
   const ledger = new LedgerService({
     store,
     gateway,
     clock,
-    price: pricer(rates),
+    price: pricer(await loadRateTable(config.ratesFile)),
     policy: { defaultCurrency: config.defaultCurrency, ...config.ledger },
   });
+
+  // Who may do what, and the people and conversations the bot has met.
+  const access = options.access ?? AllowListAccessPolicy.fromConfig(config);
+  const conversations = await ConversationBook.open(file('conversations.json'));
+  const admins = new AdminDirectory(conversations, access);
+
+  // The endpoints: operator API and Bot Framework messages on one server.
   const server = createServer();
   registerOperatorApi(server, { ledger, apiKey: config.operatorApiKey });
+  const adapter = createAdapter(config);
+  const bot = new CreditsBot({
+    handlers: {
+      ledger,
+      gateway,
+      sandbox: gateway,
+      clock,
+      displayName: (tenantId, actor) => conversations.person(`${tenantId}/${actor}`)?.name ?? null,
+      newOperationId: () => randomUUID(),
+    },
+    access,
+    tracker: new ConversationTracker(conversations, clock),
+    tenants: { defaultTenantId: config.defaultTenantId, localMode: !config.bot.authenticated },
+  });
+  registerMessagesEndpoint(server, { adapter, logic: (context) => bot.run(context), appId: config.bot.appId, authenticated: config.bot.authenticated });
+
+  // Alerts: a card in every admin conversation, and the three notice emails; acknowledged once both took them.
+  const deliveries = new DeliveryLog(await openJsonDocument<DeliveryLogData>(file('alert-deliveries.json'), {}));
+  const from = parseMailbox(config.mailFrom);
+  const alerts = new AlertDispatcher(
+    store,
+    [
+      new TeamsAlertSink({ adapter, appId: config.bot.appId, book: conversations, admins, log: deliveries, retry: options.delivery ?? { baseDelayMs: 2_000, maxDelayMs: 300_000 } }),
+      new EmailAlertSink({ mailer: options.mailer ?? new OutboxMailer(file('outbox'), from.address?.split('@')[1]), from, admins, log: deliveries, clock }),
+    ],
+    { onAcknowledged: (id) => deliveries.forget(id) },
+  );
 
   let sweepTimer: NodeJS.Timeout | undefined;
   const app: App = {
@@ -44,10 +110,16 @@ export async function createApp(config: Config, options: { clock?: Clock } = {})
     ledger,
     store,
     gateway,
+    adapter,
+    conversations,
+    alerts,
     port: 0,
     async start() {
+      warmUpRecognizers();
       await ledger.resumeRecharges();
       app.port = await listen(server, config.port, config.host);
+      // Alerts left pending by a crash or restart are delivered now.
+      await alerts.start();
       sweepTimer = setInterval(() => void ledger.sweep().catch((e) => console.error('sweep failed', e)), config.sweepMinutes * 60_000);
       sweepTimer.unref();
       return app.port;
@@ -56,6 +128,7 @@ export async function createApp(config: Config, options: { clock?: Clock } = {})
       clearInterval(sweepTimer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await ledger.idle();
+      await alerts.close();
       await store.close();
     },
   };
