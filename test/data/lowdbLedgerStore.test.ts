@@ -113,7 +113,7 @@ describe('lowdb ledger store', () => {
     const store = await openLowdbLedgerStore({ dir, ...QUIET });
     await store.change('t', addFunds('t', 2_000, 'f'));
     await store.change('t', recordUsage('t', [{ recordId: 'u', chargeMinor: 1_500 }]));
-    const [{ id }] = (await store.pendingAlerts()) as [{ id: string }];
+    const { id } = (await store.pendingAlerts())[0]!;
     void store.acknowledgeAlert(id);
     await store.acknowledgeAlert(id);
     expect(walText(dir)).toContain(`"ack":"${id}"`);
