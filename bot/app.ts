@@ -20,6 +20,7 @@ import { warmUpRecognizers } from './commands/readAmounts.js';
 import type { Config } from './config.js';
 import { createAdapter, type CreditsAdapter } from './endpoint/botAdapter.js';
 import { registerMessagesEndpoint } from './endpoint/messagesEndpoint.js';
+import { GraphConnection } from './graph/graphConnection.js';
 import type { Mailer } from './notices/mailer.js';
 import { parseMailbox } from './notices/mimeMessage.js';
 import { OutboxMailer } from './notices/outboxMailer.js';
@@ -36,6 +37,8 @@ export interface App {
   adapter: CreditsAdapter;
   conversations: ConversationBook;
   alerts: AlertDispatcher;
+  /** Microsoft Graph (usage sync, directory roles, sendMail); null when not configured. */
+  graph: GraphConnection | null;
   /** The port it listens on (after `start`). */
   port: number;
   start(): Promise<number>;
@@ -68,14 +71,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     policy: { defaultCurrency: config.defaultCurrency, ...config.ledger },
   });
 
+  // Microsoft Graph, when configured: usage sync, roles from the directory, notices through sendMail.
+  const graph = await GraphConnection.open(config, { ledger, ledgerTenants: () => store.tenantIds(), clock, usageWindowDays: config.ledger.usageWindowDays });
+
   // Who may do what, and the people and conversations the bot has met.
-  const access = options.access ?? AllowListAccessPolicy.fromConfig(config);
+  const access = options.access ?? graph?.accessPolicy(new AllowListAccessPolicy(config.adminUserIds, false)) ?? AllowListAccessPolicy.fromConfig(config);
   const conversations = await ConversationBook.open(file('conversations.json'));
   const admins = new AdminDirectory(conversations, access);
 
   // The endpoints: operator API and Bot Framework messages on one server.
   const server = createServer();
-  registerOperatorApi(server, { ledger, apiKey: config.operatorApiKey });
+  registerOperatorApi(server, {
+    ledger,
+    apiKey: config.operatorApiKey,
+    ...(graph && { syncUsage: (tenantId: string) => graph.usageSync.syncTenant(tenantId), accountExtras: (tenantId: string) => graph.accountExtras(tenantId) }),
+  });
   const adapter = createAdapter(config);
   const bot = new CreditsBot({
     handlers: {
@@ -95,11 +105,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // Alerts: a card in every admin conversation, and the three notice emails; acknowledged once both took them.
   const deliveries = new DeliveryLog(await openJsonDocument<DeliveryLogData>(file('alert-deliveries.json'), {}));
   const from = parseMailbox(config.mailFrom);
+  const graphEmail = options.mailer ? null : (graph?.emailSink({ admins, from, log: deliveries }) ?? null);
   const alerts = new AlertDispatcher(
     store,
     [
       new TeamsAlertSink({ adapter, appId: config.bot.appId, book: conversations, admins, log: deliveries, retry: options.delivery ?? { baseDelayMs: 2_000, maxDelayMs: 300_000 } }),
-      new EmailAlertSink({ mailer: options.mailer ?? new OutboxMailer(file('outbox'), from.address?.split('@')[1]), from, admins, log: deliveries, clock }),
+      graphEmail ??
+        new EmailAlertSink({ mailer: options.mailer ?? new OutboxMailer(file('outbox'), from.address?.split('@')[1]), from, admins, log: deliveries, clock }),
     ],
     { onAcknowledged: (id) => deliveries.forget(id) },
   );
@@ -113,6 +125,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     adapter,
     conversations,
     alerts,
+    graph,
     port: 0,
     async start() {
       warmUpRecognizers();
@@ -122,11 +135,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await alerts.start();
       sweepTimer = setInterval(() => void ledger.sweep().catch((e) => console.error('sweep failed', e)), config.sweepMinutes * 60_000);
       sweepTimer.unref();
+      graph?.start();
       return app.port;
     },
     async close() {
       clearInterval(sweepTimer);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await graph?.stop();
       await ledger.idle();
       await alerts.close();
       await store.close();

@@ -41,6 +41,7 @@ export interface DirectoryRoleReader {
 /** Someone with a mailbox in a tenant's directory. */
 export interface DirectoryMailbox {
   userObjectId: string;
+  displayName: string | null;
   address: string;
   /** The user's preferred language (BCP 47, e.g. "zh-CN"), when set. */
   preferredLanguage: string | null;

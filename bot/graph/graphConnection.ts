@@ -5,9 +5,15 @@ import { emptyMailQueueState, MailQueue } from '../../services/mailQueue.js';
 import type { Clock } from '../../services/ports.js';
 import { UsageSync, type UsageIngestion } from '../../services/usageSync.js';
 import { emptyUsageSyncState } from '../../services/usageSyncState.js';
+import type { AdminDirectory } from '../alerts/adminDirectory.js';
+import type { AlertSink } from '../alerts/alertDispatcher.js';
+import type { DeliveryLog } from '../alerts/deliveryLog.js';
 import type { Config } from '../config.js';
+import type { Mailbox } from '../notices/mailer.js';
+import { DirectoryEmailAlertSink } from './directoryEmailAlertSink.js';
 import { DirectoryAccessPolicy } from './directoryAccessPolicy.js';
 import { GraphDirectoryRoles } from './graphDirectoryRoles.js';
+import { GraphMailer } from './graphMailer.js';
 import { GraphMailSender } from './graphMailSender.js';
 import { GraphPstnCallLog } from './graphPstnCallLog.js';
 import { GraphRoleHolders } from './graphRoleHolders.js';
@@ -44,6 +50,7 @@ export class GraphConnection {
     readonly mailQueue: MailQueue | null,
     private readonly syncEveryMs: number,
     private readonly clock: Clock,
+    private readonly log: (message: string) => void,
   ) {}
 
   static async open(config: Config, deps: GraphConnectionDeps): Promise<GraphConnection | null> {
@@ -69,12 +76,21 @@ export class GraphConnection {
             log,
           )
         : null;
-    return new GraphConnection(clients, usageSync, new GraphRoleHolders(clients), mailQueue, config.graph.syncMinutes * 60_000, deps.clock);
+    return new GraphConnection(clients, usageSync, new GraphRoleHolders(clients), mailQueue, config.graph.syncMinutes * 60_000, deps.clock, log);
   }
 
   /** Roles from the directory, after the allow-list: replaces local mode whenever Graph is configured. */
   accessPolicy(allowList: AccessPolicy): AccessPolicy {
     return new DirectoryAccessPolicy(allowList, new GraphDirectoryRoles(this.clients), this.clock);
+  }
+
+  /**
+   * The notice emails through sendMail, to the admins in each tenant's directory; null without
+   * GRAPH_MAIL_SENDER, when the `.eml` outbox stays the transport.
+   */
+  emailSink(deps: { admins: Pick<AdminDirectory, 'people'>; from: Mailbox; log: DeliveryLog }): AlertSink | null {
+    if (!this.mailQueue) return null;
+    return new DirectoryEmailAlertSink({ ...deps, directory: this.roleHolders, mailer: new GraphMailer(this.mailQueue, this.log), clock: this.clock });
   }
 
   /** Where a tenant's admin grants the app its permissions. */

@@ -5,10 +5,11 @@ import { odataString } from './odataString.js';
 import { readAll } from './pagedCollection.js';
 import type { TenantGraph, TenantGraphClients } from './tenantGraphClients.js';
 
-const USER_FIELDS = '$select=id,mail,preferredLanguage,accountEnabled';
+const USER_FIELDS = '$select=id,displayName,mail,preferredLanguage,accountEnabled';
 
 interface DirectoryUser {
   id?: unknown;
+  displayName?: unknown;
   mail?: unknown;
   preferredLanguage?: unknown;
   accountEnabled?: unknown;
@@ -70,5 +71,10 @@ async function getUnlessNotFound(graph: TenantGraph, path: string): Promise<Resu
 
 function toMailbox(user: DirectoryUser): DirectoryMailbox | null {
   if (typeof user.id !== 'string' || typeof user.mail !== 'string' || !user.mail.includes('@') || user.accountEnabled === false) return null;
-  return { userObjectId: user.id, address: user.mail, preferredLanguage: typeof user.preferredLanguage === 'string' && user.preferredLanguage ? user.preferredLanguage : null };
+  return {
+    userObjectId: user.id,
+    displayName: typeof user.displayName === 'string' && user.displayName ? user.displayName : null,
+    address: user.mail,
+    preferredLanguage: typeof user.preferredLanguage === 'string' && user.preferredLanguage ? user.preferredLanguage : null,
+  };
 }

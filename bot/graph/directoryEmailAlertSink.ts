@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { ROLE_TEMPLATES } from '../../services/access.js';
+import { EMAILED_ALERTS, type StoredAlert } from '../../services/alerts.js';
+import type { RoleHolderDirectory } from '../../services/graphPorts.js';
+import type { Clock } from '../../services/ports.js';
+import type { AdminDirectory } from '../alerts/adminDirectory.js';
+import type { AlertSink } from '../alerts/alertDispatcher.js';
+import type { DeliveryLog } from '../alerts/deliveryLog.js';
+import type { Mailbox, Mailer } from '../notices/mailer.js';
+import { noticeEmail } from '../notices/noticeEmail.js';
+
+/** Everyone who may manage, or view and receive alerts (SPEC §1.12), gets the notices. */
+const NOTICE_ROLES = Object.values(ROLE_TEMPLATES);
+
+export interface DirectoryEmailAlertSinkDeps {
+  directory: RoleHolderDirectory;
+  /** Admins the bot met in Teams: allow-listed ones hold no directory role but get the notices too. */
+  admins: Pick<AdminDirectory, 'people'>;
+  mailer: Mailer;
+  from: Mailbox;
+  log: DeliveryLog;
+  clock: Clock;
+}
+
+interface Recipient {
+  address: string;
+  name: string | null;
+  locale: string | null;
+}
+
+/**
+ * The three notice emails when Graph is configured: to every mailbox in the tenant's directory
+ * holding an admin role of §1.12 (and any other admin the bot knows), each in the admin's
+ * preferred language, else the language their Teams client last used. When the directory cannot
+ * be read the delivery fails, and the alert stays pending and is tried again.
+ */
+export class DirectoryEmailAlertSink implements AlertSink {
+  readonly name = 'email';
+
+  constructor(private readonly deps: DirectoryEmailAlertSinkDeps) {}
+
+  async deliver(stored: StoredAlert): Promise<void> {
+    if (!EMAILED_ALERTS.has(stored.alert.type)) return;
+    const recipients = await this.recipients(stored.alert.tenantId);
+    if (recipients.length === 0) console.warn(`[graph] no admin mailbox is known for tenant ${stored.alert.tenantId}; notice ${stored.id} is not emailed`);
+    for (const recipient of recipients) {
+      const logKey = `mail:${recipient.address.toLowerCase()}`;
+      if (this.deps.log.has(stored.id, logKey)) continue;
+      const content = noticeEmail(stored.alert, recipient);
+      await this.deps.mailer.send({
+        id: `alert-${stored.id}-${createHash('sha256').update(logKey).digest('hex').slice(0, 12)}`,
+        from: this.deps.from,
+        to: { name: recipient.name, address: recipient.address },
+        language: content.language,
+        subject: content.subject,
+        text: content.text,
+        html: content.html,
+        date: new Date(this.deps.clock.now()),
+      });
+      await this.deps.log.record(stored.id, logKey);
+    }
+  }
+
+  private async recipients(tenantId: string): Promise<Recipient[]> {
+    const mailboxes = await this.deps.directory.mailboxesInRoles(tenantId, NOTICE_ROLES);
+    if (!mailboxes.ok) throw new Error(`the admins of tenant ${tenantId} could not be read from the directory (${mailboxes.error.kind}): ${mailboxes.error.message}`);
+    const people = await this.deps.admins.people(tenantId);
+    const teamsLocale = new Map(people.filter((p) => p.aadObjectId).map((p) => [p.aadObjectId!.toLowerCase(), p.locale]));
+    const byAddress = new Map<string, Recipient>();
+    for (const m of mailboxes.value) {
+      byAddress.set(m.address.toLowerCase(), { address: m.address, name: m.displayName, locale: m.preferredLanguage ?? teamsLocale.get(m.userObjectId.toLowerCase()) ?? null });
+    }
+    for (const p of people) {
+      if (p.email && !byAddress.has(p.email.toLowerCase())) byAddress.set(p.email.toLowerCase(), { address: p.email, name: p.name, locale: p.locale });
+    }
+    return [...byAddress.values()];
+  }
+}
