@@ -14,7 +14,7 @@ export interface CheckpointMarker {
   walSegment: number;
 }
 
-export const NO_CHECKPOINT: CheckpointMarker = { walSeq: 0, walSegment: 0 };
+const NO_CHECKPOINT: CheckpointMarker = { walSeq: 0, walSegment: 0 };
 
 /** A tenant's account as of a checkpoint, and where its journal files end at that moment. */
 export interface AccountDocument {
@@ -29,7 +29,7 @@ export interface OutboxDocument {
   alerts: OutboxEntry[];
 }
 
-export const EMPTY_OUTBOX: OutboxDocument = { walSeq: 0, alerts: [] };
+const EMPTY_OUTBOX: OutboxDocument = { walSeq: 0, alerts: [] };
 
 export interface TenantCut {
   tenant: TenantState;

@@ -14,7 +14,7 @@ export interface JournalEnd {
 export const EMPTY_JOURNAL: JournalEnd = { segment: 0, bytes: 0 };
 
 /** Entry n (counted from 1) lives in segment floor((n - 1) / 10,000). */
-export function segmentOf(entryNo: number): number {
+function segmentOf(entryNo: number): number {
   return Math.floor((entryNo - 1) / ENTRIES_PER_SEGMENT);
 }
 
@@ -32,10 +32,6 @@ export class TenantJournal {
     private end: JournalEnd,
   ) {
     this.folderExists = filed > 0;
-  }
-
-  get entryCount(): number {
-    return this.filed + this.tail.length;
   }
 
   /** Whether some entries are only in memory (and the WAL), not yet in the journal files. */

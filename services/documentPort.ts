@@ -12,6 +12,3 @@ export interface JsonDocument<T> {
    */
   update(mutator: (draft: T) => void): Promise<void>;
 }
-
-/** Opens the document at `name`, starting from `defaults` when it does not exist yet. */
-export type OpenJsonDocument = <T>(name: string, defaults: T) => Promise<JsonDocument<T>>;
