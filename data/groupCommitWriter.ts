@@ -91,31 +91,36 @@ export class GroupCommitWriter<Note> {
   private run(): void {
     if (this.running) return;
     this.running = true;
-    void this.writeGroups().finally(() => (this.running = false));
+    void this.writeGroups();
   }
 
   private async writeGroups(): Promise<void> {
-    while (!this.failed && (this.lines.length > 0 || this.cuts.length > 0)) {
-      // Let callers woken by the previous group append before this one is sealed.
-      await new Promise(setImmediate);
-      const { lines, notes, group, cuts } = this;
-      this.sealed = group;
-      this.lines = [];
-      this.notes = [];
-      this.group = null;
-      this.cuts = [];
-      const captured = cuts.map((cut) => captureSafely(cut, this.segment + 1));
-      try {
-        if (lines.length > 0) await this.write(lines.join(''));
-        if (captured.some((value) => value !== null)) await this.moveToNextSegment();
-      } catch (error) {
-        this.fail(error, group, cuts);
-        return;
+    try {
+      while (!this.failed && (this.lines.length > 0 || this.cuts.length > 0)) {
+        // Let callers woken by the previous group append before this one is sealed.
+        await new Promise(setImmediate);
+        const { lines, notes, group, cuts } = this;
+        this.sealed = group;
+        this.lines = [];
+        this.notes = [];
+        this.group = null;
+        this.cuts = [];
+        const captured = cuts.map((cut) => captureSafely(cut, this.segment + 1));
+        try {
+          if (lines.length > 0) await this.write(lines.join(''));
+          if (captured.some((value) => value !== null)) await this.moveToNextSegment();
+        } catch (error) {
+          this.fail(error, group, cuts);
+          return;
+        }
+        this.sealed = null;
+        group?.waiter.resolve();
+        if (notes.length > 0) this.onDurable(notes);
+        cuts.forEach((cut, i) => cut.resolve(captured[i]));
       }
-      this.sealed = null;
-      group?.waiter.resolve();
-      if (notes.length > 0) this.onDurable(notes);
-      cuts.forEach((cut, i) => cut.resolve(captured[i]));
+    } finally {
+      // Runs in the same tick as the last emptiness check: a line appended after it starts a new run.
+      this.running = false;
     }
   }
 
