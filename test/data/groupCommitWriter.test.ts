@@ -1,0 +1,58 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { DataLayout } from '../../data/dataLayout.js';
+import { GroupCommitWriter } from '../../data/groupCommitWriter.js';
+import { useTempFolders } from './tempFolders.js';
+
+async function startWriter(root: string, onDurable: (notes: number[]) => void = () => undefined) {
+  const layout = new DataLayout(root);
+  await mkdir(layout.walFolder, { recursive: true });
+  return { layout, writer: await GroupCommitWriter.start<number>(layout, 0, onDurable) };
+}
+
+const within = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not done after ${ms} ms`)), ms))]);
+
+describe('group commit writer', () => {
+  const tempFolder = useTempFolders();
+
+  it('writes each group with one fsync and reports its notes once durable', async () => {
+    const groups: number[][] = [];
+    const { layout, writer } = await startWriter(await tempFolder(), (notes) => groups.push(notes));
+    await Promise.all([1, 2, 3].map((n) => writer.append(`{"n":${n}}\n`, n)));
+    await writer.append('{"n":4}\n', 4);
+    expect(writer.fsyncCount).toBe(2);
+    expect(groups).toEqual([[1, 2, 3], [4]]);
+    expect(await readFile(layout.walSegmentFile(0), 'utf8')).toBe('{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n');
+    await writer.close();
+  });
+
+  it('takes lines appended by callers woken at any depth of the previous group', async () => {
+    const { writer } = await startWriter(await tempFolder());
+    for (let hops = 0; hops < 8; hops++) {
+      let chained: Promise<void> = writer.append('{"first":true}\n');
+      for (let i = 0; i < hops; i++) chained = chained.then(() => undefined);
+      await within(chained.then(() => writer.append('{"second":true}\n')), 2_000);
+    }
+    await writer.close();
+  });
+
+  it('cuts between groups: the capture sees exactly the lines written before it, and later ones go to the next segment', async () => {
+    const { layout, writer } = await startWriter(await tempFolder());
+    let appended = 0;
+    const append = () => writer.append(`{"n":${++appended}}\n`);
+    const sealedWithTheCut = [append(), append()];
+    const cut = writer.cut((nextSegment) => ({ appended, nextSegment }));
+    sealedWithTheCut.push(append()); // same tick: still in the group the cut is taken at
+    expect(await cut).toEqual({ appended: 3, nextSegment: 1 });
+    await Promise.all(sealedWithTheCut);
+    await append();
+    expect(await readFile(layout.walSegmentFile(0), 'utf8')).toBe('{"n":1}\n{"n":2}\n{"n":3}\n');
+    expect(await readFile(layout.walSegmentFile(1), 'utf8')).toBe('{"n":4}\n');
+    // A cut that captures nothing does not move to a new segment.
+    expect(await writer.cut(() => null)).toBeNull();
+    await append();
+    expect(await readFile(layout.walSegmentFile(1), 'utf8')).toBe('{"n":4}\n{"n":5}\n');
+    await writer.close();
+  });
+});
