@@ -15,6 +15,8 @@ export interface Formatter {
   dateTime(iso: string): string;
   /** Date only, with its zone: "Mar 5, 2027, UTC". */
   date(iso: string): string;
+  /** Two UTC dates as one range, without the zone (the caller says UTC once): "Feb 4 – Mar 5, 2026". */
+  dateRange(fromIso: string, toIso: string): string;
   integer(value: number): string;
   /** Up to one decimal place ("12.5"), for minutes. */
   decimal(value: number): string;
@@ -35,6 +37,7 @@ export function formatter(locale: string | null | undefined): Formatter {
     timeZoneName: 'short',
   });
   const dateFormat = new Intl.DateTimeFormat(intl, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC', timeZoneName: 'short' });
+  const rangeFormat = new Intl.DateTimeFormat(intl, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
   const integerFormat = new Intl.NumberFormat(intl, { maximumFractionDigits: 0 });
   const decimalFormat = new Intl.NumberFormat(intl, { maximumFractionDigits: 1 });
   // An unparseable date is shown as sent rather than failing the whole card.
@@ -49,6 +52,12 @@ export function formatter(locale: string | null | undefined): Formatter {
     signedMoney: (minor, currency) => (minor === 0 ? '—' : minor > 0 ? `+${money(minor, currency)}` : money(minor, currency)),
     dateTime: (iso) => when(iso, dateTimeFormat),
     date: (iso) => when(iso, dateFormat),
+    dateRange: (fromIso, toIso) => {
+      const from = Date.parse(fromIso);
+      const to = Date.parse(toIso);
+      if (Number.isNaN(from) || Number.isNaN(to)) return `${fromIso} – ${toIso}`;
+      return from <= to ? rangeFormat.formatRange(from, to) : rangeFormat.format(from);
+    },
     integer: (value) => integerFormat.format(value),
     decimal: (value) => decimalFormat.format(value),
     cardExpiry: (month, year) => `${String(month).padStart(2, '0')}/${year}`,

@@ -36,7 +36,7 @@ export function renderUsageCard(vm: UsageViewModel, locale: string | null | unde
       { spacing: 'small', separator: options.separator ?? false },
     );
 
-  const body: CardElement[] = [header(t.usage.title, `${t.usage.period(f.date(vm.from), f.date(vm.to))}`)];
+  const body: CardElement[] = [header(t.usage.title, t.usage.period(f.dateRange(vm.from, vm.to)))];
   if (vm.rows.length === 0) {
     body.push(note(t.usage.empty, { spacing: 'medium' }));
   } else {

@@ -171,7 +171,7 @@ export const en = {
   autoRechargeAdded: 'Auto-recharge added funds',
   usage: {
     title: 'Usage',
-    period: (from: string, to: string) => `${from} – ${to}`,
+    period: (range: string) => `${range} (UTC)`,
     callType: 'Call type and destination',
     calls: 'Calls',
     minutes: 'Minutes',

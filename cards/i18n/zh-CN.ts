@@ -164,7 +164,7 @@ export const zhCN: Strings = {
   autoRechargeAdded: '自动充值',
   usage: {
     title: '用量',
-    period: (from, to) => `${from} 至 ${to}`,
+    period: (range) => `${range}（UTC）`,
     callType: '通话类型和目的地',
     calls: '通话数',
     minutes: '分钟',

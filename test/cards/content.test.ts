@@ -298,6 +298,7 @@ describe('history card', () => {
 describe('usage card', () => {
   it('breaks usage down by call type and destination, with the total and the runway', () => {
     const text = cardText(renderUsageCard(usage(), 'en-US'));
+    expect(text).toContain('Feb 4\u2009–\u2009Mar 5, 2026 (UTC)');
     expect(text).toContain('Outgoing call · International');
     expect(text).toContain('Meeting dial-out · Domestic');
     expect(text).toContain('Auto attendant / call queue, outgoing · United Kingdom');

@@ -61,8 +61,8 @@ describe('languages', () => {
           : typeof table === 'object' && table !== null
             ? Object.values(table).flatMap(leaves)
             : [];
-    // Texts made only of arguments and symbols ("1 •••• 2", "—") are the same in both languages.
-    const neutral = /^[\d\s:.,—·•/()：，（）-]+$/;
+    // Texts made only of arguments, symbols and "UTC" ("1 •••• 2", "1（UTC）") are the same in both languages.
+    const neutral = /^(?:[\d\s:.,—·•/()：，（）-]|UTC)+$/;
     expect(leaves(zhCN).filter((text) => !HAN.test(text) && !neutral.test(text))).toEqual([]);
     expect(leaves(en).filter((text) => HAN.test(text))).toEqual([]);
   });
