@@ -20,7 +20,8 @@ import { warmUpRecognizers } from './commands/readAmounts.js';
 import type { Config } from './config.js';
 import { createAdapter, type CreditsAdapter } from './endpoint/botAdapter.js';
 import { registerMessagesEndpoint } from './endpoint/messagesEndpoint.js';
-import { GraphConnection } from './graph/graphConnection.js';
+import type { GraphConnection } from './graph/graphConnection.js';
+import { openGraph } from './graph/openGraph.js';
 import type { Mailer } from './notices/mailer.js';
 import { parseMailbox } from './notices/mimeMessage.js';
 import { OutboxMailer } from './notices/outboxMailer.js';
@@ -72,7 +73,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
 
   // Microsoft Graph, when configured: usage sync, roles from the directory, notices through sendMail.
-  const graph = await GraphConnection.open(config, { ledger, ledgerTenants: () => store.tenantIds(), clock, usageWindowDays: config.ledger.usageWindowDays });
+  const graph = await openGraph(config, { ledger, ledgerTenants: () => store.tenantIds(), clock, usageWindowDays: config.ledger.usageWindowDays });
 
   // Who may do what, and the people and conversations the bot has met.
   const access = options.access ?? graph?.accessPolicy(new AllowListAccessPolicy(config.adminUserIds, false)) ?? AllowListAccessPolicy.fromConfig(config);
