@@ -70,10 +70,13 @@ export class MailQueue {
   }
 
   private async deliverEachDue(): Promise<void> {
-    const due = this.doc.data.queued.filter((m) => m.nextAttemptAt <= this.clock.now()).map((m) => m.id);
-    for (const id of due) {
-      const mail = this.doc.data.queued.find((m) => m.id === id);
-      if (!mail) continue;
+    // Mail queued while the pass runs is picked up by it too; each mail is tried once per pass.
+    const tried = new Set<string>();
+    for (;;) {
+      const mail = this.doc.data.queued.find((m) => m.nextAttemptAt <= this.clock.now() && !tried.has(m.id));
+      if (!mail) return;
+      const id = mail.id;
+      tried.add(id);
       const outcome = await this.sender.send(mail);
       const now = this.clock.now();
       if (outcome.ok) {
