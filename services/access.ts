@@ -32,7 +32,13 @@ export function permissionsFromRoles(roleTemplateIds: Iterable<string>): Set<Per
 /** What a user may do, or why nobody can tell (the directory could not be asked: fail closed). */
 export type AccessDecision =
   | { ok: true; permissions: Set<Permission>; via: 'allow-list' | 'directory' | 'local-mode' }
-  | { ok: false; reason: 'not-admin' | 'directory-unavailable' | 'no-consent'; detail?: string };
+  | {
+      ok: false;
+      reason: 'not-admin' | 'directory-unavailable' | 'no-consent';
+      detail?: string;
+      /** With `no-consent`: the page where an admin of the tenant grants the app its permissions. */
+      consentUrl?: string;
+    };
 
 export const can = (decision: AccessDecision, permission: Permission): boolean => decision.ok && decision.permissions.has(permission);
 

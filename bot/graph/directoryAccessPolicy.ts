@@ -1,5 +1,5 @@
 import { permissionsFromRoles, type AccessDecision, type AccessPolicy } from '../../services/access.js';
-import type { DirectoryRoleReader } from '../../services/graphPorts.js';
+import type { DirectoryRoleReader, GraphProblem } from '../../services/graphPorts.js';
 import type { Clock } from '../../services/ports.js';
 
 export const ROLE_CACHE_MS = 5 * 60_000;
@@ -54,6 +54,7 @@ export class DirectoryAccessPolicy implements AccessPolicy {
   }
 }
 
-function failClosed(problem: { kind: 'no-consent' | 'unavailable'; message: string }): AccessDecision {
-  return { ok: false, reason: problem.kind === 'no-consent' ? 'no-consent' : 'directory-unavailable', detail: problem.message };
+function failClosed(problem: GraphProblem): AccessDecision {
+  if (problem.kind === 'no-consent') return { ok: false, reason: 'no-consent', detail: problem.message, consentUrl: problem.consentUrl };
+  return { ok: false, reason: 'directory-unavailable', detail: problem.message };
 }

@@ -119,7 +119,12 @@ describe('admin rights from directory roles (SPEC §1.12)', () => {
       const f = policyFixture();
       f.tenant.addUser({ id: 'admin' }, [ROLE_TEMPLATES.globalAdministrator]);
       f.tenant.signIn = 'app-not-in-tenant';
-      expect(await f.decide('admin')).toMatchObject({ ok: false, reason: 'no-consent', detail: expect.stringMatching(/AADSTS700016/) });
+      expect(await f.decide('admin')).toMatchObject({
+        ok: false,
+        reason: 'no-consent',
+        detail: expect.stringMatching(/AADSTS700016/),
+        consentUrl: `${cloud.baseUrl}/${f.tenantId}/adminconsent?client_id=${cloud.clientId}`,
+      });
     });
 
     it('the tenant has not granted RoleManagement.Read.Directory', async () => {

@@ -12,6 +12,7 @@ import { noticeEmail } from '../../bot/notices/noticeEmail.js';
 import { openJsonDocument } from '../../data/jsonDocument.js';
 import { ROLE_TEMPLATES } from '../../services/access.js';
 import type { Alert, StoredAlert } from '../../services/alerts.js';
+import type { JsonDocument } from '../../services/documentPort.js';
 import { emptyMailQueueState, MailQueue, type MailQueueState } from '../../services/mailQueue.js';
 import { memoryDocument } from '../support/memoryDocument.js';
 import { TestClock } from '../support/memoryLedgerStore.js';
@@ -35,7 +36,7 @@ afterEach(() => {
 
 const MINUTE_MS = 60_000;
 
-function queueFixture(doc = memoryDocument(emptyMailQueueState())) {
+function queueFixture(doc: JsonDocument<MailQueueState> = memoryDocument(emptyMailQueueState())) {
   const clock = new TestClock();
   const logs: string[] = [];
   const queue = new MailQueue(doc, new GraphMailSender(fakeCloudClients(cloud), HOME_TENANT, SENDER), clock, (m) => logs.push(m), {
