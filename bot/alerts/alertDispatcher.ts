@@ -1,7 +1,11 @@
 import type { StoredAlert } from '../../services/alerts.js';
 import type { LedgerStore } from '../../services/ports.js';
 
-/** One way alerts leave the bot (Teams, email). `deliver` resolves once every recipient has it. */
+/**
+ * One way alerts leave the bot (Teams, email). `deliver` resolves once every recipient has it; it
+ * is called in the order alerts were raised, so a sink that keeps an order per recipient must take
+ * its place before its first await.
+ */
 export interface AlertSink {
   readonly name: string;
   deliver(stored: StoredAlert, signal: AbortSignal): Promise<void>;
@@ -10,16 +14,15 @@ export interface AlertSink {
 type AlertSource = Pick<LedgerStore, 'pendingAlerts' | 'onAlerts' | 'acknowledgeAlert'>;
 
 /**
- * Hands every stored alert to every sink in the background, one alert at a time per tenant (so
- * "low balance" arrives before "auto-recharge added funds"), tenants in parallel, and acknowledges
- * an alert only once all sinks took it. The ledger's listener only queues, so a usage request
- * never waits for Teams. Alerts left unacknowledged by a crash are picked up at the next start.
+ * Hands every stored alert to every sink in the background, in the order they were raised (each
+ * sink is called at once, so it can keep that order per recipient), and acknowledges an alert only
+ * once all sinks took it. The ledger's listener only queues, so a usage request never waits for
+ * Teams. Alerts left unacknowledged by a crash are picked up at the next start.
  */
 export class AlertDispatcher {
   private readonly queued = new Set<string>();
   /** Acknowledged by this process: a listener and the pending list at start may both name one. */
   private readonly acknowledged = new Set<string>();
-  private readonly tenantQueues = new Map<string, Promise<void>>();
   private readonly abort = new AbortController();
   private readonly running = new Set<Promise<void>>();
 
@@ -44,15 +47,9 @@ export class AlertDispatcher {
     for (const stored of alerts) {
       if (this.queued.has(stored.id) || this.acknowledged.has(stored.id)) continue;
       this.queued.add(stored.id);
-      const tenantId = stored.alert.tenantId;
-      const previous = this.tenantQueues.get(tenantId) ?? Promise.resolve();
-      const next = previous.then(() => this.deliver(stored));
-      this.tenantQueues.set(tenantId, next);
-      this.running.add(next);
-      void next.finally(() => {
-        this.running.delete(next);
-        if (this.tenantQueues.get(tenantId) === next) this.tenantQueues.delete(tenantId);
-      });
+      const delivery = this.deliver(stored);
+      this.running.add(delivery);
+      void delivery.finally(() => this.running.delete(delivery));
     }
   }
 

@@ -19,39 +19,59 @@ export interface TeamsAlertSinkDeps {
 }
 
 /**
- * Posts the alert card to every conversation of the tenant where an admin talks to the bot,
- * in that conversation's language. Conversations are reached in parallel, each retried on its own;
- * one Teams answers 403/404 for is forgotten.
+ * Posts the alert card to every conversation of the tenant where an admin talks to the bot, in
+ * that conversation's language. Each conversation has its own lane: its alerts arrive in the order
+ * they were raised, and one that keeps failing holds up only itself. A conversation Teams answers
+ * 403/404 for is forgotten.
  */
 export class TeamsAlertSink implements AlertSink {
   readonly name = 'teams';
+  private readonly lanes = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: TeamsAlertSinkDeps) {}
 
+  /** Takes its place in each conversation's lane before it first waits, so raising order is kept. */
   async deliver(stored: StoredAlert, signal: AbortSignal): Promise<void> {
-    const conversations = await this.deps.admins.conversations(stored.alert.tenantId);
-    await Promise.all(conversations.map((conversation) => this.deliverTo(stored, conversation.id, signal)));
+    const conversations = this.deps.book.conversationsOf(stored.alert.tenantId);
+    await Promise.all(conversations.map((conversation) => this.inLane(conversation.id, () => this.deliverTo(stored, conversation.id, signal))));
+  }
+
+  private inLane(conversationId: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.lanes.get(conversationId) ?? Promise.resolve();
+    const mine = previous.catch(() => undefined).then(work);
+    this.lanes.set(conversationId, mine);
+    void mine.catch(() => undefined).finally(() => {
+      if (this.lanes.get(conversationId) === mine) this.lanes.delete(conversationId);
+    });
+    return mine;
   }
 
   private async deliverTo(stored: StoredAlert, conversationId: string, signal: AbortSignal): Promise<void> {
-    const { book, log, adapter, appId } = this.deps;
+    const { book, log, adapter, appId, admins } = this.deps;
     const logger = this.deps.logger ?? console;
     const recipient = `teams:${conversationId}`;
     const conversation = book.conversation(conversationId);
     if (!conversation || log.has(stored.id, recipient)) return;
+    if (!(await admins.mayReceive(conversation))) return;
     const card = renderAlertCard(stored.alert, conversation.locale);
-    const outcome = await sendWithRetry(
-      () =>
-        adapter.continueConversationAsync(appId, conversation.reference, async (context) => {
+    const send = async () => {
+      // A failure inside the turn would go to the adapter's onTurnError; carry it out to be retried.
+      let failure: unknown = null;
+      await adapter.continueConversationAsync(appId, conversation.reference, async (context) => {
+        try {
           await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-        }),
-      {
-        ...this.deps.retry,
-        signal,
-        onRetry: ({ attempt, delayMs, status }) =>
-          logger.warn(`Alert ${stored.id} to conversation ${conversationId}: attempt ${attempt} failed (${status ?? 'network'}); retrying in ${delayMs} ms`),
-      },
-    );
+        } catch (error) {
+          failure = error ?? new Error('send failed');
+        }
+      });
+      if (failure) throw failure;
+    };
+    const outcome = await sendWithRetry(send, {
+      ...this.deps.retry,
+      signal,
+      onRetry: ({ attempt, delayMs, status }) =>
+        logger.warn(`Alert ${stored.id} to conversation ${conversationId}: attempt ${attempt} failed (${status ?? 'network'}); retrying in ${delayMs} ms`),
+    });
     if (outcome === 'gone') {
       logger.warn(`Conversation ${conversationId} is gone (bot removed or blocked); forgetting it`);
       await book.forget(conversationId);

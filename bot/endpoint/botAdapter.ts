@@ -49,6 +49,8 @@ export function createAdapter(config: Config, log: Pick<Console, 'error'> = cons
   const adapter = new CreditsAdapter(botFrameworkAuthentication(config));
   adapter.onTurnError = async (context, error) => {
     log.error('Bot turn failed', { activityId: context.activity.id, type: context.activity.type, error });
+    // A proactive turn has nobody waiting for an answer.
+    if (context.activity.type === ActivityTypes.Event) return;
     const text = strings(context.activity.locale).errors.internal;
     try {
       if (context.activity.type === 'invoke') {

@@ -27,21 +27,22 @@ export function toRfc5322(mail: OutgoingMail, messageIdDomain: string): string {
 export function mailbox(box: Mailbox): string {
   const address = box.address ?? 'undisclosed-recipients';
   if (!box.name) return `<${address}>`;
-  const name = /^[\x20-\x7e]*$/.test(box.name) ? `"${box.name.replace(/(["\\])/g, '\\$1')}"` : encodeWords(box.name);
-  return `${name} <${address}>`;
+  if (/^[\x20-\x7e]*$/.test(box.name)) return `"${box.name.replace(/(["\\])/g, '\\$1')}" <${address}>`;
+  // The address goes on a folded line of its own, so no line outgrows 78 characters.
+  return `${encodeWords(box.name)}\r\n <${address}>`;
 }
 
 /**
  * RFC 2047 "B" encoded words for text that is not plain ASCII; each word carries whole UTF-8
- * characters and stays within 75 characters, words joined by folding whitespace.
+ * characters and stays well within 75 characters, words joined by folding whitespace.
  */
 export function encodeWords(text: string): string {
   if (/^[\x20-\x7e]*$/.test(text)) return text;
   const words: string[] = [];
   let chunk = '';
   for (const char of text) {
-    // 75 − "=?UTF-8?B?" − "?=" leaves 63 base64 characters: 45 bytes of UTF-8.
-    if (Buffer.byteLength(chunk + char, 'utf8') > 45) {
+    // 36 bytes of UTF-8 make a 60-character word, so "Subject: " and a word fit in 78 characters.
+    if (Buffer.byteLength(chunk + char, 'utf8') > 36) {
       words.push(chunk);
       chunk = '';
     }
