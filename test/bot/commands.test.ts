@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { readAmounts, readOneAmount } from '../../bot/commands/readAmounts.js';
+import { recognizeCommand, type CommandName } from '../../bot/commands/recognizeCommand.js';
+
+describe('readOneAmount', () => {
+  it.each([
+    ['$12.50', '12.50', null],
+    ['12.5 dollars', '12.5', null],
+    ['五十美元', '50', 'USD'],
+    ['50块', '50', null],
+    ['充值 100', '100', null],
+    ['add funds 50 USD', '50', 'USD'],
+    ['add 1,000.25', '1000.25', null],
+    ['add fifty', '50', null],
+    ['一百二十点五元', '120.5', null],
+    ['1 dollar 50 cents', '1.5', null],
+    ['add 3 hundred', '300', null],
+    ['充值50人民币', '50', 'CNY'],
+    ['add 100 euros', '100', 'EUR'],
+    ['add ５０', '50', null],
+  ])('%s → %s %s', (text, value, currency) => {
+    const reading = readOneAmount(text);
+    expect(reading.kind).toBe('amount');
+    if (reading.kind !== 'amount') return;
+    expect(reading.mention.value).toBe(value);
+    expect(reading.mention.currency).toBe(currency);
+  });
+
+  it('keeps digits exactly as typed, where the recognizer would round them in floating point', () => {
+    expect(readOneAmount('add 10.10').kind === 'amount' && readOneAmount('add 10.10')).toMatchObject({ mention: { value: '10.10' } });
+    expect(readOneAmount('add 0.30000000000000004')).toMatchObject({ kind: 'unreadable', reason: 'not-exact' });
+    expect(readOneAmount('add 99999999999999999999')).toMatchObject({ kind: 'unreadable', reason: 'not-exact' });
+  });
+
+  it('refuses what it cannot act on, and says which', () => {
+    expect(readOneAmount('add -50')).toMatchObject({ kind: 'unreadable', reason: 'negative' });
+    expect(readOneAmount('add 50.5.5')).toMatchObject({ kind: 'unreadable', reason: 'several' });
+    expect(readOneAmount('add 20 100')).toMatchObject({ kind: 'unreadable' });
+    expect(readOneAmount('add 1e400')).toMatchObject({ kind: 'unreadable', reason: 'not-exact' });
+    expect(readOneAmount('add some money')).toEqual({ kind: 'none' });
+  });
+
+  it('finds amounts in order with their positions', () => {
+    expect(readAmounts('recharge when below $20 with $100').map((m) => m.value)).toEqual(['20', '100']);
+  });
+});
+
+describe('recognizeCommand', () => {
+  const cases: Array<[string, CommandName]> = [
+    // SPEC §3
+    ['balance', 'balance'],
+    ["what's my balance?", 'balance'],
+    ['余额', 'balance'],
+    ['查询余额', 'balance'],
+    ['add 50', 'addFunds'],
+    ['add $50', 'addFunds'],
+    ['add funds 50 USD', 'addFunds'],
+    ['充值50美元', 'addFunds'],
+    ['充值 100', 'addFunds'],
+    ['auto-recharge', 'autoRecharge'],
+    ['turn on auto-recharge', 'autoRecharge'],
+    ['turn off auto-recharge', 'autoRecharge'],
+    ['auto-recharge below 20 add 100', 'autoRecharge'],
+    ['开启自动充值', 'autoRecharge'],
+    ['关闭自动充值', 'autoRecharge'],
+    ['history', 'history'],
+    ['usage', 'usage'],
+    ['payment method', 'paymentMethod'],
+    ['help', 'help'],
+    ['帮助', 'help'],
+    // and more natural ones
+    ['top up 20', 'addFunds'],
+    ['I want to add 50', 'addFunds'],
+    ['buy 100 credits', 'addFunds'],
+    ['How much credit do we have?', 'balance'],
+    ['show my balance', 'balance'],
+    ['余额多少', 'balance'],
+    ['我们还有多少钱', 'balance'],
+    ['recharge when below 20 with 100', 'autoRecharge'],
+    ['disable auto recharge', 'autoRecharge'],
+    ['余额低于20时自动充值100', 'autoRecharge'],
+    ['查看历史', 'history'],
+    ['show transactions', 'history'],
+    ['how much did we spend', 'usage'],
+    ['用量', 'usage'],
+    ['付款方式', 'paymentMethod'],
+    ['change card', 'paymentMethod'],
+    ['alert me when the balance is below 15', 'lowBalanceAlert'],
+    ['余额提醒 15', 'lowBalanceAlert'],
+    ['what can you do', 'help'],
+    ['hi', 'greeting'],
+    ['你好', 'greeting'],
+    ['$12.50', 'addFunds'],
+    ['五十美元', 'addFunds'],
+    ['asdf qwerty', 'unknown'],
+  ];
+  it.each(cases)('%s → %s', (text, name) => {
+    expect(recognizeCommand(text).name).toBe(name);
+  });
+
+  it('reads auto-recharge trigger and amount by the words before them', () => {
+    const values = (text: string) => {
+      const command = recognizeCommand(text);
+      if (command.name !== 'autoRecharge' || command.change.kind !== 'change') return command;
+      return { enabled: command.change.enabled, trigger: command.change.trigger?.value, amount: command.change.amount?.value };
+    };
+    expect(values('auto-recharge below 20 add 100')).toEqual({ enabled: true, trigger: '20', amount: '100' });
+    expect(values('auto-recharge add 100 when below 20')).toEqual({ enabled: true, trigger: '20', amount: '100' });
+    expect(values('enable auto top-up at 25 with 200')).toEqual({ enabled: true, trigger: '25', amount: '200' });
+    expect(values('自动充值100 余额不足20时')).toEqual({ enabled: true, trigger: '20', amount: '100' });
+    expect(values('set auto recharge amount to 75')).toEqual({ enabled: true, trigger: undefined, amount: '75' });
+    expect(values('turn off auto-recharge')).toEqual({ enabled: false, trigger: undefined, amount: undefined });
+    expect(recognizeCommand('auto-recharge below 20 below 30')).toMatchObject({ change: { kind: 'unreadable' } });
+  });
+});

@@ -1,0 +1,109 @@
+import { TestAdapter, type Activity } from 'botbuilder';
+import { ConversationBook, type ConversationBookData } from '../../../data/conversationReferences.js';
+import type { AdaptiveCard } from '../../../cards/index.js';
+import { AllowListAccessPolicy } from '../../../bot/access/allowListAccessPolicy.js';
+import { ConversationTracker } from '../../../bot/teams/conversationTracker.js';
+import { CreditsBot } from '../../../bot/teams/creditsBot.js';
+import { ledgerFixture } from '../../support/ledgerFixture.js';
+import { memoryDocument } from '../../support/memoryDocument.js';
+import { executeActions, expectValidCard } from '../../cards/validateCard.js';
+
+export const silent = { warn: () => undefined, error: () => undefined };
+
+export interface Person {
+  id: string;
+  aadObjectId?: string;
+  name?: string;
+}
+
+export const ALEX: Person = { id: '29:alex', aadObjectId: 'aad-alex', name: 'Alex Wilber' };
+export const MEGAN: Person = { id: '29:megan', aadObjectId: 'aad-megan', name: 'Megan Bowen' };
+
+/**
+ * The Teams bot over an in-memory ledger, driven by botbuilder's TestAdapter with Teams-shaped
+ * activities (channel `msteams`, tenant in `conversation.tenantId` and `channelData`). Every card
+ * the bot sends is checked against Adaptive Cards 1.5 on the way out.
+ */
+export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: boolean } = {}) {
+  const ledger = ledgerFixture();
+  const book = new ConversationBook(memoryDocument<ConversationBookData>({ conversations: {}, people: {} }));
+  const localMode = options.localMode ?? (options.adminUserIds ?? []).length === 0;
+  let operations = 0;
+  const bot = new CreditsBot({
+    handlers: {
+      ledger: ledger.ledger,
+      gateway: ledger.gateway,
+      sandbox: ledger.gateway,
+      clock: ledger.clock,
+      displayName: (tenantId, actor) => book.person(`${tenantId}/${actor}`)?.name ?? null,
+      newOperationId: () => `op-${++operations}`,
+    },
+    access: new AllowListAccessPolicy(options.adminUserIds ?? [], localMode),
+    tracker: new ConversationTracker(book, ledger.clock, silent),
+    tenants: { defaultTenantId: 'local', localMode },
+    log: silent,
+  });
+  const adapter = new TestAdapter(async (context) => bot.run(context));
+  let sequence = 0;
+
+  /** A Teams activity from `person` in tenant `tenantId` (personal chat unless said otherwise). */
+  const activity = (overrides: Partial<Activity> & { tenantId?: string; person?: Person }): Partial<Activity> => {
+    const { tenantId = 'tenant-a', person = ALEX, ...rest } = overrides;
+    return {
+      channelId: 'msteams',
+      serviceUrl: 'https://smba.trafficmanager.net/amer/',
+      id: `in-${++sequence}`,
+      from: { id: person.id, name: person.name ?? '', ...(person.aadObjectId ? { aadObjectId: person.aadObjectId } : {}) },
+      recipient: { id: '28:bot', name: 'Credits' },
+      conversation: { id: `a:${tenantId}:${person.id}`, conversationType: 'personal', tenantId, isGroup: false, name: '' },
+      channelData: { tenant: { id: tenantId } },
+      locale: 'en-US',
+      ...rest,
+    };
+  };
+
+  /** Sends an activity and returns what the bot sent during that turn. */
+  async function send(overrides: Partial<Activity> & { tenantId?: string; person?: Person }): Promise<Partial<Activity>[]> {
+    const before = adapter.activeQueue.length;
+    await adapter.processActivity(activity(overrides) as Activity);
+    const sent = adapter.activeQueue.slice(before);
+    for (const reply of sent) for (const attachment of reply.attachments ?? []) expectValidCard(attachment.content, `card sent for ${overrides.text ?? overrides.name ?? overrides.type}`);
+    return sent;
+  }
+
+  /** A message; returns the one card the bot answered with. */
+  async function say(text: string, overrides: Partial<Activity> & { tenantId?: string; person?: Person } = {}): Promise<{ card: AdaptiveCard; id: string }> {
+    const sent = await send({ type: 'message', text, ...overrides });
+    if (sent.length !== 1) throw new Error(`expected one reply to "${text}", got ${sent.length}`);
+    const reply = sent[0]!;
+    if (reply.text) throw new Error(`a card reply must not carry text, got "${reply.text}"`);
+    return { card: reply.attachments![0]!.content as AdaptiveCard, id: reply.id! };
+  }
+
+  /** Presses the card's button with `verb` as Action.Execute; returns the invoke response body. */
+  async function execute(card: AdaptiveCard, verb: string, inputs: Record<string, unknown> = {}, overrides: Partial<Activity> & { tenantId?: string; person?: Person } = {}) {
+    const action = executeActions(card).find((a) => a.verb === verb);
+    if (!action) throw new Error(`no ${verb} button on the card`);
+    return invoke({ action: { type: 'Action.Execute', verb, data: { ...action.data, ...inputs } } }, overrides);
+  }
+
+  async function invoke(value: unknown, overrides: Partial<Activity> & { tenantId?: string; person?: Person } = {}) {
+    const sent = await send({ type: 'invoke', name: 'adaptiveCard/action', value, ...overrides });
+    const response = sent.find((a) => a.type === 'invokeResponse');
+    if (!response) throw new Error('no invoke response');
+    const { status, body } = response.value as { status: number; body: { statusCode: number; type: string; value: unknown } };
+    return { status, body, others: sent.filter((a) => a !== response) };
+  }
+
+  /** Presses the button as Action.Submit (a message with `value`), replying to the card's message. */
+  async function submit(card: { card: AdaptiveCard; id: string }, verb: string, inputs: Record<string, unknown> = {}, overrides: Partial<Activity> & { tenantId?: string; person?: Person } = {}) {
+    const action = executeActions(card.card).find((a) => a.verb === verb);
+    if (!action) throw new Error(`no ${verb} button on the card`);
+    return send({ type: 'message', value: { ...action.data, ...inputs }, replyToId: card.id, ...overrides });
+  }
+
+  /** The card now shown in the message `id` (after any update). */
+  const shown = (id: string): AdaptiveCard | undefined => adapter.activeQueue.find((a) => a.id === id)?.attachments?.[0]?.content as AdaptiveCard | undefined;
+
+  return { ...ledger, book, bot, adapter, activity, send, say, execute, invoke, submit, shown };
+}

@@ -1,0 +1,289 @@
+import { describe, expect, it } from 'vitest';
+import { Verb, type AdaptiveCard } from '../../cards/index.js';
+import { journalSum } from '../support/ledgerFixture.js';
+import { cardText, executeActions } from '../cards/validateCard.js';
+import { ALEX, MEGAN, teamsBotFixture } from './support/teamsBotFixture.js';
+
+const fundsAdded = (f: ReturnType<typeof teamsBotFixture>, tenantId = 'tenant-a') =>
+  (f.store.entries.get(tenantId) ?? []).filter((e) => e.kind === 'funds-added');
+
+describe('Teams bot: balance and adding funds', () => {
+  it('answers "balance" with the balance card, opening the account on first contact', async () => {
+    const f = teamsBotFixture();
+    const { card } = await f.say("what's my balance?");
+    expect(cardText(card)).toContain('$0.00');
+    expect(f.store.accounts.get('tenant-a')?.balanceMinor).toBe(0);
+  });
+
+  it('"add 50" shows a confirmation card and moves no money until Confirm', async () => {
+    const f = teamsBotFixture();
+    const { card } = await f.say('add 50');
+    expect(cardText(card)).toContain('$50.00');
+    expect(executeActions(card).map((a) => a.verb)).toEqual([Verb.fundsConfirm, Verb.fundsCancel]);
+    expect(fundsAdded(f)).toHaveLength(0);
+    expect(f.store.accounts.get('tenant-a')?.balanceMinor ?? 0).toBe(0);
+  });
+
+  it('Confirm pressed twice through Action.Execute adds the funds once and answers the same receipt', async () => {
+    const f = teamsBotFixture();
+    const { card } = await f.say('add $50');
+    const first = await f.execute(card, Verb.fundsConfirm);
+    const second = await f.execute(card, Verb.fundsConfirm);
+    expect(first.status).toBe(200);
+    expect(first.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(cardText(first.body.value)).toContain('Funds added');
+    expect(cardText(second.body.value)).toContain('already added');
+    expect(fundsAdded(f)).toHaveLength(1);
+    expect(f.store.accounts.get('tenant-a')!.balanceMinor).toBe(5000);
+    expect(journalSum(f.store, 'tenant-a')).toBe(5000);
+  });
+
+  it('Confirm through Action.Submit replaces the confirmation card, and a resent activity moves nothing', async () => {
+    const f = teamsBotFixture();
+    const confirmation = await f.say('add funds 50 USD');
+    const sent = await f.submit(confirmation, Verb.fundsConfirm);
+    expect(sent).toHaveLength(0); // the card was updated in place, nothing new was posted
+    expect(cardText(f.shown(confirmation.id))).toContain('Funds added');
+    expect(executeActions(f.shown(confirmation.id)).map((a) => a.verb)).not.toContain(Verb.fundsConfirm);
+    await f.submit(confirmation, Verb.fundsConfirm);
+    expect(fundsAdded(f)).toHaveLength(1);
+    expect(f.gateway.cardId('tenant-a')).toBe('visa-success');
+  });
+
+  it('Cancel adds nothing, and a Cancel arriving after Confirm shows the receipt rather than claiming a cancellation', async () => {
+    const f = teamsBotFixture();
+    const { card } = await f.say('add 20');
+    const cancelled = await f.execute(card, Verb.fundsCancel);
+    expect(cardText(cancelled.body.value)).toContain('Cancelled');
+    expect(fundsAdded(f)).toHaveLength(0);
+
+    const second = await f.say('add 30');
+    await f.execute(second.card, Verb.fundsConfirm);
+    const late = await f.execute(second.card, Verb.fundsCancel);
+    expect(cardText(late.body.value)).toContain('Funds added');
+    expect(fundsAdded(f)).toHaveLength(1);
+  });
+
+  it('reads amounts written many ways, exactly', async () => {
+    const f = teamsBotFixture();
+    for (const [text, shown] of [
+      ['add $12.50', '$12.50'],
+      ['top up 12.5 dollars', '$12.50'],
+      ['充值 100', '100.00'],
+      ['五十美元', '50.00'],
+      ['充值 50块', '50.00'],
+      ['add 1,000.25', '$1,000.25'],
+    ] as const) {
+      const { card } = await f.say(text, text.match(/[\u4e00-\u9fff]/) ? { locale: 'zh-CN' } : {});
+      expect(executeActions(card).find((a) => a.verb === Verb.fundsConfirm)?.data.amount, text).toBe(shown.replace(/[^0-9.]/g, ''));
+    }
+  });
+
+  it('an amount it cannot use is explained on the add-funds card and moves nothing', async () => {
+    const f = teamsBotFixture();
+    for (const [text, why] of [
+      ['add -5', 'positive'],
+      ['add 12.345', 'decimal'],
+      ['add 5', 'at least'],
+      ['add 50 euros', 'USD'],
+      ['add 20 30', '“20, 30”'],
+      ['add 0.30000000000000004', '0.30000000000000004'],
+    ]) {
+      const { card } = await f.say(text!);
+      expect(cardText(card), text).toContain(why);
+      expect(executeActions(card).map((a) => a.verb), text).toContain(Verb.fundsReview);
+    }
+    expect(fundsAdded(f)).toHaveLength(0);
+  });
+
+  it('the add-funds card: a preset reviews, an empty amount is refused on the card', async () => {
+    const f = teamsBotFixture();
+    const { card } = await f.say('add funds');
+    const empty = await f.execute(card, Verb.fundsReview, { amount: '' });
+    expect(cardText(empty.body.value)).toContain('Enter an amount');
+    const typed = await f.execute(card, Verb.fundsReview, { amount: '75' });
+    expect(executeActions(typed.body.value).find((a) => a.verb === Verb.fundsConfirm)?.data.amount).toBe('75.00');
+  });
+
+  it('a declined test card fails the payment, says so, and adds nothing', async () => {
+    const f = teamsBotFixture();
+    const payment = await f.say('payment method');
+    await f.execute(payment.card, Verb.paymentMethodChoose, { testCardId: 'mastercard-decline' });
+    expect(f.gateway.cardId('tenant-a')).toBe('mastercard-decline');
+    const { card } = await f.say('add 50');
+    const failed = await f.execute(card, Verb.fundsConfirm);
+    expect(cardText(failed.body.value)).toContain('declined');
+    expect(fundsAdded(f)).toHaveLength(0);
+  });
+});
+
+describe('Teams bot: settings by sentence and by card', () => {
+  it('"auto-recharge below 20 add 100" turns it on with those amounts; "turn off auto-recharge" turns it off', async () => {
+    const f = teamsBotFixture();
+    const on = await f.say('auto-recharge below 20 add 100');
+    expect(f.store.accounts.get('tenant-a')!.autoRecharge).toEqual({ enabled: true, triggerMinor: 2000, amountMinor: 10000 });
+    expect(cardText(on.card)).toContain('$100.00');
+    await f.say('turn off auto-recharge');
+    expect(f.store.accounts.get('tenant-a')!.autoRecharge.enabled).toBe(false);
+    await f.say('recharge when below 25 with 200');
+    expect(f.store.accounts.get('tenant-a')!.autoRecharge).toEqual({ enabled: true, triggerMinor: 2500, amountMinor: 20000 });
+    await f.say('关闭自动充值', { locale: 'zh-CN' });
+    expect(f.store.accounts.get('tenant-a')!.autoRecharge.enabled).toBe(false);
+  });
+
+  it('a refused auto-recharge amount is shown on the settings card and nothing is saved', async () => {
+    const f = teamsBotFixture();
+    const { card } = await f.say('auto-recharge below 20 add 5');
+    expect(cardText(card)).toContain('at least');
+    expect(f.store.accounts.get('tenant-a')!.autoRecharge.enabled).toBe(false);
+    const saved = await f.execute(card, Verb.autoRechargeSave, { enabled: 'true', trigger: 'abc', amount: '50' });
+    expect(cardText(saved.body.value)).toContain('abc');
+    expect(f.store.accounts.get('tenant-a')!.autoRecharge.enabled).toBe(false);
+  });
+
+  it('turning auto-recharge on below the trigger starts a recharge right away', async () => {
+    const f = teamsBotFixture();
+    await f.say('turn on auto-recharge');
+    await f.ledger.idle();
+    const account = f.store.accounts.get('tenant-a')!;
+    expect(account.balanceMinor).toBe(account.autoRecharge.amountMinor);
+  });
+
+  it('sets the low-balance alert threshold from a sentence', async () => {
+    const f = teamsBotFixture();
+    await f.say('alert me when the balance is below $15');
+    expect(f.store.accounts.get('tenant-a')!.lowBalanceAlertMinor).toBe(1500);
+  });
+
+  it('pages through the history', async () => {
+    const f = teamsBotFixture();
+    for (let i = 0; i < 25; i++) await f.ledger.setLowBalanceAlert('tenant-a', String(10 + i), 'aad-alex');
+    const { card } = await f.say('history');
+    const older = executeActions(card).find((a) => a.verb === Verb.historyPage && a.data.direction === 'older');
+    expect(older).toBeDefined();
+    const page = await f.execute(card, Verb.historyPage, { direction: 'older', cursor: older!.data.cursor as string });
+    expect(cardText(page.body.value)).toContain('Account opened');
+    expect(executeActions(page.body.value).some((a) => a.data.direction === 'newer')).toBe(true);
+  });
+});
+
+describe('Teams bot: languages', () => {
+  it('answers in Simplified Chinese for a zh-CN client', async () => {
+    const f = teamsBotFixture();
+    expect(cardText((await f.say('余额多少', { locale: 'zh-CN' })).card)).toContain('余额');
+    const confirmation = await f.say('充值50美元', { locale: 'zh-CN' });
+    expect(cardText(confirmation.card)).toMatch(/确认/);
+    const receipt = await f.execute(confirmation.card, Verb.fundsConfirm, {}, { locale: 'zh-CN' });
+    expect(cardText(receipt.body.value)).toMatch(/[\u4e00-\u9fff]/);
+    expect(cardText((await f.say('帮助', { locale: 'zh-CN' })).card)).toMatch(/[\u4e00-\u9fff]/);
+    expect(fundsAdded(f)).toHaveLength(1);
+  });
+});
+
+describe('Teams bot: who may do what', () => {
+  it('refuses someone outside the allow-list politely, with no data and no money moved', async () => {
+    const f = teamsBotFixture({ adminUserIds: ['aad-alex'] });
+    await f.say('add 50'); // Alex opens the account
+    const refused = await f.say('balance', { person: MEGAN });
+    expect(cardText(refused.card)).toContain('administrators');
+    expect(cardText(refused.card)).not.toMatch(/\$\d/);
+    expect(executeActions(refused.card)).toHaveLength(0);
+
+    const alexCard = (await f.say('add 50')).card;
+    const pressed = await f.execute(alexCard, Verb.fundsConfirm, {}, { person: MEGAN });
+    expect(pressed.body.type).toBe('application/vnd.microsoft.activity.message');
+    expect(fundsAdded(f)).toHaveLength(0);
+    expect(cardText((await f.say('help', { person: MEGAN })).card)).toContain('What I can do');
+  });
+
+  it('lets allow-listed admins match by Teams user id as well as object id', async () => {
+    const f = teamsBotFixture({ adminUserIds: [MEGAN.id] });
+    expect(cardText((await f.say('balance', { person: MEGAN })).card)).toContain('$0.00');
+  });
+
+  it('keeps tenants apart: the tenant is the activity\'s, whatever the card data says', async () => {
+    const f = teamsBotFixture();
+    const { card } = await f.say('add 50', { tenantId: 'tenant-a' });
+    const forged = executeActions(card).find((a) => a.verb === Verb.fundsConfirm)!;
+    await f.invoke({ action: { type: 'Action.Execute', verb: Verb.fundsConfirm, data: { ...forged.data, tenantId: 'tenant-b' } } }, { tenantId: 'tenant-a' });
+    expect(f.store.accounts.get('tenant-a')!.balanceMinor).toBe(5000);
+    expect(f.store.accounts.get('tenant-b')).toBeUndefined();
+    expect(cardText((await f.say('balance', { tenantId: 'tenant-b' })).card)).toContain('$0.00');
+  });
+
+  it('maps Emulator activities without a tenant to DEFAULT_TENANT_ID', async () => {
+    const f = teamsBotFixture();
+    await f.say('balance', { channelId: 'emulator', conversation: { id: 'emu-1', isGroup: false, name: '', conversationType: 'personal' }, channelData: {} });
+    expect(f.store.accounts.has('local')).toBe(true);
+  });
+
+  it('with credentials, a Teams activity without a tenant gets no data', async () => {
+    const f = teamsBotFixture({ adminUserIds: ['aad-alex'], localMode: false });
+    const { card } = await f.say('balance', { conversation: { id: 'x', isGroup: false, name: '', conversationType: 'personal' }, channelData: {} });
+    expect(cardText(card)).toContain('administrators');
+    expect(f.store.accounts.size).toBe(0);
+  });
+});
+
+describe('Teams bot: install, mentions, junk', () => {
+  it('welcomes on install and keeps the conversation reference until uninstall', async () => {
+    const f = teamsBotFixture();
+    const sent = await f.send({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'Credits' }] });
+    expect(cardText(sent[0]!.attachments![0]!.content)).toContain('Welcome');
+    expect(f.book.conversationsOf('tenant-a')).toHaveLength(1);
+    expect(f.book.person('tenant-a/aad-alex')?.name).toBe('Alex Wilber');
+    await f.send({ type: 'installationUpdate', action: 'remove' });
+    expect(f.book.conversationsOf('tenant-a')).toHaveLength(0);
+  });
+
+  it('remembers the locale last seen from a person (the language of their emails)', async () => {
+    const f = teamsBotFixture();
+    await f.say('balance');
+    await f.say('余额', { locale: 'zh-CN' });
+    expect(f.book.person('tenant-a/aad-alex')?.locale).toBe('zh-CN');
+  });
+
+  it('strips the bot mention in a channel', async () => {
+    const f = teamsBotFixture();
+    const { card } = await f.say('<at>Credits</at> balance', {
+      conversation: { id: '19:general@thread.tacv2;messageid=1', conversationType: 'channel', tenantId: 'tenant-a', isGroup: true, name: '' },
+      entities: [{ type: 'mention', mentioned: { id: '28:bot', name: 'Credits' }, text: '<at>Credits</at>' }],
+    });
+    expect(cardText(card)).toContain('$0.00');
+    expect(f.book.conversation('19:general@thread.tacv2')?.scope).toBe('channel');
+  });
+
+  it('answers junk text with help and junk card data with a stale-card note, never moving money', async () => {
+    const f = teamsBotFixture();
+    expect(cardText((await f.say('asdf qwerty')).card)).toContain("didn't");
+    const junk: unknown[] = [
+      { verb: 'funds.confirm' },
+      { verb: 'funds.confirm', operationId: 'x', amount: '1e9', currency: 'USD' },
+      { verb: 'funds.confirm', operationId: '../../etc', amount: '50.00', currency: 'USD' },
+      { verb: 'no.such.verb' },
+      { verb: 42 },
+      { verb: 'funds.review', amount: 'x'.repeat(10_000) },
+    ];
+    for (const data of junk) {
+      const viaExecute = await f.invoke({ action: { type: 'Action.Execute', verb: (data as { verb: unknown }).verb, data } });
+      expect(viaExecute.status).toBe(200);
+      const viaSubmit = await f.send({ type: 'message', value: data as Record<string, unknown> });
+      expect(viaSubmit).toHaveLength(1);
+    }
+    for (const value of [undefined, 'garbage', { action: null }, { action: { type: 'Action.Submit' } }]) {
+      const response = await f.invoke(value);
+      expect(response.status).toBeLessThan(500);
+    }
+    expect(fundsAdded(f)).toHaveLength(0);
+  });
+
+  it('sends every reply as a card attachment without text', async () => {
+    const f = teamsBotFixture();
+    for (const text of ['balance', 'add 50', 'auto-recharge', 'history', 'usage', 'payment method', 'help', '帮助', 'hello', '???']) {
+      const sent = await f.send({ type: 'message', text });
+      expect(sent.every((a) => !a.text && a.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive'), text).toBe(true);
+    }
+  });
+});
+
+export type { AdaptiveCard };
