@@ -1,0 +1,145 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp, type App } from '../../../bot/app.js';
+import { loadConfig } from '../../../bot/config.js';
+import { TestClock } from '../../support/memoryLedgerStore.js';
+import type { FakeConnector } from './fakeConnector.js';
+
+export const OPERATOR_KEY = 'e2e-operator-key';
+
+export interface Member {
+  id: string;
+  aadObjectId: string;
+  name: string;
+  locale?: string;
+}
+
+/**
+ * The whole app on a free loopback port with its own data folder and a clock the test controls,
+ * talking to a fake Bot Connector. `teams(...)` makes a Teams client for one person in one tenant
+ * that posts activities over HTTP exactly as Teams would.
+ */
+export async function startBot(connector: FakeConnector, env: Record<string, string> = {}, options: { dataDir?: string; clock?: TestClock } = {}) {
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'bot-e2e-')));
+  const clock = options.clock ?? new TestClock(Date.now());
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, OPERATOR_API_KEY: OPERATOR_KEY, CHECKPOINT_SECONDS: '0.2', ...env });
+  const app: App = await createApp(config, { clock, delivery: { baseDelayMs: 50, maxDelayMs: 400 } });
+  const port = await app.start();
+  const base = `http://127.0.0.1:${port}`;
+
+  async function http(method: string, route: string, body?: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(base + route, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let json: any = text;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: json };
+  }
+  const operator = (method: string, route: string, body?: unknown) => http(method, route, body, { authorization: `Bearer ${OPERATOR_KEY}` });
+
+  let sequence = 0;
+  /** A Teams client for `member` in `tenantId`: a personal chat unless `conversationId` names a channel. */
+  function teams(tenantId: string, member: Member, conversation: { id?: string; type?: 'personal' | 'channel' } = {}) {
+    const conversationId = conversation.id ?? `a:personal-${tenantId}-${member.id}`;
+    const activity = (fields: Record<string, unknown>) => ({
+      channelId: 'msteams',
+      serviceUrl: connector.serviceUrl,
+      id: `teams-${++sequence}`,
+      timestamp: new Date().toISOString(),
+      from: { id: member.id, aadObjectId: member.aadObjectId, name: member.name },
+      recipient: { id: '28:credits-bot', name: 'Credits' },
+      conversation: { id: conversationId, conversationType: conversation.type ?? 'personal', tenantId },
+      channelData: { tenant: { id: tenantId } },
+      locale: member.locale ?? 'en-US',
+      ...fields,
+    });
+    const post = (fields: Record<string, unknown>) => http('POST', '/api/messages', activity(fields));
+    return {
+      conversationId,
+      post,
+      install: () => post({ type: 'conversationUpdate', membersAdded: [{ id: '28:credits-bot' }] }),
+      /** Sends a message and returns the card the bot posted in answer. */
+      async say(text: string) {
+        const before = connector.cardsIn(conversationId).length;
+        const response = await post({ type: 'message', text });
+        if (response.status !== 200) throw new Error(`"${text}" answered ${response.status}`);
+        const cards = connector.cardsIn(conversationId).slice(before);
+        if (cards.length !== 1) throw new Error(`expected one card for "${text}", got ${cards.length}`);
+        return cards[0]!;
+      },
+      /** Presses a button as Action.Execute and returns the invoke response. */
+      execute(data: Record<string, unknown>, replyToId?: string) {
+        return post({ type: 'invoke', name: 'adaptiveCard/action', replyToId, value: { action: { type: 'Action.Execute', verb: data.verb, data } } });
+      },
+      /** Presses a button as Action.Submit, as a reply to the card's message. */
+      submit(data: Record<string, unknown>, replyToId: string, id?: string) {
+        return post({ type: 'message', value: data, replyToId, ...(id ? { id } : {}) });
+      },
+    };
+  }
+
+  return {
+    app,
+    clock,
+    dataDir,
+    base,
+    http,
+    operator,
+    teams,
+    account: async (tenantId: string) => (await operator('GET', `/api/tenants/${tenantId}/account`)).body,
+    journal: async (tenantId: string) => (await operator('GET', `/api/tenants/${tenantId}/journal?limit=1000`)).body.entries as Array<{ kind: string; amountMinor: number }>,
+    /** Posts one usage record charging `charge` (major units) to `tenantId`. */
+    usage: (tenantId: string, charge: string, id = `call-${++sequence}-${Math.random().toString(36).slice(2)}`) =>
+      operator('POST', '/api/usage', {
+        records: [
+          {
+            id,
+            tenantId,
+            startDateTime: new Date(clock.now() - 120_000).toISOString(),
+            endDateTime: new Date(clock.now() - 60_000).toISOString(),
+            duration: 60,
+            charge,
+            currency: 'USD',
+            callType: 'user_out',
+            destinationContext: 'Domestic',
+            destinationName: 'United States',
+            licenseCapability: 'MCOPSTNPP',
+          },
+        ],
+      }),
+    /** The `.eml` files in the outbox, parsed by the caller. */
+    async outbox(): Promise<Array<{ name: string; text: string }>> {
+      const folder = path.join(dataDir, 'outbox');
+      const names = await readdir(folder).catch(() => [] as string[]);
+      return Promise.all(names.sort().map(async (name) => ({ name, text: await readFile(path.join(folder, name), 'utf8') })));
+    },
+    async stop({ keepData = false } = {}) {
+      await app.close();
+      if (!keepData) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type BotUnderTest = Awaited<ReturnType<typeof startBot>>;
+
+/** The buttons' data of a card, by verb. */
+export function buttons(card: any): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  const walk = (node: any) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      if (node.type === 'Action.Execute') out[node.verb] ??= node.data;
+      for (const [key, child] of Object.entries(node)) if (key !== 'fallback' && key !== 'data') walk(child);
+    }
+  };
+  walk(card);
+  return out;
+}
