@@ -61,7 +61,7 @@ export type SyncOutcome = Result<SyncReport, { problem: GraphProblem; report: Sy
  */
 export class UsageSync {
   private readonly running = new Map<string, Promise<SyncOutcome>>();
-  private sweep: Promise<void> | null = null;
+  private syncingAll: Promise<void> | null = null;
 
   constructor(private readonly deps: UsageSyncDeps) {}
 
@@ -80,13 +80,13 @@ export class UsageSync {
 
   /** The scheduled job: every tenant in turn. A run still going when the next is due is joined. */
   syncAll(): Promise<void> {
-    this.sweep ??= this.syncEachTenant().finally(() => (this.sweep = null));
-    return this.sweep;
+    this.syncingAll ??= this.syncEachTenant().finally(() => (this.syncingAll = null));
+    return this.syncingAll;
   }
 
   /** Resolves when no sync of this process is running. */
   async idle(): Promise<void> {
-    await Promise.allSettled([this.sweep, ...this.running.values()]);
+    await Promise.allSettled([this.syncingAll, ...this.running.values()]);
   }
 
   private async syncEachTenant(): Promise<void> {

@@ -39,12 +39,11 @@ export class RetryTransientFailures implements Middleware {
       const outcome = await this.tryOnce(context);
       const status = context.response?.status;
       const transient = outcome.failed || (status !== undefined && TRANSIENT_STATUSES.has(status));
-      if (!transient || attempt >= this.policy.attempts) {
+      const delay = !outcome.failed && context.response ? (retryAfterMs(context.response) ?? this.backOff(attempt)) : this.backOff(attempt);
+      if (!transient || attempt >= this.policy.attempts || delay > this.policy.maxRetryAfterMs) {
         if (outcome.failed) throw outcome.error;
         return;
       }
-      const delay = outcome.failed ? this.backOff(attempt) : retryAfterMs(context.response!) ?? this.backOff(attempt);
-      if (delay > this.policy.maxRetryAfterMs) return;
       await context.response?.body?.cancel();
       await new Promise((resolve) => setTimeout(resolve, delay));
     }

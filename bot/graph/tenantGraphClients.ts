@@ -24,7 +24,7 @@ export class TenantGraphClients {
   private readonly clients = new Map<string, TenantGraph>();
 
   constructor(
-    readonly settings: GraphSettings,
+    private readonly settings: GraphSettings,
     private readonly retryPolicy: RetryPolicy = DEFAULT_RETRY_POLICY,
   ) {}
 

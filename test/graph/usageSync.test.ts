@@ -121,6 +121,22 @@ describe('usage sync from Graph', () => {
     expect(f.usageKeys()).toHaveLength(8);
   });
 
+  it('does not sit out a long Retry-After: it stops, and the next sync reads the rows', async () => {
+    const f = syncFixture();
+    f.tenant.publishCalls(pstnCallLogRow(f.clock.now(), 10));
+    const throttle = cloud.inject({ path: /getPstnCalls/, times: 1, status: 429, headers: { 'Retry-After': '3600' } });
+    const started = Date.now();
+
+    const throttled = await f.sync.syncTenant(f.tenantId);
+
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(!throttled.ok && throttled.error.problem).toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/429/) });
+    expect(f.sync.status(f.tenantId).syncedThrough).toBeNull();
+    expect(throttle.times).toBe(0);
+    const later = await f.sync.syncTenant(f.tenantId);
+    expect(later.ok && later.value).toMatchObject({ read: 1, accepted: 1 });
+  });
+
   it('signs in again when Graph refuses an expired token', async () => {
     const f = syncFixture();
     f.tenant.publishCalls(pstnCallLogRow(f.clock.now(), 10));
