@@ -11,8 +11,12 @@ export async function staleCard(turn: Turn): Promise<Reply> {
   return cardReply(renderProblemCard({ code: 'stale-card' }, turn.locale));
 }
 
-/** Not allowed: a polite refusal with no data, shown only to the person who asked. */
-export function refusal(turn: Turn, code: Extract<Problem['code'], 'not-admin' | 'not-manager'>): Reply {
+type Refusal = Extract<Problem, { code: 'not-admin' | 'not-manager' | 'consent-required' | 'internal' }>;
+
+/** Not allowed (or it cannot be told): a polite refusal with no data, shown only to the person who asked. */
+export function refusal(turn: Turn, problem: Refusal['code'] | Refusal): Reply {
+  const p: Problem = typeof problem === 'string' ? ({ code: problem } as Problem) : problem;
   const t = strings(turn.locale);
-  return { kind: 'refusal', card: renderProblemCard({ code }, turn.locale), text: code === 'not-admin' ? t.errors.notAdmin : t.errors.notManager };
+  const text = { 'not-admin': t.errors.notAdmin, 'not-manager': t.errors.notManager, 'consent-required': t.errors.consent, internal: t.errors.internal }[p.code as Refusal['code']];
+  return { kind: 'refusal', card: renderProblemCard(p, turn.locale), text };
 }

@@ -24,10 +24,17 @@ export async function dispatchAction(turn: Turn, deps: HandlerDeps, access: Acce
   return (await refused(turn, route.permission, access)) ?? route.handle(turn, deps, parsed.value as never);
 }
 
-/** The refusal when the person lacks `permission` (no data in it), else null. */
+/**
+ * The refusal when the person lacks `permission` (no data in it), else null. When the directory
+ * could not be asked the answer says so (fail closed): the consent link, or a reference for the
+ * operator.
+ */
 async function refused(turn: Turn, permission: Permission | null, access: AccessCheck): Promise<Reply | null> {
   if (permission === null) return null;
   const decision = await access();
   if (can(decision, permission)) return null;
-  return refusal(turn, can(decision, 'view') ? 'not-manager' : 'not-admin');
+  if (decision.ok) return refusal(turn, can(decision, 'view') ? 'not-manager' : 'not-admin');
+  if (decision.reason === 'no-consent' && decision.consentUrl) return refusal(turn, { code: 'consent-required', consentUrl: decision.consentUrl });
+  if (decision.reason === 'directory-unavailable') return refusal(turn, { code: 'internal', reference: 'directory-unavailable' });
+  return refusal(turn, 'not-admin');
 }

@@ -196,6 +196,22 @@ describe('Teams bot: who may do what', () => {
     expect(cardText((await f.say('help', { person: MEGAN })).card)).toContain('What I can do');
   });
 
+  it('a viewer (Teams administrator) sees the balance but may not add funds', async () => {
+    const f = teamsBotFixture({ access: { decide: async () => ({ ok: true, permissions: new Set(['view'] as const), via: 'directory' }) } });
+    expect(cardText((await f.say('balance')).card)).toContain('$0.00');
+    expect(cardText((await f.say('add 50')).card)).toContain('Global and Billing administrators');
+  });
+
+  it('fails closed when the directory cannot be asked: the consent link, or a reference, and no data', async () => {
+    const consent = teamsBotFixture({ access: { decide: async () => ({ ok: false, reason: 'no-consent', consentUrl: 'https://login.microsoftonline.com/tenant-a/adminconsent?client_id=x' }) } });
+    const card = (await consent.say('balance')).card;
+    expect(JSON.stringify(card)).toContain('adminconsent');
+    expect(cardText(card)).not.toContain('$');
+    const down = teamsBotFixture({ access: { decide: async () => ({ ok: false, reason: 'directory-unavailable' }) } });
+    expect(cardText((await down.say('balance')).card)).toContain('directory-unavailable');
+    expect(down.store.accounts.size).toBe(0);
+  });
+
   it('lets allow-listed admins match by Teams user id as well as object id', async () => {
     const f = teamsBotFixture({ adminUserIds: [MEGAN.id] });
     expect(cardText((await f.say('balance', { person: MEGAN })).card)).toContain('$0.00');

@@ -1,6 +1,7 @@
 import { TestAdapter, type Activity } from 'botbuilder';
 import { ConversationBook, type ConversationBookData } from '../../../data/conversationReferences.js';
 import type { AdaptiveCard } from '../../../cards/index.js';
+import type { AccessPolicy } from '../../../services/access.js';
 import { AllowListAccessPolicy } from '../../../bot/access/allowListAccessPolicy.js';
 import { ConversationTracker } from '../../../bot/teams/conversationTracker.js';
 import { CreditsBot } from '../../../bot/teams/creditsBot.js';
@@ -24,7 +25,7 @@ export const MEGAN: Person = { id: '29:megan', aadObjectId: 'aad-megan', name: '
  * activities (channel `msteams`, tenant in `conversation.tenantId` and `channelData`). Every card
  * the bot sends is checked against Adaptive Cards 1.5 on the way out.
  */
-export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: boolean } = {}) {
+export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: boolean; access?: AccessPolicy } = {}) {
   const ledger = ledgerFixture();
   const book = new ConversationBook(memoryDocument<ConversationBookData>({ conversations: {}, people: {} }));
   const localMode = options.localMode ?? (options.adminUserIds ?? []).length === 0;
@@ -38,7 +39,7 @@ export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: 
       displayName: (tenantId, actor) => book.person(`${tenantId}/${actor}`)?.name ?? null,
       newOperationId: () => `op-${++operations}`,
     },
-    access: new AllowListAccessPolicy(options.adminUserIds ?? [], localMode),
+    access: options.access ?? new AllowListAccessPolicy(options.adminUserIds ?? [], localMode),
     tracker: new ConversationTracker(book, ledger.clock, silent),
     tenants: { defaultTenantId: 'local', localMode },
     log: silent,
