@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GraphPstnCallLog } from '../../bot/graph/graphPstnCallLog.js';
-import { LATE_ARRIVAL_OVERLAP_HOURS, UsageSync } from '../../services/usageSync.js';
+import { LATE_ARRIVAL_OVERLAP_HOURS, UsageSync, type UsageSyncDeps } from '../../services/usageSync.js';
 import { emptyUsageSyncState } from '../../services/usageSyncState.js';
 import { journalSum, ledgerFixture } from '../support/ledgerFixture.js';
 import { memoryDocument } from '../support/memoryDocument.js';
@@ -26,7 +29,7 @@ function syncFixture(options: { usageWindowDays?: number } = {}) {
   const { clock, store, ledger } = ledgerFixture(options);
   const state = memoryDocument(emptyUsageSyncState());
   const logs: string[] = [];
-  const sync = new UsageSync({
+  const deps: UsageSyncDeps = {
     ledger,
     callLog: new GraphPstnCallLog(fakeCloudClients(cloud)),
     state,
@@ -34,10 +37,11 @@ function syncFixture(options: { usageWindowDays?: number } = {}) {
     usageWindowDays: options.usageWindowDays ?? 90,
     tenants: async () => [tenantId],
     log: (message) => logs.push(message),
-  });
+  };
+  const sync = new UsageSync(deps);
   const usageKeys = () => (store.entries.get(tenantId) ?? []).filter((e) => e.kind === 'usage').map((e) => e.idempotencyKey);
   const balance = () => store.accounts.get(tenantId)?.balanceMinor ?? 0;
-  return { tenantId, tenant, clock, store, ledger, state, logs, sync, usageKeys, balance };
+  return { tenantId, tenant, clock, store, ledger, state, logs, deps, sync, usageKeys, balance };
 }
 
 const idOf = (row: Record<string, unknown>) => row.id as string;
@@ -193,6 +197,28 @@ describe('usage sync from Graph', () => {
     expect(rejected.map((r) => r.id).sort()).toEqual([idOf(euro), idOf(broken)].sort());
     expect(rejected.find((r) => r.id === idOf(euro))?.error).toMatch(/EUR differs/);
     expect(f.logs.filter((l) => l.includes(idOf(euro)) || l.includes(idOf(broken)))).toHaveLength(2);
+  });
+
+  it('signs in with a certificate as well as with a secret', async () => {
+    const tls = inject('fakeCloudTls');
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'graph-app-certificate-'));
+    const pemFile = path.join(folder, 'app.pem');
+    const certificate = await readFile(tls.certFile, 'utf8');
+    await writeFile(pemFile, `${await readFile(tls.keyFile, 'utf8')}\n${certificate}`);
+    cloud.appCertificate = certificate;
+    try {
+      const f = syncFixture();
+      f.tenant.publishCalls(pstnCallLogRow(f.clock.now(), 10));
+      const sync = new UsageSync({
+        ...f.deps,
+        callLog: new GraphPstnCallLog(fakeCloudClients(cloud, { credential: { kind: 'certificate', certificatePath: pemFile } })),
+      });
+      const outcome = await sync.syncTenant(f.tenantId);
+      expect(outcome.ok && outcome.value).toMatchObject({ read: 1, accepted: 1 });
+    } finally {
+      cloud.appCertificate = null;
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('tells a tenant without consent how to grant it, and reads nothing', async () => {

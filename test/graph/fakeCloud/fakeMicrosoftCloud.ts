@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { constants as cryptoConstants, randomUUID, verify, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -43,6 +43,8 @@ export class FakeMicrosoftCloud {
   readonly requests: LoggedRequest[] = [];
   /** Rows per page of a PSTN call log. */
   pageSize = 3;
+  /** The app's certificate (PEM), when it signs in with one instead of the secret. */
+  appCertificate: string | null = null;
   private readonly tokens = new Map<string, { tenantId: string; revoked: boolean }>();
   private readonly faults: Fault[] = [];
 
@@ -153,7 +155,10 @@ export class FakeMicrosoftCloud {
     if (form.get('grant_type') !== 'client_credentials') return signInError(400, 'unsupported_grant_type', 70003, 'Only client credentials here.');
     if (form.get('scope') !== `${this.baseUrl}/.default`) return signInError(400, 'invalid_scope', 70011, `The scope '${form.get('scope')}' is not valid.`);
     if (form.get('client_id') !== this.clientId) return signInError(400, 'unauthorized_client', 700016, `Application with identifier '${form.get('client_id')}' was not found in the directory '${tenantId}'.`);
-    if (form.get('client_secret') !== this.clientSecret) return signInError(401, 'invalid_client', 7000215, 'Invalid client secret provided.');
+    const assertion = form.get('client_assertion');
+    if (assertion !== null) {
+      if (!this.assertionIsSigned(assertion, `${this.baseUrl}/${tenantId}/oauth2/v2.0/token`)) return signInError(401, 'invalid_client', 700027, 'Client assertion failed signature validation.');
+    } else if (form.get('client_secret') !== this.clientSecret) return signInError(401, 'invalid_client', 7000215, 'Invalid client secret provided.');
     if (tenant.signIn === 'app-not-in-tenant') {
       return signInError(400, 'unauthorized_client', 700016, `Application with identifier '${this.clientId}' was not found in the directory '${tenantId}'. This can happen if the application has not been installed by the administrator of the tenant.`);
     }
@@ -163,6 +168,19 @@ export class FakeMicrosoftCloud {
     const accessToken = `fake-token-${randomUUID()}`;
     this.tokens.set(accessToken, { tenantId, revoked: false });
     return { status: 200, body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken } };
+  }
+
+  /** A client assertion (RFC 7523) from the app, signed with the private key of its certificate, for this token endpoint. */
+  private assertionIsSigned(assertion: string, audience: string): boolean {
+    if (!this.appCertificate) return false;
+    const [header, payload, signature] = assertion.split('.');
+    if (!header || !payload || !signature) return false;
+    const { alg } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { alg: string };
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { iss: string; aud: string };
+    const key = new X509Certificate(this.appCertificate).publicKey;
+    const signer = alg === 'PS256' ? { key, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : key;
+    const signed = verify('sha256', Buffer.from(`${header}.${payload}`), signer, Buffer.from(signature, 'base64url'));
+    return signed && claims.iss === this.clientId && claims.aud === audience;
   }
 
   // --- Microsoft Graph ------------------------------------------------------------------------
