@@ -27,7 +27,7 @@ function startBot(dataDir: string, port: number): Promise<{ child: ChildProcess;
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bot did not start: ${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`bot did not start: ${output}`)), 60_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`bot exited with ${code}: ${output}`));
@@ -123,7 +123,7 @@ describe('kill -9 during ingestion, then restart', () => {
     const exited = new Promise((r) => bot.child.once('exit', r));
     bot.child.kill('SIGTERM');
     await exited;
-  }, 120_000);
+  }, 240_000);
 
   it('refuses a second process on the same data folder with a clear message', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ledger-lock-'));
