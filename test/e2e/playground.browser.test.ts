@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBot, type BotUnderTest } from './support/botHarness.js';
+import { startFakeConnector, type FakeConnector } from './support/fakeConnector.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = path.resolve('test-results', 'playground');
+
+/**
+ * The bot in the Microsoft 365 Agents Playground (the local Teams-like client `npm run playground`
+ * starts), driven in headless Chromium: the balance card is shown, and the add-funds flow is
+ * clicked through to the receipt. Screenshots of each step land in test-results/playground/.
+ */
+describe('in the Agents Playground', () => {
+  let connector: FakeConnector;
+  let bot: BotUnderTest;
+  let playground: ChildProcess;
+  let browser: Browser;
+  let page: Page;
+  let output = '';
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+    await mkdir(SHOTS, { recursive: true });
+    connector = await startFakeConnector(); // unused by the playground, which is its own connector
+    bot = await startBot(connector);
+    const cli = createRequire(import.meta.url).resolve('@microsoft/m365agentsplayground/cli.js');
+    // The same command `npm run playground` runs, on a free port.
+    playground = spawn(process.execPath, [cli, '--app-endpoint', `${bot.base}/api/messages`, '--channel-id', 'msteams', '--disable-telemetry', '--port', '0'], {
+      env: { ...process.env, APPLICATION_INSIGHTS_NO_STATSBEAT: '1', BROWSER: 'none' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the playground did not start:\n${output}`)), 30_000);
+      const read = (chunk: Buffer) => {
+        output += chunk;
+        const match = /Listening on (\d+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      };
+      playground.stdout!.on('data', read);
+      playground.stderr!.on('data', read);
+      playground.once('exit', (code) => reject(new Error(`the playground exited with ${code}:\n${output}`)));
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: 'domcontentloaded' });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    playground?.kill();
+    await bot?.stop();
+    await connector?.close();
+  });
+
+  const lastCard = () => page.locator('.ac-adaptiveCard').last();
+  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+
+  it('shows the welcome card on install and the balance card for "balance"', async () => {
+    await page.getByText('Welcome to Communications Credits').first().waitFor({ timeout: 30_000 });
+    await shot('1-welcome');
+    await page.locator('[data-lexical-editor="true"]').click();
+    await page.keyboard.type('balance');
+    await page.keyboard.press('Enter');
+    await page.getByText('Communications Credits balance').first().waitFor({ timeout: 20_000 });
+    await expect.poll(() => lastCard().innerText()).toContain('$0.00');
+    await shot('2-balance');
+  }, 60_000);
+
+  it('clicks Add funds → $50.00 → Confirm, and the receipt replaces the confirmation card', async () => {
+    await lastCard().getByRole('button', { name: 'Add funds' }).click();
+    await expect.poll(() => lastCard().innerText(), { timeout: 20_000 }).toContain('Quick amounts');
+    await shot('3-add-funds');
+
+    await lastCard().getByRole('button', { name: '$50.00' }).click();
+    await expect.poll(() => lastCard().innerText(), { timeout: 20_000 }).toContain('Confirm adding funds');
+    await shot('4-confirmation');
+    const [tenantId] = await bot.app.store.tenantIds();
+    expect((await bot.app.ledger.account(tenantId!))?.balanceMinor).toBe(0);
+
+    await lastCard().getByRole('button', { name: /Confirm/ }).click();
+    await expect.poll(() => lastCard().innerText(), { timeout: 20_000 }).toContain('Funds added');
+    await shot('5-receipt');
+    expect(await lastCard().innerText()).toContain('$50.00');
+    expect(await lastCard().getByRole('button', { name: /Confirm/ }).count()).toBe(0);
+    expect((await bot.app.ledger.account(tenantId!))?.balanceMinor).toBe(5000);
+  }, 60_000);
+});
