@@ -68,10 +68,10 @@ export async function startBot(connector: FakeConnector, env: Record<string, str
       install: () => post({ type: 'conversationUpdate', membersAdded: [{ id: '28:credits-bot' }] }),
       /** Sends a message and returns the card the bot posted in answer. */
       async say(text: string) {
-        const before = connector.cardsIn(conversationId).length;
-        const response = await post({ type: 'message', text });
+        const id = `teams-${++sequence}`;
+        const response = await post({ type: 'message', text, id });
         if (response.status !== 200) throw new Error(`"${text}" answered ${response.status}`);
-        const cards = connector.cardsIn(conversationId).slice(before);
+        const cards = connector.repliesTo(id);
         if (cards.length !== 1) throw new Error(`expected one card for "${text}", got ${cards.length}`);
         return cards[0]!;
       },

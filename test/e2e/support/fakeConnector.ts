@@ -95,6 +95,12 @@ export async function startFakeConnector() {
         .filter((c) => (c.kind === 'send' || c.kind === 'reply') && c.conversationId === conversationId && c.status === 200)
         .map((c) => ({ id: c.postedId!, card: c.body?.attachments?.[0]?.content, at: c.at }));
     },
+    /** Cards the bot posted in answer to the incoming activity `activityId`. */
+    repliesTo(activityId: string): Array<{ id: string; card: any; at: number }> {
+      return calls
+        .filter((c) => c.kind === 'reply' && c.activityId === activityId && c.status === 200)
+        .map((c) => ({ id: c.postedId!, card: c.body?.attachments?.[0]?.content, at: c.at }));
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
