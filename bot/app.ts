@@ -16,7 +16,6 @@ import { AlertDispatcher } from './alerts/alertDispatcher.js';
 import { DeliveryLog, type DeliveryLogData } from './alerts/deliveryLog.js';
 import { EmailAlertSink } from './alerts/emailAlertSink.js';
 import { TeamsAlertSink } from './alerts/teamsAlertSink.js';
-import { warmUpRecognizers } from './commands/readAmounts.js';
 import type { Config } from './config.js';
 import { createAdapter, type CreditsAdapter } from './endpoint/botAdapter.js';
 import { registerMessagesEndpoint } from './endpoint/messagesEndpoint.js';
@@ -129,7 +128,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     graph,
     port: 0,
     async start() {
-      warmUpRecognizers();
       await ledger.resumeRecharges();
       app.port = await listen(server, config.port, config.host);
       // Alerts left pending by a crash or restart are delivered now.

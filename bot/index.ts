@@ -7,7 +7,10 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   const port = await app.start();
   console.log(`Communications Credits bot listening on http://${config.host}:${port} (data in ${config.dataDir})`);
-  if (!config.bot.authenticated) console.warn('No MicrosoftAppId: accepting unauthenticated Bot Framework traffic on loopback only.');
+  if (!config.bot.authenticated) {
+    console.warn('No MicrosoftAppId: accepting unauthenticated Bot Framework traffic on loopback only.');
+    console.log(`Chat with it: npm run playground, or the Bot Framework Emulator at http://127.0.0.1:${port}/api/messages`);
+  }
   if (!config.operatorApiKey) console.warn('No OPERATOR_API_KEY: the operator API answers 503.');
 
   let stopping = false;

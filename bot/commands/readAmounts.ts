@@ -86,9 +86,3 @@ function namedCurrency(matched: string, iso: string | undefined): string | null 
   if (iso === 'CNY' && !/人民币|rmb|cny/i.test(matched)) return null;
   return iso;
 }
-
-/** Builds the recognizers' English and Chinese models (about a second) before the first message needs them. */
-export function warmUpRecognizers(): void {
-  readAmounts('add $1.50');
-  readAmounts('充值五十美元');
-}
