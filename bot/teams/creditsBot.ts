@@ -36,11 +36,7 @@ export class CreditsBot extends TeamsActivityHandler {
     });
 
     this.onMessage(async (context, next) => {
-      const value = context.activity.value as unknown;
-      const turn = this.turnOf(context);
-      if (!turn) await sendCard(context, refusal(this.anonymous(context), 'not-admin').card);
-      else if (value && typeof value === 'object') await answerSubmit(context, await dispatchAction(turn, deps.handlers, this.accessFor(turn), value), this.log);
-      else await sendCard(context, (await dispatchText(turn, deps.handlers, this.accessFor(turn), messageText(context))).card);
+      await this.answerMessage(context);
       await next();
     });
 
@@ -63,27 +59,39 @@ export class CreditsBot extends TeamsActivityHandler {
     });
   }
 
-  /** Action.Execute: the answer travels in the invoke response (the replacement card, or a line). */
+  /** Free text goes to the command routes; an Action.Submit (a message whose value is the button's data) to the verb routes. */
+  private async answerMessage(context: TurnContext): Promise<void> {
+    const turn = this.turnOf(context);
+    if (!turn) return sendCard(context, refusal(this.anonymous(context), 'not-admin').card);
+    const value = context.activity.value as unknown;
+    if (value && typeof value === 'object') {
+      return answerSubmit(context, await dispatchAction(turn, this.deps.handlers, this.accessFor(turn), value), this.log);
+    }
+    await sendCard(context, (await dispatchText(turn, this.deps.handlers, this.accessFor(turn), messageText(context))).card);
+  }
+
+  /** Action.Execute arrives as an `adaptiveCard/action` invoke; its answer travels in the invoke response. */
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
     if (context.activity.name !== 'adaptiveCard/action') {
       const response = await super.onInvokeActivity(context);
       // An invoke this bot does not implement is the caller's mistake, not a server error.
       return response.status === 501 ? { status: 400, body: { error: 'not-supported' } } : response;
     }
-    const turn = this.turnOf(context);
-    let reply: Reply;
     try {
-      if (!turn) reply = refusal(this.anonymous(context), 'not-admin');
-      else {
-        const action = (context.activity.value as { action?: { verb?: unknown; data?: unknown } } | undefined)?.action;
-        const data = action?.data && typeof action.data === 'object' ? action.data : {};
-        reply = await dispatchAction(turn, this.deps.handlers, this.accessFor(turn), { ...data, verb: action?.verb ?? (data as { verb?: unknown }).verb });
-      }
+      return { status: 200, body: invokeResponseFor(await this.answerExecute(context)) };
     } catch (error) {
       this.log.error('Card action failed', error);
       return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: strings(context.activity.locale).errors.internal } };
     }
-    return { status: 200, body: invokeResponseFor(reply) };
+  }
+
+  private async answerExecute(context: TurnContext): Promise<Reply> {
+    const turn = this.turnOf(context);
+    if (!turn) return refusal(this.anonymous(context), 'not-admin');
+    // The verb travels in `action.verb`; the button's data (merged with the card's inputs) in `action.data`.
+    const action = (context.activity.value as { action?: { verb?: unknown; data?: unknown } } | undefined)?.action;
+    const data = action?.data && typeof action.data === 'object' ? action.data : {};
+    return dispatchAction(turn, this.deps.handlers, this.accessFor(turn), { ...data, verb: action?.verb ?? (data as { verb?: unknown }).verb });
   }
 
   private turnOf(context: TurnContext): Turn | null {
