@@ -38,6 +38,15 @@ describe('Teams bot: balance and adding funds', () => {
     expect(journalSum(f.store, 'tenant-a')).toBe(5000);
   });
 
+  it('Confirm pressed on two devices at the same moment still adds the funds once', async () => {
+    const f = teamsBotFixture();
+    const { card } = await f.say('add 40');
+    const presses = await Promise.all([f.execute(card, Verb.fundsConfirm), f.execute(card, Verb.fundsConfirm), f.execute(card, Verb.fundsConfirm)]);
+    expect(presses.every((p) => cardText(p.body.value).includes('Funds added'))).toBe(true);
+    expect(fundsAdded(f)).toHaveLength(1);
+    expect(f.store.accounts.get('tenant-a')!.balanceMinor).toBe(4000);
+  });
+
   it('Confirm through Action.Submit replaces the confirmation card, and a resent activity moves nothing', async () => {
     const f = teamsBotFixture();
     const confirmation = await f.say('add funds 50 USD');
