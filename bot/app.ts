@@ -95,6 +95,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       clock,
       displayName: (tenantId, actor) => conversations.person(`${tenantId}/${actor}`)?.name ?? null,
       newOperationId: () => randomUUID(),
+      usageSyncedAt: (tenantId) => graph?.usageSync.status(tenantId).lastSyncAt ?? null,
     },
     access,
     tracker: new ConversationTracker(conversations, clock),

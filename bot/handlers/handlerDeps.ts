@@ -22,6 +22,8 @@ export interface HandlerDeps {
   displayName(tenantId: string, actor: string): string | null;
   /** A fresh operation id for a confirmation card: the idempotency key of the addition. */
   newOperationId(): string;
+  /** When usage was last synced from Microsoft Graph for the tenant; null without Graph or before the first sync. */
+  usageSyncedAt(tenantId: string): string | null;
 }
 
 /**

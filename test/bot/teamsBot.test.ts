@@ -15,6 +15,18 @@ describe('Teams bot: balance and adding funds', () => {
     expect(f.store.accounts.get('tenant-a')?.balanceMinor).toBe(0);
   });
 
+  it('tells when usage was last synced from Graph and how long the credit lasts', async () => {
+    const f = teamsBotFixture();
+    await f.ledger.grantFunds('tenant-a', { amount: '100', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
+    const { usage } = await import('../support/ledgerFixture.js');
+    await f.ledger.ingestUsage([usage('tenant-a', '30.00', f.clock)]);
+    f.usageSyncedAt.set('tenant-a', '2026-01-15T06:00:00.000Z');
+    const { card } = await f.say('balance');
+    expect(cardText(card)).toMatch(/Usage last synced .*2026/);
+    // 30.00 over the trailing 30 days is 1.00 a day: 70.00 lasts 70 days.
+    expect(cardText(card)).toMatch(/lasts about 70 more days/);
+  });
+
   it('"add 50" shows a confirmation card and moves no money until Confirm', async () => {
     const f = teamsBotFixture();
     const { card } = await f.say('add 50');

@@ -30,6 +30,8 @@ export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: 
   const book = new ConversationBook(memoryDocument<ConversationBookData>({ conversations: {}, people: {} }));
   const localMode = options.localMode ?? (options.adminUserIds ?? []).length === 0;
   let operations = 0;
+  /** When Graph last synced each tenant's usage, as a test sets it. */
+  const usageSyncedAt = new Map<string, string>();
   const bot = new CreditsBot({
     handlers: {
       ledger: ledger.ledger,
@@ -38,6 +40,7 @@ export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: 
       clock: ledger.clock,
       displayName: (tenantId, actor) => book.person(`${tenantId}/${actor}`)?.name ?? null,
       newOperationId: () => `op-${++operations}`,
+      usageSyncedAt: (tenantId) => usageSyncedAt.get(tenantId) ?? null,
     },
     access: options.access ?? new AllowListAccessPolicy(options.adminUserIds ?? [], localMode),
     tracker: new ConversationTracker(book, ledger.clock, silent),
@@ -106,5 +109,5 @@ export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: 
   /** The card now shown in the message `id` (after any update). */
   const shown = (id: string): AdaptiveCard | undefined => adapter.activeQueue.find((a) => a.id === id)?.attachments?.[0]?.content as AdaptiveCard | undefined;
 
-  return { ...ledger, book, bot, adapter, activity, send, say, execute, invoke, submit, shown };
+  return { ...ledger, book, bot, adapter, activity, send, say, execute, invoke, submit, shown, usageSyncedAt };
 }
