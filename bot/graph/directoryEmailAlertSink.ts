@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { ROLE_TEMPLATES } from '../../services/access.js';
 import { EMAILED_ALERTS, type StoredAlert } from '../../services/alerts.js';
 import type { RoleHolderDirectory } from '../../services/graphPorts.js';
@@ -7,7 +6,7 @@ import type { AdminDirectory } from '../alerts/adminDirectory.js';
 import type { AlertSink } from '../alerts/alertDispatcher.js';
 import type { DeliveryLog } from '../alerts/deliveryLog.js';
 import type { Mailbox, Mailer } from '../notices/mailer.js';
-import { noticeEmail } from '../notices/noticeEmail.js';
+import { mailNotice } from '../notices/mailNotice.js';
 
 /** Everyone who may manage, or view and receive alerts (SPEC §1.12), gets the notices. */
 const NOTICE_ROLES = Object.values(ROLE_TEMPLATES);
@@ -43,22 +42,7 @@ export class DirectoryEmailAlertSink implements AlertSink {
     if (!EMAILED_ALERTS.has(stored.alert.type)) return;
     const recipients = await this.recipients(stored.alert.tenantId);
     if (recipients.length === 0) console.warn(`[graph] no admin mailbox is known for tenant ${stored.alert.tenantId}; notice ${stored.id} is not emailed`);
-    for (const recipient of recipients) {
-      const logKey = `mail:${recipient.address.toLowerCase()}`;
-      if (this.deps.log.has(stored.id, logKey)) continue;
-      const content = noticeEmail(stored.alert, recipient);
-      await this.deps.mailer.send({
-        id: `alert-${stored.id}-${createHash('sha256').update(logKey).digest('hex').slice(0, 12)}`,
-        from: this.deps.from,
-        to: { name: recipient.name, address: recipient.address },
-        language: content.language,
-        subject: content.subject,
-        text: content.text,
-        html: content.html,
-        date: new Date(this.deps.clock.now()),
-      });
-      await this.deps.log.record(stored.id, logKey);
-    }
+    await mailNotice(stored, recipients.map((r) => ({ ...r, logKey: `mail:${r.address.toLowerCase()}` })), this.deps);
   }
 
   private async recipients(tenantId: string): Promise<Recipient[]> {

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import type { StoredAlert } from '../../services/alerts.js';
+import type { Clock } from '../../services/ports.js';
+import type { DeliveryLog } from '../alerts/deliveryLog.js';
+import type { Mailbox, Mailer } from './mailer.js';
+import { noticeEmail } from './noticeEmail.js';
+
+export interface NoticeRecipient {
+  /** Names the recipient in the delivery log, so a retried alert never mails anyone twice. */
+  logKey: string;
+  address: string | null;
+  name: string | null;
+  locale: string | null;
+}
+
+export interface MailNoticeDeps {
+  mailer: Mailer;
+  from: Mailbox;
+  log: DeliveryLog;
+  clock: Clock;
+}
+
+/** Mails an alert's notice to each recipient not yet mailed, in the recipient's language. */
+export async function mailNotice(stored: StoredAlert, recipients: NoticeRecipient[], deps: MailNoticeDeps): Promise<void> {
+  for (const recipient of recipients) {
+    if (deps.log.has(stored.id, recipient.logKey)) continue;
+    const content = noticeEmail(stored.alert, recipient);
+    await deps.mailer.send({
+      id: `alert-${stored.id}-${createHash('sha256').update(recipient.logKey).digest('hex').slice(0, 12)}`,
+      from: deps.from,
+      to: { name: recipient.name, address: recipient.address },
+      language: content.language,
+      subject: content.subject,
+      text: content.text,
+      html: content.html,
+      date: new Date(deps.clock.now()),
+    });
+    await deps.log.record(stored.id, recipient.logKey);
+  }
+}
