@@ -22,12 +22,13 @@ export type AutoRechargeRequest =
   | { kind: 'unreadable'; reason: 'several' | 'negative' | 'not-exact'; text: string };
 
 // Phrasings, English and Chinese. Order matters: the first family that matches wins.
-const AUTO_RECHARGE = /auto[\s-]*(re[\s-]*charge|top[\s-]*up|refill|fund|pay)|automatic(ally)?\s+(re[\s-]*charge|top[\s-]*up)|re[\s-]*charge\s+(automatically|when|if|whenever|once)|top[\s-]*up\s+(automatically|when|if|whenever)|自动(充值|续费|充|补充|加款)/;
+const AUTO_RECHARGE =
+  /auto[\s-]*(re[\s-]*charge|top[\s-]*up|refill|fund|pay)|automatic(ally)?\s+(re[\s-]*charge|top[\s-]*up)|re[\s-]*charge\s+(automatically|when|if|whenever|once)|top[\s-]*up\s+(automatically|when|if|whenever)|自动(充值|续费|充|补充|加款)|\b(when|if|whenever|once)\b.*\b(below|under|less than|lower than|drops?|falls?)\b.*\b(re[\s-]*charge|top[\s-]*up|refill|add)\b|\b(re[\s-]*charge|top[\s-]*up|refill|add)\b.*\b(when|if|whenever|once)\b.*\b(below|under|less than|lower than|drops?|falls?)\b/;
 const OFF = /\b(off|disable|disabled|stop|cancel|deactivate|pause|no longer)\b|关闭|关掉|停用|停止|取消|禁用|暂停|不要/;
 const ON = /\b(on|enable|enabled|start|activate|resume|set up|setup|switch on|turn on)\b|开启|打开|启用|开通|恢复|设置|设为|设定/;
 /** Words before a trigger amount, and before the amount to add. */
 const TRIGGER_WORDS = /below|under|less than|lower than|beneath|drops?|falls?|reaches|hits|\bat\b|trigger|threshold|when|if|<|低于|少于|小于|不足|以下|不到|触发|阈值|门槛|时/g;
-const AMOUNT_WORDS = /\badd\b|\bwith\b|\bby\b|amount|top[\s-]*up|\bof\b|\bbuy\b|充值?|加|补|金额/g;
+const AMOUNT_WORDS = /\badd\b|\bwith\b|\bre[\s-]*charge\b|\brefill\b|\bby\b|amount|top[\s-]*up|\bof\b|\bbuy\b|充值?|加|补|金额/g;
 const LOW_BALANCE_ALERT = /low[\s-]*balance\s*(alert|warning|threshold|notification|notice)?|alert (me )?(when|if|at|below)|(warn|notify|tell) me (when|if|at|below)|alert threshold|余额(提醒|预警|告警|不足提醒)|低余额|提醒(阈值|金额|我)|预警/;
 const PAYMENT_METHOD = /payment|card on file|credit card|debit card|test cards?|\b(change|update|replace|switch|add|use|set|pick|choose) (a |the |my |our |another )?(new |different |test )?card\b|^cards?$|付款方式|支付方式|付款卡|银行卡|信用卡|借记卡|换卡|换一张卡/;
 const ADD_FUNDS = /\b(add|top[\s-]*up|topup|buy|purchase|deposit|recharge|refill|replenish)\b|^(please\s+)?(fund|load|put|pay|credit)\b|充值|加钱|存入|购买|买|续费|入金|加款|充钱|充/;

@@ -112,4 +112,16 @@ describe('recognizeCommand', () => {
     expect(values('turn off auto-recharge')).toEqual({ enabled: false, trigger: undefined, amount: undefined });
     expect(recognizeCommand('auto-recharge below 20 below 30')).toMatchObject({ change: { kind: 'unreadable' } });
   });
+
+  it('reads a rule without the word auto-recharge as auto-recharge, and a plain "recharge 50" as adding funds', () => {
+    const values = (text: string) => {
+      const command = recognizeCommand(text);
+      if (command.name !== 'autoRecharge' || command.change.kind !== 'change') return command;
+      return { trigger: command.change.trigger?.value, amount: command.change.amount?.value };
+    };
+    expect(values('when balance drops under $15 recharge $75')).toEqual({ trigger: '15', amount: '75' });
+    expect(values('recharge $75 when the balance falls below $15')).toEqual({ trigger: '15', amount: '75' });
+    expect(values('if the balance is under 10, top up 50')).toEqual({ trigger: '10', amount: '50' });
+    expect(recognizeCommand('recharge 50')).toMatchObject({ name: 'addFunds', amount: { kind: 'amount', mention: { value: '50' } } });
+  });
 });
