@@ -78,13 +78,21 @@ export class TenantJournal {
   /** Entries numbered above `afterEntryNo`, oldest first, at most `limit`: reads one segment per 10,000. */
   async read(afterEntryNo: number, limit: number): Promise<JournalEntry[]> {
     // Taken together before any await: a checkpoint filing the tail meanwhile makes a new array.
-    const { filed, tail } = this;
+    const { filed, tail, end } = this;
     const entries: JournalEntry[] = [];
     let next = Math.max(1, Math.floor(afterEntryNo) + 1);
     while (entries.length < limit && next <= filed) {
       const segment = segmentOf(next);
-      const lines = (await readFile(this.segmentFile(segment), 'utf8')).split('\n');
       const last = Math.min(filed, (segment + 1) * ENTRIES_PER_SEGMENT, next + (limit - entries.length) - 1);
+      if (last === filed && segment === end.segment) {
+        // The latest filed entries (the balance card's recent ones): read them from the end of the
+        // file instead of the whole segment, which holds up to 10,000 entries.
+        const lines = await readLastLines(this.segmentFile(segment), end.bytes, last - next + 1);
+        for (const line of lines) entries.push(JSON.parse(line) as JournalEntry);
+        next = last + 1;
+        continue;
+      }
+      const lines = (await readFile(this.segmentFile(segment), 'utf8')).split('\n');
       for (; next <= last; next++) entries.push(JSON.parse(lines[(next - 1) % ENTRIES_PER_SEGMENT]!) as JournalEntry);
     }
     for (let i = next - filed - 1; entries.length < limit && i < tail.length; i++) {
@@ -95,6 +103,34 @@ export class TenantJournal {
 
   private segmentFile(segment: number): string {
     return path.join(this.folder, `${segment}.jsonl`);
+  }
+}
+
+/**
+ * The last `count` lines of the first `endBytes` bytes of `file` (bytes past `endBytes` may be a
+ * checkpoint's append in progress). Reads backwards in growing chunks; a chunk's first line may be
+ * cut (even mid-character) and is dropped unless the chunk starts the file. "\n" never occurs
+ * inside a multi-byte UTF-8 character, so every other line is whole.
+ */
+async function readLastLines(file: string, endBytes: number, count: number): Promise<string[]> {
+  const handle = await open(file, 'r');
+  try {
+    for (let size = Math.min(endBytes, Math.max(16_384, count * 1_024)); ; size = Math.min(endBytes, size * 4)) {
+      const start = endBytes - size;
+      const buffer = Buffer.allocUnsafe(size);
+      for (let got = 0; got < size; ) {
+        const { bytesRead } = await handle.read(buffer, got, size - got, start + got);
+        if (bytesRead === 0) throw new Error(`The journal file ${file} is shorter than the ${endBytes} bytes its account document counts.`);
+        got += bytesRead;
+      }
+      const lines = buffer.toString('utf8').split('\n');
+      lines.pop(); // the text ends with a newline
+      if (start > 0) lines.shift();
+      if (lines.length >= count) return lines.slice(-count);
+      if (start === 0) throw new Error(`The journal file ${file} holds ${lines.length} entries where at least ${count} were counted.`);
+    }
+  } finally {
+    await handle.close();
   }
 }
 

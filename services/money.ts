@@ -74,15 +74,32 @@ export function toDecimalString(minor: Minor, currency: string): string {
 
 /** Minor units formatted for people, e.g. "$37.66" or "US$37.66" in zh-CN. */
 export function formatMoney(minor: Minor, currency: string, locale: string): string {
-  const digits = minorDigits(currency);
   // Intl formats a decimal string exactly, so no float ever carries the amount.
-  const format = new Intl.NumberFormat(locale, {
-    style: 'currency',
-    currency,
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }) as unknown as { format(value: string): string };
-  return format.format(toDecimalString(minor, currency));
+  return moneyFormat(locale, currency).format(toDecimalString(minor, currency));
+}
+
+/**
+ * Building an Intl.NumberFormat costs far more than formatting with one (a balance card formats
+ * dozens of amounts), so each locale and currency pair is built once. Bounded: locales come from
+ * activities.
+ */
+const moneyFormats = new Map<string, { format(value: string): string }>();
+
+function moneyFormat(locale: string, currency: string): { format(value: string): string } {
+  const key = `${locale}\u0000${currency}`;
+  let format = moneyFormats.get(key);
+  if (!format) {
+    const digits = minorDigits(currency);
+    format = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }) as unknown as { format(value: string): string };
+    if (moneyFormats.size >= 256) moneyFormats.clear();
+    moneyFormats.set(key, format);
+  }
+  return format;
 }
 
 /** A number from JSON (Graph's `charge: 0.12`) as the decimal text it was written as. */

@@ -18,13 +18,26 @@ export interface SpendBefore {
   hadUsage: boolean;
 }
 
-export function spendBefore(account: Account | undefined): SpendBefore {
+export function spendBefore(account: Account | undefined, hoursTouched?: Iterable<number>): SpendBefore {
+  const all = account?.usage.hours ?? {};
+  // Only the hours the change will touch are ever compared: copying just those keeps a change's
+  // cost independent of how many hours of spend the account keeps.
+  let hours: Record<string, Minor>;
+  if (hoursTouched) {
+    hours = {};
+    for (const hour of hoursTouched) if (all[hour] !== undefined) hours[hour] = all[hour];
+  } else {
+    hours = { ...all };
+  }
   return {
-    hours: { ...(account?.usage.hours ?? {}) },
+    hours,
     destinations: new Set(account?.usage.destinations ?? []),
     hadUsage: (account?.lastUsageAt ?? null) !== null,
   };
 }
+
+/** The UTC hour numbers a call's spend is counted in. */
+export const hourOf = (startDateTime: string): number => Math.floor(Date.parse(startDateTime) / HOUR_MS);
 
 /**
  * Early warnings of toll fraud, raised by the usage change that caused them: an hour's spend
@@ -33,11 +46,14 @@ export function spendBefore(account: Account | undefined): SpendBefore {
 export function spendAlerts(before: SpendBefore, account: Account, calls: UsageDetail[], now: number): Alert[] {
   const base = { tenantId: account.tenantId, currency: account.currency, balanceMinor: account.balanceMinor, at: iso(now) };
   const alerts: Alert[] = [];
-  const hoursTouched = new Set(calls.map((c) => Math.floor(Date.parse(c.startDateTime) / HOUR_MS)));
+  const hoursTouched = new Set(calls.map((c) => hourOf(c.startDateTime)));
+  const floor = SPIKE_FLOOR_THRESHOLDS * Math.max(account.lowBalanceAlertMinor, 1);
   for (const hour of hoursTouched) {
+    const is = account.usage.hours[hour] ?? 0;
+    // Below the floor nothing can have crossed the threshold: skip the week's baseline.
+    if (is < floor) continue;
     const threshold = spikeThreshold(account.usage.hours, hour, account.lowBalanceAlertMinor);
     const was = before.hours[hour] ?? 0;
-    const is = account.usage.hours[hour] ?? 0;
     if (was < threshold && is >= threshold) {
       alerts.push({ ...base, type: 'unusual-spend', reason: 'hourly-spike', hourStart: iso(hour * HOUR_MS), spendMinor: is, baselineMinor: baseline(account.usage.hours, hour), destination: null });
     }

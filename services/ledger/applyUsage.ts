@@ -4,7 +4,7 @@ import { ChangeDraft } from './changeDraft.js';
 import type { UsageDetail } from './journal.js';
 import { accountDefaults, type LedgerPolicy } from './policy.js';
 import { startRechargeIfDue } from './autoRecharge.js';
-import { spendAlerts, spendBefore } from '../insight/spendAlerts.js';
+import { hourOf, spendAlerts, spendBefore } from '../insight/spendAlerts.js';
 import type { Result } from '../result.js';
 import type { Minor } from '../money.js';
 
@@ -52,35 +52,36 @@ export function applyUsage(
 ): Change<UsageBatchOutcome> | NoChange<UsageBatchOutcome> {
   const outcome: UsageBatchOutcome = { accepted: 0, duplicates: 0, rejected: [] };
   const draft = new ChangeDraft(current, tenantId, now);
-  const before = spendBefore(current);
+  const before = spendBefore(current, new Set(records.map(({ record }) => hourOf(record.startDateTime))));
   const charged: UsageDetail[] = [];
   const oldestStart = now - policy.usageWindowDays * DAY_MS;
+  // One function for the whole batch, not a closure per record (tsx names every closure it makes).
+  const reject = (index: number, error: string) => outcome.rejected.push({ index, error });
   for (const { index, record } of records) {
-    const reject = (error: string) => outcome.rejected.push({ index, error });
     const startedAt = Date.parse(record.startDateTime);
     if (draft.account?.keys.hasUsage(record.id)) {
       outcome.duplicates++;
       continue;
     }
     if (startedAt < oldestStart) {
-      reject(`startDateTime is older than the ${policy.usageWindowDays}-day usage acceptance window`);
+      reject(index, `startDateTime is older than the ${policy.usageWindowDays}-day usage acceptance window`);
       continue;
     }
     if (startedAt > now + DAY_MS) {
-      reject('startDateTime is in the future');
+      reject(index, 'startDateTime is in the future');
       continue;
     }
     const currency = draft.account?.currency ?? record.currency ?? policy.defaultCurrency;
     if (record.currency && record.currency !== currency) {
-      reject(`currency ${record.currency} differs from the account's ${currency}`);
+      reject(index, `currency ${record.currency} differs from the account's ${currency}`);
       continue;
     }
     const priced = price(record, currency);
     if (!priced.ok) {
-      reject(priced.error);
+      reject(index, priced.error);
       continue;
     }
-    draft.open(currency, accountDefaults(policy, currency));
+    if (!draft.account) draft.open(currency, accountDefaults(policy, currency));
     const usage = usageDetail(record, priced.value.from);
     charged.push(usage);
     draft.record({

@@ -24,6 +24,8 @@ export class ChangeDraft {
   readonly alerts: Alert[] = [];
   private before: { balanceMinor: Minor; lowBalanceAlertMinor: Minor } | null;
   private current: Account | undefined;
+  /** `now` as ISO text, made once: every entry of a change carries the same time. */
+  private nowIso: string | undefined;
 
   constructor(
     account: Account | undefined,
@@ -57,7 +59,7 @@ export class ChangeDraft {
       kind: request.detail.kind,
       amountMinor: request.amountMinor,
       balanceAfterMinor: 0,
-      at: iso(this.now),
+      at: (this.nowIso ??= iso(this.now)),
       actor: request.actor,
       idempotencyKey: request.idempotencyKey,
       detail: request.detail,
