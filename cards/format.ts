@@ -24,8 +24,25 @@ export interface Formatter {
   cardExpiry(month: number, year: number): string;
 }
 
+/**
+ * Building Intl formats costs far more than using them, and every card needs one set: formatters
+ * are kept per canonical locale. Bounded, since locales come from activities.
+ */
+const formatters = new Map<string, Formatter>();
+const MAX_FORMATTERS = 64;
+
 export function formatter(locale: string | null | undefined): Formatter {
   const intl = formattingLocale(locale);
+  let cached = formatters.get(intl);
+  if (!cached) {
+    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
+    cached = buildFormatter(intl);
+    formatters.set(intl, cached);
+  }
+  return cached;
+}
+
+function buildFormatter(intl: string): Formatter {
   const dateTimeFormat = new Intl.DateTimeFormat(intl, {
     year: 'numeric',
     month: 'short',

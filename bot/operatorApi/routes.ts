@@ -2,7 +2,7 @@ import type { Request, Response, Server } from 'restify';
 import type { LedgerService } from '../../services/ledgerService.js';
 import { accountJson, journalEntryJson } from './accountJson.js';
 import { JOURNAL_CSV_HEADER, journalCsvLines } from './journalCsv.js';
-import { authorizeOperator } from './auth.js';
+import { operatorAuthorizer } from './auth.js';
 import { ledgerErrorResponse } from './ledgerErrorResponse.js';
 import { describeIssues, FundsBody, JournalQuery, TenantId, toUsageRecord, UsageBody, UsageRecordBody } from './schemas.js';
 import type { UsageRecord } from '../../services/ledger/applyUsage.js';
@@ -22,8 +22,9 @@ type Handler = (req: Request, res: Response) => Promise<void>;
 
 /** The operator API (SPEC §3): usage in, balances and journals out, grants. */
 export function registerOperatorApi(server: Server, deps: OperatorApiDeps): void {
+  const authorized = operatorAuthorizer(deps.apiKey);
   const guarded = (handler: Handler): Handler => async (req, res) => {
-    if (authorizeOperator(deps.apiKey, req, res)) await handler(req, res);
+    if (authorized(req, res)) await handler(req, res);
   };
   server.post('/api/usage', guarded((req, res) => postUsage(deps, req, res)));
   server.get('/api/tenants/:tenantId/account', guarded((req, res) => getAccount(deps, req, res)));

@@ -7,23 +7,25 @@ export const MAX_USAGE_RECORDS = 10_000;
 /** Tenant ids name files and keys: GUIDs and simple names only. */
 export const TenantId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a tenant id (letters, digits, ".", "_", "-"; at most 100)');
 
-/** A decimal amount sent as a JSON string ("25.00") or number (0.12), kept as exact decimal text. */
-const DecimalText = z.union([
-  z.string().trim().regex(/^\d{1,15}(\.\d+)?$/, 'a non-negative decimal such as "12.50"'),
-  z.number().finite().nonnegative().transform(jsonNumberToDecimal),
-]);
+/** A decimal amount sent as a JSON string ("25.00") or number (0.12). */
+const DecimalInput = z.union([z.string().trim().regex(/^\d{1,15}(\.\d+)?$/, 'a non-negative decimal such as "12.50"'), z.number().finite().nonnegative()]);
+/** The same amount as exact decimal text. */
+const DecimalText = DecimalInput.transform((v) => (typeof v === 'number' ? jsonNumberToDecimal(v) : v));
 
 const Currency = z.string().refine(isKnownCurrency, 'an ISO 4217 currency code such as "USD"');
-const optionalText = z.string().max(500).nullish().transform((v) => v ?? null);
+const optionalText = z.string().max(500).nullish();
 
-/** One call record, shaped like Graph's pstnCallLogRow. */
+/**
+ * One call record, shaped like Graph's pstnCallLogRow. Checks only, no transforms: a usage batch
+ * holds up to 10,000 of these, and `toUsageRecord` converts what passed in one plain step.
+ */
 export const UsageRecordBody = z.object({
   id: z.string().min(1).max(200),
   tenantId: TenantId,
   startDateTime: z.iso.datetime({ offset: true }),
   endDateTime: z.iso.datetime({ offset: true }).nullish(),
   duration: z.number().int().nonnegative().max(31 * 86_400).nullish(),
-  charge: DecimalText.nullish(),
+  charge: DecimalInput.nullish(),
   currency: Currency.nullish(),
   callType: optionalText,
   destinationContext: optionalText,
@@ -34,20 +36,21 @@ export const UsageRecordBody = z.object({
 });
 
 export function toUsageRecord(body: z.infer<typeof UsageRecordBody>): UsageRecord {
+  const charge = body.charge ?? null;
   return {
     id: body.id,
     tenantId: body.tenantId,
-    startDateTime: new Date(body.startDateTime).toISOString(),
-    endDateTime: body.endDateTime ? new Date(body.endDateTime).toISOString() : null,
+    startDateTime: body.startDateTime,
+    endDateTime: body.endDateTime ?? null,
     durationSeconds: body.duration ?? null,
-    charge: body.charge ?? null,
+    charge: typeof charge === 'number' ? jsonNumberToDecimal(charge) : charge,
     currency: body.currency ?? null,
-    callType: body.callType,
-    destinationContext: body.destinationContext,
-    destinationName: body.destinationName,
-    licenseCapability: body.licenseCapability,
-    userId: body.userId,
-    conferenceId: body.conferenceId,
+    callType: body.callType ?? null,
+    destinationContext: body.destinationContext ?? null,
+    destinationName: body.destinationName ?? null,
+    licenseCapability: body.licenseCapability ?? null,
+    userId: body.userId ?? null,
+    conferenceId: body.conferenceId ?? null,
   };
 }
 
