@@ -4,6 +4,8 @@ import type { JournalEntry } from '../services/ledger/journal.js';
 import { isMissing, syncFolder } from './durableJsonFile.js';
 
 export const ENTRIES_PER_SEGMENT = 10_000;
+/** Filed entries kept in memory as well: the balance card's recent transactions read no file. */
+const RECENT_KEPT = 32;
 
 /** Where a tenant's journal files end: the last segment and its length in bytes. */
 export interface JournalEnd {
@@ -24,6 +26,8 @@ function segmentOf(entryNo: number): number {
  */
 export class TenantJournal {
   private tail: string[] = [];
+  /** The last filed lines: entries filed - recent.length + 1 … filed. */
+  private recent: string[] = [];
   private folderExists: boolean;
 
   constructor(
@@ -69,6 +73,7 @@ export class TenantJournal {
       first = last + 1;
     }
     if (created) await syncFolder(this.folder);
+    this.recent = [...this.recent, ...this.tail.slice(0, count)].slice(-RECENT_KEPT);
     this.tail = this.tail.slice(count);
     this.filed = upTo;
     this.end = end;
@@ -78,16 +83,24 @@ export class TenantJournal {
   /** Entries numbered above `afterEntryNo`, oldest first, at most `limit`: reads one segment per 10,000. */
   async read(afterEntryNo: number, limit: number): Promise<JournalEntry[]> {
     // Taken together before any await: a checkpoint filing the tail meanwhile makes a new array.
-    const { filed, tail, end } = this;
+    const { filed, tail, end, recent } = this;
+    const recentFrom = filed - recent.length + 1;
     const entries: JournalEntry[] = [];
     let next = Math.max(1, Math.floor(afterEntryNo) + 1);
     while (entries.length < limit && next <= filed) {
+      if (next >= recentFrom) {
+        entries.push(JSON.parse(recent[next - recentFrom]!) as JournalEntry);
+        next++;
+        continue;
+      }
       const segment = segmentOf(next);
       const last = Math.min(filed, (segment + 1) * ENTRIES_PER_SEGMENT, next + (limit - entries.length) - 1);
       if (last === filed && segment === end.segment) {
         // The latest filed entries (the balance card's recent ones): read them from the end of the
         // file instead of the whole segment, which holds up to 10,000 entries.
         const lines = await readLastLines(this.segmentFile(segment), end.bytes, last - next + 1);
+        // After a restart the recent lines are known only once read; nothing was filed meanwhile.
+        if (this.recent.length === 0 && this.filed === filed) this.recent = lines.slice(-RECENT_KEPT);
         for (const line of lines) entries.push(JSON.parse(line) as JournalEntry);
         next = last + 1;
         continue;

@@ -35,6 +35,29 @@ describe('lowdb ledger store', () => {
     await store.close();
   });
 
+  it('reads every journal range the same from files, recent filed entries and the unfiled tail, before and after a reopen', async () => {
+    const dir = await tempFolder();
+    let store = await openLowdbLedgerStore({ dir, ...QUIET });
+    await store.change('t', addFunds('t', 100_000, 'f'));
+    for (let i = 0; i < 12; i++) await store.change('t', recordUsage('t', usageBatch(`b${i}`, 9)));
+    await store.checkpoint();
+    await store.change('t', recordUsage('t', usageBatch('late', 5)));
+    const all = await wholeJournal(store, 't');
+    expect(all.map((e) => e.id)).toEqual(Array.from({ length: 115 }, (_, i) => String(i + 1)));
+    const ranges = [[0, 200], [0, 10], [70, 20], [80, 30], [100, 10], [105, 10], [109, 3], [110, 5], [114, 5], [60, 55]] as const;
+    const expectRanges = async () => {
+      for (const [after, limit] of ranges) {
+        expect((await store.journal('t', after, limit)).map((e) => e.id), `after ${after} limit ${limit}`).toEqual(all.slice(after, after + limit).map((e) => e.id));
+      }
+    };
+    await expectRanges();
+    await store.close();
+    store = await openLowdbLedgerStore({ dir, ...QUIET });
+    await expectRanges();
+    await expectRanges();
+    await store.close();
+  });
+
   it('checkpoints account documents and journal files, and deletes the WAL segments they cover', async () => {
     const dir = await tempFolder();
     const store = await openLowdbLedgerStore({ dir, ...QUIET });
