@@ -3,7 +3,7 @@ import type { Alert } from '../alerts.js';
 import type { Account } from '../ledger/account.js';
 import type { UsageDetail } from '../ledger/journal.js';
 import type { Minor } from '../money.js';
-import { isInternational, USAGE_HOURS_KEPT } from './usageStats.js';
+import { USAGE_HOURS_KEPT } from './usageStats.js';
 
 const HOUR_MS = 3_600_000;
 /** An hour's spend this many times the week's hourly average is unusual… */
@@ -13,25 +13,21 @@ export const SPIKE_FLOOR_THRESHOLDS = 5;
 
 /** What the spend checks need to know from before a usage change. */
 export interface SpendBefore {
+  /** Spend of the hours the change touches. */
   hours: Record<string, Minor>;
-  destinations: Set<string>;
+  /** How many countries had been called: the list only grows, so the rest are new. */
+  destinationsKnown: number;
   hadUsage: boolean;
 }
 
-export function spendBefore(account: Account | undefined, hoursTouched?: Iterable<number>): SpendBefore {
+/** Copies only what the checks compare, so a change's cost does not grow with the account's history. */
+export function spendBefore(account: Account | undefined, hoursTouched: Iterable<number>): SpendBefore {
   const all = account?.usage.hours ?? {};
-  // Only the hours the change will touch are ever compared: copying just those keeps a change's
-  // cost independent of how many hours of spend the account keeps.
-  let hours: Record<string, Minor>;
-  if (hoursTouched) {
-    hours = {};
-    for (const hour of hoursTouched) if (all[hour] !== undefined) hours[hour] = all[hour];
-  } else {
-    hours = { ...all };
-  }
+  const hours: Record<string, Minor> = {};
+  for (const hour of hoursTouched) if (all[hour] !== undefined) hours[hour] = all[hour];
   return {
     hours,
-    destinations: new Set(account?.usage.destinations ?? []),
+    destinationsKnown: account?.usage.destinations.length ?? 0,
     hadUsage: (account?.lastUsageAt ?? null) !== null,
   };
 }
@@ -59,8 +55,7 @@ export function spendAlerts(before: SpendBefore, account: Account, calls: UsageD
     }
   }
   if (before.hadUsage) {
-    const fresh = new Set(calls.filter((c) => isInternational(c) && c.destinationName && !before.destinations.has(c.destinationName)).map((c) => c.destinationName!));
-    for (const destination of fresh) {
+    for (const destination of account.usage.destinations.slice(before.destinationsKnown)) {
       alerts.push({ ...base, type: 'unusual-spend', reason: 'new-destination', hourStart: null, spendMinor: null, baselineMinor: null, destination });
     }
   }
