@@ -82,14 +82,21 @@ export class LedgerService {
     return this.deps.store.journal(tenantId, afterEntryNo, limit);
   }
 
+  /** Days of credit left at the trailing 30-day burn rate, and a suggested recharge. */
+  async runway(tenantId: string): Promise<Runway | null> {
+    const account = await this.account(tenantId);
+    if (!account) return null;
+    const step = parseDecimal('10', account.currency);
+    const limits = { ...additionLimits(this.deps.policy, account.currency), stepMinor: step.ok ? step.value : 1 };
+    return runway(account, this.now(), limits);
+  }
+
   /** Usage of the last `days` days by call type and destination, and the runway forecast. */
   async insight(tenantId: string, days = 30): Promise<{ runway: Runway; breakdown: { rows: UsageBreakdownRow[]; total: UsageTotals } } | null> {
     const account = await this.account(tenantId);
-    if (!account) return null;
-    const now = this.now();
-    const step = parseDecimal('10', account.currency);
-    const limits = { ...additionLimits(this.deps.policy, account.currency), stepMinor: step.ok ? step.value : 1 };
-    return { runway: runway(account, now, limits), breakdown: usageBreakdown(account, now, days) };
+    const forecast = await this.runway(tenantId);
+    if (!account || !forecast) return null;
+    return { runway: forecast, breakdown: usageBreakdown(account, this.now(), days) };
   }
 
   /** Checks an addition before the confirmation card is shown; moves nothing. */

@@ -8,12 +8,12 @@ const RECENT_ENTRIES = 20;
 export async function showBalance(turn: Turn, deps: HandlerDeps): Promise<Reply> {
   const account = await deps.ledger.openAccount(turn.tenantId);
   const recent = await deps.ledger.journal(turn.tenantId, Math.max(0, account.entryCount - RECENT_ENTRIES), RECENT_ENTRIES);
-  const insight = await deps.ledger.insight(turn.tenantId);
+  const runway = await deps.ledger.runway(turn.tenantId);
   const vm = balanceViewModel(account, recent, {
     now: deps.clock.now(),
     insight: {
-      runwayDays: insight?.runway.daysLeft ?? null,
-      runwayUntil: insight?.runway.until ?? 'zero',
+      runwayDays: runway?.daysLeft ?? null,
+      runwayUntil: runway?.until ?? 'zero',
       lastUsageSyncAt: deps.usageSyncedAt(turn.tenantId),
     },
   });

@@ -22,7 +22,22 @@ export function strings(locale: string | null | undefined): Strings {
  * The locale numbers and dates are formatted in: the user's own when it is a valid tag of the
  * language the texts are in (so en-GB keeps its day-month order), else that language's default.
  */
+const canonicalLocales = new Map<string, string>();
+const MAX_CANONICAL_LOCALES = 256;
+
 export function formattingLocale(locale: string | null | undefined): string {
+  // Every card asks, with the few locales Teams clients send: remember the answers (bounded).
+  const key = locale ?? '';
+  let canonical = canonicalLocales.get(key);
+  if (canonical === undefined) {
+    if (canonicalLocales.size >= MAX_CANONICAL_LOCALES) canonicalLocales.clear();
+    canonical = canonicalFormattingLocale(locale);
+    canonicalLocales.set(key, canonical);
+  }
+  return canonical;
+}
+
+function canonicalFormattingLocale(locale: string | null | undefined): string {
   const language = languageOf(locale);
   const fallback = language === 'zh-CN' ? 'zh-CN' : 'en-US';
   const tag = normalise(locale);
