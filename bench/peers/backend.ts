@@ -1,6 +1,6 @@
 import { loadRateTable } from '../../data/rates/loadRateTable.js';
 import { iso } from '../../services/calendar.js';
-import type { UsageBatchOutcome, UsageRecord } from '../../services/ledger/applyUsage.js';
+import { usageDetail, type UsageBatchOutcome, type UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { JournalEntry, UsageDetail } from '../../services/ledger/journal.js';
 import type { Minor } from '../../services/money.js';
 import { pricer } from '../../services/rates.js';
@@ -53,17 +53,7 @@ export function usageEntry(record: UsageRecord, entryNo: number, chargeMinor: Mi
     idempotencyKey: record.id,
     detail: {
       kind: 'usage',
-      usage: {
-        recordId: record.id,
-        startDateTime: record.startDateTime,
-        durationSeconds: record.durationSeconds,
-        callType: record.callType,
-        destinationContext: record.destinationContext,
-        destinationName: record.destinationName,
-        userId: record.userId,
-        conferenceId: record.conferenceId,
-        pricedFrom,
-      },
+      usage: usageDetail(record, pricedFrom),
     },
   };
 }

@@ -97,7 +97,8 @@ export function applyUsage(
   return draft.finish(outcome);
 }
 
-function usageDetail(record: UsageRecord, pricedFrom: UsageDetail['pricedFrom']): UsageDetail {
+/** What a usage entry keeps of its call record. */
+export function usageDetail(record: UsageRecord, pricedFrom: UsageDetail['pricedFrom']): UsageDetail {
   return {
     recordId: record.id,
     startDateTime: record.startDateTime,
