@@ -129,7 +129,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     graph,
     port: 0,
     async start() {
+      // A crash may have left a recharge in flight, or a charged purchase without its lot.
       await ledger.resumeRecharges();
+      const recovered = await ledger.reconcilePurchases();
+      if (recovered > 0) console.warn(`Added ${recovered} purchase(s) charged before the last stop but not yet in the ledger.`);
       app.port = await listen(server, config.port, config.host);
       // Alerts left pending by a crash or restart are delivered now.
       await alerts.start();

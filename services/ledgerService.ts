@@ -43,6 +43,9 @@ export interface AutoRechargeChange {
 }
 
 const DAY_MS = 86_400_000;
+/** How far back start-up looks for charged purchases missing from the ledger. */
+const RECONCILE_DAYS = 7;
+export const RECOVERED_NOTE = 'Recorded at restart: the card was charged before the funds could be added.';
 
 /**
  * The ledger's use cases: what the bot, the operator API and the scheduler ask of it. Rules live
@@ -118,7 +121,7 @@ export class LedgerService {
     if (!checked.ok) return checked;
     const { amountMinor, currency } = checked.value;
     if (request.currency && request.currency !== currency) return err({ code: 'currency-mismatch', expected: currency, got: request.currency });
-    const charge = await this.deps.gateway.charge({ tenantId, idempotencyKey: request.idempotencyKey, amountMinor, currency });
+    const charge = await this.deps.gateway.charge({ tenantId, idempotencyKey: request.idempotencyKey, amountMinor, currency, purpose: 'funds', actor: request.actor });
     if (!charge.ok) return err({ code: 'payment-failed', reason: charge.reason, message: charge.message });
     return this.recordFunds(tenantId, amountMinor, currency, request);
   }
@@ -133,7 +136,12 @@ export class LedgerService {
     return this.recordFunds(tenantId, amount.value, request.currency, request);
   }
 
-  private async recordFunds(tenantId: string, amountMinor: Minor, currency: string, request: AddFundsRequest): Promise<Result<FundsOutcome, LedgerError>> {
+  private async recordFunds(
+    tenantId: string,
+    amountMinor: Minor,
+    currency: string,
+    request: Pick<AddFundsRequest, 'actor' | 'idempotencyKey' | 'note'>,
+  ): Promise<Result<FundsOutcome, LedgerError>> {
     const { store, policy } = this.deps;
     const result = await store.change(tenantId, (current) =>
       addFunds(current, tenantId, { amountMinor, currency, actor: request.actor, idempotencyKey: request.idempotencyKey, note: request.note ?? null }, policy, this.now()),
@@ -221,6 +229,27 @@ export class LedgerService {
     return total;
   }
 
+  /**
+   * Adds the funds of admin purchases whose card was charged but whose lot a crash kept from the
+   * ledger (the charge and the lot share the operation's key, so one found again adds nothing).
+   */
+  async reconcilePurchases(): Promise<number> {
+    let recovered = 0;
+    for (const charge of await this.deps.gateway.settledCharges(this.now() - RECONCILE_DAYS * DAY_MS)) {
+      if (charge.purpose !== 'funds') continue;
+      const account = await this.account(charge.tenantId);
+      if (account?.keys.operations.has(charge.idempotencyKey)) continue;
+      const result = await this.recordFunds(charge.tenantId, charge.amountMinor, charge.currency, {
+        actor: charge.actor,
+        idempotencyKey: charge.idempotencyKey,
+        note: RECOVERED_NOTE,
+      });
+      if (result.ok && !result.value.replayed) recovered++;
+      else if (!result.ok) (this.deps.onError ?? console.error)(new Error(`charge ${charge.chargeId} of tenant ${charge.tenantId} could not be added: ${result.error.code}`));
+    }
+    return recovered;
+  }
+
   /** Picks up attempts left in flight by a crash or restart; the gateway's key makes the retry safe. */
   async resumeRecharges(): Promise<void> {
     for (const tenantId of await this.deps.store.tenantIds()) this.startRecharges(tenantId);
@@ -251,6 +280,8 @@ export class LedgerService {
         idempotencyKey: `auto-${attempt.attemptId}`,
         amountMinor: attempt.amountMinor,
         currency: account.currency,
+        purpose: 'auto-recharge',
+        actor: 'system',
       });
       // An unknown outcome stays in flight; the next sweep asks the gateway again with the same key.
       if (!outcome.ok && outcome.reason === 'gateway-error') return;

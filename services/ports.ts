@@ -56,8 +56,26 @@ export type ChargeOutcome =
   | { ok: true; chargeId: string }
   | { ok: false; reason: 'declined' | 'expired-card' | 'no-payment-method' | 'gateway-error'; message: string };
 
+export interface ChargeRequest {
+  tenantId: string;
+  idempotencyKey: string;
+  amountMinor: Minor;
+  currency: string;
+  /** An admin's addition (a lot follows the charge) or an auto-recharge attempt. */
+  purpose: 'funds' | 'auto-recharge';
+  /** Who asked: the admin's id, or `system`. */
+  actor: string;
+}
+
+export interface SettledCharge extends ChargeRequest {
+  chargeId: string;
+  at: number;
+}
+
 /** Where money comes from. A charge is idempotent on its key: the same key never charges twice. */
 export interface PaymentGateway {
   cardOnFile(tenantId: string): Promise<CardOnFile | null>;
-  charge(request: { tenantId: string; idempotencyKey: string; amountMinor: Minor; currency: string }): Promise<ChargeOutcome>;
+  charge(request: ChargeRequest): Promise<ChargeOutcome>;
+  /** Successful charges made since `since`, so a charge whose funds a crash kept from the ledger is found. */
+  settledCharges(since: number): Promise<SettledCharge[]>;
 }

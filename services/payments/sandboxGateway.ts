@@ -1,6 +1,5 @@
 import type { JsonDocument } from '../documentPort.js';
-import type { CardOnFile, ChargeOutcome, Clock, PaymentGateway } from '../ports.js';
-import type { Minor } from '../money.js';
+import type { CardOnFile, ChargeOutcome, ChargeRequest, Clock, PaymentGateway, SettledCharge } from '../ports.js';
 
 /** The sandbox's test cards: one that pays, one that is declined, one that has expired. */
 export const TEST_CARDS = {
@@ -17,7 +16,7 @@ export interface SandboxState {
   /** The card on file per tenant; a tenant never seen has the paying test card. */
   cards: Record<string, TestCardId | null>;
   /** Every charge by tenant and idempotency key, so a repeated key answers as it did the first time. */
-  charges: Record<string, { amountMinor: Minor; currency: string; outcome: ChargeOutcome; at: string }>;
+  charges: Record<string, ChargeRequest & { outcome: ChargeOutcome; at: string }>;
 }
 
 export const emptySandboxState = (): SandboxState => ({ cards: {}, charges: {} });
@@ -49,15 +48,24 @@ export class SandboxGateway implements PaymentGateway {
     return { ...TEST_CARDS[card] };
   }
 
-  async charge(request: { tenantId: string; idempotencyKey: string; amountMinor: Minor; currency: string }): Promise<ChargeOutcome> {
+  async charge(request: ChargeRequest): Promise<ChargeOutcome> {
     const key = `${request.tenantId}\u0000${request.idempotencyKey}`;
     const earlier = this.document.data.charges[key];
     if (earlier) return earlier.outcome;
     const outcome = this.decide(request.tenantId, request.idempotencyKey);
     await this.document.update((state) => {
-      state.charges[key] ??= { amountMinor: request.amountMinor, currency: request.currency, outcome, at: new Date(this.clock.now()).toISOString() };
+      state.charges[key] ??= { ...request, outcome, at: new Date(this.clock.now()).toISOString() };
     });
     return this.document.data.charges[key]!.outcome;
+  }
+
+  async settledCharges(since: number): Promise<SettledCharge[]> {
+    return Object.values(this.document.data.charges).flatMap((c) => {
+      const at = Date.parse(c.at);
+      if (!c.outcome.ok || at < since) return [];
+      const { outcome, at: _at, ...request } = c;
+      return [{ ...request, chargeId: outcome.chargeId, at }];
+    });
   }
 
   private decide(tenantId: string, key: string): ChargeOutcome {

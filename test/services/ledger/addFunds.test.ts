@@ -108,3 +108,31 @@ describe('adding funds', () => {
     expect(invariantViolation(account)).toBeNull();
   });
 });
+
+describe('purchases charged before a crash', () => {
+  it('are added once at restart, with the admin as actor, and nothing else is', async () => {
+    const { ledger, gateway, store } = ledgerFixture();
+    // The card was charged, then the process died before the lot was recorded.
+    await gateway.charge({ tenantId: 't1', idempotencyKey: 'op-lost', amountMinor: 4000, currency: 'USD', purpose: 'funds', actor: 'aad-admin' });
+    // Declined charges and recharge attempts are not purchases to recover.
+    await gateway.chooseTestCard('t2', 'mastercard-decline');
+    await gateway.charge({ tenantId: 't2', idempotencyKey: 'op-declined', amountMinor: 4000, currency: 'USD', purpose: 'funds', actor: 'aad-admin' });
+    await gateway.charge({ tenantId: 't3', idempotencyKey: 'auto-recharge-1', amountMinor: 4000, currency: 'USD', purpose: 'auto-recharge', actor: 'system' });
+    // A purchase that completed normally is already in the ledger.
+    await ledger.purchaseFunds('t1', { amount: '25', idempotencyKey: 'op-done', actor: 'aad-admin' });
+
+    expect(await ledger.reconcilePurchases()).toBe(1);
+    expect(await ledger.reconcilePurchases()).toBe(0);
+    const account = (await ledger.account('t1'))!;
+    expect(account.balanceMinor).toBe(6500);
+    expect(store.entries.get('t1')!.filter((e) => e.kind === 'funds-added').map((e) => [e.idempotencyKey, e.actor])).toEqual([
+      ['op-done', 'aad-admin'],
+      ['op-lost', 'aad-admin'],
+    ]);
+    expect(await ledger.account('t2')).toBeUndefined();
+    expect(await ledger.account('t3')).toBeUndefined();
+    // The admin pressing Confirm again afterwards gets the recovered outcome, not a second lot.
+    expect(await ledger.purchaseFunds('t1', { amount: '40', idempotencyKey: 'op-lost', actor: 'aad-admin' })).toMatchObject({ ok: true, value: { replayed: true } });
+    expect((await ledger.account('t1'))!.balanceMinor).toBe(6500);
+  });
+});

@@ -125,7 +125,7 @@ describe('auto-recharge', () => {
       current!.recharge.inFlight = { attemptId: 'recharge-9', startedAt: clock.now(), amountMinor: 5000 };
       return { result: null };
     });
-    await gateway.charge({ tenantId: 't1', idempotencyKey: 'auto-recharge-9', amountMinor: 5000, currency: 'USD' });
+    await gateway.charge({ tenantId: 't1', idempotencyKey: 'auto-recharge-9', amountMinor: 5000, currency: 'USD', purpose: 'auto-recharge', actor: 'system' });
     await ledger.resumeRecharges();
     expect(charges(gateway)).toHaveLength(1);
     expect(account.balanceMinor).toBe(8000);
