@@ -21,6 +21,10 @@ const CJK = /[\u3400-\u9fff]/;
 /** A written digit literal: "1,000.25", "12.5", ".5", "-50". */
 const LITERAL = /[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+/g;
 const DECIMAL = /^-?\d{1,15}(\.\d{1,15})?$/;
+/** Units the recognizer reports for hundredths of a currency ("50 cents"). */
+const SUBUNITS = /^(cent|penny|pence|fen)$/i;
+/** Words that change the number written beside them ("3 hundred", "5万", "2k", "1 dollar fifty cents"). */
+const MULTIPLIER_WORDS = /hundred|thousand|million|billion|\d\s*[km]\b|\bk\b|cents?|[十百千万亿角分毛]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|[一二三四五六七八九两零]/i;
 
 /**
  * Every amount in `text`, in order, through the Recognizers currency model and, for plain numbers
@@ -35,8 +39,9 @@ export function readAmounts(raw: string): AmountMention[] {
   const mentions: AmountMention[] = [];
   for (const found of recognizeCurrency(text, culture)) {
     const resolution = found.resolution as { value?: string; unit?: string; isoCurrency?: string } | undefined;
+    const value = exactValue(found.text, resolution?.value);
     mentions.push({
-      value: exactValue(found.text, resolution?.value),
+      value: SUBUNITS.test(resolution?.unit ?? '') ? centsToUnits(value) : value,
       currency: namedCurrency(found.text, resolution?.isoCurrency),
       start: found.start,
       end: found.end,
@@ -75,9 +80,18 @@ function exactValue(matched: string, resolved: string | undefined): string {
   // The digits as typed, unless the words around them change the number ("3 hundred", "1 dollar
   // fifty cents"). Comparing as doubles only decides which text to believe; no money is computed.
   if (resolved === undefined) return typed;
+  // With no such word, the digits win: the recognizer reads "USD 50" as 0.5.
+  if (!MULTIPLIER_WORDS.test(matched.replace(literals[0]!, ' '))) return typed;
   const a = Number(typed);
   const b = Number(resolved);
   return Math.abs(a - b) <= Math.abs(b) * 1e-12 ? typed : resolved;
+}
+
+/** "50 cents" is 0.50: whole cents become decimal text; anything else is not an amount to act on. */
+function centsToUnits(cents: string): string {
+  if (!/^\d+$/.test(cents)) return '';
+  const padded = cents.padStart(3, '0');
+  return `${padded.slice(0, -2)}.${padded.slice(-2)}`;
 }
 
 function namedCurrency(matched: string, iso: string | undefined): string | null {

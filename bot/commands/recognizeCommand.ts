@@ -48,7 +48,11 @@ export function recognizeCommand(raw: string): Command {
   if (AUTO_RECHARGE.test(text)) return { name: 'autoRecharge', change: autoRechargeRequest(text) };
   if (LOW_BALANCE_ALERT.test(text)) return { name: 'lowBalanceAlert', threshold: readOneAmount(text) };
   if (PAYMENT_METHOD.test(text)) return { name: 'paymentMethod' };
-  if (ADD_FUNDS.test(text)) return { name: 'addFunds', amount: readOneAmount(text) };
+  if (ADD_FUNDS.test(text)) {
+    // "充值记录", "recharge history": a list of additions, not a new one.
+    if (HISTORY.test(text) && readAmounts(text).length === 0) return { name: 'history' };
+    return { name: 'addFunds', amount: readOneAmount(text) };
+  }
   if (HISTORY.test(text)) return { name: 'history' };
   if (USAGE.test(text)) return { name: 'usage' };
   if (BALANCE.test(text)) return { name: 'balance' };

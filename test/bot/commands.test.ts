@@ -113,6 +113,16 @@ describe('recognizeCommand', () => {
     expect(recognizeCommand('auto-recharge below 20 below 30')).toMatchObject({ change: { kind: 'unreadable' } });
   });
 
+  it('reads a currency code before the digits, cents, and a history of top-ups', () => {
+    expect(recognizeCommand('add USD 50')).toMatchObject({ name: 'addFunds', amount: { kind: 'amount', mention: { value: '50', currency: 'USD' } } });
+    expect(recognizeCommand('add EUR 12.50')).toMatchObject({ name: 'addFunds', amount: { kind: 'amount', mention: { value: '12.50', currency: 'EUR' } } });
+    expect(recognizeCommand('add 3 hundred dollars')).toMatchObject({ amount: { mention: { value: '300' } } });
+    expect(recognizeCommand('add 50 cents')).toMatchObject({ amount: { mention: { value: '0.50' } } });
+    expect(recognizeCommand('add 1250 cents')).toMatchObject({ amount: { mention: { value: '12.50' } } });
+    expect(recognizeCommand('充值记录')).toEqual({ name: 'history' });
+    expect(recognizeCommand('recharge history')).toEqual({ name: 'history' });
+  });
+
   it('reads a rule without the word auto-recharge as auto-recharge, and a plain "recharge 50" as adding funds', () => {
     const values = (text: string) => {
       const command = recognizeCommand(text);
