@@ -50,6 +50,8 @@ export function amountErrorText(error: AmountError, t: Strings, f: Formatter, cu
       return t.errors.noAccount;
     case 'key-reused':
       return t.errors.keyReused;
+    case 'operation-cancelled':
+      return t.errors.operationCancelled;
     case 'payment-failed':
       return t.errors.payment[error.reason];
   }
@@ -93,6 +95,7 @@ export function problemContent(problem: Problem, t: Strings, f: Formatter, curre
       };
     case 'no-account':
     case 'key-reused':
+    case 'operation-cancelled':
       return { title: t.errors.title, text: amountErrorText(problem, t, f, currency), tone: 'warning', actions: [button(Verb.balanceRefresh, t.actions.showBalance)] };
     case 'amount-missing':
     case 'invalid-amount':

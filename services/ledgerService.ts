@@ -1,6 +1,7 @@
 import { dayNumber } from './calendar.js';
 import { accountStatus, type Account, type AccountStatus } from './ledger/account.js';
 import { addFunds, replayedFunds, type FundsOutcome } from './ledger/addFunds.js';
+import { cancelPurchase, isCancelledPurchase, type CancelOutcome } from './ledger/cancelPurchase.js';
 import { applyUsage, type PriceRecord, type UsageBatchOutcome, type UsageRecord } from './ledger/applyUsage.js';
 import { completeRecharge } from './ledger/autoRecharge.js';
 import { ChangeDraft } from './ledger/changeDraft.js';
@@ -117,6 +118,7 @@ export class LedgerService {
     const existing = await this.account(tenantId);
     const replay = replayedFunds(existing, request.idempotencyKey);
     if (replay) return replay;
+    if (isCancelledPurchase(existing, request.idempotencyKey)) return err({ code: 'operation-cancelled' });
     const checked = await this.checkAddition(tenantId, request.amount);
     if (!checked.ok) return checked;
     const { amountMinor, currency } = checked.value;
@@ -124,6 +126,11 @@ export class LedgerService {
     const charge = await this.deps.gateway.charge({ tenantId, idempotencyKey: request.idempotencyKey, amountMinor, currency, purpose: 'funds', actor: request.actor });
     if (!charge.ok) return err({ code: 'payment-failed', reason: charge.reason, message: charge.message });
     return this.recordFunds(tenantId, amountMinor, currency, request);
+  }
+
+  /** Cancel on a confirmation card: its operation can no longer charge, unless it already did. */
+  cancelPurchase(tenantId: string, idempotencyKey: string, actor: string): Promise<CancelOutcome> {
+    return this.deps.store.change(tenantId, (current) => cancelPurchase(current, tenantId, idempotencyKey, actor, this.deps.policy, this.now()));
   }
 
   /** An operator's grant or refund: no card is charged; same limits and idempotency. */
@@ -238,7 +245,8 @@ export class LedgerService {
     for (const charge of await this.deps.gateway.settledCharges(this.now() - RECONCILE_DAYS * DAY_MS)) {
       if (charge.purpose !== 'funds') continue;
       const account = await this.account(charge.tenantId);
-      if (account?.keys.operations.has(charge.idempotencyKey)) continue;
+      // A cancelled operation whose charge went through is still added: the money was taken.
+      if (account?.keys.operations.get(charge.idempotencyKey)?.kind === 'funds-added') continue;
       const result = await this.recordFunds(charge.tenantId, charge.amountMinor, charge.currency, {
         actor: charge.actor,
         idempotencyKey: charge.idempotencyKey,

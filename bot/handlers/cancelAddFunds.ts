@@ -1,14 +1,14 @@
 import { renderCancelledCard, type ActionDataOf, type Verb } from '../../cards/index.js';
-import { replayedFunds } from '../../services/ledger/addFunds.js';
 import { actorOf, cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
 import { receiptCard } from './receipt.js';
 
 /**
- * Cancel on the confirmation card: nothing is charged. If the operation already ran (Confirm was
- * pressed elsewhere first), the card shows its receipt instead of claiming a cancellation.
+ * Cancel on the confirmation card: the ledger records the operation as cancelled, so no copy of
+ * the card can charge it later. If it already ran (Confirm was pressed elsewhere first), the card
+ * shows its receipt instead of claiming a cancellation.
  */
 export async function cancelAddFunds(turn: Turn, deps: HandlerDeps, data: ActionDataOf<typeof Verb.fundsCancel>): Promise<Reply> {
-  const done = replayedFunds(await deps.ledger.account(turn.tenantId), data.operationId);
-  if (done?.ok) return cardReply(receiptCard(done.value, data.operationId, null, turn.locale));
+  const outcome = await deps.ledger.cancelPurchase(turn.tenantId, data.operationId, actorOf(turn));
+  if (!outcome.cancelled) return cardReply(receiptCard(outcome.funds, data.operationId, null, turn.locale));
   return cardReply(renderCancelledCard({ operationId: data.operationId, by: turn.user.name ?? actorOf(turn) }, turn.locale));
 }

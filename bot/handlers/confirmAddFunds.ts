@@ -1,4 +1,4 @@
-import { renderPaymentFailedCard, renderProblemCard, type ActionDataOf, type Verb } from '../../cards/index.js';
+import { renderCancelledCard, renderPaymentFailedCard, renderProblemCard, type ActionDataOf, type Verb } from '../../cards/index.js';
 import { actorOf, cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
 import { receiptCard } from './receipt.js';
 
@@ -11,6 +11,8 @@ export async function confirmAddFunds(turn: Turn, deps: HandlerDeps, data: Actio
   const actor = actorOf(turn);
   const result = await deps.ledger.purchaseFunds(turn.tenantId, { amount: data.amount, currency: data.currency, actor, idempotencyKey: data.operationId });
   if (result.ok) return cardReply(receiptCard(result.value, data.operationId, turn.user.name ?? actor, turn.locale));
+  // A stale copy of a card someone cancelled: it stays cancelled.
+  if (result.error.code === 'operation-cancelled') return cardReply(renderCancelledCard({ operationId: data.operationId }, turn.locale));
   if (result.error.code === 'payment-failed') {
     const checked = await deps.ledger.checkAddition(turn.tenantId, data.amount);
     if (checked.ok) {

@@ -21,10 +21,12 @@ export function ledgerErrorResponse(error: LedgerError): { status: number; body:
         return 'The tenant has no account.';
       case 'key-reused':
         return `This idempotency key was already used for ${error.kind}.`;
+      case 'operation-cancelled':
+        return 'This operation was cancelled.';
       case 'payment-failed':
         return error.message;
     }
   })();
-  const status = error.code === 'no-account' ? 404 : error.code === 'key-reused' ? 409 : error.code === 'payment-failed' ? 402 : 422;
+  const status = error.code === 'no-account' ? 404 : error.code === 'key-reused' || error.code === 'operation-cancelled' ? 409 : error.code === 'payment-failed' ? 402 : 422;
   return { status, body: { error: error.code, message } };
 }

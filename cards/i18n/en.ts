@@ -167,6 +167,7 @@ export const en = {
     'auto-recharge-started': 'Auto-recharge started',
     'auto-recharge-failed': 'Auto-recharge failed',
     'expiry-reminder': 'Expiry reminder',
+    'purchase-cancelled': 'Addition cancelled',
   } satisfies Record<EntryKind, string>,
   autoRechargeAdded: 'Auto-recharge added funds',
   usage: {
@@ -273,6 +274,7 @@ export const en = {
     currencyMismatch: (expected: string, got: string) => `This account is in ${expected}, not ${got}. Enter the amount in ${expected}.`,
     noAccount: 'There is no Communications Credits account for your organization yet. Ask for the balance to open one.',
     keyReused: 'This card was already used for a different request. Please start again.',
+    operationCancelled: 'This addition was cancelled, so nothing was charged. Start again to add funds.',
     paymentTitle: 'Payment failed',
     payment: {
       declined: 'The card on file was declined. No money was taken. Choose another payment method and try again.',

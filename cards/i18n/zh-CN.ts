@@ -160,6 +160,7 @@ export const zhCN: Strings = {
     'auto-recharge-started': '开始自动充值',
     'auto-recharge-failed': '自动充值失败',
     'expiry-reminder': '到期提醒',
+    'purchase-cancelled': '已取消充值',
   },
   autoRechargeAdded: '自动充值',
   usage: {
@@ -258,6 +259,7 @@ export const zhCN: Strings = {
     currencyMismatch: (expected, got) => `此账户使用 ${expected}，而不是 ${got}。请以 ${expected} 输入金额。`,
     noAccount: '贵组织尚未开通通信点数账户。查询余额即可开通。',
     keyReused: '此卡片已用于其他请求，请重新开始。',
+    operationCancelled: '此次充值已取消，未扣款。如需充值，请重新开始。',
     paymentTitle: '付款失败',
     payment: {
       declined: '已登记的银行卡被拒绝，未扣款。请选择其他付款方式后重试。',

@@ -63,6 +63,8 @@ export function addFunds(
 export function replayedFunds(account: Account | undefined, key: string): Result<FundsOutcome, LedgerError> | null {
   const outcome = account?.keys.operations.get(key);
   if (!account || !outcome) return null;
+  // Cancel pressed while Confirm was charging the card: the money was taken, so the funds are added.
+  if (outcome.kind === 'purchase-cancelled') return null;
   if (outcome.kind !== 'funds-added') return err({ code: 'key-reused', kind: outcome.kind });
   return ok({ ...outcome, replayed: true, currency: account.currency });
 }

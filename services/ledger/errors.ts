@@ -10,4 +10,5 @@ export type LedgerError =
   | { code: 'currency-mismatch'; expected: string; got: string }
   | { code: 'no-account' }
   | { code: 'key-reused'; kind: string }
+  | { code: 'operation-cancelled' }
   | { code: 'payment-failed'; reason: 'declined' | 'expired-card' | 'no-payment-method' | 'gateway-error'; message: string };

@@ -10,7 +10,8 @@ export type EntryKind =
   | 'payment-method-changed'
   | 'auto-recharge-started'
   | 'auto-recharge-failed'
-  | 'expiry-reminder';
+  | 'expiry-reminder'
+  | 'purchase-cancelled';
 
 export type LotSource = 'manual' | 'auto-recharge';
 
@@ -60,7 +61,9 @@ export type EntryDetail =
       paused: boolean;
       retryAt: string | null;
     }
-  | { kind: 'expiry-reminder'; lotId: string; days: number; expiresAt: string };
+  | { kind: 'expiry-reminder'; lotId: string; days: number; expiresAt: string }
+  /** An admin cancelled a confirmation card: its operation id can no longer charge the card. */
+  | { kind: 'purchase-cancelled' };
 
 export interface JournalEntry {
   /** The tenant's entry number ("1", "2", …): with `tenantId`, unique; also the paging cursor. */

@@ -85,6 +85,17 @@ describe('Teams bot: balance and adding funds', () => {
     expect(fundsAdded(f)).toHaveLength(1);
   });
 
+  it('a stale copy of a cancelled confirmation card cannot charge the card or add funds', async () => {
+    const f = teamsBotFixture();
+    const { card } = await f.say('add 20');
+    await f.execute(card, Verb.fundsCancel);
+    // Another device still shows the confirmation card and its Confirm is pressed.
+    const stale = await f.execute(card, Verb.fundsConfirm);
+    expect(cardText(stale.body.value)).toContain('Cancelled');
+    expect(fundsAdded(f)).toHaveLength(0);
+    expect(Object.keys(f.gateway['document'].data.charges)).toHaveLength(0);
+  });
+
   it('reads amounts written many ways, exactly', async () => {
     const f = teamsBotFixture();
     for (const [text, shown] of [

@@ -136,3 +136,31 @@ describe('purchases charged before a crash', () => {
     expect((await ledger.account('t1'))!.balanceMinor).toBe(6500);
   });
 });
+
+describe('cancelling a purchase', () => {
+  it('stops its operation id from charging later, and is journaled', async () => {
+    const { ledger, store, gateway } = ledgerFixture();
+    expect(await ledger.cancelPurchase('t1', 'op-c', 'aad-admin')).toEqual({ cancelled: true });
+    expect(await ledger.cancelPurchase('t1', 'op-c', 'aad-admin')).toEqual({ cancelled: true });
+    expect(await ledger.purchaseFunds('t1', { amount: '20', idempotencyKey: 'op-c', actor: 'aad-admin' })).toMatchObject({ ok: false, error: { code: 'operation-cancelled' } });
+    expect(Object.keys((gateway as unknown as { document: { data: { charges: object } } }).document.data.charges)).toHaveLength(0);
+    expect(store.entries.get('t1')!.filter((e) => e.kind === 'purchase-cancelled')).toHaveLength(1);
+    expect((await ledger.account('t1'))!.balanceMinor).toBe(0);
+  });
+
+  it('after the funds were added, says so instead', async () => {
+    const { ledger } = ledgerFixture();
+    await ledger.purchaseFunds('t1', { amount: '20', idempotencyKey: 'op-d', actor: 'aad-admin' });
+    expect(await ledger.cancelPurchase('t1', 'op-d', 'aad-admin')).toMatchObject({ cancelled: false, funds: { amountMinor: 2000, replayed: true } });
+  });
+
+  it('a charge that went through before the cancel was recorded still adds its funds', async () => {
+    const { ledger, gateway } = ledgerFixture();
+    await ledger.openAccount('t1');
+    await gateway.charge({ tenantId: 't1', idempotencyKey: 'op-race', amountMinor: 3000, currency: 'USD', purpose: 'funds', actor: 'aad-admin' });
+    await ledger.cancelPurchase('t1', 'op-race', 'aad-admin');
+    expect(await ledger.reconcilePurchases()).toBe(1);
+    expect((await ledger.account('t1'))!.balanceMinor).toBe(3000);
+    expect(await ledger.cancelPurchase('t1', 'op-race', 'aad-admin')).toMatchObject({ cancelled: false });
+  });
+});

@@ -9,6 +9,7 @@ const DAY = 86_400_000;
 
 type Op =
   | { type: 'purchase'; cents: number; key: number }
+  | { type: 'cancel'; key: number }
   | { type: 'grant'; cents: number; key: number }
   | { type: 'usage'; cents: number; record: number }
   | { type: 'advance'; days: number }
@@ -18,6 +19,7 @@ type Op =
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ type: fc.constant('purchase' as const), cents: fc.integer({ min: 500, max: 20_000 }), key: fc.integer({ min: 0, max: 8 }) }),
+  fc.record({ type: fc.constant('cancel' as const), key: fc.integer({ min: 0, max: 8 }) }),
   fc.record({ type: fc.constant('grant' as const), cents: fc.integer({ min: 1000, max: 20_000 }), key: fc.integer({ min: 0, max: 8 }) }),
   fc.record({ type: fc.constant('usage' as const), cents: fc.integer({ min: 0, max: 6_000 }), record: fc.integer({ min: 0, max: 30 }) }),
   fc.record({ type: fc.constant('advance' as const), days: fc.integer({ min: 1, max: 200 }) }),
@@ -39,6 +41,8 @@ describe('ledger properties', () => {
           switch (o.type) {
             case 'purchase':
               return ledger.purchaseFunds('t', { amount: cents(o.cents), idempotencyKey: `p${o.key}`, actor: 'admin' });
+            case 'cancel':
+              return ledger.cancelPurchase('t', `p${o.key}`, 'admin');
             case 'grant':
               return ledger.grantFunds('t', { amount: cents(o.cents), currency: 'USD', idempotencyKey: `g${o.key}`, actor: 'operator' });
             case 'usage': {
