@@ -10,6 +10,7 @@ import type { DataLayout } from './dataLayout.js';
 import { syncFolder, TEMP_SUFFIX } from './durableJsonFile.js';
 import { reconcileJournal, removeJournal } from './tenantJournal.js';
 import { newTenantState, type TenantState } from './tenantState.js';
+import { loadUsageKeys } from './usageKeyFile.js';
 import { deleteWalSegmentsBefore, isAcknowledgement, listWalSegments, readWalSegment, type WalTransaction } from './wal.js';
 
 /** What opening the store found; the counters show that start-up replays only the WAL's tail. */
@@ -106,9 +107,17 @@ async function loadAccounts(layout: DataLayout): Promise<Map<string, TenantState
     const document = openAccountDocument(layout, fileName);
     await document.read();
     if (!document.data) return;
-    const { journal, account } = document.data;
-    await reconcileJournal(layout.tenantJournalFolder(fileName), journal);
-    tenants.set(document.data.tenantId, newTenantState(layout, fromSnapshot(account), journal, account.entryCount));
+    const { journal, usageKeys, account } = document.data;
+    if (!usageKeys || 'usage' in account.keys) {
+      throw new Error(
+        `The account document ${layout.accountFile(fileName)} is in an older format (usage keys inside the document), which this version cannot open.`,
+      );
+    }
+    const folder = layout.tenantJournalFolder(fileName);
+    await reconcileJournal(folder, journal);
+    const recovered = fromSnapshot(account);
+    recovered.keys.loadUsage(await loadUsageKeys(folder, usageKeys));
+    tenants.set(document.data.tenantId, newTenantState(layout, recovered, journal, account.entryCount, usageKeys));
   });
   // A tenant with journal files but no account document yet died in its first checkpoint.
   const withDocuments = new Set(fileNames);
