@@ -41,9 +41,10 @@ export interface RecoveredLedger {
  * Why this is enough: a transaction is acknowledged only once its WAL line is fsynced, and WAL
  * segments are deleted only after a checkpoint marker covering them is durable. That marker is
  * written only after every account document and the outbox document of its cut are durable, and
- * each account document only after the journal lines it counts. So, whatever the moment of the
- * crash: every document is at the marker's cut or a later one; journal files hold at least what
- * their account document counts (extra lines are cut off here); and the WAL from the marker's
+ * each account document only after the journal lines and usage keys it counts. So, whatever the
+ * moment of the crash: every document is at the marker's cut or a later one; journal files and the
+ * usage key file it names hold at least what their account document counts (extra lines and key
+ * records are cut off here; key files of other generations are deleted); and the WAL from the marker's
  * segment on holds every transaction after the marker. Replaying it, skipping what each document
  * already includes (by entry number for accounts, by sequence number for the outbox), restores
  * every acknowledged change exactly once. Every step here is safe to repeat if start-up itself
