@@ -6,6 +6,7 @@ import type { DataLayout } from './dataLayout.js';
 import { DurableJsonFile } from './durableJsonFile.js';
 import type { JournalEnd } from './tenantJournal.js';
 import type { TenantState } from './tenantState.js';
+import { appendUsageKeys, deleteUsageKeys, rewriteUsageKeys, type UsageKeysEnd } from './usageKeyFile.js';
 import { deleteWalSegmentsBefore } from './wal.js';
 
 /** What the last complete checkpoint covers: WAL records up to `walSeq`, which all lie in segments before `walSegment`. */
@@ -20,6 +21,8 @@ const NO_CHECKPOINT: CheckpointMarker = { walSeq: 0, walSegment: 0 };
 export interface AccountDocument {
   tenantId: string;
   journal: JournalEnd;
+  /** The usage key file holding the account's usage keys as of this checkpoint, and its length. */
+  usageKeys: UsageKeysEnd;
   account: AccountSnapshot;
 }
 
@@ -34,6 +37,11 @@ const EMPTY_OUTBOX: OutboxDocument = { walSeq: 0, alerts: [] };
 export interface TenantCut {
   tenant: TenantState;
   snapshot: AccountSnapshot;
+  /**
+   * Usage key triples: those added since the tenant's last cut, to append; or, when `rewrite`,
+   * the whole set, for a new generation of the key file.
+   */
+  usage: { rewrite: boolean; triples: Uint32Array };
 }
 
 /** The ledger's state at one point of the WAL, captured synchronously at that point. */
@@ -61,8 +69,9 @@ export async function readOutbox(layout: DataLayout): Promise<OutboxDocument> {
 
 /**
  * Writes a cut to disk. Each step starts only once the one before it is durable:
- *   1. each tenant's new journal entries, then its account document (which records where those
- *      entries end);
+ *   1. each tenant's new journal entries, then its usage keys (appended to the current key file,
+ *      or the whole set written to a new generation), then its account document (which records
+ *      where those entries and keys end); only then is a replaced key file generation deleted;
  *   2. the outbox document;
  *   3. the checkpoint marker, naming the first WAL segment after the cut;
  *   4. the WAL segments before that one are deleted.
@@ -79,11 +88,19 @@ export class Checkpointer {
   }
 
   async persist(cut: CheckpointCut): Promise<void> {
-    await forEachConcurrently(cut.tenants, PARALLEL_WRITES, async ({ tenant, snapshot }) => {
+    await forEachConcurrently(cut.tenants, PARALLEL_WRITES, async ({ tenant, snapshot, usage }) => {
       const journal = await tenant.journal.fileUpTo(snapshot.entryCount);
+      const folder = tenant.journal.folder;
+      const previous = tenant.usageKeys;
+      const usageKeys = usage.rewrite
+        ? await rewriteUsageKeys(folder, tenant.nextUsageGeneration++, usage.triples)
+        : await appendUsageKeys(folder, previous, usage.triples);
       const document = openAccountDocument(this.layout, tenant.fileName);
-      document.data = { tenantId: tenant.tenantId, journal, account: snapshot };
+      document.data = { tenantId: tenant.tenantId, journal, usageKeys, account: snapshot };
       await document.write();
+      tenant.usageKeys = usageKeys;
+      // The document no longer names them: the replaced generation, and any a failed rewrite left.
+      for (let generation = previous.generation; generation < usageKeys.generation; generation++) await deleteUsageKeys(folder, generation);
     });
     this.outbox.data = { walSeq: cut.walSeq, alerts: cut.outbox };
     await this.outbox.write();

@@ -9,6 +9,9 @@ import path from 'node:path';
  *   accounts/<tenant>.json       each tenant's account as of its last checkpoint
  *   outbox.json                  alerts not yet acknowledged, as of the last checkpoint
  *   journal/<tenant>/<s>.jsonl   the tenant's journal entries, 10,000 per segment
+ *   journal/<tenant>/usage-keys.<g>.bin  the tenant's usage key fingerprints: 12-byte records
+ *                                (hi, lo, day, little-endian), appended; generation g is named,
+ *                                with its length, by the account document
  */
 export class DataLayout {
   readonly walFolder: string;

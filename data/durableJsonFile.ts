@@ -30,7 +30,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   }
 }
 
-export async function writeFileAtomically(file: string, text: string): Promise<void> {
+export async function writeFileAtomically(file: string, text: string | Uint8Array): Promise<void> {
   const temp = `${file}.${process.pid}-${++tempCounter}${TEMP_SUFFIX}`;
   try {
     const handle = await open(temp, 'w');

@@ -6,7 +6,7 @@ import { toSnapshot } from '../services/ledger/accountSnapshot.js';
 import type { JournalEntry } from '../services/ledger/journal.js';
 import type { Change, LedgerStore, NoChange } from '../services/ports.js';
 import type { AlertOutbox } from './alertOutbox.js';
-import { Checkpointer, type CheckpointCut } from './checkpoint.js';
+import { Checkpointer, type CheckpointCut, type TenantCut } from './checkpoint.js';
 import { DataLayout } from './dataLayout.js';
 import { lockFolder, type FolderLock } from './folderLock.js';
 import { GroupCommitWriter } from './groupCommitWriter.js';
@@ -218,7 +218,12 @@ class LowdbLedger implements LowdbLedgerStore {
     try {
       await this.checkpointer.persist(cut);
     } catch (error) {
-      for (const { tenant } of cut.tenants) this.dirty.add(tenant);
+      for (const { tenant } of cut.tenants) {
+        this.dirty.add(tenant);
+        // The usage keys taken for this cut may not be on disk, and the next marker will pass the
+        // WAL lines that added them: the next checkpoint writes the tenant's whole set.
+        tenant.account.keys.requireUsageRewrite();
+      }
       throw error;
     }
     this.checkpointedSeq = cut.walSeq;
@@ -229,7 +234,7 @@ class LowdbLedger implements LowdbLedgerStore {
   /** Runs when the WAL seals a group: memory then holds exactly what the log holds up to that group. */
   private captureCut(nextSegment: number): CheckpointCut | null {
     if (this.dirty.size === 0 && this.lastSeq === this.checkpointedSeq && !this.recoveredWalToTrim) return null;
-    const tenants = [...this.dirty].map((tenant) => ({ tenant, snapshot: toSnapshot(tenant.account) }));
+    const tenants = [...this.dirty].map((tenant) => ({ tenant, snapshot: toSnapshot(tenant.account), usage: takeUsage(tenant.account) }));
     this.dirty.clear();
     return { walSeq: this.lastSeq, walSegment: nextSegment, tenants, outbox: this.outbox.all() };
   }
@@ -259,6 +264,12 @@ class LowdbLedger implements LowdbLedgerStore {
     if (this.closing) return new Error('The ledger store is closed.');
     return this.brokenBy ?? this.writer.failure;
   }
+}
+
+/** The usage keys a cut writes for an account: the whole set if it must be rewritten, else those added since the last cut. */
+function takeUsage(account: Account): TenantCut['usage'] {
+  const all = account.keys.takeUsageRewrite();
+  return all ? { rewrite: true, triples: all } : { rewrite: false, triples: account.keys.takeAddedUsage() };
 }
 
 /** Why a change's entries do not continue the tenant's journal, if they do not. */

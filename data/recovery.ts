@@ -10,6 +10,7 @@ import type { DataLayout } from './dataLayout.js';
 import { syncFolder, TEMP_SUFFIX } from './durableJsonFile.js';
 import { reconcileJournal, removeJournal } from './tenantJournal.js';
 import { newTenantState, type TenantState } from './tenantState.js';
+import { loadUsageKeys } from './usageKeyFile.js';
 import { deleteWalSegmentsBefore, isAcknowledgement, listWalSegments, readWalSegment, type WalTransaction } from './wal.js';
 
 /** What opening the store found; the counters show that start-up replays only the WAL's tail. */
@@ -40,9 +41,10 @@ export interface RecoveredLedger {
  * Why this is enough: a transaction is acknowledged only once its WAL line is fsynced, and WAL
  * segments are deleted only after a checkpoint marker covering them is durable. That marker is
  * written only after every account document and the outbox document of its cut are durable, and
- * each account document only after the journal lines it counts. So, whatever the moment of the
- * crash: every document is at the marker's cut or a later one; journal files hold at least what
- * their account document counts (extra lines are cut off here); and the WAL from the marker's
+ * each account document only after the journal lines and usage keys it counts. So, whatever the
+ * moment of the crash: every document is at the marker's cut or a later one; journal files and the
+ * usage key file it names hold at least what their account document counts (extra lines and key
+ * records are cut off here; key files of other generations are deleted); and the WAL from the marker's
  * segment on holds every transaction after the marker. Replaying it, skipping what each document
  * already includes (by entry number for accounts, by sequence number for the outbox), restores
  * every acknowledged change exactly once. Every step here is safe to repeat if start-up itself
@@ -106,9 +108,17 @@ async function loadAccounts(layout: DataLayout): Promise<Map<string, TenantState
     const document = openAccountDocument(layout, fileName);
     await document.read();
     if (!document.data) return;
-    const { journal, account } = document.data;
-    await reconcileJournal(layout.tenantJournalFolder(fileName), journal);
-    tenants.set(document.data.tenantId, newTenantState(layout, fromSnapshot(account), journal, account.entryCount));
+    const { journal, usageKeys, account } = document.data;
+    if (!usageKeys || 'usage' in account.keys) {
+      throw new Error(
+        `The account document ${layout.accountFile(fileName)} is in an older format (usage keys inside the document), which this version cannot open.`,
+      );
+    }
+    const folder = layout.tenantJournalFolder(fileName);
+    await reconcileJournal(folder, journal);
+    const recovered = fromSnapshot(account);
+    recovered.keys.loadUsage(await loadUsageKeys(folder, usageKeys));
+    tenants.set(document.data.tenantId, newTenantState(layout, recovered, journal, account.entryCount, usageKeys));
   });
   // A tenant with journal files but no account document yet died in its first checkpoint.
   const withDocuments = new Set(fileNames);

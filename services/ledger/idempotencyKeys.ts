@@ -9,10 +9,12 @@ export interface KeyOutcome {
   at: number;
 }
 
+/**
+ * The operation keys as plain JSON. Usage fingerprints are not part of it: the store keeps them in
+ * a binary file of its own (see `takeAddedUsage`, `exportUsage`, `loadUsage`).
+ */
 export interface IdempotencyKeysSnapshot {
   operations: Array<[string, KeyOutcome]>;
-  /** Usage key fingerprints as base64 of [hi, lo, day] triples. */
-  usage: string;
 }
 
 /**
@@ -26,6 +28,11 @@ export class IdempotencyKeys {
   readonly operations = new Map<string, KeyOutcome>();
   private table = new Uint32Array(3 * 1024);
   private used = 0;
+  /** [hi, lo, day] triples added since the store last took them (first `addedLength` numbers). */
+  private added = new Uint32Array(0);
+  private addedLength = 0;
+  /** Whether the store must write the whole set again instead of appending what was added. */
+  private rewrite = false;
 
   get usageCount(): number {
     return this.used;
@@ -41,6 +48,7 @@ export class IdempotencyKeys {
     if (this.slotOf(hi, lo) >= 0) return;
     if ((this.used + 1) * 2 > this.capacity) this.resize(this.capacity * 2);
     this.insert(hi, lo, day);
+    if (!this.rewrite) this.track(hi, lo, day);
   }
 
   /**
@@ -57,9 +65,43 @@ export class IdempotencyKeys {
     this.table = new Uint32Array(3 * capacityFor(keep.length));
     this.used = 0;
     for (const i of keep) this.insert(old[i]!, old[i + 1]!, old[i + 2]!);
+    this.requireUsageRewrite();
   }
 
-  toSnapshot(): IdempotencyKeysSnapshot {
+  /** The usage triples added since the last call (or the last rewrite), packed; forgets them. */
+  takeAddedUsage(): Uint32Array {
+    const taken = this.added.slice(0, this.addedLength);
+    this.added = new Uint32Array(0);
+    this.addedLength = 0;
+    return taken;
+  }
+
+  /** Whether the whole usage set must be written again (keys were dropped, or a write failed). */
+  get usageRewriteRequired(): boolean {
+    return this.rewrite;
+  }
+
+  /** Asks for the whole usage set to be written again; what was added meanwhile is then not tracked. */
+  requireUsageRewrite(): void {
+    this.rewrite = true;
+    this.added = new Uint32Array(0);
+    this.addedLength = 0;
+  }
+
+  /**
+   * Takes the rewrite request: if the whole set must be written again, returns it packed (and
+   * tracks additions afresh from here); otherwise returns null and changes nothing.
+   */
+  takeUsageRewrite(): Uint32Array | null {
+    if (!this.rewrite) return null;
+    this.rewrite = false;
+    this.added = new Uint32Array(0);
+    this.addedLength = 0;
+    return this.exportUsage();
+  }
+
+  /** Every usage key as packed [hi, lo, day] triples. */
+  exportUsage(): Uint32Array {
     const packed = new Uint32Array(this.used * 3);
     let j = 0;
     for (let i = 0; i < this.table.length; i += 3) {
@@ -69,25 +111,52 @@ export class IdempotencyKeys {
         packed[j++] = this.table[i + 2]!;
       }
     }
-    return {
-      operations: [...this.operations],
-      usage: Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength).toString('base64'),
-    };
+    return packed;
   }
 
+  /**
+   * Replaces the usage keys with packed [hi, lo, day] triples (as `exportUsage` and
+   * `takeAddedUsage` give them; a triple may repeat). They count as already stored: not added.
+   */
+  loadUsage(packed: Uint32Array): void {
+    if (packed.length % 3 !== 0) throw new Error(`Usage keys come in triples; ${packed.length} numbers is not a whole number of them.`);
+    this.table = new Uint32Array(3 * capacityFor(packed.length / 3));
+    this.used = 0;
+    for (let i = 0; i < packed.length; i += 3) {
+      const hi = packed[i]!;
+      const lo = packed[i + 1]!;
+      if ((hi | lo) === 0) throw new Error('A usage key fingerprint is (0, 0), which marks an empty slot.');
+      if (this.slotOf(hi, lo) < 0) this.insert(hi, lo, packed[i + 2]!);
+    }
+    this.added = new Uint32Array(0);
+    this.addedLength = 0;
+    this.rewrite = false;
+  }
+
+  /** The operation keys as plain JSON; usage keys are written separately by the store. */
+  toSnapshot(): IdempotencyKeysSnapshot {
+    return { operations: [...this.operations] };
+  }
+
+  /** Operation keys from a snapshot; the usage keys start empty until `loadUsage`. */
   static fromSnapshot(snapshot: IdempotencyKeysSnapshot): IdempotencyKeys {
+    if ('usage' in snapshot) {
+      throw new Error('This account snapshot holds its usage keys inline (an older format); they are now kept in a key file and cannot be read from here.');
+    }
     const keys = new IdempotencyKeys();
     for (const [key, outcome] of snapshot.operations) keys.operations.set(key, outcome);
-    const bytes = Buffer.from(snapshot.usage, 'base64');
-    // A view of the decoded bytes when they are 4-byte aligned (a large decode always is): with a
-    // million keys, the copy would be 12 MB more to hold while opening.
-    const packed =
-      bytes.byteOffset % 4 === 0
-        ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
-        : new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    keys.table = new Uint32Array(3 * capacityFor(packed.length / 3));
-    for (let i = 0; i < packed.length; i += 3) keys.insert(packed[i]!, packed[i + 1]!, packed[i + 2]!);
     return keys;
+  }
+
+  private track(hi: number, lo: number, day: number): void {
+    if (this.addedLength + 3 > this.added.length) {
+      const grown = new Uint32Array(Math.max(3 * 256, this.added.length * 2));
+      grown.set(this.added.subarray(0, this.addedLength));
+      this.added = grown;
+    }
+    this.added[this.addedLength++] = hi;
+    this.added[this.addedLength++] = lo;
+    this.added[this.addedLength++] = day;
   }
 
   private get capacity(): number {

@@ -1,7 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { openLowdbLedgerStore } from '../../data/lowdbLedgerStore.js';
+import { usageKeyGenerations } from '../../data/usageKeyFile.js';
 import { collectOutput, killHard, startScript, waitForLine } from './childProcess.js';
 import { expectConsistent } from './ledgerStoreContract.js';
 import { wholeJournal } from './ledgerFixtures.js';
@@ -66,7 +69,8 @@ describe('kill -9 at random moments', () => {
         await sleep(Math.floor(random() * 40)); // during start-up: recovery, lock take-over
       } else {
         await waitForLine(child.process, /^ready$/);
-        await sleep(5 + Math.floor(random() * 150));
+        // Some live long enough to complete checkpoints (usage keys then live only in key files, past the marker).
+        await sleep(random() < 0.2 ? 300 + Math.floor(random() * 600) : 5 + Math.floor(random() * 150));
         killsWhileWriting++;
       }
       await killHard(child.process);
@@ -78,6 +82,9 @@ describe('kill -9 at random moments', () => {
     expect(killsWhileWriting).toBeGreaterThan(KILLS / 2);
     expect(acknowledged.funds.size + acknowledged.usage.length).toBeGreaterThan(KILLS * 10);
     expect(acknowledged.acked.size).toBeGreaterThan(0);
+    // Prunes made checkpoints write new generations of usage key files, not only appends.
+    const generations = await Promise.all((await readdir(path.join(dir, 'journal'))).map((name) => usageKeyGenerations(path.join(dir, 'journal', name))));
+    expect(Math.max(...generations.flat())).toBeGreaterThan(0);
   });
 });
 
@@ -86,19 +93,28 @@ async function expectEveryAcknowledgedChange(dir: string, acknowledged: Acknowle
   const store = await openLowdbLedgerStore({ dir, checkpointIntervalMs: 600_000 });
   try {
     const keysByTenant = new Map<string, Map<string, number>>();
+    const usageKeysForgotten: string[] = [];
     for (const tenant of await store.tenantIds()) {
       const account = (await store.account(tenant))!;
       const journal = await wholeJournal(store, tenant);
       // Invariant, entries 1..n without gaps, balance = Σ lots remaining − debt = Σ journal amounts.
       expectConsistent(account, journal);
       const keys = new Map<string, number>();
+      let recentUsage = 0;
       for (const entry of journal) {
         if (entry.idempotencyKey === null) continue;
         expect(keys.has(entry.idempotencyKey), `key ${entry.idempotencyKey} journaled twice ${context}`).toBe(false);
         keys.set(entry.idempotencyKey, entry.amountMinor);
+        // Every usage key of a recent call is still known (from the key file or the WAL), so a replay is a duplicate.
+        if (entry.kind === 'usage' && entry.idempotencyKey.startsWith('u-')) {
+          recentUsage++;
+          if (!account.keys.hasUsage(entry.idempotencyKey)) usageKeysForgotten.push(`${tenant} ${entry.idempotencyKey}`);
+        }
       }
+      expect(account.keys.usageCount, `usage keys of ${tenant} ${context}`).toBeGreaterThanOrEqual(recentUsage);
       keysByTenant.set(tenant, keys);
     }
+    expect(usageKeysForgotten.slice(0, 10), `usage keys forgotten ${context}`).toEqual([]);
 
     const missing: string[] = [];
     for (const [key, { tenant, amount }] of acknowledged.funds) {

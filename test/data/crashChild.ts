@@ -4,12 +4,18 @@
  * Prints one line per acknowledged (durable) change:
  *   ready
  *   funds <tenant> <key> <amount>       usage <tenant> <record id prefix> <count>
+ * (usage record ids starting `o-` are of old calls, which a prune in between may forget)
  *   alert <id>    acking <id>    acked <id>
  * Arguments: data folder, seed, checkpoint interval in ms.
  */
 import { once } from 'node:events';
 import { openLowdbLedgerStore } from '../../data/lowdbLedgerStore.js';
-import { addFunds, recordUsage, usageBatch } from './ledgerFixtures.js';
+import { dayNumber } from '../../services/calendar.js';
+import { addFunds, recordUsage, T0, usageBatch } from './ledgerFixtures.js';
+
+/** Old calls (prefix `o-`) start before `PRUNE_BEFORE_DAY`; the others (prefix `u-`) after it. */
+const OLD_CALLS_AT = T0 - 60 * 86_400_000;
+const PRUNE_BEFORE_DAY = dayNumber(T0 - 30 * 86_400_000);
 
 const CRASH_TENANTS = ['t0', 't1', 't2', 't3', '00000000-aaaa-bbbb-cccc-000000000005', 'local'];
 
@@ -33,10 +39,27 @@ async function worker(): Promise<never> {
       const amount = 1_000 + Math.floor(random() * 4_000);
       await store.change(tenant, addFunds(tenant, amount, `f-${name}`));
       print(`funds ${tenant} f-${name} ${amount}`);
-    } else if (dice < 0.93) {
+    } else if (dice < 0.7) {
       const count = 1 + Math.floor(random() * 20);
-      await store.change(tenant, recordUsage(tenant, usageBatch(`u-${name}`, count, 1 + Math.floor(random() * 500))));
+      // Some changes first forget old calls' keys, as the sweep does: the next checkpoint rewrites the key file.
+      const prune = random() < 0.3;
+      const charge = recordUsage(tenant, usageBatch(`u-${name}`, count, 1 + Math.floor(random() * 500)));
+      await store.change(tenant, (account) => {
+        if (prune) account?.keys.pruneUsageBefore(PRUNE_BEFORE_DAY);
+        return charge(account);
+      });
       print(`usage ${tenant} u-${name} ${count}`);
+    } else if (dice < 0.93) {
+      // Calls from long ago, whose keys a prune drops: here at once, in the same change (a replay of
+      // the WAL brings them back until a checkpoint has rewritten the key file without them).
+      const count = 1 + Math.floor(random() * 5);
+      const charge = recordUsage(tenant, usageBatch(`o-${name}`, count, 1 + Math.floor(random() * 100)), OLD_CALLS_AT);
+      await store.change(tenant, (account) => {
+        const change = charge(account);
+        change.account?.keys.pruneUsageBefore(PRUNE_BEFORE_DAY);
+        return change;
+      });
+      print(`usage ${tenant} o-${name} ${count}`);
     } else {
       const pending = await store.pendingAlerts();
       if (pending.length === 0) continue;
