@@ -42,12 +42,13 @@ export async function startOperatorApi(env: Record<string, string> = {}, options
 }
 
 let seq = 0;
-export function record(tenantId: string, charge: number | string | null, extra: Record<string, unknown> = {}) {
+/** A call record for POST /api/usage that ended a minute before `now` (the test's clock, or the real one). */
+export function record(tenantId: string, charge: number | string | null, extra: Record<string, unknown> = {}, now = Date.now()) {
   return {
     id: `rec-${process.pid}-${++seq}`,
     tenantId,
-    startDateTime: new Date(Date.now() - 3600_000).toISOString(),
-    endDateTime: new Date(Date.now() - 3540_000).toISOString(),
+    startDateTime: new Date(now - 120_000).toISOString(),
+    endDateTime: new Date(now - 60_000).toISOString(),
     duration: 60,
     charge,
     currency: 'USD',

@@ -5,6 +5,7 @@ import { createApp, type App } from '../../../bot/app.js';
 import { loadConfig } from '../../../bot/config.js';
 import { TestClock } from '../../support/memoryLedgerStore.js';
 import type { FakeConnector } from './fakeConnector.js';
+import { record } from '../../bot/operatorApi/operatorApiServer.js';
 
 export const OPERATOR_KEY = 'e2e-operator-key';
 
@@ -98,23 +99,7 @@ export async function startBot(connector: FakeConnector, env: Record<string, str
     journal: async (tenantId: string) => (await operator('GET', `/api/tenants/${tenantId}/journal?limit=1000`)).body.entries as Array<{ kind: string; amountMinor: number }>,
     /** Posts one usage record charging `charge` (major units) to `tenantId`. */
     usage: (tenantId: string, charge: string, id = `call-${++sequence}-${Math.random().toString(36).slice(2)}`) =>
-      operator('POST', '/api/usage', {
-        records: [
-          {
-            id,
-            tenantId,
-            startDateTime: new Date(clock.now() - 120_000).toISOString(),
-            endDateTime: new Date(clock.now() - 60_000).toISOString(),
-            duration: 60,
-            charge,
-            currency: 'USD',
-            callType: 'user_out',
-            destinationContext: 'Domestic',
-            destinationName: 'United States',
-            licenseCapability: 'MCOPSTNPP',
-          },
-        ],
-      }),
+      operator('POST', '/api/usage', { records: [record(tenantId, charge, { id }, clock.now())] }),
     /** The `.eml` files in the outbox, parsed by the caller. */
     async outbox(): Promise<Array<{ name: string; text: string }>> {
       const folder = path.join(dataDir, 'outbox');
