@@ -1,6 +1,7 @@
 /** Calendar arithmetic in UTC, the ledger's time zone. */
 
-const DAY_MS = 86_400_000;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
 
 /**
  * Adds calendar months, clamping to the month's last day: 31 January + 1 month is 28 (or 29)

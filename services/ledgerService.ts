@@ -1,4 +1,4 @@
-import { dayNumber } from './calendar.js';
+import { dayNumber, DAY_MS } from './calendar.js';
 import { accountStatus, type Account, type AccountStatus } from './ledger/account.js';
 import { addFunds, replayedFunds, type FundsOutcome } from './ledger/addFunds.js';
 import { cancelPurchase, isCancelledPurchase, type CancelOutcome } from './ledger/cancelPurchase.js';
@@ -43,7 +43,6 @@ export interface AutoRechargeChange {
   amount?: string;
 }
 
-const DAY_MS = 86_400_000;
 /** How far back start-up looks for charged purchases missing from the ledger. */
 const RECONCILE_DAYS = 7;
 export const RECOVERED_NOTE = 'Recorded at restart: the card was charged before the funds could be added.';
@@ -89,18 +88,21 @@ export class LedgerService {
   /** Days of credit left at the trailing 30-day burn rate, and a suggested recharge. */
   async runway(tenantId: string): Promise<Runway | null> {
     const account = await this.account(tenantId);
-    if (!account) return null;
-    const step = parseDecimal('10', account.currency);
-    const limits = { ...additionLimits(this.deps.policy, account.currency), stepMinor: step.ok ? step.value : 1 };
-    return runway(account, this.now(), limits);
+    return account ? this.runwayOf(account) : null;
   }
 
   /** Usage of the last `days` days by call type and destination, and the runway forecast. */
   async insight(tenantId: string, days = 30): Promise<{ runway: Runway; breakdown: { rows: UsageBreakdownRow[]; total: UsageTotals } } | null> {
     const account = await this.account(tenantId);
-    const forecast = await this.runway(tenantId);
-    if (!account || !forecast) return null;
-    return { runway: forecast, breakdown: usageBreakdown(account, this.now(), days) };
+    if (!account) return null;
+    return { runway: this.runwayOf(account), breakdown: usageBreakdown(account, this.now(), days) };
+  }
+
+  /** Suggested recharges are rounded up to 10 major units and kept within the addition limits. */
+  private runwayOf(account: Account): Runway {
+    const step = parseDecimal('10', account.currency);
+    const limits = { ...additionLimits(this.deps.policy, account.currency), stepMinor: step.ok ? step.value : 1 };
+    return runway(account, this.now(), limits);
   }
 
   /** Checks an addition before the confirmation card is shown; moves nothing. */

@@ -62,6 +62,12 @@ export function parseDecimal(
   return ok(minor);
 }
 
+/** a ÷ b for non-negative integers, rounded up, in integer arithmetic (no float touches an amount). */
+export function divideRoundingUp(a: number, b: number): number {
+  const remainder = a % b;
+  return (a - remainder) / b + (remainder > 0 ? 1 : 0);
+}
+
 /** Minor units as a plain decimal string in the currency's precision: 3766 USD → "37.66". */
 export function toDecimalString(minor: Minor, currency: string): string {
   const digits = minorDigits(currency);

@@ -1,4 +1,4 @@
-import { minorDigits, parseDecimal } from './money.js';
+import { divideRoundingUp, minorDigits, parseDecimal } from './money.js';
 import { err, ok } from './result.js';
 import type { PriceRecord, UsageRecord } from './ledger/applyUsage.js';
 
@@ -58,9 +58,7 @@ export function priceFromTable(table: RateTable, record: UsageRecord, currency: 
   const minutes = Math.ceil(record.durationSeconds / 60);
   const totalMicros = micros(rate.connectionFee) + minutes * micros(rate.perMinute);
   const microsPerMinor = 10 ** (RATE_DECIMALS - minorDigits(currency));
-  const remainder = totalMicros % microsPerMinor;
-  // Integer division, rounded up: no float touches the amount.
-  return ok({ minor: (totalMicros - remainder) / microsPerMinor + (remainder > 0 ? 1 : 0), from: 'rate-table' });
+  return ok({ minor: divideRoundingUp(totalMicros, microsPerMinor), from: 'rate-table' });
 }
 
 /** A record's own charge (rounded half-up to the minor unit), else the table's price. */

@@ -1,4 +1,4 @@
-import { iso } from './calendar.js';
+import { iso, DAY_MS, HOUR_MS } from './calendar.js';
 import type { JsonDocument } from './documentPort.js';
 import type { GraphProblem, PstnCallLog, TimeWindow } from './graphPorts.js';
 import type { UsageBatchOutcome, UsageRecord } from './ledger/applyUsage.js';
@@ -7,8 +7,6 @@ import { readPstnCallLogRow } from './pstnCallLogRow.js';
 import { err, ok, type Result } from './result.js';
 import { tenantEntry, tenantSyncStatus, type SyncStatus, type UsageSyncState } from './usageSyncState.js';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 /** Graph's getPstnCalls answers windows of at most 90 days. */
 export const MAX_WINDOW_DAYS = 90;

@@ -1,8 +1,8 @@
+import { DAY_MS } from '../calendar.js';
 import type { Account } from '../ledger/account.js';
-import type { Minor } from '../money.js';
+import { divideRoundingUp, type Minor } from '../money.js';
 import type { UsageTotals } from './usageStats.js';
 
-const DAY_MS = 86_400_000;
 /** The burn rate is taken over this many trailing days. */
 export const BURN_DAYS = 30;
 
@@ -26,12 +26,12 @@ export function runway(account: Account, now: number, limits: { minMinor: Minor;
   for (const [day, totals] of Object.entries(account.usage.days)) {
     if (Number(day) > today - BURN_DAYS && Number(day) <= today) spentMinor += totals.minor;
   }
-  const dailyBurnMinor = ceilDiv(spentMinor, BURN_DAYS);
+  const dailyBurnMinor = divideRoundingUp(spentMinor, BURN_DAYS);
   const until = account.autoRecharge.enabled ? 'trigger' : 'zero';
   const floor = until === 'trigger' ? account.autoRecharge.triggerMinor : 0;
   const headroom = account.balanceMinor - floor;
   const daysLeft = dailyBurnMinor === 0 ? null : headroom <= 0 ? 0 : Math.floor(headroom / dailyBurnMinor);
-  const suggested = spentMinor === 0 ? null : Math.min(limits.maxMinor, Math.max(limits.minMinor, ceilDiv(spentMinor, limits.stepMinor) * limits.stepMinor));
+  const suggested = spentMinor === 0 ? null : Math.min(limits.maxMinor, Math.max(limits.minMinor, divideRoundingUp(spentMinor, limits.stepMinor) * limits.stepMinor));
   return { spentMinor, dailyBurnMinor, daysLeft, until, suggestedRechargeMinor: suggested };
 }
 
@@ -62,8 +62,4 @@ export function usageBreakdown(account: Account, now: number, days: number): { r
   return { rows: [...rows.values()].sort((a, b) => b.minor - a.minor || a.callType.localeCompare(b.callType)), total };
 }
 
-function ceilDiv(a: number, b: number): number {
-  const r = a % b;
-  return (a - r) / b + (r > 0 ? 1 : 0);
-}
 

@@ -1,11 +1,10 @@
-import { iso } from '../calendar.js';
+import { iso, HOUR_MS } from '../calendar.js';
 import type { Alert } from '../alerts.js';
 import type { Account } from '../ledger/account.js';
 import type { UsageDetail } from '../ledger/journal.js';
 import type { Minor } from '../money.js';
 import { USAGE_HOURS_KEPT } from './usageStats.js';
 
-const HOUR_MS = 3_600_000;
 /** An hour's spend this many times the week's hourly average is unusual… */
 export const SPIKE_FACTOR = 5;
 /** …and so is any hour above this many low-balance thresholds, however quiet the week was. */

@@ -1,8 +1,7 @@
+import { DAY_MS, HOUR_MS } from '../calendar.js';
 import type { Minor } from '../money.js';
 import type { UsageDetail } from '../ledger/journal.js';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 /** Days of usage kept per account: enough for a trailing 30-day burn rate. */
 export const USAGE_DAYS_KEPT = 35;
 /** Hours of spend kept: a week of baseline plus the current hour. */

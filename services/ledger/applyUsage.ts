@@ -1,3 +1,4 @@
+import { DAY_MS } from '../calendar.js';
 import type { Change, NoChange } from '../ports.js';
 import type { Account } from './account.js';
 import { ChangeDraft } from './changeDraft.js';
@@ -35,7 +36,6 @@ export interface UsageBatchOutcome {
 /** Prices one record in a currency: its own charge, or the rate table's. */
 export type PriceRecord = (record: UsageRecord, currency: string) => Result<{ minor: Minor; from: UsageDetail['pricedFrom'] }, string>;
 
-const DAY_MS = 86_400_000;
 
 /**
  * Charges a tenant's usage records in order. Each record id is its idempotency key: a replay is
