@@ -9,6 +9,7 @@ import { collectOutput, killHard, startScript, waitForLine } from './childProces
 import { expectConsistent } from './ledgerStoreContract.js';
 import { wholeJournal } from './ledgerFixtures.js';
 import { useTempFolders } from './tempFolders.js';
+import { mulberry32 } from './seededRandom.js';
 
 const KILLS = 52;
 const KILLS_PER_CHECK = 8;
@@ -132,15 +133,4 @@ async function expectEveryAcknowledgedChange(dir: string, acknowledged: Acknowle
   } finally {
     await store.close();
   }
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { openLowdbLedgerStore } from '../../data/lowdbLedgerStore.js';
 import { dayNumber } from '../../services/calendar.js';
 import { addFunds, recordUsage, T0, usageBatch } from './ledgerFixtures.js';
+import { mulberry32 } from './seededRandom.js';
 
 /** Old calls (prefix `o-`) start before `PRUNE_BEFORE_DAY`; the others (prefix `u-`) after it. */
 const OLD_CALLS_AT = T0 - 60 * 86_400_000;
@@ -72,14 +73,3 @@ async function worker(): Promise<never> {
 }
 
 await Promise.all(Array.from({ length: 24 }, worker));
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
