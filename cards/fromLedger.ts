@@ -1,4 +1,7 @@
+import { iso } from '../services/calendar.js';
 import type { Runway, UsageBreakdownRow } from '../services/insight/runway.js';
+import { rechargeStatus } from '../services/ledger/autoRecharge.js';
+import { isCardExpired } from '../services/payments/cardExpiry.js';
 import { accountStatus, type Account, type Lot } from '../services/ledger/account.js';
 import type { JournalEntry } from '../services/ledger/journal.js';
 import type { CardOnFile } from '../services/ports.js';
@@ -17,25 +20,28 @@ import type {
  * (which auto-recharge state to show, whether a card has expired). Pure; reads nothing else.
  */
 
-const iso = (at: number): string => new Date(at).toISOString();
-
 export function autoRechargeViewModel(account: Pick<Account, 'autoRecharge' | 'recharge'>): AutoRechargeViewModel {
   const { autoRecharge: settings, recharge } = account;
   const base = { triggerMinor: settings.triggerMinor, amountMinor: settings.amountMinor, consecutiveFailures: recharge.consecutiveFailures };
-  if (!settings.enabled) return { ...base, state: 'off' };
-  if (recharge.inFlight) return { ...base, state: 'in-progress', inFlightMinor: recharge.inFlight.amountMinor };
-  if (recharge.paused) return { ...base, state: 'paused' };
-  if (recharge.waitingForPaymentMethod) return { ...base, state: 'waiting-for-payment-method' };
-  if (recharge.nextRetryAt !== null && recharge.consecutiveFailures > 0) return { ...base, state: 'retrying', nextRetryAt: iso(recharge.nextRetryAt) };
-  return { ...base, state: 'on' };
+  switch (rechargeStatus(account)) {
+    case 'off':
+      return { ...base, state: 'off' };
+    case 'in-flight':
+      return { ...base, state: 'in-progress', inFlightMinor: recharge.inFlight!.amountMinor };
+    case 'paused':
+      return { ...base, state: 'paused' };
+    case 'waiting-for-payment-method':
+      return { ...base, state: 'waiting-for-payment-method' };
+    case 'retrying':
+      return { ...base, state: 'retrying', nextRetryAt: iso(recharge.nextRetryAt!) };
+    case 'ready':
+      return { ...base, state: 'on' };
+  }
 }
 
-/** A card is usable through the last day of its expiry month (UTC). */
 export function cardOnFileViewModel(card: CardOnFile | null, now: number): CardOnFileViewModel | null {
   if (!card) return null;
-  const today = new Date(now);
-  const expired = card.expYear < today.getUTCFullYear() || (card.expYear === today.getUTCFullYear() && card.expMonth < today.getUTCMonth() + 1);
-  return { brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear, expired };
+  return { brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear, expired: isCardExpired(card, now) };
 }
 
 export const lotViewModel = (lot: Lot): LotViewModel => ({ remainingMinor: lot.remainingMinor, expiresAt: iso(lot.expiresAt), source: lot.source });

@@ -88,7 +88,7 @@ export function completeRecharge(draft: ChangeDraft, attemptId: string, outcome:
 export type RechargeStatus = 'off' | 'ready' | 'in-flight' | 'retrying' | 'waiting-for-payment-method' | 'paused';
 
 /** One word for where auto-recharge stands, for cards and the operator API. */
-export function rechargeStatus(account: Account): RechargeStatus {
+export function rechargeStatus(account: Pick<Account, 'autoRecharge' | 'recharge'>): RechargeStatus {
   const { autoRecharge, recharge } = account;
   if (!autoRecharge.enabled) return 'off';
   if (recharge.inFlight) return 'in-flight';

@@ -1,4 +1,5 @@
 import type { JsonDocument } from '../documentPort.js';
+import { isCardExpired } from './cardExpiry.js';
 import type { CardOnFile, ChargeOutcome, ChargeRequest, Clock, PaymentGateway, SettledCharge } from '../ports.js';
 
 /** The sandbox's test cards: one that pays, one that is declined, one that has expired. */
@@ -72,9 +73,7 @@ export class SandboxGateway implements PaymentGateway {
     const id = this.cardId(tenantId);
     if (!id) return { ok: false, reason: 'no-payment-method', message: 'No card on file.' };
     const card = TEST_CARDS[id];
-    const now = new Date(this.clock.now());
-    const expired = card.expYear < now.getUTCFullYear() || (card.expYear === now.getUTCFullYear() && card.expMonth < now.getUTCMonth() + 1);
-    if (expired) return { ok: false, reason: 'expired-card', message: `${card.brand} ending ${card.last4} expired ${card.expMonth}/${card.expYear}.` };
+    if (isCardExpired(card, this.clock.now())) return { ok: false, reason: 'expired-card', message: `${card.brand} ending ${card.last4} expired ${card.expMonth}/${card.expYear}.` };
     if (id === 'mastercard-decline') return { ok: false, reason: 'declined', message: `${card.brand} ending ${card.last4} was declined.` };
     return { ok: true, chargeId: `ch_${key}` };
   }
