@@ -4,7 +4,7 @@ import type { StoredAlert } from '../services/alerts.js';
 import type { Account } from '../services/ledger/account.js';
 import { toSnapshot } from '../services/ledger/accountSnapshot.js';
 import type { JournalEntry } from '../services/ledger/journal.js';
-import type { Change, LedgerStore, NoChange } from '../services/ports.js';
+import type { Change, LedgerStore, NoChange, StoreHealth } from '../services/ports.js';
 import type { AlertOutbox } from './alertOutbox.js';
 import { Checkpointer, type CheckpointCut, type TenantCut } from './checkpoint.js';
 import { DataLayout } from './dataLayout.js';
@@ -157,6 +157,11 @@ class LowdbLedger implements LowdbLedgerStore {
     this.outbox.remove(id);
     const seq = ++this.lastSeq;
     return this.writer.append(acknowledgementLine(seq, id), { seq, alerts: [] });
+  }
+
+  health(): StoreHealth {
+    const refusal = this.refusal();
+    return refusal ? { ok: false, reason: refusal instanceof Error ? refusal.message : String(refusal) } : { ok: true, reason: null };
   }
 
   checkpoint(): Promise<void> {

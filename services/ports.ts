@@ -26,6 +26,25 @@ export interface NoChange<T> {
   result: T;
 }
 
+/** Whether the store can take writes now, and if not why (for `/readyz` and the logs, never a user). */
+export interface StoreHealth {
+  ok: boolean;
+  /** A short operator-facing reason when not ok ("the write-ahead log could not be written: ENOSPC"). */
+  reason: string | null;
+}
+
+/**
+ * The store cannot serve durable state right now (a failed write, disk full, database down). The
+ * edge answers 503 with the stable code `store-unavailable`; nothing was changed by the request.
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = 'store-unavailable';
+  constructor(readonly reason: string) {
+    super(`The ledger store is unavailable: ${reason}`);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 /**
  * The ledger's storage. Changes to one tenant run one at a time against its latest account;
  * `change` resolves only once the entries and alerts are durable (on disk, or committed).
@@ -42,6 +61,8 @@ export interface LedgerStore {
   /** Called with the alerts of each change once it is durable. */
   onAlerts(listener: (alerts: StoredAlert[]) => void): void;
   acknowledgeAlert(id: string): Promise<void>;
+  /** Whether writes can be taken now; after a failed write, not ok until the store has recovered. */
+  health(): StoreHealth;
   close(): Promise<void>;
 }
 

@@ -35,6 +35,10 @@ export class MemoryLedgerStore implements LedgerStore {
     return next;
   }
 
+  health() {
+    return { ok: true, reason: null };
+  }
+
   async account(tenantId: string) {
     return this.accounts.get(tenantId);
   }
