@@ -96,6 +96,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       displayName: (tenantId, actor) => conversations.person(`${tenantId}/${actor}`)?.name ?? null,
       newOperationId: () => randomUUID(),
       usageSyncedAt: (tenantId) => graph?.usageSync.status(tenantId).lastSyncAt ?? null,
+      alertSubscriptions: conversations,
     },
     access,
     tracker: new ConversationTracker(conversations, clock),

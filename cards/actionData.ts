@@ -54,6 +54,8 @@ export const actionDataSchemas = {
   [Verb.alertsOpen]: verbOnly(Verb.alertsOpen),
   /** From the alert card's input (id `threshold`). */
   [Verb.alertsThreshold]: z.object({ verb: z.literal(Verb.alertsThreshold), threshold: typedAmount.default('') }),
+  /** Nothing but the verb: the conversation and tenant are the activity's, the role is looked up. */
+  [Verb.alertsHereConfirm]: verbOnly(Verb.alertsHereConfirm),
 } as const satisfies { [V in Verb]: z.ZodType<{ verb: V }> };
 
 type Schemas = typeof actionDataSchemas;

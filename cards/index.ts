@@ -16,6 +16,7 @@ export { renderConfirmationCard } from './confirmation.js';
 export { renderReceiptCard, renderCancelledCard, renderPaymentFailedCard, renderActedOnCard } from './outcomes.js';
 export { renderAutoRechargeCard, AUTO_RECHARGE_INPUT_IDS } from './autoRecharge.js';
 export { renderAlertThresholdCard, THRESHOLD_INPUT_ID } from './alertThreshold.js';
+export { renderAlertsHereCard } from './alertsHere.js';
 export { renderPaymentMethodCard } from './paymentMethod.js';
 export { renderHistoryCard, HISTORY_PAGE_SIZE } from './history.js';
 export { renderUsageCard, usageRowLabel, USAGE_MAX_ROWS } from './usage.js';

@@ -255,3 +255,15 @@ type WithoutTenant<T> = T extends unknown ? Omit<T, 'tenantId'> : never;
 
 /** A proactive alert as the ledger raised it (a stored `Alert` fits); the tenant id is never shown. */
 export type AlertViewModel = WithoutTenant<Alert>;
+
+/** Where a "post alerts here" / "stop alerts here" was asked, and what came of it. */
+export type AlertsHereViewModel =
+  /** The confirmation: every member of this channel or group chat would see the alerts. */
+  | { state: 'offer'; scope: 'channel' | 'groupChat' }
+  /** Alerts are posted here: who asked for it (display name) and when. */
+  | { state: 'subscribed'; by: string | null; at: IsoTime }
+  | { state: 'unsubscribed' }
+  /** "stop alerts here" where none were posted. */
+  | { state: 'not-subscribed' }
+  /** Asked in a personal chat, which always gets alerts. */
+  | { state: 'personal' };

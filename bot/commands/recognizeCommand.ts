@@ -11,6 +11,7 @@ export type Command =
   | { name: 'addFunds'; amount: AmountReading }
   | { name: 'autoRecharge'; change: AutoRechargeRequest }
   | { name: 'lowBalanceAlert'; threshold: AmountReading }
+  | { name: 'alertsHere'; subscribe: boolean }
   | { name: 'unknown' };
 
 export type CommandName = Command['name'];
@@ -22,6 +23,13 @@ export type AutoRechargeRequest =
   | { kind: 'unreadable'; reason: 'several' | 'negative' | 'not-exact'; text: string };
 
 // Phrasings, English and Chinese. Order matters: the first family that matches wins.
+/** "post alerts here", "stop alerts in this channel", "在这里发提醒", "停止在此频道接收提醒", "subscribe", "退订". */
+const ALERTS_HERE = {
+  place: /\bhere\b|\b(this|our) (channel|group chat|group|chat|conversation|team|thread)\b|这里|这儿|此处|群里|(此|这个|本|该|这)(频道|群聊|群组|群|聊天|会话|团队)/,
+  alerts: /\b(alerts|notifications|warnings|notices)\b|提醒|通知|预警|告警|警报/,
+  subscription: /\b(un)?subscribe\b|订阅|退订/,
+  off: /\b(stop|unsubscribe|disable|mute|cancel|remove|no|no longer|don't|do not|never|turn off|switch off)\b|停止|取消|不要|别在|别再|别发|不再|关闭|关掉|退订|停发|不用/,
+};
 const AUTO_RECHARGE =
   /auto[\s-]*(re[\s-]*charge|top[\s-]*up|refill|fund|pay)|automatic(ally)?\s+(re[\s-]*charge|top[\s-]*up)|re[\s-]*charge\s+(automatically|when|if|whenever|once)|top[\s-]*up\s+(automatically|when|if|whenever)|自动(充值|续费|充|补充|加款)|\b(when|if|whenever|once)\b.*\b(below|under|less than|lower than|drops?|falls?)\b.*\b(re[\s-]*charge|top[\s-]*up|refill|add)\b|\b(re[\s-]*charge|top[\s-]*up|refill|add)\b.*\b(when|if|whenever|once)\b.*\b(below|under|less than|lower than|drops?|falls?)\b/;
 const OFF = /\b(off|disable|disabled|stop|cancel|deactivate|pause|no longer)\b|关闭|关掉|停用|停止|取消|禁用|暂停|不要/;
@@ -45,6 +53,7 @@ const GREETING = /^(hi|hello|hey|yo|good (morning|afternoon|evening)|howdy|你�
 export function recognizeCommand(raw: string): Command {
   const text = normalize(raw);
   if (text === '') return { name: 'help' };
+  if ((ALERTS_HERE.alerts.test(text) && ALERTS_HERE.place.test(text)) || ALERTS_HERE.subscription.test(text)) return { name: 'alertsHere', subscribe: !ALERTS_HERE.off.test(text) };
   if (AUTO_RECHARGE.test(text)) return { name: 'autoRecharge', change: autoRechargeRequest(text) };
   if (LOW_BALANCE_ALERT.test(text)) return { name: 'lowBalanceAlert', threshold: readOneAmount(text) };
   if (PAYMENT_METHOD.test(text)) return { name: 'paymentMethod' };

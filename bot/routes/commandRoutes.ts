@@ -1,5 +1,6 @@
 import type { Permission } from '../../services/access.js';
 import { addFundsCommand } from '../commands/addFundsCommand.js';
+import { alertsHereCommand } from '../commands/alertsHereCommand.js';
 import { alertThresholdCommand } from '../commands/alertThresholdCommand.js';
 import { autoRechargeCommand } from '../commands/autoRechargeCommand.js';
 import type { Command, CommandName } from '../commands/recognizeCommand.js';
@@ -25,6 +26,7 @@ export const COMMAND_ROUTES: { [N in CommandName]: CommandRoute<N> } = {
   addFunds: { permission: 'manage', handle: addFundsCommand },
   autoRecharge: { permission: 'manage', handle: autoRechargeCommand },
   lowBalanceAlert: { permission: 'manage', handle: alertThresholdCommand },
+  alertsHere: { permission: 'manage', handle: alertsHereCommand },
   paymentMethod: { permission: 'manage', handle: (turn, deps) => showPaymentMethod(turn, deps) },
   help: { permission: null, handle: (turn) => showHelp(turn) },
   greeting: { permission: null, handle: (turn) => showWelcome(turn) },

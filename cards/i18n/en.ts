@@ -209,6 +209,8 @@ export const en = {
       ['history', 'Every change to the balance'],
       ['usage', 'Recent calls by type and destination'],
       ['payment method', 'See or change the card on file'],
+      ['post alerts here', 'Also post billing alerts in this channel or group chat (every member sees them)'],
+      ['stop alerts here', 'Stop posting billing alerts in this channel or group chat'],
       ['help', 'This list'],
     ] as Array<[string, string]>,
     admins: 'Global and Billing administrators can add funds and change settings; Teams administrators can view the balance.',
@@ -311,6 +313,25 @@ export const en = {
     greetingNoName: 'Hello,',
     openTeams: 'Open Communications Credits in Microsoft Teams to see the balance, add funds or change auto-recharge (type "balance").',
     why: 'You receive this notice because you manage Communications Credits for your organization.',
+  },
+  /** Billing alerts in a team channel or group chat ("post alerts here", "stop alerts here"). */
+  alertsHere: {
+    offerTitle: 'Post billing alerts here?',
+    everyoneInChannel: 'Every member of this channel will see the balance and every billing alert posted here.',
+    everyoneInGroupChat: 'Every member of this group chat will see the balance and every billing alert posted here.',
+    whatIsPosted: 'Alerts say when the balance is low or below zero, when calling is suspended, how auto-recharge went, when funds are about to expire and when spend looks unusual.',
+    adminsKeepTheirs: 'Admins keep getting alerts in their personal chats. Write "stop alerts here" to stop posting them here.',
+    confirm: 'Post alerts here',
+    subscribedTitle: 'Alerts are posted here',
+    subscribed: (name: string, time: string) =>
+      `Billing alerts are posted in this conversation, as ${name} asked on ${time}; every member sees them. Write "stop alerts here" to stop.`,
+    unsubscribedTitle: 'No more alerts here',
+    unsubscribed: 'Billing alerts are no longer posted in this conversation. Admins still get them in their personal chats.',
+    notSubscribedTitle: 'No alerts are posted here',
+    notSubscribed: 'Billing alerts go to admins\' personal chats, not to this conversation. Write "post alerts here" to post them here too.',
+    personalTitle: 'Alerts come to this chat',
+    personal:
+      'Admins always get billing alerts in their personal chat with me, so there is nothing to change here. "post alerts here" and "stop alerts here" are for a team channel or group chat.',
   },
   actedOn: {
     confirmed: (name: string) => `Confirmed by ${name}`,

@@ -6,6 +6,7 @@ import {
   renderAddFundsCard,
   renderAlertCard,
   renderAlertThresholdCard,
+  renderAlertsHereCard,
   renderAutoRechargeCard,
   renderBalanceCard,
   renderCancelledCard,
@@ -273,6 +274,13 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   add('alert threshold', renderAlertThresholdCard(threshold(), locale));
   add('alert threshold, error', renderAlertThresholdCard(threshold({ value: 'ten', error: { code: 'invalid-amount', input: 'ten', reason: 'not-a-number' } }), locale));
   add('alert threshold, saved', renderAlertThresholdCard(threshold({ thresholdMinor: 2500, saved: true }), locale));
+  add('alerts here, offer in a channel', renderAlertsHereCard({ state: 'offer', scope: 'channel' }, locale));
+  add('alerts here, offer in a group chat', renderAlertsHereCard({ state: 'offer', scope: 'groupChat' }, locale));
+  add('alerts here, subscribed', renderAlertsHereCard({ state: 'subscribed', by: LONG_NAME, at: AT }, locale));
+  add('alerts here, subscribed by someone unknown', renderAlertsHereCard({ state: 'subscribed', by: null, at: AT }, locale));
+  add('alerts here, unsubscribed', renderAlertsHereCard({ state: 'unsubscribed' }, locale));
+  add('alerts here, not subscribed', renderAlertsHereCard({ state: 'not-subscribed' }, locale));
+  add('alerts here, personal chat', renderAlertsHereCard({ state: 'personal' }, locale));
 
   add('payment method, sandbox', renderPaymentMethodCard({ current: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034 }, currentTestCardId: 'visa-success', sandbox: true }, locale));
   add('payment method, none on file', renderPaymentMethodCard({ current: null, currentTestCardId: null, sandbox: true }, locale));

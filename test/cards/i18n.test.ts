@@ -86,8 +86,8 @@ describe('cards in English', () => {
 describe('help', () => {
   it('suggests the phrasings of the spec in each language', () => {
     expect(helpExamples('en-US')).toEqual(
-      expect.arrayContaining(['balance', 'add 50', 'turn on auto-recharge', 'auto-recharge below 20 add 100', 'history', 'usage', 'payment method']),
+      expect.arrayContaining(['balance', 'add 50', 'turn on auto-recharge', 'auto-recharge below 20 add 100', 'history', 'usage', 'payment method', 'post alerts here', 'stop alerts here']),
     );
-    expect(helpExamples('zh-CN')).toEqual(expect.arrayContaining(['余额', '充值50美元', '开启自动充值', '关闭自动充值', '历史', '帮助']));
+    expect(helpExamples('zh-CN')).toEqual(expect.arrayContaining(['余额', '充值50美元', '开启自动充值', '关闭自动充值', '历史', '帮助', '在这里发提醒', '停止在这里发提醒']));
   });
 });
