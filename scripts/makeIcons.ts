@@ -51,7 +51,7 @@ export const colorIcon = (): Buffer => encodePng(draw(192, 0.07, ACCENT));
 export const outlineIcon = (): Buffer => encodePng(draw(32, 0.11, null));
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const folder = path.resolve(import.meta.dirname, '../../appPackage');
+  const folder = path.resolve(import.meta.dirname, '../appPackage');
   await writeFile(path.join(folder, 'color.png'), colorIcon());
   await writeFile(path.join(folder, 'outline.png'), outlineIcon());
   console.log(`Wrote ${folder}/color.png (192×192) and outline.png (32×32).`);
