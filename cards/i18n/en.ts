@@ -298,12 +298,6 @@ export const en = {
     internal: 'Something went wrong on our side. Please try again in a moment.',
     reference: (id: string) => `Reference: ${id}`,
   },
-  notices: {
-    autoRechargeOn: (trigger: string, amount: string) => `Auto-recharge is on: when the balance is below ${trigger}, ${amount} is added.`,
-    autoRechargeOff: 'Auto-recharge is off. Low-balance alerts still arrive.',
-    paymentMethodChangedTitle: 'Payment method changed',
-    savedTitle: 'Saved',
-  },
   /** Notice emails (auto-recharge succeeded or failed, balance below zero). */
   email: {
     subject: (title: string) => `Communications Credits: ${title}`,
@@ -311,13 +305,6 @@ export const en = {
     greetingNoName: 'Hello,',
     openTeams: 'Open Communications Credits in Microsoft Teams to see the balance, add funds or change auto-recharge (type "balance").',
     why: 'You receive this notice because you manage Communications Credits for your organization.',
-  },
-  actedOn: {
-    confirmed: (name: string) => `Confirmed by ${name}`,
-    cancelled: (name: string) => `Cancelled by ${name}`,
-    done: (name: string) => `Done by ${name}`,
-    replaced: 'This card was replaced by a newer one.',
-    someone: 'someone',
   },
 };
 

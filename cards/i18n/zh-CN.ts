@@ -281,24 +281,11 @@ export const zhCN: Strings = {
     internal: '我们这边出了点问题，请稍后重试。',
     reference: (id) => `参考编号：${id}`,
   },
-  notices: {
-    autoRechargeOn: (trigger, amount) => `自动充值已开启：余额低于 ${trigger} 时将充值 ${amount}。`,
-    autoRechargeOff: '自动充值已关闭。仍会收到余额不足提醒。',
-    paymentMethodChangedTitle: '付款方式已更换',
-    savedTitle: '已保存',
-  },
   email: {
     subject: (title) => `通信点数：${title}`,
     greeting: (name) => `${name}，您好：`,
     greetingNoName: '您好：',
     openTeams: '请在 Microsoft Teams 中打开“通信点数”查看余额、充值或更改自动充值（输入“余额”）。',
     why: '您收到此通知，是因为您负责管理贵组织的通信点数。',
-  },
-  actedOn: {
-    confirmed: (name) => `已由 ${name} 确认`,
-    cancelled: (name) => `已由 ${name} 取消`,
-    done: (name) => `已由 ${name} 处理`,
-    replaced: '此卡片已被新卡片取代。',
-    someone: '某人',
   },
 };
