@@ -1,3 +1,4 @@
+import { BoundedCache } from '../services/boundedCache.js';
 import { formatMoney, type Minor } from '../services/money.js';
 import { formattingLocale, strings, type Strings } from './i18n/index.js';
 
@@ -28,18 +29,10 @@ export interface Formatter {
  * Building Intl formats costs far more than using them, and every card needs one set: formatters
  * are kept per canonical locale. Bounded, since locales come from activities.
  */
-const formatters = new Map<string, Formatter>();
-const MAX_FORMATTERS = 64;
+const formatters = new BoundedCache<string, Formatter>(64);
 
 export function formatter(locale: string | null | undefined): Formatter {
-  const intl = formattingLocale(locale);
-  let cached = formatters.get(intl);
-  if (!cached) {
-    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
-    cached = buildFormatter(intl);
-    formatters.set(intl, cached);
-  }
-  return cached;
+  return formatters.getOrCreate(formattingLocale(locale), buildFormatter);
 }
 
 function buildFormatter(intl: string): Formatter {

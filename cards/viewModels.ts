@@ -220,15 +220,6 @@ export interface WelcomeViewModel {
   userName?: string;
 }
 
-export interface ActedOnViewModel {
-  outcome: 'confirmed' | 'cancelled' | 'done' | 'replaced';
-  /** Who pressed the button (display name). */
-  by?: string;
-  at?: IsoTime;
-  /** One line on what it was, e.g. the amount. */
-  summary?: string;
-}
-
 /** Every refusal or failure the bot answers with a message card. */
 export type Problem =
   | LedgerError
@@ -244,12 +235,6 @@ export type Problem =
   | { code: 'stale-card' }
   /** Anything unexpected; the reference lets an operator find the log line. Never internals. */
   | { code: 'internal'; reference?: string };
-
-/** Replies that are not errors and have no card of their own. */
-export type Notice =
-  | { type: 'auto-recharge-saved'; currency: string; enabled: boolean; triggerMinor: Minor; amountMinor: Minor }
-  | { type: 'threshold-saved'; currency: string; thresholdMinor: Minor }
-  | { type: 'payment-method-changed'; card: CardOnFileViewModel };
 
 type WithoutTenant<T> = T extends unknown ? Omit<T, 'tenantId'> : never;
 

@@ -1,5 +1,5 @@
 import { dayNumber, DAY_MS } from './calendar.js';
-import { accountStatus, type Account, type AccountStatus } from './ledger/account.js';
+import type { Account } from './ledger/account.js';
 import { addFunds, replayedFunds, type FundsOutcome } from './ledger/addFunds.js';
 import { cancelPurchase, isCancelledPurchase, type CancelOutcome } from './ledger/cancelPurchase.js';
 import { applyUsage, type PriceRecord, type UsageBatchOutcome, type UsageRecord } from './ledger/applyUsage.js';
@@ -63,10 +63,6 @@ export class LedgerService {
 
   account(tenantId: string): Promise<Account | undefined> {
     return this.deps.store.account(tenantId);
-  }
-
-  status(account: Account): AccountStatus {
-    return accountStatus(account);
   }
 
   /** The tenant's account, opened with the default currency on first contact. */

@@ -1,3 +1,4 @@
+import { BoundedCache } from './boundedCache.js';
 import { err, ok, type Result } from './result.js';
 
 /** An amount in the account currency's minor units (cents for USD). Always a safe integer. */
@@ -89,23 +90,18 @@ export function formatMoney(minor: Minor, currency: string, locale: string): str
  * dozens of amounts), so each locale and currency pair is built once. Bounded: locales come from
  * activities.
  */
-const moneyFormats = new Map<string, { format(value: string): string }>();
+const moneyFormats = new BoundedCache<string, { format(value: string): string }>(256);
 
 function moneyFormat(locale: string, currency: string): { format(value: string): string } {
-  const key = `${locale}\u0000${currency}`;
-  let format = moneyFormats.get(key);
-  if (!format) {
+  return moneyFormats.getOrCreate(`${locale}\u0000${currency}`, () => {
     const digits = minorDigits(currency);
-    format = new Intl.NumberFormat(locale, {
+    return new Intl.NumberFormat(locale, {
       style: 'currency',
       currency,
       minimumFractionDigits: digits,
       maximumFractionDigits: digits,
     }) as unknown as { format(value: string): string };
-    if (moneyFormats.size >= 256) moneyFormats.clear();
-    moneyFormats.set(key, format);
-  }
-  return format;
+  });
 }
 
 /** A number from JSON (Graph's `charge: 0.12`) as the decimal text it was written as. */

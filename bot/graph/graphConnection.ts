@@ -93,11 +93,6 @@ export class GraphConnection {
     return new DirectoryEmailAlertSink({ ...deps, directory: this.roleHolders, mailer: new GraphMailer(this.mailQueue, this.log), clock: this.clock });
   }
 
-  /** Where a tenant's admin grants the app its permissions. */
-  consentUrl(tenantId: string): string {
-    return this.clients.consentUrl(tenantId);
-  }
-
   /** The operator API's account view: when usage was last synced, and why not if it failed. */
   async accountExtras(tenantId: string): Promise<Record<string, unknown>> {
     const { lastSyncAt, ...usageSync } = this.usageSync.status(tenantId);

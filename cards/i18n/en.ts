@@ -300,12 +300,6 @@ export const en = {
     internal: 'Something went wrong on our side. Please try again in a moment.',
     reference: (id: string) => `Reference: ${id}`,
   },
-  notices: {
-    autoRechargeOn: (trigger: string, amount: string) => `Auto-recharge is on: when the balance is below ${trigger}, ${amount} is added.`,
-    autoRechargeOff: 'Auto-recharge is off. Low-balance alerts still arrive.',
-    paymentMethodChangedTitle: 'Payment method changed',
-    savedTitle: 'Saved',
-  },
   /** Notice emails (auto-recharge succeeded or failed, balance below zero). */
   email: {
     subject: (title: string) => `Communications Credits: ${title}`,
@@ -332,13 +326,6 @@ export const en = {
     personalTitle: 'Alerts come to this chat',
     personal:
       'Admins always get billing alerts in their personal chat with me, so there is nothing to change here. "post alerts here" and "stop alerts here" are for a team channel or group chat.',
-  },
-  actedOn: {
-    confirmed: (name: string) => `Confirmed by ${name}`,
-    cancelled: (name: string) => `Cancelled by ${name}`,
-    done: (name: string) => `Done by ${name}`,
-    replaced: 'This card was replaced by a newer one.',
-    someone: 'someone',
   },
 };
 

@@ -1,3 +1,4 @@
+import { BoundedCache } from '../../services/boundedCache.js';
 import { en, type Strings } from './en.js';
 import { zhCN } from './zh-CN.js';
 
@@ -22,19 +23,11 @@ export function strings(locale: string | null | undefined): Strings {
  * The locale numbers and dates are formatted in: the user's own when it is a valid tag of the
  * language the texts are in (so en-GB keeps its day-month order), else that language's default.
  */
-const canonicalLocales = new Map<string, string>();
-const MAX_CANONICAL_LOCALES = 256;
+const canonicalLocales = new BoundedCache<string, string>(256);
 
 export function formattingLocale(locale: string | null | undefined): string {
   // Every card asks, with the few locales Teams clients send: remember the answers (bounded).
-  const key = locale ?? '';
-  let canonical = canonicalLocales.get(key);
-  if (canonical === undefined) {
-    if (canonicalLocales.size >= MAX_CANONICAL_LOCALES) canonicalLocales.clear();
-    canonical = canonicalFormattingLocale(locale);
-    canonicalLocales.set(key, canonical);
-  }
-  return canonical;
+  return canonicalLocales.getOrCreate(locale ?? '', canonicalFormattingLocale);
 }
 
 function canonicalFormattingLocale(locale: string | null | undefined): string {

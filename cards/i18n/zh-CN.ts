@@ -283,12 +283,6 @@ export const zhCN: Strings = {
     internal: '我们这边出了点问题，请稍后重试。',
     reference: (id) => `参考编号：${id}`,
   },
-  notices: {
-    autoRechargeOn: (trigger, amount) => `自动充值已开启：余额低于 ${trigger} 时将充值 ${amount}。`,
-    autoRechargeOff: '自动充值已关闭。仍会收到余额不足提醒。',
-    paymentMethodChangedTitle: '付款方式已更换',
-    savedTitle: '已保存',
-  },
   email: {
     subject: (title) => `通信点数：${title}`,
     greeting: (name) => `${name}，您好：`,
@@ -311,12 +305,5 @@ export const zhCN: Strings = {
     notSubscribed: '账单提醒只发到管理员的个人聊天，不会发到此会话。输入“在这里发提醒”可让提醒也发布到这里。',
     personalTitle: '提醒会发到这个聊天',
     personal: '管理员与我的个人聊天始终会收到账单提醒，这里无需更改。“在这里发提醒”和“停止在这里发提醒”适用于团队频道或群聊。',
-  },
-  actedOn: {
-    confirmed: (name) => `已由 ${name} 确认`,
-    cancelled: (name) => `已由 ${name} 取消`,
-    done: (name) => `已由 ${name} 处理`,
-    replaced: '此卡片已被新卡片取代。',
-    someone: '某人',
   },
 };

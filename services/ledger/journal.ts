@@ -79,6 +79,3 @@ export interface JournalEntry {
   idempotencyKey: string | null;
   detail: EntryDetail;
 }
-
-/** An entry as a rule asks for it; the ledger numbers it and computes the balance after. */
-export type EntryDraft = Omit<JournalEntry, 'id' | 'tenantId' | 'balanceAfterMinor' | 'kind'>;

@@ -4,7 +4,6 @@ import {
   AMOUNT_INPUT_ID,
   AUTO_RECHARGE_INPUT_IDS,
   HISTORY_PAGE_SIZE,
-  renderActedOnCard,
   renderAddFundsCard,
   renderAlertCard,
   renderAlertThresholdCard,
@@ -14,7 +13,6 @@ import {
   renderConfirmationCard,
   renderHelpCard,
   renderHistoryCard,
-  renderNoticeCard,
   renderPaymentFailedCard,
   renderPaymentMethodCard,
   renderProblemCard,
@@ -184,13 +182,6 @@ describe('outcome cards', () => {
     expect(failed.body[0]).toMatchObject({ style: 'attention' });
     expect(verbs(failed)).toEqual(['paymentMethod.open', 'funds.start']);
     expect(executeActions(failed)[1]?.data).toEqual({ verb: 'funds.start', amount: '50.00' });
-  });
-
-  it('acted-on card has no buttons', () => {
-    const card = renderActedOnCard({ outcome: 'confirmed', by: 'Adele Vance', summary: 'Add $50.00' }, 'en-US');
-    expect(cardActions(card)).toEqual([]);
-    expect(cardText(card)).toContain('Confirmed by Adele Vance');
-    expect(cardText(renderActedOnCard({ outcome: 'cancelled' }, 'zh-CN'))).toContain('已由 某人 取消');
   });
 });
 
@@ -424,12 +415,5 @@ describe('message cards for every other reply', () => {
       }
     }
     expect(verbs(renderProblemCard({ code: 'amount-too-small', minMinor: 1000, currency: 'USD' }, 'en-US'))).toEqual(['funds.start']);
-  });
-
-  it('notices confirm saved settings', () => {
-    expect(cardText(renderNoticeCard({ type: 'threshold-saved', currency: 'USD', thresholdMinor: 2500 }, 'en-US'))).toContain('falls below $25.00');
-    expect(cardText(renderNoticeCard({ type: 'auto-recharge-saved', currency: 'USD', enabled: true, triggerMinor: 2000, amountMinor: 10_000 }, 'zh-CN'))).toContain(
-      '余额低于 US$20.00 时将充值 US$100.00',
-    );
   });
 });

@@ -2,7 +2,6 @@ import type { Alert } from '../../services/alerts.js';
 import type { EntryKind } from '../../services/ledger/journal.js';
 import {
   HISTORY_PAGE_SIZE,
-  renderActedOnCard,
   renderAddFundsCard,
   renderAlertCard,
   renderAlertThresholdCard,
@@ -14,7 +13,6 @@ import {
   renderHelpCard,
   renderHistoryCard,
   renderMessageCard,
-  renderNoticeCard,
   renderPaymentFailedCard,
   renderPaymentMethodCard,
   renderProblemCard,
@@ -31,7 +29,6 @@ import {
   type ConfirmationViewModel,
   type HistoryEntryViewModel,
   type HistoryViewModel,
-  type Notice,
   type Problem,
   type ReceiptViewModel,
   type UsageViewModel,
@@ -203,13 +200,6 @@ export const PROBLEMS: Problem[] = [
   { code: 'internal' },
 ];
 
-export const NOTICES: Notice[] = [
-  { type: 'auto-recharge-saved', currency: 'USD', enabled: true, triggerMinor: 2000, amountMinor: 10_000 },
-  { type: 'auto-recharge-saved', currency: 'USD', enabled: false, triggerMinor: 2000, amountMinor: 10_000 },
-  { type: 'threshold-saved', currency: 'USD', thresholdMinor: 2500 },
-  { type: 'payment-method-changed', card: { brand: 'Mastercard', last4: '0002', expMonth: 12, expYear: 2034 } },
-];
-
 const LONG_NAME = 'Maximilian Alexander Fitzgerald-Montgomery-Wolfeschlegelsteinhausenbergerdorff III (Contoso Ltd. Billing)';
 
 /** Every card builder with realistic and edge-case view models: what every locale must render validly. */
@@ -315,14 +305,8 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
 
   ALERTS.forEach((alert, i) => add(`alert ${i}: ${alert.type}`, renderAlertCard(alert, locale)));
   PROBLEMS.forEach((problem, i) => add(`problem ${i}: ${problem.code}`, renderProblemCard(problem, locale, 'USD')));
-  NOTICES.forEach((notice, i) => add(`notice ${i}: ${notice.type}`, renderNoticeCard(notice, locale)));
   add('message', renderMessageCard({ title: 'Title', text: 'Text', tone: 'warning', actions: [button(Verb.help, 'Help')] }));
   add('message, bare', renderMessageCard({ text: 'Text only', tone: 'info' }));
-
-  add('acted on, confirmed', renderActedOnCard({ outcome: 'confirmed', by: 'Adele Vance', at: AT, summary: 'Add $50.00' }, locale));
-  add('acted on, cancelled', renderActedOnCard({ outcome: 'cancelled' }, locale));
-  add('acted on, done', renderActedOnCard({ outcome: 'done', by: LONG_NAME }, locale));
-  add('acted on, replaced', renderActedOnCard({ outcome: 'replaced' }, locale));
   return cards;
 }
 
