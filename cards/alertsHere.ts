@@ -24,7 +24,7 @@ export function renderAlertsHereCard(vm: AlertsHereViewModel, locale: string | n
         [executeAction({ verb: Verb.alertsHereConfirm, title: s.confirm, style: 'positive', ignoreInputs: true })],
       );
     case 'subscribed':
-      return renderMessageCard({ title: s.subscribedTitle, text: s.subscribed(vm.by ? clip(vm.by, 40) : t.actedOn.someone, f.dateTime(vm.at)), tone: 'good' });
+      return renderMessageCard({ title: s.subscribedTitle, text: s.subscribed(vm.by ? clip(vm.by, 40) : s.someone, f.dateTime(vm.at)), tone: 'good' });
     case 'unsubscribed':
       return renderMessageCard({ title: s.unsubscribedTitle, text: s.unsubscribed, tone: 'good' });
     case 'not-subscribed':

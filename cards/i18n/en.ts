@@ -323,6 +323,7 @@ export const en = {
     unsubscribed: 'Billing alerts are no longer posted in this conversation. Admins still get them in their personal chats.',
     notSubscribedTitle: 'No alerts are posted here',
     notSubscribed: 'Billing alerts go to admins\' personal chats, not to this conversation. Write "post alerts here" to post them here too.',
+    someone: 'an admin',
     personalTitle: 'Alerts come to this chat',
     personal:
       'Admins always get billing alerts in their personal chat with me, so there is nothing to change here. "post alerts here" and "stop alerts here" are for a team channel or group chat.',

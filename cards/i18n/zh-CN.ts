@@ -303,6 +303,7 @@ export const zhCN: Strings = {
     unsubscribed: '此会话中将不再发布账单提醒。管理员仍会在个人聊天中收到提醒。',
     notSubscribedTitle: '这里没有发布提醒',
     notSubscribed: '账单提醒只发到管理员的个人聊天，不会发到此会话。输入“在这里发提醒”可让提醒也发布到这里。',
+    someone: '一位管理员',
     personalTitle: '提醒会发到这个聊天',
     personal: '管理员与我的个人聊天始终会收到账单提醒，这里无需更改。“在这里发提醒”和“停止在这里发提醒”适用于团队频道或群聊。',
   },

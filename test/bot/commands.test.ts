@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readAmounts, readOneAmount } from '../../bot/commands/readAmounts.js';
 import { recognizeCommand, type CommandName } from '../../bot/commands/recognizeCommand.js';
-import { helpExamples } from '../../cards/index.js';
+import { strings } from '../../cards/index.js';
 
 describe('readOneAmount', () => {
   it.each([
@@ -181,6 +181,7 @@ describe('recognizeCommand: alerts in a channel or group chat', () => {
   });
 
   it('understands every phrasing the help card suggests, in both languages', () => {
+    const helpExamples = (locale: string) => strings(locale).help.examples.map(([example]) => example);
     for (const locale of ['en-US', 'zh-CN']) {
       for (const example of helpExamples(locale)) expect(recognizeCommand(example).name, example).not.toBe('unknown');
       const [subscribe, unsubscribe] = helpExamples(locale).filter((example) => recognizeCommand(example).name === 'alertsHere');
