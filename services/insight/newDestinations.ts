@@ -29,7 +29,7 @@ export class NewDestinationWatch {
 
   /** `account` as it was before the change. */
   constructor(account: Account | undefined, now: number) {
-    this.mayAlert = (account?.lastUsageAt ?? null) !== null && newDestinationAlertsInHour(account!.usage, now) < NEW_DESTINATION_ALERTS_PER_HOUR;
+    this.mayAlert = account !== undefined && account.lastUsageAt !== null && newDestinationAlertsInHour(account.usage, now) < NEW_DESTINATION_ALERTS_PER_HOUR;
   }
 
   /** Looks at a call before it is recorded; marks the first new one of the change as the one that raises the alert. */
