@@ -5,7 +5,8 @@ import { z } from 'zod';
  * The only reader of `process.env` (and `.env`). Every setting the bot knows is here, typed and
  * validated once at start; a bad value stops the start with a message that names it.
  */
-const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'a decimal amount such as 10.00');
+// At most 9 digits before the point, so an amount fits the ledger's range (services/money.ts MAX_MINOR) in any currency.
+const decimal = z.string().regex(/^\d{1,9}(\.\d+)?$/, 'a decimal amount such as 10.00, below 1,000,000,000');
 const csv = z
   .string()
   .optional()
@@ -22,6 +23,7 @@ const Env = z.object({
   LOW_BALANCE_ALERT: decimal.default('10.00'),
   MIN_ADDITION: decimal.default('10.00'),
   MAX_ADDITION: decimal.default('10000.00'),
+  MAX_USAGE_CHARGE: decimal.default('10000.00'),
   USAGE_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   RATES_FILE: z.string().optional(),
   SWEEP_MINUTES: z.coerce.number().positive().default(60),
@@ -66,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       lowBalanceAlert: e.LOW_BALANCE_ALERT,
       minAddition: e.MIN_ADDITION,
       maxAddition: e.MAX_ADDITION,
+      maxUsageCharge: e.MAX_USAGE_CHARGE,
       usageWindowDays: e.USAGE_WINDOW_DAYS,
     },
     ratesFile: e.RATES_FILE ?? null,

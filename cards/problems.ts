@@ -40,6 +40,8 @@ export function amountErrorText(error: AmountError, t: Strings, f: Formatter, cu
       return t.errors.amountTooSmall(f.money(error.minMinor, error.currency));
     case 'amount-too-large':
       return t.errors.amountTooLarge(f.money(error.maxMinor, error.currency));
+    case 'balance-out-of-range':
+      return t.errors.balanceOutOfRange(f.money(error.maxMinor, error.currency));
     case 'trigger-negative':
       return t.errors.triggerNegative;
     case 'unknown-currency':
@@ -96,6 +98,7 @@ export function problemContent(problem: Problem, t: Strings, f: Formatter, curre
     case 'no-account':
     case 'key-reused':
     case 'operation-cancelled':
+    case 'balance-out-of-range':
       return { title: t.errors.title, text: amountErrorText(problem, t, f, currency), tone: 'warning', actions: [button(Verb.balanceRefresh, t.actions.showBalance)] };
     case 'amount-missing':
     case 'invalid-amount':

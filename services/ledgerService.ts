@@ -11,7 +11,8 @@ import type { AutoRechargeSettings, JournalEntry } from './ledger/journal.js';
 import { accountDefaults, additionLimits, parseAddition, parseAmount, type LedgerPolicy } from './ledger/policy.js';
 import { runway, usageBreakdown, type Runway, type UsageBreakdownRow } from './insight/runway.js';
 import type { UsageTotals } from './insight/usageStats.js';
-import { parseDecimal } from './money.js';
+import { MAX_MINOR, parseDecimal } from './money.js';
+import { fundsBreakRange } from './ledger/accountRange.js';
 import { changeAutoRecharge, changeLowBalanceAlert, recordPaymentMethodChange } from './ledger/settings.js';
 import type { Minor } from './money.js';
 import type { Clock, LedgerStore, PaymentGateway } from './ports.js';
@@ -101,11 +102,14 @@ export class LedgerService {
     return runway(account, this.now(), limits);
   }
 
-  /** Checks an addition before the confirmation card is shown; moves nothing. */
+  /** Checks an addition before the confirmation card is shown and before the card is charged; moves nothing. */
   async checkAddition(tenantId: string, amount: string): Promise<Result<{ amountMinor: Minor; currency: string }, LedgerError>> {
-    const currency = (await this.account(tenantId))?.currency ?? this.deps.policy.defaultCurrency;
+    const account = await this.account(tenantId);
+    const currency = account?.currency ?? this.deps.policy.defaultCurrency;
     const parsed = parseAddition(amount, this.deps.policy, currency);
-    return parsed.ok ? ok({ amountMinor: parsed.value, currency }) : parsed;
+    if (!parsed.ok) return parsed;
+    if (fundsBreakRange(account, parsed.value)) return err({ code: 'balance-out-of-range', maxMinor: MAX_MINOR, currency });
+    return ok({ amountMinor: parsed.value, currency });
   }
 
   /**

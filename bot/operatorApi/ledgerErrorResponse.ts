@@ -11,6 +11,8 @@ export function ledgerErrorResponse(error: LedgerError): { status: number; body:
         return `The amount must be at least ${toDecimalString(error.minMinor, error.currency)} ${error.currency}.`;
       case 'amount-too-large':
         return `The amount must be at most ${toDecimalString(error.maxMinor, error.currency)} ${error.currency}.`;
+      case 'balance-out-of-range':
+        return `That would take the balance past ${toDecimalString(error.maxMinor, error.currency)} ${error.currency}, the most an account can hold.`;
       case 'trigger-negative':
         return 'The amount must be zero or more.';
       case 'unknown-currency':

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isKnownCurrency, jsonNumberToDecimal } from '../../services/money.js';
-import type { UsageRecord } from '../../services/ledger/applyUsage.js';
+import { MAX_CALL_SECONDS, type UsageRecord } from '../../services/ledger/applyUsage.js';
 
 export const MAX_USAGE_RECORDS = 10_000;
 
@@ -24,7 +24,7 @@ export const UsageRecordBody = z.object({
   tenantId: TenantId,
   startDateTime: z.iso.datetime({ offset: true }),
   endDateTime: z.iso.datetime({ offset: true }).nullish(),
-  duration: z.number().int().nonnegative().max(31 * 86_400).nullish(),
+  duration: z.number().int().nonnegative().max(MAX_CALL_SECONDS).nullish(),
   charge: DecimalInput.nullish(),
   currency: Currency.nullish(),
   callType: optionalText,

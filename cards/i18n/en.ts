@@ -258,6 +258,14 @@ export const en = {
       `Calls in the hour from ${hour} cost ${spend}, far above the usual ${baseline} an hour.`,
     hourlySpikeUnknown: 'Call spend in the last hour is far above the usual.',
     newDestination: (destination: string) => `Calls were made to ${destination}, a country this organization has not called before.`,
+    /** Several new destinations: the first few as a list, and how many more when there are (both already formatted). */
+    newDestinations: (names: string, more: string | null) =>
+      more
+        ? `Calls were made to ${names} and ${more} more destinations this organization has not called before.`
+        : `Calls were made to ${names}, countries this organization has not called before.`,
+    destinationListFull:
+      'This organization has called more destinations than the bot keeps on record, so a destination not on the record counts as new each time.',
+    newDestinationsQuiet: (time: string) => `New destinations will not raise another alert until ${time}: the usage card lists every call.`,
     fraudHint: 'If this is unexpected it can be an early sign of toll fraud: check recent usage.',
   },
   errors: {
@@ -271,6 +279,7 @@ export const en = {
     tooLarge: 'That number is too large.',
     amountTooSmall: (min: string) => `Enter at least ${min}.`,
     amountTooLarge: (max: string) => `Enter at most ${max}.`,
+    balanceOutOfRange: (max: string) => `That would take the balance above ${max}, the most an account can hold.`,
     triggerNegative: 'The amount must be zero or more.',
     unknownCurrency: (currency: string) => `${currency} is not a currency I know.`,
     currencyMismatch: (expected: string, got: string) => `This account is in ${expected}, not ${got}. Enter the amount in ${expected}.`,

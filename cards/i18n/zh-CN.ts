@@ -244,6 +244,12 @@ export const zhCN: Strings = {
     hourlySpike: (hour, spend, baseline) => `从 ${hour} 开始的一小时内通话花费 ${spend}，远高于平时每小时 ${baseline}。`,
     hourlySpikeUnknown: '最近一小时的通话花费远高于平时。',
     newDestination: (destination) => `有通话拨往 ${destination}，贵组织此前从未拨打过该国家/地区。`,
+    newDestinations: (names, more) =>
+      more
+        ? `有通话拨往 ${names} 以及另外 ${more} 个目的地，贵组织此前从未拨打过这些国家/地区。`
+        : `有通话拨往 ${names}，贵组织此前从未拨打过这些国家/地区。`,
+    destinationListFull: '贵组织拨打过的目的地已超出机器人记录的上限，不在记录中的目的地每次都会被视为新目的地。',
+    newDestinationsQuiet: (time) => `${time} 之前，新的目的地不会再触发提醒；所有通话可在用量卡片中查看。`,
     fraudHint: '如果这不在预期之内，可能是话费欺诈的早期迹象：请检查最近的用量。',
   },
   errors: {
@@ -256,6 +262,7 @@ export const zhCN: Strings = {
     tooLarge: '数字太大。',
     amountTooSmall: (min) => `金额至少为 ${min}。`,
     amountTooLarge: (max) => `金额最多为 ${max}。`,
+    balanceOutOfRange: (max) => `这会使余额超过 ${max}，即账户所能持有的上限。`,
     triggerNegative: '金额必须大于或等于零。',
     unknownCurrency: (currency) => `无法识别货币 ${currency}。`,
     currencyMismatch: (expected, got) => `此账户使用 ${expected}，而不是 ${got}。请以 ${expected} 输入金额。`,

@@ -2,6 +2,7 @@ import type { Minor } from '../money.js';
 import type { AutoRechargeSettings, LotSource } from './journal.js';
 import { IdempotencyKeys } from './idempotencyKeys.js';
 import { emptyUsageStats, type UsageStats } from '../insight/usageStats.js';
+import { rangeViolation } from './accountRange.js';
 
 /** One addition of funds. It is drawn first-in, first-out and forfeited 12 months after purchase. */
 export interface Lot {
@@ -85,8 +86,10 @@ export function newAccount(tenantId: string, currency: string, at: number, defau
   };
 }
 
-/** The ledger's invariant; a violation is a bug, never a user error. */
+/** The ledger's invariant, the account range rule included; a violation is a bug, never a user error. */
 export function invariantViolation(account: Account): string | null {
+  const outOfRange = rangeViolation(account);
+  if (outOfRange) return outOfRange;
   let remaining = 0;
   for (const lot of account.lots) {
     if (lot.remainingMinor <= 0 || lot.remainingMinor > lot.originalMinor) {

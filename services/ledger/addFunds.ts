@@ -7,7 +7,8 @@ import type { LedgerError } from './errors.js';
 import type { KeyOutcome } from './idempotencyKeys.js';
 import { accountDefaults, checkAddition, type LedgerPolicy } from './policy.js';
 import { startRechargeIfDue } from './autoRecharge.js';
-import type { Minor } from '../money.js';
+import { MAX_MINOR, type Minor } from '../money.js';
+import { fundsBreakRange } from './accountRange.js';
 
 export interface AddFunds {
   amountMinor: Minor;
@@ -39,6 +40,7 @@ export function addFunds(
   if (request.currency !== currency) return { result: err({ code: 'currency-mismatch', expected: currency, got: request.currency }) };
   const checked = checkAddition(request.amountMinor, policy, currency);
   if (!checked.ok) return { result: checked };
+  if (fundsBreakRange(current, request.amountMinor)) return { result: err({ code: 'balance-out-of-range', maxMinor: MAX_MINOR, currency }) };
 
   const draft = new ChangeDraft(current, tenantId, now);
   const account = draft.open(currency, accountDefaults(policy, currency));

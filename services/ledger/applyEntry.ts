@@ -26,7 +26,7 @@ export function applyEntry(account: Account | undefined, entry: JournalEntry): A
       drawFifo(account, -entry.amountMinor);
       account.keys.addUsage(detail.usage.recordId, dayNumber(Date.parse(detail.usage.startDateTime)));
       account.lastUsageAt = Math.max(account.lastUsageAt ?? 0, at);
-      recordUsageStats(account.usage, detail.usage, -entry.amountMinor);
+      recordUsageStats(account.usage, detail.usage, -entry.amountMinor, at);
       break;
     case 'expired':
       forfeitLot(account, detail.lotId, -entry.amountMinor);

@@ -1,6 +1,7 @@
 import { iso } from '../calendar.js';
 import type { ChargeOutcome } from '../ports.js';
 import type { Account } from './account.js';
+import { fundsBreakRange } from './accountRange.js';
 import type { ChangeDraft } from './changeDraft.js';
 import type { RechargeFailureReason } from './journal.js';
 import { addCalendarMonths } from '../calendar.js';
@@ -11,7 +12,10 @@ export const MAX_CONSECUTIVE_FAILURES = 3;
 /** Wait before retrying after the first and second failure. */
 export const RETRY_BACKOFF_MS = [15 * 60_000, 60 * 60_000] as const;
 
-/** Auto-recharge is on, not paused or waiting, nothing in flight, the balance below the trigger. */
+/**
+ * Auto-recharge is on, not paused or waiting, nothing in flight, the balance below the trigger,
+ * and the amount fits the account range (a charged recharge is always credited).
+ */
 export function rechargeDue(account: Account, now: number): boolean {
   const { autoRecharge, recharge } = account;
   return (
@@ -20,7 +24,8 @@ export function rechargeDue(account: Account, now: number): boolean {
     !recharge.waitingForPaymentMethod &&
     recharge.inFlight === null &&
     account.balanceMinor < autoRecharge.triggerMinor &&
-    (recharge.nextRetryAt === null || now >= recharge.nextRetryAt)
+    (recharge.nextRetryAt === null || now >= recharge.nextRetryAt) &&
+    !fundsBreakRange(account, autoRecharge.amountMinor)
   );
 }
 

@@ -5,6 +5,8 @@ export type LedgerError =
   | { code: 'invalid-amount'; input: string; reason: 'not-a-number' | 'too-many-decimals' | 'negative' | 'too-large' }
   | { code: 'amount-too-small'; minMinor: Minor; currency: string }
   | { code: 'amount-too-large'; maxMinor: Minor; currency: string }
+  /** The change would take the balance past the account range rule's bound (`accountRange.ts`). */
+  | { code: 'balance-out-of-range'; maxMinor: Minor; currency: string }
   | { code: 'trigger-negative' }
   | { code: 'unknown-currency'; currency: string }
   | { code: 'currency-mismatch'; expected: string; got: string }

@@ -26,6 +26,11 @@ export interface UsageDetail {
   userId: string | null;
   conferenceId: string | null;
   pricedFrom: 'charge' | 'rate-table';
+  /**
+   * Set on the one call of a change that raised the tenant's new-destination alert, so replaying
+   * the journal counts the hour's alerts again (they are rate-limited per hour).
+   */
+  newDestinationAlert?: true;
 }
 
 export interface AutoRechargeSettings {

@@ -11,6 +11,8 @@ export interface LedgerPolicy {
   /** Smallest and largest manual addition or recharge amount, e.g. "10.00" and "10000.00". */
   minAddition: string;
   maxAddition: string;
+  /** Largest charge of one usage record, given or priced from the rate table, e.g. "10000.00". */
+  maxUsageCharge: string;
   /** How long usage keys are kept; older usage is rejected as too old. */
   usageWindowDays: number;
 }
@@ -30,6 +32,11 @@ export function accountDefaults(policy: LedgerPolicy, currency: string): Account
 
 export function additionLimits(policy: LedgerPolicy, currency: string): { minMinor: Minor; maxMinor: Minor } {
   return { minMinor: majorInMinor(policy.minAddition, currency), maxMinor: majorInMinor(policy.maxAddition, currency) };
+}
+
+/** The largest charge one usage record may carry; a record above it is rejected on its own. */
+export function usageChargeLimit(policy: LedgerPolicy, currency: string): Minor {
+  return majorInMinor(policy.maxUsageCharge, currency);
 }
 
 /** Reads an amount someone typed or sent: exact, positive, within the currency's decimals. */

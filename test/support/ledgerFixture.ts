@@ -11,6 +11,7 @@ export const POLICY: LedgerPolicy = {
   lowBalanceAlert: '10.00',
   minAddition: '10.00',
   maxAddition: '10000.00',
+  maxUsageCharge: '10000.00',
   usageWindowDays: 90,
 };
 
