@@ -8,6 +8,8 @@ import { describeIssues, FundsBody, JournalQuery, TenantId, toUsageRecord, Usage
 import type { UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { SyncOutcome } from '../../services/usageSync.js';
 import { GRAPH_NOT_CONFIGURED, syncResponse } from './syncResponse.js';
+import { BODY_LIMITS, jsonBody } from '../http/jsonBody.js';
+import type { Log } from '../log.js';
 
 export interface OperatorApiDeps {
   ledger: LedgerService;
@@ -16,11 +18,15 @@ export interface OperatorApiDeps {
   accountExtras?: (tenantId: string) => Promise<Record<string, unknown>>;
   /** Pulls a tenant's usage from Microsoft Graph now; absent when Graph is not configured. */
   syncUsage?: (tenantId: string) => Promise<SyncOutcome>;
+  log: Log;
 }
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 
-/** The operator API (SPEC §3): usage in, balances and journals out, grants. */
+/**
+ * The operator API (SPEC §3): usage in, balances and journals out, grants. The key is checked
+ * before anything else: a body is read only for a caller holding it.
+ */
 export function registerOperatorApi(server: Server, deps: OperatorApiDeps): void {
   const authorized = operatorAuthorizer(deps.apiKey);
   const guarded = (handler: Handler): Handler => async (req, res) => {
@@ -46,7 +52,9 @@ function tenantParam(req: Request, res: Response): string | null {
 }
 
 async function postUsage(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
-  const body = UsageBody.safeParse(req.body);
+  const json = await jsonBody(req, res, BODY_LIMITS.usageBatch);
+  if (!json) return;
+  const body = UsageBody.safeParse(json.value);
   if (!body.success) return void badRequest(res, `Expected {"records": [...]} with at most 10000 records. ${describeIssues(body.error)}`);
   const valid: UsageRecord[] = [];
   const positions: number[] = [];
@@ -75,7 +83,9 @@ async function getAccount(deps: OperatorApiDeps, req: Request, res: Response): P
 async function postFunds(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
   const tenantId = tenantParam(req, res);
   if (!tenantId) return;
-  const body = FundsBody.safeParse(req.body);
+  const json = await jsonBody(req, res, BODY_LIMITS.grant);
+  if (!json) return;
+  const body = FundsBody.safeParse(json.value);
   if (!body.success) return void badRequest(res, describeIssues(body.error));
   const { amount, currency, idempotencyKey, note } = body.data;
   const result = await deps.ledger.grantFunds(tenantId, { amount, currency, idempotencyKey, note: note ?? null, actor: 'operator' });
