@@ -1,7 +1,7 @@
 import type { Request, Response, Server } from 'restify';
 import type { LedgerService } from '../../services/ledgerService.js';
 import { accountJson, journalEntryJson } from './accountJson.js';
-import { JOURNAL_CSV_HEADER, journalCsvLines } from './journalCsv.js';
+import { journalCsv } from './journalCsv.js';
 import { operatorAuthorizer } from './auth.js';
 import { ledgerErrorResponse } from './ledgerErrorResponse.js';
 import { describeIssues, FundsBody, JournalQuery, TenantId, toUsageRecord, UsageBody, UsageRecordBody } from './schemas.js';
@@ -9,6 +9,7 @@ import type { UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { SyncOutcome } from '../../services/usageSync.js';
 import { GRAPH_NOT_CONFIGURED, syncResponse } from './syncResponse.js';
 import { BODY_LIMITS, jsonBody } from '../http/jsonBody.js';
+import { streamBody } from '../http/streamBody.js';
 import type { Log } from '../log.js';
 
 export interface OperatorApiDeps {
@@ -115,7 +116,7 @@ async function getJournal(deps: OperatorApiDeps, req: Request, res: Response): P
   res.send(200, { entries: entries.map(journalEntryJson), next: last && Number(last.id) < account.entryCount ? last.id : null });
 }
 
-/** The whole journal as CSV, streamed page by page so a long history never sits in memory. */
+/** The whole journal as CSV, streamed page by page at the client's pace so a long history never sits in memory. */
 async function getJournalCsv(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
   const tenantId = tenantParam(req, res);
   if (!tenantId) return;
@@ -125,14 +126,7 @@ async function getJournalCsv(deps: OperatorApiDeps, req: Request, res: Response)
     'content-type': 'text/csv; charset=utf-8',
     'content-disposition': `attachment; filename="journal-${tenantId}.csv"`,
   });
-  res.write(JOURNAL_CSV_HEADER);
-  for (let after = 0; ; ) {
-    const page = await deps.ledger.journal(tenantId, after, 1000);
-    if (page.length === 0) break;
-    res.write(journalCsvLines(page, account.currency));
-    after = Number(page.at(-1)!.id);
-  }
-  res.end();
+  await streamBody(req, res, journalCsv((after) => deps.ledger.journal(tenantId, after, 1000), account.currency), deps.log);
 }
 
 /** Usage breakdown of the last 30 days and the runway forecast (SPEC §5). */
