@@ -3,7 +3,7 @@ import type { Request, Response, Server } from 'restify';
 import { BODY_LIMITS, jsonBody } from '../http/jsonBody.js';
 import type { Log } from '../log.js';
 import type { CreditsAdapter } from './botAdapter.js';
-import { isLoopback, looksLikeActivity, tokenLooksAddressedTo } from './requestGuards.js';
+import { isForwarded, isLoopback, looksLikeActivity, tokenLooksAddressedTo } from './requestGuards.js';
 
 export interface MessagesEndpointDeps {
   adapter: CreditsAdapter;
@@ -18,15 +18,15 @@ export interface MessagesEndpointDeps {
 
 /**
  * `POST /api/messages`, the Bot Framework endpoint. Refusals are decided here, the cheap ones before
- * the body is read: a non-loopback caller in local mode (403), a missing or foreign
+ * the body is read: a non-loopback or forwarded caller in local mode (403), a missing or foreign
  * token (401); then a body that is not a small JSON activity (415, 413, 400) and a token whose
  * signature does not hold (401). A turn that fails is the server's 500; the user was told politely.
  */
 export function registerMessagesEndpoint(server: Server, deps: MessagesEndpointDeps): void {
   const now = deps.now ?? Date.now;
   server.post('/api/messages', async (req: Request, res: Response) => {
-    if (!deps.authenticated && !isLoopback(req.socket.remoteAddress)) {
-      return void res.send(403, { error: 'forbidden', message: 'Without MicrosoftAppId the bot accepts only loopback callers.' });
+    if (!deps.authenticated && (!isLoopback(req.socket.remoteAddress) || isForwarded(req.headers))) {
+      return void res.send(403, { error: 'forbidden', message: 'Without MicrosoftAppId the bot accepts only loopback callers, not proxied ones.' });
     }
     const authorization = req.header('authorization') ?? '';
     if (deps.authenticated && !tokenLooksAddressedTo(authorization, deps.appId, now())) return void unauthorized(res);
