@@ -20,7 +20,8 @@ export interface MessagesEndpointDeps {
  * `POST /api/messages`, the Bot Framework endpoint. Refusals are decided here, the cheap ones before
  * the body is read: a non-loopback or forwarded caller in local mode (403), a missing or foreign
  * token (401); then a body that is not a small JSON activity (415, 413, 400) and a token whose
- * signature does not hold (401). A turn that fails is the server's 500; the user was told politely.
+ * signature does not hold (401). A turn that throws is answered politely by the adapter's
+ * onTurnError; a failure around it is the server's 500 (503 while the store cannot write).
  */
 export function registerMessagesEndpoint(server: Server, deps: MessagesEndpointDeps): void {
   const now = deps.now ?? Date.now;

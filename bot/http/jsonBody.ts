@@ -8,9 +8,10 @@ const MiB = 1024 * KiB;
 
 /**
  * Byte limits of the JSON routes, counted on the wire while reading.
- * - An activity: Teams caps a message at about 28 KB and the Bot Framework Service an activity at
- *   256 KB, so 256 KiB is above anything a channel sends, and the one unauthenticated-until-read
- *   route (the token's signature is checked against the body) never holds more than that.
+ * - An activity: a Teams message holds at most about 28 KB and its envelope (channel data,
+ *   entities, a card's submitted data) a few KB more, so 256 KiB is well above anything a channel
+ *   sends; it is the one route that must read a body before its full authentication (the token is
+ *   validated against the activity's channel and service URL), so it holds no more than that.
  * - A usage batch: 10,000 records of a few hundred bytes each are about 5 MiB; 16 MiB leaves room for
  *   long names, and only a caller holding the operator key gets this far.
  * - A grant: a few short fields (a note is at most 500 characters).
