@@ -19,6 +19,8 @@ import { TeamsAlertSink } from './alerts/teamsAlertSink.js';
 import type { Config } from './config.js';
 import { createAdapter, type CreditsAdapter } from './endpoint/botAdapter.js';
 import { registerMessagesEndpoint } from './endpoint/messagesEndpoint.js';
+import { registerHealthChecks } from './http/health.js';
+import { createLog, type Log } from './log.js';
 import type { GraphConnection } from './graph/graphConnection.js';
 import { openGraph } from './graph/openGraph.js';
 import type { Mailer } from './notices/mailer.js';
@@ -53,6 +55,8 @@ export interface AppOptions {
   mailer?: Mailer;
   /** Back-off of proactive sends after a 5xx or network error (tests shorten it). */
   delivery?: { baseDelayMs: number; maxDelayMs: number };
+  /** Where the edge logs; default: JSON lines on stdout at `LOG_LEVEL` (tests capture them). */
+  log?: Log;
 }
 
 /** The composition root: builds every part from the configuration and wires them together. */
@@ -79,11 +83,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const conversations = await ConversationBook.open(file('conversations.json'));
   const admins = new AdminDirectory(conversations, access);
 
-  // The endpoints: operator API and Bot Framework messages on one server.
-  const server = createServer();
+  // The endpoints: health, operator API and Bot Framework messages on one server.
+  const log = options.log ?? createLog(config.log);
+  const server = createServer(log);
+  registerHealthChecks(server, { store });
   registerOperatorApi(server, {
     ledger,
     apiKey: config.operatorApiKey,
+    log,
     ...(graph && { syncUsage: (tenantId: string) => graph.usageSync.syncTenant(tenantId), accountExtras: (tenantId: string) => graph.accountExtras(tenantId) }),
   });
   const adapter = createAdapter(config);
@@ -102,7 +109,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     tracker: new ConversationTracker(conversations, clock),
     tenants: { defaultTenantId: config.defaultTenantId, localMode: !config.bot.authenticated },
   });
-  registerMessagesEndpoint(server, { adapter, logic: (context) => bot.run(context), appId: config.bot.appId, authenticated: config.bot.authenticated });
+  registerMessagesEndpoint(server, { adapter, logic: (context) => bot.run(context), appId: config.bot.appId, authenticated: config.bot.authenticated, log });
 
   // Alerts: a card in every admin conversation, and the three notice emails; acknowledged once both took them.
   const deliveries = new DeliveryLog(await openJsonDocument<DeliveryLogData>(file('alert-deliveries.json'), {}));

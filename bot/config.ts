@@ -44,6 +44,8 @@ const Env = z.object({
   MAIL_FROM: z.string().optional(),
   TEAMS_APP_ID: z.guid('a GUID such as 3f2a8c1e-5b7d-4e9a-9c1f-2d4e6a8b0c1d').optional(),
   BOT_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/, 'a host name such as bot.contoso.com').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -86,6 +88,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     teamsApp: {
       id: e.TEAMS_APP_ID ?? null,
       botDomain: e.BOT_DOMAIN ?? null,
+    },
+    /** JSON log lines on stdout; readable ones in development at a terminal (see bot/log.ts). */
+    log: {
+      level: e.LOG_LEVEL,
+      production: e.NODE_ENV === 'production',
     },
     /** Sender of the notice emails (the `.eml` outbox, and Graph's sendMail later). */
     mailFrom: e.MAIL_FROM ?? e.GRAPH_MAIL_SENDER ?? 'Communications Credits <credits-bot@localhost>',

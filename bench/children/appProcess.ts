@@ -7,6 +7,7 @@ import type { Server } from 'restify';
 import { createApp, type App } from '../../bot/app.js';
 import { loadConfig } from '../../bot/config.js';
 import { registerMessagesEndpoint } from '../../bot/endpoint/messagesEndpoint.js';
+import { createLog } from '../../bot/log.js';
 import { createServer, listen } from '../../bot/server.js';
 import type { LowdbLedgerStore } from '../../data/lowdbLedgerStore.js';
 import { processStats, serveParent } from '../lib/child.js';
@@ -30,7 +31,8 @@ serveParent(
         if (message.echo) {
           // The floor for bot turns: the same endpoint code, adapter, restify setup and process,
           // with a bot that only echoes the text back.
-          echoServer = createServer();
+          const log = createLog({ level: 'warn', production: true });
+          echoServer = createServer(log);
           registerMessagesEndpoint(echoServer, {
             adapter: app.adapter,
             logic: async (context) => {
@@ -38,6 +40,7 @@ serveParent(
             },
             appId: '',
             authenticated: false,
+            log,
           });
           echoPort = await listen(echoServer, 0, '127.0.0.1');
         }
