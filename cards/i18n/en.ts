@@ -1,3 +1,4 @@
+import type { OfferInvalidReason } from '../../services/ledger/errors.js';
 import type { EntryKind, RechargeFailureReason } from '../../services/ledger/journal.js';
 
 /**
@@ -103,6 +104,9 @@ export const en = {
     cancelledBy: (name: string) => `Cancelled by ${name}.`,
     failedTitle: 'Payment failed',
     failedNothingAdded: 'No funds were added.',
+    chargingTitle: 'Payment under way',
+    chargingText:
+      'Confirm was already pressed and the card on file is being charged, so this can no longer be cancelled. The funds appear in the balance as soon as the payment goes through.',
   },
   payment: {
     title: 'Payment method',
@@ -167,6 +171,9 @@ export const en = {
     'auto-recharge-started': 'Auto-recharge started',
     'auto-recharge-failed': 'Auto-recharge failed',
     'expiry-reminder': 'Expiry reminder',
+    'purchase-offered': 'Confirmation card shown',
+    'purchase-charging': 'Confirmed, charging the card',
+    'purchase-failed': 'Card payment failed',
     'purchase-cancelled': 'Addition cancelled',
   } satisfies Record<EntryKind, string>,
   autoRechargeAdded: 'Auto-recharge added funds',
@@ -285,7 +292,14 @@ export const en = {
     currencyMismatch: (expected: string, got: string) => `This account is in ${expected}, not ${got}. Enter the amount in ${expected}.`,
     noAccount: 'There is no Communications Credits account for your organization yet. Ask for the balance to open one.',
     keyReused: 'This card was already used for a different request. Please start again.',
-    operationCancelled: 'This addition was cancelled, so nothing was charged. Start again to add funds.',
+    keyReusedWithOtherParameters: 'This request was already made with a different amount or currency. Please start again.',
+    offerInvalidTitle: 'This card is no longer valid',
+    offerInvalid: {
+      unknown: 'I have no record of this confirmation for your organization, so nothing was charged. Start again with Add funds.',
+      expired: 'This confirmation has expired, so nothing was charged. Start again with Add funds.',
+      cancelled: 'This addition was cancelled, so nothing was charged. Start again with Add funds.',
+      'not-yours': 'This confirmation was prepared for someone else: only they can confirm or cancel it. To add funds yourself, start again with Add funds.',
+    } satisfies Record<OfferInvalidReason, string>,
     paymentTitle: 'Payment failed',
     payment: {
       declined: 'The card on file was declined. No money was taken. Choose another payment method and try again.',

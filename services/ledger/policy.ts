@@ -15,6 +15,13 @@ export interface LedgerPolicy {
   maxUsageCharge: string;
   /** How long usage keys are kept; older usage is rejected as too old. */
   usageWindowDays: number;
+  /**
+   * How long a confirmation card can be confirmed after it was shown (default 24): the same
+   * working day, even after a long meeting, but not a card found days later in the chat history,
+   * when the intent, the balance or the card on file may have changed. It also bounds how many
+   * open offers an account keeps.
+   */
+  offerLifetimeHours: number;
 }
 
 const majorInMinor = (major: string, currency: string): Minor => {
@@ -52,10 +59,4 @@ export function checkAddition(amountMinor: Minor, policy: LedgerPolicy, currency
   if (amountMinor < minMinor) return err({ code: 'amount-too-small', minMinor, currency });
   if (amountMinor > maxMinor) return err({ code: 'amount-too-large', maxMinor, currency });
   return ok(amountMinor);
-}
-
-/** Parses and checks an addition amount in one step. */
-export function parseAddition(input: string, policy: LedgerPolicy, currency: string): Result<Minor, LedgerError> {
-  const parsed = parseAmount(input, currency);
-  return parsed.ok ? checkAddition(parsed.value, policy, currency) : parsed;
 }

@@ -145,7 +145,8 @@ describe('confirmation card', () => {
     expect(text).toContain(`Operation ${OPERATION_ID}`);
     expect(verbs(card)).toEqual(['funds.confirm', 'funds.cancel']);
     const [confirm, cancel] = executeActions(card);
-    expect(confirm).toMatchObject({ title: 'Confirm $50.00', style: 'positive', data: { operationId: OPERATION_ID, amount: '50.00', currency: 'USD' } });
+    expect(confirm).toMatchObject({ title: 'Confirm $50.00', style: 'positive', data: { verb: 'funds.confirm', operationId: OPERATION_ID } });
+    expect(Object.keys(confirm!.data)).toEqual(['verb', 'operationId']);
     expect(cancel?.data).toEqual({ verb: 'funds.cancel', operationId: OPERATION_ID });
   });
 
@@ -407,7 +408,7 @@ describe('message cards for every other reply', () => {
     ['expired-card', 'has expired'],
     ['no-payment-method', 'no payment method on file'],
   ] as const)('payment %s points to the payment method', (reason, text) => {
-    const card = renderProblemCard({ code: 'payment-failed', reason, message: 'x' }, 'en-US');
+    const card = renderProblemCard({ code: 'payment-failed', reason, message: 'x', amountMinor: 5000, currency: 'USD' }, 'en-US');
     expect(cardText(card)).toContain(text);
     expect(verbs(card)).toEqual(['paymentMethod.open']);
   });

@@ -9,6 +9,7 @@ import {
   renderAutoRechargeCard,
   renderBalanceCard,
   renderCancelledCard,
+  renderPaymentUnderWayCard,
   renderConfirmationCard,
   renderHelpCard,
   renderHistoryCard,
@@ -104,6 +105,10 @@ const KINDS: EntryKind[] = [
   'auto-recharge-started',
   'auto-recharge-failed',
   'expiry-reminder',
+  'purchase-offered',
+  'purchase-charging',
+  'purchase-failed',
+  'purchase-cancelled',
 ];
 
 /** `count` entries, newest first, numbered down from `newestId`, every kind in turn. */
@@ -214,10 +219,15 @@ export const PROBLEMS: Problem[] = [
   { code: 'currency-mismatch', expected: 'USD', got: 'EUR' },
   { code: 'no-account' },
   { code: 'key-reused', kind: 'funds' },
-  { code: 'payment-failed', reason: 'declined', message: 'Mastercard ending 0002 was declined.' },
-  { code: 'payment-failed', reason: 'expired-card', message: 'Visa ending 0069 expired 1/2024.' },
-  { code: 'payment-failed', reason: 'no-payment-method', message: 'No card on file.' },
-  { code: 'payment-failed', reason: 'gateway-error', message: 'ECONNRESET at gateway.internal:443' },
+  { code: 'key-reused-with-different-parameters', first: { amountMinor: 2500, currency: 'USD' } },
+  { code: 'offer-invalid', reason: 'unknown' },
+  { code: 'offer-invalid', reason: 'expired' },
+  { code: 'offer-invalid', reason: 'cancelled' },
+  { code: 'offer-invalid', reason: 'not-yours' },
+  { code: 'payment-failed', reason: 'declined', message: 'Mastercard ending 0002 was declined.', amountMinor: 5000, currency: 'USD' },
+  { code: 'payment-failed', reason: 'expired-card', message: 'Visa ending 0069 expired 1/2024.', amountMinor: 5000, currency: 'USD' },
+  { code: 'payment-failed', reason: 'no-payment-method', message: 'No card on file.', amountMinor: 5000, currency: 'USD' },
+  { code: 'payment-failed', reason: 'gateway-error', message: 'ECONNRESET at gateway.internal:443', amountMinor: 5000, currency: 'USD' },
   { code: 'not-admin' },
   { code: 'not-manager' },
   { code: 'consent-required', consentUrl: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent?client_id=00000000-0000-0000-0000-000000000000' },
@@ -270,6 +280,7 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   add('receipt, replayed', renderReceiptCard(receipt({ replayed: true, addedBy: 'system' }), locale));
   add('cancelled', renderCancelledCard({ operationId: OPERATION_ID, amountMinor: 5000, currency: 'USD', by: 'Adele Vance' }, locale));
   add('cancelled, bare', renderCancelledCard({}, locale));
+  add('payment under way', renderPaymentUnderWayCard({ operationId: OPERATION_ID, amountMinor: 5000, currency: 'USD' }, locale));
   for (const reason of ['declined', 'expired-card', 'no-payment-method', 'gateway-error'] as const) {
     add(`payment failed, ${reason}`, renderPaymentFailedCard({ reason, operationId: OPERATION_ID, amountMinor: 5000, currency: 'USD' }, locale));
   }

@@ -100,8 +100,7 @@ describe('the account range rule', () => {
     }
     const refused = { ok: false, error: { code: 'balance-out-of-range', maxMinor: MAX_MINOR, currency: 'USD' } };
     expect(await ledger.grantFunds('t1', { amount: HUGE, currency: 'USD', idempotencyKey: 'g-over', actor: 'operator' })).toEqual(refused);
-    expect(await ledger.checkAddition('t1', HUGE)).toEqual(refused);
-    expect(await ledger.purchaseFunds('t1', { amount: HUGE, idempotencyKey: 'p-over', actor: 'admin' })).toEqual(refused);
+    expect(await ledger.offerPurchase('t1', { offerId: 'p-over', amount: HUGE, offeredTo: 'admin' })).toEqual(refused);
     expect(await gateway.settledCharges(0)).toEqual([]);
     const account = (await ledger.account('t1'))!;
     expect(account.balanceMinor).toBe(100 * 99_999_999_900);
@@ -114,7 +113,7 @@ describe('the account range rule', () => {
     const account = newAccount('t1', 'USD', 0, { lowBalanceAlertMinor: 1000, autoRecharge: { enabled: false, triggerMinor: 0, amountMinor: 5000 } });
     account.balanceMinor = MAX_MINOR - 10_000;
     expect(fundsBreakRange(account, 10_000)).toBe(false);
-    account.recharge.inFlight = { attemptId: 'recharge-1', startedAt: 0, amountMinor: 5000 };
+    account.recharge.inFlight = { attemptId: 'recharge-1', startedAt: 0, amountMinor: 5000, chargeKey: 'recharge:recharge-1' };
     expect(fundsBreakRange(account, 10_000)).toBe(true);
     expect(fundsBreakRange(account, 5000)).toBe(false);
     expect(chargeBreaksRange(account, new Date().toISOString(), 2 * MAX_MINOR)).toBe(true);
