@@ -193,7 +193,7 @@ describe('operator grant keys', () => {
     for (const [amount, currency] of [['30.00', 'USD'], ['25.00', 'EUR']] as const) {
       const reused = await grant(tenant, 'refund-2026-12-03', amount, currency);
       expect(reused.status, `${amount} ${currency}`).toBe(409);
-      expect(reused.body).toEqual({ error: 'key-reused-with-different-parameters', message: expect.stringMatching(/already used with other parameters \(25\.00 USD\).*new key/) });
+      expect(reused.body).toEqual({ error: 'key-reused-with-different-parameters', message: expect.stringMatching(/already used with other parameters \(25\.00 USD\).*new key/), reference: expect.any(String) });
     }
     expect((await bot.account(tenant)).balanceMinor).toBe(2500);
   });
