@@ -1,10 +1,11 @@
 /**
  * The short stretches of a message the amount recognizers are shown. Their cost grows about
- * quadratically with the text they read and with the numbers in it (64 characters of "5块5块…"
- * take ~60 ms, 800 of "1 1 1 …" seconds), so they never see a whole message: only the numbers it
- * writes, each group with a few words either side (where "USD", "dollars" or "美元" stand), within
- * a fixed budget of spans, numbers and characters. A group past that budget is not read at all: it
- * is not an amount anyone writes, and it stands for an amount the bot cannot use.
+ * quadratically with the text they read and with the numbers in it (on the 2-core development VM,
+ * 64 characters of "5块5块…" took ~60 ms, 800 of "1 1 1 …" 7.8 s), so they never see a whole
+ * message: only the numbers it writes, each group with a few words either side (where "USD",
+ * "dollars" or "美元" stand), within a fixed budget of spans, numbers and characters. A group past
+ * that budget is not read at all: it is not an amount anyone writes, and it stands for an amount
+ * the bot cannot use.
  */
 
 /** The most characters the recognizers read at once. */
@@ -17,7 +18,7 @@ export const MAX_SPANS_READ = 2;
  * ("一万二千三百" is one) or an amount in digits ("1,000.25" is one; "1.1.1.1" is four).
  */
 export const MAX_NUMBERS_PER_SPAN = 4;
-export const MAX_NUMBERS_READ = 6;
+const MAX_NUMBERS_READ = 6;
 /** Numbers this few words apart belong to one amount ("1 dollar 50 cents", "五块五"). */
 const MAX_GAP_TOKENS = 2;
 /** Words either side of the numbers that may name their currency ("hong kong dollars", "澳大利亚元"). */
