@@ -1,5 +1,6 @@
 import 'dotenv/config';
 import { z } from 'zod';
+import { canonicalTenantId } from '../services/tenantId.js';
 
 /**
  * The only reader of `process.env` (and `.env`). Every setting the bot knows is here, typed and
@@ -11,13 +12,15 @@ const csv = z
   .string()
   .optional()
   .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+/** A tenant id as the ledger keys it: a GUID in lower case, however it was written. */
+const tenantId = z.string().min(1).transform(canonicalTenantId);
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: z.string().optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD').default('USD'),
-  DEFAULT_TENANT_ID: z.string().min(1).default('local'),
+  DEFAULT_TENANT_ID: tenantId.default('local'),
   ADMIN_USER_IDS: csv,
   OPERATOR_API_KEY: z.string().optional(),
   LOW_BALANCE_ALERT: decimal.default('10.00'),
@@ -36,12 +39,12 @@ const Env = z.object({
   AZURE_CLIENT_ID: z.string().optional(),
   AZURE_CLIENT_SECRET: z.string().optional(),
   AZURE_CLIENT_CERTIFICATE_PATH: z.string().optional(),
-  AZURE_TENANT_ID: z.string().optional(),
+  AZURE_TENANT_ID: tenantId.optional(),
   AZURE_AUTHORITY_HOST: z.string().url().optional(),
   GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com'),
   GRAPH_MAIL_SENDER: z.string().optional(),
   GRAPH_SYNC_MINUTES: z.coerce.number().positive().default(60),
-  GRAPH_TENANT_IDS: csv,
+  GRAPH_TENANT_IDS: csv.transform((ids) => ids.map(canonicalTenantId)),
   MAIL_FROM: z.string().optional(),
   TEAMS_APP_ID: z.guid('a GUID such as 3f2a8c1e-5b7d-4e9a-9c1f-2d4e6a8b0c1d').optional(),
   BOT_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/, 'a host name such as bot.contoso.com').optional(),

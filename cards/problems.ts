@@ -77,6 +77,13 @@ export function problemContent(problem: Problem, t: Strings, f: Formatter, curre
         tone: 'info',
         actions: [button(Verb.help, t.actions.help, 'positive'), button(Verb.balanceRefresh, t.actions.showBalance)],
       };
+    case 'message-too-long':
+      return {
+        title: t.errors.messageTooLongTitle,
+        text: t.errors.messageTooLong(problem.maxLength),
+        tone: 'info',
+        actions: [button(Verb.help, t.actions.help, 'positive'), button(Verb.balanceRefresh, t.actions.showBalance)],
+      };
     case 'stale-card':
       return {
         title: t.errors.staleCardTitle,

@@ -237,6 +237,8 @@ export type Problem =
   /** Graph usage needs admin consent; the link opens the consent page. */
   | { code: 'consent-required'; consentUrl: string }
   | { code: 'unknown-command'; input: string }
+  /** A message longer than any command: not read at all. */
+  | { code: 'message-too-long'; maxLength: number }
   /** Card data that fails its schema (a confirmation that no longer applies is `offer-invalid`). */
   | { code: 'stale-card' }
   /** Anything unexpected; the reference lets an operator find the log line. Never internals. */

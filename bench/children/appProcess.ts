@@ -2,6 +2,7 @@
  * The bot's real composition root in its own process, so the load generator does not share its
  * event loop. Run by bench/run.ts with DATA_DIR and OPERATOR_API_KEY in argv.
  */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { MessageFactory } from 'botbuilder';
 import type { Server } from 'restify';
 import { createApp, type App } from '../../bot/app.js';
@@ -17,6 +18,7 @@ import { usageRecord } from '../lib/records.js';
 const [dataDir, apiKey] = process.argv.slice(2);
 let app: App | null = null;
 let echoServer: Server | null = null;
+let loopDelay: IntervalHistogram | null = null;
 
 serveParent(
   async (message) => {
@@ -57,6 +59,17 @@ serveParent(
       case 'checkpoint':
         await (app!.store as LowdbLedgerStore).checkpoint();
         return null;
+      case 'loopDelayStart':
+        // How long the event loop was kept from turning, at 1 ms resolution, until loopDelayStop.
+        loopDelay = monitorEventLoopDelay({ resolution: 1 });
+        loopDelay.enable();
+        return null;
+      case 'loopDelayStop': {
+        loopDelay?.disable();
+        const figures = loopDelay ? { maxMs: loopDelay.max / 1e6, p99Ms: loopDelay.percentile(99) / 1e6, meanMs: loopDelay.mean / 1e6 } : null;
+        loopDelay = null;
+        return figures;
+      }
       case 'probe':
         return probe(message.tenantId as string, message.count as number, message.maxMs as number);
       default:

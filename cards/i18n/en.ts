@@ -317,6 +317,8 @@ export const en = {
       "To read your organization's calling usage I need an administrator to grant this app access in Microsoft Entra ID. Nothing else changes until then.",
     unknownCommandTitle: "I didn't catch that",
     unknownCommand: (input: string) => `I didn't understand “${input}”. Type help to see what I can do.`,
+    messageTooLongTitle: 'That message is too long',
+    messageTooLong: (max: number) => `I read requests of up to ${max} characters, such as “add 50” or “balance”. Nothing was changed. Type help to see what I can do.`,
     staleCardTitle: 'This card is out of date',
     staleCard: 'That button belongs to an older card. Here is what you can do now.',
     internalTitle: 'Something went wrong',

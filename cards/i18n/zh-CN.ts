@@ -296,6 +296,8 @@ export const zhCN: Strings = {
     consent: '要读取贵组织的通话用量，需要管理员在 Microsoft Entra ID 中授予此应用访问权限。在此之前其他功能不受影响。',
     unknownCommandTitle: '没有理解您的意思',
     unknownCommand: (input) => `我没有理解“${input}”。输入“帮助”查看我能做什么。`,
+    messageTooLongTitle: '消息太长了',
+    messageTooLong: (max) => `我只能读取 ${max} 个字符以内的指令，例如“充值 50”或“余额”。这条消息未做任何更改。输入“帮助”查看我能做什么。`,
     staleCardTitle: '此卡片已过期',
     staleCard: '该按钮属于一张旧卡片。以下是您现在可以执行的操作。',
     internalTitle: '出错了',

@@ -357,6 +357,15 @@ describe('Teams bot: install, mentions, junk', () => {
     expect(fundsAdded(f)).toHaveLength(0);
   });
 
+  it('reads message text that is not a string as no text: the help card, not an error', async () => {
+    const f = teamsBotFixture();
+    for (const text of [42, { text: 'balance' }, ['add 50']]) {
+      const sent = await f.send({ type: 'message', text: text as unknown as string });
+      expect(sent).toHaveLength(1);
+      expect(cardText(sent[0]!.attachments![0]!.content)).toContain('What I can do');
+    }
+  });
+
   it('sends every reply as a card attachment without text', async () => {
     const f = teamsBotFixture();
     for (const text of ['balance', 'add 50', 'auto-recharge', 'history', 'usage', 'payment method', 'help', '帮助', 'hello', '???']) {

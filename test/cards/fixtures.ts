@@ -232,6 +232,7 @@ export const PROBLEMS: Problem[] = [
   { code: 'not-manager' },
   { code: 'consent-required', consentUrl: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent?client_id=00000000-0000-0000-0000-000000000000' },
   { code: 'unknown-command', input: 'make me a sandwich' },
+  { code: 'message-too-long', maxLength: 500 },
   { code: 'stale-card' },
   { code: 'internal', reference: 'req-7f3a' },
   { code: 'internal' },
