@@ -11,6 +11,7 @@ import type { AlertSink } from '../alerts/alertDispatcher.js';
 import type { DeliveryLog } from '../alerts/deliveryLog.js';
 import type { Config } from '../config.js';
 import type { Mailbox } from '../notices/mailer.js';
+import type { AccountSyncExtras } from '../operatorApi/responseSchemas.js';
 import { DirectoryEmailAlertSink } from './directoryEmailAlertSink.js';
 import { DirectoryAccessPolicy } from './directoryAccessPolicy.js';
 import { GraphDirectoryRoles } from './graphDirectoryRoles.js';
@@ -94,7 +95,7 @@ export class GraphConnection {
   }
 
   /** The operator API's account view: when usage was last synced, and why not if it failed. */
-  async accountExtras(tenantId: string): Promise<Record<string, unknown>> {
+  async accountExtras(tenantId: string): Promise<AccountSyncExtras> {
     const { lastSyncAt, ...usageSync } = this.usageSync.status(tenantId);
     return { lastSyncAt, usageSync };
   }

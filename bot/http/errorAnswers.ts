@@ -1,4 +1,5 @@
 import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
 import { StoreUnavailableError } from '../../services/ports.js';
 import type { Log } from '../log.js';
 
@@ -7,6 +8,17 @@ import type { Log } from '../log.js';
  * `x-request-id` header), never an error's text, a stack or a path; the details go to the log
  * under the same reference.
  */
+
+/** An error answer's body as a route gives it. */
+export const ErrorBody = z.strictObject({
+  error: z.string().describe('A stable code, such as "not-found".'),
+  message: z.string().optional().describe('Why, in words.'),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** A body as the client receives it with a status of 400 or more: `formatJson` adds the request's reference. */
+export const withReference = <Body extends z.ZodObject>(body: Body) =>
+  body.extend({ reference: z.string().describe('The request\'s reference, also its `x-request-id` header; the log has the details under it.') });
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'bad-request',
@@ -40,7 +52,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 export function formatJson(req: Request, res: Response, body: unknown): string {
   const status = res.statusCode;
   if (status >= 400 && !req.complete) res.setHeader('Connection', 'close');
-  const shown = body instanceof Error ? { error: codeFor(status) } : body;
+  const shown = body instanceof Error ? ({ error: codeFor(status) } satisfies ErrorBody) : body;
   const data = JSON.stringify(status >= 400 && isPlainObject(shown) ? { ...shown, reference: req.getId() } : shown);
   res.setHeader('Content-Length', Buffer.byteLength(data));
   return data;
@@ -65,9 +77,9 @@ export function answerFailuresSafely(server: Server, log: Log): void {
       // Tells restify an answer was given, so it does not try to send its own after the head.
       (res as Response & { _sent: boolean })._sent = true;
     } else if (error instanceof StoreUnavailableError) {
-      res.send(503, { error: 'store-unavailable' });
+      res.send(503, { error: 'store-unavailable' } satisfies ErrorBody);
     } else {
-      res.send(500, { error: 'internal' });
+      res.send(500, { error: 'internal' } satisfies ErrorBody);
     }
     done();
   });
