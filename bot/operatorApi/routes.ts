@@ -4,6 +4,7 @@ import { accountJson, journalEntryJson } from './accountJson.js';
 import { journalCsv } from './journalCsv.js';
 import { operatorAuthorizer } from './auth.js';
 import { ledgerErrorResponse } from './ledgerErrorResponse.js';
+import { openApiDocument } from './openApiDocument.js';
 import { describeIssues, FundsBody, JournalQuery, TenantId, toUsageRecord, UsageBody, UsageRecordBody } from './schemas.js';
 import type { UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { SyncOutcome } from '../../services/usageSync.js';
@@ -27,8 +28,9 @@ export interface OperatorApiDeps {
 type Handler = (req: Request, res: Response) => Promise<void>;
 
 /**
- * The operator API (SPEC §3): usage in, balances and journals out, grants. The key is checked
- * before anything else: a body is read only for a caller holding it.
+ * The operator API (SPEC §3): usage in, balances and journals out, grants, and its OpenAPI
+ * description (`openApiDocument.ts`). The key is checked before anything else: a body is read only
+ * for a caller holding it.
  */
 export function registerOperatorApi(server: Server, deps: OperatorApiDeps): void {
   const authorized = operatorAuthorizer(deps.apiKey);
@@ -42,6 +44,8 @@ export function registerOperatorApi(server: Server, deps: OperatorApiDeps): void
   server.get('/api/tenants/:tenantId/journal.csv', guarded((req, res) => getJournalCsv(deps, req, res)));
   server.get('/api/tenants/:tenantId/insight', guarded((req, res) => getInsight(deps, req, res)));
   server.post('/api/tenants/:tenantId/sync', guarded((req, res) => postSync(deps, req, res)));
+  // The description holds no data: no key needed.
+  server.get('/api/openapi.json', async (_req, res) => void res.send(200, openApiDocument()));
 }
 
 const badRequest = (res: Response, message: string) => res.send(400, { error: 'bad-request', message } satisfies ErrorBody);
