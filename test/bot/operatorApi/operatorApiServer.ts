@@ -28,7 +28,7 @@ export async function startOperatorApi(env: Record<string, string> = {}, options
     } catch {
       json = text;
     }
-    return { status: response.status, body: json };
+    return { status: response.status, body: json, headers: Object.fromEntries(response.headers), text };
   };
   return {
     app,
