@@ -1,5 +1,5 @@
-import { dayNumber } from '../calendar.js';
 import { newAccount, type Account, type Lot } from './account.js';
+import { entryKey } from './entryKeys.js';
 import type { EntryDetail, JournalEntry } from './journal.js';
 import { recordUsageStats } from '../insight/usageStats.js';
 
@@ -24,7 +24,6 @@ export function applyEntry(account: Account | undefined, entry: JournalEntry): A
       break;
     case 'usage':
       drawFifo(account, -entry.amountMinor);
-      account.keys.addUsage(detail.usage.recordId, dayNumber(Date.parse(detail.usage.startDateTime)));
       account.lastUsageAt = Math.max(account.lastUsageAt ?? 0, at);
       recordUsageStats(account.usage, detail.usage, -entry.amountMinor);
       break;
@@ -64,8 +63,10 @@ export function applyEntry(account: Account | undefined, entry: JournalEntry): A
       break;
     }
   }
-  if (entry.idempotencyKey && detail.kind !== 'usage') {
-    account.keys.operations.set(entry.idempotencyKey, {
+  const key = entryKey(entry);
+  if (key?.sort === 'usage') account.keys.addUsage(key.recordId, key.day);
+  if (key?.sort === 'operation') {
+    account.keys.operations.set(key.key, {
       entryId: entry.id,
       kind: entry.kind,
       amountMinor: entry.amountMinor,
