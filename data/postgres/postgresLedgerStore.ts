@@ -1,0 +1,465 @@
+import pg from 'pg';
+import type { Alert, StoredAlert } from '../../services/alerts.js';
+import { invariantViolation, type Account } from '../../services/ledger/account.js';
+import { toSnapshot } from '../../services/ledger/accountSnapshot.js';
+import type { JournalEntry } from '../../services/ledger/journal.js';
+import { StoreUnavailableError, type Change, type LedgerStore, type NoChange, type StoreHealth } from '../../services/ports.js';
+import { sequenceProblem } from '../changeSequence.js';
+import { bringUpToDate, readHead, type AccountHead, type LoadCounters } from './accountLoader.js';
+import { writeTenantChanges } from './changeWriter.js';
+import { clientConfig } from './connection.js';
+import { DatabaseHealth, messageOf } from './databaseHealth.js';
+import { keyFromText, keyText } from './keyText.js';
+import { migrateDatabase } from './migrate.js';
+
+export interface PostgresLedgerStoreOptions {
+  /** A libpq URL: `postgres://user:password@host:5432/database?sslmode=require`. */
+  url: string;
+  /** Connections in the pool. Default 10. */
+  poolSize?: number;
+  /** Apply pending migrations before opening (under node-pg-migrate's advisory lock). Default true. */
+  migrate?: boolean;
+  /** A new snapshot of an account is written once this many entries followed the last one. Default 1,000. */
+  snapshotEveryEntries?: number;
+  /** How often a store that lost the database asks whether it answers again. Default 1 s. */
+  probeIntervalMs?: number;
+  /** Where failures of alert listeners are reported. Default console.error. */
+  reportError?: (error: unknown) => void;
+  /** Where the migration runner's messages go. Default: nowhere. */
+  log?: (message: string) => void;
+}
+
+export interface PostgresLedgerStoreStats {
+  /** Transactions that committed changes (each may carry several changes of one tenant). */
+  transactions: number;
+  /** Transactions rolled back and decided again: a key or an account taken meanwhile by another process. */
+  conflicts: number;
+  coldLoads: number;
+  entriesApplied: number;
+}
+
+export interface PostgresLedgerStore extends LedgerStore {
+  readonly stats: PostgresLedgerStoreStats;
+}
+
+/** Opens the store: migrates the database (unless told not to) and opens the pool. */
+export async function openPostgresLedgerStore(options: PostgresLedgerStoreOptions): Promise<PostgresLedgerStore> {
+  const connection = clientConfig(options.url);
+  if (options.migrate ?? true) await migrateDatabase(connection, options.log);
+  const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10 });
+  // An idle connection the server closed is dropped by the pool; the next query reports any outage.
+  pool.on('error', () => undefined);
+  return new PostgresLedger(pool, options);
+}
+
+/** Changes of one tenant may be decided together in one transaction, up to this many entries. */
+const GROUP_ENTRY_LIMIT = 20_000;
+/** A transaction that loses a race for a key or an account is decided again at most this often. */
+const CONFLICT_ATTEMPTS = 5;
+
+interface PendingChange {
+  decide: (account: Account | undefined) => Change<unknown> | NoChange<unknown>;
+  resolve: (result: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+interface PendingRead {
+  resolve: (account: Account | undefined) => void;
+  reject: (error: unknown) => void;
+}
+
+/** What this process holds for one tenant: its cached account and the work waiting for it, done one batch at a time. */
+interface TenantLine {
+  readonly tenantId: string;
+  /** The account as of the last read or commit; meaningful only when `known`. */
+  account: Account | undefined;
+  known: boolean;
+  changes: PendingChange[];
+  reads: PendingRead[];
+  running: Promise<void> | null;
+}
+
+/** A decide threw or produced entries that do not continue the journal: its change fails, the others are decided again. */
+class RefusedChange extends Error {
+  constructor(
+    readonly change: PendingChange,
+    readonly refusal: unknown,
+  ) {
+    super('a change was refused');
+  }
+}
+
+/**
+ * The ledger in PostgreSQL, shared by any number of processes. Each process caches accounts as
+ * `Account` objects. A change locks the tenant's account row (`SELECT … FOR UPDATE`), so one
+ * tenant's changes serialise across processes; catches the cached account up with the entries
+ * other processes wrote meanwhile; runs the decides waiting in this process for that tenant
+ * against it; and writes their entries, keys, lots, alerts and the account row in one statement
+ * before committing. A unique violation (another process opened the account, or holds a key this
+ * one did not know) rolls back; the account is reloaded and the changes decided again. Whenever a
+ * transaction fails the cached account, which the decides may have changed in place, is dropped.
+ */
+class PostgresLedger implements PostgresLedgerStore {
+  private readonly lines = new Map<string, TenantLine>();
+  private readonly listeners: Array<(alerts: StoredAlert[]) => void> = [];
+  private readonly health_: DatabaseHealth;
+  private readonly counters: LoadCounters & { transactions: number; conflicts: number } = { transactions: 0, conflicts: 0, coldLoads: 0, entriesApplied: 0 };
+  private readonly snapshotEveryEntries: number;
+  private readonly reportError: (error: unknown) => void;
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    options: PostgresLedgerStoreOptions,
+  ) {
+    this.snapshotEveryEntries = options.snapshotEveryEntries ?? 1_000;
+    this.reportError = options.reportError ?? ((error) => console.error('ledger store:', error));
+    this.health_ = new DatabaseHealth(async () => {
+      await this.pool.query('SELECT 1');
+    }, options.probeIntervalMs ?? 1_000);
+  }
+
+  get stats(): PostgresLedgerStoreStats {
+    return { ...this.counters };
+  }
+
+  change<T>(tenantId: string, decide: (account: Account | undefined) => Change<T> | NoChange<T>): Promise<T> {
+    const refusal = this.refusal();
+    if (refusal) return Promise.reject(refusal);
+    return new Promise<T>((resolve, reject) => {
+      const line = this.line(tenantId);
+      line.changes.push({ decide, resolve: resolve as (result: unknown) => void, reject });
+      this.run(line);
+    });
+  }
+
+  account(tenantId: string): Promise<Account | undefined> {
+    const refusal = this.refusal();
+    if (refusal) return Promise.reject(refusal);
+    return new Promise((resolve, reject) => {
+      const line = this.line(tenantId);
+      line.reads.push({ resolve, reject });
+      this.run(line);
+    });
+  }
+
+  async journal(tenantId: string, afterEntryNo: number, limit: number): Promise<JournalEntry[]> {
+    const count = Math.floor(limit);
+    if (count <= 0) return [];
+    const { rows } = await this.read(() =>
+      this.pool.query<{ entry: JournalEntry }>('SELECT entry FROM journal WHERE tenant_id = $1 AND entry_no > $2 ORDER BY entry_no LIMIT $3', [
+        keyText(tenantId),
+        Math.floor(afterEntryNo),
+        count,
+      ]),
+    );
+    return rows.map((row) => row.entry);
+  }
+
+  async tenantIds(): Promise<string[]> {
+    const { rows } = await this.read(() => this.pool.query<{ tenant_id: string }>('SELECT tenant_id FROM accounts'));
+    return rows.map((row) => keyFromText(row.tenant_id));
+  }
+
+  /**
+   * Every alert not yet acknowledged, oldest first, whichever process raised it. Phase 2 of running
+   * several instances claims them (`FOR UPDATE SKIP LOCKED` with a lease) instead of each process
+   * delivering them all.
+   */
+  async pendingAlerts(): Promise<StoredAlert[]> {
+    const { rows } = await this.read(() =>
+      this.pool.query<{ tenant_id: string; alert_no: string; alert: Alert }>('SELECT tenant_id, alert_no, alert FROM alert_outbox ORDER BY raised_at, tenant_id, alert_no'),
+    );
+    return rows.map((row) => ({ id: alertId(keyFromText(row.tenant_id), Number(row.alert_no)), alert: row.alert }));
+  }
+
+  /** Called in this process with the alerts of each of its own commits. */
+  onAlerts(listener: (alerts: StoredAlert[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async acknowledgeAlert(id: string): Promise<void> {
+    const parsed = parseAlertId(id);
+    // An id this store never gave out names no alert: acknowledged already, as far as anyone can tell.
+    await this.read(async () => {
+      if (parsed) await this.pool.query('DELETE FROM alert_outbox WHERE tenant_id = $1 AND alert_no = $2', [keyText(parsed.tenantId), parsed.alertNo]);
+    });
+  }
+
+  health(): StoreHealth {
+    if (this.closing) return { ok: false, reason: 'The ledger store is closed.' };
+    return this.health_.state;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      while (this.lines.size > 0) {
+        const running = [...this.lines.values()].map((line) => line.running).filter((run): run is Promise<void> => run !== null);
+        if (running.length === 0) break;
+        await Promise.allSettled(running);
+      }
+      this.health_.stop();
+      await this.pool.end();
+    })();
+    return this.closing;
+  }
+
+  private refusal(): Error | null {
+    if (this.closing) return new Error('The ledger store is closed.');
+    const reason = this.health_.reason;
+    return reason ? new StoreUnavailableError(reason) : null;
+  }
+
+  /** Runs a query outside the tenant lines; a failure marks the store unavailable. */
+  private async read<T>(query: () => Promise<T>): Promise<T> {
+    const refusal = this.refusal();
+    if (refusal) throw refusal;
+    try {
+      return await query();
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+  }
+
+  /** Marks the store unavailable because of `error` and returns the error to reject with. */
+  private unavailable(error: unknown): StoreUnavailableError {
+    const reason = `${isConnectionFailure(error) ? 'the database does not answer' : 'a database operation failed'}: ${messageOf(error)}`;
+    this.health_.failed(reason);
+    return new StoreUnavailableError(reason);
+  }
+
+  private line(tenantId: string): TenantLine {
+    let line = this.lines.get(tenantId);
+    if (!line) {
+      line = { tenantId, account: undefined, known: false, changes: [], reads: [], running: null };
+      this.lines.set(tenantId, line);
+    }
+    return line;
+  }
+
+  private run(line: TenantLine): void {
+    if (line.running) return;
+    line.running = this.drain(line).finally(() => {
+      line.running = null;
+      if (line.changes.length > 0 || line.reads.length > 0) this.run(line);
+      // A tenant without an account keeps nothing worth caching.
+      else if (!line.account) this.lines.delete(line.tenantId);
+    });
+  }
+
+  /** Works through the line's queue: the changes waiting go in one transaction, then the reads are answered. */
+  private async drain(line: TenantLine): Promise<void> {
+    while (line.changes.length > 0 || line.reads.length > 0) {
+      const changes = line.changes.splice(0);
+      const reads = line.reads.splice(0);
+      const refusal = this.refusal();
+      if (refusal) {
+        for (const waiting of [...changes, ...reads]) waiting.reject(refusal);
+        continue;
+      }
+      try {
+        if (changes.length > 0) await this.commitChanges(line, changes);
+        else await this.refresh(line);
+        for (const read of reads) read.resolve(line.account);
+      } catch (error) {
+        for (const read of reads) read.reject(error);
+      }
+    }
+  }
+
+  /** Brings the cached account up to date for a read: one query when nothing changed elsewhere. */
+  private async refresh(line: TenantLine): Promise<void> {
+    try {
+      const head = await readHead(this.pool, line.tenantId, false);
+      if (line.known && (line.account?.entryCount ?? null) === (head?.entryCount ?? null)) return;
+      const client = await this.pool.connect();
+      let broken: Error | undefined;
+      try {
+        // Repeatable read: the row, its snapshot, the keys and the entries as of one moment.
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const current = await readHead(client, line.tenantId, false);
+        line.account = await bringUpToDate(client, line.tenantId, line.known ? line.account : undefined, current, this.counters);
+        line.known = true;
+        await client.query('COMMIT');
+      } catch (error) {
+        broken = error as Error;
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    } catch (error) {
+      forget(line);
+      throw this.unavailable(error);
+    }
+  }
+
+  /**
+   * Decides and commits `changes` (all of one tenant) in one transaction under the account row
+   * lock, settling each. Changes left over by the group's entry limit go back to the front of the
+   * queue.
+   */
+  private async commitChanges(line: TenantLine, changes: PendingChange[]): Promise<void> {
+    let pending = changes;
+    for (let conflicts = 0; pending.length > 0; ) {
+      let client: pg.PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (error) {
+        forget(line);
+        const failure = this.unavailable(error);
+        for (const change of pending) change.reject(failure);
+        return;
+      }
+      let broken: unknown;
+      try {
+        await client.query('BEGIN');
+        const head = await readHead(client, line.tenantId, true);
+        line.account = await bringUpToDate(client, line.tenantId, line.known ? line.account : undefined, head, this.counters);
+        line.known = true;
+        const group = this.decideGroup(line, head, pending);
+        if (group.write) await writeTenantChanges(client, group.write);
+        await client.query('COMMIT');
+        if (group.write) this.counters.transactions++;
+        line.account?.keys.takeAddedUsage();
+        line.changes.unshift(...group.left);
+        const stored = group.alerts.map((alert, i) => ({ id: alertId(line.tenantId, (head?.alertCount ?? 0) + i + 1), alert }));
+        if (stored.length > 0) this.tell(stored);
+        for (const { change, result } of group.decided) change.resolve(result);
+        return;
+      } catch (error) {
+        forget(line);
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken = rollbackError;
+        });
+        if (error instanceof RefusedChange) {
+          error.change.reject(error.refusal);
+          pending = pending.filter((change) => change !== error.change);
+          continue;
+        }
+        if (isConflict(error) && ++conflicts < CONFLICT_ATTEMPTS) {
+          this.counters.conflicts++;
+          continue;
+        }
+        const failure = isConflict(error)
+          ? new Error(`The changes of tenant ${line.tenantId} kept conflicting with the database after ${CONFLICT_ATTEMPTS} attempts: ${messageOf(error)}`)
+          : this.unavailable(error);
+        for (const change of pending) change.reject(failure);
+        return;
+      } finally {
+        // A connection that could not even roll back is closed rather than handed out again.
+        client.release(broken === undefined ? undefined : true);
+      }
+    }
+  }
+
+  /**
+   * Runs the decides one after another against the cached account, each seeing the ones before.
+   * Throws `RefusedChange` for a decide that threw or broke the journal's sequence or the
+   * ledger's invariant: the account may be half-changed, so the whole group is decided again.
+   */
+  private decideGroup(line: TenantLine, head: AccountHead | null, pending: PendingChange[]) {
+    const tenantId = line.tenantId;
+    const lotsBefore = new Map((line.account?.lots ?? []).map((lot) => [lot.id, lot.remainingMinor]));
+    const decided: Array<{ change: PendingChange; result: unknown }> = [];
+    const entries: JournalEntry[] = [];
+    const alerts: Alert[] = [];
+    let left: PendingChange[] = [];
+    for (const [i, change] of pending.entries()) {
+      if (entries.length >= GROUP_ENTRY_LIMIT) {
+        left = pending.slice(i);
+        break;
+      }
+      const entryCount = line.account?.entryCount ?? 0;
+      let outcome: Change<unknown> | NoChange<unknown>;
+      try {
+        outcome = change.decide(line.account);
+      } catch (error) {
+        throw new RefusedChange(change, error);
+      }
+      if (outcome.entries && (outcome.entries.length > 0 || outcome.alerts.length > 0)) {
+        const problem = outcome.entries.length > 0 ? (sequenceProblem(tenantId, entryCount, outcome) ?? invariantProblem(outcome.account)) : line.account ? null : 'raised alerts for an account that does not exist';
+        if (problem) throw new RefusedChange(change, new Error(`A change of tenant ${tenantId} ${problem}; it was not stored.`));
+        if (outcome.entries.length > 0) line.account = outcome.account;
+        entries.push(...outcome.entries);
+        alerts.push(...outcome.alerts);
+      }
+      decided.push({ change, result: outcome.result });
+    }
+    const account = line.account;
+    const pruned = account?.keys.usageRewriteRequired ? account.keys.takeUsageRewrite() : null;
+    if (!account || (entries.length === 0 && alerts.length === 0 && !pruned)) return { decided, left, alerts, write: null };
+    const snapshotDue = account.entryCount - (head?.snapshotEntryCount ?? 0) >= this.snapshotEveryEntries;
+    return {
+      decided,
+      left,
+      alerts,
+      write: {
+        tenantId,
+        head,
+        account,
+        entries,
+        alerts,
+        lotsBefore,
+        usageKeysBeforeDay: pruned ? oldestDay(pruned) : null,
+        snapshot: snapshotDue ? toSnapshot(account) : null,
+      },
+    };
+  }
+
+  private tell(alerts: StoredAlert[]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(alerts);
+      } catch (error) {
+        this.reportError(error);
+      }
+    }
+  }
+}
+
+/** Drops the cached account: a decide may have changed it in place for a transaction that did not commit. */
+function forget(line: TenantLine): void {
+  line.account = undefined;
+  line.known = false;
+}
+
+function invariantProblem(account: Account): string | null {
+  const violation = invariantViolation(account);
+  return violation ? `broke the ledger invariant (${violation})` : null;
+}
+
+/**
+ * The day of the oldest usage key left after a prune, from the remaining keys as packed
+ * [hi, lo, day] triples. Every key row of the tenant is also in the cached account (caught up
+ * under the lock), so the rows of earlier days are exactly those the prune dropped; with no key
+ * left, every row goes.
+ */
+function oldestDay(triples: Uint32Array): number {
+  let oldest = 2 ** 31 - 1;
+  for (let i = 2; i < triples.length; i += 3) oldest = Math.min(oldest, triples[i]!);
+  return oldest;
+}
+
+/** An alert's id names its tenant, so acknowledging it touches only that tenant's rows. */
+function alertId(tenantId: string, alertNo: number): string {
+  return `${alertNo}@${tenantId}`;
+}
+
+function parseAlertId(id: string): { tenantId: string; alertNo: number } | null {
+  const match = /^([1-9]\d{0,15})@([\s\S]*)$/.exec(id);
+  return match ? { alertNo: Number(match[1]), tenantId: match[2]! } : null;
+}
+
+/** Another transaction got there first: a key or an account row it inserted, or a serialisation failure or deadlock. */
+function isConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === '40001' || code === '40P01';
+}
+
+/** The connection or the server went away or is out of resources, as opposed to a statement it refused. */
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return /^(08|53|57P0[1-3])/.test(code) || /^E[A-Z]+$/.test(code);
+  // pg's own errors for a connection that ended or never opened carry no code.
+  return error instanceof AggregateError || /connection|terminated|timeout/i.test(messageOf(error));
+}
