@@ -25,7 +25,7 @@ export interface PostgresLedgerStoreOptions {
   probeIntervalMs?: number;
   /** Where failures of alert listeners are reported. Default console.error. */
   reportError?: (error: unknown) => void;
-  /** Where the migration runner's messages go. Default: nowhere. */
+  /** Where the migrations applied at opening, and the migration runner's warnings, are told. Default: nowhere. */
   log?: (message: string) => void;
 }
 
@@ -45,7 +45,10 @@ export interface PostgresLedgerStore extends LedgerStore {
 /** Opens the store: migrates the database (unless told not to) and opens the pool. */
 export async function openPostgresLedgerStore(options: PostgresLedgerStoreOptions): Promise<PostgresLedgerStore> {
   const connection = clientConfig(options.url);
-  if (options.migrate ?? true) await migrateDatabase(connection, options.log);
+  if (options.migrate ?? true) {
+    const applied = await migrateDatabase(connection, options.log);
+    if (applied.length > 0) options.log?.(`applied ${applied.join(', ')}`);
+  }
   const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10 });
   // An idle connection the server closed is dropped by the pool; the next query reports any outage.
   pool.on('error', () => undefined);
@@ -101,6 +104,7 @@ class RefusedChange extends Error {
  */
 class PostgresLedger implements PostgresLedgerStore {
   private readonly lines = new Map<string, TenantLine>();
+  private readonly listened = new WeakSet<pg.PoolClient>();
   private readonly listeners: Array<(alerts: StoredAlert[]) => void> = [];
   private readonly health_: DatabaseHealth;
   private readonly counters: LoadCounters & { transactions: number; conflicts: number } = { transactions: 0, conflicts: 0, coldLoads: 0, entriesApplied: 0 };
@@ -228,6 +232,19 @@ class PostgresLedger implements PostgresLedgerStore {
     return new StoreUnavailableError(reason);
   }
 
+  /**
+   * A connection of the pool for a transaction. A connection that ends while checked out reports
+   * to its query and also emits 'error', which would otherwise be an uncaught exception.
+   */
+  private async connect(): Promise<pg.PoolClient> {
+    const client = await this.pool.connect();
+    if (!this.listened.has(client)) {
+      client.on('error', () => undefined);
+      this.listened.add(client);
+    }
+    return client;
+  }
+
   private line(tenantId: string): TenantLine {
     let line = this.lines.get(tenantId);
     if (!line) {
@@ -272,7 +289,7 @@ class PostgresLedger implements PostgresLedgerStore {
     try {
       const head = await readHead(this.pool, line.tenantId, false);
       if (line.known && (line.account?.entryCount ?? null) === (head?.entryCount ?? null)) return;
-      const client = await this.pool.connect();
+      const client = await this.connect();
       let broken: Error | undefined;
       try {
         // Repeatable read: the row, its snapshot, the keys and the entries as of one moment.
@@ -303,7 +320,7 @@ class PostgresLedger implements PostgresLedgerStore {
     for (let conflicts = 0; pending.length > 0; ) {
       let client: pg.PoolClient;
       try {
-        client = await this.pool.connect();
+        client = await this.connect();
       } catch (error) {
         forget(line);
         const failure = this.unavailable(error);

@@ -47,6 +47,8 @@ export interface TestDatabase {
   readonly url: string;
   /** Runs SQL as the admin in the test file's database. */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** An admin session of its own (for transactions); release it when done. */
+  connect(): Promise<pg.PoolClient>;
   /** A new empty schema in the file's database, and the URL whose connections use it. */
   createSchema(): Promise<{ schema: string; url: string }>;
   dropSchema(schema: string): Promise<void>;
@@ -94,6 +96,7 @@ export function useTestDatabase(): TestDatabase {
       return url;
     },
     query: (text, values) => pool!.query(text, values),
+    connect: () => pool!.connect(),
     async createSchema() {
       const schema = `s${++schemas}`;
       await pool!.query(`CREATE SCHEMA ${schema}`);
