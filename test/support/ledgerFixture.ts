@@ -2,6 +2,7 @@ import type { UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { LedgerPolicy } from '../../services/ledger/policy.js';
 import { LedgerService } from '../../services/ledgerService.js';
 import { emptySandboxState, SandboxGateway } from '../../services/payments/sandboxGateway.js';
+import type { LedgerStore } from '../../services/ports.js';
 import { pricer, type RateTable } from '../../services/rates.js';
 import { memoryDocument } from './memoryDocument.js';
 import { MemoryLedgerStore, TestClock } from './memoryLedgerStore.js';
@@ -24,10 +25,9 @@ export const RATES: RateTable = {
   ],
 };
 
-/** A LedgerService over an in-memory store, the sandbox gateway and a clock the test moves. */
-export function ledgerFixture(policy: Partial<LedgerPolicy> = {}) {
+/** A LedgerService over an in-memory store (or the one given), the sandbox gateway and a clock the test moves. */
+export function ledgerFixture<S extends LedgerStore = MemoryLedgerStore>(policy: Partial<LedgerPolicy> = {}, store: S = new MemoryLedgerStore() as LedgerStore as S) {
   const clock = new TestClock();
-  const store = new MemoryLedgerStore();
   const gateway = new SandboxGateway(memoryDocument(emptySandboxState()), clock);
   const errors: unknown[] = [];
   const ledger = new LedgerService({
