@@ -6,7 +6,7 @@ import type { JournalEntry } from '../../services/ledger/journal.js';
 import { StoreUnavailableError, type Change, type LedgerStore, type NoChange, type StoreHealth } from '../../services/ports.js';
 import { sequenceProblem } from '../changeSequence.js';
 import { bringUpToDate, readHead, type AccountHead, type LoadCounters } from './accountLoader.js';
-import { writeTenantChanges } from './changeWriter.js';
+import { writeTenantChanges, type TenantWrite } from './changeWriter.js';
 import { clientConfig } from './connection.js';
 import { DatabaseHealth, messageOf } from './databaseHealth.js';
 import { keyFromText, keyText } from './keyText.js';
@@ -74,12 +74,24 @@ interface PendingRead {
 /** What this process holds for one tenant: its cached account and the work waiting for it, done one batch at a time. */
 interface TenantLine {
   readonly tenantId: string;
-  /** The account as of the last read or commit; meaningful only when `known`. */
+  /** The account as of the last read or commit, and its row's head then; meaningful only when `known`. */
   account: Account | undefined;
+  head: AccountHead | null;
   known: boolean;
+  /** Whether no other process was seen writing the tenant since this one last did: changes then try without the lock first. */
+  alone: boolean;
   changes: PendingChange[];
   reads: PendingRead[];
   running: Promise<void> | null;
+}
+
+/** What the decides of one group produced, and what must be written for it (null: nothing). */
+interface DecidedGroup {
+  decided: Array<{ change: PendingChange; result: unknown }>;
+  /** Changes beyond the group's entry limit, for the next group. */
+  left: PendingChange[];
+  alerts: Alert[];
+  write: TenantWrite | null;
 }
 
 /** A decide threw or produced entries that do not continue the journal: its change fails, the others are decided again. */
@@ -94,13 +106,21 @@ class RefusedChange extends Error {
 
 /**
  * The ledger in PostgreSQL, shared by any number of processes. Each process caches accounts as
- * `Account` objects. A change locks the tenant's account row (`SELECT … FOR UPDATE`), so one
- * tenant's changes serialise across processes; catches the cached account up with the entries
- * other processes wrote meanwhile; runs the decides waiting in this process for that tenant
- * against it; and writes their entries, keys, lots, alerts and the account row in one statement
- * before committing. A unique violation (another process opened the account, or holds a key this
- * one did not know) rolls back; the account is reloaded and the changes decided again. Whenever a
- * transaction fails the cached account, which the decides may have changed in place, is dropped.
+ * `Account` objects, and the decides waiting in a process for one tenant run together, one after
+ * another, against the cached account; their entries, keys, lots, alerts and the account row are
+ * then written in one statement (`changeWriter.ts`).
+ *
+ * Under the lock, a change locks the tenant's account row (`SELECT … FOR UPDATE`), so one tenant's
+ * changes serialise across processes, catches the cached account up with the entries other
+ * processes wrote (or loads it from its snapshot), decides, writes and commits. A unique violation
+ * (another process opened the account, or holds a key this one did not know) rolls back; the
+ * account is reloaded and the changes decided again.
+ *
+ * While no other process has been seen writing a tenant, its changes first try without the lock:
+ * the write is a statement on its own that writes nothing unless the account row still counts the
+ * entries the cache counts, so it costs one round trip, and if another process did write, nothing
+ * is kept and the changes go under the lock. Whenever a write fails, the cached account, which the
+ * decides changed in place, is dropped.
  */
 class PostgresLedger implements PostgresLedgerStore {
   private readonly lines = new Map<string, TenantLine>();
@@ -248,7 +268,7 @@ class PostgresLedger implements PostgresLedgerStore {
   private line(tenantId: string): TenantLine {
     let line = this.lines.get(tenantId);
     if (!line) {
-      line = { tenantId, account: undefined, known: false, changes: [], reads: [], running: null };
+      line = { tenantId, account: undefined, head: null, known: false, alone: false, changes: [], reads: [], running: null };
       this.lines.set(tenantId, line);
     }
     return line;
@@ -288,15 +308,13 @@ class PostgresLedger implements PostgresLedgerStore {
   private async refresh(line: TenantLine): Promise<void> {
     try {
       const head = await readHead(this.pool, line.tenantId, false);
-      if (line.known && (line.account?.entryCount ?? null) === (head?.entryCount ?? null)) return;
+      if (line.known && sameHead(head, line.head)) return;
       const client = await this.connect();
       let broken: Error | undefined;
       try {
         // Repeatable read: the row, its snapshot, the keys and the entries as of one moment.
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const current = await readHead(client, line.tenantId, false);
-        line.account = await bringUpToDate(client, line.tenantId, line.known ? line.account : undefined, current, this.counters);
-        line.known = true;
+        await this.catchUp(line, client, await readHead(client, line.tenantId, false));
         await client.query('COMMIT');
       } catch (error) {
         broken = error as Error;
@@ -311,11 +329,73 @@ class PostgresLedger implements PostgresLedgerStore {
   }
 
   /**
-   * Decides and commits `changes` (all of one tenant) in one transaction under the account row
-   * lock, settling each. Changes left over by the group's entry limit go back to the front of the
-   * queue.
+   * Makes the cached account the one `head` describes. Entries written by another process mean
+   * the tenant is shared: its changes then take the lock first instead of trying without it.
    */
+  private async catchUp(line: TenantLine, db: pg.ClientBase, head: AccountHead | null): Promise<void> {
+    const cached = line.known ? line.account : undefined;
+    line.alone = line.known && sameHead(head, line.head);
+    line.account = await bringUpToDate(db, line.tenantId, cached, head, this.counters);
+    line.head = head;
+    line.known = true;
+  }
+
+  /** Commits `changes` (all of one tenant): without the lock while only this process writes the tenant, else under it. */
   private async commitChanges(line: TenantLine, changes: PendingChange[]): Promise<void> {
+    const left = line.known && line.alone ? await this.commitWithoutLock(line, changes) : changes;
+    if (left.length > 0) await this.commitUnderLock(line, left);
+  }
+
+  /**
+   * The fast path, one round trip: decides against the cached account and writes in one statement
+   * on its own (autocommit). The statement writes nothing unless the account row still stands
+   * where the cache says, so if another process changed the account meanwhile nothing is kept and
+   * the changes are decided again under the lock. A group with nothing to write holds if the
+   * account row has not moved. Returns the changes left for the lock.
+   */
+  private async commitWithoutLock(line: TenantLine, changes: PendingChange[]): Promise<PendingChange[]> {
+    const expected = line.head;
+    let group: DecidedGroup;
+    try {
+      group = this.decideGroup(line, expected, changes);
+    } catch (error) {
+      forget(line);
+      if (error instanceof RefusedChange) {
+        error.change.reject(error.refusal);
+        return changes.filter((change) => change !== error.change);
+      }
+      for (const change of changes) change.reject(error);
+      return [];
+    }
+    try {
+      const held = group.write ? await writeTenantChanges(this.pool, group.write) : sameHead(await readHead(this.pool, line.tenantId, false), expected);
+      if (!held) {
+        this.counters.conflicts++;
+        // Result-only decides left the cached account as it was: the lock's catch-up starts from it.
+        if (group.write) forget(line);
+        line.alone = false;
+        return changes;
+      }
+    } catch (error) {
+      forget(line);
+      if (isConflict(error)) {
+        this.counters.conflicts++;
+        return changes;
+      }
+      const failure = this.unavailable(error);
+      for (const change of changes) change.reject(failure);
+      return [];
+    }
+    this.settle(line, expected, group);
+    return [];
+  }
+
+  /**
+   * Decides and commits `changes` in one transaction under the account row lock
+   * (`SELECT … FOR UPDATE`), after catching the cached account up, settling each. A conflict (an
+   * account or key inserted meanwhile by another process) rolls back and decides again.
+   */
+  private async commitUnderLock(line: TenantLine, changes: PendingChange[]): Promise<void> {
     let pending = changes;
     for (let conflicts = 0; pending.length > 0; ) {
       let client: pg.PoolClient;
@@ -330,18 +410,14 @@ class PostgresLedger implements PostgresLedgerStore {
       let broken: unknown;
       try {
         await client.query('BEGIN');
-        const head = await readHead(client, line.tenantId, true);
-        line.account = await bringUpToDate(client, line.tenantId, line.known ? line.account : undefined, head, this.counters);
-        line.known = true;
+        await this.catchUp(line, client, await readHead(client, line.tenantId, true));
+        const head = line.head;
         const group = this.decideGroup(line, head, pending);
-        if (group.write) await writeTenantChanges(client, group.write);
+        if (group.write && !(await writeTenantChanges(client, group.write))) {
+          throw new Error(`The account row of tenant ${line.tenantId} changed while it was locked.`);
+        }
         await client.query('COMMIT');
-        if (group.write) this.counters.transactions++;
-        line.account?.keys.takeAddedUsage();
-        line.changes.unshift(...group.left);
-        const stored = group.alerts.map((alert, i) => ({ id: alertId(line.tenantId, (head?.alertCount ?? 0) + i + 1), alert }));
-        if (stored.length > 0) this.tell(stored);
-        for (const { change, result } of group.decided) change.resolve(result);
+        this.settle(line, head, group);
         return;
       } catch (error) {
         forget(line);
@@ -369,12 +445,30 @@ class PostgresLedger implements PostgresLedgerStore {
     }
   }
 
+  /** After a commit: the cache now matches the row, the alerts are told, and each change gets its result. */
+  private settle(line: TenantLine, head: AccountHead | null, group: DecidedGroup): void {
+    const write = group.write;
+    if (write) {
+      this.counters.transactions++;
+      line.head = {
+        entryCount: write.account.entryCount,
+        alertCount: (head?.alertCount ?? 0) + write.alerts.length,
+        snapshotEntryCount: write.snapshot?.entryCount ?? head?.snapshotEntryCount ?? 0,
+      };
+    }
+    line.account?.keys.takeAddedUsage();
+    line.changes.unshift(...group.left);
+    const stored = group.alerts.map((alert, i) => ({ id: alertId(line.tenantId, (head?.alertCount ?? 0) + i + 1), alert }));
+    if (stored.length > 0) this.tell(stored);
+    for (const { change, result } of group.decided) change.resolve(result);
+  }
+
   /**
    * Runs the decides one after another against the cached account, each seeing the ones before.
    * Throws `RefusedChange` for a decide that threw or broke the journal's sequence or the
    * ledger's invariant: the account may be half-changed, so the whole group is decided again.
    */
-  private decideGroup(line: TenantLine, head: AccountHead | null, pending: PendingChange[]) {
+  private decideGroup(line: TenantLine, head: AccountHead | null, pending: PendingChange[]): DecidedGroup {
     const tenantId = line.tenantId;
     const lotsBefore = new Map((line.account?.lots ?? []).map((lot) => [lot.id, lot.remainingMinor]));
     const decided: Array<{ change: PendingChange; result: unknown }> = [];
@@ -437,7 +531,13 @@ class PostgresLedger implements PostgresLedgerStore {
 /** Drops the cached account: a decide may have changed it in place for a transaction that did not commit. */
 function forget(line: TenantLine): void {
   line.account = undefined;
+  line.head = null;
   line.known = false;
+  line.alone = false;
+}
+
+function sameHead(a: AccountHead | null, b: AccountHead | null): boolean {
+  return a?.entryCount === b?.entryCount && a?.alertCount === b?.alertCount;
 }
 
 function invariantProblem(account: Account): string | null {

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dayNumber } from '../../services/calendar.js';
 import { ChangeDraft } from '../../services/ledger/changeDraft.js';
@@ -22,6 +23,17 @@ describe('PostgreSQL ledger store', () => {
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((store) => store.close()));
   });
+
+  /** How many statements the stores sent to the server meanwhile. */
+  const countStatements = async (work: () => Promise<void>): Promise<number> => {
+    const spy = vi.spyOn(pg.Client.prototype, 'query');
+    try {
+      await work();
+      return spy.mock.calls.length;
+    } finally {
+      spy.mockRestore();
+    }
+  };
 
   /** The backend of this test's schema waiting on a lock, once there is one. */
   const lockedBackend = async (): Promise<number> => {
@@ -83,6 +95,27 @@ describe('PostgreSQL ledger store', () => {
     expect(await a.change('t', addFunds('t', 1_000, 'y'))).toBe('3');
     expect(await a.change('t', recordUsage('t', [{ recordId: 'r1', chargeMinor: 300 }]))).toBe(0);
     expectConsistent((await b.account('t'))!, await wholeJournal(b, 't'));
+  });
+
+  it('writes in one statement without the lock while alone, and decides again under it when another process wrote meanwhile', async () => {
+    const { url } = await db.createSchema();
+    const [a, b] = [await open(url), await open(url)];
+    for (let i = 0; i < 3; i++) await a.change('t', addFunds('t', 1_000, `a${i}`));
+    const statements = await countStatements(async () => {
+      await a.change('t', addFunds('t', 1_000, 'alone'));
+    });
+    expect(statements).toBe(1);
+
+    await b.change('t', addFunds('t', 1_000, 'b'));
+    expect(await a.change('t', addFunds('t', 1_000, 'b'))).toBe('6');
+    expect(a.stats.conflicts).toBe(1);
+    // A result-only decide is checked against the account row too.
+    await a.change('t', addFunds('t', 1_000, 'settle'));
+    await a.change('t', addFunds('t', 1_000, 'settled'));
+    await b.change('t', addFunds('t', 1_000, 'b2'));
+    expect(await a.change('t', (account) => ({ result: account?.balanceMinor }))).toBe(8_000);
+    expect(a.stats.conflicts).toBe(2);
+    expectConsistent((await a.account('t'))!, await wholeJournal(a, 't'));
   });
 
   it('builds a cold process’s account from the latest snapshot, the usage keys and the entries after it', async () => {
