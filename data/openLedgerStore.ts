@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { LedgerStore } from '../services/ports.js';
 import { openLowdbLedgerStore } from './lowdbLedgerStore.js';
 import { describeDatabase } from './postgres/connection.js';
-import { openPostgresLedgerStore } from './postgres/postgresLedgerStore.js';
 
 /** Which store the configuration chooses: PostgreSQL when a database is given, else the embedded one. */
 export interface LedgerStoreChoice {
@@ -24,6 +23,8 @@ export async function openLedgerStore(choice: LedgerStoreChoice, log: (message: 
     return { store, description: `embedded, in ${path.resolve(choice.dataDir)}` };
   }
   const { url, poolSize } = choice.database;
+  // Loaded only when chosen: the migration library alone takes a few hundred milliseconds to import.
+  const { openPostgresLedgerStore } = await import('./postgres/postgresLedgerStore.js');
   const store = await openPostgresLedgerStore({ url, poolSize, log: (message) => log(`Database migration: ${message}`) });
   return { store, description: `PostgreSQL ${describeDatabase(url)}, pool of ${poolSize}` };
 }

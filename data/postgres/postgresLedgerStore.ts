@@ -309,6 +309,12 @@ class PostgresLedger implements PostgresLedgerStore {
     try {
       const head = await readHead(this.pool, line.tenantId, false);
       if (line.known && sameHead(head, line.head)) return;
+      if (!head) {
+        // No account (any more): nothing to load.
+        forget(line);
+        line.known = true;
+        return;
+      }
       const client = await this.connect();
       let broken: Error | undefined;
       try {
