@@ -133,26 +133,35 @@ describe('PostgreSQL ledger store', () => {
     expect(await cold.change('t', recordUsage('t', usageBatch('b0', 40)))).toBe(0);
   });
 
-  it('leaves nothing half-written when its transaction is killed mid-write, and recovers', async () => {
+  // The first change after opening takes the lock; after two more the store writes without it.
+  it.each([
+    { path: 'under the lock', warmUps: 0 },
+    { path: 'without the lock', warmUps: 2 },
+  ])('leaves nothing half-written when its write is killed midway ($path), and recovers', async ({ warmUps }) => {
     const { url, schema } = await db.createSchema();
     const store = await open(url, { probeIntervalMs: 50 });
     await store.change('t', addFunds('t', 100_000, 'seed'));
+    for (let i = 0; i < warmUps; i++) await store.change('t', addFunds('t', 1_000, `warm-${i}`));
     const before = await db.query(`SELECT * FROM ${schema}.accounts`);
+    const entries = 2 + warmUps;
 
     // Another session holds record b-7's key uncommitted: the store's write stops there, its journal rows already inserted.
     const blocker = await db.connect();
     await blocker.query('BEGIN');
     await blocker.query(`INSERT INTO ${schema}.usage_keys (tenant_id, record_id, day) VALUES ('t', 'b-7', 1)`);
     const batch = recordUsage('t', usageBatch('b', 20));
+    const begins = vi.spyOn(pg.Client.prototype, 'query');
     const change = store.change('t', batch);
     await db.query('SELECT pg_terminate_backend($1)', [await lockedBackend()]);
     await expect(change).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(begins.mock.calls.some(([query]) => query === 'BEGIN')).toBe(warmUps === 0);
+    begins.mockRestore();
     expect(store.health().ok).toBe(false);
     await blocker.query('ROLLBACK');
     blocker.release();
 
     expect((await db.query(`SELECT * FROM ${schema}.accounts`)).rows).toEqual(before.rows);
-    expect((await db.query(`SELECT count(*)::int AS n FROM ${schema}.journal`)).rows).toEqual([{ n: 2 }]);
+    expect((await db.query(`SELECT count(*)::int AS n FROM ${schema}.journal`)).rows).toEqual([{ n: entries }]);
     expect((await db.query(`SELECT count(*)::int AS n FROM ${schema}.usage_keys`)).rows).toEqual([{ n: 0 }]);
     await vi.waitFor(() => expect(store.health()).toEqual({ ok: true, reason: null }));
     expect(await store.change('t', batch)).toBe(20);
