@@ -56,7 +56,8 @@ export interface TestDatabase {
 
 /**
  * A fresh database for the calling test file (created from template0 before its tests, dropped
- * after them), so test files run in parallel without sharing anything.
+ * after them), so test files run in parallel without sharing anything. Without PostgreSQL every
+ * test of the file fails, saying so.
  */
 export function useTestDatabase(): TestDatabase {
   const name = `ccbot_test_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -65,23 +66,34 @@ export function useTestDatabase(): TestDatabase {
   let pool: pg.Pool | undefined;
   let schemas = 0;
 
+  // A failure here is kept and thrown by every use, so each test fails with it rather than being skipped.
+  let unavailable: unknown = null;
+  const ready = (): pg.Pool => {
+    if (unavailable) throw unavailable;
+    return pool!;
+  };
+
   beforeAll(async () => {
-    admin = await adminUrl();
-    const client = new pg.Client(admin);
-    await client.connect();
     try {
-      await client.query(`CREATE DATABASE ${name} TEMPLATE template0`);
-    } finally {
-      await client.end();
+      admin = await adminUrl();
+      const client = new pg.Client(admin);
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${name} TEMPLATE template0`);
+      } finally {
+        await client.end();
+      }
+      url = withDatabase(admin, name);
+      pool = new pg.Pool({ connectionString: url, max: 4 });
+      pool.on('error', () => undefined);
+    } catch (error) {
+      unavailable = error;
     }
-    url = withDatabase(admin, name);
-    pool = new pg.Pool({ connectionString: url, max: 4 });
-    pool.on('error', () => undefined);
   });
 
   afterAll(async () => {
     await pool?.end();
-    if (!admin) return;
+    if (!pool) return;
     const client = new pg.Client(admin);
     await client.connect();
     try {
@@ -93,17 +105,18 @@ export function useTestDatabase(): TestDatabase {
 
   return {
     get url() {
+      ready();
       return url;
     },
-    query: (text, values) => pool!.query(text, values),
-    connect: () => pool!.connect(),
+    query: (text, values) => ready().query(text, values),
+    connect: () => ready().connect(),
     async createSchema() {
       const schema = `s${++schemas}`;
-      await pool!.query(`CREATE SCHEMA ${schema}`);
+      await ready().query(`CREATE SCHEMA ${schema}`);
       return { schema, url: withSchema(url, schema) };
     },
     async dropSchema(schema) {
-      await pool!.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await ready().query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     },
   };
 }

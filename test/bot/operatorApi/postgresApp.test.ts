@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { TestClock } from '../../support/memoryLedgerStore.js';
 import { useTestDatabase } from '../../data/postgresTestDatabase.js';
 import { API_KEY, record, startOperatorApi } from './operatorApiServer.js';
@@ -11,9 +11,14 @@ describe('the app with DATABASE_URL, over HTTP', () => {
   const clock = new TestClock(Date.now());
   let embedded: Api;
   let postgres: Api;
-  beforeAll(async () => {
-    embedded = await startOperatorApi({}, { clock });
-    postgres = await startOperatorApi({ DATABASE_URL: db.url }, { clock });
+  // Started before each test's body rather than in beforeAll: without PostgreSQL each test fails, none is skipped.
+  let started: Promise<void> | undefined;
+  beforeEach(async () => {
+    started ??= (async () => {
+      embedded = await startOperatorApi({}, { clock });
+      postgres = await startOperatorApi({ DATABASE_URL: db.url }, { clock });
+    })();
+    await started;
   });
   afterAll(async () => {
     await embedded?.stop();
