@@ -30,11 +30,13 @@ export interface PostgresLedgerStoreOptions {
 }
 
 export interface PostgresLedgerStoreStats {
-  /** Transactions that committed changes (each may carry several changes of one tenant). */
+  /** Writes committed (each may carry several changes of one tenant). */
   transactions: number;
-  /** Transactions rolled back and decided again: a key or an account taken meanwhile by another process. */
+  /** Changes decided again because another process changed the account meanwhile (a write that wrote nothing, or a unique violation). */
   conflicts: number;
+  /** Accounts loaded from their snapshot or journal because this process held none. */
   coldLoads: number;
+  /** Journal entries applied to bring cached accounts up to date. */
   entriesApplied: number;
 }
 
@@ -126,7 +128,7 @@ class PostgresLedger implements PostgresLedgerStore {
   private readonly lines = new Map<string, TenantLine>();
   private readonly listened = new WeakSet<pg.PoolClient>();
   private readonly listeners: Array<(alerts: StoredAlert[]) => void> = [];
-  private readonly health_: DatabaseHealth;
+  private readonly databaseHealth: DatabaseHealth;
   private readonly counters: LoadCounters & { transactions: number; conflicts: number } = { transactions: 0, conflicts: 0, coldLoads: 0, entriesApplied: 0 };
   private readonly snapshotEveryEntries: number;
   private readonly reportError: (error: unknown) => void;
@@ -138,7 +140,7 @@ class PostgresLedger implements PostgresLedgerStore {
   ) {
     this.snapshotEveryEntries = options.snapshotEveryEntries ?? 1_000;
     this.reportError = options.reportError ?? ((error) => console.error('ledger store:', error));
-    this.health_ = new DatabaseHealth(async () => {
+    this.databaseHealth = new DatabaseHealth(async () => {
       await this.pool.query('SELECT 1');
     }, options.probeIntervalMs ?? 1_000);
   }
@@ -212,7 +214,7 @@ class PostgresLedger implements PostgresLedgerStore {
 
   health(): StoreHealth {
     if (this.closing) return { ok: false, reason: 'The ledger store is closed.' };
-    return this.health_.state;
+    return this.databaseHealth.state;
   }
 
   close(): Promise<void> {
@@ -222,7 +224,7 @@ class PostgresLedger implements PostgresLedgerStore {
         if (running.length === 0) break;
         await Promise.allSettled(running);
       }
-      this.health_.stop();
+      this.databaseHealth.stop();
       await this.pool.end();
     })();
     return this.closing;
@@ -230,7 +232,7 @@ class PostgresLedger implements PostgresLedgerStore {
 
   private refusal(): Error | null {
     if (this.closing) return new Error('The ledger store is closed.');
-    const reason = this.health_.reason;
+    const reason = this.databaseHealth.reason;
     return reason ? new StoreUnavailableError(reason) : null;
   }
 
@@ -248,7 +250,7 @@ class PostgresLedger implements PostgresLedgerStore {
   /** Marks the store unavailable because of `error` and returns the error to reject with. */
   private unavailable(error: unknown): StoreUnavailableError {
     const reason = `${isConnectionFailure(error) ? 'the database does not answer' : 'a database operation failed'}: ${messageOf(error)}`;
-    this.health_.failed(reason);
+    this.databaseHealth.failed(reason);
     return new StoreUnavailableError(reason);
   }
 
@@ -554,8 +556,8 @@ function invariantProblem(account: Account): string | null {
 /**
  * The day of the oldest usage key left after a prune, from the remaining keys as packed
  * [hi, lo, day] triples. Every key row of the tenant is also in the cached account (caught up
- * under the lock), so the rows of earlier days are exactly those the prune dropped; with no key
- * left, every row goes.
+ * under the lock, or found current by the write's guard on the account row), so the rows of
+ * earlier days are exactly those the prune dropped; with no key left, every row goes.
  */
 function oldestDay(triples: Uint32Array): number {
   let oldest = 2 ** 31 - 1;
