@@ -59,6 +59,8 @@ export async function openPostgresLedgerStore(options: PostgresLedgerStoreOption
 
 /** Changes of one tenant may be decided together in one transaction, up to this many entries. */
 const GROUP_ENTRY_LIMIT = 20_000;
+/** However often changes without the lock missed, this many quiet changes under it let them try again. */
+const MAX_QUIET_NEEDED = 256;
 /** A transaction that loses a race for a key or an account is decided again at most this often. */
 const CONFLICT_ATTEMPTS = 5;
 
@@ -80,8 +82,13 @@ interface TenantLine {
   account: Account | undefined;
   head: AccountHead | null;
   known: boolean;
-  /** Whether no other process was seen writing the tenant since this one last did: changes then try without the lock first. */
-  alone: boolean;
+  /**
+   * Changes under the lock in a row that found no entries of another process. Once there were
+   * `quietNeeded` of them, changes try without the lock first; each time that found another
+   * process had written after all, twice as many are needed (a miss costs reloading the account).
+   */
+  quietCommits: number;
+  quietNeeded: number;
   changes: PendingChange[];
   reads: PendingRead[];
   running: Promise<void> | null;
@@ -270,7 +277,7 @@ class PostgresLedger implements PostgresLedgerStore {
   private line(tenantId: string): TenantLine {
     let line = this.lines.get(tenantId);
     if (!line) {
-      line = { tenantId, account: undefined, head: null, known: false, alone: false, changes: [], reads: [], running: null };
+      line = { tenantId, account: undefined, head: null, known: false, quietCommits: 0, quietNeeded: 1, changes: [], reads: [], running: null };
       this.lines.set(tenantId, line);
     }
     return line;
@@ -336,13 +343,10 @@ class PostgresLedger implements PostgresLedgerStore {
     }
   }
 
-  /**
-   * Makes the cached account the one `head` describes. Entries written by another process mean
-   * the tenant is shared: its changes then take the lock first instead of trying without it.
-   */
+  /** Makes the cached account the one `head` describes, counting whether another process wrote since this one did. */
   private async catchUp(line: TenantLine, db: pg.ClientBase, head: AccountHead | null): Promise<void> {
     const cached = line.known ? line.account : undefined;
-    line.alone = line.known && sameHead(head, line.head);
+    line.quietCommits = line.known && sameHead(head, line.head) ? line.quietCommits + 1 : 0;
     line.account = await bringUpToDate(db, line.tenantId, cached, head, this.counters);
     line.head = head;
     line.known = true;
@@ -350,7 +354,8 @@ class PostgresLedger implements PostgresLedgerStore {
 
   /** Commits `changes` (all of one tenant): without the lock while only this process writes the tenant, else under it. */
   private async commitChanges(line: TenantLine, changes: PendingChange[]): Promise<void> {
-    const left = line.known && line.alone ? await this.commitWithoutLock(line, changes) : changes;
+    const alone = line.known && line.quietCommits >= line.quietNeeded;
+    const left = alone ? await this.commitWithoutLock(line, changes) : changes;
     if (left.length > 0) await this.commitUnderLock(line, left);
   }
 
@@ -378,15 +383,16 @@ class PostgresLedger implements PostgresLedgerStore {
     try {
       const held = group.write ? await writeTenantChanges(this.pool, group.write) : sameHead(await readHead(this.pool, line.tenantId, false), expected);
       if (!held) {
+        missedAlone(line);
         this.counters.conflicts++;
         // Result-only decides left the cached account as it was: the lock's catch-up starts from it.
         if (group.write) forget(line);
-        line.alone = false;
         return changes;
       }
     } catch (error) {
       forget(line);
       if (isConflict(error)) {
+        missedAlone(line);
         this.counters.conflicts++;
         return changes;
       }
@@ -541,7 +547,13 @@ function forget(line: TenantLine): void {
   line.account = undefined;
   line.head = null;
   line.known = false;
-  line.alone = false;
+  line.quietCommits = 0;
+}
+
+/** Another process wrote the tenant after all: try without the lock only after twice as many quiet changes. */
+function missedAlone(line: TenantLine): void {
+  line.quietCommits = 0;
+  line.quietNeeded = Math.min(line.quietNeeded * 2, MAX_QUIET_NEEDED);
 }
 
 function sameHead(a: AccountHead | null, b: AccountHead | null): boolean {
