@@ -3,9 +3,9 @@ import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 
 /** The versioned SQL migrations, applied in file-name order. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
+const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
 /** node-pg-migrate's record of the migrations applied, in the schema of the tables. */
-export const MIGRATIONS_TABLE = 'pgmigrations';
+const MIGRATIONS_TABLE = 'pgmigrations';
 
 /**
  * Brings the database at `connection` up to the latest schema. node-pg-migrate takes its advisory

@@ -29,14 +29,14 @@ async function adminUrl(): Promise<string> {
   throw new Error(`PostgreSQL is needed for this test file and could not be reached (${failures.join('; ')}). Start it or set DATABASE_URL / PGHOST.`);
 }
 
-export function withDatabase(url: string, database: string): string {
+function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${encodeURIComponent(database)}`;
   return parsed.toString();
 }
 
 /** The same database with `schema` as the connection's search_path. */
-export function withSchema(url: string, schema: string): string {
+function withSchema(url: string, schema: string): string {
   const parsed = new URL(url);
   parsed.searchParams.set('options', `-c search_path=${schema}`);
   return parsed.toString();
