@@ -23,6 +23,8 @@ export interface Formatter {
   decimal(value: number): string;
   /** A card expiry month: "12/2034". */
   cardExpiry(month: number, year: number): string;
+  /** Names as one list: complete ("A, B, and C") or open, for an "and N more" to follow ("A, B, C"). */
+  list(items: string[], kind: 'complete' | 'open'): string;
 }
 
 /**
@@ -50,6 +52,7 @@ function buildFormatter(intl: string): Formatter {
   const rangeFormat = new Intl.DateTimeFormat(intl, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
   const integerFormat = new Intl.NumberFormat(intl, { maximumFractionDigits: 0 });
   const decimalFormat = new Intl.NumberFormat(intl, { maximumFractionDigits: 1 });
+  const listFormats = { complete: new Intl.ListFormat(intl), open: new Intl.ListFormat(intl, { style: 'narrow' }) };
   // An unparseable date is shown as sent rather than failing the whole card.
   const when = (iso: string, format: Intl.DateTimeFormat): string => {
     const at = Date.parse(iso);
@@ -71,6 +74,7 @@ function buildFormatter(intl: string): Formatter {
     integer: (value) => integerFormat.format(value),
     decimal: (value) => decimalFormat.format(value),
     cardExpiry: (month, year) => `${String(month).padStart(2, '0')}/${year}`,
+    list: (items, kind) => listFormats[kind].format(items),
   };
 }
 

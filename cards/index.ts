@@ -13,7 +13,7 @@ export { formatter, localize, type Formatter } from './format.js';
 export { renderBalanceCard, BALANCE_MAX_LOTS, BALANCE_MAX_RECENT } from './balance.js';
 export { renderAddFundsCard, presetAmounts, AMOUNT_INPUT_ID, DEFAULT_PRESETS_MAJOR } from './addFunds.js';
 export { renderConfirmationCard } from './confirmation.js';
-export { renderReceiptCard, renderCancelledCard, renderPaymentFailedCard } from './outcomes.js';
+export { renderReceiptCard, renderCancelledCard, renderPaymentUnderWayCard, renderPaymentFailedCard } from './outcomes.js';
 export { renderAutoRechargeCard, AUTO_RECHARGE_INPUT_IDS } from './autoRecharge.js';
 export { renderAlertThresholdCard, THRESHOLD_INPUT_ID } from './alertThreshold.js';
 export { renderAlertsHereCard } from './alertsHere.js';

@@ -3,10 +3,10 @@ import { button, executeAction } from './action.js';
 import { adaptiveCard, container, factSet, header, note, textBlock, type AdaptiveCard, type CardElement, type Fact } from './elements.js';
 import { localize } from './format.js';
 import { actorLabel } from './fragments.js';
-import type { CancelledViewModel, PaymentFailedViewModel, ReceiptViewModel } from './viewModels.js';
+import type { CancelledViewModel, PaymentFailedViewModel, PaymentUnderWayViewModel, ReceiptViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
 
-/** What a confirmation card becomes: a receipt, a cancellation, a failed payment. */
+/** What a confirmation card becomes: a receipt, a cancellation, a payment under way, a failed payment. */
 
 export function renderReceiptCard(vm: ReceiptViewModel, locale: string | null | undefined): AdaptiveCard {
   const { t, f } = localize(locale);
@@ -34,6 +34,18 @@ export function renderCancelledCard(vm: CancelledViewModel, locale: string | nul
   if (vm.by) body.push(note(t.funds.cancelledBy(actorLabel(vm.by, t))));
   if (vm.operationId) body.push(note(t.common.operation(vm.operationId)));
   return adaptiveCard(body, [button(Verb.fundsStart, t.actions.addFunds), button(Verb.balanceRefresh, t.actions.showBalance)]);
+}
+
+/** Cancel pressed after Confirm claimed the offer: the card is being charged, so nothing was cancelled. */
+export function renderPaymentUnderWayCard(vm: PaymentUnderWayViewModel, locale: string | null | undefined): AdaptiveCard {
+  const { t, f } = localize(locale);
+  const body: CardElement[] = [
+    header(t.funds.chargingTitle),
+    textBlock(t.funds.chargingText, { spacing: 'medium' }),
+    factSet([{ title: t.funds.amount, value: f.money(vm.amountMinor, vm.currency) }]),
+    note(t.common.operation(vm.operationId), { spacing: 'medium' }),
+  ];
+  return adaptiveCard(body, [button(Verb.balanceRefresh, t.actions.showBalance)]);
 }
 
 export function renderPaymentFailedCard(vm: PaymentFailedViewModel, locale: string | null | undefined): AdaptiveCard {

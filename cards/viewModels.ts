@@ -96,7 +96,7 @@ export interface AddFundsViewModel {
 }
 
 export interface ConfirmationViewModel {
-  /** The idempotency key the Confirm button carries; the bot makes a fresh one per card. */
+  /** The id of the offer the ledger recorded for this card: all that Confirm and Cancel carry. */
   operationId: string;
   amountMinor: Minor;
   currency: string;
@@ -125,6 +125,12 @@ export interface CancelledViewModel {
   amountMinor?: Minor;
   currency?: string;
   by?: string;
+}
+
+export interface PaymentUnderWayViewModel {
+  operationId: string;
+  amountMinor: Minor;
+  currency: string;
 }
 
 export interface PaymentFailedViewModel {
@@ -231,7 +237,9 @@ export type Problem =
   /** Graph usage needs admin consent; the link opens the consent page. */
   | { code: 'consent-required'; consentUrl: string }
   | { code: 'unknown-command'; input: string }
-  /** Card data that fails its schema, or a card for an operation that no longer applies. */
+  /** A message longer than any command: not read at all. */
+  | { code: 'message-too-long'; maxLength: number }
+  /** Card data that fails its schema (a confirmation that no longer applies is `offer-invalid`). */
   | { code: 'stale-card' }
   /** Anything unexpected; the reference lets an operator find the log line. Never internals. */
   | { code: 'internal'; reference?: string };

@@ -1,4 +1,8 @@
+import { writesANumber } from './amountSpans.js';
 import { checkMention, readAmounts, readOneAmount, type AmountMention, type AmountReading } from './readAmounts.js';
+
+/** The longest message read as a command; a longer one is answered as too long, before any reading. */
+export const MAX_COMMAND_LENGTH = 500;
 
 /** What a free-text message asks for, with the amounts it named. */
 export type Command =
@@ -12,6 +16,7 @@ export type Command =
   | { name: 'autoRecharge'; change: AutoRechargeRequest }
   | { name: 'lowBalanceAlert'; threshold: AmountReading }
   | { name: 'alertsHere'; subscribe: boolean }
+  | { name: 'tooLong' }
   | { name: 'unknown' };
 
 export type CommandName = Command['name'];
@@ -47,29 +52,49 @@ const HELP = /^(help|\?|menu|commands?|options|what can you do|how does this wor
 const GREETING = /^(hi|hello|hey|yo|good (morning|afternoon|evening)|howdy|你好|您好|嗨|哈喽|早上好|下午好|晚上好)(\s|$)/;
 
 /**
+ * A message read by its words alone: the command it asks for, which is enough to decide who may
+ * run it, and `read()` for the command with its amounts. Reading amounts is the one costly step,
+ * so it waits until the person is allowed; a message that turns out to hold no single amount after
+ * all ("call 555 0100") reads as `unknown`.
+ */
+export interface CommandRequest {
+  name: CommandName;
+  read(): Command;
+}
+
+/** A message as a command, amounts and all, in one step. */
+export function recognizeCommand(raw: string): Command {
+  return commandRequest(raw).read();
+}
+
+/**
  * Reads a message (mention already removed) as a command. Amount-taking commands carry what the
  * recognizers found; a message that only states an amount ("$50", "五十美元") is read as adding it.
+ * A message longer than any command is not read at all.
  */
-export function recognizeCommand(raw: string): Command {
+export function commandRequest(raw: string): CommandRequest {
+  if (raw.length > MAX_COMMAND_LENGTH) return known({ name: 'tooLong' });
   const text = normalize(raw);
-  if (text === '') return { name: 'help' };
-  if ((ALERTS_HERE.alerts.test(text) && ALERTS_HERE.place.test(text)) || ALERTS_HERE.subscription.test(text)) return { name: 'alertsHere', subscribe: !ALERTS_HERE.off.test(text) };
-  if (AUTO_RECHARGE.test(text)) return { name: 'autoRecharge', change: autoRechargeRequest(text) };
-  if (LOW_BALANCE_ALERT.test(text)) return { name: 'lowBalanceAlert', threshold: readOneAmount(text) };
-  if (PAYMENT_METHOD.test(text)) return { name: 'paymentMethod' };
+  if (text === '') return known({ name: 'help' });
+  if ((ALERTS_HERE.alerts.test(text) && ALERTS_HERE.place.test(text)) || ALERTS_HERE.subscription.test(text)) return known({ name: 'alertsHere', subscribe: !ALERTS_HERE.off.test(text) });
+  if (AUTO_RECHARGE.test(text)) return { name: 'autoRecharge', read: () => ({ name: 'autoRecharge', change: autoRechargeRequest(text) }) };
+  if (LOW_BALANCE_ALERT.test(text)) return { name: 'lowBalanceAlert', read: () => ({ name: 'lowBalanceAlert', threshold: readOneAmount(text) }) };
+  if (PAYMENT_METHOD.test(text)) return known({ name: 'paymentMethod' });
   if (ADD_FUNDS.test(text)) {
     // "充值记录", "recharge history": a list of additions, not a new one.
-    if (HISTORY.test(text) && readAmounts(text).length === 0) return { name: 'history' };
-    return { name: 'addFunds', amount: readOneAmount(text) };
+    if (HISTORY.test(text) && !writesANumber(text)) return known({ name: 'history' });
+    return { name: 'addFunds', read: () => ({ name: 'addFunds', amount: readOneAmount(text) }) };
   }
-  if (HISTORY.test(text)) return { name: 'history' };
-  if (USAGE.test(text)) return { name: 'usage' };
-  if (BALANCE.test(text)) return { name: 'balance' };
-  if (HELP.test(text)) return { name: 'help' };
-  if (GREETING.test(text)) return { name: 'greeting' };
-  if (isOnlyAnAmount(text)) return { name: 'addFunds', amount: readOneAmount(text) };
-  return { name: 'unknown' };
+  if (HISTORY.test(text)) return known({ name: 'history' });
+  if (USAGE.test(text)) return known({ name: 'usage' });
+  if (BALANCE.test(text)) return known({ name: 'balance' });
+  if (HELP.test(text)) return known({ name: 'help' });
+  if (GREETING.test(text)) return known({ name: 'greeting' });
+  if (writesANumber(text)) return { name: 'addFunds', read: () => amountAlone(text) };
+  return known({ name: 'unknown' });
 }
+
+const known = (command: Command): CommandRequest => ({ name: command.name, read: () => command });
 
 function normalize(raw: string): string {
   return raw
@@ -115,10 +140,10 @@ function autoRechargeRequest(text: string): AutoRechargeRequest {
   return change;
 }
 
-/** "$50", "50 USD", "五十美元": nothing but one amount (and maybe currency words). */
-function isOnlyAnAmount(text: string): boolean {
+/** "$50", "50 USD", "五十美元": nothing but one amount (and maybe currency words) is adding it; anything else is not understood. */
+function amountAlone(text: string): Command {
   const mentions = readAmounts(text);
-  if (mentions.length !== 1) return false;
-  const m = mentions[0]!;
-  return text.slice(0, m.start).trim() === '' && text.slice(m.end + 1).trim() === '';
+  const m = mentions[0];
+  if (mentions.length !== 1 || !m || text.slice(0, m.start).trim() !== '' || text.slice(m.end + 1).trim() !== '') return { name: 'unknown' };
+  return { name: 'addFunds', amount: checkMention(m) };
 }

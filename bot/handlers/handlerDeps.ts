@@ -23,7 +23,7 @@ export interface HandlerDeps {
   clock: Clock;
   /** A display name for a journal actor (a user id) of the tenant, when the bot knows one. */
   displayName(tenantId: string, actor: string): string | null;
-  /** A fresh operation id for a confirmation card: the idempotency key of the addition. */
+  /** A fresh operation id for a confirmation card: the id of the offer the ledger records for it. */
   newOperationId(): string;
   /** When usage was last synced from Microsoft Graph for the tenant; null without Graph or before the first sync. */
   usageSyncedAt(tenantId: string): string | null;

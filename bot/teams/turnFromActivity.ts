@@ -12,13 +12,17 @@ export interface TenantRules {
 /**
  * The tenant an activity belongs to: Teams puts it in `conversation.tenantId` and
  * `channelData.tenant.id`. The Emulator sends none, so its activities (and, locally, any without
- * one) belong to `DEFAULT_TENANT_ID`. Null: no tenant the bot can trust, so no data.
+ * one) belong to `DEFAULT_TENANT_ID`. A GUID comes back in lower case (one tenant, one account).
+ * Null: no tenant the bot can trust, so no data.
  */
 export function tenantOf(activity: Partial<Activity>, rules: TenantRules): string | null {
   const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
   const candidates = [activity.conversation?.tenantId, channelData?.tenant?.id];
   const found = candidates.find((id): id is string => typeof id === 'string' && id.length > 0);
-  if (found) return TenantId.safeParse(found).success ? found : null;
+  if (found) {
+    const parsed = TenantId.safeParse(found);
+    return parsed.success ? parsed.data : null;
+  }
   return activity.channelId === 'emulator' || rules.localMode ? rules.defaultTenantId : null;
 }
 

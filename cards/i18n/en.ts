@@ -1,3 +1,4 @@
+import type { OfferInvalidReason } from '../../services/ledger/errors.js';
 import type { EntryKind, RechargeFailureReason } from '../../services/ledger/journal.js';
 
 /**
@@ -103,6 +104,9 @@ export const en = {
     cancelledBy: (name: string) => `Cancelled by ${name}.`,
     failedTitle: 'Payment failed',
     failedNothingAdded: 'No funds were added.',
+    chargingTitle: 'Payment under way',
+    chargingText:
+      'Confirm was already pressed and the card on file is being charged, so this can no longer be cancelled. The funds appear in the balance as soon as the payment goes through.',
   },
   payment: {
     title: 'Payment method',
@@ -167,6 +171,9 @@ export const en = {
     'auto-recharge-started': 'Auto-recharge started',
     'auto-recharge-failed': 'Auto-recharge failed',
     'expiry-reminder': 'Expiry reminder',
+    'purchase-offered': 'Confirmation card shown',
+    'purchase-charging': 'Confirmed, charging the card',
+    'purchase-failed': 'Card payment failed',
     'purchase-cancelled': 'Addition cancelled',
   } satisfies Record<EntryKind, string>,
   autoRechargeAdded: 'Auto-recharge added funds',
@@ -258,6 +265,14 @@ export const en = {
       `Calls in the hour from ${hour} cost ${spend}, far above the usual ${baseline} an hour.`,
     hourlySpikeUnknown: 'Call spend in the last hour is far above the usual.',
     newDestination: (destination: string) => `Calls were made to ${destination}, a country this organization has not called before.`,
+    /** Several new destinations: the first few as a list, and how many more when there are (both already formatted). */
+    newDestinations: (names: string, more: string | null) =>
+      more
+        ? `Calls were made to ${names} and ${more} more destinations this organization has not called before.`
+        : `Calls were made to ${names}, countries this organization has not called before.`,
+    destinationListFull:
+      'This organization has called more destinations than the bot keeps on record, so a destination not on the record counts as new each time.',
+    newDestinationsQuiet: (time: string) => `New destinations will not raise another alert until ${time}: the usage card lists every call.`,
     fraudHint: 'If this is unexpected it can be an early sign of toll fraud: check recent usage.',
   },
   errors: {
@@ -271,12 +286,20 @@ export const en = {
     tooLarge: 'That number is too large.',
     amountTooSmall: (min: string) => `Enter at least ${min}.`,
     amountTooLarge: (max: string) => `Enter at most ${max}.`,
+    balanceOutOfRange: (max: string) => `That would take the balance above ${max}, the most an account can hold.`,
     triggerNegative: 'The amount must be zero or more.',
     unknownCurrency: (currency: string) => `${currency} is not a currency I know.`,
     currencyMismatch: (expected: string, got: string) => `This account is in ${expected}, not ${got}. Enter the amount in ${expected}.`,
     noAccount: 'There is no Communications Credits account for your organization yet. Ask for the balance to open one.',
     keyReused: 'This card was already used for a different request. Please start again.',
-    operationCancelled: 'This addition was cancelled, so nothing was charged. Start again to add funds.',
+    keyReusedWithOtherParameters: 'This request was already made with a different amount or currency. Please start again.',
+    offerInvalidTitle: 'This card is no longer valid',
+    offerInvalid: {
+      unknown: 'I have no record of this confirmation for your organization, so nothing was charged. Start again with Add funds.',
+      expired: 'This confirmation has expired, so nothing was charged. Start again with Add funds.',
+      cancelled: 'This addition was cancelled, so nothing was charged. Start again with Add funds.',
+      'not-yours': 'This confirmation was prepared for someone else: only they can confirm or cancel it. To add funds yourself, start again with Add funds.',
+    } satisfies Record<OfferInvalidReason, string>,
     paymentTitle: 'Payment failed',
     payment: {
       declined: 'The card on file was declined. No money was taken. Choose another payment method and try again.',
@@ -294,6 +317,8 @@ export const en = {
       "To read your organization's calling usage I need an administrator to grant this app access in Microsoft Entra ID. Nothing else changes until then.",
     unknownCommandTitle: "I didn't catch that",
     unknownCommand: (input: string) => `I didn't understand “${input}”. Type help to see what I can do.`,
+    messageTooLongTitle: 'That message is too long',
+    messageTooLong: (max: number) => `I read requests of up to ${max} characters, such as “add 50” or “balance”. Nothing was changed. Type help to see what I can do.`,
     staleCardTitle: 'This card is out of date',
     staleCard: 'That button belongs to an older card. Here is what you can do now.',
     internalTitle: 'Something went wrong',

@@ -7,7 +7,8 @@ export type { Strings } from './en.js';
 /** The languages the bot writes in. */
 export type Language = 'en' | 'zh-CN';
 
-const normalise = (locale: string | null | undefined): string => (locale ?? '').trim().replace(/_/g, '-');
+// `activity.locale` comes from the client as JSON: anything but a string means no locale.
+const normalise = (locale: string | null | undefined): string => (typeof locale === 'string' ? locale : '').trim().replace(/_/g, '-');
 
 /** Any Chinese locale (zh, zh-CN, zh-Hans, zh-SG, zh-TW, zh-HK) reads Simplified Chinese; all else English. */
 export function languageOf(locale: string | null | undefined): Language {

@@ -97,6 +97,8 @@ export const zhCN: Strings = {
     cancelledBy: (name) => `由 ${name} 取消。`,
     failedTitle: '付款失败',
     failedNothingAdded: '未充值任何资金。',
+    chargingTitle: '付款处理中',
+    chargingText: '已经点击了“确认”，正在从已登记的银行卡扣款，因此无法再取消。付款完成后，资金会立即计入余额。',
   },
   payment: {
     title: '付款方式',
@@ -160,6 +162,9 @@ export const zhCN: Strings = {
     'auto-recharge-started': '开始自动充值',
     'auto-recharge-failed': '自动充值失败',
     'expiry-reminder': '到期提醒',
+    'purchase-offered': '显示确认卡片',
+    'purchase-charging': '已确认，正在扣款',
+    'purchase-failed': '银行卡付款失败',
     'purchase-cancelled': '已取消充值',
   },
   autoRechargeAdded: '自动充值',
@@ -244,6 +249,12 @@ export const zhCN: Strings = {
     hourlySpike: (hour, spend, baseline) => `从 ${hour} 开始的一小时内通话花费 ${spend}，远高于平时每小时 ${baseline}。`,
     hourlySpikeUnknown: '最近一小时的通话花费远高于平时。',
     newDestination: (destination) => `有通话拨往 ${destination}，贵组织此前从未拨打过该国家/地区。`,
+    newDestinations: (names, more) =>
+      more
+        ? `有通话拨往 ${names} 以及另外 ${more} 个目的地，贵组织此前从未拨打过这些国家/地区。`
+        : `有通话拨往 ${names}，贵组织此前从未拨打过这些国家/地区。`,
+    destinationListFull: '贵组织拨打过的目的地已超出机器人记录的上限，不在记录中的目的地每次都会被视为新目的地。',
+    newDestinationsQuiet: (time) => `${time} 之前，新的目的地不会再触发提醒；所有通话可在用量卡片中查看。`,
     fraudHint: '如果这不在预期之内，可能是话费欺诈的早期迹象：请检查最近的用量。',
   },
   errors: {
@@ -256,12 +267,20 @@ export const zhCN: Strings = {
     tooLarge: '数字太大。',
     amountTooSmall: (min) => `金额至少为 ${min}。`,
     amountTooLarge: (max) => `金额最多为 ${max}。`,
+    balanceOutOfRange: (max) => `这会使余额超过 ${max}，即账户所能持有的上限。`,
     triggerNegative: '金额必须大于或等于零。',
     unknownCurrency: (currency) => `无法识别货币 ${currency}。`,
     currencyMismatch: (expected, got) => `此账户使用 ${expected}，而不是 ${got}。请以 ${expected} 输入金额。`,
     noAccount: '贵组织尚未开通通信点数账户。查询余额即可开通。',
     keyReused: '此卡片已用于其他请求，请重新开始。',
-    operationCancelled: '此次充值已取消，未扣款。如需充值，请重新开始。',
+    keyReusedWithOtherParameters: '此请求此前已以不同的金额或货币提交过，请重新开始。',
+    offerInvalidTitle: '此卡片已失效',
+    offerInvalid: {
+      unknown: '找不到贵组织的这项确认记录，因此未扣款。请点击“充值”重新开始。',
+      expired: '此确认已过期，因此未扣款。请点击“充值”重新开始。',
+      cancelled: '此次充值已取消，因此未扣款。请点击“充值”重新开始。',
+      'not-yours': '此确认是为其他人准备的，只有对方可以确认或取消。如需自行充值，请点击“充值”重新开始。',
+    },
     paymentTitle: '付款失败',
     payment: {
       declined: '已登记的银行卡被拒绝，未扣款。请选择其他付款方式后重试。',
@@ -277,6 +296,8 @@ export const zhCN: Strings = {
     consent: '要读取贵组织的通话用量，需要管理员在 Microsoft Entra ID 中授予此应用访问权限。在此之前其他功能不受影响。',
     unknownCommandTitle: '没有理解您的意思',
     unknownCommand: (input) => `我没有理解“${input}”。输入“帮助”查看我能做什么。`,
+    messageTooLongTitle: '消息太长了',
+    messageTooLong: (max) => `我只能读取 ${max} 个字符以内的指令，例如“充值 50”或“余额”。这条消息未做任何更改。输入“帮助”查看我能做什么。`,
     staleCardTitle: '此卡片已过期',
     staleCard: '该按钮属于一张旧卡片。以下是您现在可以执行的操作。',
     internalTitle: '出错了',

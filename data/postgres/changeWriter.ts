@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { Alert } from '../../services/alerts.js';
 import type { Account } from '../../services/ledger/account.js';
 import type { AccountSnapshot } from '../../services/ledger/accountSnapshot.js';
-import { entryKey } from '../../services/ledger/entryKeys.js';
+import { outcomeKeyOf, usageKeyOf } from '../../services/ledger/operationKeys.js';
 import type { JournalEntry } from '../../services/ledger/journal.js';
 import type { AccountHead } from './accountLoader.js';
 import { keyText } from './keyText.js';
@@ -62,12 +62,15 @@ export async function writeTenantChanges(db: Pick<pg.ClientBase, 'query'>, write
       columns.at.push(entry.at);
       columns.key.push(entry.idempotencyKey === null ? null : keyText(entry.idempotencyKey));
       columns.doc.push(JSON.stringify(entry));
-      const key = entryKey(entry);
-      if (key?.sort === 'usage') {
-        usage.recordId.push(keyText(key.recordId));
-        usage.day.push(key.day);
-      } else if (key?.sort === 'operation') {
-        operations.key.push(keyText(key.key));
+      // The keys the account keeps for this entry, exactly as applyEntry keeps them.
+      const usageKey = usageKeyOf(entry);
+      const outcomeKey = outcomeKeyOf(entry);
+      if (usageKey) {
+        usage.recordId.push(keyText(usageKey.recordId));
+        usage.day.push(usageKey.day);
+      }
+      if (outcomeKey) {
+        operations.key.push(keyText(outcomeKey));
         operations.kind.push(entry.kind);
         operations.no.push(Number(entry.id));
       }

@@ -9,6 +9,7 @@ import {
   renderAutoRechargeCard,
   renderBalanceCard,
   renderCancelledCard,
+  renderPaymentUnderWayCard,
   renderConfirmationCard,
   renderHelpCard,
   renderHistoryCard,
@@ -104,6 +105,10 @@ const KINDS: EntryKind[] = [
   'auto-recharge-started',
   'auto-recharge-failed',
   'expiry-reminder',
+  'purchase-offered',
+  'purchase-charging',
+  'purchase-failed',
+  'purchase-cancelled',
 ];
 
 /** `count` entries, newest first, numbered down from `newestId`, every kind in turn. */
@@ -172,6 +177,32 @@ export const ALERTS: Alert[] = [
     destination: null,
   },
   { ...alertBase, type: 'unusual-spend', reason: 'new-destination', hourStart: null, spendMinor: null, baselineMinor: null, destination: 'Sierra Leone' },
+  {
+    ...alertBase,
+    type: 'unusual-spend',
+    reason: 'new-destination',
+    hourStart: null,
+    spendMinor: null,
+    baselineMinor: null,
+    destination: 'Sierra Leone',
+    moreDestinations: ['Somalia', 'Nauru', 'Tuvalu', 'Cuba'],
+    unnamedDestinations: 9_995,
+    quietUntil: '2026-03-05T15:00:00.000Z',
+    destinationListFull: true,
+  },
+  {
+    ...alertBase,
+    type: 'unusual-spend',
+    reason: 'new-destination',
+    hourStart: null,
+    spendMinor: null,
+    baselineMinor: null,
+    destination: 'Somalia',
+    moreDestinations: ['Nauru'],
+    unnamedDestinations: 0,
+    quietUntil: null,
+    destinationListFull: false,
+  },
 ];
 
 export const PROBLEMS: Problem[] = [
@@ -182,19 +213,26 @@ export const PROBLEMS: Problem[] = [
   { code: 'invalid-amount', input: '9'.repeat(30), reason: 'too-large' },
   { code: 'amount-too-small', minMinor: 1000, currency: 'USD' },
   { code: 'amount-too-large', maxMinor: 1_000_000, currency: 'USD' },
+  { code: 'balance-out-of-range', maxMinor: 10_000_000_000_000, currency: 'USD' },
   { code: 'trigger-negative' },
   { code: 'unknown-currency', currency: 'XYZ' },
   { code: 'currency-mismatch', expected: 'USD', got: 'EUR' },
   { code: 'no-account' },
   { code: 'key-reused', kind: 'funds' },
-  { code: 'payment-failed', reason: 'declined', message: 'Mastercard ending 0002 was declined.' },
-  { code: 'payment-failed', reason: 'expired-card', message: 'Visa ending 0069 expired 1/2024.' },
-  { code: 'payment-failed', reason: 'no-payment-method', message: 'No card on file.' },
-  { code: 'payment-failed', reason: 'gateway-error', message: 'ECONNRESET at gateway.internal:443' },
+  { code: 'key-reused-with-different-parameters', first: { amountMinor: 2500, currency: 'USD' } },
+  { code: 'offer-invalid', reason: 'unknown' },
+  { code: 'offer-invalid', reason: 'expired' },
+  { code: 'offer-invalid', reason: 'cancelled' },
+  { code: 'offer-invalid', reason: 'not-yours' },
+  { code: 'payment-failed', reason: 'declined', message: 'Mastercard ending 0002 was declined.', amountMinor: 5000, currency: 'USD' },
+  { code: 'payment-failed', reason: 'expired-card', message: 'Visa ending 0069 expired 1/2024.', amountMinor: 5000, currency: 'USD' },
+  { code: 'payment-failed', reason: 'no-payment-method', message: 'No card on file.', amountMinor: 5000, currency: 'USD' },
+  { code: 'payment-failed', reason: 'gateway-error', message: 'ECONNRESET at gateway.internal:443', amountMinor: 5000, currency: 'USD' },
   { code: 'not-admin' },
   { code: 'not-manager' },
   { code: 'consent-required', consentUrl: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent?client_id=00000000-0000-0000-0000-000000000000' },
   { code: 'unknown-command', input: 'make me a sandwich' },
+  { code: 'message-too-long', maxLength: 500 },
   { code: 'stale-card' },
   { code: 'internal', reference: 'req-7f3a' },
   { code: 'internal' },
@@ -243,6 +281,7 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   add('receipt, replayed', renderReceiptCard(receipt({ replayed: true, addedBy: 'system' }), locale));
   add('cancelled', renderCancelledCard({ operationId: OPERATION_ID, amountMinor: 5000, currency: 'USD', by: 'Adele Vance' }, locale));
   add('cancelled, bare', renderCancelledCard({}, locale));
+  add('payment under way', renderPaymentUnderWayCard({ operationId: OPERATION_ID, amountMinor: 5000, currency: 'USD' }, locale));
   for (const reason of ['declined', 'expired-card', 'no-payment-method', 'gateway-error'] as const) {
     add(`payment failed, ${reason}`, renderPaymentFailedCard({ reason, operationId: OPERATION_ID, amountMinor: 5000, currency: 'USD' }, locale));
   }

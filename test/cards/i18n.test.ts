@@ -32,6 +32,9 @@ describe('languages', () => {
     ['', 'en'],
     [undefined, 'en'],
     [null, 'en'],
+    // `activity.locale` is the client's JSON: a value that is not a string reads as no locale.
+    [42 as unknown as string, 'en'],
+    [{ toString: () => 'zh-CN' } as unknown as string, 'en'],
   ])('%s reads %s', (locale, language) => {
     expect(languageOf(locale)).toBe(language);
     expect(strings(locale)).toBe(language === 'zh-CN' ? zhCN : en);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../services/ledger/account.js';
 import { openPostgresLedgerStore } from '../../data/postgres/postgresLedgerStore.js';
-import { ledgerFixture } from '../support/ledgerFixture.js';
+import { ledgerFixtureOver } from '../support/ledgerFixture.js';
 import { checkLedgerProperties } from '../services/ledger/ledgerProperties.js';
 import { comparableAccount } from './ledgerStoreContract.js';
 import { useTestDatabase } from './postgresTestDatabase.js';
@@ -27,7 +27,7 @@ describe('ledger properties on PostgreSQL', () => {
           await db.dropSchema(schema);
         }
       };
-      return { ...ledgerFixture({}, store), tenantId: 't', close };
+      return { ...ledgerFixtureOver(store), tenantId: 't', close };
     }, 25);
   }, 300_000);
 });
