@@ -1,6 +1,7 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TestClock } from '../../support/memoryLedgerStore.js';
 import { useTestDatabase } from '../../data/postgresTestDatabase.js';
+import { startTcpProxy } from '../../data/tcpProxy.js';
 import { API_KEY, record, startOperatorApi } from './operatorApiServer.js';
 
 type Api = Awaited<ReturnType<typeof startOperatorApi>>;
@@ -75,6 +76,29 @@ describe('the app with DATABASE_URL, over HTTP', () => {
     expect(responses.every((response) => response.status === 200 && response.body.accepted === 1)).toBe(true);
     const account = await postgres.call('GET', '/api/tenants/busy-t/account');
     expect(account.body.balanceMinor).toBe(10_000 - 450);
+  });
+
+  it('answers 503 store-unavailable while the database does not answer, and serves again once it does', async () => {
+    const target = new URL(db.url);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const proxied = new URL(db.url);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    const app = await startOperatorApi({ DATABASE_URL: proxied.toString() }, { clock });
+    try {
+      const fund = () => app.call('POST', '/api/tenants/outage-t/funds', { amount: '20.00', currency: 'USD', idempotencyKey: 'outage-seed' });
+      expect((await fund()).status).toBe(200);
+      await proxy.cut();
+      expect(await app.call('POST', '/api/usage', { records: [record('outage-t', '1.00', {}, clock.now())] })).toMatchObject({ status: 503, body: { error: 'store-unavailable' } });
+      expect((await fetch(`${app.base}/readyz`)).status).toBe(503);
+      await proxy.restore();
+      await vi.waitFor(async () => expect((await fetch(`${app.base}/readyz`)).status).toBe(200), { timeout: 10_000 });
+      expect((await fund()).body).toMatchObject({ replayed: true });
+      expect((await app.call('GET', '/api/tenants/outage-t/account')).body.balanceMinor).toBe(2_000);
+    } finally {
+      await app.stop();
+      await proxy.stop();
+    }
   });
 
   it('keeps the ledger in the database: a new instance with another data folder sees it all', async () => {
