@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Server } from 'restify';
 import { ConversationBook } from '../data/conversationReferences.js';
 import { openJsonDocument } from '../data/jsonDocument.js';
-import { openLowdbLedgerStore } from '../data/lowdbLedgerStore.js';
+import { openLedgerStore } from '../data/openLedgerStore.js';
 import { loadRateTable } from '../data/rates/loadRateTable.js';
 import type { AccessPolicy } from '../services/access.js';
 import { LedgerService } from '../services/ledgerService.js';
@@ -36,6 +36,8 @@ export interface App {
   server: Server;
   ledger: LedgerService;
   store: LedgerStore;
+  /** Which store holds the ledger (the folder, or the database without its password), for the start-up log. */
+  storeDescription: string;
   gateway: SandboxGateway;
   adapter: CreditsAdapter;
   conversations: ConversationBook;
@@ -66,7 +68,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const file = (name: string) => path.join(config.dataDir, name);
 
   // The ledger and where money comes from.
-  const store = await openLowdbLedgerStore({ dir: config.dataDir, checkpointIntervalMs: config.checkpointMs });
+  const { store, description: storeDescription } = await openLedgerStore(config);
   const gateway = new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock);
   const ledger = new LedgerService({
     store,
@@ -131,6 +133,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     server,
     ledger,
     store,
+    storeDescription,
     gateway,
     adapter,
     conversations,

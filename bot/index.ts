@@ -6,7 +6,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   const port = await app.start();
-  console.log(`Communications Credits bot listening on http://${config.host}:${port} (data in ${config.dataDir})`);
+  console.log(`Communications Credits bot listening on http://${config.host}:${port} (ledger: ${app.storeDescription})`);
   if (!config.bot.authenticated) {
     console.warn('No MicrosoftAppId: accepting unauthenticated Bot Framework traffic on loopback only.');
     console.log(`Chat with it: npm run playground, or the Bot Framework Emulator at http://127.0.0.1:${port}/api/messages`);

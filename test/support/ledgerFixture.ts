@@ -2,7 +2,7 @@ import type { UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { LedgerPolicy } from '../../services/ledger/policy.js';
 import { LedgerService } from '../../services/ledgerService.js';
 import { emptySandboxState, SandboxGateway } from '../../services/payments/sandboxGateway.js';
-import type { PaymentGateway } from '../../services/ports.js';
+import type { LedgerStore, PaymentGateway } from '../../services/ports.js';
 import { pricer, type RateTable } from '../../services/rates.js';
 import { memoryDocument } from './memoryDocument.js';
 import { MemoryLedgerStore, TestClock } from './memoryLedgerStore.js';
@@ -27,13 +27,19 @@ export const RATES: RateTable = {
   ],
 };
 
+type FixtureOptions = { wrapGateway?: (sandbox: SandboxGateway) => PaymentGateway };
+
 /**
  * A LedgerService over an in-memory store, the sandbox gateway and a clock the test moves.
  * `wrapGateway` puts something between the ledger and the sandbox (to hold a charge mid-way).
  */
-export function ledgerFixture(policy: Partial<LedgerPolicy> = {}, options: { wrapGateway?: (sandbox: SandboxGateway) => PaymentGateway } = {}) {
+export function ledgerFixture(policy: Partial<LedgerPolicy> = {}, options: FixtureOptions = {}) {
+  return ledgerFixtureOver(new MemoryLedgerStore(), policy, options);
+}
+
+/** The same over another store. */
+export function ledgerFixtureOver<S extends LedgerStore>(store: S, policy: Partial<LedgerPolicy> = {}, options: FixtureOptions = {}) {
   const clock = new TestClock();
-  const store = new MemoryLedgerStore();
   const gateway = new SandboxGateway(memoryDocument(emptySandboxState()), clock);
   const errors: unknown[] = [];
   const ledger = new LedgerService({
