@@ -17,7 +17,7 @@ import { DeliveryLog, type DeliveryLogData } from './alerts/deliveryLog.js';
 import { EmailAlertSink } from './alerts/emailAlertSink.js';
 import { TeamsAlertSink } from './alerts/teamsAlertSink.js';
 import type { Config } from './config.js';
-import { createAdapter, type CreditsAdapter } from './endpoint/botAdapter.js';
+import { LazyAdapter } from './endpoint/lazyAdapter.js';
 import { registerMessagesEndpoint } from './endpoint/messagesEndpoint.js';
 import type { GraphConnection } from './graph/graphConnection.js';
 import { openGraph } from './graph/openGraph.js';
@@ -26,15 +26,15 @@ import { parseMailbox } from './notices/mimeMessage.js';
 import { OutboxMailer } from './notices/outboxMailer.js';
 import { registerOperatorApi } from './operatorApi/routes.js';
 import { createServer, listen } from './server.js';
-import { ConversationTracker } from './teams/conversationTracker.js';
-import { CreditsBot } from './teams/creditsBot.js';
+import { LazyBot } from './teams/lazyBot.js';
 
 export interface App {
   server: Server;
   ledger: LedgerService;
   store: LedgerStore;
   gateway: SandboxGateway;
-  adapter: CreditsAdapter;
+  /** botbuilder's adapter, loaded at the first activity or proactive send. */
+  adapter: LazyAdapter;
   conversations: ConversationBook;
   alerts: AlertDispatcher;
   /** Microsoft Graph (usage sync, directory roles, sendMail); null when not configured. */
@@ -86,8 +86,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     apiKey: config.operatorApiKey,
     ...(graph && { syncUsage: (tenantId: string) => graph.usageSync.syncTenant(tenantId), accountExtras: (tenantId: string) => graph.accountExtras(tenantId) }),
   });
-  const adapter = createAdapter(config);
-  const bot = new CreditsBot({
+  // The Bot Framework side (botbuilder: about 0.4 s and 35 MB) loads at the first activity.
+  const adapter = new LazyAdapter(config);
+  const bot = new LazyBot(({ CreditsBot, ConversationTracker }) => new CreditsBot({
     handlers: {
       ledger,
       gateway,
@@ -100,7 +101,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     access,
     tracker: new ConversationTracker(conversations, clock),
     tenants: { defaultTenantId: config.defaultTenantId, localMode: !config.bot.authenticated },
-  });
+  }));
   registerMessagesEndpoint(server, { adapter, logic: (context) => bot.run(context), appId: config.bot.appId, authenticated: config.bot.authenticated });
 
   // Alerts: a card in every admin conversation, and the three notice emails; acknowledged once both took them.
