@@ -1,0 +1,204 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { SourceMap } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, escapeNonAscii, isBuildCurrent } from '../../scripts/build.mjs';
+import { startFakeConnector, waitFor, type FakeConnector } from '../e2e/support/fakeConnector.js';
+
+/**
+ * The production build: bundled once into a temporary folder outside the repository (so nothing
+ * can come from the project's node_modules), then started as `npm start` runs it.
+ */
+let outdir: string;
+
+beforeAll(async () => {
+  outdir = await mkdtemp(path.join(os.tmpdir(), 'bot-build-'));
+  await build({ outdir });
+}, 120_000);
+
+afterAll(async () => {
+  await rm(outdir, { recursive: true, force: true });
+});
+
+/** The built bot in a child process, its output kept, and every ES module it loads logged. */
+async function startBuilt(dataDir: string) {
+  const loadedLog = path.join(dataDir, 'loaded.log');
+  // A module hook that writes down each ES module the bot loads (its chunks among them).
+  const hooks = path.join(dataDir, 'hooks.mjs');
+  await writeFile(
+    hooks,
+    `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(${JSON.stringify(loadedLog)}, resolved.url + '\\n');
+  return resolved;
+}`,
+  );
+  await writeFile(loadedLog, '');
+  const register = `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(pathToFileURL(hooks).href)})`;
+  const child = spawn(process.execPath, ['--import', register, path.join(outdir, 'index.js')], {
+    // Its own folder as working directory, so no .env of the developer's is read.
+    cwd: dataDir,
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const port = await Promise.race([
+    waitFor('the built bot to listen', () => stdout.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/)?.[1], 20_000),
+    exited.then((code) => {
+      throw new Error(`the built bot exited (${code}) before listening:\n${stdout}${stderr}`);
+    }),
+  ]);
+  return {
+    child,
+    base: `http://127.0.0.1:${port}`,
+    output: () => stdout + stderr,
+    loaded: async () => (await readFile(loadedLog, 'utf8')).split('\n').filter(Boolean),
+  };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+describe('npm run build (scripts/build.mjs)', () => {
+  it('writes the bundle, the vendored restify and node-fetch and the sample rate table, all JavaScript in ASCII', async () => {
+    const files = await readdir(outdir, { recursive: true });
+    expect(files).toEqual(expect.arrayContaining(['index.js', 'sample-rates.json', 'build.json', 'node_modules/restify/index.js', 'node_modules/node-fetch/index.js']));
+    for (const file of files.filter((f) => f.endsWith('.js'))) {
+      expect(/[^\x00-\x7f]/.test(await readFile(path.join(outdir, file), 'utf8')), file).toBe(false);
+    }
+  });
+
+  describe('the built bot', () => {
+    let dataDir: string;
+    let connector: FakeConnector;
+    let bot: Awaited<ReturnType<typeof startBuilt>>;
+
+    beforeAll(async () => {
+      dataDir = await mkdtemp(path.join(os.tmpdir(), 'bot-built-'));
+      connector = await startFakeConnector();
+      bot = await startBuilt(dataDir);
+    }, 30_000);
+
+    afterAll(async () => {
+      await stop(bot.child);
+      await connector.close();
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    it('answers /healthz, and prints no warning', async () => {
+      const response = await fetch(`${bot.base}/healthz`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'ok' });
+      expect(bot.output()).not.toMatch(/Warning|DEP0/);
+    });
+
+    it('loads botbuilder at the first activity, not at start, and answers it', async () => {
+      const botChunks = (urls: string[]) => urls.filter((url) => /\/chunks\/(creditsBot|botAdapter)-/.test(url));
+      expect(botChunks(await bot.loaded())).toEqual([]);
+      const response = await fetch(`${bot.base}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message',
+          id: 'first',
+          text: 'balance',
+          channelId: 'msteams',
+          serviceUrl: connector.serviceUrl,
+          from: { id: '29:alex', aadObjectId: 'aad-alex', name: 'Alex' },
+          recipient: { id: '28:credits-bot' },
+          conversation: { id: 'a:personal-alex', conversationType: 'personal', tenantId: 'local' },
+          channelData: { tenant: { id: 'local' } },
+          locale: 'en-US',
+        }),
+      });
+      expect(response.status).toBe(200);
+      expect(botChunks(await bot.loaded())).toHaveLength(2);
+      expect(connector.repliesTo('first')).toHaveLength(1);
+      expect(bot.output()).not.toMatch(/Warning|DEP0/);
+    });
+  });
+
+  it('reads the sample rate table from beside the bundle: without it the bot does not start', async () => {
+    const table = path.join(outdir, 'sample-rates.json');
+    await rename(table, `${table}.away`);
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bot-built-'));
+    try {
+      await expect(startBuilt(dataDir)).rejects.toThrow(`Rate table ${table} cannot be read`);
+    } finally {
+      await rename(`${table}.away`, table);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('isBuildCurrent (npm start builds first when it is not)', () => {
+  it('is current right after a build', () => {
+    expect(isBuildCurrent(outdir)).toBe(true);
+  });
+
+  it('is stale when a source it was built from is newer, deleted, or the build record is missing', async () => {
+    const copy = await mkdtemp(path.join(os.tmpdir(), 'bot-build-record-'));
+    const source = path.join(copy, 'source.ts');
+    await writeFile(source, '');
+    const record = JSON.parse(await readFile(path.join(outdir, 'build.json'), 'utf8'));
+    try {
+      expect(isBuildCurrent(copy)).toBe(false);
+      await writeFile(path.join(copy, 'build.json'), JSON.stringify({ ...record, sources: [...record.sources, source] }));
+      const past = new Date(Date.now() - 60_000);
+      await utimes(source, past, past);
+      expect(isBuildCurrent(copy)).toBe(true);
+      const future = new Date(Date.now() + 60_000);
+      await utimes(source, future, future);
+      expect(isBuildCurrent(copy)).toBe(false);
+      await rm(source);
+      expect(isBuildCurrent(copy)).toBe(false);
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('escapeNonAscii', () => {
+  it('escapes what esbuild leaves in regular expressions, same pattern, and moves the source map columns to match', async () => {
+    const code = 'const a=/〇|五十/u.test(x);const b=/[０-９]/.test(y);const marker=1;\nconst c=/é/;';
+    // One segment at `marker` on line 0 and one at `c` on line 1, each pointing at line 0/1 column 0 of the source.
+    const marker = code.indexOf('marker');
+    const map = JSON.stringify({ version: 3, sources: ['in.js'], names: [], mappings: `${vlq(marker)}AAAA;AACA` });
+    const escaped = escapeNonAscii(code, map);
+    expect(escaped.code).not.toMatch(/[^\x00-\x7f]/);
+    expect(escaped.code).toContain(String.raw`/\u3007|\u4e94\u5341/u`);
+    for (const text of ['〇', '五十', '５']) {
+      const run = (source: string) => new Function('x', 'y', `${source.split(';const marker')[0]};return [a,b];`)(text, text);
+      expect(run(escaped.code)).toEqual(run(code));
+    }
+    const entry = new SourceMap(JSON.parse(escaped.map!)).findEntry(0, escaped.code.indexOf('marker'));
+    expect(entry).toMatchObject({ generatedColumn: escaped.code.indexOf('marker'), originalLine: 0, originalColumn: 0 });
+    expect(escapeNonAscii('plain', map)).toEqual({ code: 'plain', map });
+  });
+});
+
+/** A source map VLQ number. */
+function vlq(n: number): string {
+  const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  let value = n < 0 ? (-n << 1) | 1 : n << 1;
+  let out = '';
+  do {
+    let digit = value & 31;
+    value >>>= 5;
+    if (value > 0) digit |= 32;
+    out += digits[digit];
+  } while (value > 0);
+  return out;
+}
