@@ -39,20 +39,28 @@ const VENDORED = ['restify', 'node-fetch'];
 /**
  * The main bundle loads a vendored package with require(), even where the source imports it: Node
  * would otherwise run its CommonJS export scanner over the whole file, which keeps about 10 MB.
+ * Every importer must mean the copy that was vendored (the one the project root resolves to).
  * @type {import('esbuild').Plugin}
  */
 const requireVendored = {
   name: 'require-vendored',
   setup(build) {
     const filter = new RegExp(`^(${VENDORED.join('|')})$`);
-    build.onResolve({ filter }, (args) => (args.namespace === 'vendored' ? { path: args.path, external: true } : { path: args.path, namespace: 'vendored' }));
+    const resolve = createRequire(path.join(ROOT, 'package.json')).resolve;
+    build.onResolve({ filter }, async (args) => {
+      if (args.pluginData === 'as-esbuild-would') return undefined;
+      if (args.namespace === 'vendored') return { path: args.path, external: true };
+      const meant = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: 'as-esbuild-would' });
+      if (meant.path !== resolve(args.path)) throw new Error(`${args.importer} imports another ${args.path} (${meant.path}) than the one vendored`);
+      return { path: args.path, namespace: 'vendored' };
+    });
     build.onLoad({ filter: /.*/, namespace: 'vendored' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
   },
 };
 /** restify's optional DTrace probes: a native addon, not installed; restify runs without it. */
 const ABSENT = ['dtrace-provider'];
 
-/** Changes to these make a build stale too: dependencies are bundled, and so is this script's say. */
+/** Changes to these make a build stale too: the dependencies are bundled, and this script says how. */
 const BUILD_INPUTS = ['package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'scripts/build.mjs'];
 
 /**
@@ -274,9 +282,9 @@ async function writeOutput(file, text) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const outdir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length);
+  const outdir = path.resolve(process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) ?? DIST);
   const started = performance.now();
-  const written = await build(outdir ? { outdir: path.resolve(outdir) } : {});
-  const shown = path.relative(process.cwd(), outdir ? path.resolve(outdir) : DIST) || '.';
-  console.log(`Built ${shown}/ (${written.filter((f) => f.endsWith('.js')).length} JavaScript files) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const written = await build({ outdir });
+  const shown = path.relative(process.cwd(), outdir);
+  console.log(`Built ${shown.startsWith('..') ? outdir : shown || '.'}/ (${written.filter((f) => f.endsWith('.js')).length} JavaScript files) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
