@@ -61,7 +61,7 @@ const requireVendored = {
 const ABSENT = ['dtrace-provider'];
 
 /** Changes to these make a build stale too: the dependencies are bundled, and this script says how. */
-const BUILD_INPUTS = ['package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'scripts/build.mjs'];
+const BUILD_INPUTS = ['package.json', 'package-lock.json', 'scripts/build.mjs'];
 
 /**
  * Builds into `outdir` (emptied first). Returns the output files written, relative to `outdir`.
@@ -167,8 +167,9 @@ async function writeOutputs(files, outdir) {
 
 /**
  * Whether `outdir` holds a build newer than every file it was built from (the project's sources in
- * the bundle, the shipped data, package.json, the lock files and this script). A source file added
- * since is read only if one already there now imports it, and that one is newer.
+ * the bundle, the shipped data, package.json, the lock files and this script). A file added since
+ * is read only if one already there now imports it, and that one is newer; a file deleted since was
+ * imported by one that changed too. So an image that ships dist/ without the sources is current.
  * @param {string} [outdir]
  */
 export function isBuildCurrent(outdir = DIST) {
@@ -181,15 +182,7 @@ export function isBuildCurrent(outdir = DIST) {
     return false;
   }
   for (const source of sources) {
-    let modified;
-    try {
-      modified = statSync(path.resolve(ROOT, source)).mtimeMs;
-    } catch {
-      // A source since deleted: whoever imported it changed too, or the build is stale anyway.
-      if (BUILD_INPUTS.includes(source)) continue;
-      return false;
-    }
-    if (modified > builtAt) return false;
+    if ((statSync(path.resolve(ROOT, source), { throwIfNoEntry: false })?.mtimeMs ?? 0) > builtAt) return false;
   }
   return true;
 }

@@ -6,16 +6,38 @@
  * `npm run build` starts at once, without esbuild or any other dev dependency.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DIST, isBuildCurrent } from './build.mjs';
 
+const entry = path.join(DIST, 'index.js');
+
 if (!isBuildCurrent()) {
-  console.log('dist/ is missing or older than the sources: building it (npm run build)');
-  const built = spawnSync(process.execPath, [fileURLToPath(new URL('./build.mjs', import.meta.url))], { stdio: 'inherit' });
-  if (built.status !== 0) {
-    console.error('Cannot start: the build failed (esbuild is a dev dependency: build where `npm install` installed it, then ship dist/).');
-    process.exit(built.status ?? 1);
+  if (esbuildInstalled()) {
+    console.log('dist/ is missing or older than the sources: building it (npm run build)');
+    const built = spawnSync(process.execPath, [fileURLToPath(new URL('./build.mjs', import.meta.url))], { stdio: 'inherit' });
+    if (built.status !== 0) {
+      console.error('Cannot start: the build failed.');
+      process.exit(built.status ?? 1);
+    }
+  } else if (existsSync(entry)) {
+    // A production install (npm ci --omit=dev) cannot build: it runs the build it was given.
+    console.log('dist/ looks older than package.json or the sources, and esbuild (a dev dependency) is not installed: running dist/ as built.');
+  } else {
+    console.error('Cannot start: dist/ is missing and esbuild (a dev dependency) is not installed. Run `npm run build` where `npm install` installed it, and ship dist/.');
+    process.exit(1);
   }
 }
 
-await import(pathToFileURL(`${DIST}/index.js`).href);
+await import(pathToFileURL(entry).href);
+
+function esbuildInstalled() {
+  try {
+    createRequire(import.meta.url).resolve('esbuild');
+    return true;
+  } catch {
+    return false;
+  }
+}
