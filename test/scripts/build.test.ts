@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { SourceMap } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, escapeNonAscii, isBuildCurrent } from '../../scripts/build.mjs';
-import { startFakeConnector, waitFor, type FakeConnector } from '../e2e/support/fakeConnector.js';
+import { startFakeConnector, type FakeConnector } from '../e2e/support/fakeConnector.js';
+import { startBuilt } from './builtBot.js';
 
 /**
  * The production build: bundled once into a temporary folder outside the repository (so nothing
@@ -22,54 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(outdir, { recursive: true, force: true });
 });
-
-/** The built bot in a child process, its output kept, and every ES module it loads logged. */
-async function startBuilt(dataDir: string) {
-  const loadedLog = path.join(dataDir, 'loaded.log');
-  // A module hook that writes down each ES module the bot loads (its chunks among them).
-  const hooks = path.join(dataDir, 'hooks.mjs');
-  await writeFile(
-    hooks,
-    `import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const resolved = await next(specifier, context);
-  appendFileSync(${JSON.stringify(loadedLog)}, resolved.url + '\\n');
-  return resolved;
-}`,
-  );
-  await writeFile(loadedLog, '');
-  const register = `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(pathToFileURL(hooks).href)})`;
-  const child = spawn(process.execPath, ['--import', register, path.join(outdir, 'index.js')], {
-    // Its own folder as working directory, so no .env of the developer's is read.
-    cwd: dataDir,
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const port = await Promise.race([
-    waitFor('the built bot to listen', () => stdout.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/)?.[1], 20_000),
-    exited.then((code) => {
-      throw new Error(`the built bot exited (${code}) before listening:\n${stdout}${stderr}`);
-    }),
-  ]);
-  return {
-    child,
-    base: `http://127.0.0.1:${port}`,
-    output: () => stdout + stderr,
-    loaded: async () => (await readFile(loadedLog, 'utf8')).split('\n').filter(Boolean),
-  };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 describe('npm run build (scripts/build.mjs)', () => {
   it('writes the bundle, the vendored restify and node-fetch and the sample rate table, all JavaScript in ASCII', async () => {
@@ -88,11 +39,11 @@ describe('npm run build (scripts/build.mjs)', () => {
     beforeAll(async () => {
       dataDir = await mkdtemp(path.join(os.tmpdir(), 'bot-built-'));
       connector = await startFakeConnector();
-      bot = await startBuilt(dataDir);
+      bot = await startBuilt(outdir, dataDir);
     }, 30_000);
 
     afterAll(async () => {
-      await stop(bot.child);
+      await bot.stop();
       await connector.close();
       await rm(dataDir, { recursive: true, force: true });
     });
@@ -135,7 +86,7 @@ describe('npm run build (scripts/build.mjs)', () => {
     await rename(table, `${table}.away`);
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bot-built-'));
     try {
-      await expect(startBuilt(dataDir)).rejects.toThrow(`Rate table ${table} cannot be read`);
+      await expect(startBuilt(outdir, dataDir)).rejects.toThrow(`Rate table ${table} cannot be read`);
     } finally {
       await rename(`${table}.away`, table);
       await rm(dataDir, { recursive: true, force: true });
