@@ -48,7 +48,7 @@ describe('usage key file', () => {
 
     const document = await readDocument(dir, 'big');
     expect((await stat(documentFile(dir, 'big'))).size).toBeLessThan(100_000);
-    expect(document.account.keys).toEqual({ operations: [['f', expect.objectContaining({ entryId: '2' })]] });
+    expect(document.account.keys).toEqual({ operations: [['f', expect.objectContaining({ entryId: '2' })]], namespaced: true });
     expect(document.usageKeys).toEqual({ generation: 0, bytes: 200_000 * 12 });
     const file = usageKeyFile(keyFolder(dir, 'big'), 0);
     expect((await stat(file)).size).toBe(200_000 * 12);
