@@ -16,7 +16,6 @@ import { AlertDispatcher } from './alerts/alertDispatcher.js';
 import { DeliveryLog, type DeliveryLogData } from './alerts/deliveryLog.js';
 import { EmailAlertSink } from './alerts/emailAlertSink.js';
 import { TeamsAlertSink } from './alerts/teamsAlertSink.js';
-import { prepareAmountReading } from './commands/readAmounts.js';
 import type { Config } from './config.js';
 import { LazyAdapter } from './endpoint/lazyAdapter.js';
 import { registerMessagesEndpoint } from './endpoint/messagesEndpoint.js';
@@ -143,7 +142,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await ledger.resumeRecharges();
       const recovered = await ledger.reconcilePurchases();
       if (recovered > 0) console.warn(`Added ${recovered} purchase(s) charged before the last stop but not yet in the ledger.`);
-      prepareAmountReading();
       app.port = await listen(server, config.port, config.host);
       // Alerts left pending by a crash or restart are delivered now.
       await alerts.start();
