@@ -57,6 +57,22 @@ const requireVendored = {
     build.onLoad({ filter: /.*/, namespace: 'vendored' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
   },
 };
+/**
+ * Run before the main bundle. Bundled CommonJS calls require() for Node's own modules: ESM has none
+ * of its own. pino runs a transport (pino-pretty, in development at a terminal) in a worker thread
+ * that loads its own and thread-stream's files by path, which a bundle does not have: it is told
+ * where the installed ones are (pino's hook for bundlers, `__bundlerPathsOverrides`). Where they
+ * are not installed, as in a production install without dev dependencies, no transport is used.
+ */
+const BANNER = `import { createRequire as __createRequire } from 'node:module';
+const require = __createRequire(import.meta.url);
+try {
+  globalThis.__bundlerPathsOverrides ??= {
+    'thread-stream-worker': require.resolve('thread-stream/lib/worker.js'),
+    'pino-worker': require.resolve('pino/lib/worker.js'),
+    'pino/file': require.resolve('pino/file.js'),
+  };
+} catch {}`;
 /** restify's optional DTrace probes: a native addon, not installed; restify runs without it. */
 const ABSENT = ['dtrace-provider'];
 
@@ -93,8 +109,7 @@ export async function build({ outdir = DIST } = {}) {
       chunkNames: 'chunks/[name]-[hash]',
       splitting: true,
       format: 'esm',
-      // Bundled CommonJS calls require() for Node's own modules; ESM has none of its own.
-      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+      banner: { js: BANNER },
       external: ABSENT,
       plugins: [requireVendored],
     }),

@@ -1,9 +1,9 @@
-import { mkdtemp, readdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { SourceMap } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, escapeNonAscii, isBuildCurrent } from '../../scripts/build.mjs';
+import { build, escapeNonAscii, isBuildCurrent, ROOT } from '../../scripts/build.mjs';
 import { startFakeConnector, type FakeConnector } from '../e2e/support/fakeConnector.js';
 import { startBuilt } from './builtBot.js';
 
@@ -79,6 +79,22 @@ describe('npm run build (scripts/build.mjs)', () => {
       expect(connector.repliesTo('first')).toHaveLength(1);
       expect(bot.output()).not.toMatch(/Warning|DEP0/);
     });
+  });
+
+  it('starts at a terminal in development, where its log goes through pino-pretty in a worker thread', async () => {
+    // The build beside the project's node_modules, where pino-pretty is installed.
+    const project = await mkdtemp(path.join(os.tmpdir(), 'bot-built-dev-'));
+    await cp(outdir, path.join(project, 'dist'), { recursive: true });
+    await symlink(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
+    const dataDir = path.join(project, 'data');
+    await mkdir(dataDir);
+    const bot = await startBuilt(path.join(project, 'dist'), dataDir, {}, { terminal: true });
+    try {
+      expect((await fetch(`${bot.base}/healthz`)).status).toBe(200);
+    } finally {
+      await bot.stop();
+      await rm(project, { recursive: true, force: true });
+    }
   });
 
   it('reads the sample rate table from beside the bundle: without it the bot does not start', async () => {

@@ -9,8 +9,9 @@ import { waitFor } from '../e2e/support/fakeConnector.js';
  * with `dataDir` as data folder and working directory (so no developer's .env is read), only
  * PATH, the given settings and NODE_EXTRA_CA_CERTS (when the test trusts a fake cloud) in its
  * environment. Its output is kept, and every ES module it loads (its chunks among them) logged.
+ * With `terminal`, its standard streams are a terminal, as when a developer runs `npm start`.
  */
-export async function startBuilt(outdir: string, dataDir: string, env: Record<string, string> = {}) {
+export async function startBuilt(outdir: string, dataDir: string, env: Record<string, string> = {}, options: { terminal?: boolean } = {}) {
   const loadedLog = path.join(dataDir, 'loaded.log');
   const hooks = path.join(dataDir, 'hooks.mjs');
   await writeFile(
@@ -23,8 +24,12 @@ export async function resolve(specifier, context, next) {
 }`,
   );
   await writeFile(loadedLog, '');
-  const register = `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(pathToFileURL(hooks).href)})`;
-  const child = spawn(process.execPath, ['--import', register, path.join(outdir, 'index.js')], {
+  const register = path.join(dataDir, 'register.mjs');
+  await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  const command = [process.execPath, '--import', pathToFileURL(register).href, path.join(outdir, 'index.js')];
+  // At a terminal: util-linux's script(1) gives it one (a pseudo-terminal) and copies what it prints.
+  const [file, ...args] = options.terminal ? ['script', '-qfec', `exec ${command.map((part) => `'${part}'`).join(' ')}`, '/dev/null'] : command;
+  const child = spawn(file!, args, {
     cwd: dataDir,
     env: {
       PATH: process.env.PATH ?? '',
