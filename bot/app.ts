@@ -16,9 +16,8 @@ import { AlertDispatcher } from './alerts/alertDispatcher.js';
 import { DeliveryLog, type DeliveryLogData } from './alerts/deliveryLog.js';
 import { EmailAlertSink } from './alerts/emailAlertSink.js';
 import { TeamsAlertSink } from './alerts/teamsAlertSink.js';
-import { prepareAmountReading } from './commands/readAmounts.js';
 import type { Config } from './config.js';
-import { createAdapter, type CreditsAdapter } from './endpoint/botAdapter.js';
+import { LazyAdapter } from './endpoint/lazyAdapter.js';
 import { registerMessagesEndpoint } from './endpoint/messagesEndpoint.js';
 import { registerHealthChecks } from './http/health.js';
 import { createLog, type Log } from './log.js';
@@ -29,8 +28,7 @@ import { parseMailbox } from './notices/mimeMessage.js';
 import { OutboxMailer } from './notices/outboxMailer.js';
 import { registerOperatorApi } from './operatorApi/routes.js';
 import { createServer, listen } from './server.js';
-import { ConversationTracker } from './teams/conversationTracker.js';
-import { CreditsBot } from './teams/creditsBot.js';
+import { LazyBot } from './teams/lazyBot.js';
 
 export interface App {
   server: Server;
@@ -39,7 +37,8 @@ export interface App {
   /** Which store holds the ledger (the folder, or the database without its password), for the start-up log. */
   storeDescription: string;
   gateway: SandboxGateway;
-  adapter: CreditsAdapter;
+  /** botbuilder's adapter, loaded at the first activity or proactive send. */
+  adapter: LazyAdapter;
   conversations: ConversationBook;
   alerts: AlertDispatcher;
   /** Microsoft Graph (usage sync, directory roles, sendMail); null when not configured. */
@@ -96,8 +95,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log,
     ...(graph && { syncUsage: (tenantId: string) => graph.usageSync.syncTenant(tenantId), accountExtras: (tenantId: string) => graph.accountExtras(tenantId) }),
   });
-  const adapter = createAdapter(config);
-  const bot = new CreditsBot({
+  // The Bot Framework side (botbuilder: about 0.4 s and 35 MB) loads at the first activity.
+  const adapter = new LazyAdapter(config);
+  const bot = new LazyBot(({ CreditsBot, ConversationTracker }) => new CreditsBot({
     handlers: {
       ledger,
       gateway,
@@ -111,7 +111,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     access,
     tracker: new ConversationTracker(conversations, clock),
     tenants: { defaultTenantId: config.defaultTenantId, localMode: !config.bot.authenticated },
-  });
+  }));
   registerMessagesEndpoint(server, { adapter, logic: (context) => bot.run(context), appId: config.bot.appId, authenticated: config.bot.authenticated, log });
 
   // Alerts: a card in every admin conversation, and the three notice emails; acknowledged once both took them.
@@ -145,7 +145,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await ledger.resumeRecharges();
       const recovered = await ledger.reconcilePurchases();
       if (recovered > 0) console.warn(`Added ${recovered} purchase(s) charged before the last stop but not yet in the ledger.`);
-      prepareAmountReading();
       app.port = await listen(server, config.port, config.host);
       // Alerts left pending by a crash or restart are delivered now.
       await alerts.start();

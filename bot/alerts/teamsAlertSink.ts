@@ -1,4 +1,4 @@
-import { CardFactory, MessageFactory, type CloudAdapter } from 'botbuilder';
+import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import type { StoredAlert } from '../../services/alerts.js';
 import { renderAlertCard } from '../../cards/alerts.js';
 import type { ConversationBook } from '../../data/conversationReferences.js';
@@ -7,8 +7,13 @@ import type { AlertSink } from './alertDispatcher.js';
 import type { DeliveryLog } from './deliveryLog.js';
 import { sendWithRetry, type RetryOptions } from './deliveryRetry.js';
 
+/** What a proactive send needs of the adapter (the app's `LazyAdapter`, or botbuilder's `CloudAdapter`). */
+export interface ProactiveAdapter {
+  continueConversationAsync(appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+}
+
 export interface TeamsAlertSinkDeps {
-  adapter: Pick<CloudAdapter, 'continueConversationAsync'>;
+  adapter: ProactiveAdapter;
   /** The bot's app id: proactive sends use the same identity as replies. */
   appId: string;
   book: ConversationBook;
@@ -60,7 +65,7 @@ export class TeamsAlertSink implements AlertSink {
       let failure: unknown = null;
       await adapter.continueConversationAsync(appId, conversation.reference, async (context) => {
         try {
-          await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+          await context.sendActivity(alertActivity(card));
         } catch (error) {
           failure = error ?? new Error('send failed');
         }
@@ -81,4 +86,17 @@ export class TeamsAlertSink implements AlertSink {
     }
     await log.record(stored.id, recipient);
   }
+}
+
+/**
+ * The alert card as a message: what `MessageFactory.attachment(CardFactory.adaptiveCard(card))`
+ * makes, written out because this module is loaded at start and botbuilder is not (see LazyAdapter).
+ */
+function alertActivity(card: object): Partial<Activity> {
+  return {
+    type: 'message',
+    attachmentLayout: 'list',
+    inputHint: 'acceptingInput',
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
+  };
 }

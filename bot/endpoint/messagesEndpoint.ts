@@ -6,7 +6,8 @@ import type { CreditsAdapter } from './botAdapter.js';
 import { isForwarded, isLoopback, looksLikeActivity, tokenLooksAddressedTo } from './requestGuards.js';
 
 export interface MessagesEndpointDeps {
-  adapter: CreditsAdapter;
+  /** The app's LazyAdapter, or a CreditsAdapter. */
+  adapter: Pick<CreditsAdapter, 'authenticate' | 'run'>;
   /** The bot's turn logic. */
   logic: (context: TurnContext) => Promise<void>;
   /** With app credentials every request carries a token for `appId`; without, only loopback may call. */
