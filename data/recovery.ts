@@ -94,6 +94,13 @@ export async function recoverLedger(layout: DataLayout): Promise<RecoveredLedger
     }
     for (const { record, line } of lines) {
       if (record.seq !== lastSeq + 1) {
+        if (marker && lastSeq === marker.walSeq) {
+          throw new DamagedDataError(
+            layout.checkpointFile,
+            `says the write-ahead log goes on after record ${marker.walSeq} in ${file}, whose line ${line} holds record ${record.seq}: the marker and the log do not belong together`,
+            RESTORE_FROM_BACKUP,
+          );
+        }
         const why = record.seq > lastSeq + 1 ? 'records are missing before it (a deleted segment or lines)' : 'the log goes back';
         throw new DamagedDataError(file, `line ${line} holds record ${record.seq} where record ${lastSeq + 1} was due: ${why}`, RESTORE_FROM_BACKUP);
       }

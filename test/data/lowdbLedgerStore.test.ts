@@ -1,8 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { openLowdbLedgerStore } from '../../data/lowdbLedgerStore.js';
+import { tenantFileName } from '../../data/tenantFileName.js';
 import type { AccountDocument, CheckpointMarker } from '../../data/checkpoint.js';
 import { StoreUnavailableError } from '../../services/ports.js';
 import { addFunds, recordUsage, usageBatch, wholeJournal } from './ledgerFixtures.js';
@@ -89,6 +90,24 @@ describe('lowdb ledger store', () => {
     expect(store.stats.checkpoints).toBe(1);
     expect(await readdir(path.join(dir, 'wal'))).toEqual([`${marker.walSegment}.log`]);
     await store.close();
+  });
+
+  it('refuses to read a journal line that is not the entry its place says, though its checksum holds', async () => {
+    const dir = await tempFolder();
+    const store = await openLowdbLedgerStore({ dir, ...QUIET });
+    await store.change('t', addFunds('t', 100_000, 'f'));
+    await store.change('t', recordUsage('t', usageBatch('u', 6)));
+    await store.checkpoint();
+    await store.close();
+    const file = path.join(dir, 'journal', tenantFileName('t'), '0.jsonl');
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    [lines[2], lines[3]] = [lines[3]!, lines[2]!];
+    await writeFile(file, lines.join('\n'));
+
+    const reopened = await openLowdbLedgerStore({ dir, ...QUIET });
+    expect((await reopened.journal('t', 5, 10)).map((entry) => entry.id)).toEqual(['6', '7', '8']);
+    await expect(reopened.journal('t', 0, 10)).rejects.toThrow(`${file} line 3 holds entry 4 of tenant t where entry 3 of tenant t belongs`);
+    await reopened.close();
   });
 
   it('keeps untrusted tenant ids apart, inside the data folder, and gives them back exactly', async () => {

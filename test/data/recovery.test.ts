@@ -131,6 +131,29 @@ describe('recovery after a crash', () => {
     await recovered.close();
   });
 
+  it("resets a first checkpoint's journal files only when the WAL holds the tenant from its first entry, and keeps other files", async () => {
+    const dir = await tempFolder();
+    const store = await openLowdbLedgerStore({ dir, ...QUIET });
+    await store.change('t', addFunds('t', 5_000, 'f'));
+    await store.change('new', addFunds('new', 5_000, 'f'));
+    await store.change('new', recordUsage('new', usageBatch('u', 4)));
+    const beforeCheckpoint = await crashImage(dir, await tempFolder());
+    await store.checkpoint();
+    const afterCheckpoint = await crashImage(dir, await tempFolder());
+    await store.close();
+
+    // A crash during the first checkpoint of 'new': its journal and key files are written, its account document is not.
+    const folder = path.join(beforeCheckpoint, 'journal', tenantFileName('new'));
+    await cp(path.join(afterCheckpoint, 'journal', tenantFileName('new')), folder, { recursive: true });
+    await writeFile(path.join(folder, 'notes.txt'), 'not the store\'s');
+    const recovered = await openLowdbLedgerStore({ dir: beforeCheckpoint, ...QUIET });
+    expect(await readdir(folder)).toEqual(['notes.txt']);
+    expect((await recovered.account('new'))!.balanceMinor).toBe(5_000 - 28);
+    await recovered.checkpoint();
+    expect((await readdir(folder)).sort()).toEqual(['0.jsonl', 'notes.txt', 'usage-keys.0.bin']);
+    await recovered.close();
+  });
+
   it('skips WAL transactions that account documents written after the checkpoint marker already hold', async () => {
     const dir = await tempFolder();
     const store = await openLowdbLedgerStore({ dir, ...QUIET });
