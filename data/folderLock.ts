@@ -98,7 +98,8 @@ async function removeStaleLock(lockFile: string, staleContent: string): Promise<
 async function releaseLock(lockFile: string): Promise<void> {
   if (parsePid((await readLock(lockFile)) ?? '') !== process.pid) return;
   await unlink(lockFile);
-  await syncFolder(path.dirname(lockFile));
+  // A removal that does not reach the disk (which may be failing) leaves a stale lock, taken over at the next start.
+  await syncFolder(path.dirname(lockFile)).catch(() => undefined);
 }
 
 async function readLock(lockFile: string): Promise<string | null> {

@@ -133,6 +133,22 @@ describe('fail-stop after a failed write', () => {
     await store.close();
   });
 
+  it('closes while unavailable, releasing the folder; the next start recovers from disk', async () => {
+    const dir = await tempFolder();
+    const store = await openLowdbLedgerStore({ dir, ...QUIET, recoveryIntervalMs: 20, reportError: () => undefined });
+    await store.change('t', addFunds('t', 1_000, 'a'));
+    const disk = await takeDisk();
+    disk.fail('ENOSPC');
+    await expect(store.change('t', addFunds('t', 1_000, 'b'))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await sleep(60); // a recovery attempt or two, refused by the disk
+    await store.close();
+    expect(readdirSync(dir)).not.toContain('LOCK');
+    disk.heal();
+    const reopened = await openLowdbLedgerStore({ dir, ...QUIET });
+    expect((await reopened.account('t'))!.balanceMinor).toBe(1_000);
+    await reopened.close();
+  });
+
   it('answers a read of a tenant with a change in flight only once that change is durable, and refuses it if the write fails', async () => {
     const dir = await tempFolder();
     const store = await openLowdbLedgerStore({ dir, ...QUIET, recoveryIntervalMs: 60_000, reportError: () => undefined });
