@@ -18,7 +18,10 @@ export class SealedJsonFile<T> implements Adapter<T> {
       text = await readFile(this.file, 'utf8');
     } catch (error) {
       if (isMissing(error)) return null;
-      throw error;
+      // Errors of an open handle (EISDIR, EIO) do not name the file.
+      throw Object.assign(new Error(`The file ${this.file} cannot be read: ${(error as Error).message}`, { cause: error }), {
+        code: (error as NodeJS.ErrnoException).code,
+      });
     }
     const opened = unseal(text.endsWith('\n') ? text.slice(0, -1) : text);
     if (!opened.ok) {

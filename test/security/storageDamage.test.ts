@@ -143,6 +143,13 @@ describe('a damaged data folder', () => {
     await expectRefusal(dir, new RegExp(`${escaped(account(dir, 'initech'))} fails its checksum although it is valid JSON`));
   });
 
+  it('refuses an account document that cannot be read, naming it', async () => {
+    const dir = await damaged();
+    await rm(account(dir, 'initech'));
+    await mkdir(account(dir, 'initech'));
+    await expectRefusal(dir, new RegExp(`The file ${escaped(account(dir, 'initech'))} cannot be read: EISDIR`));
+  });
+
   it('refuses two documents for one tenant (a copy beside the original)', async () => {
     const dir = await damaged();
     const copy = path.join(dir, 'accounts', 'acme-backup.json');
