@@ -2,7 +2,7 @@
  * `npm run bench`: measures the real code paths and prints one table (also written, with every
  * figure behind it, to bench/results/latest.json). Options:
  *   --quick          small sizes, to check the bench itself (figures not comparable)
- *   --only=a,b       some sections only: ingestion, history, bot, peers
+ *   --only=a,b       some sections only: ingestion, history, bot, long-messages, peers
  *   --profile        CPU-profile each measured process during its measured part only (the
  *                    inspector's profiler, as --cpu-prof does), write bench/results/profiles/*.cpuprofile
  *                    (open them in Chrome DevTools) and print their top frames after the table after the table
@@ -14,6 +14,7 @@ import path from 'node:path';
 import { runBotTurns } from './botTurns.js';
 import { runHistory } from './history.js';
 import { runIngestion } from './ingestion.js';
+import { runLongMessages } from './longMessages.js';
 import { BENCH_DIR, killAllChildren } from './lib/child.js';
 import { makeTempDir, removeTempDirs, type BenchContext, type Row } from './lib/context.js';
 import { withTimeout } from './lib/load.js';
@@ -47,6 +48,7 @@ const sections: Section[] = [
   { name: 'ingestion', budgetMs: 120_000, run: runIngestion },
   { name: 'history', budgetMs: 170_000, run: runHistory },
   { name: 'bot', budgetMs: 90_000, run: runBotTurns },
+  { name: 'long-messages', budgetMs: 60_000, run: runLongMessages },
   { name: 'peers', budgetMs: 200_000, run: runPeers },
 ];
 

@@ -16,9 +16,12 @@ import { AlertDispatcher } from './alerts/alertDispatcher.js';
 import { DeliveryLog, type DeliveryLogData } from './alerts/deliveryLog.js';
 import { EmailAlertSink } from './alerts/emailAlertSink.js';
 import { TeamsAlertSink } from './alerts/teamsAlertSink.js';
+import { prepareAmountReading } from './commands/readAmounts.js';
 import type { Config } from './config.js';
 import { createAdapter, type CreditsAdapter } from './endpoint/botAdapter.js';
 import { registerMessagesEndpoint } from './endpoint/messagesEndpoint.js';
+import { registerHealthChecks } from './http/health.js';
+import { createLog, type Log } from './log.js';
 import type { GraphConnection } from './graph/graphConnection.js';
 import { openGraph } from './graph/openGraph.js';
 import type { Mailer } from './notices/mailer.js';
@@ -53,6 +56,8 @@ export interface AppOptions {
   mailer?: Mailer;
   /** Back-off of proactive sends after a 5xx or network error (tests shorten it). */
   delivery?: { baseDelayMs: number; maxDelayMs: number };
+  /** Where the edge logs; default: JSON lines on stdout at `LOG_LEVEL` (tests capture them). */
+  log?: Log;
 }
 
 /** The composition root: builds every part from the configuration and wires them together. */
@@ -79,11 +84,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const conversations = await ConversationBook.open(file('conversations.json'));
   const admins = new AdminDirectory(conversations, access);
 
-  // The endpoints: operator API and Bot Framework messages on one server.
-  const server = createServer();
+  // The endpoints: health, operator API and Bot Framework messages on one server.
+  const log = options.log ?? createLog(config.log);
+  const server = createServer(log);
+  registerHealthChecks(server, { store });
   registerOperatorApi(server, {
     ledger,
     apiKey: config.operatorApiKey,
+    log,
     ...(graph && { syncUsage: (tenantId: string) => graph.usageSync.syncTenant(tenantId), accountExtras: (tenantId: string) => graph.accountExtras(tenantId) }),
   });
   const adapter = createAdapter(config);
@@ -96,12 +104,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       displayName: (tenantId, actor) => conversations.person(`${tenantId}/${actor}`)?.name ?? null,
       newOperationId: () => randomUUID(),
       usageSyncedAt: (tenantId) => graph?.usageSync.status(tenantId).lastSyncAt ?? null,
+      alertSubscriptions: conversations,
     },
     access,
     tracker: new ConversationTracker(conversations, clock),
     tenants: { defaultTenantId: config.defaultTenantId, localMode: !config.bot.authenticated },
   });
-  registerMessagesEndpoint(server, { adapter, logic: (context) => bot.run(context), appId: config.bot.appId, authenticated: config.bot.authenticated });
+  registerMessagesEndpoint(server, { adapter, logic: (context) => bot.run(context), appId: config.bot.appId, authenticated: config.bot.authenticated, log });
 
   // Alerts: a card in every admin conversation, and the three notice emails; acknowledged once both took them.
   const deliveries = new DeliveryLog(await openJsonDocument<DeliveryLogData>(file('alert-deliveries.json'), {}));
@@ -133,6 +142,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await ledger.resumeRecharges();
       const recovered = await ledger.reconcilePurchases();
       if (recovered > 0) console.warn(`Added ${recovered} purchase(s) charged before the last stop but not yet in the ledger.`);
+      prepareAmountReading();
       app.port = await listen(server, config.port, config.host);
       // Alerts left pending by a crash or restart are delivered now.
       await alerts.start();

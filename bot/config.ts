@@ -1,28 +1,34 @@
 import 'dotenv/config';
 import { z } from 'zod';
+import { canonicalTenantId } from '../services/tenantId.js';
 
 /**
  * The only reader of `process.env` (and `.env`). Every setting the bot knows is here, typed and
  * validated once at start; a bad value stops the start with a message that names it.
  */
-const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'a decimal amount such as 10.00');
+// At most 9 digits before the point, so an amount fits the ledger's range (services/money.ts MAX_MINOR) in any currency.
+const decimal = z.string().regex(/^\d{1,9}(\.\d+)?$/, 'a decimal amount such as 10.00, below 1,000,000,000');
 const csv = z
   .string()
   .optional()
   .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+/** A tenant id as the ledger keys it: a GUID in lower case, however it was written. */
+const tenantId = z.string().min(1).transform(canonicalTenantId);
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: z.string().optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD').default('USD'),
-  DEFAULT_TENANT_ID: z.string().min(1).default('local'),
+  DEFAULT_TENANT_ID: tenantId.default('local'),
   ADMIN_USER_IDS: csv,
   OPERATOR_API_KEY: z.string().optional(),
   LOW_BALANCE_ALERT: decimal.default('10.00'),
   MIN_ADDITION: decimal.default('10.00'),
   MAX_ADDITION: decimal.default('10000.00'),
+  MAX_USAGE_CHARGE: decimal.default('10000.00'),
   USAGE_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  OFFER_LIFETIME_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   RATES_FILE: z.string().optional(),
   SWEEP_MINUTES: z.coerce.number().positive().default(60),
   CHECKPOINT_SECONDS: z.coerce.number().positive().default(2),
@@ -33,15 +39,17 @@ const Env = z.object({
   AZURE_CLIENT_ID: z.string().optional(),
   AZURE_CLIENT_SECRET: z.string().optional(),
   AZURE_CLIENT_CERTIFICATE_PATH: z.string().optional(),
-  AZURE_TENANT_ID: z.string().optional(),
+  AZURE_TENANT_ID: tenantId.optional(),
   AZURE_AUTHORITY_HOST: z.string().url().optional(),
   GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com'),
   GRAPH_MAIL_SENDER: z.string().optional(),
   GRAPH_SYNC_MINUTES: z.coerce.number().positive().default(60),
-  GRAPH_TENANT_IDS: csv,
+  GRAPH_TENANT_IDS: csv.transform((ids) => ids.map(canonicalTenantId)),
   MAIL_FROM: z.string().optional(),
   TEAMS_APP_ID: z.guid('a GUID such as 3f2a8c1e-5b7d-4e9a-9c1f-2d4e6a8b0c1d').optional(),
   BOT_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/, 'a host name such as bot.contoso.com').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -66,7 +74,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       lowBalanceAlert: e.LOW_BALANCE_ALERT,
       minAddition: e.MIN_ADDITION,
       maxAddition: e.MAX_ADDITION,
+      maxUsageCharge: e.MAX_USAGE_CHARGE,
       usageWindowDays: e.USAGE_WINDOW_DAYS,
+      offerLifetimeHours: e.OFFER_LIFETIME_HOURS,
     },
     ratesFile: e.RATES_FILE ?? null,
     sweepMinutes: e.SWEEP_MINUTES,
@@ -83,6 +93,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     teamsApp: {
       id: e.TEAMS_APP_ID ?? null,
       botDomain: e.BOT_DOMAIN ?? null,
+    },
+    /** JSON log lines on stdout; readable ones in development at a terminal (see bot/log.ts). */
+    log: {
+      level: e.LOG_LEVEL,
+      production: e.NODE_ENV === 'production',
     },
     /** Sender of the notice emails (the `.eml` outbox, and Graph's sendMail later). */
     mailFrom: e.MAIL_FROM ?? e.GRAPH_MAIL_SENDER ?? 'Communications Credits <credits-bot@localhost>',

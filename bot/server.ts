@@ -1,19 +1,26 @@
 import restify, { type Server } from 'restify';
-
-/** Usage batches of 10,000 records fit well inside this; anything larger is refused with 413. */
-export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+import { answerFailuresSafely, formatJson } from './http/errorAnswers.js';
+import type { Log } from './log.js';
 
 /**
- * The restify server every endpoint shares, with JSON bodies, query strings and `GET /healthz`.
- * Routes are registered by their owners (operator API, Bot Framework messages).
+ * The restify server every endpoint shares: query strings, a reference per request (the
+ * `x-request-id` header, and `reference` in every error body) and error answers that never carry
+ * an error's text. There is no body parser: each route reads its own JSON body, after its own
+ * authorisation and under its own limit (`http/jsonBody.ts`). Routes are registered by their owners
+ * (health, operator API, Bot Framework messages).
  */
-export function createServer(): Server {
-  const server = restify.createServer({ name: 'comms-credits-bot', handleUncaughtExceptions: false });
-  server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false }));
-  server.get('/healthz', async (_req, res) => {
-    res.send(200, { status: 'ok' });
+export function createServer(log: Log): Server {
+  const server = restify.createServer({
+    name: 'comms-credits-bot',
+    handleUncaughtExceptions: false,
+    formatters: { 'application/json': formatJson },
   });
+  server.pre((req, res, next) => {
+    res.header('x-request-id', req.getId());
+    next();
+  });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  answerFailuresSafely(server, log);
   return server;
 }
 

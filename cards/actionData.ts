@@ -5,17 +5,14 @@ import { Verb } from './verbs.js';
 
 /**
  * What each card button sends back, per verb: the button's `data` merged with the card's input
- * values. Only what the bot needs travels in a card; never a tenant id or a role (the tenant is
- * the activity's, the role is looked up). Unknown keys are dropped, so a forged field never
- * reaches a handler. Amounts are decimal strings and the ledger checks them again.
+ * values. Only what the bot needs travels in a card; never a tenant id, a role or the amount to
+ * charge (the tenant is the activity's, the role is looked up, Confirm charges the offer the
+ * ledger recorded). Unknown keys are dropped, so a forged field never reaches a handler. Typed
+ * amounts are decimal strings and the ledger checks them.
  */
-
-/** An amount a card computed itself ("50.00", "5000" for JPY): exact decimal text. */
-const cardAmount = z.string().regex(/^\d{1,15}(\.\d{1,4})?$/, 'a decimal amount such as 50.00');
 /** An amount a person typed into an input: any short text; the ledger parses it and says why not. */
 const typedAmount = z.string().max(64);
 const operationId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'an operation id');
-const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code');
 /** A journal entry number ("1", "2", …), the history paging cursor. */
 const entryCursor = z.string().regex(/^\d{1,15}$/, 'a journal entry number');
 /** Input.Toggle sends "true"/"false"; a button's data may carry a boolean. */
@@ -29,7 +26,8 @@ export const actionDataSchemas = {
   [Verb.fundsStart]: z.object({ verb: z.literal(Verb.fundsStart), amount: typedAmount.optional() }),
   /** `amount` comes from the card's input (id `amount`) or a preset button; empty means none given. */
   [Verb.fundsReview]: z.object({ verb: z.literal(Verb.fundsReview), amount: typedAmount.default('') }),
-  [Verb.fundsConfirm]: z.object({ verb: z.literal(Verb.fundsConfirm), operationId, amount: cardAmount, currency }),
+  /** The offer's id only: an amount or currency sent along is dropped, never used. */
+  [Verb.fundsConfirm]: z.object({ verb: z.literal(Verb.fundsConfirm), operationId }),
   [Verb.fundsCancel]: z.object({ verb: z.literal(Verb.fundsCancel), operationId }),
   [Verb.autoRechargeOpen]: verbOnly(Verb.autoRechargeOpen),
   /** From the settings card's inputs (ids `enabled`, `trigger`, `amount`); a missing field keeps its value. */
@@ -54,6 +52,8 @@ export const actionDataSchemas = {
   [Verb.alertsOpen]: verbOnly(Verb.alertsOpen),
   /** From the alert card's input (id `threshold`). */
   [Verb.alertsThreshold]: z.object({ verb: z.literal(Verb.alertsThreshold), threshold: typedAmount.default('') }),
+  /** Nothing but the verb: the conversation and tenant are the activity's, the role is looked up. */
+  [Verb.alertsHereConfirm]: verbOnly(Verb.alertsHereConfirm),
 } as const satisfies { [V in Verb]: z.ZodType<{ verb: V }> };
 
 type Schemas = typeof actionDataSchemas;

@@ -70,7 +70,7 @@ export function alertContent(alert: AlertViewModel, locale: string | null | unde
     case 'unusual-spend': {
       const what =
         alert.reason === 'new-destination' && alert.destination
-          ? t.alerts.newDestination(clip(alert.destination, 60))
+          ? newDestinationsText({ ...alert, destination: alert.destination }, locale)
           : alert.hourStart && alert.spendMinor !== null && alert.baselineMinor !== null
             ? t.alerts.hourlySpike(f.dateTime(alert.hourStart), money(alert.spendMinor), money(alert.baselineMinor))
             : t.alerts.hourlySpikeUnknown;
@@ -82,6 +82,24 @@ export function alertContent(alert: AlertViewModel, locale: string | null | unde
       };
     }
   }
+}
+
+/**
+ * New destinations, summarised: the first few by name and how many more, whether the tenant's
+ * record of destinations is full, and until when no further such alert comes.
+ */
+function newDestinationsText(alert: Extract<AlertViewModel, { type: 'unusual-spend' }> & { destination: string }, locale: string | null | undefined): string {
+  const { t, f } = localize(locale);
+  const names = [alert.destination, ...(alert.moreDestinations ?? [])].map((name) => clip(name, 60));
+  const unnamed = alert.unnamedDestinations ?? 0;
+  const parts = [
+    names.length === 1 && unnamed === 0
+      ? t.alerts.newDestination(names[0]!)
+      : t.alerts.newDestinations(f.list(names, unnamed > 0 ? 'open' : 'complete'), unnamed > 0 ? f.integer(unnamed) : null),
+  ];
+  if (alert.destinationListFull) parts.push(t.alerts.destinationListFull);
+  if (alert.quietUntil) parts.push(t.alerts.newDestinationsQuiet(f.dateTime(alert.quietUntil)));
+  return parts.join(' ');
 }
 
 /**

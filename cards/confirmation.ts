@@ -1,4 +1,3 @@
-import { toDecimalString } from '../services/money.js';
 import { button, executeAction } from './action.js';
 import { adaptiveCard, container, factSet, header, note, textBlock, type AdaptiveCard, type CardElement, type Fact } from './elements.js';
 import { localize } from './format.js';
@@ -8,8 +7,8 @@ import { Verb } from './verbs.js';
 
 /**
  * The last step before money moves: the amount, the card that pays, the balance after. Confirm
- * carries the operation id (the idempotency key) and the amount; without a usable card the card
- * offers Payment method instead of Confirm.
+ * carries only the operation id of the offer the ledger recorded (it charges that offer, never an
+ * amount from the card); without a usable card the card offers Payment method instead of Confirm.
  */
 export function renderConfirmationCard(vm: ConfirmationViewModel, locale: string | null | undefined): AdaptiveCard {
   const { t, f } = localize(locale);
@@ -37,7 +36,7 @@ export function renderConfirmationCard(vm: ConfirmationViewModel, locale: string
         verb: Verb.fundsConfirm,
         title: t.actions.confirm(amount),
         style: 'positive',
-        data: { operationId: vm.operationId, amount: toDecimalString(vm.amountMinor, vm.currency), currency: vm.currency },
+        data: { operationId: vm.operationId },
         ignoreInputs: true,
       })
     : button(Verb.paymentMethodOpen, t.actions.paymentMethod, 'positive');

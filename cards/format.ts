@@ -1,3 +1,4 @@
+import { BoundedCache } from '../services/boundedCache.js';
 import { formatMoney, type Minor } from '../services/money.js';
 import { formattingLocale, strings, type Strings } from './i18n/index.js';
 
@@ -22,24 +23,18 @@ export interface Formatter {
   decimal(value: number): string;
   /** A card expiry month: "12/2034". */
   cardExpiry(month: number, year: number): string;
+  /** Names as one list: complete ("A, B, and C") or open, for an "and N more" to follow ("A, B, C"). */
+  list(items: string[], kind: 'complete' | 'open'): string;
 }
 
 /**
  * Building Intl formats costs far more than using them, and every card needs one set: formatters
  * are kept per canonical locale. Bounded, since locales come from activities.
  */
-const formatters = new Map<string, Formatter>();
-const MAX_FORMATTERS = 64;
+const formatters = new BoundedCache<string, Formatter>(64);
 
 export function formatter(locale: string | null | undefined): Formatter {
-  const intl = formattingLocale(locale);
-  let cached = formatters.get(intl);
-  if (!cached) {
-    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
-    cached = buildFormatter(intl);
-    formatters.set(intl, cached);
-  }
-  return cached;
+  return formatters.getOrCreate(formattingLocale(locale), buildFormatter);
 }
 
 function buildFormatter(intl: string): Formatter {
@@ -57,6 +52,7 @@ function buildFormatter(intl: string): Formatter {
   const rangeFormat = new Intl.DateTimeFormat(intl, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
   const integerFormat = new Intl.NumberFormat(intl, { maximumFractionDigits: 0 });
   const decimalFormat = new Intl.NumberFormat(intl, { maximumFractionDigits: 1 });
+  const listFormats = { complete: new Intl.ListFormat(intl), open: new Intl.ListFormat(intl, { style: 'narrow' }) };
   // An unparseable date is shown as sent rather than failing the whole card.
   const when = (iso: string, format: Intl.DateTimeFormat): string => {
     const at = Date.parse(iso);
@@ -78,6 +74,7 @@ function buildFormatter(intl: string): Formatter {
     integer: (value) => integerFormat.format(value),
     decimal: (value) => decimalFormat.format(value),
     cardExpiry: (month, year) => `${String(month).padStart(2, '0')}/${year}`,
+    list: (items, kind) => listFormats[kind].format(items),
   };
 }
 

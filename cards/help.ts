@@ -1,17 +1,8 @@
 import { button } from './action.js';
 import { adaptiveCard, clip, factSet, header, note, textBlock, type AdaptiveCard, type CardElement } from './elements.js';
 import { localize } from './format.js';
-import { strings } from './i18n/index.js';
 import type { WelcomeViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
-
-/**
- * The phrasings the help card suggests, in the locale's language. The bot's text parser must
- * understand every one of them (its tests can iterate this list).
- */
-export function helpExamples(locale: string | null | undefined): string[] {
-  return strings(locale).help.examples.map(([example]) => example);
-}
 
 /** What the bot can do, with example phrasings in the user's language. */
 export function renderHelpCard(locale: string | null | undefined): AdaptiveCard {

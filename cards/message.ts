@@ -1,10 +1,7 @@
 import { adaptiveCard, container, textBlock, type AdaptiveCard, type CardElement, type ContainerStyle, type TextColor } from './elements.js';
-import { button } from './action.js';
-import { cardOnFileText } from './fragments.js';
 import { localize } from './format.js';
 import { problemContent, type MessageContent, type Tone } from './problems.js';
-import type { Notice, Problem } from './viewModels.js';
-import { Verb } from './verbs.js';
+import type { Problem } from './viewModels.js';
 
 export type { MessageContent, Tone } from './problems.js';
 
@@ -31,34 +28,4 @@ export function renderMessageCard(message: MessageContent): AdaptiveCard {
 export function renderProblemCard(problem: Problem, locale: string | null | undefined, currency?: string): AdaptiveCard {
   const { t, f } = localize(locale);
   return renderMessageCard(problemContent(problem, t, f, currency));
-}
-
-/** Confirms a change that has no card of its own to come back as. */
-export function renderNoticeCard(notice: Notice, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
-  switch (notice.type) {
-    case 'auto-recharge-saved':
-      return renderMessageCard({
-        title: t.notices.savedTitle,
-        text: notice.enabled
-          ? t.notices.autoRechargeOn(f.money(notice.triggerMinor, notice.currency), f.money(notice.amountMinor, notice.currency))
-          : t.notices.autoRechargeOff,
-        tone: 'good',
-        actions: [button(Verb.autoRechargeOpen, t.actions.autoRecharge), button(Verb.balanceRefresh, t.actions.showBalance)],
-      });
-    case 'threshold-saved':
-      return renderMessageCard({
-        title: t.notices.savedTitle,
-        text: t.threshold.saved(f.money(notice.thresholdMinor, notice.currency)),
-        tone: 'good',
-        actions: [button(Verb.balanceRefresh, t.actions.showBalance)],
-      });
-    case 'payment-method-changed':
-      return renderMessageCard({
-        title: t.notices.paymentMethodChangedTitle,
-        text: t.payment.changed(cardOnFileText(notice.card, t, f)),
-        tone: 'good',
-        actions: [button(Verb.balanceRefresh, t.actions.showBalance), button(Verb.fundsStart, t.actions.addFunds)],
-      });
-  }
 }

@@ -1,12 +1,12 @@
 import { toDecimalString } from '../services/money.js';
 import { button, executeAction } from './action.js';
-import { adaptiveCard, clip, container, factSet, header, note, textBlock, type AdaptiveCard, type CardElement, type Fact } from './elements.js';
+import { adaptiveCard, container, factSet, header, note, textBlock, type AdaptiveCard, type CardElement, type Fact } from './elements.js';
 import { localize } from './format.js';
 import { actorLabel } from './fragments.js';
-import type { ActedOnViewModel, CancelledViewModel, PaymentFailedViewModel, ReceiptViewModel } from './viewModels.js';
+import type { CancelledViewModel, PaymentFailedViewModel, PaymentUnderWayViewModel, ReceiptViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
 
-/** What a confirmation card becomes: a receipt, a cancellation, a failed payment. */
+/** What a confirmation card becomes: a receipt, a cancellation, a payment under way, a failed payment. */
 
 export function renderReceiptCard(vm: ReceiptViewModel, locale: string | null | undefined): AdaptiveCard {
   const { t, f } = localize(locale);
@@ -36,6 +36,18 @@ export function renderCancelledCard(vm: CancelledViewModel, locale: string | nul
   return adaptiveCard(body, [button(Verb.fundsStart, t.actions.addFunds), button(Verb.balanceRefresh, t.actions.showBalance)]);
 }
 
+/** Cancel pressed after Confirm claimed the offer: the card is being charged, so nothing was cancelled. */
+export function renderPaymentUnderWayCard(vm: PaymentUnderWayViewModel, locale: string | null | undefined): AdaptiveCard {
+  const { t, f } = localize(locale);
+  const body: CardElement[] = [
+    header(t.funds.chargingTitle),
+    textBlock(t.funds.chargingText, { spacing: 'medium' }),
+    factSet([{ title: t.funds.amount, value: f.money(vm.amountMinor, vm.currency) }]),
+    note(t.common.operation(vm.operationId), { spacing: 'medium' }),
+  ];
+  return adaptiveCard(body, [button(Verb.balanceRefresh, t.actions.showBalance)]);
+}
+
 export function renderPaymentFailedCard(vm: PaymentFailedViewModel, locale: string | null | undefined): AdaptiveCard {
   const { t, f } = localize(locale);
   const body: CardElement[] = [
@@ -49,22 +61,4 @@ export function renderPaymentFailedCard(vm: PaymentFailedViewModel, locale: stri
   const retry = executeAction({ verb: Verb.fundsStart, title: t.actions.tryAgain, data: { amount: toDecimalString(vm.amountMinor, vm.currency) }, ignoreInputs: true });
   const choose = button(Verb.paymentMethodOpen, t.actions.paymentMethod, 'positive');
   return adaptiveCard(body, vm.reason === 'gateway-error' ? [retry, choose] : [choose, retry]);
-}
-
-/** Replaces a card whose button was pressed, so its buttons are gone: "Confirmed by Alex". */
-export function renderActedOnCard(vm: ActedOnViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
-  const who = vm.by ? actorLabel(vm.by, t) : t.actedOn.someone;
-  const line =
-    vm.outcome === 'confirmed'
-      ? t.actedOn.confirmed(who)
-      : vm.outcome === 'cancelled'
-        ? t.actedOn.cancelled(who)
-        : vm.outcome === 'done'
-          ? t.actedOn.done(who)
-          : t.actedOn.replaced;
-  const body: CardElement[] = [textBlock(line, { weight: 'bolder', color: vm.outcome === 'cancelled' ? 'default' : 'good' })];
-  if (vm.summary) body.push(textBlock(clip(vm.summary, 200), { spacing: 'small' }));
-  if (vm.at) body.push(note(f.dateTime(vm.at)));
-  return adaptiveCard(body);
 }

@@ -40,6 +40,8 @@ export function amountErrorText(error: AmountError, t: Strings, f: Formatter, cu
       return t.errors.amountTooSmall(f.money(error.minMinor, error.currency));
     case 'amount-too-large':
       return t.errors.amountTooLarge(f.money(error.maxMinor, error.currency));
+    case 'balance-out-of-range':
+      return t.errors.balanceOutOfRange(f.money(error.maxMinor, error.currency));
     case 'trigger-negative':
       return t.errors.triggerNegative;
     case 'unknown-currency':
@@ -50,8 +52,10 @@ export function amountErrorText(error: AmountError, t: Strings, f: Formatter, cu
       return t.errors.noAccount;
     case 'key-reused':
       return t.errors.keyReused;
-    case 'operation-cancelled':
-      return t.errors.operationCancelled;
+    case 'key-reused-with-different-parameters':
+      return t.errors.keyReusedWithOtherParameters;
+    case 'offer-invalid':
+      return t.errors.offerInvalid[error.reason];
     case 'payment-failed':
       return t.errors.payment[error.reason];
   }
@@ -70,6 +74,13 @@ export function problemContent(problem: Problem, t: Strings, f: Formatter, curre
       return {
         title: t.errors.unknownCommandTitle,
         text: t.errors.unknownCommand(clip(problem.input, 60)),
+        tone: 'info',
+        actions: [button(Verb.help, t.actions.help, 'positive'), button(Verb.balanceRefresh, t.actions.showBalance)],
+      };
+    case 'message-too-long':
+      return {
+        title: t.errors.messageTooLongTitle,
+        text: t.errors.messageTooLong(problem.maxLength),
         tone: 'info',
         actions: [button(Verb.help, t.actions.help, 'positive'), button(Verb.balanceRefresh, t.actions.showBalance)],
       };
@@ -93,9 +104,17 @@ export function problemContent(problem: Problem, t: Strings, f: Formatter, curre
         tone: 'attention',
         actions: problem.reason === 'gateway-error' ? [button(Verb.fundsStart, t.actions.tryAgain)] : [button(Verb.paymentMethodOpen, t.actions.paymentMethod, 'positive')],
       };
+    case 'offer-invalid':
+      return {
+        title: t.errors.offerInvalidTitle,
+        text: t.errors.offerInvalid[problem.reason],
+        tone: 'info',
+        actions: [button(Verb.fundsStart, t.actions.addFunds), button(Verb.balanceRefresh, t.actions.showBalance)],
+      };
     case 'no-account':
     case 'key-reused':
-    case 'operation-cancelled':
+    case 'balance-out-of-range':
+    case 'key-reused-with-different-parameters':
       return { title: t.errors.title, text: amountErrorText(problem, t, f, currency), tone: 'warning', actions: [button(Verb.balanceRefresh, t.actions.showBalance)] };
     case 'amount-missing':
     case 'invalid-amount':

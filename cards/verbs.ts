@@ -29,6 +29,8 @@ export const Verb = {
   alertsOpen: 'alerts.open',
   /** Save the low-balance alert threshold. */
   alertsThreshold: 'alerts.threshold',
+  /** Confirmed "post alerts here": the channel or group chat it is pressed in gets the tenant's alerts. */
+  alertsHereConfirm: 'alertsHere.confirm',
 } as const;
 
 export type Verb = (typeof Verb)[keyof typeof Verb];
@@ -50,4 +52,5 @@ export const MANAGING_VERBS: ReadonlySet<Verb> = new Set<Verb>([
   Verb.paymentMethodChoose,
   Verb.alertsOpen,
   Verb.alertsThreshold,
+  Verb.alertsHereConfirm,
 ]);

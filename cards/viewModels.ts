@@ -96,7 +96,7 @@ export interface AddFundsViewModel {
 }
 
 export interface ConfirmationViewModel {
-  /** The idempotency key the Confirm button carries; the bot makes a fresh one per card. */
+  /** The id of the offer the ledger recorded for this card: all that Confirm and Cancel carry. */
   operationId: string;
   amountMinor: Minor;
   currency: string;
@@ -125,6 +125,12 @@ export interface CancelledViewModel {
   amountMinor?: Minor;
   currency?: string;
   by?: string;
+}
+
+export interface PaymentUnderWayViewModel {
+  operationId: string;
+  amountMinor: Minor;
+  currency: string;
 }
 
 export interface PaymentFailedViewModel {
@@ -220,15 +226,6 @@ export interface WelcomeViewModel {
   userName?: string;
 }
 
-export interface ActedOnViewModel {
-  outcome: 'confirmed' | 'cancelled' | 'done' | 'replaced';
-  /** Who pressed the button (display name). */
-  by?: string;
-  at?: IsoTime;
-  /** One line on what it was, e.g. the amount. */
-  summary?: string;
-}
-
 /** Every refusal or failure the bot answers with a message card. */
 export type Problem =
   | LedgerError
@@ -240,18 +237,26 @@ export type Problem =
   /** Graph usage needs admin consent; the link opens the consent page. */
   | { code: 'consent-required'; consentUrl: string }
   | { code: 'unknown-command'; input: string }
-  /** Card data that fails its schema, or a card for an operation that no longer applies. */
+  /** A message longer than any command: not read at all. */
+  | { code: 'message-too-long'; maxLength: number }
+  /** Card data that fails its schema (a confirmation that no longer applies is `offer-invalid`). */
   | { code: 'stale-card' }
   /** Anything unexpected; the reference lets an operator find the log line. Never internals. */
   | { code: 'internal'; reference?: string };
-
-/** Replies that are not errors and have no card of their own. */
-export type Notice =
-  | { type: 'auto-recharge-saved'; currency: string; enabled: boolean; triggerMinor: Minor; amountMinor: Minor }
-  | { type: 'threshold-saved'; currency: string; thresholdMinor: Minor }
-  | { type: 'payment-method-changed'; card: CardOnFileViewModel };
 
 type WithoutTenant<T> = T extends unknown ? Omit<T, 'tenantId'> : never;
 
 /** A proactive alert as the ledger raised it (a stored `Alert` fits); the tenant id is never shown. */
 export type AlertViewModel = WithoutTenant<Alert>;
+
+/** Where a "post alerts here" / "stop alerts here" was asked, and what came of it. */
+export type AlertsHereViewModel =
+  /** The confirmation: every member of this channel or group chat would see the alerts. */
+  | { state: 'offer'; scope: 'channel' | 'groupChat' }
+  /** Alerts are posted here: who asked for it (display name) and when. */
+  | { state: 'subscribed'; by: string | null; at: IsoTime }
+  | { state: 'unsubscribed' }
+  /** "stop alerts here" where none were posted. */
+  | { state: 'not-subscribed' }
+  /** Asked in a personal chat, which always gets alerts. */
+  | { state: 'personal' };

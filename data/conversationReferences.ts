@@ -15,6 +15,20 @@ export interface KnownConversation {
   /** The locale last seen in this conversation. */
   locale: string | null;
   updatedAt: string;
+  /**
+   * A channel or group chat an admin there asked to get the tenant's alerts ("post alerts here"):
+   * every member reads what is posted, so without this it gets none. Absent in a personal chat.
+   */
+  alertSubscription?: AlertSubscription;
+}
+
+/** Who opened a shared conversation to the tenant's alerts, and when. */
+export interface AlertSubscription {
+  /** The tenant whose alerts may go there: the subscriber's, from the activity. */
+  tenantId: string;
+  /** The subscriber's person key (`tenantId/aadObjectId`). */
+  by: string;
+  at: string;
 }
 
 /** Someone who talked to the bot, as the bot last saw them. */
@@ -37,7 +51,7 @@ export interface ConversationBookData {
 }
 
 export interface Sighting {
-  conversation: Omit<KnownConversation, 'userKey' | 'updatedAt'>;
+  conversation: Omit<KnownConversation, 'userKey' | 'updatedAt' | 'alertSubscription'>;
   person: Omit<KnownPerson, 'key' | 'email' | 'updatedAt'> & { email?: string | null };
   at: string;
 }
@@ -76,6 +90,9 @@ export class ConversationBook {
       userKey: key,
       updatedAt: sighting.at,
     };
+    // A subscription is one tenant's consent: it never carries over to another tenant's sighting.
+    const subscription = oldConversation?.alertSubscription;
+    if (subscription && subscription.tenantId === conversation.tenantId) conversation.alertSubscription = subscription;
     if (sameApartFromTime(oldPerson, person) && sameApartFromTime(oldConversation, conversation)) return;
     await this.document.update((draft) => {
       draft.people[key] = person;
@@ -88,6 +105,29 @@ export class ConversationBook {
     await this.document.update((draft) => {
       if (draft.people[key]) draft.people[key].email = email;
     });
+  }
+
+  /**
+   * Opens a channel or group chat of `tenantId` to that tenant's alerts; resolves once durable.
+   * False when the book knows no such conversation of that tenant, or it is a personal chat.
+   */
+  async subscribeToAlerts(conversationId: string, subscription: AlertSubscription): Promise<boolean> {
+    const conversation = this.document.data.conversations[conversationId];
+    if (!conversation || conversation.tenantId !== subscription.tenantId || conversation.scope === 'personal') return false;
+    await this.document.update((draft) => {
+      draft.conversations[conversationId]!.alertSubscription = { ...subscription };
+    });
+    return true;
+  }
+
+  /** Stops a conversation's alerts; true when it was subscribed (for that tenant). */
+  async unsubscribeFromAlerts(conversationId: string, tenantId: string): Promise<boolean> {
+    const conversation = this.document.data.conversations[conversationId];
+    if (!conversation?.alertSubscription || conversation.tenantId !== tenantId) return false;
+    await this.document.update((draft) => {
+      delete draft.conversations[conversationId]?.alertSubscription;
+    });
+    return true;
   }
 
   /** The bot was removed, or Teams said the conversation is gone (403/404): forget it. */

@@ -28,8 +28,18 @@ export type Alert =
       hourStart: string | null;
       spendMinor: Minor | null;
       baselineMinor: Minor | null;
-      /** For a new destination: the country called. */
+      /** For new destinations: the first country called. */
       destination: string | null;
+      /**
+       * For new destinations, summarised (alerts stored by earlier versions lack these): the next
+       * few countries, how many more there were, the end of the hour until which no further
+       * new-destination alert comes (rate-limited per tenant), and whether the tenant's list of known
+       * destinations is full (then a destination not on it counts as new each time).
+       */
+      moreDestinations?: string[];
+      unnamedDestinations?: number;
+      quietUntil?: string | null;
+      destinationListFull?: boolean;
     });
 
 export interface AlertBase {

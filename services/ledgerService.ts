@@ -1,14 +1,19 @@
 import { dayNumber, DAY_MS } from './calendar.js';
-import { accountStatus, type Account, type AccountStatus } from './ledger/account.js';
-import { addFunds, replayedFunds, type FundsOutcome } from './ledger/addFunds.js';
-import { cancelPurchase, isCancelledPurchase, type CancelOutcome } from './ledger/cancelPurchase.js';
+import { accountStatus, type Account, type AccountStatus, type Offer } from './ledger/account.js';
+import type { FundsOutcome } from './ledger/addFunds.js';
+import { cancelPurchase, type CancelOutcome } from './ledger/cancelPurchase.js';
+import { claimOffer, settlePurchase } from './ledger/confirmPurchase.js';
+import { creditPurchaseCharge } from './ledger/creditPurchaseCharge.js';
+import { grantFunds } from './ledger/grantFunds.js';
+import { offerPurchase } from './ledger/offerPurchase.js';
+import { isPurchaseKey, legacyKey, purchaseKey } from './ledger/operationKeys.js';
 import { applyUsage, type PriceRecord, type UsageBatchOutcome, type UsageRecord } from './ledger/applyUsage.js';
 import { completeRecharge } from './ledger/autoRecharge.js';
 import { ChangeDraft } from './ledger/changeDraft.js';
 import type { LedgerError } from './ledger/errors.js';
 import { expireLots } from './ledger/expireLots.js';
 import type { AutoRechargeSettings, JournalEntry } from './ledger/journal.js';
-import { accountDefaults, additionLimits, parseAddition, parseAmount, type LedgerPolicy } from './ledger/policy.js';
+import { accountDefaults, additionLimits, parseAmount, type LedgerPolicy } from './ledger/policy.js';
 import { runway, usageBreakdown, type Runway, type UsageBreakdownRow } from './insight/runway.js';
 import type { UsageTotals } from './insight/usageStats.js';
 import { parseDecimal } from './money.js';
@@ -27,13 +32,24 @@ export interface LedgerServiceDeps {
   onError?: (error: unknown) => void;
 }
 
-export interface AddFundsRequest {
-  /** Decimal text in major units, as typed or sent; validated again here whatever the card said. */
+export interface GrantRequest {
+  /** Decimal text in major units, as sent. */
   amount: string;
-  currency?: string;
+  currency: string;
   actor: string;
+  /** The operator's key, as sent; the ledger keeps it in the grant key space. */
   idempotencyKey: string;
   note?: string | null;
+}
+
+export interface OfferPurchaseRequest {
+  /** A fresh id the bot generated for the confirmation card. */
+  offerId: string;
+  /** Decimal text in major units, as typed. */
+  amount: string;
+  currency?: string | null;
+  /** The actor the card is shown to: the only one who may confirm or cancel it. */
+  offeredTo: string;
 }
 
 export interface AutoRechargeChange {
@@ -105,56 +121,59 @@ export class LedgerService {
     return runway(account, this.now(), limits);
   }
 
-  /** Checks an addition before the confirmation card is shown; moves nothing. */
-  async checkAddition(tenantId: string, amount: string): Promise<Result<{ amountMinor: Minor; currency: string }, LedgerError>> {
+  /**
+   * The confirmation card is about to be shown: records the offer (SPEC §1.8) under the id the bot
+   * generated, for the person it is shown to. Nothing moves; Confirm can charge only this.
+   */
+  async offerPurchase(tenantId: string, request: OfferPurchaseRequest): Promise<Result<Offer, LedgerError>> {
     const currency = (await this.account(tenantId))?.currency ?? this.deps.policy.defaultCurrency;
-    const parsed = parseAddition(amount, this.deps.policy, currency);
-    return parsed.ok ? ok({ amountMinor: parsed.value, currency }) : parsed;
+    const amount = parseAmount(request.amount, currency);
+    if (!amount.ok) return amount;
+    if (request.currency && request.currency !== currency) return err({ code: 'currency-mismatch', expected: currency, got: request.currency });
+    const offer = { offerId: request.offerId, amountMinor: amount.value, currency, offeredTo: request.offeredTo };
+    return this.deps.store.change(tenantId, (current) => offerPurchase(current, tenantId, offer, this.deps.policy, this.now()));
   }
 
   /**
-   * An admin's confirmed addition: charges the card on file, then adds the lot. Both steps carry
-   * the operation's key, so a double click or a resent activity charges and adds once.
+   * Confirm on a confirmation card: claims the recorded offer, charges the card on file for it with
+   * the purchase key, and adds exactly what the gateway charged. A second press, a resent activity
+   * or another device charges and adds nothing more and gets the same receipt.
    */
-  async purchaseFunds(tenantId: string, request: AddFundsRequest): Promise<Result<FundsOutcome, LedgerError>> {
-    const existing = await this.account(tenantId);
-    const replay = replayedFunds(existing, request.idempotencyKey);
-    if (replay) return replay;
-    if (isCancelledPurchase(existing, request.idempotencyKey)) return err({ code: 'operation-cancelled' });
-    const checked = await this.checkAddition(tenantId, request.amount);
-    if (!checked.ok) return checked;
-    const { amountMinor, currency } = checked.value;
-    if (request.currency && request.currency !== currency) return err({ code: 'currency-mismatch', expected: currency, got: request.currency });
-    const charge = await this.deps.gateway.charge({ tenantId, idempotencyKey: request.idempotencyKey, amountMinor, currency, purpose: 'funds', actor: request.actor });
-    if (!charge.ok) return err({ code: 'payment-failed', reason: charge.reason, message: charge.message });
-    return this.recordFunds(tenantId, amountMinor, currency, request);
+  async confirmPurchase(tenantId: string, offerId: string, actor: string): Promise<Result<FundsOutcome, LedgerError>> {
+    const claim = await this.deps.store.change(tenantId, (current) => claimOffer(current, tenantId, offerId, actor, this.now()));
+    if (!claim.ok) return claim;
+    if (claim.value.kind === 'added') return ok(claim.value.funds);
+    const offer = claim.value.offer;
+    const charge = await this.deps.gateway.charge({
+      tenantId,
+      idempotencyKey: purchaseKey(offer.offerId),
+      amountMinor: offer.amountMinor,
+      currency: offer.currency,
+      purpose: 'funds',
+      actor: offer.offeredTo,
+    });
+    if (!charge.ok && charge.reason === 'key-reused') this.report(new Error(`the gateway refused purchase key ${purchaseKey(offer.offerId)} of tenant ${tenantId}: ${charge.message}`));
+    const result = await this.deps.store.change(tenantId, (current) => settlePurchase(current, tenantId, offer, charge, this.deps.policy, this.now()));
+    if (charge.ok && !result.ok) this.report(new Error(`charge ${charge.chargeId} of tenant ${tenantId} could not be added: ${result.error.code}`));
+    this.startRecharges(tenantId);
+    return result;
   }
 
-  /** Cancel on a confirmation card: its operation can no longer charge, unless it already did. */
-  cancelPurchase(tenantId: string, idempotencyKey: string, actor: string): Promise<CancelOutcome> {
-    return this.deps.store.change(tenantId, (current) => cancelPurchase(current, tenantId, idempotencyKey, actor, this.deps.policy, this.now()));
+  /** Cancel on a confirmation card: its offer can no longer charge, unless Confirm already claimed it. */
+  cancelPurchase(tenantId: string, offerId: string, actor: string): Promise<Result<CancelOutcome, LedgerError>> {
+    return this.deps.store.change(tenantId, (current) => cancelPurchase(current, tenantId, offerId, actor, this.now()));
   }
 
-  /** An operator's grant or refund: no card is charged; same limits and idempotency. */
-  async grantFunds(tenantId: string, request: AddFundsRequest & { currency: string }): Promise<Result<FundsOutcome, LedgerError>> {
+  /**
+   * An operator's grant or refund: no card is charged; same limits as an admin's addition. The key
+   * is the operator's, kept in the grant key space; reused with other parameters it is refused.
+   */
+  async grantFunds(tenantId: string, request: GrantRequest): Promise<Result<FundsOutcome, LedgerError>> {
     const existing = await this.account(tenantId);
-    const replay = replayedFunds(existing, request.idempotencyKey);
-    if (replay) return replay;
     const amount = parseAmount(request.amount, existing?.currency ?? request.currency);
     if (!amount.ok) return amount;
-    return this.recordFunds(tenantId, amount.value, request.currency, request);
-  }
-
-  private async recordFunds(
-    tenantId: string,
-    amountMinor: Minor,
-    currency: string,
-    request: Pick<AddFundsRequest, 'actor' | 'idempotencyKey' | 'note'>,
-  ): Promise<Result<FundsOutcome, LedgerError>> {
-    const { store, policy } = this.deps;
-    const result = await store.change(tenantId, (current) =>
-      addFunds(current, tenantId, { amountMinor, currency, actor: request.actor, idempotencyKey: request.idempotencyKey, note: request.note ?? null }, policy, this.now()),
-    );
+    const grant = { amountMinor: amount.value, currency: request.currency, operatorKey: request.idempotencyKey, actor: request.actor, note: request.note ?? null };
+    const result = await this.deps.store.change(tenantId, (current) => grantFunds(current, tenantId, grant, this.deps.policy, this.now()));
     this.startRecharges(tenantId);
     return result;
   }
@@ -240,22 +259,28 @@ export class LedgerService {
 
   /**
    * Adds the funds of admin purchases whose card was charged but whose lot a crash kept from the
-   * ledger (the charge and the lot share the operation's key, so one found again adds nothing).
+   * ledger, exactly as charged (the charge and the lot share the purchase key, so one found again
+   * adds nothing). A charge made before keys were namespaced is matched by its bare key too.
    */
   async reconcilePurchases(): Promise<number> {
     let recovered = 0;
     for (const charge of await this.deps.gateway.settledCharges(this.now() - RECONCILE_DAYS * DAY_MS)) {
       if (charge.purpose !== 'funds') continue;
-      const account = await this.account(charge.tenantId);
-      // A cancelled operation whose charge went through is still added: the money was taken.
-      if (account?.keys.operations.get(charge.idempotencyKey)?.kind === 'funds-added') continue;
-      const result = await this.recordFunds(charge.tenantId, charge.amountMinor, charge.currency, {
+      const bare = !isPurchaseKey(charge.idempotencyKey);
+      const payment = {
+        key: bare ? purchaseKey(charge.idempotencyKey) : charge.idempotencyKey,
+        ...(bare ? { alreadyAddedAs: legacyKey(charge.idempotencyKey) } : {}),
+        chargeId: charge.chargeId,
+        amountMinor: charge.amountMinor,
+        currency: charge.currency,
         actor: charge.actor,
-        idempotencyKey: charge.idempotencyKey,
         note: RECOVERED_NOTE,
-      });
+      };
+      // A cancelled or refused offer whose charge went through is still added: the money was taken.
+      const result = await this.deps.store.change(charge.tenantId, (current) => creditPurchaseCharge(current, charge.tenantId, payment, this.deps.policy, this.now()));
+      this.startRecharges(charge.tenantId);
       if (result.ok && !result.value.replayed) recovered++;
-      else if (!result.ok) (this.deps.onError ?? console.error)(new Error(`charge ${charge.chargeId} of tenant ${charge.tenantId} could not be added: ${result.error.code}`));
+      else if (!result.ok) this.report(new Error(`charge ${charge.chargeId} of tenant ${charge.tenantId} could not be added: ${result.error.code}`));
     }
     return recovered;
   }
@@ -275,19 +300,23 @@ export class LedgerService {
   private startRecharges(tenantId: string): void {
     if (this.rechargesRunning.has(tenantId)) return;
     const run = this.runRecharge(tenantId)
-      .catch((error) => (this.deps.onError ?? console.error)(error))
+      .catch((error) => this.report(error))
       .finally(() => this.rechargesRunning.delete(tenantId));
     this.rechargesRunning.set(tenantId, run);
   }
 
   private async runRecharge(tenantId: string): Promise<void> {
+    let previous: string | null = null;
     for (;;) {
       const account = await this.deps.store.account(tenantId);
       const attempt = account?.recharge.inFlight;
       if (!account || !attempt) return;
+      // An attempt whose outcome was recorded is never in flight again; if it were, stop rather than loop.
+      if (attempt.attemptId === previous) return this.report(new Error(`recharge ${previous} of tenant ${tenantId} is still in flight after its outcome was recorded`));
+      previous = attempt.attemptId;
       const outcome = await this.deps.gateway.charge({
         tenantId,
-        idempotencyKey: `auto-${attempt.attemptId}`,
+        idempotencyKey: attempt.chargeKey,
         amountMinor: attempt.amountMinor,
         currency: account.currency,
         purpose: 'auto-recharge',
@@ -295,12 +324,19 @@ export class LedgerService {
       });
       // An unknown outcome stays in flight; the next sweep asks the gateway again with the same key.
       if (!outcome.ok && outcome.reason === 'gateway-error') return;
-      await this.deps.store.change(tenantId, (current) => {
+      if (!outcome.ok && outcome.reason === 'key-reused') this.report(new Error(`the gateway refused recharge key ${attempt.chargeKey} of tenant ${tenantId}: ${outcome.message}`));
+      const failed = await this.deps.store.change(tenantId, (current) => {
         const draft = new ChangeDraft(current, tenantId, this.now());
-        completeRecharge(draft, attempt.attemptId, outcome, this.now());
-        return draft.finish(null);
+        const error = completeRecharge(draft, attempt.attemptId, outcome, this.now());
+        return draft.finish(error);
       });
+      // Charged but not creditable: left in flight, and loud, rather than credited wrongly.
+      if (failed) return this.report(new Error(`recharge ${attempt.attemptId} of tenant ${tenantId} was charged but could not be added: ${failed.code}`));
     }
+  }
+
+  private report(error: Error): void {
+    (this.deps.onError ?? console.error)(error);
   }
 
   private now(): number {

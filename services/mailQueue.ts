@@ -1,6 +1,7 @@
 import type { JsonDocument } from './documentPort.js';
 import type { MailMessage, MailSender } from './graphPorts.js';
 import type { Clock } from './ports.js';
+import { backOffCeilingMs, type BackOffPolicy } from './retryDelay.js';
 
 export interface QueuedMail extends MailMessage {
   /** Stable per notice and recipient: queuing the same id again is a no-op. */
@@ -19,10 +20,8 @@ export interface MailQueueState {
 
 export const emptyMailQueueState = (): MailQueueState => ({ queued: [], sent: [] });
 
-export interface MailQueueOptions {
-  /** Wait before the second try; doubled each failure up to `maxDelayMs`. Mail is never dropped. */
-  baseDelayMs: number;
-  maxDelayMs: number;
+/** `baseDelayMs`: the wait before the second try; doubled each failure up to `maxDelayMs`. Mail is never dropped. */
+export interface MailQueueOptions extends BackOffPolicy {
   /** How long a sent id is remembered. */
   rememberSentMs: number;
 }
@@ -87,7 +86,8 @@ export class MailQueue {
         });
         continue;
       }
-      const delay = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** mail.attempts);
+      // One sender working through its own queue: no crowd to spread out, so no jitter.
+      const delay = backOffCeilingMs(mail.attempts + 1, this.options);
       this.log(`notice mail ${id} not sent (${outcome.error.kind}: ${outcome.error.message}); trying again in ${Math.round(delay / 1000)} s`);
       await this.doc.update((draft) => {
         const entry = draft.queued.find((m) => m.id === id);

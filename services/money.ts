@@ -1,7 +1,21 @@
+import { BoundedCache } from './boundedCache.js';
 import { err, ok, type Result } from './result.js';
 
-/** An amount in the account currency's minor units (cents for USD). Always a safe integer. */
+/** An amount in the account currency's minor units (cents for USD). Always within ±MAX_MINOR. */
 export type Minor = number;
+
+/**
+ * The largest magnitude of any amount the ledger holds (a balance, a debt, a lot, a charge, a day's
+ * or an hour's usage total): 10^13 minor units, a hundred billion dollars. 2^53 is about 900 times
+ * larger, so a sum of up to 900 such figures (a week of hourly totals, a month of daily ones) is
+ * still exact in a JavaScript number.
+ */
+export const MAX_MINOR = 10 ** 13;
+
+/** An integer amount within ±MAX_MINOR, where every sum the ledger makes stays exact. */
+export function isMinorInRange(value: number): boolean {
+  return Number.isSafeInteger(value) && Math.abs(value) <= MAX_MINOR;
+}
 
 // ISO 4217 minor-unit exponents that differ from the usual 2. (CLDR, and so Intl, disagrees with ISO
 // for a few of these, e.g. ISK and UGX, so the ledger keeps its own table.)
@@ -58,12 +72,14 @@ export function parseDecimal(
     fraction = fraction.slice(0, digits);
   }
   const minor = Number(whole + fraction.padEnd(digits, '0')) + (roundUp ? 1 : 0);
-  if (!Number.isSafeInteger(minor)) return err({ code: 'too-large', input });
+  if (!isMinorInRange(minor)) return err({ code: 'too-large', input });
   return ok(minor);
 }
 
 /** a ÷ b for non-negative integers, rounded up, in integer arithmetic (no float touches an amount). */
 export function divideRoundingUp(a: number, b: number): number {
+  // Past 2^53 `%` and `/` are no longer exact: a caller passing such a number has a bug.
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || a < 0 || b <= 0) throw new RangeError(`divideRoundingUp(${a}, ${b}) needs safe non-negative integers`);
   const remainder = a % b;
   return (a - remainder) / b + (remainder > 0 ? 1 : 0);
 }
@@ -89,23 +105,18 @@ export function formatMoney(minor: Minor, currency: string, locale: string): str
  * dozens of amounts), so each locale and currency pair is built once. Bounded: locales come from
  * activities.
  */
-const moneyFormats = new Map<string, { format(value: string): string }>();
+const moneyFormats = new BoundedCache<string, { format(value: string): string }>(256);
 
 function moneyFormat(locale: string, currency: string): { format(value: string): string } {
-  const key = `${locale}\u0000${currency}`;
-  let format = moneyFormats.get(key);
-  if (!format) {
+  return moneyFormats.getOrCreate(`${locale}\u0000${currency}`, () => {
     const digits = minorDigits(currency);
-    format = new Intl.NumberFormat(locale, {
+    return new Intl.NumberFormat(locale, {
       style: 'currency',
       currency,
       minimumFractionDigits: digits,
       maximumFractionDigits: digits,
     }) as unknown as { format(value: string): string };
-    if (moneyFormats.size >= 256) moneyFormats.clear();
-    moneyFormats.set(key, format);
-  }
-  return format;
+  });
 }
 
 /** A number from JSON (Graph's `charge: 0.12`) as the decimal text it was written as. */

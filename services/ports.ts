@@ -73,17 +73,29 @@ export interface CardOnFile {
   expYear: number;
 }
 
+/** Why a charge did not go through. `gateway-error` is an unknown outcome: asking again with the key is safe. */
+export type ChargeFailureReason = 'declined' | 'expired-card' | 'no-payment-method' | 'gateway-error';
+
+/** An admin's purchase (a lot follows the charge) or an auto-recharge attempt. */
+export type ChargePurpose = 'funds' | 'auto-recharge';
+
+/**
+ * What the gateway did with a charge request. A success carries what the gateway recorded as
+ * charged for the key, which is what the ledger credits (charged = credited). A key seen before
+ * with another amount, currency or purpose is refused and charges nothing (never replayed).
+ */
 export type ChargeOutcome =
-  | { ok: true; chargeId: string }
-  | { ok: false; reason: 'declined' | 'expired-card' | 'no-payment-method' | 'gateway-error'; message: string };
+  | { ok: true; chargeId: string; amountMinor: Minor; currency: string }
+  | { ok: false; reason: ChargeFailureReason; message: string }
+  | { ok: false; reason: 'key-reused'; message: string; first: { amountMinor: Minor; currency: string; purpose: ChargePurpose } };
 
 export interface ChargeRequest {
   tenantId: string;
+  /** Namespaced by purpose (`purchase:…`, `recharge:…`; see `ledger/operationKeys.ts`). */
   idempotencyKey: string;
   amountMinor: Minor;
   currency: string;
-  /** An admin's addition (a lot follows the charge) or an auto-recharge attempt. */
-  purpose: 'funds' | 'auto-recharge';
+  purpose: ChargePurpose;
   /** Who asked: the admin's id, or `system`. */
   actor: string;
 }
@@ -93,7 +105,11 @@ export interface SettledCharge extends ChargeRequest {
   at: number;
 }
 
-/** Where money comes from. A charge is idempotent on its key: the same key never charges twice. */
+/**
+ * Where money comes from. A charge is idempotent on its key: the same key with the same amount,
+ * currency and purpose answers the first outcome and never charges twice; with other parameters it
+ * is refused (`key-reused`).
+ */
 export interface PaymentGateway {
   cardOnFile(tenantId: string): Promise<CardOnFile | null>;
   charge(request: ChargeRequest): Promise<ChargeOutcome>;

@@ -1,4 +1,4 @@
-import { divideRoundingUp, minorDigits, parseDecimal } from './money.js';
+import { divideRoundingUp, isMinorInRange, minorDigits, parseDecimal } from './money.js';
 import { err, ok } from './result.js';
 import type { PriceRecord, UsageRecord } from './ledger/applyUsage.js';
 
@@ -49,16 +49,20 @@ function findRate(table: RateTable, record: UsageRecord): Rate | undefined {
   return undefined;
 }
 
+const unpriced = (reason: string) => err({ code: 'unpriced' as const, reason });
+
 /** The price of a call from the table: connection fee plus every started minute, rounded up to the minor unit. */
 export function priceFromTable(table: RateTable, record: UsageRecord, currency: string): ReturnType<PriceRecord> {
-  if (table.currency !== currency) return err(`no charge given and the rate table is in ${table.currency}, not ${currency}`);
-  if (record.durationSeconds === null) return err('no charge given and no duration to price the call from');
+  if (table.currency !== currency) return unpriced(`no charge given and the rate table is in ${table.currency}, not ${currency}`);
+  if (record.durationSeconds === null) return unpriced('no charge given and no duration to price the call from');
   const rate = findRate(table, record);
-  if (!rate) return err(`no charge given and no rate for call type ${record.callType ?? '(none)'} to ${record.destinationName ?? record.destinationContext ?? '(unknown)'}`);
+  if (!rate) return unpriced(`no charge given and no rate for call type ${record.callType ?? '(none)'} to ${record.destinationName ?? record.destinationContext ?? '(unknown)'}`);
   const minutes = Math.ceil(record.durationSeconds / 60);
   const totalMicros = micros(rate.connectionFee) + minutes * micros(rate.perMinute);
-  const microsPerMinor = 10 ** (RATE_DECIMALS - minorDigits(currency));
-  return ok({ minor: divideRoundingUp(totalMicros, microsPerMinor), from: 'rate-table' });
+  // A long call at a high rate can pass 2^53 millionths, where the arithmetic is no longer exact.
+  if (!Number.isSafeInteger(totalMicros)) return err({ code: 'out-of-range' });
+  const minor = divideRoundingUp(totalMicros, 10 ** (RATE_DECIMALS - minorDigits(currency)));
+  return isMinorInRange(minor) ? ok({ minor, from: 'rate-table' }) : err({ code: 'out-of-range' });
 }
 
 /** A record's own charge (rounded half-up to the minor unit), else the table's price. */
@@ -66,7 +70,7 @@ export function pricer(table: RateTable): PriceRecord {
   return (record, currency) => {
     if (record.charge === null) return priceFromTable(table, record, currency);
     const charge = parseDecimal(record.charge, currency, 'half-up');
-    if (!charge.ok) return err(`charge "${record.charge}" is not a non-negative decimal amount`);
-    return ok({ minor: charge.value, from: 'charge' });
+    if (charge.ok) return ok({ minor: charge.value, from: 'charge' });
+    return charge.error.code === 'too-large' ? err({ code: 'out-of-range' }) : unpriced(`charge "${record.charge}" is not a non-negative decimal amount`);
   };
 }

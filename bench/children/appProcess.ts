@@ -2,11 +2,13 @@
  * The bot's real composition root in its own process, so the load generator does not share its
  * event loop. Run by bench/run.ts with DATA_DIR and OPERATOR_API_KEY in argv.
  */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { MessageFactory } from 'botbuilder';
 import type { Server } from 'restify';
 import { createApp, type App } from '../../bot/app.js';
 import { loadConfig } from '../../bot/config.js';
 import { registerMessagesEndpoint } from '../../bot/endpoint/messagesEndpoint.js';
+import { createLog } from '../../bot/log.js';
 import { createServer, listen } from '../../bot/server.js';
 import type { LowdbLedgerStore } from '../../data/lowdbLedgerStore.js';
 import { processStats, serveParent } from '../lib/child.js';
@@ -16,6 +18,7 @@ import { usageRecord } from '../lib/records.js';
 const [dataDir, apiKey] = process.argv.slice(2);
 let app: App | null = null;
 let echoServer: Server | null = null;
+let loopDelay: IntervalHistogram | null = null;
 
 serveParent(
   async (message) => {
@@ -30,7 +33,8 @@ serveParent(
         if (message.echo) {
           // The floor for bot turns: the same endpoint code, adapter, restify setup and process,
           // with a bot that only echoes the text back.
-          echoServer = createServer();
+          const log = createLog({ level: 'warn', production: true });
+          echoServer = createServer(log);
           registerMessagesEndpoint(echoServer, {
             adapter: app.adapter,
             logic: async (context) => {
@@ -38,6 +42,7 @@ serveParent(
             },
             appId: '',
             authenticated: false,
+            log,
           });
           echoPort = await listen(echoServer, 0, '127.0.0.1');
         }
@@ -54,6 +59,17 @@ serveParent(
       case 'checkpoint':
         await (app!.store as LowdbLedgerStore).checkpoint();
         return null;
+      case 'loopDelayStart':
+        // How long the event loop was kept from turning, at 1 ms resolution, until loopDelayStop.
+        loopDelay = monitorEventLoopDelay({ resolution: 1 });
+        loopDelay.enable();
+        return null;
+      case 'loopDelayStop': {
+        loopDelay?.disable();
+        const figures = loopDelay ? { maxMs: loopDelay.max / 1e6, p99Ms: loopDelay.percentile(99) / 1e6, meanMs: loopDelay.mean / 1e6 } : null;
+        loopDelay = null;
+        return figures;
+      }
       case 'probe':
         return probe(message.tenantId as string, message.count as number, message.maxMs as number);
       default:

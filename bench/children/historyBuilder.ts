@@ -1,12 +1,12 @@
 /**
  * Builds a ledger folder whose one tenant has `entries` journal entries, fast: straight through the
- * store, with the ledger's own rules (applyUsage, addFunds) in changes of 10,000 records. Usage
+ * store, with the ledger's own rules (applyUsage, grantFunds) in changes of 10,000 records. Usage
  * starts 80 days ago and moves forward in time (all inside the 90-day key window, so every usage
  * key is kept); a $10,000 lot is added every 100,000 records and five at the end.
  */
 import { loadConfig } from '../../bot/config.js';
 import { openLowdbLedgerStore } from '../../data/lowdbLedgerStore.js';
-import { addFunds } from '../../services/ledger/addFunds.js';
+import { grantFunds } from '../../services/ledger/grantFunds.js';
 import { applyUsage } from '../../services/ledger/applyUsage.js';
 import { serveParent } from '../lib/child.js';
 import { usageRecord } from '../lib/records.js';
@@ -30,7 +30,7 @@ serveParent(async (message) => {
   let funds = 0;
   const grant = () =>
     store.change(HISTORY_TENANT, (current) =>
-      addFunds(current, HISTORY_TENANT, { amountMinor: 1_000_000, currency: 'USD', actor: 'bench', idempotencyKey: `grant-${++funds}`, note: null }, policy, now),
+      grantFunds(current, HISTORY_TENANT, { amountMinor: 1_000_000, currency: 'USD', actor: 'bench', operatorKey: `grant-${++funds}`, note: null }, policy, now),
     );
   await grant();
   // Entries so far: 1 account-opened + 1 funds-added; keep room for the five final lots.

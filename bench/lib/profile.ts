@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isMainModule } from '../../bot/isMainModule.js';
 
 interface ProfileNode {
   id: number;
@@ -24,7 +26,7 @@ export interface Frame {
   totalPercent: number;
 }
 
-const ROOT = path.resolve(new URL('../..', import.meta.url).pathname);
+const ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 function label(node: ProfileNode): string {
   const { functionName, url, lineNumber } = node.callFrame;
@@ -79,6 +81,6 @@ export function formatFrames(title: string, top: { busyMs: number; bySelf: Frame
   return lines.join('\n');
 }
 
-if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
+if (isMainModule(import.meta.url)) {
   for (const file of process.argv.slice(2)) console.log(formatFrames(path.basename(file), await topFrames(file, Number(process.env.TOP ?? 25))));
 }

@@ -1,6 +1,6 @@
 import { loadRateTable } from '../../data/rates/loadRateTable.js';
 import { iso } from '../../services/calendar.js';
-import { usageDetail, type UsageBatchOutcome, type UsageRecord } from '../../services/ledger/applyUsage.js';
+import { usageDetail, type PriceRecord, type UsageBatchOutcome, type UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { JournalEntry, UsageDetail } from '../../services/ledger/journal.js';
 import type { Minor } from '../../services/money.js';
 import { pricer } from '../../services/rates.js';
@@ -26,19 +26,18 @@ export const PREFUND_MINOR = 1_000_000;
 const DAY_MS = 86_400_000;
 const WINDOW_DAYS = 90;
 
-export type Price = (record: UsageRecord, currency: string) => Result<{ minor: Minor; from: UsageDetail['pricedFrom'] }, string>;
-
-export async function samplePricer(): Promise<Price> {
+export async function samplePricer(): Promise<PriceRecord> {
   return pricer(await loadRateTable(null));
 }
 
 /** The checks applyUsage makes before charging a record (the key check is the backend's own). */
-export function checkRecord(record: UsageRecord, accountCurrency: string, price: Price, now: number): Result<{ minor: Minor; from: UsageDetail['pricedFrom'] }, string> {
+export function checkRecord(record: UsageRecord, accountCurrency: string, price: PriceRecord, now: number): Result<{ minor: Minor; from: UsageDetail['pricedFrom'] }, string> {
   const startedAt = Date.parse(record.startDateTime);
   if (startedAt < now - WINDOW_DAYS * DAY_MS) return { ok: false, error: 'startDateTime is older than the usage acceptance window' };
   if (startedAt > now + DAY_MS) return { ok: false, error: 'startDateTime is in the future' };
   if (record.currency && record.currency !== accountCurrency) return { ok: false, error: `currency ${record.currency} differs from the account's ${accountCurrency}` };
-  return price(record, accountCurrency);
+  const priced = price(record, accountCurrency);
+  return priced.ok ? priced : { ok: false, error: priced.error.code === 'unpriced' ? priced.error.reason : 'the charge is out of range' };
 }
 
 export function usageEntry(record: UsageRecord, entryNo: number, chargeMinor: Minor, balanceAfterMinor: Minor, pricedFrom: UsageDetail['pricedFrom'], now: number): JournalEntry {

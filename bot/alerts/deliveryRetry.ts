@@ -1,3 +1,5 @@
+import { backOffMs, retryAfterMs, type BackOffPolicy } from '../../services/retryDelay.js';
+
 /**
  * Sending to Teams without losing anything to a transient failure (SPEC §2): 429 waits for
  * `Retry-After`, 5xx and network errors back off exponentially, 403/404 mean the conversation is
@@ -5,14 +7,13 @@
  */
 export type SendOutcome = 'sent' | 'gone' | 'failed';
 
-export interface RetryOptions {
-  /** First back-off after a 5xx or network error; doubles each time up to `maxDelayMs`. */
-  baseDelayMs: number;
-  maxDelayMs: number;
+/** `baseDelayMs`: the first back-off after a 5xx or network error; doubles each time up to `maxDelayMs`, with jitter. */
+export interface RetryOptions extends BackOffPolicy {
   /** Stops waiting (shutdown): the send rejects with the abort reason and is tried again at the next start. */
   signal?: AbortSignal;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
+  random?: () => number;
   onRetry?: (info: { attempt: number; delayMs: number; status: number | null }) => void;
 }
 
@@ -22,7 +23,7 @@ export type ErrorVerdict = { kind: 'gone' } | { kind: 'failed' } | { kind: 'retr
 export function classifySendError(error: unknown, now: number): ErrorVerdict {
   const status = statusOf(error);
   if (status === 403 || status === 404) return { kind: 'gone' };
-  if (status === 429) return { kind: 'retry', delayMs: retryAfterMs(error, now) };
+  if (status === 429) return { kind: 'retry', delayMs: retryAfterMs(headerValue(responseHeaders(error), 'retry-after'), now) };
   if (status === null || status >= 500 || status === 408) return { kind: 'retry', delayMs: null };
   return { kind: 'failed' };
 }
@@ -38,8 +39,7 @@ export async function sendWithRetry(send: () => Promise<void>, options: RetryOpt
     } catch (error) {
       const verdict = classifySendError(error, now());
       if (verdict.kind !== 'retry') return verdict.kind;
-      const backoff = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-      const delayMs = verdict.delayMs ?? backoff;
+      const delayMs = verdict.delayMs ?? backOffMs(attempt, options, options.random);
       options.onRetry?.({ attempt, delayMs, status: statusOf(error) });
       await sleep(delayMs, options.signal);
     }
@@ -53,14 +53,8 @@ export function statusOf(error: unknown): number | null {
   return null;
 }
 
-/** `Retry-After` in seconds or as an HTTP date; null when absent or unreadable. */
-export function retryAfterMs(error: unknown, now: number): number | null {
-  const headers = (error as { response?: { headers?: unknown } } | null)?.response?.headers;
-  const value = headerValue(headers, 'retry-after');
-  if (value === null) return null;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
+function responseHeaders(error: unknown): unknown {
+  return (error as { response?: { headers?: unknown } } | null)?.response?.headers;
 }
 
 function headerValue(headers: unknown, name: string): string | null {

@@ -19,10 +19,10 @@ export interface TeamsAlertSinkDeps {
 }
 
 /**
- * Posts the alert card to every conversation of the tenant where an admin talks to the bot, in
- * that conversation's language. Each conversation has its own lane: its alerts arrive in the order
- * they were raised, and one that keeps failing holds up only itself. A conversation Teams answers
- * 403/404 for is forgotten.
+ * Posts the alert card to every conversation of the tenant alerts may go to (an admin's personal
+ * chat, a channel or group chat an admin subscribed), in that conversation's language. Each
+ * conversation has its own lane: its alerts arrive in the order they were raised, and one that
+ * keeps failing holds up only itself. A conversation Teams answers 403/404 for is forgotten.
  */
 export class TeamsAlertSink implements AlertSink {
   readonly name = 'teams';
@@ -52,7 +52,8 @@ export class TeamsAlertSink implements AlertSink {
     const recipient = `teams:${conversationId}`;
     const conversation = book.conversation(conversationId);
     if (!conversation || log.has(stored.id, recipient)) return;
-    if (!(await admins.mayReceive(conversation))) return;
+    // Decided when its turn in the lane comes: a conversation unsubscribed meanwhile gets nothing more.
+    if (!(await admins.mayReceive(conversation, stored.alert.tenantId))) return;
     const card = renderAlertCard(stored.alert, conversation.locale);
     const send = async () => {
       // A failure inside the turn would go to the adapter's onTurnError; carry it out to be retried.

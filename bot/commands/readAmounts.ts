@@ -1,5 +1,6 @@
 import { recognizeNumber } from '@microsoft/recognizers-text-number';
 import { Culture, recognizeCurrency } from '@microsoft/recognizers-text-number-with-unit';
+import { amountSpans } from './amountSpans.js';
 
 /** One amount someone wrote, as exact decimal text, where it stands in the text, and its currency if named. */
 export interface AmountMention {
@@ -29,31 +30,53 @@ const MULTIPLIER_WORDS = /hundred|thousand|million|billion|\d\s*[km]\b|\bk\b|cen
 /**
  * Every amount in `text`, in order, through the Recognizers currency model and, for plain numbers
  * ("充值 100", "top up 20"), the number model, in English or Chinese as the text is written. The
- * value is the digits as typed when they were typed as digits (the recognizers compute in floating
- * point, so "0.30000000000000004" would come back as "0.3"); spelled numbers ("fifty", "五十") take
- * the recognizer's resolution, which must be plain decimal text.
+ * recognizers read only the short spans around the numbers (`amountSpans`), never the whole text;
+ * a span too long to read is an amount that cannot be used. The value is the digits as typed when
+ * they were typed as digits (the recognizers compute in floating point, so "0.30000000000000004"
+ * would come back as "0.3"); spelled numbers ("fifty", "五十") take the recognizer's resolution,
+ * which must be plain decimal text.
  */
 export function readAmounts(raw: string): AmountMention[] {
   const text = raw.normalize('NFKC');
   const culture = CJK.test(text) ? Culture.Chinese : Culture.English;
   const mentions: AmountMention[] = [];
-  for (const found of recognizeCurrency(text, culture)) {
-    const resolution = found.resolution as { value?: string; unit?: string; isoCurrency?: string } | undefined;
-    const value = exactValue(found.text, resolution?.value);
-    mentions.push({
-      value: SUBUNITS.test(resolution?.unit ?? '') ? centsToUnits(value) : value,
-      currency: namedCurrency(found.text, resolution?.isoCurrency),
-      start: found.start,
-      end: found.end,
-      text: found.text,
-    });
-  }
-  for (const found of recognizeNumber(text, culture)) {
-    if (mentions.some((m) => found.start <= m.end && found.end >= m.start)) continue;
-    const resolution = found.resolution as { value?: string } | undefined;
-    mentions.push({ value: exactValue(found.text, resolution?.value), currency: null, start: found.start, end: found.end, text: found.text });
+  for (const span of amountSpans(text)) {
+    if (!span.readable) {
+      mentions.push({ value: '', currency: null, start: span.start, end: span.end - 1, text: clipped(text.slice(span.start, span.end)) });
+      continue;
+    }
+    const shown = text.slice(span.start, span.end);
+    const at = (found: { start: number; end: number }) => ({ start: span.start + found.start, end: span.start + found.end });
+    const overlaps = (where: { start: number; end: number }) => mentions.some((m) => where.start <= m.end && where.end >= m.start);
+    for (const found of recognizeCurrency(shown, culture)) {
+      // Spans may share the words between them; an amount seen from both is one amount.
+      if (overlaps(at(found))) continue;
+      const resolution = found.resolution as { value?: string; unit?: string; isoCurrency?: string } | undefined;
+      const value = exactValue(found.text, resolution?.value);
+      mentions.push({
+        value: SUBUNITS.test(resolution?.unit ?? '') ? centsToUnits(value) : value,
+        currency: namedCurrency(found.text, resolution?.isoCurrency),
+        ...at(found),
+        text: found.text,
+      });
+    }
+    for (const found of recognizeNumber(shown, culture)) {
+      if (overlaps(at(found))) continue;
+      const resolution = found.resolution as { value?: string } | undefined;
+      mentions.push({ value: exactValue(found.text, resolution?.value), currency: null, ...at(found), text: found.text });
+    }
   }
   return mentions.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * The recognizers build their models on first use, about half a second of regular expressions per
+ * process: done once at start, so that no one's turn (and no operator call waiting behind it) pays
+ * for it.
+ */
+export function prepareAmountReading(): void {
+  readAmounts('add 50 USD');
+  readAmounts('充值50美元');
 }
 
 /** The one amount of an "add 50"-style request, or why there is none to act on. */
@@ -99,4 +122,9 @@ function namedCurrency(matched: string, iso: string | undefined): string | null 
   // "50块" and "100元" mean "that much money" to most people, not "in renminbi" specifically.
   if (iso === 'CNY' && !/人民币|rmb|cny/i.test(matched)) return null;
   return iso;
+}
+
+/** What the person wrote, shortened for a reply that quotes it. */
+function clipped(written: string): string {
+  return written.length > 40 ? `${written.slice(0, 39)}…` : written;
 }

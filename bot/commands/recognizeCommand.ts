@@ -1,4 +1,8 @@
+import { writesANumber } from './amountSpans.js';
 import { checkMention, readAmounts, readOneAmount, type AmountMention, type AmountReading } from './readAmounts.js';
+
+/** The longest message read as a command; a longer one is answered as too long, before any reading. */
+export const MAX_COMMAND_LENGTH = 500;
 
 /** What a free-text message asks for, with the amounts it named. */
 export type Command =
@@ -11,6 +15,8 @@ export type Command =
   | { name: 'addFunds'; amount: AmountReading }
   | { name: 'autoRecharge'; change: AutoRechargeRequest }
   | { name: 'lowBalanceAlert'; threshold: AmountReading }
+  | { name: 'alertsHere'; subscribe: boolean }
+  | { name: 'tooLong' }
   | { name: 'unknown' };
 
 export type CommandName = Command['name'];
@@ -22,6 +28,13 @@ export type AutoRechargeRequest =
   | { kind: 'unreadable'; reason: 'several' | 'negative' | 'not-exact'; text: string };
 
 // Phrasings, English and Chinese. Order matters: the first family that matches wins.
+/** "post alerts here", "stop alerts in this channel", "在这里发提醒", "停止在此频道接收提醒", "subscribe", "退订". */
+const ALERTS_HERE = {
+  place: /\bhere\b|\b(this|our) (channel|group chat|group|chat|conversation|team|thread)\b|这里|这儿|此处|群里|(此|这个|本|该|这)(频道|群聊|群组|群|聊天|会话|团队)/,
+  alerts: /\b(alerts|notifications|warnings|notices)\b|提醒|通知|预警|告警|警报/,
+  subscription: /\b(un)?subscribe\b|订阅|退订/,
+  off: /\b(stop|unsubscribe|disable|mute|cancel|remove|no|no longer|don't|do not|never|turn off|switch off)\b|停止|取消|不要|别在|别再|别发|不再|关闭|关掉|退订|停发|不用/,
+};
 const AUTO_RECHARGE =
   /auto[\s-]*(re[\s-]*charge|top[\s-]*up|refill|fund|pay)|automatic(ally)?\s+(re[\s-]*charge|top[\s-]*up)|re[\s-]*charge\s+(automatically|when|if|whenever|once)|top[\s-]*up\s+(automatically|when|if|whenever)|自动(充值|续费|充|补充|加款)|\b(when|if|whenever|once)\b.*\b(below|under|less than|lower than|drops?|falls?)\b.*\b(re[\s-]*charge|top[\s-]*up|refill|add)\b|\b(re[\s-]*charge|top[\s-]*up|refill|add)\b.*\b(when|if|whenever|once)\b.*\b(below|under|less than|lower than|drops?|falls?)\b/;
 const OFF = /\b(off|disable|disabled|stop|cancel|deactivate|pause|no longer)\b|关闭|关掉|停用|停止|取消|禁用|暂停|不要/;
@@ -39,28 +52,49 @@ const HELP = /^(help|\?|menu|commands?|options|what can you do|how does this wor
 const GREETING = /^(hi|hello|hey|yo|good (morning|afternoon|evening)|howdy|你好|您好|嗨|哈喽|早上好|下午好|晚上好)(\s|$)/;
 
 /**
+ * A message read by its words alone: the command it asks for, which is enough to decide who may
+ * run it, and `read()` for the command with its amounts. Reading amounts is the one costly step,
+ * so it waits until the person is allowed; a message that turns out to hold no single amount after
+ * all ("call 555 0100") reads as `unknown`.
+ */
+export interface CommandRequest {
+  name: CommandName;
+  read(): Command;
+}
+
+/** A message as a command, amounts and all, in one step. */
+export function recognizeCommand(raw: string): Command {
+  return commandRequest(raw).read();
+}
+
+/**
  * Reads a message (mention already removed) as a command. Amount-taking commands carry what the
  * recognizers found; a message that only states an amount ("$50", "五十美元") is read as adding it.
+ * A message longer than any command is not read at all.
  */
-export function recognizeCommand(raw: string): Command {
+export function commandRequest(raw: string): CommandRequest {
+  if (raw.length > MAX_COMMAND_LENGTH) return known({ name: 'tooLong' });
   const text = normalize(raw);
-  if (text === '') return { name: 'help' };
-  if (AUTO_RECHARGE.test(text)) return { name: 'autoRecharge', change: autoRechargeRequest(text) };
-  if (LOW_BALANCE_ALERT.test(text)) return { name: 'lowBalanceAlert', threshold: readOneAmount(text) };
-  if (PAYMENT_METHOD.test(text)) return { name: 'paymentMethod' };
+  if (text === '') return known({ name: 'help' });
+  if ((ALERTS_HERE.alerts.test(text) && ALERTS_HERE.place.test(text)) || ALERTS_HERE.subscription.test(text)) return known({ name: 'alertsHere', subscribe: !ALERTS_HERE.off.test(text) });
+  if (AUTO_RECHARGE.test(text)) return { name: 'autoRecharge', read: () => ({ name: 'autoRecharge', change: autoRechargeRequest(text) }) };
+  if (LOW_BALANCE_ALERT.test(text)) return { name: 'lowBalanceAlert', read: () => ({ name: 'lowBalanceAlert', threshold: readOneAmount(text) }) };
+  if (PAYMENT_METHOD.test(text)) return known({ name: 'paymentMethod' });
   if (ADD_FUNDS.test(text)) {
     // "充值记录", "recharge history": a list of additions, not a new one.
-    if (HISTORY.test(text) && readAmounts(text).length === 0) return { name: 'history' };
-    return { name: 'addFunds', amount: readOneAmount(text) };
+    if (HISTORY.test(text) && !writesANumber(text)) return known({ name: 'history' });
+    return { name: 'addFunds', read: () => ({ name: 'addFunds', amount: readOneAmount(text) }) };
   }
-  if (HISTORY.test(text)) return { name: 'history' };
-  if (USAGE.test(text)) return { name: 'usage' };
-  if (BALANCE.test(text)) return { name: 'balance' };
-  if (HELP.test(text)) return { name: 'help' };
-  if (GREETING.test(text)) return { name: 'greeting' };
-  if (isOnlyAnAmount(text)) return { name: 'addFunds', amount: readOneAmount(text) };
-  return { name: 'unknown' };
+  if (HISTORY.test(text)) return known({ name: 'history' });
+  if (USAGE.test(text)) return known({ name: 'usage' });
+  if (BALANCE.test(text)) return known({ name: 'balance' });
+  if (HELP.test(text)) return known({ name: 'help' });
+  if (GREETING.test(text)) return known({ name: 'greeting' });
+  if (writesANumber(text)) return { name: 'addFunds', read: () => amountAlone(text) };
+  return known({ name: 'unknown' });
 }
+
+const known = (command: Command): CommandRequest => ({ name: command.name, read: () => command });
 
 function normalize(raw: string): string {
   return raw
@@ -106,10 +140,10 @@ function autoRechargeRequest(text: string): AutoRechargeRequest {
   return change;
 }
 
-/** "$50", "50 USD", "五十美元": nothing but one amount (and maybe currency words). */
-function isOnlyAnAmount(text: string): boolean {
+/** "$50", "50 USD", "五十美元": nothing but one amount (and maybe currency words) is adding it; anything else is not understood. */
+function amountAlone(text: string): Command {
   const mentions = readAmounts(text);
-  if (mentions.length !== 1) return false;
-  const m = mentions[0]!;
-  return text.slice(0, m.start).trim() === '' && text.slice(m.end + 1).trim() === '';
+  const m = mentions[0];
+  if (mentions.length !== 1 || !m || text.slice(0, m.start).trim() !== '' || text.slice(m.end + 1).trim() !== '') return { name: 'unknown' };
+  return { name: 'addFunds', amount: checkMention(m) };
 }

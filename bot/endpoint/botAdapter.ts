@@ -43,17 +43,20 @@ export class CreditsAdapter extends CloudAdapter {
 
 /**
  * A turn that throws is logged and answered politely in the user's language, never with the error:
- * a message gets a line, an invoke gets that line as its response.
+ * a message gets a line, an invoke gets that line as its response. Whatever the activity holds (a
+ * locale that is not a string, no conversation to answer in) and whether or not the answer can be
+ * sent, this handler never throws: the error it was given has nowhere else to go.
  */
 export function createAdapter(config: Config, log: Pick<Console, 'error'> = console): CreditsAdapter {
   const adapter = new CreditsAdapter(botFrameworkAuthentication(config));
   adapter.onTurnError = async (context, error) => {
-    log.error('Bot turn failed', { activityId: context.activity.id, type: context.activity.type, error });
+    const activity: Partial<Activity> = context?.activity ?? {};
+    quietly(() => log.error('Bot turn failed', { activityId: activity.id, type: activity.type, error }));
     // A proactive turn has nobody waiting for an answer.
-    if (context.activity.type === ActivityTypes.Event) return;
-    const text = strings(context.activity.locale).errors.internal;
+    if (activity.type === ActivityTypes.Event) return;
     try {
-      if (context.activity.type === 'invoke') {
+      const text = strings(typeof activity.locale === 'string' ? activity.locale : null).errors.internal;
+      if (activity.type === ActivityTypes.Invoke) {
         await context.sendActivity({
           type: ActivityTypes.InvokeResponse,
           value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } },
@@ -62,8 +65,17 @@ export function createAdapter(config: Config, log: Pick<Console, 'error'> = cons
         await context.sendActivity(text);
       }
     } catch (sendError) {
-      log.error('Could not tell the user about the failed turn', sendError);
+      quietly(() => log.error('Could not tell the user about the failed turn', sendError));
     }
   };
   return adapter;
+}
+
+/** Logging must not be what turns a failure already handled into one that is not. */
+function quietly(write: () => void): void {
+  try {
+    write();
+  } catch {
+    // Nowhere left to report it.
+  }
 }

@@ -1,7 +1,9 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
+import { BODY_LIMITS, jsonBody } from '../http/jsonBody.js';
+import type { Log } from '../log.js';
 import type { CreditsAdapter } from './botAdapter.js';
-import { isLoopback, looksLikeActivity, tokenLooksAddressedTo } from './requestGuards.js';
+import { isForwarded, isLoopback, looksLikeActivity, tokenLooksAddressedTo } from './requestGuards.js';
 
 export interface MessagesEndpointDeps {
   adapter: CreditsAdapter;
@@ -11,42 +13,40 @@ export interface MessagesEndpointDeps {
   appId: string;
   authenticated: boolean;
   now?: () => number;
-  log?: Pick<Console, 'warn' | 'error'>;
+  log: Log;
 }
 
 /**
- * `POST /api/messages`, the Bot Framework endpoint. Refusals are decided here: a non-loopback
- * caller in local mode (403), a missing, forged or foreign token (401), a body that is not an
- * activity (400). A turn that fails answers 500 without saying why; the user was told politely.
+ * `POST /api/messages`, the Bot Framework endpoint. Refusals are decided here, the cheap ones before
+ * the body is read: a non-loopback or forwarded caller in local mode (403), a missing or foreign
+ * token (401); then a body that is not a small JSON activity (415, 413, 400) and a token whose
+ * signature does not hold (401). A turn that throws is answered politely by the adapter's
+ * onTurnError; a failure around it is the server's 500 (503 while the store cannot write).
  */
 export function registerMessagesEndpoint(server: Server, deps: MessagesEndpointDeps): void {
-  const log = deps.log ?? console;
   const now = deps.now ?? Date.now;
   server.post('/api/messages', async (req: Request, res: Response) => {
-    if (!deps.authenticated && !isLoopback(req.socket.remoteAddress)) {
-      return void res.send(403, { error: 'forbidden', message: 'Without MicrosoftAppId the bot accepts only loopback callers.' });
-    }
-    const activity: unknown = req.body;
-    if (!looksLikeActivity(activity)) {
-      return void res.send(400, { error: 'bad-request', message: 'The body is not a Bot Framework activity.' });
+    if (!deps.authenticated && (!isLoopback(req.socket.remoteAddress) || isForwarded(req.headers))) {
+      return void res.send(403, { error: 'forbidden', message: 'Without MicrosoftAppId the bot accepts only loopback callers, not proxied ones.' });
     }
     const authorization = req.header('authorization') ?? '';
     if (deps.authenticated && !tokenLooksAddressedTo(authorization, deps.appId, now())) return void unauthorized(res);
+    const body = await jsonBody(req, res, BODY_LIMITS.activity);
+    if (!body) return;
+    const activity = body.value;
+    if (!looksLikeActivity(activity)) {
+      return void res.send(400, { error: 'bad-request', message: 'The body is not a Bot Framework activity.' });
+    }
     let auth;
     try {
       auth = await deps.adapter.authenticate(activity, authorization);
     } catch (error) {
-      log.warn('Refused a Bot Framework request:', (error as Error).message);
+      deps.log.warn({ reference: req.getId(), reason: (error as Error).message }, 'refused a Bot Framework request');
       return void unauthorized(res);
     }
-    try {
-      const invokeResponse = await deps.adapter.run(auth, activity as Activity, deps.logic);
-      if (invokeResponse) res.send(invokeResponse.status, invokeResponse.body);
-      else res.send(200);
-    } catch (error) {
-      log.error('Bot Framework request failed', error);
-      if (!res.headersSent) res.send(500, { error: 'internal', message: 'The bot could not handle this activity.' });
-    }
+    const invokeResponse = await deps.adapter.run(auth, activity, deps.logic);
+    if (invokeResponse) res.send(invokeResponse.status, invokeResponse.body);
+    else res.send(200);
   });
 }
 

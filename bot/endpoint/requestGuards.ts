@@ -8,6 +8,15 @@ export function isLoopback(address: string | undefined): boolean {
 }
 
 /**
+ * Whether a proxy or tunnel passed the request on. In local mode the loopback check is the only
+ * guard, and a tunnel on the same host (ngrok, dev tunnels) makes every internet caller loopback;
+ * these headers give it away, so such requests are refused like any other outside caller.
+ */
+export function isForwarded(headers: Record<string, string | string[] | undefined>): boolean {
+  return ['x-forwarded-for', 'forwarded', 'x-forwarded-host'].some((name) => headers[name] !== undefined);
+}
+
+/**
  * A cheap look at a bearer token before the library validates it: a token that is not a JWT, is
  * for another app or has expired is refused here, with no network round trip for signing keys.
  * Passing this proves nothing; the signature is checked afterwards.

@@ -1,9 +1,9 @@
+import { BoundedCache } from '../../services/boundedCache.js';
 import { permissionsFromRoles, type AccessDecision, type AccessPolicy } from '../../services/access.js';
 import type { DirectoryRoleReader, GraphProblem } from '../../services/graphPorts.js';
 import type { Clock } from '../../services/ports.js';
 
 export const ROLE_CACHE_MS = 5 * 60_000;
-const CACHE_LIMIT = 10_000;
 
 type User = Parameters<AccessPolicy['decide']>[0];
 
@@ -14,7 +14,7 @@ type User = Parameters<AccessPolicy['decide']>[0];
  * no rights, and the reason, so the bot can say why.
  */
 export class DirectoryAccessPolicy implements AccessPolicy {
-  private readonly cache = new Map<string, { decision: AccessDecision; until: number }>();
+  private readonly cache = new BoundedCache<string, { decision: AccessDecision; until: number }>(10_000);
 
   constructor(
     private readonly allowList: AccessPolicy,
@@ -31,7 +31,7 @@ export class DirectoryAccessPolicy implements AccessPolicy {
     const cached = this.cache.get(key);
     if (cached && cached.until > now) return cached.decision;
     const decision = await this.askDirectory(user.tenantId, user.aadObjectId);
-    if (decision.ok || decision.reason === 'not-admin') this.remember(key, decision, now);
+    if (decision.ok || decision.reason === 'not-admin') this.cache.set(key, { decision, until: now + ROLE_CACHE_MS });
     return decision;
   }
 
@@ -43,14 +43,6 @@ export class DirectoryAccessPolicy implements AccessPolicy {
     // No role found, but a source was not asked: it might have named one, so nobody can tell.
     if (roles.value.incomplete) return failClosed(roles.value.incomplete);
     return { ok: false, reason: 'not-admin' };
-  }
-
-  private remember(key: string, decision: AccessDecision, now: number): void {
-    if (this.cache.size >= CACHE_LIMIT) {
-      for (const [k, v] of this.cache) if (v.until <= now) this.cache.delete(k);
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    }
-    this.cache.set(key, { decision, until: now + ROLE_CACHE_MS });
   }
 }
 

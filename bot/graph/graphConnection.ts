@@ -3,6 +3,7 @@ import { openJsonDocument } from '../../data/jsonDocument.js';
 import type { AccessPolicy } from '../../services/access.js';
 import { emptyMailQueueState, MailQueue } from '../../services/mailQueue.js';
 import type { Clock } from '../../services/ports.js';
+import { isTenantGuid } from '../../services/tenantId.js';
 import { UsageSync, type UsageIngestion } from '../../services/usageSync.js';
 import { emptyUsageSyncState } from '../../services/usageSyncState.js';
 import type { AdminDirectory } from '../alerts/adminDirectory.js';
@@ -20,8 +21,6 @@ import { GraphRoleHolders } from './graphRoleHolders.js';
 import { graphSettings } from './graphSettings.js';
 import { TenantGraphClients } from './tenantGraphClients.js';
 
-/** Entra tenant ids are GUIDs; other ledger tenants (`local`, test names) have no directory to sync from. */
-const TENANT_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAIL_POLL_MS = 30_000;
 
 export interface GraphConnectionDeps {
@@ -64,7 +63,8 @@ export class GraphConnection {
       state: await openJsonDocument(path.join(config.dataDir, 'graph-usage-sync.json'), emptyUsageSyncState()),
       clock: deps.clock,
       usageWindowDays: deps.usageWindowDays,
-      tenants: async () => new Set([...(await deps.ledgerTenants()).filter((id) => TENANT_GUID.test(id)), ...config.graph.tenantIds]),
+      // Ledger tenants that are not GUIDs (`local`, test names) have no directory to sync from.
+      tenants: async () => new Set([...(await deps.ledgerTenants()).filter(isTenantGuid), ...config.graph.tenantIds]),
       log,
     });
     const mailQueue =
@@ -91,11 +91,6 @@ export class GraphConnection {
   emailSink(deps: { admins: Pick<AdminDirectory, 'people'>; from: Mailbox; log: DeliveryLog }): AlertSink | null {
     if (!this.mailQueue) return null;
     return new DirectoryEmailAlertSink({ ...deps, directory: this.roleHolders, mailer: new GraphMailer(this.mailQueue, this.log), clock: this.clock });
-  }
-
-  /** Where a tenant's admin grants the app its permissions. */
-  consentUrl(tenantId: string): string {
-    return this.clients.consentUrl(tenantId);
   }
 
   /** The operator API's account view: when usage was last synced, and why not if it failed. */

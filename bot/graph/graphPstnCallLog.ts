@@ -3,7 +3,7 @@ import type { Result } from '../../services/result.js';
 import { forEachBatch } from './pagedCollection.js';
 import type { TenantGraphClients } from './tenantGraphClients.js';
 
-/** The PSTN call log of a tenant, read with that tenant's token (`CallRecords.Read.PstnCalls`). */
+/** The PSTN call log of a tenant, read with that tenant's token (`CallRecord-PstnCalls.Read.All`, or `CallRecords.Read.All`). */
 export class GraphPstnCallLog implements PstnCallLog {
   constructor(private readonly clients: TenantGraphClients) {}
 

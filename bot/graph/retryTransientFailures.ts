@@ -1,4 +1,5 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { backOffMs, retryAfterMs } from '../../services/retryDelay.js';
 
 export interface RetryPolicy {
   /** Tries in all, the first included. */
@@ -39,7 +40,8 @@ export class RetryTransientFailures implements Middleware {
       const outcome = await this.tryOnce(context);
       const status = context.response?.status;
       const transient = outcome.failed || (status !== undefined && TRANSIENT_STATUSES.has(status));
-      const delay = !outcome.failed && context.response ? (retryAfterMs(context.response) ?? this.backOff(attempt)) : this.backOff(attempt);
+      const retryAfter = outcome.failed ? null : retryAfterMs(context.response?.headers.get('Retry-After'), Date.now());
+      const delay = retryAfter ?? backOffMs(attempt, this.policy);
       if (!transient || attempt >= this.policy.attempts || delay > this.policy.maxRetryAfterMs) {
         if (outcome.failed) throw outcome.error;
         return;
@@ -65,18 +67,4 @@ export class RetryTransientFailures implements Middleware {
       return { failed: true, error };
     }
   }
-
-  private backOff(attempt: number): number {
-    const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
-    return ceiling / 2 + Math.random() * (ceiling / 2);
-  }
-}
-
-/** Retry-After in seconds or as an HTTP date, in milliseconds from now. */
-function retryAfterMs(response: Response): number | null {
-  const value = response.headers.get('Retry-After');
-  if (value === null) return null;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }

@@ -28,7 +28,7 @@ export class TenantGraphClients {
     private readonly retryPolicy: RetryPolicy = DEFAULT_RETRY_POLICY,
   ) {}
 
-  consentUrl(tenantId: string): string {
+  private consentUrl(tenantId: string): string {
     return adminConsentUrl(this.settings.authorityHost, tenantId, this.settings.clientId);
   }
 

@@ -1,14 +1,24 @@
-import { renderCancelledCard, type ActionDataOf, type Verb } from '../../cards/index.js';
+import { renderCancelledCard, renderPaymentUnderWayCard, renderProblemCard, type ActionDataOf, type Verb } from '../../cards/index.js';
 import { actorOf, cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
 import { receiptCard } from './receipt.js';
 
 /**
- * Cancel on the confirmation card: the ledger records the operation as cancelled, so no copy of
- * the card can charge it later. If it already ran (Confirm was pressed elsewhere first), the card
- * shows its receipt instead of claiming a cancellation.
+ * Cancel on the confirmation card: the ledger cancels the offer so no copy of the card can charge
+ * it later. If Confirm got there first, the card says so truthfully: the receipt once the funds
+ * are added, or that the payment is under way while the card is being charged.
  */
 export async function cancelAddFunds(turn: Turn, deps: HandlerDeps, data: ActionDataOf<typeof Verb.fundsCancel>): Promise<Reply> {
-  const outcome = await deps.ledger.cancelPurchase(turn.tenantId, data.operationId, actorOf(turn));
-  if (!outcome.cancelled) return cardReply(receiptCard(outcome.funds, data.operationId, null, turn.locale));
-  return cardReply(renderCancelledCard({ operationId: data.operationId, by: turn.user.name ?? actorOf(turn) }, turn.locale));
+  const result = await deps.ledger.cancelPurchase(turn.tenantId, data.operationId, actorOf(turn));
+  if (!result.ok) return cardReply(renderProblemCard(result.error, turn.locale));
+  const outcome = result.value;
+  switch (outcome.kind) {
+    case 'added':
+      return cardReply(receiptCard(outcome.funds, data.operationId, null, turn.locale));
+    case 'charging':
+      return cardReply(renderPaymentUnderWayCard({ operationId: data.operationId, amountMinor: outcome.amountMinor, currency: outcome.currency }, turn.locale));
+    case 'cancelled': {
+      const amount = outcome.amountMinor !== null && outcome.currency !== null ? { amountMinor: outcome.amountMinor, currency: outcome.currency } : {};
+      return cardReply(renderCancelledCard({ operationId: data.operationId, by: turn.user.name ?? actorOf(turn), ...amount }, turn.locale));
+    }
+  }
 }

@@ -6,6 +6,11 @@ export async function unknownCommand(turn: Turn, input: string): Promise<Reply> 
   return cardReply(renderProblemCard({ code: 'unknown-command', input }, turn.locale));
 }
 
+/** A message longer than any command: says so, reads nothing and changes nothing. */
+export async function messageTooLong(turn: Turn, maxLength: number): Promise<Reply> {
+  return cardReply(renderProblemCard({ code: 'message-too-long', maxLength }, turn.locale));
+}
+
 /** Card data that fails its schema or belongs to no current operation. */
 export async function staleCard(turn: Turn): Promise<Reply> {
   return cardReply(renderProblemCard({ code: 'stale-card' }, turn.locale));

@@ -2,16 +2,19 @@ import type { LedgerService } from '../../services/ledgerService.js';
 import type { SandboxGateway } from '../../services/payments/sandboxGateway.js';
 import type { Clock, PaymentGateway } from '../../services/ports.js';
 import type { AdaptiveCard } from '../../cards/index.js';
+import type { ConversationBook, KnownConversation } from '../../data/conversationReferences.js';
 
-/** Who is asking, from the activity (never from card data). */
+/** Who is asking, and where, from the activity (never from card data). */
 export interface Turn {
   tenantId: string;
+  /** The chat, channel or group chat the activity came from. */
+  conversation: Pick<KnownConversation, 'id' | 'scope'>;
   user: { id: string; aadObjectId: string | null; name: string | null };
   /** The Teams client locale, which decides the reply language. */
   locale: string | null;
 }
 
-/** What the handlers use: the ledger and the payment gateway, and nothing of Teams. */
+/** What the handlers use: the ledger, the payment gateway, the conversations' alert subscriptions, and nothing of Teams. */
 export interface HandlerDeps {
   ledger: LedgerService;
   gateway: PaymentGateway;
@@ -20,10 +23,12 @@ export interface HandlerDeps {
   clock: Clock;
   /** A display name for a journal actor (a user id) of the tenant, when the bot knows one. */
   displayName(tenantId: string, actor: string): string | null;
-  /** A fresh operation id for a confirmation card: the idempotency key of the addition. */
+  /** A fresh operation id for a confirmation card: the id of the offer the ledger records for it. */
   newOperationId(): string;
   /** When usage was last synced from Microsoft Graph for the tenant; null without Graph or before the first sync. */
   usageSyncedAt(tenantId: string): string | null;
+  /** Which shared conversations get the tenant's alerts ("post alerts here", "stop alerts here"). */
+  alertSubscriptions: Pick<ConversationBook, 'conversation' | 'person' | 'subscribeToAlerts' | 'unsubscribeFromAlerts'>;
 }
 
 /**

@@ -1,24 +1,22 @@
 import { cardOnFileViewModel, renderConfirmationCard } from '../../cards/index.js';
-import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
+import { actorOf, cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
 import { startAddFunds } from './startAddFunds.js';
 
 /**
- * An amount was chosen ("add 50", a preset, the amount input): the confirmation card with a fresh
- * operation id, or the add-funds card saying why the amount was refused. Nothing moves here.
+ * An amount was chosen ("add 50", a preset, the amount input): the ledger records the offer under
+ * a fresh operation id and the confirmation card shows it; or the add-funds card says why the
+ * amount was refused. Nothing moves here.
  */
 export async function reviewAddFunds(turn: Turn, deps: HandlerDeps, input: { amount: string; currency?: string | null }): Promise<Reply> {
-  const checked = await deps.ledger.checkAddition(turn.tenantId, input.amount);
-  if (!checked.ok) return startAddFunds(turn, deps, { amount: input.amount, error: checked.error });
-  const { amountMinor, currency } = checked.value;
-  if (input.currency && input.currency !== currency) {
-    return startAddFunds(turn, deps, { amount: input.amount, error: { code: 'currency-mismatch', expected: currency, got: input.currency } });
-  }
+  const offered = await deps.ledger.offerPurchase(turn.tenantId, { offerId: deps.newOperationId(), amount: input.amount, currency: input.currency ?? null, offeredTo: actorOf(turn) });
+  if (!offered.ok) return startAddFunds(turn, deps, { amount: input.amount, error: offered.error });
+  const offer = offered.value;
   const account = await deps.ledger.openAccount(turn.tenantId);
   const card = renderConfirmationCard(
     {
-      operationId: deps.newOperationId(),
-      amountMinor,
-      currency,
+      operationId: offer.offerId,
+      amountMinor: offer.amountMinor,
+      currency: offer.currency,
       card: cardOnFileViewModel(await deps.gateway.cardOnFile(turn.tenantId), deps.clock.now()),
       balanceMinor: account.balanceMinor,
     },

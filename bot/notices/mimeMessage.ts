@@ -27,7 +27,7 @@ export function toRfc5322(mail: OutgoingMail, messageIdDomain: string): string {
 export function mailbox(box: Mailbox): string {
   const address = box.address ?? 'undisclosed-recipients';
   if (!box.name) return `<${address}>`;
-  if (/^[\x20-\x7e]*$/.test(box.name)) return `"${box.name.replace(/(["\\])/g, '\\$1')}" <${address}>`;
+  if (!needsEncoding(box.name)) return `"${box.name.replace(/(["\\])/g, '\\$1')}" <${address}>`;
   // The address goes on a folded line of its own, so no line outgrows 78 characters.
   return `${encodeWords(box.name)}\r\n <${address}>`;
 }
@@ -37,7 +37,7 @@ export function mailbox(box: Mailbox): string {
  * characters and stays well within 75 characters, words joined by folding whitespace.
  */
 export function encodeWords(text: string): string {
-  if (/^[\x20-\x7e]*$/.test(text)) return text;
+  if (!needsEncoding(text)) return text;
   const words: string[] = [];
   let chunk = '';
   for (const char of text) {
@@ -50,6 +50,11 @@ export function encodeWords(text: string): string {
   }
   if (chunk) words.push(chunk);
   return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join(`${CRLF} `);
+}
+
+/** Text other than plain ASCII; and text with "=?", which mail clients would read as the start of an encoded word. */
+function needsEncoding(text: string): boolean {
+  return !/^[\x20-\x7e]*$/.test(text) || text.includes('=?');
 }
 
 /** "Thu, 27 Nov 2026 09:59:28 +0000" */

@@ -1,7 +1,7 @@
 import type { JournalEntry } from '../../services/ledger/journal.js';
 import { toDecimalString } from '../../services/money.js';
 
-export const JOURNAL_CSV_HEADER = 'id,tenantId,at,kind,amount,balanceAfter,currency,actor,idempotencyKey,callType,destination,durationSeconds,userId,lotId,note\r\n';
+const JOURNAL_CSV_HEADER = 'id,tenantId,at,kind,amount,balanceAfter,currency,actor,idempotencyKey,callType,destination,durationSeconds,userId,lotId,note\r\n';
 
 /** RFC 4180 quoting; text starting with =, +, - or @ (other than a number) is defused so spreadsheets do not run it. */
 function cell(value: string | number | null | undefined): string {
@@ -11,8 +11,19 @@ function cell(value: string | number | null | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** A journal as CSV text: the header, then one chunk per page `readPage` gives after the last entry seen. */
+export async function* journalCsv(readPage: (afterEntryNo: number) => Promise<JournalEntry[]>, currency: string): AsyncGenerator<string> {
+  yield JOURNAL_CSV_HEADER;
+  for (let after = 0; ; ) {
+    const page = await readPage(after);
+    if (page.length === 0) return;
+    yield journalCsvLines(page, currency);
+    after = Number(page.at(-1)!.id);
+  }
+}
+
 /** Journal entries as CSV lines, amounts as exact decimals in the account currency. */
-export function journalCsvLines(entries: JournalEntry[], currency: string): string {
+function journalCsvLines(entries: JournalEntry[], currency: string): string {
   let out = '';
   for (const e of entries) {
     const d = e.detail;

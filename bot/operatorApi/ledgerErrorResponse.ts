@@ -11,6 +11,8 @@ export function ledgerErrorResponse(error: LedgerError): { status: number; body:
         return `The amount must be at least ${toDecimalString(error.minMinor, error.currency)} ${error.currency}.`;
       case 'amount-too-large':
         return `The amount must be at most ${toDecimalString(error.maxMinor, error.currency)} ${error.currency}.`;
+      case 'balance-out-of-range':
+        return `That would take the balance past ${toDecimalString(error.maxMinor, error.currency)} ${error.currency}, the most an account can hold.`;
       case 'trigger-negative':
         return 'The amount must be zero or more.';
       case 'unknown-currency':
@@ -21,12 +23,14 @@ export function ledgerErrorResponse(error: LedgerError): { status: number; body:
         return 'The tenant has no account.';
       case 'key-reused':
         return `This idempotency key was already used for ${error.kind}.`;
-      case 'operation-cancelled':
-        return 'This operation was cancelled.';
+      case 'key-reused-with-different-parameters':
+        return `This idempotency key was already used with other parameters (${toDecimalString(error.first.amountMinor, error.first.currency)} ${error.first.currency}); use a new key for a different request.`;
+      case 'offer-invalid':
+        return `This confirmation is no longer valid (${error.reason}).`;
       case 'payment-failed':
         return error.message;
     }
   })();
-  const status = error.code === 'no-account' ? 404 : error.code === 'key-reused' || error.code === 'operation-cancelled' ? 409 : error.code === 'payment-failed' ? 402 : 422;
+  const status = error.code === 'no-account' ? 404 : error.code === 'key-reused' || error.code === 'key-reused-with-different-parameters' || error.code === 'offer-invalid' ? 409 : error.code === 'payment-failed' ? 402 : 422;
   return { status, body: { error: error.code, message } };
 }

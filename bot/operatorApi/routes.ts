@@ -1,13 +1,16 @@
 import type { Request, Response, Server } from 'restify';
 import type { LedgerService } from '../../services/ledgerService.js';
 import { accountJson, journalEntryJson } from './accountJson.js';
-import { JOURNAL_CSV_HEADER, journalCsvLines } from './journalCsv.js';
+import { journalCsv } from './journalCsv.js';
 import { operatorAuthorizer } from './auth.js';
 import { ledgerErrorResponse } from './ledgerErrorResponse.js';
 import { describeIssues, FundsBody, JournalQuery, TenantId, toUsageRecord, UsageBody, UsageRecordBody } from './schemas.js';
 import type { UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { SyncOutcome } from '../../services/usageSync.js';
 import { GRAPH_NOT_CONFIGURED, syncResponse } from './syncResponse.js';
+import { BODY_LIMITS, jsonBody } from '../http/jsonBody.js';
+import { streamBody } from '../http/streamBody.js';
+import type { Log } from '../log.js';
 
 export interface OperatorApiDeps {
   ledger: LedgerService;
@@ -16,11 +19,15 @@ export interface OperatorApiDeps {
   accountExtras?: (tenantId: string) => Promise<Record<string, unknown>>;
   /** Pulls a tenant's usage from Microsoft Graph now; absent when Graph is not configured. */
   syncUsage?: (tenantId: string) => Promise<SyncOutcome>;
+  log: Log;
 }
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 
-/** The operator API (SPEC §3): usage in, balances and journals out, grants. */
+/**
+ * The operator API (SPEC §3): usage in, balances and journals out, grants. The key is checked
+ * before anything else: a body is read only for a caller holding it.
+ */
 export function registerOperatorApi(server: Server, deps: OperatorApiDeps): void {
   const authorized = operatorAuthorizer(deps.apiKey);
   const guarded = (handler: Handler): Handler => async (req, res) => {
@@ -46,7 +53,9 @@ function tenantParam(req: Request, res: Response): string | null {
 }
 
 async function postUsage(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
-  const body = UsageBody.safeParse(req.body);
+  const json = await jsonBody(req, res, BODY_LIMITS.usageBatch);
+  if (!json) return;
+  const body = UsageBody.safeParse(json.value);
   if (!body.success) return void badRequest(res, `Expected {"records": [...]} with at most 10000 records. ${describeIssues(body.error)}`);
   const valid: UsageRecord[] = [];
   const positions: number[] = [];
@@ -75,7 +84,9 @@ async function getAccount(deps: OperatorApiDeps, req: Request, res: Response): P
 async function postFunds(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
   const tenantId = tenantParam(req, res);
   if (!tenantId) return;
-  const body = FundsBody.safeParse(req.body);
+  const json = await jsonBody(req, res, BODY_LIMITS.grant);
+  if (!json) return;
+  const body = FundsBody.safeParse(json.value);
   if (!body.success) return void badRequest(res, describeIssues(body.error));
   const { amount, currency, idempotencyKey, note } = body.data;
   const result = await deps.ledger.grantFunds(tenantId, { amount, currency, idempotencyKey, note: note ?? null, actor: 'operator' });
@@ -105,7 +116,7 @@ async function getJournal(deps: OperatorApiDeps, req: Request, res: Response): P
   res.send(200, { entries: entries.map(journalEntryJson), next: last && Number(last.id) < account.entryCount ? last.id : null });
 }
 
-/** The whole journal as CSV, streamed page by page so a long history never sits in memory. */
+/** The whole journal as CSV, streamed page by page at the client's pace so a long history never sits in memory. */
 async function getJournalCsv(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
   const tenantId = tenantParam(req, res);
   if (!tenantId) return;
@@ -115,14 +126,7 @@ async function getJournalCsv(deps: OperatorApiDeps, req: Request, res: Response)
     'content-type': 'text/csv; charset=utf-8',
     'content-disposition': `attachment; filename="journal-${tenantId}.csv"`,
   });
-  res.write(JOURNAL_CSV_HEADER);
-  for (let after = 0; ; ) {
-    const page = await deps.ledger.journal(tenantId, after, 1000);
-    if (page.length === 0) break;
-    res.write(journalCsvLines(page, account.currency));
-    after = Number(page.at(-1)!.id);
-  }
-  res.end();
+  await streamBody(req, res, journalCsv((after) => deps.ledger.journal(tenantId, after, 1000), account.currency), deps.log);
 }
 
 /** Usage breakdown of the last 30 days and the runway forecast (SPEC §5). */

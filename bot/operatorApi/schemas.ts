@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { isKnownCurrency, jsonNumberToDecimal } from '../../services/money.js';
-import type { UsageRecord } from '../../services/ledger/applyUsage.js';
+import { MAX_CALL_SECONDS, type UsageRecord } from '../../services/ledger/applyUsage.js';
+import { canonicalTenantId } from '../../services/tenantId.js';
 
 export const MAX_USAGE_RECORDS = 10_000;
 
 /** Tenant ids name files and keys: GUIDs and simple names only. */
-export const TenantId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a tenant id (letters, digits, ".", "_", "-"; at most 100)');
+const TenantIdText = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a tenant id (letters, digits, ".", "_", "-"; at most 100)');
+/** A tenant id as the ledger keys it (a GUID in lower case, whatever case it was sent in). */
+export const TenantId = TenantIdText.transform(canonicalTenantId);
 
 /** A decimal amount sent as a JSON string ("25.00") or number (0.12). */
 const DecimalInput = z.union([z.string().trim().regex(/^\d{1,15}(\.\d+)?$/, 'a non-negative decimal such as "12.50"'), z.number().finite().nonnegative()]);
@@ -21,10 +24,10 @@ const optionalText = z.string().max(500).nullish();
  */
 export const UsageRecordBody = z.object({
   id: z.string().min(1).max(200),
-  tenantId: TenantId,
+  tenantId: TenantIdText,
   startDateTime: z.iso.datetime({ offset: true }),
   endDateTime: z.iso.datetime({ offset: true }).nullish(),
-  duration: z.number().int().nonnegative().max(31 * 86_400).nullish(),
+  duration: z.number().int().nonnegative().max(MAX_CALL_SECONDS).nullish(),
   charge: DecimalInput.nullish(),
   currency: Currency.nullish(),
   callType: optionalText,
@@ -39,7 +42,7 @@ export function toUsageRecord(body: z.infer<typeof UsageRecordBody>): UsageRecor
   const charge = body.charge ?? null;
   return {
     id: body.id,
-    tenantId: body.tenantId,
+    tenantId: canonicalTenantId(body.tenantId),
     startDateTime: body.startDateTime,
     endDateTime: body.endDateTime ?? null,
     durationSeconds: body.duration ?? null,

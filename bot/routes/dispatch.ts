@@ -1,6 +1,6 @@
 import { parseActionData, type Verb } from '../../cards/index.js';
 import { can, type AccessDecision, type Permission } from '../../services/access.js';
-import { recognizeCommand } from '../commands/recognizeCommand.js';
+import { commandRequest } from '../commands/recognizeCommand.js';
 import { refusal, staleCard } from '../handlers/explainProblem.js';
 import type { HandlerDeps, Reply, Turn } from '../handlers/handlerDeps.js';
 import { COMMAND_ROUTES, type CommandRoute } from './commandRoutes.js';
@@ -9,9 +9,17 @@ import { VERB_ROUTES, type VerbRoute } from './verbRoutes.js';
 /** Asks the access policy once per turn, and only when a route needs it. */
 export type AccessCheck = () => Promise<AccessDecision>;
 
-/** A free-text message (mention already removed) → its command's handler, if the person may. */
+/**
+ * A free-text message (mention already removed) → its command's handler, if the person may. Who
+ * may is decided from the words before any amount is read: someone who may not is answered without
+ * the recognizers ever running. A message that reads as another command once its amounts are read
+ * ("call 555 0100" is no amount to add) is checked again for that command.
+ */
 export async function dispatchText(turn: Turn, deps: HandlerDeps, access: AccessCheck, text: string): Promise<Reply> {
-  const command = recognizeCommand(text);
+  const request = commandRequest(text);
+  const early = await refused(turn, COMMAND_ROUTES[request.name].permission, access);
+  if (early) return early;
+  const command = request.read();
   const route = COMMAND_ROUTES[command.name] as CommandRoute<typeof command.name>;
   return (await refused(turn, route.permission, access)) ?? route.handle(turn, deps, command as never, text);
 }

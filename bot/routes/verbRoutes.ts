@@ -15,6 +15,7 @@ import { showHistory } from '../handlers/showHistory.js';
 import { showPaymentMethod } from '../handlers/showPaymentMethod.js';
 import { showUsage } from '../handlers/showUsage.js';
 import { startAddFunds } from '../handlers/startAddFunds.js';
+import { subscribeAlertsHere } from '../handlers/subscribeAlertsHere.js';
 
 export interface VerbRoute<V extends Verb> {
   /** What the person must be allowed to do; null: anyone. */
@@ -49,4 +50,5 @@ export const VERB_ROUTES: { [V in Verb]: VerbRoute<V> } = {
   [Verb.alertsOpen]: { permission: 'manage', handle: (turn, deps) => showAlertThreshold(turn, deps) },
   [Verb.alertsThreshold]: { permission: 'manage', handle: (turn, deps, { threshold }) => saveAlertThreshold(turn, deps, threshold) },
   [Verb.help]: { permission: null, handle: (turn) => showHelp(turn) },
+  [Verb.alertsHereConfirm]: { permission: 'manage', handle: (turn, deps) => subscribeAlertsHere(turn, deps) },
 };

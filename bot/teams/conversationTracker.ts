@@ -1,6 +1,7 @@
 import { TeamsInfo, TurnContext } from 'botbuilder';
-import { personKey, type ConversationBook, type KnownConversation } from '../../data/conversationReferences.js';
+import { personKey, type ConversationBook } from '../../data/conversationReferences.js';
 import type { Clock } from '../../services/ports.js';
+import { conversationOf } from './turnFromActivity.js';
 
 /**
  * Keeps the conversation book current from the activities themselves: a conversation is stored on
@@ -20,9 +21,8 @@ export class ConversationTracker {
   async seen(context: TurnContext, tenantId: string): Promise<void> {
     const activity = context.activity;
     const reference = TurnContext.getConversationReference(activity);
-    const scope = scopeOf(activity.conversation?.conversationType);
-    // A channel reply thread carries ";messageid=…"; alerts go to the channel itself.
-    const conversationId = scope === 'channel' ? activity.conversation.id.split(';')[0]! : activity.conversation.id;
+    // Alerts go to the channel itself, not to the reply thread the activity came from.
+    const { id: conversationId, scope } = conversationOf(activity);
     reference.conversation = { ...reference.conversation!, id: conversationId };
     delete reference.activityId;
     const user = { userId: activity.from.id, aadObjectId: activity.from.aadObjectId || null };
@@ -51,10 +51,4 @@ export class ConversationTracker {
       this.log.warn(`Could not read the email address of ${key} from Teams`, (error as Error).message);
     }
   }
-}
-
-function scopeOf(conversationType: string | undefined): KnownConversation['scope'] {
-  if (conversationType === 'channel') return 'channel';
-  if (conversationType === 'groupChat') return 'groupChat';
-  return 'personal';
 }

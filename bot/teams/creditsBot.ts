@@ -110,9 +110,10 @@ export class CreditsBot extends TeamsActivityHandler {
   }
 }
 
-/** The text with the bot's @mention removed (Teams channels include it). */
+/** The text with the bot's @mention removed (Teams channels include it); text that is not a string is none. */
 function messageText(context: TurnContext): string {
-  const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
+  if (typeof context.activity.text !== 'string') return '';
+  const text = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text;
   return text.replace(/<at>[^<]*<\/at>/g, ' ').trim();
 }
 

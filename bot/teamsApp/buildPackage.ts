@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, type Config } from '../config.js';
+import { isMainModule } from '../isMainModule.js';
 import { zip } from './zip.js';
 
 export const APP_PACKAGE_DIR = path.resolve(import.meta.dirname, '../../appPackage');
@@ -86,7 +87,7 @@ export async function buildPackage(config: Config, folder = APP_PACKAGE_DIR): Pr
   return { file: out, warnings, values };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMainModule(import.meta.url)) {
   try {
     const { file, warnings, values } = await buildPackage(loadConfig());
     for (const warning of warnings) console.warn(`Warning: ${warning}`);

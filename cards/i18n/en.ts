@@ -1,3 +1,4 @@
+import type { OfferInvalidReason } from '../../services/ledger/errors.js';
 import type { EntryKind, RechargeFailureReason } from '../../services/ledger/journal.js';
 
 /**
@@ -103,6 +104,9 @@ export const en = {
     cancelledBy: (name: string) => `Cancelled by ${name}.`,
     failedTitle: 'Payment failed',
     failedNothingAdded: 'No funds were added.',
+    chargingTitle: 'Payment under way',
+    chargingText:
+      'Confirm was already pressed and the card on file is being charged, so this can no longer be cancelled. The funds appear in the balance as soon as the payment goes through.',
   },
   payment: {
     title: 'Payment method',
@@ -167,6 +171,9 @@ export const en = {
     'auto-recharge-started': 'Auto-recharge started',
     'auto-recharge-failed': 'Auto-recharge failed',
     'expiry-reminder': 'Expiry reminder',
+    'purchase-offered': 'Confirmation card shown',
+    'purchase-charging': 'Confirmed, charging the card',
+    'purchase-failed': 'Card payment failed',
     'purchase-cancelled': 'Addition cancelled',
   } satisfies Record<EntryKind, string>,
   autoRechargeAdded: 'Auto-recharge added funds',
@@ -209,6 +216,8 @@ export const en = {
       ['history', 'Every change to the balance'],
       ['usage', 'Recent calls by type and destination'],
       ['payment method', 'See or change the card on file'],
+      ['post alerts here', 'Also post billing alerts in this channel or group chat (every member sees them)'],
+      ['stop alerts here', 'Stop posting billing alerts in this channel or group chat'],
       ['help', 'This list'],
     ] as Array<[string, string]>,
     admins: 'Global and Billing administrators can add funds and change settings; Teams administrators can view the balance.',
@@ -256,6 +265,14 @@ export const en = {
       `Calls in the hour from ${hour} cost ${spend}, far above the usual ${baseline} an hour.`,
     hourlySpikeUnknown: 'Call spend in the last hour is far above the usual.',
     newDestination: (destination: string) => `Calls were made to ${destination}, a country this organization has not called before.`,
+    /** Several new destinations: the first few as a list, and how many more when there are (both already formatted). */
+    newDestinations: (names: string, more: string | null) =>
+      more
+        ? `Calls were made to ${names} and ${more} more destinations this organization has not called before.`
+        : `Calls were made to ${names}, countries this organization has not called before.`,
+    destinationListFull:
+      'This organization has called more destinations than the bot keeps on record, so a destination not on the record counts as new each time.',
+    newDestinationsQuiet: (time: string) => `New destinations will not raise another alert until ${time}: the usage card lists every call.`,
     fraudHint: 'If this is unexpected it can be an early sign of toll fraud: check recent usage.',
   },
   errors: {
@@ -269,12 +286,20 @@ export const en = {
     tooLarge: 'That number is too large.',
     amountTooSmall: (min: string) => `Enter at least ${min}.`,
     amountTooLarge: (max: string) => `Enter at most ${max}.`,
+    balanceOutOfRange: (max: string) => `That would take the balance above ${max}, the most an account can hold.`,
     triggerNegative: 'The amount must be zero or more.',
     unknownCurrency: (currency: string) => `${currency} is not a currency I know.`,
     currencyMismatch: (expected: string, got: string) => `This account is in ${expected}, not ${got}. Enter the amount in ${expected}.`,
     noAccount: 'There is no Communications Credits account for your organization yet. Ask for the balance to open one.',
     keyReused: 'This card was already used for a different request. Please start again.',
-    operationCancelled: 'This addition was cancelled, so nothing was charged. Start again to add funds.',
+    keyReusedWithOtherParameters: 'This request was already made with a different amount or currency. Please start again.',
+    offerInvalidTitle: 'This card is no longer valid',
+    offerInvalid: {
+      unknown: 'I have no record of this confirmation for your organization, so nothing was charged. Start again with Add funds.',
+      expired: 'This confirmation has expired, so nothing was charged. Start again with Add funds.',
+      cancelled: 'This addition was cancelled, so nothing was charged. Start again with Add funds.',
+      'not-yours': 'This confirmation was prepared for someone else: only they can confirm or cancel it. To add funds yourself, start again with Add funds.',
+    } satisfies Record<OfferInvalidReason, string>,
     paymentTitle: 'Payment failed',
     payment: {
       declined: 'The card on file was declined. No money was taken. Choose another payment method and try again.',
@@ -292,17 +317,13 @@ export const en = {
       "To read your organization's calling usage I need an administrator to grant this app access in Microsoft Entra ID. Nothing else changes until then.",
     unknownCommandTitle: "I didn't catch that",
     unknownCommand: (input: string) => `I didn't understand “${input}”. Type help to see what I can do.`,
+    messageTooLongTitle: 'That message is too long',
+    messageTooLong: (max: number) => `I read requests of up to ${max} characters, such as “add 50” or “balance”. Nothing was changed. Type help to see what I can do.`,
     staleCardTitle: 'This card is out of date',
     staleCard: 'That button belongs to an older card. Here is what you can do now.',
     internalTitle: 'Something went wrong',
     internal: 'Something went wrong on our side. Please try again in a moment.',
     reference: (id: string) => `Reference: ${id}`,
-  },
-  notices: {
-    autoRechargeOn: (trigger: string, amount: string) => `Auto-recharge is on: when the balance is below ${trigger}, ${amount} is added.`,
-    autoRechargeOff: 'Auto-recharge is off. Low-balance alerts still arrive.',
-    paymentMethodChangedTitle: 'Payment method changed',
-    savedTitle: 'Saved',
   },
   /** Notice emails (auto-recharge succeeded or failed, balance below zero). */
   email: {
@@ -312,12 +333,25 @@ export const en = {
     openTeams: 'Open Communications Credits in Microsoft Teams to see the balance, add funds or change auto-recharge (type "balance").',
     why: 'You receive this notice because you manage Communications Credits for your organization.',
   },
-  actedOn: {
-    confirmed: (name: string) => `Confirmed by ${name}`,
-    cancelled: (name: string) => `Cancelled by ${name}`,
-    done: (name: string) => `Done by ${name}`,
-    replaced: 'This card was replaced by a newer one.',
-    someone: 'someone',
+  /** Billing alerts in a team channel or group chat ("post alerts here", "stop alerts here"). */
+  alertsHere: {
+    offerTitle: 'Post billing alerts here?',
+    everyoneInChannel: 'Every member of this channel will see the balance and every billing alert posted here.',
+    everyoneInGroupChat: 'Every member of this group chat will see the balance and every billing alert posted here.',
+    whatIsPosted: 'Alerts say when the balance is low or below zero, when calling is suspended, how auto-recharge went, when funds are about to expire and when spend looks unusual.',
+    adminsKeepTheirs: 'Admins keep getting alerts in their personal chats. Write "stop alerts here" to stop posting them here.',
+    confirm: 'Post alerts here',
+    subscribedTitle: 'Alerts are posted here',
+    subscribed: (name: string, time: string) =>
+      `Billing alerts are posted in this conversation, as ${name} asked on ${time}; every member sees them. Write "stop alerts here" to stop.`,
+    unsubscribedTitle: 'No more alerts here',
+    unsubscribed: 'Billing alerts are no longer posted in this conversation. Admins still get them in their personal chats.',
+    notSubscribedTitle: 'No alerts are posted here',
+    notSubscribed: 'Billing alerts go to admins\' personal chats, not to this conversation. Write "post alerts here" to post them here too.',
+    someone: 'an admin',
+    personalTitle: 'Alerts come to this chat',
+    personal:
+      'Admins always get billing alerts in their personal chat with me, so there is nothing to change here. "post alerts here" and "stop alerts here" are for a team channel or group chat.',
   },
 };
 

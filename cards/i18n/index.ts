@@ -1,3 +1,4 @@
+import { BoundedCache } from '../../services/boundedCache.js';
 import { en, type Strings } from './en.js';
 import { zhCN } from './zh-CN.js';
 
@@ -6,7 +7,8 @@ export type { Strings } from './en.js';
 /** The languages the bot writes in. */
 export type Language = 'en' | 'zh-CN';
 
-const normalise = (locale: string | null | undefined): string => (locale ?? '').trim().replace(/_/g, '-');
+// `activity.locale` comes from the client as JSON: anything but a string means no locale.
+const normalise = (locale: string | null | undefined): string => (typeof locale === 'string' ? locale : '').trim().replace(/_/g, '-');
 
 /** Any Chinese locale (zh, zh-CN, zh-Hans, zh-SG, zh-TW, zh-HK) reads Simplified Chinese; all else English. */
 export function languageOf(locale: string | null | undefined): Language {
@@ -22,19 +24,11 @@ export function strings(locale: string | null | undefined): Strings {
  * The locale numbers and dates are formatted in: the user's own when it is a valid tag of the
  * language the texts are in (so en-GB keeps its day-month order), else that language's default.
  */
-const canonicalLocales = new Map<string, string>();
-const MAX_CANONICAL_LOCALES = 256;
+const canonicalLocales = new BoundedCache<string, string>(256);
 
 export function formattingLocale(locale: string | null | undefined): string {
   // Every card asks, with the few locales Teams clients send: remember the answers (bounded).
-  const key = locale ?? '';
-  let canonical = canonicalLocales.get(key);
-  if (canonical === undefined) {
-    if (canonicalLocales.size >= MAX_CANONICAL_LOCALES) canonicalLocales.clear();
-    canonical = canonicalFormattingLocale(locale);
-    canonicalLocales.set(key, canonical);
-  }
-  return canonical;
+  return canonicalLocales.getOrCreate(locale ?? '', canonicalFormattingLocale);
 }
 
 function canonicalFormattingLocale(locale: string | null | undefined): string {

@@ -36,6 +36,7 @@ export function runway(account: Account, now: number, limits: { minMinor: Minor;
 }
 
 export interface UsageBreakdownRow extends UsageTotals {
+  /** Both empty for the calls counted past a day's category cap (`OTHER_CATEGORY`), shown as "Other". */
   callType: string;
   destination: string;
 }

@@ -14,9 +14,6 @@ export const SPIKE_FLOOR_THRESHOLDS = 5;
 export interface SpendBefore {
   /** Spend of the hours the change touches. */
   hours: Record<string, Minor>;
-  /** How many countries had been called: the list only grows, so the rest are new. */
-  destinationsKnown: number;
-  hadUsage: boolean;
 }
 
 /** Copies only what the checks compare, so a change's cost does not grow with the account's history. */
@@ -24,19 +21,16 @@ export function spendBefore(account: Account | undefined, hoursTouched: Iterable
   const all = account?.usage.hours ?? {};
   const hours: Record<string, Minor> = {};
   for (const hour of hoursTouched) if (all[hour] !== undefined) hours[hour] = all[hour];
-  return {
-    hours,
-    destinationsKnown: account?.usage.destinations.length ?? 0,
-    hadUsage: (account?.lastUsageAt ?? null) !== null,
-  };
+  return { hours };
 }
 
 /** The UTC hour numbers a call's spend is counted in. */
 export const hourOf = (startDateTime: string): number => Math.floor(Date.parse(startDateTime) / HOUR_MS);
 
 /**
- * Early warnings of toll fraud, raised by the usage change that caused them: an hour's spend
- * crossing far above the tenant's weekly baseline, and calls to a country never called before.
+ * An early warning of toll fraud, raised by the usage change that caused it: an hour's spend
+ * crossing far above the tenant's weekly baseline. (Calls to a country never called before are
+ * `NewDestinationWatch`'s.)
  */
 export function spendAlerts(before: SpendBefore, account: Account, calls: UsageDetail[], now: number): Alert[] {
   const base = { tenantId: account.tenantId, currency: account.currency, balanceMinor: account.balanceMinor, at: iso(now) };
@@ -51,11 +45,6 @@ export function spendAlerts(before: SpendBefore, account: Account, calls: UsageD
     const was = before.hours[hour] ?? 0;
     if (was < threshold && is >= threshold) {
       alerts.push({ ...base, type: 'unusual-spend', reason: 'hourly-spike', hourStart: iso(hour * HOUR_MS), spendMinor: is, baselineMinor: baseline(account.usage.hours, hour), destination: null });
-    }
-  }
-  if (before.hadUsage) {
-    for (const destination of account.usage.destinations.slice(before.destinationsKnown)) {
-      alerts.push({ ...base, type: 'unusual-spend', reason: 'new-destination', hourStart: null, spendMinor: null, baselineMinor: null, destination });
     }
   }
   return alerts;

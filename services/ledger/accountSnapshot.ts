@@ -1,13 +1,22 @@
 import type { Account } from './account.js';
 import { IdempotencyKeys, type IdempotencyKeysSnapshot } from './idempotencyKeys.js';
+import { usageStatsFromSnapshot, usageStatsToSnapshot, type UsageStatsSnapshot } from '../insight/usageStats.js';
+import { legacyRechargeChargeKey } from './operationKeys.js';
 
 /** An account as plain JSON, for checkpoints. */
-export type AccountSnapshot = Omit<Account, 'keys'> & { keys: IdempotencyKeysSnapshot };
+export type AccountSnapshot = Omit<Account, 'keys' | 'usage'> & { keys: IdempotencyKeysSnapshot; usage: UsageStatsSnapshot };
 
 export function toSnapshot(account: Account): AccountSnapshot {
-  return { ...structuredClone({ ...account, keys: undefined }), keys: account.keys.toSnapshot() };
+  const { keys, usage, ...rest } = account;
+  return { ...structuredClone(rest), usage: usageStatsToSnapshot(usage), keys: keys.toSnapshot() };
 }
 
+/** Reads a snapshot, including one written before offers and namespaced keys existed. */
 export function fromSnapshot(snapshot: AccountSnapshot): Account {
-  return { ...structuredClone(snapshot), keys: IdempotencyKeys.fromSnapshot(snapshot.keys) };
+  const { keys, usage, ...rest } = snapshot;
+  const account: Account = { ...structuredClone(rest), usage: usageStatsFromSnapshot(usage), keys: IdempotencyKeys.fromSnapshot(keys) };
+  account.offers ??= {};
+  const attempt = account.recharge.inFlight;
+  if (attempt) attempt.chargeKey ??= legacyRechargeChargeKey(attempt.attemptId);
+  return account;
 }

@@ -1,5 +1,6 @@
 import { dayNumber } from '../calendar.js';
-import { newAccount, type Account, type Lot } from './account.js';
+import { newAccount, type Account, type Lot, type Offer } from './account.js';
+import { legacyRechargeChargeKey, outcomeKeyOf, purchaseKey } from './operationKeys.js';
 import type { EntryDetail, JournalEntry } from './journal.js';
 import { recordUsageStats } from '../insight/usageStats.js';
 
@@ -21,12 +22,14 @@ export function applyEntry(account: Account | undefined, entry: JournalEntry): A
   switch (detail.kind) {
     case 'funds-added':
       addLot(account, entry, detail, at);
+      // The offer is settled: its funds are added.
+      if (detail.purpose === 'purchase' && entry.idempotencyKey) delete account.offers[entry.idempotencyKey];
       break;
     case 'usage':
       drawFifo(account, -entry.amountMinor);
       account.keys.addUsage(detail.usage.recordId, dayNumber(Date.parse(detail.usage.startDateTime)));
       account.lastUsageAt = Math.max(account.lastUsageAt ?? 0, at);
-      recordUsageStats(account.usage, detail.usage, -entry.amountMinor);
+      recordUsageStats(account.usage, detail.usage, -entry.amountMinor, at);
       break;
     case 'expired':
       forfeitLot(account, detail.lotId, -entry.amountMinor);
@@ -47,7 +50,12 @@ export function applyEntry(account: Account | undefined, entry: JournalEntry): A
       account.recharge.nextRetryAt = null;
       break;
     case 'auto-recharge-started':
-      account.recharge.inFlight = { attemptId: detail.attemptId, startedAt: at, amountMinor: detail.amountMinor };
+      account.recharge.inFlight = {
+        attemptId: detail.attemptId,
+        startedAt: at,
+        amountMinor: detail.amountMinor,
+        chargeKey: entry.idempotencyKey ?? legacyRechargeChargeKey(detail.attemptId),
+      };
       account.recharge.attemptsStarted++;
       break;
     case 'auto-recharge-failed':
@@ -63,9 +71,35 @@ export function applyEntry(account: Account | undefined, entry: JournalEntry): A
       if (lot && !lot.remindersSent.includes(detail.days)) lot.remindersSent.push(detail.days);
       break;
     }
+    case 'purchase-offered':
+      dropExpiredOffers(account, at);
+      account.offers[purchaseKey(detail.offerId)] = {
+        offerId: detail.offerId,
+        amountMinor: detail.amountMinor,
+        currency: detail.currency,
+        offeredTo: detail.offeredTo,
+        offeredAt: at,
+        expiresAt: Date.parse(detail.expiresAt),
+        state: 'open',
+        failure: null,
+      };
+      break;
+    case 'purchase-charging':
+      offerOf(account, entry, detail.offerId).state = 'charging';
+      break;
+    case 'purchase-failed': {
+      const offer = offerOf(account, entry, detail.offerId);
+      offer.state = 'failed';
+      offer.failure = detail.reason;
+      break;
+    }
+    case 'purchase-cancelled':
+      if (detail.offerId !== undefined) delete account.offers[purchaseKey(detail.offerId)];
+      break;
   }
-  if (entry.idempotencyKey && detail.kind !== 'usage') {
-    account.keys.operations.set(entry.idempotencyKey, {
+  const outcomeKey = outcomeKeyOf(entry);
+  if (outcomeKey) {
+    account.keys.operations.set(outcomeKey, {
       entryId: entry.id,
       kind: entry.kind,
       amountMinor: entry.amountMinor,
@@ -124,6 +158,23 @@ function forfeitLot(account: Account, lotId: string, amount: number): void {
   if (!lot || lot.remainingMinor !== amount) throw new Error(`expiry of lot ${lotId} does not match its remaining amount`);
   account.lots.splice(index, 1);
   account.balanceMinor -= amount;
+}
+
+function offerOf(account: Account, entry: JournalEntry, offerId: string): Offer {
+  const offer = account.offers[purchaseKey(offerId)];
+  if (!offer) throw new Error(`entry ${entry.id} of ${entry.tenantId} names offer ${offerId}, which the account does not hold`);
+  return offer;
+}
+
+/**
+ * Open and refused offers past their expiry can no longer be confirmed, so they are dropped when
+ * the next offer is made (this keeps the account small; an offer being charged stays until it is
+ * settled). Done here, at an entry's time, so replaying the journal drops the same offers.
+ */
+function dropExpiredOffers(account: Account, at: number): void {
+  for (const [key, offer] of Object.entries(account.offers)) {
+    if (offer.state !== 'charging' && offer.expiresAt <= at) delete account.offers[key];
+  }
 }
 
 function resetFailures(account: Account): void {

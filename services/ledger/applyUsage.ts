@@ -3,11 +3,13 @@ import type { Change, NoChange } from '../ports.js';
 import type { Account } from './account.js';
 import { ChangeDraft } from './changeDraft.js';
 import type { UsageDetail } from './journal.js';
-import { accountDefaults, type LedgerPolicy } from './policy.js';
+import { accountDefaults, usageChargeLimit, type LedgerPolicy } from './policy.js';
+import { chargeBreaksRange } from './accountRange.js';
 import { startRechargeIfDue } from './autoRecharge.js';
 import { hourOf, spendAlerts, spendBefore } from '../insight/spendAlerts.js';
+import { NewDestinationWatch } from '../insight/newDestinations.js';
 import type { Result } from '../result.js';
-import type { Minor } from '../money.js';
+import { MAX_MINOR, toDecimalString, type Minor } from '../money.js';
 
 /** A call record as the ledger takes it (shaped like Graph's pstnCallLogRow, already well-formed). */
 export interface UsageRecord {
@@ -33,9 +35,14 @@ export interface UsageBatchOutcome {
   rejected: Array<{ index: number; error: string }>;
 }
 
-/** Prices one record in a currency: its own charge, or the rate table's. */
-export type PriceRecord = (record: UsageRecord, currency: string) => Result<{ minor: Minor; from: UsageDetail['pricedFrom'] }, string>;
+/** Why a record has no price: a reason to give, or a price larger than any amount the ledger holds. */
+export type PriceProblem = { code: 'unpriced'; reason: string } | { code: 'out-of-range' };
 
+/** Prices one record in a currency: its own charge, or the rate table's. */
+export type PriceRecord = (record: UsageRecord, currency: string) => Result<{ minor: Minor; from: UsageDetail['pricedFrom'] }, PriceProblem>;
+
+/** The longest call a usage record may report: Graph's longest query window. */
+export const MAX_CALL_SECONDS = 31 * 86_400;
 
 /**
  * Charges a tenant's usage records in order. Each record id is its idempotency key: a replay is
@@ -53,14 +60,24 @@ export function applyUsage(
   const outcome: UsageBatchOutcome = { accepted: 0, duplicates: 0, rejected: [] };
   const draft = new ChangeDraft(current, tenantId, now);
   const before = spendBefore(current, new Set(records.map(({ record }) => hourOf(record.startDateTime))));
+  const newDestinations = new NewDestinationWatch(current, now);
   const charged: UsageDetail[] = [];
   const oldestStart = now - policy.usageWindowDays * DAY_MS;
   // One function for the whole batch, not a closure per record (tsx names every closure it makes).
   const reject = (index: number, error: string) => outcome.rejected.push({ index, error });
+  const chargeLimits = new Map<string, Minor>();
   for (const { index, record } of records) {
     const startedAt = Date.parse(record.startDateTime);
     if (draft.account?.keys.hasUsage(record.id)) {
       outcome.duplicates++;
+      continue;
+    }
+    if (Number.isNaN(startedAt)) {
+      reject(index, 'startDateTime is not a date and time');
+      continue;
+    }
+    if (record.durationSeconds !== null && !(Number.isSafeInteger(record.durationSeconds) && record.durationSeconds >= 0 && record.durationSeconds <= MAX_CALL_SECONDS)) {
+      reject(index, `duration must be whole seconds from 0 to ${MAX_CALL_SECONDS}`);
       continue;
     }
     if (startedAt < oldestStart) {
@@ -77,12 +94,18 @@ export function applyUsage(
       continue;
     }
     const priced = price(record, currency);
-    if (!priced.ok) {
-      reject(index, priced.error);
+    const maxMinor = chargeLimits.get(currency) ?? chargeLimits.set(currency, usageChargeLimit(policy, currency)).get(currency)!;
+    if (!priced.ok || priced.value.minor > maxMinor) {
+      reject(index, priced.ok || priced.error.code === 'out-of-range' ? chargeAboveMaximum(record, priced, maxMinor, currency) : priced.error.reason);
+      continue;
+    }
+    if (chargeBreaksRange(draft.account, record.startDateTime, priced.value.minor)) {
+      reject(index, `charging ${toDecimalString(priced.value.minor, currency)} ${currency} would take the balance or a usage total beyond ±${toDecimalString(MAX_MINOR, currency)} ${currency}, the range the ledger keeps exact`);
       continue;
     }
     if (!draft.account) draft.open(currency, accountDefaults(policy, currency));
     const usage = usageDetail(record, priced.value.from);
+    newDestinations.see(draft.account?.usage, usage);
     charged.push(usage);
     draft.record({
       detail: { kind: 'usage', usage },
@@ -92,9 +115,22 @@ export function applyUsage(
     });
     outcome.accepted++;
   }
-  if (draft.account && charged.length > 0) for (const alert of spendAlerts(before, draft.account, charged, now)) draft.raise(alert);
+  if (draft.account && charged.length > 0) {
+    for (const alert of spendAlerts(before, draft.account, charged, now)) draft.raise(alert);
+    const alert = newDestinations.alert(draft.account, now);
+    if (alert) draft.raise(alert);
+  }
   startRechargeIfDue(draft, now);
   return draft.finish(outcome);
+}
+
+/** Why a record's charge is refused for being above MAX_USAGE_CHARGE, saying where the charge came from. */
+function chargeAboveMaximum(record: UsageRecord, priced: ReturnType<PriceRecord>, maxMinor: Minor, currency: string): string {
+  const maximum = `the maximum usage charge of ${toDecimalString(maxMinor, currency)} ${currency}`;
+  if (record.charge !== null) return `charge "${record.charge}" is above ${maximum}`;
+  return priced.ok
+    ? `the rate table prices this call at ${toDecimalString(priced.value.minor, currency)} ${currency}, above ${maximum}`
+    : `the rate table prices this call above ${maximum}`;
 }
 
 /** What a usage entry keeps of its call record. */

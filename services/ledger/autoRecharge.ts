@@ -1,17 +1,22 @@
 import { iso } from '../calendar.js';
 import type { ChargeOutcome } from '../ports.js';
 import type { Account } from './account.js';
+import { fundsBreakRange } from './accountRange.js';
 import type { ChangeDraft } from './changeDraft.js';
 import type { RechargeFailureReason } from './journal.js';
-import { addCalendarMonths } from '../calendar.js';
-import { LOT_LIFETIME_MONTHS } from './addFunds.js';
+import { creditCharge } from './creditCharge.js';
+import type { LedgerError } from './errors.js';
+import { rechargeKey } from './operationKeys.js';
 
 /** After this many declines in a row auto-recharge pauses until an admin switches it on again. */
 export const MAX_CONSECUTIVE_FAILURES = 3;
 /** Wait before retrying after the first and second failure. */
 export const RETRY_BACKOFF_MS = [15 * 60_000, 60 * 60_000] as const;
 
-/** Auto-recharge is on, not paused or waiting, nothing in flight, the balance below the trigger. */
+/**
+ * Auto-recharge is on, not paused or waiting, nothing in flight, the balance below the trigger,
+ * and the amount fits the account range (a charged recharge is always credited).
+ */
 export function rechargeDue(account: Account, now: number): boolean {
   const { autoRecharge, recharge } = account;
   return (
@@ -20,7 +25,8 @@ export function rechargeDue(account: Account, now: number): boolean {
     !recharge.waitingForPaymentMethod &&
     recharge.inFlight === null &&
     account.balanceMinor < autoRecharge.triggerMinor &&
-    (recharge.nextRetryAt === null || now >= recharge.nextRetryAt)
+    (recharge.nextRetryAt === null || now >= recharge.nextRetryAt) &&
+    !fundsBreakRange(account, autoRecharge.amountMinor)
   );
 }
 
@@ -31,45 +37,44 @@ export function rechargeDue(account: Account, now: number): boolean {
 export function startRechargeIfDue(draft: ChangeDraft, now: number): void {
   const account = draft.account;
   if (!account || !rechargeDue(account, now)) return;
+  const attemptId = `recharge-${account.recharge.attemptsStarted + 1}`;
   draft.record({
-    detail: {
-      kind: 'auto-recharge-started',
-      attemptId: `recharge-${account.recharge.attemptsStarted + 1}`,
-      amountMinor: account.autoRecharge.amountMinor,
-    },
+    detail: { kind: 'auto-recharge-started', attemptId, amountMinor: account.autoRecharge.amountMinor },
     amountMinor: 0,
     actor: 'system',
-    idempotencyKey: null,
+    // The key the card is charged with, in the auto-recharge key space.
+    idempotencyKey: rechargeKey(attemptId),
   });
 }
 
 /**
- * Records what the payment gateway said about the attempt in flight: a lot on success; on failure
- * a back-off, a pause after the third failure in a row, or a wait for a new payment method when
- * the card is expired or missing. Admins hear of the first failure and of the pause.
+ * Records what the payment gateway said about the attempt in flight: a lot of exactly what was
+ * charged on success; on failure a back-off, a pause after the third failure in a row, or a wait
+ * for a new payment method when the card is expired or missing. Admins hear of the first failure
+ * and of the pause. A charge that cannot be credited (another currency than the account's) is
+ * returned as an error and leaves the attempt in flight.
  */
-export function completeRecharge(draft: ChangeDraft, attemptId: string, outcome: ChargeOutcome, now: number): void {
+export function completeRecharge(draft: ChangeDraft, attemptId: string, outcome: ChargeOutcome, now: number): LedgerError | null {
   const account = draft.account;
   const attempt = account?.recharge.inFlight;
-  if (!account || !attempt || attempt.attemptId !== attemptId) return;
+  if (!account || !attempt || attempt.attemptId !== attemptId) return null;
   const base = { tenantId: account.tenantId, currency: account.currency, at: iso(now) };
   if (outcome.ok) {
-    draft.record({
-      detail: {
-        kind: 'funds-added',
-        lotId: `lot-${account.entryCount + 1}`,
-        source: 'auto-recharge',
-        expiresAt: iso(addCalendarMonths(now, LOT_LIFETIME_MONTHS)),
-        note: null,
-      },
-      amountMinor: attempt.amountMinor,
+    const credited = creditCharge(draft, {
+      key: rechargeKey(attemptId),
+      purpose: 'recharge',
+      chargeId: outcome.chargeId,
+      amountMinor: outcome.amountMinor,
+      currency: outcome.currency,
       actor: 'system',
-      idempotencyKey: attemptId,
+      note: null,
     });
-    draft.raise({ ...base, balanceMinor: account.balanceMinor, type: 'auto-recharge-succeeded', amountMinor: attempt.amountMinor, attemptId });
-    return;
+    if (!credited.ok) return credited.error;
+    draft.raise({ ...base, balanceMinor: account.balanceMinor, type: 'auto-recharge-succeeded', amountMinor: outcome.amountMinor, attemptId });
+    return null;
   }
-  const reason: RechargeFailureReason = outcome.reason;
+  // A refusal of the key charged nothing; the next attempt has a key of its own.
+  const reason: RechargeFailureReason = outcome.reason === 'key-reused' ? 'gateway-error' : outcome.reason;
   const consecutiveFailures = account.recharge.consecutiveFailures + 1;
   const paused = consecutiveFailures >= MAX_CONSECUTIVE_FAILURES;
   const waits = reason === 'expired-card' || reason === 'no-payment-method';
@@ -83,6 +88,7 @@ export function completeRecharge(draft: ChangeDraft, attemptId: string, outcome:
   if (consecutiveFailures === 1 || paused) {
     draft.raise({ ...base, balanceMinor: account.balanceMinor, type: 'auto-recharge-failed', attemptId, reason, consecutiveFailures, paused, retryAt });
   }
+  return null;
 }
 
 export type RechargeStatus = 'off' | 'ready' | 'in-flight' | 'retrying' | 'waiting-for-payment-method' | 'paused';

@@ -1,7 +1,7 @@
 import { iso } from '../calendar.js';
 import type { Alert } from '../alerts.js';
 import type { Change, NoChange } from '../ports.js';
-import { accountStatus, type Account } from './account.js';
+import { accountStatus, invariantViolation, type Account } from './account.js';
 import { applyEntry } from './applyEntry.js';
 import type { AccountDefaults } from './account.js';
 import type { EntryDetail, JournalEntry } from './journal.js';
@@ -77,6 +77,9 @@ export class ChangeDraft {
   finish<T>(result: T): Change<T> | NoChange<T> {
     const account = this.current;
     if (!account || this.entries.length === 0) return { result };
+    // Checked on every change, not only at recovery: a rule that let one break it is a bug to stop at.
+    const violation = invariantViolation(account);
+    if (violation) throw new Error(`A change to the account of ${this.tenantId} breaks the ledger invariant: ${violation}.`);
     return { account, entries: this.entries, alerts: [...balanceAlerts(this.before, account, this.now), ...this.alerts], result };
   }
 }

@@ -1,4 +1,5 @@
 import type { Minor } from '../money.js';
+import { legacyKey } from './operationKeys.js';
 
 /** The first outcome of a money-moving operation, returned again when its key is replayed. */
 export interface KeyOutcome {
@@ -15,11 +16,13 @@ export interface KeyOutcome {
  */
 export interface IdempotencyKeysSnapshot {
   operations: Array<[string, KeyOutcome]>;
+  /** Set since keys are namespaced by purpose; without it every operation key is a legacy one. */
+  namespaced?: true;
 }
 
 /**
- * The keys an account has seen. Operation keys (card operation ids, operator keys, recharge
- * attempt ids) keep their first outcome. Usage record ids can number millions a month, so they are
+ * The keys an account has seen. Operation keys (purchases, grants, recharges, each in the key
+ * space of its purpose: see `operationKeys.ts`) keep their first outcome. Usage record ids can number millions a month, so they are
  * kept as 64-bit fingerprints in an open-addressing table (16 bytes a key at most), with the day
  * the call started so keys older than the acceptance window can be dropped. Two different ids share
  * a fingerprint with odds of about one in 10^10 per million keys.
@@ -135,16 +138,19 @@ export class IdempotencyKeys {
 
   /** The operation keys as plain JSON; usage keys are written separately by the store. */
   toSnapshot(): IdempotencyKeysSnapshot {
-    return { operations: [...this.operations] };
+    return { operations: [...this.operations], namespaced: true };
   }
 
-  /** Operation keys from a snapshot; the usage keys start empty until `loadUsage`. */
+  /**
+   * Operation keys from a snapshot (those of a snapshot written before keys were namespaced go to
+   * the legacy space, as their journal entries do); the usage keys start empty until `loadUsage`.
+   */
   static fromSnapshot(snapshot: IdempotencyKeysSnapshot): IdempotencyKeys {
     if ('usage' in snapshot) {
       throw new Error('This account snapshot holds its usage keys inline (an older format); they are now kept in a key file and cannot be read from here.');
     }
     const keys = new IdempotencyKeys();
-    for (const [key, outcome] of snapshot.operations) keys.operations.set(key, outcome);
+    for (const [key, outcome] of snapshot.operations) keys.operations.set(snapshot.namespaced ? key : legacyKey(key), outcome);
     return keys;
   }
 

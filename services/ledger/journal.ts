@@ -1,4 +1,5 @@
 import type { Minor } from '../money.js';
+import type { ChargeFailureReason } from '../ports.js';
 
 /** Every change to an account is one of these, appended to its journal and never rewritten. */
 export type EntryKind =
@@ -11,9 +12,19 @@ export type EntryKind =
   | 'auto-recharge-started'
   | 'auto-recharge-failed'
   | 'expiry-reminder'
+  | 'purchase-offered'
+  | 'purchase-charging'
+  | 'purchase-failed'
   | 'purchase-cancelled';
 
 export type LotSource = 'manual' | 'auto-recharge';
+
+/**
+ * Which key space a funds-added entry's key lives in (see `operationKeys.ts`): an admin's card
+ * purchase, an auto-recharge, an operator's grant. Entries written before keys were namespaced
+ * have none.
+ */
+export type FundsPurpose = 'purchase' | 'recharge' | 'grant';
 
 /** What a usage entry keeps of its call record, so usage can be broken down and forecast later. */
 export interface UsageDetail {
@@ -26,6 +37,11 @@ export interface UsageDetail {
   userId: string | null;
   conferenceId: string | null;
   pricedFrom: 'charge' | 'rate-table';
+  /**
+   * Set on the one call of a change that raised the tenant's new-destination alert, so replaying
+   * the journal counts the hour's alerts again (they are rate-limited per hour).
+   */
+  newDestinationAlert?: true;
 }
 
 export interface AutoRechargeSettings {
@@ -34,7 +50,7 @@ export interface AutoRechargeSettings {
   amountMinor: Minor;
 }
 
-export type RechargeFailureReason = 'declined' | 'expired-card' | 'no-payment-method' | 'gateway-error';
+export type RechargeFailureReason = ChargeFailureReason;
 
 export type EntryDetail =
   | {
@@ -43,7 +59,16 @@ export type EntryDetail =
       lowBalanceAlertMinor: Minor;
       autoRecharge: AutoRechargeSettings;
     }
-  | { kind: 'funds-added'; lotId: string; source: LotSource; expiresAt: string; note: string | null }
+  | {
+      kind: 'funds-added';
+      lotId: string;
+      source: LotSource;
+      expiresAt: string;
+      note: string | null;
+      purpose?: FundsPurpose;
+      /** The gateway's charge that paid for the lot (purchases and recharges; null for grants). */
+      chargeId?: string | null;
+    }
   | { kind: 'usage'; usage: UsageDetail }
   | { kind: 'expired'; lotId: string }
   | {
@@ -62,8 +87,20 @@ export type EntryDetail =
       retryAt: string | null;
     }
   | { kind: 'expiry-reminder'; lotId: string; days: number; expiresAt: string }
-  /** An admin cancelled a confirmation card: its operation id can no longer charge the card. */
-  | { kind: 'purchase-cancelled' };
+  /**
+   * A confirmation card was shown: the offer Confirm may charge and credit, exactly this amount,
+   * for the person it was shown to, until it expires. The entry's key is the purchase key.
+   */
+  | { kind: 'purchase-offered'; offerId: string; amountMinor: Minor; currency: string; offeredTo: string; expiresAt: string }
+  /** Confirm claimed the offer and is charging the card: Cancel can no longer stop it. */
+  | { kind: 'purchase-charging'; offerId: string }
+  /** The gateway refused the offer's charge; nothing was charged. */
+  | { kind: 'purchase-failed'; offerId: string; reason: ChargeFailureReason }
+  /**
+   * An admin cancelled a confirmation card before Confirm claimed it: it can never charge.
+   * Entries written before offers existed have no `offerId`.
+   */
+  | { kind: 'purchase-cancelled'; offerId?: string };
 
 export interface JournalEntry {
   /** The tenant's entry number ("1", "2", …): with `tenantId`, unique; also the paging cursor. */
@@ -79,6 +116,3 @@ export interface JournalEntry {
   idempotencyKey: string | null;
   detail: EntryDetail;
 }
-
-/** An entry as a rule asks for it; the ledger numbers it and computes the balance after. */
-export type EntryDraft = Omit<JournalEntry, 'id' | 'tenantId' | 'balanceAfterMinor' | 'kind'>;

@@ -11,8 +11,17 @@ export interface LedgerPolicy {
   /** Smallest and largest manual addition or recharge amount, e.g. "10.00" and "10000.00". */
   minAddition: string;
   maxAddition: string;
+  /** Largest charge of one usage record, given or priced from the rate table, e.g. "10000.00". */
+  maxUsageCharge: string;
   /** How long usage keys are kept; older usage is rejected as too old. */
   usageWindowDays: number;
+  /**
+   * How long a confirmation card can be confirmed after it was shown (default 24): the same
+   * working day, even after a long meeting, but not a card found days later in the chat history,
+   * when the intent, the balance or the card on file may have changed. It also bounds how many
+   * open offers an account keeps.
+   */
+  offerLifetimeHours: number;
 }
 
 const majorInMinor = (major: string, currency: string): Minor => {
@@ -32,6 +41,11 @@ export function additionLimits(policy: LedgerPolicy, currency: string): { minMin
   return { minMinor: majorInMinor(policy.minAddition, currency), maxMinor: majorInMinor(policy.maxAddition, currency) };
 }
 
+/** The largest charge one usage record may carry; a record above it is rejected on its own. */
+export function usageChargeLimit(policy: LedgerPolicy, currency: string): Minor {
+  return majorInMinor(policy.maxUsageCharge, currency);
+}
+
 /** Reads an amount someone typed or sent: exact, positive, within the currency's decimals. */
 export function parseAmount(input: string, currency: string): Result<Minor, LedgerError> {
   const parsed = parseDecimal(input, currency);
@@ -45,10 +59,4 @@ export function checkAddition(amountMinor: Minor, policy: LedgerPolicy, currency
   if (amountMinor < minMinor) return err({ code: 'amount-too-small', minMinor, currency });
   if (amountMinor > maxMinor) return err({ code: 'amount-too-large', maxMinor, currency });
   return ok(amountMinor);
-}
-
-/** Parses and checks an addition amount in one step. */
-export function parseAddition(input: string, policy: LedgerPolicy, currency: string): Result<Minor, LedgerError> {
-  const parsed = parseAmount(input, currency);
-  return parsed.ok ? checkAddition(parsed.value, policy, currency) : parsed;
 }

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { JsonDocument } from '../documentPort.js';
 import { isCardExpired } from './cardExpiry.js';
-import type { CardOnFile, ChargeOutcome, ChargeRequest, Clock, PaymentGateway, SettledCharge } from '../ports.js';
+import type { CardOnFile, ChargeFailureReason, ChargeOutcome, ChargeRequest, Clock, PaymentGateway, SettledCharge } from '../ports.js';
 
 /** The sandbox's test cards: one that pays, one that is declined, one that has expired. */
 export const TEST_CARDS = {
@@ -16,9 +17,12 @@ export const isTestCardId = (value: unknown): value is TestCardId => typeof valu
 export interface SandboxState {
   /** The card on file per tenant; a tenant never seen has the paying test card. */
   cards: Record<string, TestCardId | null>;
-  /** Every charge by tenant and idempotency key, so a repeated key answers as it did the first time. */
-  charges: Record<string, ChargeRequest & { outcome: ChargeOutcome; at: string }>;
+  /** Every charge by tenant and idempotency key: a repeated key answers as it did the first time. */
+  charges: Record<string, StoredCharge>;
 }
+
+/** A charge as the sandbox keeps it: the request and what came of it. */
+type StoredCharge = ChargeRequest & { outcome: { ok: true; chargeId: string } | { ok: false; reason: ChargeFailureReason; message: string }; at: string };
 
 export const emptySandboxState = (): SandboxState => ({ cards: {}, charges: {} });
 
@@ -51,13 +55,14 @@ export class SandboxGateway implements PaymentGateway {
 
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {
     const key = `${request.tenantId}\u0000${request.idempotencyKey}`;
-    const earlier = this.document.data.charges[key];
-    if (earlier) return earlier.outcome;
-    const outcome = this.decide(request.tenantId, request.idempotencyKey);
-    await this.document.update((state) => {
-      state.charges[key] ??= { ...request, outcome, at: new Date(this.clock.now()).toISOString() };
-    });
-    return this.document.data.charges[key]!.outcome;
+    if (!this.document.data.charges[key]) {
+      const outcome = this.decide(request.tenantId, request.idempotencyKey);
+      // The first request for a key wins, even when two arrive together: the other gets its answer.
+      await this.document.update((state) => {
+        state.charges[key] ??= { ...request, outcome, at: new Date(this.clock.now()).toISOString() };
+      });
+    }
+    return answer(this.document.data.charges[key]!, request);
   }
 
   async settledCharges(since: number): Promise<SettledCharge[]> {
@@ -69,12 +74,29 @@ export class SandboxGateway implements PaymentGateway {
     });
   }
 
-  private decide(tenantId: string, key: string): ChargeOutcome {
+  private decide(tenantId: string, key: string): StoredCharge['outcome'] {
     const id = this.cardId(tenantId);
     if (!id) return { ok: false, reason: 'no-payment-method', message: 'No card on file.' };
     const card = TEST_CARDS[id];
     if (isCardExpired(card, this.clock.now())) return { ok: false, reason: 'expired-card', message: `${card.brand} ending ${card.last4} expired ${card.expMonth}/${card.expYear}.` };
     if (id === 'mastercard-decline') return { ok: false, reason: 'declined', message: `${card.brand} ending ${card.last4} was declined.` };
-    return { ok: true, chargeId: `ch_${key}` };
+    return { ok: true, chargeId: `ch_${createHash('sha256').update(`${tenantId}\u0000${key}`).digest('hex').slice(0, 24)}` };
   }
+}
+
+/**
+ * The recorded outcome of a key, for a request with the same amount, currency and purpose; a
+ * refusal for any other. A success states what was charged: the recorded amount and currency.
+ */
+function answer(recorded: StoredCharge, request: ChargeRequest): ChargeOutcome {
+  const { amountMinor, currency, purpose } = recorded;
+  if (amountMinor !== request.amountMinor || currency !== request.currency || purpose !== request.purpose) {
+    return {
+      ok: false,
+      reason: 'key-reused',
+      message: `The key ${request.idempotencyKey} was first used for ${purpose} of ${amountMinor} ${currency} (minor units); nothing was charged now.`,
+      first: { amountMinor, currency, purpose },
+    };
+  }
+  return recorded.outcome.ok ? { ok: true, chargeId: recorded.outcome.chargeId, amountMinor, currency } : recorded.outcome;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readAmounts, readOneAmount } from '../../bot/commands/readAmounts.js';
 import { recognizeCommand, type CommandName } from '../../bot/commands/recognizeCommand.js';
+import { strings } from '../../cards/index.js';
 
 describe('readOneAmount', () => {
   it.each([
@@ -133,5 +134,59 @@ describe('recognizeCommand', () => {
     expect(values('recharge $75 when the balance falls below $15')).toEqual({ trigger: '15', amount: '75' });
     expect(values('if the balance is under 10, top up 50')).toEqual({ trigger: '10', amount: '50' });
     expect(recognizeCommand('recharge 50')).toMatchObject({ name: 'addFunds', amount: { kind: 'amount', mention: { value: '50' } } });
+  });
+});
+
+describe('recognizeCommand: alerts in a channel or group chat', () => {
+  it.each([
+    'post alerts here',
+    'Post alerts here.',
+    'send alerts here please',
+    'post billing alerts in this channel',
+    'send notifications to this group chat',
+    'I want alerts in this chat',
+    'subscribe this channel',
+    'turn on alerts here',
+    '在这里发提醒',
+    '在此频道接收提醒',
+    '把提醒发到这个群',
+    '本群聊也推送预警',
+    '订阅提醒',
+  ])('"%s" subscribes', (text) => {
+    expect(recognizeCommand(text)).toEqual({ name: 'alertsHere', subscribe: true });
+  });
+
+  it.each([
+    'stop alerts here',
+    'Stop posting alerts in this channel!',
+    'no more alerts here',
+    "don't send notifications to this chat",
+    'unsubscribe',
+    'turn off alerts here',
+    '停止在这里发提醒',
+    '这里不要再发提醒了',
+    '取消在此频道接收提醒',
+    '别在这个群里发通知',
+    '退订',
+  ])('"%s" unsubscribes', (text) => {
+    expect(recognizeCommand(text)).toEqual({ name: 'alertsHere', subscribe: false });
+  });
+
+  it('leaves the low-balance alert threshold and other commands alone', () => {
+    expect(recognizeCommand('low balance alert 15').name).toBe('lowBalanceAlert');
+    expect(recognizeCommand('alert me when the balance is below 15').name).toBe('lowBalanceAlert');
+    expect(recognizeCommand('余额提醒 15').name).toBe('lowBalanceAlert');
+    expect(recognizeCommand('turn off auto-recharge').name).toBe('autoRecharge');
+    expect(recognizeCommand('show balance here').name).toBe('balance');
+  });
+
+  it('understands every phrasing the help card suggests, in both languages', () => {
+    const helpExamples = (locale: string) => strings(locale).help.examples.map(([example]) => example);
+    for (const locale of ['en-US', 'zh-CN']) {
+      for (const example of helpExamples(locale)) expect(recognizeCommand(example).name, example).not.toBe('unknown');
+      const [subscribe, unsubscribe] = helpExamples(locale).filter((example) => recognizeCommand(example).name === 'alertsHere');
+      expect(recognizeCommand(subscribe!)).toEqual({ name: 'alertsHere', subscribe: true });
+      expect(recognizeCommand(unsubscribe!)).toEqual({ name: 'alertsHere', subscribe: false });
+    }
   });
 });

@@ -13,7 +13,7 @@ describe('routing tables', () => {
     expect(COMMAND_ROUTES.balance.permission).toBe('view');
     expect(COMMAND_ROUTES.history.permission).toBe('view');
     expect(COMMAND_ROUTES.usage.permission).toBe('view');
-    for (const name of ['addFunds', 'autoRecharge', 'lowBalanceAlert', 'paymentMethod'] as const) expect(COMMAND_ROUTES[name].permission).toBe('manage');
-    for (const name of ['help', 'greeting', 'unknown'] as const) expect(COMMAND_ROUTES[name].permission).toBeNull();
+    for (const name of ['addFunds', 'autoRecharge', 'lowBalanceAlert', 'paymentMethod', 'alertsHere'] as const) expect(COMMAND_ROUTES[name].permission).toBe('manage');
+    for (const name of ['help', 'greeting', 'unknown', 'tooLong'] as const) expect(COMMAND_ROUTES[name].permission).toBeNull();
   });
 });

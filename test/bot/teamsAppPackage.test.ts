@@ -1,10 +1,9 @@
 import { cp, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { inflateRawSync, inflateSync } from 'node:zlib';
+import { crc32, inflateRawSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../bot/config.js';
 import { APP_PACKAGE_DIR, buildPackage, fillManifest } from '../../bot/teamsApp/buildPackage.js';
-import { crc32 } from '../../bot/teamsApp/crc32.js';
 import { useTempFolders } from '../data/tempFolders.js';
 
 /** The entries of a zip, read from its central directory, each checked against its CRC. */

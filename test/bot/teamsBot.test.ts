@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { Verb, type AdaptiveCard } from '../../cards/index.js';
+import { claimOffer } from '../../services/ledger/confirmPurchase.js';
 import { journalSum } from '../support/ledgerFixture.js';
 import { cardText, executeActions } from '../cards/validateCard.js';
 import { ALEX, MEGAN, teamsBotFixture } from './support/teamsBotFixture.js';
 
 const fundsAdded = (f: ReturnType<typeof teamsBotFixture>, tenantId = 'tenant-a') =>
   (f.store.entries.get(tenantId) ?? []).filter((e) => e.kind === 'funds-added');
+
+/** The offer the ledger recorded for a confirmation card. */
+const offerOf = (f: ReturnType<typeof teamsBotFixture>, card: AdaptiveCard, tenantId = 'tenant-a') => {
+  const operationId = executeActions(card).find((a) => a.verb === Verb.fundsCancel)?.data.operationId;
+  return f.store.accounts.get(tenantId)?.offers[`purchase:${String(operationId)}`];
+};
 
 describe('Teams bot: balance and adding funds', () => {
   it('answers "balance" with the balance card, opening the account on first contact', async () => {
@@ -91,23 +98,48 @@ describe('Teams bot: balance and adding funds', () => {
     await f.execute(card, Verb.fundsCancel);
     // Another device still shows the confirmation card and its Confirm is pressed.
     const stale = await f.execute(card, Verb.fundsConfirm);
-    expect(cardText(stale.body.value)).toContain('Cancelled');
+    expect(cardText(stale.body.value)).toContain('This card is no longer valid');
+    expect(cardText(stale.body.value)).toContain('cancelled, so nothing was charged');
     expect(fundsAdded(f)).toHaveLength(0);
     expect(Object.keys(f.gateway['document'].data.charges)).toHaveLength(0);
   });
 
-  it('reads amounts written many ways, exactly', async () => {
+  it('Confirm charges the amount the card was shown for, whatever its data is edited to say', async () => {
     const f = teamsBotFixture();
-    for (const [text, shown] of [
-      ['add $12.50', '$12.50'],
-      ['top up 12.5 dollars', '$12.50'],
-      ['充值 100', '100.00'],
-      ['五十美元', '50.00'],
-      ['充值 50块', '50.00'],
-      ['add 1,000.25', '$1,000.25'],
+    const { card } = await f.say('add 50');
+    const receipt = await f.execute(card, Verb.fundsConfirm, { amount: '10000.00', currency: 'USD' });
+    expect(cardText(receipt.body.value)).toContain('$50.00');
+    expect(f.store.accounts.get('tenant-a')!.balanceMinor).toBe(5000);
+    expect(Object.values(f.gateway['document'].data.charges).map((c) => c.amountMinor)).toEqual([5000]);
+  });
+
+  it('a Cancel that loses the race to Confirm says the payment is under way, in English and Chinese', async () => {
+    const f = teamsBotFixture();
+    const { card } = await f.say('add 50');
+    const operationId = executeActions(card).find((a) => a.verb === Verb.fundsCancel)!.data.operationId as string;
+    // Confirm has claimed the offer and is waiting for the payment service.
+    await f.store.change('tenant-a', (current) => claimOffer(current, 'tenant-a', operationId, ALEX.aadObjectId!, f.clock.now()));
+    const cancel = await f.execute(card, Verb.fundsCancel);
+    expect(cardText(cancel.body.value)).toContain('Payment under way');
+    expect(cardText(cancel.body.value)).toContain('can no longer be cancelled');
+    expect(cardText(cancel.body.value)).not.toMatch(/nothing was charged|Cancelled/);
+    const zh = await f.execute(card, Verb.fundsCancel, {}, { locale: 'zh-CN' });
+    expect(cardText(zh.body.value)).toContain('付款处理中');
+    expect(f.store.entries.get('tenant-a')!.some((e) => e.kind === 'purchase-cancelled')).toBe(false);
+  });
+
+  it('reads amounts written many ways, exactly, and records the offer the card shows', async () => {
+    const f = teamsBotFixture();
+    for (const [text, minor] of [
+      ['add $12.50', 1250],
+      ['top up 12.5 dollars', 1250],
+      ['充值 100', 10_000],
+      ['五十美元', 5000],
+      ['充值 50块', 5000],
+      ['add 1,000.25', 100_025],
     ] as const) {
       const { card } = await f.say(text, text.match(/[\u4e00-\u9fff]/) ? { locale: 'zh-CN' } : {});
-      expect(executeActions(card).find((a) => a.verb === Verb.fundsConfirm)?.data.amount, text).toBe(shown.replace(/[^0-9.]/g, ''));
+      expect(offerOf(f, card), text).toMatchObject({ amountMinor: minor, currency: 'USD', offeredTo: ALEX.aadObjectId, state: 'open' });
     }
   });
 
@@ -134,7 +166,7 @@ describe('Teams bot: balance and adding funds', () => {
     const empty = await f.execute(card, Verb.fundsReview, { amount: '' });
     expect(cardText(empty.body.value)).toContain('Enter an amount');
     const typed = await f.execute(card, Verb.fundsReview, { amount: '75' });
-    expect(executeActions(typed.body.value).find((a) => a.verb === Verb.fundsConfirm)?.data.amount).toBe('75.00');
+    expect(offerOf(f, typed.body.value as AdaptiveCard)).toMatchObject({ amountMinor: 7500 });
   });
 
   it('a declined test card fails the payment, says so, and adds nothing', async () => {
@@ -323,6 +355,15 @@ describe('Teams bot: install, mentions, junk', () => {
       expect(response.status).toBeLessThan(500);
     }
     expect(fundsAdded(f)).toHaveLength(0);
+  });
+
+  it('reads message text that is not a string as no text: the help card, not an error', async () => {
+    const f = teamsBotFixture();
+    for (const text of [42, { text: 'balance' }, ['add 50']]) {
+      const sent = await f.send({ type: 'message', text: text as unknown as string });
+      expect(sent).toHaveLength(1);
+      expect(cardText(sent[0]!.attachments![0]!.content)).toContain('What I can do');
+    }
   });
 
   it('sends every reply as a card attachment without text', async () => {

@@ -2,18 +2,18 @@ import type { Alert } from '../../services/alerts.js';
 import type { EntryKind } from '../../services/ledger/journal.js';
 import {
   HISTORY_PAGE_SIZE,
-  renderActedOnCard,
   renderAddFundsCard,
   renderAlertCard,
   renderAlertThresholdCard,
+  renderAlertsHereCard,
   renderAutoRechargeCard,
   renderBalanceCard,
   renderCancelledCard,
+  renderPaymentUnderWayCard,
   renderConfirmationCard,
   renderHelpCard,
   renderHistoryCard,
   renderMessageCard,
-  renderNoticeCard,
   renderPaymentFailedCard,
   renderPaymentMethodCard,
   renderProblemCard,
@@ -30,7 +30,6 @@ import {
   type ConfirmationViewModel,
   type HistoryEntryViewModel,
   type HistoryViewModel,
-  type Notice,
   type Problem,
   type ReceiptViewModel,
   type UsageViewModel,
@@ -106,6 +105,10 @@ const KINDS: EntryKind[] = [
   'auto-recharge-started',
   'auto-recharge-failed',
   'expiry-reminder',
+  'purchase-offered',
+  'purchase-charging',
+  'purchase-failed',
+  'purchase-cancelled',
 ];
 
 /** `count` entries, newest first, numbered down from `newestId`, every kind in turn. */
@@ -174,6 +177,32 @@ export const ALERTS: Alert[] = [
     destination: null,
   },
   { ...alertBase, type: 'unusual-spend', reason: 'new-destination', hourStart: null, spendMinor: null, baselineMinor: null, destination: 'Sierra Leone' },
+  {
+    ...alertBase,
+    type: 'unusual-spend',
+    reason: 'new-destination',
+    hourStart: null,
+    spendMinor: null,
+    baselineMinor: null,
+    destination: 'Sierra Leone',
+    moreDestinations: ['Somalia', 'Nauru', 'Tuvalu', 'Cuba'],
+    unnamedDestinations: 9_995,
+    quietUntil: '2026-03-05T15:00:00.000Z',
+    destinationListFull: true,
+  },
+  {
+    ...alertBase,
+    type: 'unusual-spend',
+    reason: 'new-destination',
+    hourStart: null,
+    spendMinor: null,
+    baselineMinor: null,
+    destination: 'Somalia',
+    moreDestinations: ['Nauru'],
+    unnamedDestinations: 0,
+    quietUntil: null,
+    destinationListFull: false,
+  },
 ];
 
 export const PROBLEMS: Problem[] = [
@@ -184,29 +213,29 @@ export const PROBLEMS: Problem[] = [
   { code: 'invalid-amount', input: '9'.repeat(30), reason: 'too-large' },
   { code: 'amount-too-small', minMinor: 1000, currency: 'USD' },
   { code: 'amount-too-large', maxMinor: 1_000_000, currency: 'USD' },
+  { code: 'balance-out-of-range', maxMinor: 10_000_000_000_000, currency: 'USD' },
   { code: 'trigger-negative' },
   { code: 'unknown-currency', currency: 'XYZ' },
   { code: 'currency-mismatch', expected: 'USD', got: 'EUR' },
   { code: 'no-account' },
   { code: 'key-reused', kind: 'funds' },
-  { code: 'payment-failed', reason: 'declined', message: 'Mastercard ending 0002 was declined.' },
-  { code: 'payment-failed', reason: 'expired-card', message: 'Visa ending 0069 expired 1/2024.' },
-  { code: 'payment-failed', reason: 'no-payment-method', message: 'No card on file.' },
-  { code: 'payment-failed', reason: 'gateway-error', message: 'ECONNRESET at gateway.internal:443' },
+  { code: 'key-reused-with-different-parameters', first: { amountMinor: 2500, currency: 'USD' } },
+  { code: 'offer-invalid', reason: 'unknown' },
+  { code: 'offer-invalid', reason: 'expired' },
+  { code: 'offer-invalid', reason: 'cancelled' },
+  { code: 'offer-invalid', reason: 'not-yours' },
+  { code: 'payment-failed', reason: 'declined', message: 'Mastercard ending 0002 was declined.', amountMinor: 5000, currency: 'USD' },
+  { code: 'payment-failed', reason: 'expired-card', message: 'Visa ending 0069 expired 1/2024.', amountMinor: 5000, currency: 'USD' },
+  { code: 'payment-failed', reason: 'no-payment-method', message: 'No card on file.', amountMinor: 5000, currency: 'USD' },
+  { code: 'payment-failed', reason: 'gateway-error', message: 'ECONNRESET at gateway.internal:443', amountMinor: 5000, currency: 'USD' },
   { code: 'not-admin' },
   { code: 'not-manager' },
   { code: 'consent-required', consentUrl: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent?client_id=00000000-0000-0000-0000-000000000000' },
   { code: 'unknown-command', input: 'make me a sandwich' },
+  { code: 'message-too-long', maxLength: 500 },
   { code: 'stale-card' },
   { code: 'internal', reference: 'req-7f3a' },
   { code: 'internal' },
-];
-
-export const NOTICES: Notice[] = [
-  { type: 'auto-recharge-saved', currency: 'USD', enabled: true, triggerMinor: 2000, amountMinor: 10_000 },
-  { type: 'auto-recharge-saved', currency: 'USD', enabled: false, triggerMinor: 2000, amountMinor: 10_000 },
-  { type: 'threshold-saved', currency: 'USD', thresholdMinor: 2500 },
-  { type: 'payment-method-changed', card: { brand: 'Mastercard', last4: '0002', expMonth: 12, expYear: 2034 } },
 ];
 
 const LONG_NAME = 'Maximilian Alexander Fitzgerald-Montgomery-Wolfeschlegelsteinhausenbergerdorff III (Contoso Ltd. Billing)';
@@ -252,6 +281,7 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   add('receipt, replayed', renderReceiptCard(receipt({ replayed: true, addedBy: 'system' }), locale));
   add('cancelled', renderCancelledCard({ operationId: OPERATION_ID, amountMinor: 5000, currency: 'USD', by: 'Adele Vance' }, locale));
   add('cancelled, bare', renderCancelledCard({}, locale));
+  add('payment under way', renderPaymentUnderWayCard({ operationId: OPERATION_ID, amountMinor: 5000, currency: 'USD' }, locale));
   for (const reason of ['declined', 'expired-card', 'no-payment-method', 'gateway-error'] as const) {
     add(`payment failed, ${reason}`, renderPaymentFailedCard({ reason, operationId: OPERATION_ID, amountMinor: 5000, currency: 'USD' }, locale));
   }
@@ -273,6 +303,13 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   add('alert threshold', renderAlertThresholdCard(threshold(), locale));
   add('alert threshold, error', renderAlertThresholdCard(threshold({ value: 'ten', error: { code: 'invalid-amount', input: 'ten', reason: 'not-a-number' } }), locale));
   add('alert threshold, saved', renderAlertThresholdCard(threshold({ thresholdMinor: 2500, saved: true }), locale));
+  add('alerts here, offer in a channel', renderAlertsHereCard({ state: 'offer', scope: 'channel' }, locale));
+  add('alerts here, offer in a group chat', renderAlertsHereCard({ state: 'offer', scope: 'groupChat' }, locale));
+  add('alerts here, subscribed', renderAlertsHereCard({ state: 'subscribed', by: LONG_NAME, at: AT }, locale));
+  add('alerts here, subscribed by someone unknown', renderAlertsHereCard({ state: 'subscribed', by: null, at: AT }, locale));
+  add('alerts here, unsubscribed', renderAlertsHereCard({ state: 'unsubscribed' }, locale));
+  add('alerts here, not subscribed', renderAlertsHereCard({ state: 'not-subscribed' }, locale));
+  add('alerts here, personal chat', renderAlertsHereCard({ state: 'personal' }, locale));
 
   add('payment method, sandbox', renderPaymentMethodCard({ current: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034 }, currentTestCardId: 'visa-success', sandbox: true }, locale));
   add('payment method, none on file', renderPaymentMethodCard({ current: null, currentTestCardId: null, sandbox: true }, locale));
@@ -307,14 +344,8 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
 
   ALERTS.forEach((alert, i) => add(`alert ${i}: ${alert.type}`, renderAlertCard(alert, locale)));
   PROBLEMS.forEach((problem, i) => add(`problem ${i}: ${problem.code}`, renderProblemCard(problem, locale, 'USD')));
-  NOTICES.forEach((notice, i) => add(`notice ${i}: ${notice.type}`, renderNoticeCard(notice, locale)));
   add('message', renderMessageCard({ title: 'Title', text: 'Text', tone: 'warning', actions: [button(Verb.help, 'Help')] }));
   add('message, bare', renderMessageCard({ text: 'Text only', tone: 'info' }));
-
-  add('acted on, confirmed', renderActedOnCard({ outcome: 'confirmed', by: 'Adele Vance', at: AT, summary: 'Add $50.00' }, locale));
-  add('acted on, cancelled', renderActedOnCard({ outcome: 'cancelled' }, locale));
-  add('acted on, done', renderActedOnCard({ outcome: 'done', by: LONG_NAME }, locale));
-  add('acted on, replaced', renderActedOnCard({ outcome: 'replaced' }, locale));
   return cards;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { en, zhCN } from '../../cards/i18n/index.js';
-import { formattingLocale, helpExamples, languageOf, strings } from '../../cards/index.js';
+import { formattingLocale, languageOf, strings } from '../../cards/index.js';
 import { cardCatalogue } from './fixtures.js';
 import { cardText } from './validateCard.js';
 
@@ -32,6 +32,9 @@ describe('languages', () => {
     ['', 'en'],
     [undefined, 'en'],
     [null, 'en'],
+    // `activity.locale` is the client's JSON: a value that is not a string reads as no locale.
+    [42 as unknown as string, 'en'],
+    [{ toString: () => 'zh-CN' } as unknown as string, 'en'],
   ])('%s reads %s', (locale, language) => {
     expect(languageOf(locale)).toBe(language);
     expect(strings(locale)).toBe(language === 'zh-CN' ? zhCN : en);
@@ -85,9 +88,10 @@ describe('cards in English', () => {
 
 describe('help', () => {
   it('suggests the phrasings of the spec in each language', () => {
+    const helpExamples = (locale: string) => strings(locale).help.examples.map(([example]) => example);
     expect(helpExamples('en-US')).toEqual(
-      expect.arrayContaining(['balance', 'add 50', 'turn on auto-recharge', 'auto-recharge below 20 add 100', 'history', 'usage', 'payment method']),
+      expect.arrayContaining(['balance', 'add 50', 'turn on auto-recharge', 'auto-recharge below 20 add 100', 'history', 'usage', 'payment method', 'post alerts here', 'stop alerts here']),
     );
-    expect(helpExamples('zh-CN')).toEqual(expect.arrayContaining(['余额', '充值50美元', '开启自动充值', '关闭自动充值', '历史', '帮助']));
+    expect(helpExamples('zh-CN')).toEqual(expect.arrayContaining(['余额', '充值50美元', '开启自动充值', '关闭自动充值', '历史', '帮助', '在这里发提醒', '停止在这里发提醒']));
   });
 });

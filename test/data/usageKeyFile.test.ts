@@ -53,7 +53,7 @@ describe('usage key file', () => {
 
     const document = await readDocument(dir, 'big');
     expect((await stat(documentFile(dir, 'big'))).size).toBeLessThan(100_000);
-    expect(document.account.keys).toEqual({ operations: [['f', expect.objectContaining({ entryId: '2' })]] });
+    expect(document.account.keys).toEqual({ operations: [['f', expect.objectContaining({ entryId: '2' })]], namespaced: true });
     expect(document.usageKeys).toEqual({ generation: 0, bytes: blocks(200_000) });
     const file = usageKeyFile(keyFolder(dir, 'big'), 0);
     expect((await stat(file)).size).toBe(blocks(200_000));

@@ -235,10 +235,16 @@ describe('usage sync from Graph', () => {
     expect(notInstalled.sync.status(notInstalled.tenantId).problem?.kind).toBe('no-consent');
 
     const notGranted = syncFixture();
-    notGranted.tenant.granted.delete('CallRecords.Read.PstnCalls');
+    notGranted.tenant.granted.delete('CallRecord-PstnCalls.Read.All');
+    notGranted.tenant.publishCalls(pstnCallLogRow(notGranted.clock.now(), 1));
     const forbidden = await notGranted.sync.syncTenant(notGranted.tenantId);
     expect(!forbidden.ok && forbidden.error.problem).toMatchObject({ kind: 'no-consent', message: expect.stringMatching(/403/) });
     expect(notGranted.sync.status(notGranted.tenantId).syncedThrough).toBeNull();
+
+    // The broader CallRecords.Read.All reads the PSTN call log too.
+    notGranted.tenant.granted.add('CallRecords.Read.All');
+    const granted = await notGranted.sync.syncTenant(notGranted.tenantId);
+    expect(granted.ok && granted.value).toMatchObject({ read: 1, accepted: 1 });
   });
 
   it('syncs every tenant in turn; one that fails does not stop the others', async () => {

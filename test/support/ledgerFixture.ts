@@ -2,6 +2,7 @@ import type { UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { LedgerPolicy } from '../../services/ledger/policy.js';
 import { LedgerService } from '../../services/ledgerService.js';
 import { emptySandboxState, SandboxGateway } from '../../services/payments/sandboxGateway.js';
+import type { PaymentGateway } from '../../services/ports.js';
 import { pricer, type RateTable } from '../../services/rates.js';
 import { memoryDocument } from './memoryDocument.js';
 import { MemoryLedgerStore, TestClock } from './memoryLedgerStore.js';
@@ -11,7 +12,9 @@ export const POLICY: LedgerPolicy = {
   lowBalanceAlert: '10.00',
   minAddition: '10.00',
   maxAddition: '10000.00',
+  maxUsageCharge: '10000.00',
   usageWindowDays: 90,
+  offerLifetimeHours: 24,
 };
 
 export const RATES: RateTable = {
@@ -24,15 +27,18 @@ export const RATES: RateTable = {
   ],
 };
 
-/** A LedgerService over an in-memory store, the sandbox gateway and a clock the test moves. */
-export function ledgerFixture(policy: Partial<LedgerPolicy> = {}) {
+/**
+ * A LedgerService over an in-memory store, the sandbox gateway and a clock the test moves.
+ * `wrapGateway` puts something between the ledger and the sandbox (to hold a charge mid-way).
+ */
+export function ledgerFixture(policy: Partial<LedgerPolicy> = {}, options: { wrapGateway?: (sandbox: SandboxGateway) => PaymentGateway } = {}) {
   const clock = new TestClock();
   const store = new MemoryLedgerStore();
   const gateway = new SandboxGateway(memoryDocument(emptySandboxState()), clock);
   const errors: unknown[] = [];
   const ledger = new LedgerService({
     store,
-    gateway,
+    gateway: options.wrapGateway?.(gateway) ?? gateway,
     clock,
     policy: { ...POLICY, ...policy },
     price: pricer(RATES),
@@ -40,6 +46,18 @@ export function ledgerFixture(policy: Partial<LedgerPolicy> = {}) {
   });
   return { clock, store, gateway, ledger, errors };
 }
+
+let offerSeq = 0;
+
+/** An admin's purchase as the bot makes it: the offer its confirmation card shows, then Confirm. */
+export async function purchase(ledger: LedgerService, tenantId: string, amount: string, actor = 'aad-admin') {
+  const offer = await ledger.offerPurchase(tenantId, { offerId: `offer-${++offerSeq}`, amount, offeredTo: actor });
+  if (!offer.ok) return offer;
+  return ledger.confirmPurchase(tenantId, offer.value.offerId, actor);
+}
+
+/** The sandbox's charges as it recorded them. */
+export const sandboxCharges = (gateway: SandboxGateway) => Object.values(gateway['document'].data.charges);
 
 let recordSeq = 0;
 

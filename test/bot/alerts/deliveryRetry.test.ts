@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifySendError, retryAfterMs, sendWithRetry } from '../../../bot/alerts/deliveryRetry.js';
+import { classifySendError, sendWithRetry } from '../../../bot/alerts/deliveryRetry.js';
 
 /** A Bot Connector failure as botbuilder's HTTP pipeline reports it. */
 const restError = (statusCode: number, headers: Record<string, string> = {}) =>
@@ -31,13 +31,17 @@ describe('sendWithRetry', () => {
 
   it('reads Retry-After as an HTTP date too', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
-    expect(retryAfterMs(restError(429, { 'retry-after': 'Thu, 01 Jan 2026 00:00:30 GMT' }), now)).toBe(30_000);
+    expect(classifySendError(restError(429, { 'retry-after': 'Thu, 01 Jan 2026 00:00:30 GMT' }), now)).toEqual({ kind: 'retry', delayMs: 30_000 });
   });
 
-  it('backs off exponentially on 5xx and network errors, up to the cap', async () => {
-    const r = recorder([restError(500), restError(502), new Error('ECONNRESET'), restError(503), restError(500)]);
-    expect(await sendWithRetry(r.send, { baseDelayMs: 100, maxDelayMs: 500, sleep: r.sleep })).toBe('sent');
-    expect(r.waits).toEqual([100, 200, 400, 500, 500]);
+  it('backs off exponentially on 5xx and network errors, up to the cap, with jitter', async () => {
+    const failures = () => [restError(500), restError(502), new Error('ECONNRESET'), restError(503), restError(500)];
+    const low = recorder(failures());
+    expect(await sendWithRetry(low.send, { baseDelayMs: 100, maxDelayMs: 500, sleep: low.sleep, random: () => 0 })).toBe('sent');
+    expect(low.waits).toEqual([50, 100, 200, 250, 250]);
+    const high = recorder(failures());
+    await sendWithRetry(high.send, { baseDelayMs: 100, maxDelayMs: 500, sleep: high.sleep, random: () => 0.999 });
+    expect(high.waits).toEqual([100, 200, 400, 500, 500]);
   });
 
   it('gives up on 403 and 404 (the bot was removed or blocked) without retrying', async () => {

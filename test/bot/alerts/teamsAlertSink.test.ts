@@ -33,11 +33,22 @@ function fakeAdapter(script: Record<string, unknown[]> = {}, gate: Record<string
   return { adapter, sent };
 }
 
+const CHANNEL = '19:billing@thread.tacv2';
+const GROUP_CHAT = '19:finance@thread.v2';
+
+/** Personal chats with alex, wei and megan; alex also wrote in a channel and a group chat (subscribed to nothing). */
 async function setUp(options: { admins?: string[]; script?: Record<string, unknown[]>; gate?: Record<string, Promise<void>> } = {}) {
   const book = new ConversationBook(memoryDocument<ConversationBookData>({ conversations: {}, people: {} }));
-  for (const [name, locale] of [['alex', 'en-US'], ['wei', 'zh-CN'], ['megan', 'en-US']] as const) {
+  const conversations = [
+    ['alex', 'en-US', `conv-alex`, 'personal'],
+    ['wei', 'zh-CN', `conv-wei`, 'personal'],
+    ['megan', 'en-US', `conv-megan`, 'personal'],
+    ['alex', 'en-US', CHANNEL, 'channel'],
+    ['alex', 'en-US', GROUP_CHAT, 'groupChat'],
+  ] as const;
+  for (const [name, locale, id, scope] of conversations) {
     await book.remember({
-      conversation: { id: `conv-${name}`, tenantId: TENANT, scope: 'personal', reference: { conversation: { id: `conv-${name}` } as never }, locale },
+      conversation: { id, tenantId: TENANT, scope, reference: { conversation: { id } as never }, locale },
       person: { tenantId: TENANT, userId: `29:${name}`, aadObjectId: `aad-${name}`, name, locale },
       at: '2026-01-01T00:00:00.000Z',
     });
@@ -45,16 +56,18 @@ async function setUp(options: { admins?: string[]; script?: Record<string, unkno
   const access = new AllowListAccessPolicy(options.admins ?? [], (options.admins ?? []).length === 0);
   const log = new DeliveryLog(memoryDocument<DeliveryLogData>({}));
   const { adapter, sent } = fakeAdapter(options.script, options.gate);
-  const sink = new TeamsAlertSink({
-    adapter: adapter as never,
-    appId: '',
-    book,
-    admins: new AdminDirectory(book, access),
-    log,
-    retry: { baseDelayMs: 1, maxDelayMs: 5 },
-    logger: { warn: () => undefined, error: () => undefined },
-  });
-  return { sink, sent, book, log };
+  /** A sink as a process builds it at start: a restart is a new sink on the same book and delivery log. */
+  const newSink = () =>
+    new TeamsAlertSink({
+      adapter: adapter as never,
+      appId: '',
+      book,
+      admins: new AdminDirectory(book, access),
+      log,
+      retry: { baseDelayMs: 1, maxDelayMs: 5 },
+      logger: { warn: () => undefined, error: () => undefined },
+    });
+  return { sink: newSink(), newSink, sent, book, log };
 }
 
 const status = (statusCode: number) => Object.assign(new Error(String(statusCode)), { statusCode });
@@ -96,5 +109,52 @@ describe('TeamsAlertSink', () => {
     const alex = sent.filter((s) => s.conversationId === 'conv-alex').map((s) => s.text);
     expect(alex[0]).toContain('Low balance');
     expect(alex[1]).toContain('Calling suspended');
+  });
+});
+
+describe('TeamsAlertSink in shared conversations', () => {
+  const signal = new AbortController().signal;
+  const subscribe = (book: ConversationBook, id: string) => book.subscribeToAlerts(id, { tenantId: TENANT, by: `${TENANT}/aad-alex`, at: '2026-01-01T00:00:00.000Z' });
+
+  it('posts nothing in a channel or group chat where an admin wrote, until an admin subscribes it, and nothing more once unsubscribed', async () => {
+    const { sink, sent, book } = await setUp({ admins: ['aad-alex'] });
+    await sink.deliver(stored('a1'), signal);
+    expect(sent.map((s) => s.conversationId)).toEqual(['conv-alex']);
+
+    await subscribe(book, CHANNEL);
+    await sink.deliver(stored('a2'), signal);
+    expect(sent.slice(1).map((s) => s.conversationId).sort()).toEqual([CHANNEL, 'conv-alex']);
+
+    await subscribe(book, GROUP_CHAT);
+    await book.unsubscribeFromAlerts(CHANNEL, TENANT);
+    await sink.deliver(stored('a3'), signal);
+    expect(sent.slice(3).map((s) => s.conversationId).sort()).toEqual([GROUP_CHAT, 'conv-alex']);
+  });
+
+  it('delivers a pending alert once to a subscribed conversation across a restart, and not to one unsubscribed before its turn', async () => {
+    const { sink, newSink, sent, book } = await setUp({ admins: ['aad-alex'] });
+    await subscribe(book, CHANNEL);
+    await subscribe(book, GROUP_CHAT);
+    await sink.deliver(stored('a1'), signal);
+    expect(sent.filter((s) => s.conversationId === CHANNEL)).toHaveLength(1);
+
+    // The process stops before acknowledging a1; the next one hands it over again.
+    await book.unsubscribeFromAlerts(GROUP_CHAT, TENANT);
+    await newSink().deliver(stored('a1'), signal);
+    await newSink().deliver(stored('a2'), signal);
+    const count = (id: string) => sent.filter((s) => s.conversationId === id).length;
+    expect([count('conv-alex'), count(CHANNEL), count(GROUP_CHAT)]).toEqual([2, 2, 1]);
+  });
+
+  it('never posts one tenant\'s alert in another tenant\'s subscribed channel', async () => {
+    const { sink, sent, book } = await setUp({ admins: ['aad-alex', 'aad-zoe'] });
+    await book.remember({
+      conversation: { id: '19:other@thread.tacv2', tenantId: 't2', scope: 'channel', reference: { conversation: { id: '19:other@thread.tacv2' } as never }, locale: 'en-US' },
+      person: { tenantId: 't2', userId: '29:zoe', aadObjectId: 'aad-zoe', name: 'zoe', locale: 'en-US' },
+      at: '2026-01-01T00:00:00.000Z',
+    });
+    await book.subscribeToAlerts('19:other@thread.tacv2', { tenantId: 't2', by: 't2/aad-zoe', at: '2026-01-01T00:00:00.000Z' });
+    await sink.deliver(stored('a1'), signal);
+    expect(sent.map((s) => s.conversationId)).toEqual(['conv-alex']);
   });
 });

@@ -112,6 +112,10 @@ describe('operator API over HTTP', () => {
     expect(first.body).toMatchObject({ amountMinor: 2500, balanceAfterMinor: 2500, replayed: false });
     const replay = await fund('grant-t', '25.00', 'grant-1');
     expect(replay.body).toMatchObject({ entryId: first.body.entryId, replayed: true });
+    // Reused with another amount: refused, never a silent replay (Stripe's rule).
+    const reused = await fund('grant-t', '30.00', 'grant-1');
+    expect(reused.status).toBe(409);
+    expect(reused.body).toMatchObject({ error: 'key-reused-with-different-parameters', message: expect.stringContaining('25.00 USD') });
     expect((await fund('grant-t', '5.00', 'grant-2')).status).toBe(422);
     expect((await fund('grant-t', '10000.01', 'grant-3')).status).toBe(422);
     expect((await fund('grant-t', '12.345', 'grant-4')).status).toBe(422);
@@ -120,7 +124,7 @@ describe('operator API over HTTP', () => {
     const account = await api.call('GET', '/api/tenants/grant-t/account');
     expect(account.body).toMatchObject({ balance: '25.00', lots: [expect.objectContaining({ originalMinor: 2500, remainingMinor: 2500, source: 'manual' })] });
     const journal = await api.call('GET', '/api/tenants/grant-t/journal');
-    expect(journal.body.entries.at(-1)).toMatchObject({ kind: 'funds-added', actor: 'operator', idempotencyKey: 'grant-1', amountMinor: 2500 });
+    expect(journal.body.entries.at(-1)).toMatchObject({ kind: 'funds-added', actor: 'operator', idempotencyKey: 'grant:grant-1', amountMinor: 2500 });
   });
 
   it('pages the journal oldest first', async () => {
@@ -179,7 +183,7 @@ describe('operator API exports', () => {
       const lines = (await response.text()).trim().split('\r\n');
       expect(lines).toHaveLength(5);
       expect(lines[0]).toMatch(/^id,tenantId,at,kind,amount,balanceAfter/);
-      expect(lines[2]).toContain(',funds-added,20.00,20.00,USD,operator,csv-seed,');
+      expect(lines[2]).toContain(',funds-added,20.00,20.00,USD,operator,grant:csv-seed,');
       expect(lines[2]).toContain(`"'=HYPERLINK(""x"")"`);
       expect(lines[4]).toContain(',usage,-0.07,18.83,USD,system,');
       const insight = await api.call('GET', '/api/tenants/csv-t/insight');

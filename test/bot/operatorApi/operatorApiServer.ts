@@ -3,15 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApp, type App } from '../../../bot/app.js';
 import { loadConfig } from '../../../bot/config.js';
+import type { Log } from '../../../bot/log.js';
 import type { Clock } from '../../../services/ports.js';
 
 export const API_KEY = 'test-operator-key';
 
 /** The whole app on a free loopback port with its own data folder. */
-export async function startOperatorApi(env: Record<string, string> = {}, options: { clock?: Clock; dataDir?: string } = {}) {
+export async function startOperatorApi(env: Record<string, string> = {}, options: { clock?: Clock; dataDir?: string; log?: Log } = {}) {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'ledger-api-')));
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, OPERATOR_API_KEY: API_KEY, ...env });
-  const app: App = await createApp(config, { clock: options.clock });
+  const app: App = await createApp(config, { clock: options.clock, log: options.log });
   const port = await app.start();
   const base = `http://127.0.0.1:${port}`;
   const call = async (method: string, route: string, body?: unknown, headers: Record<string, string> = {}) => {

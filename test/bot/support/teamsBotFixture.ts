@@ -41,6 +41,7 @@ export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: 
       displayName: (tenantId, actor) => book.person(`${tenantId}/${actor}`)?.name ?? null,
       newOperationId: () => `op-${++operations}`,
       usageSyncedAt: (tenantId) => usageSyncedAt.get(tenantId) ?? null,
+      alertSubscriptions: book,
     },
     access: options.access ?? new AllowListAccessPolicy(options.adminUserIds ?? [], localMode),
     tracker: new ConversationTracker(book, ledger.clock, silent),

@@ -47,8 +47,8 @@ export async function startBot(connector: FakeConnector, env: Record<string, str
   const operator = (method: string, route: string, body?: unknown) => http(method, route, body, { authorization: `Bearer ${OPERATOR_KEY}` });
 
   let sequence = 0;
-  /** A Teams client for `member` in `tenantId`: a personal chat unless `conversationId` names a channel. */
-  function teams(tenantId: string, member: Member, conversation: { id?: string; type?: 'personal' | 'channel' } = {}) {
+  /** A Teams client for `member` in `tenantId`: a personal chat unless `conversation` names a channel or group chat. */
+  function teams(tenantId: string, member: Member, conversation: { id?: string; type?: 'personal' | 'channel' | 'groupChat' } = {}) {
     const conversationId = conversation.id ?? `a:personal-${tenantId}-${member.id}`;
     const activity = (fields: Record<string, unknown>) => ({
       channelId: 'msteams',

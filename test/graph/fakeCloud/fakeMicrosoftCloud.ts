@@ -192,12 +192,14 @@ export class FakeMicrosoftCloud {
     log.tenantId = token.tenantId;
     if (token.revoked) return { status: 401, body: graphError('InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.') };
     const tenant = this.tenant(token.tenantId);
-    const needs = (permission: Permission): Reply | null =>
-      tenant.granted.has(permission) ? null : { status: 403, body: graphError('Authorization_RequestDenied', `Insufficient privileges to complete the operation (needs ${permission}).`) };
+    const needs = (...anyOf: Permission[]): Reply | null =>
+      anyOf.some((permission) => tenant.granted.has(permission))
+        ? null
+        : { status: 403, body: graphError('Authorization_RequestDenied', `Insufficient privileges to complete the operation (needs ${anyOf.join(' or ')}).`) };
     const route = path.slice('/v1.0'.length);
 
     const pstn = /^\/communications\/callRecords\/getPstnCalls\(fromDateTime=([^,]+),toDateTime=([^)]+)\)$/.exec(route);
-    if (pstn && req.method === 'GET') return needs('CallRecords.Read.PstnCalls') ?? this.pstnCalls(tenant, pstn[1]!, pstn[2]!, url);
+    if (pstn && req.method === 'GET') return needs('CallRecord-PstnCalls.Read.All', 'CallRecords.Read.All') ?? this.pstnCalls(tenant, pstn[1]!, pstn[2]!, url);
 
     if (route === '/roleManagement/directory/roleAssignments' && req.method === 'GET') {
       const filter = /^(principalId|roleDefinitionId) eq '([^']*)'$/.exec(url.searchParams.get('$filter') ?? '');

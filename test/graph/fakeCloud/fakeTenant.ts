@@ -1,6 +1,7 @@
-/** Application permissions the fake Graph checks, one per kind of call. */
-export const PERMISSIONS = ['CallRecords.Read.PstnCalls', 'RoleManagement.Read.Directory', 'User.Read.All', 'Mail.Send'] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+/** Application permissions the fake Graph checks, the least privileged one per kind of call: what a tenant grants by default. */
+export const PERMISSIONS = ['CallRecord-PstnCalls.Read.All', 'RoleManagement.Read.Directory', 'User.Read.All', 'Mail.Send'] as const;
+/** Those, and the broader permission Graph also accepts for the PSTN call log. */
+export type Permission = (typeof PERMISSIONS)[number] | 'CallRecords.Read.All';
 
 export interface FakeUser {
   id: string;

@@ -122,10 +122,10 @@ describe('auto-recharge', () => {
     // Simulate a crash right after the attempt was recorded: the background run never happened.
     const account = (await ledger.account('t1'))!;
     await store.change('t1', (current) => {
-      current!.recharge.inFlight = { attemptId: 'recharge-9', startedAt: clock.now(), amountMinor: 5000 };
+      current!.recharge.inFlight = { attemptId: 'recharge-9', startedAt: clock.now(), amountMinor: 5000, chargeKey: 'recharge:recharge-9' };
       return { result: null };
     });
-    await gateway.charge({ tenantId: 't1', idempotencyKey: 'auto-recharge-9', amountMinor: 5000, currency: 'USD', purpose: 'auto-recharge', actor: 'system' });
+    await gateway.charge({ tenantId: 't1', idempotencyKey: 'recharge:recharge-9', amountMinor: 5000, currency: 'USD', purpose: 'auto-recharge', actor: 'system' });
     await ledger.resumeRecharges();
     expect(charges(gateway)).toHaveLength(1);
     expect(account.balanceMinor).toBe(8000);

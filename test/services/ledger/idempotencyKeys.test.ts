@@ -11,7 +11,7 @@ describe('idempotency keys', () => {
     expect(keys.hasUsage('call-50000')).toBe(false);
     keys.operations.set('op-1', { entryId: '2', kind: 'funds-added', amountMinor: 100, balanceAfterMinor: 100, at: 5 });
     const snapshot = JSON.parse(JSON.stringify(keys.toSnapshot())) as ReturnType<IdempotencyKeys['toSnapshot']>;
-    expect(Object.keys(snapshot)).toEqual(['operations']);
+    expect(Object.keys(snapshot)).toEqual(['operations', 'namespaced']);
     const copy = IdempotencyKeys.fromSnapshot(snapshot);
     expect(copy.usageCount).toBe(0);
     copy.loadUsage(keys.exportUsage());

@@ -8,7 +8,8 @@ import { journalSum, ledgerFixture, usage } from '../../support/ledgerFixture.js
 const DAY = 86_400_000;
 
 type Op =
-  | { type: 'purchase'; cents: number; key: number }
+  | { type: 'offer'; cents: number; key: number }
+  | { type: 'confirm'; key: number }
   | { type: 'cancel'; key: number }
   | { type: 'grant'; cents: number; key: number }
   | { type: 'usage'; cents: number; record: number }
@@ -18,7 +19,8 @@ type Op =
   | { type: 'card'; card: 'visa-success' | 'mastercard-decline' | 'visa-expired' };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ type: fc.constant('purchase' as const), cents: fc.integer({ min: 500, max: 20_000 }), key: fc.integer({ min: 0, max: 8 }) }),
+  fc.record({ type: fc.constant('offer' as const), cents: fc.integer({ min: 500, max: 20_000 }), key: fc.integer({ min: 0, max: 8 }) }),
+  fc.record({ type: fc.constant('confirm' as const), key: fc.integer({ min: 0, max: 8 }) }),
   fc.record({ type: fc.constant('cancel' as const), key: fc.integer({ min: 0, max: 8 }) }),
   fc.record({ type: fc.constant('grant' as const), cents: fc.integer({ min: 1000, max: 20_000 }), key: fc.integer({ min: 0, max: 8 }) }),
   fc.record({ type: fc.constant('usage' as const), cents: fc.integer({ min: 0, max: 6_000 }), record: fc.integer({ min: 0, max: 30 }) }),
@@ -39,8 +41,10 @@ describe('ledger properties', () => {
         const records = new Map<number, ReturnType<typeof usage>>();
         const run = async (o: Op): Promise<unknown> => {
           switch (o.type) {
-            case 'purchase':
-              return ledger.purchaseFunds('t', { amount: cents(o.cents), idempotencyKey: `p${o.key}`, actor: 'admin' });
+            case 'offer':
+              return ledger.offerPurchase('t', { offerId: `p${o.key}`, amount: cents(o.cents), offeredTo: 'admin' });
+            case 'confirm':
+              return ledger.confirmPurchase('t', `p${o.key}`, 'admin');
             case 'cancel':
               return ledger.cancelPurchase('t', `p${o.key}`, 'admin');
             case 'grant':
@@ -76,8 +80,10 @@ describe('ledger properties', () => {
           expect(lot.remainingMinor).toBeGreaterThan(0);
           expect(lot.remainingMinor).toBeLessThanOrEqual(lot.originalMinor);
         }
-        // A key never applies twice.
-        const keyed = entries.filter((e) => e.idempotencyKey !== null).map((e) => `${e.kind}:${e.idempotencyKey}`);
+        // A key never applies twice: one outcome (funds added, cancelled) per key, one start per attempt.
+        const keyed = entries
+          .filter((e) => e.idempotencyKey !== null && ['funds-added', 'purchase-cancelled', 'auto-recharge-started'].includes(e.kind))
+          .map((e) => `${e.kind}:${e.idempotencyKey}`);
         expect(new Set(keyed).size).toBe(keyed.length);
         // Entries are numbered without gaps and each balanceAfter is the running sum.
         let running = 0;

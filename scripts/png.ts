@@ -1,5 +1,4 @@
-import { deflateSync } from 'node:zlib';
-import { crc32 } from './crc32.js';
+import { crc32, deflateSync } from 'node:zlib';
 
 /** An RGBA image: `pixels` holds width × height × 4 bytes, rows top to bottom. */
 export interface Rgba {

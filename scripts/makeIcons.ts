@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isMainModule } from '../bot/isMainModule.js';
 import { encodePng, type Rgba } from './png.js';
 
 /**
@@ -50,8 +51,8 @@ function draw(size: number, stroke: number, background: { r: number; g: number; 
 export const colorIcon = (): Buffer => encodePng(draw(192, 0.07, ACCENT));
 export const outlineIcon = (): Buffer => encodePng(draw(32, 0.11, null));
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const folder = path.resolve(import.meta.dirname, '../../appPackage');
+if (isMainModule(import.meta.url)) {
+  const folder = path.resolve(import.meta.dirname, '../appPackage');
   await writeFile(path.join(folder, 'color.png'), colorIcon());
   await writeFile(path.join(folder, 'outline.png'), outlineIcon());
   console.log(`Wrote ${folder}/color.png (192×192) and outline.png (32×32).`);

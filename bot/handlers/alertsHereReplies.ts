@@ -1,0 +1,11 @@
+import { renderAlertsHereCard, type AlertsHereViewModel } from '../../cards/index.js';
+import type { AlertSubscription } from '../../data/conversationReferences.js';
+import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
+
+/** The alerts-here card in the asker's language. */
+export const alertsHereReply = (turn: Turn, vm: AlertsHereViewModel): Reply => cardReply(renderAlertsHereCard(vm, turn.locale));
+
+/** "Alerts are posted here, as Alex asked on …". */
+export function subscribedReply(turn: Turn, deps: HandlerDeps, subscription: AlertSubscription): Reply {
+  return alertsHereReply(turn, { state: 'subscribed', by: deps.alertSubscriptions.person(subscription.by)?.name ?? null, at: subscription.at });
+}

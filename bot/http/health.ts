@@ -1,0 +1,37 @@
+import type { Server } from 'restify';
+import type { LedgerStore } from '../../services/ports.js';
+
+export interface HealthDeps {
+  store: Pick<LedgerStore, 'health'>;
+}
+
+/**
+ * `GET /healthz` (liveness: a store that cannot write makes this process useless until restarted
+ * or recovered, so 503 with the reason) and `GET /readyz` (readiness: 503 with the list of what is
+ * wrong; the database joins the list when there is one). No key needed and no tenant data shown.
+ */
+export function registerHealthChecks(server: Server, deps: HealthDeps): void {
+  server.get('/healthz', async (_req, res) => {
+    const store = deps.store.health();
+    if (store.ok) res.send(200, { status: 'ok' });
+    else res.send(503, { status: 'unavailable', reason: publicReason(store.reason) });
+  });
+  server.get('/readyz', async (_req, res) => {
+    const problems = readinessProblems(deps);
+    if (problems.length === 0) res.send(200, { status: 'ready' });
+    else res.send(503, { status: 'not-ready', problems });
+  });
+}
+
+function readinessProblems(deps: HealthDeps): Array<{ check: string; reason: string }> {
+  const store = deps.store.health();
+  return store.ok ? [] : [{ check: 'store', reason: publicReason(store.reason) }];
+}
+
+/**
+ * The store's reason is written for operators, and these answers are public: a file path in it
+ * (errno messages name the file) is cut, so the answer says what failed but not where data lives.
+ */
+function publicReason(reason: string | null): string {
+  return (reason ?? 'not ok').replace(/(?:[A-Za-z]:)?(?:[\\/][^\s'"`,;()\\/]+){2,}[\\/]?/g, '<path>');
+}
