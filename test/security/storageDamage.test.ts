@@ -2,20 +2,22 @@
  * Threat family: a data folder damaged, edited or partly deleted (by an operator's mistake, a bad
  * restore, a disk, or someone with access to the folder). The real app is started on it: it must
  * refuse, naming the file and what to do, and change nothing; files that are not the store's are
- * left alone.
+ * left alone. And a disk that stops taking writes under the running app: it must stop serving
+ * what may not be on disk, say so, and come back by itself.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LowdbLedgerStore } from '../../data/lowdbLedgerStore.js';
 import { seal } from '../../data/sealedLine.js';
 import { tenantFileName } from '../../data/tenantFileName.js';
 import { usageKeyFile } from '../../data/usageKeyFile.js';
 import { opened, readSealedDocument, writeSealedDocument } from '../data/sealedFiles.js';
 import { crashImage } from '../data/tempFolders.js';
+import { useTestDisk } from '../data/testDisk.js';
 import { record, startOperatorApi } from '../bot/operatorApi/operatorApiServer.js';
 
 const NO_BACKGROUND_CHECKPOINT = { CHECKPOINT_SECONDS: '3600' };
@@ -295,5 +297,42 @@ describe('a damaged data folder', () => {
     expect(errors).toContain(`Cannot start: The ledger data is damaged: ${account(dir, 'umbrella')} is missing, but the tenant's journal`);
     expect(errors).toContain('Nothing in the data folder was changed.');
     expect(await snapshot(dir)).toEqual(before);
+  });
+});
+
+describe('a disk that stops taking writes under the running app', () => {
+  const takeDisk = useTestDisk();
+
+  it('answers 503 store-unavailable to writes and reads, says why on /readyz, and serves again by itself once the disk takes writes', { timeout: 60_000 }, async () => {
+    const api = await startOperatorApi(NO_BACKGROUND_CHECKPOINT, { dataDir: await tempFolder() });
+    try {
+      expect((await api.call('POST', '/api/tenants/acme/funds', { amount: '100.00', currency: 'USD', idempotencyKey: 'seed' })).status).toBe(200);
+      const before = [record('acme', '1.00'), record('acme', '2.00')];
+      expect((await api.call('POST', '/api/usage', { records: before })).body).toMatchObject({ accepted: 2 });
+
+      const disk = await takeDisk();
+      disk.fail('ENOSPC');
+      const during = [record('acme', '4.00'), record('acme', '8.00')];
+      const refused = await api.call('POST', '/api/usage', { records: during });
+      expect([refused.status, refused.body.error]).toEqual([503, 'store-unavailable']);
+      const read = await api.call('GET', '/api/tenants/acme/account');
+      expect([read.status, read.body.error]).toEqual([503, 'store-unavailable']);
+      expect((await api.call('GET', '/api/tenants/acme/journal?after=0&limit=10')).status).toBe(503);
+      const ready = await api.call('GET', '/readyz');
+      expect(ready.status).toBe(503);
+      expect(JSON.stringify(ready.body)).toContain('the write-ahead log could not be written (ENOSPC)');
+
+      disk.heal();
+      await vi.waitFor(async () => expect((await api.call('GET', '/readyz')).status).toBe(200), { timeout: 20_000, interval: 200 });
+      // The refused batch is sent again: each record is charged once.
+      expect((await api.call('POST', '/api/usage', { records: during })).status).toBe(200);
+      expect((await api.call('GET', '/api/tenants/acme/account')).body.balance).toBe('85.00');
+      const journal = (await api.call('GET', '/api/tenants/acme/journal?after=0&limit=100')).body.entries as Array<{ idempotencyKey: string | null }>;
+      const keys = journal.map((entry) => entry.idempotencyKey).filter((key) => key?.includes('rec-'));
+      expect(keys).toHaveLength(4);
+      expect(new Set(keys).size).toBe(4);
+    } finally {
+      await api.stop();
+    }
   });
 });
