@@ -15,7 +15,7 @@ export interface CheckpointMarker {
   walSegment: number;
 }
 
-export const NO_CHECKPOINT: CheckpointMarker = { walSeq: 0, walSegment: 0 };
+const NO_CHECKPOINT: CheckpointMarker = { walSeq: 0, walSegment: 0 };
 
 /** A tenant's account as of a checkpoint, and where its journal files end at that moment. */
 export interface AccountDocument {

@@ -1,4 +1,4 @@
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { lstat, mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { invariantViolation } from '../services/ledger/account.js';
 import { fromSnapshot } from '../services/ledger/accountSnapshot.js';
@@ -8,12 +8,12 @@ import { openAccountDocument, readCheckpointMarker, readOutbox, type CheckpointM
 import { forEachConcurrently } from './concurrency.js';
 import { DamagedDataError, OLD_FORMAT, RESTORE_FROM_BACKUP } from './damagedData.js';
 import type { DataLayout } from './dataLayout.js';
-import { isMissing, syncFolder, WRITE_PROBE } from './durableJsonFile.js';
+import { isMissing, listFolder, syncFolder, WRITE_PROBE } from './durableJsonFile.js';
 import { tenantFileName } from './tenantFileName.js';
 import { checkJournal, holdsLedgerFiles, resetJournal } from './tenantJournal.js';
 import { newTenantState, type TenantState } from './tenantState.js';
 import { loadUsageKeys } from './usageKeyFile.js';
-import { cutTornTail, deleteWalSegmentsBefore, isAcknowledgement, listWalSegments, readWalSegment, type WalLine, type WalTransaction } from './wal.js';
+import { cutTornTail, deleteWalSegmentsBefore, isAcknowledgement, listWalSegments, readWalSegment, type WalTransaction } from './wal.js';
 
 /** What opening the store found; the counters show that start-up replays only the WAL's tail. */
 export interface RecoveryReport {
@@ -65,9 +65,7 @@ type Repair = () => Promise<void>;
  * are left alone.
  */
 export async function recoverLedger(layout: DataLayout): Promise<RecoveredLedger> {
-  for (const folder of [layout.walFolder, layout.accountsFolder, layout.journalFolder]) await mkdir(folder, { recursive: true });
-  await syncFolder(layout.root);
-  const repairs: Repair[] = [removeTempFiles(layout)];
+  const repairs: Repair[] = [makeFolders(layout), removeTempFiles(layout)];
 
   const marker = await readCheckpointMarker(layout);
   const outboxDocument = await readOutbox(layout);
@@ -181,7 +179,7 @@ async function walSegmentsAfter(layout: DataLayout, marker: CheckpointMarker | n
 
 /** Loads and checks every account document, its journal files and its usage keys. */
 async function loadAccounts(layout: DataLayout, repairs: Repair[]): Promise<{ tenants: Map<string, TenantState>; documents: Set<string> }> {
-  const fileNames = (await readdir(layout.accountsFolder)).filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length));
+  const fileNames = (await listFolder(layout.accountsFolder)).filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length));
   const tenants = new Map<string, TenantState>();
   await forEachConcurrently(fileNames, 8, async (fileName) => {
     const file = layout.accountFile(fileName);
@@ -220,16 +218,16 @@ async function loadAccounts(layout: DataLayout, repairs: Repair[]): Promise<{ te
 async function checkJournalsWithoutDocument(layout: DataLayout, tenants: Map<string, TenantState>, documents: Set<string>, repairs: Repair[]): Promise<void> {
   const replayedFromFirst = new Set([...tenants.values()].filter((tenant) => !documents.has(tenant.tenantId)).map((tenant) => tenant.fileName));
   const documented = new Set([...documents].map(tenantFileName));
-  for (const entry of await readdir(layout.journalFolder, { withFileTypes: true })) {
-    if (!entry.isDirectory() || documented.has(entry.name)) continue;
-    const folder = layout.tenantJournalFolder(entry.name);
+  for (const name of await listFolder(layout.journalFolder)) {
+    const folder = layout.tenantJournalFolder(name);
+    if (documented.has(name) || !(await isFolder(folder))) continue;
     if (!(await holdsLedgerFiles(folder))) continue;
-    if (replayedFromFirst.has(entry.name)) {
+    if (replayedFromFirst.has(name)) {
       repairs.push(() => resetJournal(folder));
       continue;
     }
     throw new DamagedDataError(
-      layout.accountFile(entry.name),
+      layout.accountFile(name),
       `is missing, but the tenant's journal ${folder} is there and the write-ahead log does not hold the tenant's entries from the first`,
       'Restore the account document from a backup; the journal and usage keys were left in place.',
     );
@@ -242,7 +240,7 @@ function replayTransaction(
   tenants: Map<string, TenantState>,
   documents: Set<string>,
   transaction: WalTransaction,
-  at: { file: string; line: WalLine['line'] },
+  at: { file: string; line: number },
 ): boolean {
   const { tenantId, entries } = transaction;
   const tenant = tenants.get(tenantId);
@@ -274,6 +272,18 @@ function replayTransaction(
   return true;
 }
 
+/** The store's folders, made if missing (a new data folder), durably. */
+function makeFolders(layout: DataLayout): Repair {
+  return async () => {
+    for (const folder of [layout.walFolder, layout.accountsFolder, layout.journalFolder]) await mkdir(folder, { recursive: true });
+    await syncFolder(layout.root);
+  };
+}
+
+async function isFolder(file: string): Promise<boolean> {
+  return (await lstat(file)).isDirectory();
+}
+
 /**
  * Temporary files of the ledger's own documents (a crash left them before their rename, so no
  * document is in them) and write probes. Other temporary files in the data folder are other
@@ -289,7 +299,7 @@ function removeTempFiles(layout: DataLayout): Repair {
   ];
   return async () => {
     for (const { folder, isTemp } of candidates) {
-      for (const name of await readdir(folder)) {
+      for (const name of await listFolder(folder)) {
         if (!isTemp.some((test) => test(name))) continue;
         await unlink(path.join(folder, name)).catch((error: unknown) => {
           if (!isMissing(error)) throw error;

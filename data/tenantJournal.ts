@@ -1,8 +1,8 @@
-import { mkdir, open, readdir, readFile, rmdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { JournalEntry } from '../services/ledger/journal.js';
 import { DamagedDataError, OLD_FORMAT, RESTORE_FROM_BACKUP } from './damagedData.js';
-import { isMissing, syncFolder } from './durableJsonFile.js';
+import { listFolder, syncFolder } from './durableJsonFile.js';
 import { describeSealProblem, seal, unseal } from './sealedLine.js';
 import { isUsageKeyFileName } from './usageKeyFile.js';
 
@@ -260,13 +260,3 @@ async function listSegments(folder: string): Promise<number[]> {
     .filter((digits): digits is string => digits !== undefined)
     .map(Number);
 }
-
-async function listFolder(folder: string): Promise<string[]> {
-  try {
-    return await readdir(folder);
-  } catch (error) {
-    if (isMissing(error)) return [];
-    throw error;
-  }
-}
-

@@ -1,9 +1,9 @@
-import { mkdir, open, readdir, unlink } from 'node:fs/promises';
+import { mkdir, open, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { DamagedDataError, RESTORE_FROM_BACKUP } from './damagedData.js';
-import { isMissing, syncFolder, writeFileAtomically } from './durableJsonFile.js';
+import { isMissing, listFolder, syncFolder, writeFileAtomically } from './durableJsonFile.js';
 
 /**
  * A tenant's usage key fingerprints live beside its journal, in `usage-keys.<generation>.bin`: a
@@ -183,13 +183,4 @@ function fromBlocks(file: string, bytes: Buffer): Uint32Array {
 async function ensureFolder(folder: string): Promise<void> {
   const made = await mkdir(folder, { recursive: true });
   if (made !== undefined) await syncFolder(path.dirname(folder));
-}
-
-async function listFolder(folder: string): Promise<string[]> {
-  try {
-    return await readdir(folder);
-  } catch (error) {
-    if (isMissing(error)) return [];
-    throw error;
-  }
 }

@@ -1,8 +1,9 @@
-import { open, readdir, readFile, unlink } from 'node:fs/promises';
+import { open, readFile, unlink } from 'node:fs/promises';
 import type { Alert } from '../services/alerts.js';
 import type { JournalEntry } from '../services/ledger/journal.js';
 import { DamagedDataError, OLD_FORMAT, RESTORE_FROM_BACKUP } from './damagedData.js';
 import type { DataLayout } from './dataLayout.js';
+import { listFolder } from './durableJsonFile.js';
 import { describeSealProblem, seal, unseal } from './sealedLine.js';
 
 /** One change of one tenant: its entries and the alerts it raised, atomic because it is one line. */
@@ -40,7 +41,7 @@ export function acknowledgementLine(seq: number, alertId: string): string {
 
 /** The WAL's segment numbers, oldest first. Other files in the folder are not the store's and are left alone. */
 export async function listWalSegments(layout: DataLayout): Promise<number[]> {
-  const names = await readdir(layout.walFolder);
+  const names = await listFolder(layout.walFolder);
   return names
     .map((name) => /^(\d+)\.log$/.exec(name)?.[1])
     .filter((digits): digits is string => digits !== undefined)
