@@ -20,6 +20,7 @@ import type { Config } from './config.js';
 import { LazyAdapter } from './endpoint/lazyAdapter.js';
 import { registerMessagesEndpoint } from './endpoint/messagesEndpoint.js';
 import { registerHealthChecks } from './http/health.js';
+import { RequestsInFlight } from './http/requestTracking.js';
 import { createLog, type Log } from './log.js';
 import type { GraphConnection } from './graph/graphConnection.js';
 import { openGraph } from './graph/openGraph.js';
@@ -32,6 +33,8 @@ import { LazyBot } from './teams/lazyBot.js';
 
 export interface App {
   server: Server;
+  /** Where the edge logs (the process's pino logger). */
+  log: Log;
   ledger: LedgerService;
   store: LedgerStore;
   /** Which store holds the ledger (the folder, or the database without its password), for the start-up log. */
@@ -46,7 +49,13 @@ export interface App {
   /** The port it listens on (after `start`). */
   port: number;
   start(): Promise<number>;
+  /**
+   * Stops accepting connections, waits for the requests and bot turns under way and then for the
+   * ledger's commits, cancels background retries, and closes the store (its final checkpoint).
+   */
   close(): Promise<void>;
+  /** What `close` is still waiting for, named for the log when a shutdown runs out of time. */
+  stillRunning(): string[];
 }
 
 export interface AppOptions {
@@ -87,7 +96,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   // The endpoints: health, operator API and Bot Framework messages on one server.
   const log = options.log ?? createLog(config.log);
-  const server = createServer(log);
+  const inFlight = new RequestsInFlight(log);
+  const server = createServer(log, inFlight);
   registerHealthChecks(server, { store });
   registerOperatorApi(server, {
     ledger,
@@ -129,8 +139,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   );
 
   let sweepTimer: NodeJS.Timeout | undefined;
+  let closing = 'not closing';
   const app: App = {
     server,
+    log,
     ledger,
     store,
     storeDescription,
@@ -155,11 +167,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     async close() {
       clearInterval(sweepTimer);
+      closing = 'HTTP requests and bot turns';
+      inFlight.closeConnectionsAfterAnswers();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      closing = 'Graph usage sync and notice mail';
       await graph?.stop();
+      closing = 'auto-recharges';
       await ledger.idle();
+      closing = 'alert deliveries';
       await alerts.close();
+      closing = 'the store\'s final checkpoint';
       await store.close();
+      closing = 'closed';
+    },
+    stillRunning() {
+      return inFlight.size > 0 ? inFlight.describe() : [closing];
     },
   };
   return app;

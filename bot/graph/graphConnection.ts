@@ -112,10 +112,11 @@ export class GraphConnection {
     deliverMail();
   }
 
-  /** Stops the timers and waits for a sync or mail pass under way, so nothing writes after the store closes. */
+  /** Stops the timers, cancels Graph calls and their back-offs, and waits for the sync or mail pass under way to record that, so nothing writes after the store closes. */
   async stop(): Promise<void> {
     clearInterval(this.syncTimer);
     clearInterval(this.mailTimer);
+    this.clients.stop();
     await Promise.allSettled([this.usageSync.idle(), this.mailQueue?.idle()]);
   }
 }
