@@ -75,8 +75,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const clock = options.clock ?? systemClock;
   const file = (name: string) => path.join(config.dataDir, name);
 
+  const log = options.log ?? createLog(config.log);
   // The ledger and where money comes from.
-  const { store, description: storeDescription } = await openLedgerStore(config);
+  const { store, description: storeDescription } = await openLedgerStore(config, log);
   const gateway = new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock);
   const ledger = new LedgerService({
     store,
@@ -84,10 +85,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     clock,
     price: pricer(await loadRateTable(config.ratesFile)),
     policy: { defaultCurrency: config.defaultCurrency, ...config.ledger },
+    log,
   });
 
   // Microsoft Graph, when configured: usage sync, roles from the directory, notices through sendMail.
-  const graph = await openGraph(config, { ledger, ledgerTenants: () => store.tenantIds(), clock, usageWindowDays: config.ledger.usageWindowDays });
+  const graph = await openGraph(config, { ledger, ledgerTenants: () => store.tenantIds(), clock, usageWindowDays: config.ledger.usageWindowDays, log });
 
   // Who may do what, and the people and conversations the bot has met.
   const access = options.access ?? graph?.accessPolicy(new AllowListAccessPolicy(config.adminUserIds, false)) ?? AllowListAccessPolicy.fromConfig(config);
@@ -95,7 +97,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const admins = new AdminDirectory(conversations, access);
 
   // The endpoints: health, operator API and Bot Framework messages on one server.
-  const log = options.log ?? createLog(config.log);
   const inFlight = new RequestsInFlight(log);
   const server = createServer(log, inFlight);
   registerHealthChecks(server, { store });
@@ -106,7 +107,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ...(graph && { syncUsage: (tenantId: string) => graph.usageSync.syncTenant(tenantId), accountExtras: (tenantId: string) => graph.accountExtras(tenantId) }),
   });
   // The Bot Framework side (botbuilder: about 0.4 s and 35 MB) loads at the first activity.
-  const adapter = new LazyAdapter(config);
+  const adapter = new LazyAdapter(config, log);
   const bot = new LazyBot(({ CreditsBot, ConversationTracker }) => new CreditsBot({
     handlers: {
       ledger,
@@ -156,11 +157,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // A crash may have left a recharge in flight, or a charged purchase without its lot.
       await ledger.resumeRecharges();
       const recovered = await ledger.reconcilePurchases();
-      if (recovered > 0) console.warn(`Added ${recovered} purchase(s) charged before the last stop but not yet in the ledger.`);
+      if (recovered > 0) log.warn({ recovered }, `Added ${recovered} purchase(s) charged before the last stop but not yet in the ledger.`);
       app.port = await listen(server, config.port, config.host);
       // Alerts left pending by a crash or restart are delivered now.
       await alerts.start();
-      sweepTimer = setInterval(() => void ledger.sweep().catch((e) => console.error('sweep failed', e)), config.sweepMinutes * 60_000);
+      sweepTimer = setInterval(() => void ledger.sweep().catch((error: unknown) => log.error({ err: error }, 'sweep failed')), config.sweepMinutes * 60_000);
       sweepTimer.unref();
       graph?.start();
       return app.port;

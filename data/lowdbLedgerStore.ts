@@ -4,7 +4,7 @@ import type { StoredAlert } from '../services/alerts.js';
 import type { Account } from '../services/ledger/account.js';
 import { toSnapshot } from '../services/ledger/accountSnapshot.js';
 import type { JournalEntry } from '../services/ledger/journal.js';
-import type { Change, LedgerStore, NoChange, StoreHealth } from '../services/ports.js';
+import { consoleLog, type Change, type LedgerStore, type NoChange, type StoreHealth } from '../services/ports.js';
 import type { AlertOutbox } from './alertOutbox.js';
 import { Checkpointer, type CheckpointCut, type TenantCut } from './checkpoint.js';
 import { DataLayout } from './dataLayout.js';
@@ -19,7 +19,7 @@ export interface LowdbLedgerStoreOptions {
   dir: string;
   /** How often accounts are written to their documents and the WAL trimmed. Default 2 s. */
   checkpointIntervalMs?: number;
-  /** Where failures of background checkpoints and alert listeners are reported. Default console.error. */
+  /** Where failures of background checkpoints and alert listeners are reported. Default `consoleLog`. */
   reportError?: (error: unknown) => void;
 }
 
@@ -101,7 +101,7 @@ class LowdbLedger implements LowdbLedgerStore {
     for (const tenant of this.tenants.values()) if (tenant.journal.hasUnfiledEntries) this.dirty.add(tenant);
     this.checkpointer = new Checkpointer(layout);
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 2_000;
-    this.reportError = options.reportError ?? ((error) => console.error('ledger store:', error));
+    this.reportError = options.reportError ?? ((error) => consoleLog.error({ err: error }, 'ledger store: a background checkpoint or alert listener failed'));
     this.scheduleCheckpoint();
   }
 
