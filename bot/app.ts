@@ -120,7 +120,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       alertSubscriptions: conversations,
     },
     access,
-    tracker: new ConversationTracker(conversations, clock),
+    tracker: new ConversationTracker(conversations, clock, log),
     tenants: { defaultTenantId: config.defaultTenantId, localMode: !config.bot.authenticated },
   }));
   registerMessagesEndpoint(server, { adapter, logic: (context) => bot.run(context), appId: config.bot.appId, authenticated: config.bot.authenticated, log });
@@ -132,11 +132,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const alerts = new AlertDispatcher(
     store,
     [
-      new TeamsAlertSink({ adapter, appId: config.bot.appId, book: conversations, admins, log: deliveries, retry: options.delivery ?? { baseDelayMs: 2_000, maxDelayMs: 300_000 } }),
+      new TeamsAlertSink({ adapter, appId: config.bot.appId, book: conversations, admins, log: deliveries, logger: log, retry: options.delivery ?? { baseDelayMs: 2_000, maxDelayMs: 300_000 } }),
       graphEmail ??
         new EmailAlertSink({ mailer: options.mailer ?? new OutboxMailer(file('outbox'), from.address?.split('@')[1]), from, admins, log: deliveries, clock }),
     ],
-    { onAcknowledged: (id) => deliveries.forget(id) },
+    { onAcknowledged: (id) => deliveries.forget(id), log },
   );
 
   let sweepTimer: NodeJS.Timeout | undefined;
