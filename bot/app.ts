@@ -20,6 +20,7 @@ import type { Config } from './config.js';
 import { LazyAdapter } from './endpoint/lazyAdapter.js';
 import { registerMessagesEndpoint } from './endpoint/messagesEndpoint.js';
 import { registerHealthChecks } from './http/health.js';
+import { RequestsInFlight } from './http/requestTracking.js';
 import { createLog, type Log } from './log.js';
 import type { GraphConnection } from './graph/graphConnection.js';
 import { openGraph } from './graph/openGraph.js';
@@ -32,6 +33,8 @@ import { LazyBot } from './teams/lazyBot.js';
 
 export interface App {
   server: Server;
+  /** Where the edge logs (the process's pino logger). */
+  log: Log;
   ledger: LedgerService;
   store: LedgerStore;
   /** Which store holds the ledger (the folder, or the database without its password), for the start-up log. */
@@ -46,7 +49,13 @@ export interface App {
   /** The port it listens on (after `start`). */
   port: number;
   start(): Promise<number>;
+  /**
+   * Stops accepting connections, waits for the requests and bot turns under way and then for the
+   * ledger's commits, cancels background retries, and closes the store (its final checkpoint).
+   */
   close(): Promise<void>;
+  /** What `close` is still waiting for, named for the log when a shutdown runs out of time. */
+  stillRunning(): string[];
 }
 
 export interface AppOptions {
@@ -66,8 +75,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const clock = options.clock ?? systemClock;
   const file = (name: string) => path.join(config.dataDir, name);
 
+  const log = options.log ?? createLog(config.log);
   // The ledger and where money comes from.
-  const { store, description: storeDescription } = await openLedgerStore(config);
+  const { store, description: storeDescription } = await openLedgerStore(config, log);
   const gateway = new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock);
   const ledger = new LedgerService({
     store,
@@ -75,10 +85,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     clock,
     price: pricer(await loadRateTable(config.ratesFile)),
     policy: { defaultCurrency: config.defaultCurrency, ...config.ledger },
+    log,
   });
 
   // Microsoft Graph, when configured: usage sync, roles from the directory, notices through sendMail.
-  const graph = await openGraph(config, { ledger, ledgerTenants: () => store.tenantIds(), clock, usageWindowDays: config.ledger.usageWindowDays });
+  const graph = await openGraph(config, { ledger, ledgerTenants: () => store.tenantIds(), clock, usageWindowDays: config.ledger.usageWindowDays, log });
 
   // Who may do what, and the people and conversations the bot has met.
   const access = options.access ?? graph?.accessPolicy(new AllowListAccessPolicy(config.adminUserIds, false)) ?? AllowListAccessPolicy.fromConfig(config);
@@ -86,8 +97,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const admins = new AdminDirectory(conversations, access);
 
   // The endpoints: health, operator API and Bot Framework messages on one server.
-  const log = options.log ?? createLog(config.log);
-  const server = createServer(log);
+  const inFlight = new RequestsInFlight(log);
+  const server = createServer(log, inFlight);
   registerHealthChecks(server, { store });
   registerOperatorApi(server, {
     ledger,
@@ -96,7 +107,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ...(graph && { syncUsage: (tenantId: string) => graph.usageSync.syncTenant(tenantId), accountExtras: (tenantId: string) => graph.accountExtras(tenantId) }),
   });
   // The Bot Framework side (botbuilder: about 0.4 s and 35 MB) loads at the first activity.
-  const adapter = new LazyAdapter(config);
+  const adapter = new LazyAdapter(config, log);
   const bot = new LazyBot(({ CreditsBot, ConversationTracker }) => new CreditsBot({
     handlers: {
       ledger,
@@ -109,7 +120,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       alertSubscriptions: conversations,
     },
     access,
-    tracker: new ConversationTracker(conversations, clock),
+    tracker: new ConversationTracker(conversations, clock, log),
     tenants: { defaultTenantId: config.defaultTenantId, localMode: !config.bot.authenticated },
   }));
   registerMessagesEndpoint(server, { adapter, logic: (context) => bot.run(context), appId: config.bot.appId, authenticated: config.bot.authenticated, log });
@@ -121,16 +132,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const alerts = new AlertDispatcher(
     store,
     [
-      new TeamsAlertSink({ adapter, appId: config.bot.appId, book: conversations, admins, log: deliveries, retry: options.delivery ?? { baseDelayMs: 2_000, maxDelayMs: 300_000 } }),
+      new TeamsAlertSink({ adapter, appId: config.bot.appId, book: conversations, admins, log: deliveries, logger: log, retry: options.delivery ?? { baseDelayMs: 2_000, maxDelayMs: 300_000 } }),
       graphEmail ??
         new EmailAlertSink({ mailer: options.mailer ?? new OutboxMailer(file('outbox'), from.address?.split('@')[1]), from, admins, log: deliveries, clock }),
     ],
-    { onAcknowledged: (id) => deliveries.forget(id) },
+    { onAcknowledged: (id) => deliveries.forget(id), log },
   );
 
   let sweepTimer: NodeJS.Timeout | undefined;
+  let closing = 'not closing';
   const app: App = {
     server,
+    log,
     ledger,
     store,
     storeDescription,
@@ -144,22 +157,32 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // A crash may have left a recharge in flight, or a charged purchase without its lot.
       await ledger.resumeRecharges();
       const recovered = await ledger.reconcilePurchases();
-      if (recovered > 0) console.warn(`Added ${recovered} purchase(s) charged before the last stop but not yet in the ledger.`);
+      if (recovered > 0) log.warn({ recovered }, `Added ${recovered} purchase(s) charged before the last stop but not yet in the ledger.`);
       app.port = await listen(server, config.port, config.host);
       // Alerts left pending by a crash or restart are delivered now.
       await alerts.start();
-      sweepTimer = setInterval(() => void ledger.sweep().catch((e) => console.error('sweep failed', e)), config.sweepMinutes * 60_000);
+      sweepTimer = setInterval(() => void ledger.sweep().catch((error: unknown) => log.error({ err: error }, 'sweep failed')), config.sweepMinutes * 60_000);
       sweepTimer.unref();
       graph?.start();
       return app.port;
     },
     async close() {
       clearInterval(sweepTimer);
+      closing = 'HTTP requests and bot turns';
+      inFlight.closeConnectionsAfterAnswers();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      closing = 'Graph usage sync and notice mail';
       await graph?.stop();
+      closing = 'auto-recharges';
       await ledger.idle();
+      closing = 'alert deliveries';
       await alerts.close();
+      closing = 'the store\'s final checkpoint';
       await store.close();
+      closing = 'closed';
+    },
+    stillRunning() {
+      return inFlight.size > 0 ? inFlight.describe() : [closing];
     },
   };
   return app;

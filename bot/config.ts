@@ -51,6 +51,7 @@ const Env = z.object({
   MAIL_FROM: z.string().optional(),
   TEAMS_APP_ID: z.guid('a GUID such as 3f2a8c1e-5b7d-4e9a-9c1f-2d4e6a8b0c1d').optional(),
   BOT_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/, 'a host name such as bot.contoso.com').optional(),
+  SHUTDOWN_SECONDS: z.coerce.number().positive().default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
 });
@@ -99,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       id: e.TEAMS_APP_ID ?? null,
       botDomain: e.BOT_DOMAIN ?? null,
     },
+    /** After SIGTERM or SIGINT, how long requests, turns and commits under way may take before the process gives up on them. */
+    shutdownMs: e.SHUTDOWN_SECONDS * 1000,
     /** JSON log lines on stdout; readable ones in development at a terminal (see bot/log.ts). */
     log: {
       level: e.LOG_LEVEL,

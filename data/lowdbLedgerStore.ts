@@ -4,7 +4,7 @@ import type { StoredAlert } from '../services/alerts.js';
 import type { Account } from '../services/ledger/account.js';
 import { toSnapshot } from '../services/ledger/accountSnapshot.js';
 import type { JournalEntry } from '../services/ledger/journal.js';
-import { StoreUnavailableError, type Change, type LedgerStore, type NoChange, type StoreHealth } from '../services/ports.js';
+import { consoleLog, StoreUnavailableError, type Change, type LedgerStore, type NoChange, type StoreHealth } from '../services/ports.js';
 import type { AlertOutbox } from './alertOutbox.js';
 import { Checkpointer, type CheckpointCut, type TenantCut } from './checkpoint.js';
 import { DataLayout } from './dataLayout.js';
@@ -22,7 +22,7 @@ export interface LowdbLedgerStoreOptions {
   checkpointIntervalMs?: number;
   /** After a failed write, how often the store tries to rebuild itself from disk. Default 5 s. */
   recoveryIntervalMs?: number;
-  /** Where failed writes, failed recovery attempts and failing alert listeners are reported. Default console.error. */
+  /** Where failed writes, failed recovery attempts and failing alert listeners are reported. Default `consoleLog`. */
   reportError?: (error: unknown) => void;
 }
 
@@ -127,7 +127,7 @@ class LowdbLedger implements LowdbLedgerStore {
     this.checkpointer = new Checkpointer(layout);
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 2_000;
     this.recoveryIntervalMs = options.recoveryIntervalMs ?? 5_000;
-    this.reportError = options.reportError ?? ((error) => console.error('ledger store:', error));
+    this.reportError = options.reportError ?? ((error) => consoleLog.error({ err: error }, 'ledger store: a write, a recovery attempt or an alert listener failed'));
   }
 
   async start(recovered: RecoveredLedger): Promise<void> {

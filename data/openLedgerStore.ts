@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { LedgerStore } from '../services/ports.js';
+import { consoleLog, type LedgerStore, type Log } from '../services/ports.js';
 import { openLowdbLedgerStore } from './lowdbLedgerStore.js';
 import { describeDatabase } from './postgres/connection.js';
 
@@ -17,14 +17,15 @@ export interface OpenedLedgerStore {
 }
 
 /** Opens the chosen store; PostgreSQL's pending migrations are applied first. */
-export async function openLedgerStore(choice: LedgerStoreChoice, log: (message: string) => void = console.log): Promise<OpenedLedgerStore> {
+export async function openLedgerStore(choice: LedgerStoreChoice, log: Log = consoleLog): Promise<OpenedLedgerStore> {
+  const reportError = (error: unknown) => log.error({ err: error }, 'ledger store: a background task failed');
   if (!choice.database) {
-    const store = await openLowdbLedgerStore({ dir: choice.dataDir, checkpointIntervalMs: choice.checkpointMs });
+    const store = await openLowdbLedgerStore({ dir: choice.dataDir, checkpointIntervalMs: choice.checkpointMs, reportError });
     return { store, description: `embedded, in ${path.resolve(choice.dataDir)}` };
   }
   const { url, poolSize } = choice.database;
   // Loaded only when chosen: the migration library alone takes a few hundred milliseconds to import.
   const { openPostgresLedgerStore } = await import('./postgres/postgresLedgerStore.js');
-  const store = await openPostgresLedgerStore({ url, poolSize, log: (message) => log(`Database migration: ${message}`) });
+  const store = await openPostgresLedgerStore({ url, poolSize, reportError, log: (message) => log.info({}, `Database migration: ${message}`) });
   return { store, description: `PostgreSQL ${describeDatabase(url)}, pool of ${poolSize}` };
 }

@@ -13,7 +13,7 @@
  * it when dist/ is missing or older than what it was built from (see `isBuildCurrent`).
  */
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,10 +24,20 @@ export const DIST = path.join(ROOT, 'dist');
 const RECORD = 'build.json';
 
 /**
- * Files read at run time from beside the module that reads them (`new URL('./x', import.meta.url)`):
- * each is copied beside the output file that holds that module.
+ * Files and folders read at run time from beside the module that reads them (`new URL('./x',
+ * import.meta.url)`): each is copied beside the output file that holds that module, a folder with
+ * what it holds (the PostgreSQL migrations, applied at start when DATABASE_URL is set).
  */
-const ASSETS = [{ module: 'data/rates/loadRateTable.ts', file: 'data/rates/sample-rates.json' }];
+const ASSETS = [
+  { module: 'data/rates/loadRateTable.ts', file: 'data/rates/sample-rates.json' },
+  { module: 'data/postgres/migrate.ts', file: 'data/postgres/migrations' },
+];
+
+/** The files an asset stands for, relative to the project: itself, or those in its folder. */
+const assetFiles = (/** @type {{ file: string }} */ asset) =>
+  statSync(path.join(ROOT, asset.file)).isDirectory()
+    ? readdirSync(path.join(ROOT, asset.file)).map((name) => path.join(asset.file, name))
+    : [asset.file];
 
 /**
  * Dependencies bundled each into one CommonJS file of its own under dist/node_modules/, where the
@@ -141,14 +151,18 @@ export async function build({ outdir = DIST } = {}) {
   for (const asset of ASSETS) {
     const holder = Object.entries(outputs).find(([, output]) => asset.module in output.inputs);
     if (!holder) throw new Error(`${asset.module} is not in the bundle, so ${asset.file} has nobody to read it`);
-    const target = path.join(path.dirname(path.resolve(ROOT, holder[0])), path.basename(asset.file));
-    await copyFile(path.join(ROOT, asset.file), target);
-    written.push(path.relative(outdir, target));
+    const beside = path.dirname(path.resolve(ROOT, holder[0]));
+    for (const file of assetFiles(asset)) {
+      const target = path.join(beside, path.relative(path.dirname(asset.file), file));
+      await mkdir(path.dirname(target), { recursive: true });
+      await copyFile(path.join(ROOT, file), target);
+      written.push(path.relative(outdir, target));
+    }
   }
   const inputs = results.flatMap((r) => Object.keys(r.metafile?.inputs ?? {}));
   // The project's own files (not packages, not the plugin's `vendored:` modules).
   const sources = [...new Set(inputs.filter((input) => !input.includes('node_modules/') && !input.startsWith('vendored:')))];
-  const record = { builtAt: new Date().toISOString(), esbuild: esbuild.version, sources: [...sources, ...ASSETS.map((a) => a.file), ...BUILD_INPUTS] };
+  const record = { builtAt: new Date().toISOString(), esbuild: esbuild.version, sources: [...sources, ...ASSETS.flatMap(assetFiles), ...BUILD_INPUTS] };
   await writeFile(path.join(outdir, RECORD), `${JSON.stringify(record, null, 2)}\n`);
   return written;
 }

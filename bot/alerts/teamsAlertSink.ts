@@ -1,3 +1,4 @@
+import { consoleLog, type Log } from '../../services/ports.js';
 import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
 import type { StoredAlert } from '../../services/alerts.js';
 import { renderAlertCard } from '../../cards/alerts.js';
@@ -20,7 +21,8 @@ export interface TeamsAlertSinkDeps {
   admins: AdminDirectory;
   log: DeliveryLog;
   retry: Omit<RetryOptions, 'signal'>;
-  logger?: Pick<Console, 'warn' | 'error'>;
+  /** Default `consoleLog`; the app passes its log. */
+  logger?: Log;
 }
 
 /**
@@ -53,7 +55,7 @@ export class TeamsAlertSink implements AlertSink {
 
   private async deliverTo(stored: StoredAlert, conversationId: string, signal: AbortSignal): Promise<void> {
     const { book, log, adapter, appId, admins } = this.deps;
-    const logger = this.deps.logger ?? console;
+    const logger = this.deps.logger ?? consoleLog;
     const recipient = `teams:${conversationId}`;
     const conversation = book.conversation(conversationId);
     if (!conversation || log.has(stored.id, recipient)) return;
@@ -76,13 +78,13 @@ export class TeamsAlertSink implements AlertSink {
       ...this.deps.retry,
       signal,
       onRetry: ({ attempt, delayMs, status }) =>
-        logger.warn(`Alert ${stored.id} to conversation ${conversationId}: attempt ${attempt} failed (${status ?? 'network'}); retrying in ${delayMs} ms`),
+        logger.warn({ alertId: stored.id, conversationId, attempt, status, delayMs }, 'alert send failed; retrying'),
     });
     if (outcome === 'gone') {
-      logger.warn(`Conversation ${conversationId} is gone (bot removed or blocked); forgetting it`);
+      logger.warn({ conversationId }, 'conversation is gone (bot removed or blocked); forgetting it');
       await book.forget(conversationId);
     } else if (outcome === 'failed') {
-      logger.error(`Alert ${stored.id} could not be sent to conversation ${conversationId}; Teams refused it`);
+      logger.error({ alertId: stored.id, conversationId }, 'alert refused by Teams; not sent to this conversation');
     }
     await log.record(stored.id, recipient);
   }

@@ -1,6 +1,7 @@
 import type { Activity, ConversationReference, InvokeResponse, TurnContext } from 'botbuilder';
 import type { AuthenticateRequestResult } from 'botframework-connector';
 import type { Config } from '../config.js';
+import type { Log } from '../log.js';
 import type { CreditsAdapter } from './botAdapter.js';
 
 /**
@@ -12,11 +13,14 @@ import type { CreditsAdapter } from './botAdapter.js';
 export class LazyAdapter implements Pick<CreditsAdapter, 'authenticate' | 'run'> {
   private adapter: Promise<CreditsAdapter> | undefined;
 
-  constructor(private readonly config: Config) {}
+  constructor(
+    private readonly config: Config,
+    private readonly log: Log,
+  ) {}
 
   /** The real adapter, loaded at the first call. */
   load(): Promise<CreditsAdapter> {
-    return (this.adapter ??= import('./botAdapter.js').then(({ createAdapter }) => createAdapter(this.config)));
+    return (this.adapter ??= import('./botAdapter.js').then(({ createAdapter }) => createAdapter(this.config, this.log)));
   }
 
   async authenticate(activity: Partial<Activity>, authHeader: string): Promise<AuthenticateRequestResult> {

@@ -2,6 +2,7 @@ import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { StoreUnavailableError } from '../../services/ports.js';
 import type { Log } from '../log.js';
+import { requestLog } from './requestTracking.js';
 
 /**
  * What every error answer looks like: a stable code and the request's reference (also its
@@ -68,10 +69,10 @@ export function answerFailuresSafely(server: Server, log: Log): void {
   server.on('restifyError', (req: Request, res: Response, error: unknown, done: () => void) => {
     // restify's own refusals (unknown route, wrong method, bad query): formatJson hides their text.
     if (statusOf(error) < 500) return done();
-    const reference = req.getId();
-    const where = { reference, method: req.method, path: req.path() };
-    if (error instanceof StoreUnavailableError) log.warn({ ...where, reason: error.reason }, 'refused a request: the ledger store is unavailable');
-    else log.error({ ...where, err: error }, 'request failed');
+    const where = { method: req.method, path: req.path() };
+    const requestLogged = requestLog(req, log.child({ reference: req.getId() }));
+    if (error instanceof StoreUnavailableError) requestLogged.warn({ ...where, reason: error.reason }, 'refused a request: the ledger store is unavailable');
+    else requestLogged.error({ ...where, err: error }, 'request failed');
     if (res.headersSent) {
       res.destroy();
       // Tells restify an answer was given, so it does not try to send its own after the head.

@@ -3,7 +3,7 @@ import type { Alert, StoredAlert } from '../../services/alerts.js';
 import { invariantViolation, type Account } from '../../services/ledger/account.js';
 import { toSnapshot } from '../../services/ledger/accountSnapshot.js';
 import type { JournalEntry } from '../../services/ledger/journal.js';
-import { StoreUnavailableError, type Change, type LedgerStore, type NoChange, type StoreHealth } from '../../services/ports.js';
+import { consoleLog, StoreUnavailableError, type Change, type LedgerStore, type NoChange, type StoreHealth } from '../../services/ports.js';
 import { sequenceProblem } from '../changeSequence.js';
 import { bringUpToDate, readHead, type AccountHead, type LoadCounters } from './accountLoader.js';
 import { writeTenantChanges, type TenantWrite } from './changeWriter.js';
@@ -23,7 +23,7 @@ export interface PostgresLedgerStoreOptions {
   snapshotEveryEntries?: number;
   /** How often a store that lost the database asks whether it answers again. Default 1 s. */
   probeIntervalMs?: number;
-  /** Where failures of alert listeners are reported. Default console.error. */
+  /** Where failures of alert listeners are reported. Default `consoleLog`. */
   reportError?: (error: unknown) => void;
   /** Where the migrations applied at opening, and the migration runner's warnings, are told. Default: nowhere. */
   log?: (message: string) => void;
@@ -146,7 +146,7 @@ class PostgresLedger implements PostgresLedgerStore {
     options: PostgresLedgerStoreOptions,
   ) {
     this.snapshotEveryEntries = options.snapshotEveryEntries ?? 1_000;
-    this.reportError = options.reportError ?? ((error) => console.error('ledger store:', error));
+    this.reportError = options.reportError ?? ((error) => consoleLog.error({ err: error }, 'ledger store: an alert listener failed'));
     this.databaseHealth = new DatabaseHealth(async () => {
       await this.pool.query('SELECT 1');
     }, options.probeIntervalMs ?? 1_000);

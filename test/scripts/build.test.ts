@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, escapeNonAscii, isBuildCurrent, ROOT } from '../../scripts/build.mjs';
+import { useTestDatabase } from '../data/postgresTestDatabase.js';
 import { startFakeConnector, type FakeConnector } from '../e2e/support/fakeConnector.js';
 import { startBuilt } from './builtBot.js';
 
@@ -12,6 +13,7 @@ import { startBuilt } from './builtBot.js';
  * can come from the project's node_modules), then started as `npm start` runs it.
  */
 let outdir: string;
+const db = useTestDatabase();
 
 beforeAll(async () => {
   outdir = await mkdtemp(path.join(os.tmpdir(), 'bot-build-'));
@@ -94,6 +96,24 @@ describe('npm run build (scripts/build.mjs)', () => {
     } finally {
       await bot.stop();
       await rm(project, { recursive: true, force: true });
+    }
+  });
+
+  it('with DATABASE_URL, migrates a fresh database from the migrations shipped beside the bundle, and serves', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bot-built-pg-'));
+    const bot = await startBuilt(outdir, dataDir, { DATABASE_URL: db.url, OPERATOR_API_KEY: 'built-key' });
+    try {
+      expect((await fetch(`${bot.base}/readyz`)).status).toBe(200);
+      const headers = { authorization: 'Bearer built-key', 'content-type': 'application/json' };
+      const funds = { amount: '25.00', currency: 'USD', idempotencyKey: 'built-seed', note: 'test' };
+      expect((await fetch(`${bot.base}/api/tenants/built-t/funds`, { method: 'POST', headers, body: JSON.stringify(funds) })).status).toBe(200);
+      const account = await fetch(`${bot.base}/api/tenants/built-t/account`, { headers });
+      expect(account.status).toBe(200);
+      expect(await account.json()).toMatchObject({ tenantId: 'built-t' });
+      expect((await db.query('SELECT count(*)::int AS n FROM pgmigrations')).rows[0]?.n).toBeGreaterThan(0);
+    } finally {
+      await bot.stop();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 

@@ -48,7 +48,7 @@ export function ledgerFixtureOver<S extends LedgerStore>(store: S, policy: Parti
     clock,
     policy: { ...POLICY, ...policy },
     price: pricer(RATES),
-    onError: (e) => errors.push(e),
+    log: { info: () => undefined, warn: () => undefined, error: (details) => void errors.push((details as { err: unknown }).err) },
   });
   return { clock, store, gateway, ledger, errors };
 }
