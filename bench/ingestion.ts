@@ -3,7 +3,7 @@ import { API_KEY, type BenchContext, type Row } from './lib/context.js';
 import { HttpClient } from './lib/http.js';
 import { runLoad, type LoadResult } from './lib/load.js';
 import { tenantName, tenantOf, usageBody, type WorkloadShape } from './lib/records.js';
-import { int, ms, round } from './lib/stats.js';
+import { int, ms, ratio, round } from './lib/stats.js';
 
 export const POPULATION = 1000;
 
@@ -81,6 +81,7 @@ export async function runIngestion(ctx: BenchContext): Promise<{ rows: Row[]; fi
         figures: { ...f },
       });
     }
+    rows.push(...(await compareWithSqlite(ctx, figures)));
     for (const f of floor) {
       rows.push({
         section: 'Ingestion: POST /api/usage over HTTP',
@@ -93,6 +94,59 @@ export async function runIngestion(ctx: BenchContext): Promise<{ rows: Row[]; fi
     return { rows, figures, floor };
   } finally {
     client.http?.close();
+    await app.stop();
+  }
+}
+
+/** Records the memory section ingests. */
+const MEMORY_RECORDS = 1_000_000;
+
+/**
+ * Section: memory while ingesting. A fresh app takes 1M records through `POST /api/usage` (batches
+ * of 1,000 over the 1,000 tenants, concurrency 4); its peak resident memory is the kernel's
+ * high-water mark, so no peak is missed between samples.
+ */
+export async function runIngestionMemory(ctx: BenchContext): Promise<{ rows: Row[] }> {
+  const dataDir = await ctx.tempDir('ingest-memory');
+  const app = new BenchChild('children/appProcess.ts', [dataDir, API_KEY]);
+  let http: HttpClient | null = null;
+  try {
+    const { port } = await app.ask<{ port: number }>({ type: 'start' }, 60_000);
+    http = new HttpClient(new URL(`http://127.0.0.1:${port}`), 64, { authorization: `Bearer ${API_KEY}` });
+    await prefund(http, POPULATION);
+    const started = await app.ask<{ peakRssMB: number; rssMB: number }>({ type: 'stats' });
+    const records = ctx.quick ? 100_000 : MEMORY_RECORDS;
+    const now = Date.now();
+    const shape: WorkloadShape = { batchSize: 1000, tenantsPerBatch: 100, population: POPULATION, oneTenant: false };
+    const samples: number[] = [];
+    const sampler = setInterval(() => void app.ask<{ rssMB: number }>({ type: 'stats' }).then((s) => samples.push(s.rssMB), () => {}), 1_000);
+    ctx.log(`ingestion memory: ${int(records)} records in batches of 1,000`);
+    const result = await app.profiled(ctx.profileDir, 'ingestion-memory', () =>
+      runLoad({ concurrency: 4, total: records / 1000, maxMs: 240_000 }, async (r) => {
+        const body = Array.from({ length: 1000 }, (_, k) => usageBody(`${ctx.runId}-memory-${r * 1000 + k}`, tenantOf(r * 1000 + k, shape), r * 1000 + k, now));
+        const answer = await http!.json<{ accepted: number }>('POST', '/api/usage', JSON.stringify({ records: body }));
+        if (answer.accepted !== 1000) throw new Error(`a request was not fully accepted: ${JSON.stringify(answer).slice(0, 300)}`);
+        return answer.accepted;
+      }),
+    );
+    clearInterval(sampler);
+    const after = await app.ask<{ rssMB: number; peakRssMB: number }>({ type: 'stats' });
+    return {
+      rows: [
+        {
+          section: 'Memory while ingesting through POST /api/usage (the app under tsx)',
+          case: `${int(result.units)} records, batches of 1,000 · c4`,
+          result:
+            `peak RSS ${int(after.peakRssMB)} MB (${int(started.rssMB)} MB before the first record) · RSS ${int(after.rssMB)} MB at the end · ` +
+            `${int(result.unitsPerSecond)} rec/s${result.truncatedByTime ? ' (time cap)' : ''}`,
+          target: '≤ 250 MB',
+          status: after.peakRssMB <= 250 && !result.truncatedByTime ? 'met' : 'missed',
+          figures: { records: result.units, peakRssMB: round(after.peakRssMB, 1), rssMB: round(after.rssMB, 1), startRssMB: round(started.rssMB, 1), rssEverySecondMB: samples.map((v) => round(v, 0)) },
+        },
+      ],
+    };
+  } finally {
+    http?.close();
     await app.stop();
   }
 }
@@ -151,7 +205,48 @@ async function prefund(http: HttpClient, population: number): Promise<void> {
   for (let k = 1; k < 5; k++) await grant(tenantName(0), `prefund-0-${k}`);
 }
 
-async function runScenario(ctx: BenchContext, app: BenchChild, http: HttpClient, scenario: Scenario): Promise<IngestionFigures> {
+/** The cases compared with the SQLite service, and how many times its throughput ours must reach. */
+const SQLITE_TARGETS: Record<string, number> = { 'batch 1,000 · 100 tenants each · c1': 1, 'single record · c64': 2 };
+
+/**
+ * The peer in the same run: node:http + better-sqlite3 (WAL, synchronous=FULL, a transaction per
+ * request, the same checks and ledger work per record) in its own process, driven by the same
+ * client with the same bodies as ours.
+ */
+async function compareWithSqlite(ctx: BenchContext, ours: IngestionFigures[]): Promise<Row[]> {
+  const dataDir = await ctx.tempDir('ingest-sqlite');
+  const peer = new BenchChild('children/sqliteServer.ts', [dataDir]);
+  let http: HttpClient | null = null;
+  try {
+    const tenants = Array.from({ length: POPULATION }, (_, i) => tenantName(i));
+    const { port } = await peer.ask<{ port: number }>({ type: 'start', tenants, extraLots: 4 }, 60_000);
+    http = new HttpClient(new URL(`http://127.0.0.1:${port}`), 64);
+    const rows: Row[] = [];
+    for (const scenario of ingestionScenarios(ctx.quick).filter((s) => s.name in SQLITE_TARGETS)) {
+      ctx.log(`ingestion: node:http + SQLite · ${scenario.name}`);
+      const f = await runScenario(ctx, peer, http, scenario, 'sqlite');
+      const mine = ours.find((o) => o.scenario === scenario.name)!;
+      const times = mine.recordsPerSecond / f.recordsPerSecond;
+      const wanted = SQLITE_TARGETS[scenario.name]!;
+      rows.push({
+        section: 'Ingestion: POST /api/usage over HTTP',
+        case: `node:http + better-sqlite3 (WAL, synchronous=FULL) · ${scenario.name}`,
+        result:
+          `${int(f.recordsPerSecond)} rec/s · p50 ${ms(f.p50Ms)} ms · p99 ${ms(f.p99Ms)} ms · server ${Math.round(f.serverCpuUsPerRecord)} µs/rec · ` +
+          `ours ${ratio(times)} (${int(mine.recordsPerSecond)} rec/s)`,
+        target: `ours ≥ ${wanted.toFixed(1)}×`,
+        status: times >= wanted ? 'met' : 'missed',
+        figures: { ...f, oursRecordsPerSecond: mine.recordsPerSecond, times: round(times, 2) },
+      });
+    }
+    return rows;
+  } finally {
+    http?.close();
+    await peer.stop();
+  }
+}
+
+async function runScenario(ctx: BenchContext, app: BenchChild, http: HttpClient, scenario: Scenario, server = 'app'): Promise<IngestionFigures> {
   const { shape } = scenario;
   const now = Date.now();
   const prefix = `${ctx.runId}-${scenario.name.replace(/[^a-z0-9]+/gi, '')}`;
@@ -162,9 +257,9 @@ async function runScenario(ctx: BenchContext, app: BenchChild, http: HttpClient,
     });
     return JSON.stringify({ records });
   });
-  const before = await app.ask<{ cpuMs: number; store: { walFsyncs: number } }>({ type: 'stats' });
+  const before = await app.ask<{ cpuMs: number; store: { walFsyncs: number } | null }>({ type: 'stats' });
   const t0 = performance.now();
-  const label = `ingestion-app-${scenario.name.replace(/[^a-z0-9]+/gi, '-')}`;
+  const label = `ingestion-${server}-${scenario.name.replace(/[^a-z0-9]+/gi, '-')}`;
   const result: LoadResult = await app.profiled(ctx.profileDir, label, () =>
     runLoad({ concurrency: scenario.concurrency, total: bodies.length, warmup: scenario.warmup, maxMs: ctx.quick ? 5_000 : 20_000 }, async (i) => {
       const answer = await http.json<{ accepted: number; duplicates: number; rejected: unknown[] }>('POST', '/api/usage', bodies[i]!);
@@ -173,7 +268,7 @@ async function runScenario(ctx: BenchContext, app: BenchChild, http: HttpClient,
     }),
   );
   // The server's CPU over the measured part (the warm-up is a small share; subtracted in proportion).
-  const after = await app.ask<{ cpuMs: number; store: { walFsyncs: number } }>({ type: 'stats' });
+  const after = await app.ask<{ cpuMs: number; store: { walFsyncs: number } | null }>({ type: 'stats' });
   const wall = performance.now() - t0;
   const share = result.elapsedMs / wall;
   return {
@@ -185,7 +280,7 @@ async function runScenario(ctx: BenchContext, app: BenchChild, http: HttpClient,
     serverCpuPercent: round(((after.cpuMs - before.cpuMs) * share * 100) / result.elapsedMs, 0),
     serverCpuUsPerRecord: round(((after.cpuMs - before.cpuMs) * share * 1000) / result.units, 1),
     clientCpuPercent: round((result.clientCpuMs * 100) / result.elapsedMs, 0),
-    walFsyncs: Math.round((after.store.walFsyncs - before.store.walFsyncs) * share),
+    walFsyncs: Math.round(((after.store?.walFsyncs ?? 0) - (before.store?.walFsyncs ?? 0)) * share),
     truncatedByTime: result.truncatedByTime,
   };
 }

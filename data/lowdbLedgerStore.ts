@@ -66,7 +66,18 @@ interface Live {
   recoveredWalToTrim: boolean;
   /** Whether a recovery has closed its writer: it is about to be replaced. */
   stopped: boolean;
+  /** Journal entries held in memory until a checkpoint files them, over all tenants. */
+  unfiledEntries: number;
+  /** The checkpoint changes wait for while `unfiledEntries` is at its bound. */
+  filing: Promise<void> | null;
 }
+
+/**
+ * The most journal entries kept in memory waiting for a checkpoint (about 45 MB of JSON text).
+ * Ingestion can add entries faster than a checkpoint of many tenants files them; past this,
+ * changes wait for a checkpoint instead of memory growing with the backlog.
+ */
+const MAX_UNFILED_ENTRIES = 100_000;
 
 /**
  * Opens the ledger kept in `dir`: takes the folder's lock, recovers from the last checkpoint and the
@@ -147,6 +158,7 @@ class LowdbLedger implements LowdbLedgerStore {
     const tenant = live.tenants.get(tenantId);
     // A read waits for the tenant's changes in flight: later ones wait until it has been answered.
     if (tenant?.changesHeld) return tenant.changesHeld.then(() => this.change(tenantId, decide));
+    if (live.unfiledEntries >= MAX_UNFILED_ENTRIES) return this.fileBacklog(live).then(() => this.change(tenantId, decide));
     // Read before decide: a draft changes the account in place.
     const entryCount = tenant?.account.entryCount ?? 0;
     let outcome: Change<T> | NoChange<T>;
@@ -230,6 +242,8 @@ class LowdbLedger implements LowdbLedgerStore {
       checkpointedSeq: recovered.checkpointedSeq,
       recoveredWalToTrim: recovered.report.walSegmentsRead > 0,
       stopped: false,
+      unfiledEntries: countUnfiled(recovered.tenants.values()),
+      filing: null,
     };
     live.writer = await GroupCommitWriter.start<CommitNote>(
       this.layout,
@@ -273,6 +287,7 @@ class LowdbLedger implements LowdbLedgerStore {
       const state = tenant ?? this.addTenant(live, account, seq);
       state.account = account;
       state.journal.add(entryLines);
+      live.unfiledEntries += entryLines.length;
       live.dirty.add(state);
     }
     const committed = live.writer.append(transactionLine(seq, tenantId, entryLines, alerts), { seq, alerts: live.outbox.add(seq, alerts) });
@@ -338,6 +353,7 @@ class LowdbLedger implements LowdbLedgerStore {
       throw this.refusal() ?? new StoreUnavailableError('a checkpoint could not be written');
     }
     if (!cut) return;
+    live.unfiledEntries = countUnfiled(live.tenants.values());
     live.checkpointedSeq = cut.walSeq;
     live.recoveredWalToTrim = false;
     this.checkpointsWritten++;
@@ -349,6 +365,16 @@ class LowdbLedger implements LowdbLedgerStore {
     const tenants = [...live.dirty].map((tenant) => ({ tenant, snapshot: toSnapshot(tenant.account), usage: takeUsage(tenant.account) }));
     live.dirty.clear();
     return { walSeq: live.lastSeq, walSegment: nextSegment, tenants, outbox: live.outbox.all() };
+  }
+
+  /** A checkpoint that changes held back by the backlog bound wait for (one at a time). */
+  private fileBacklog(live: Live): Promise<void> {
+    live.filing ??= this.queueCheckpoint(live, false)
+      .catch(() => undefined) // fail() reported it; the change that waited then sees the refusal
+      .finally(() => {
+        live.filing = null;
+      });
+    return live.filing;
   }
 
   private scheduleCheckpoint(): void {
@@ -456,4 +482,10 @@ function sequenceProblem(tenantId: string, entryCount: number, change: Change<un
     return `left its account at entry ${account.entryCount} after entries up to ${entryCount + entries.length}`;
   }
   return null;
+}
+
+function countUnfiled(tenants: Iterable<TenantState>): number {
+  let count = 0;
+  for (const tenant of tenants) count += tenant.journal.unfiledCount;
+  return count;
 }

@@ -200,10 +200,8 @@ async function loadAccounts(layout: DataLayout, repairs: Repair[]): Promise<{ te
     }
     const folder = layout.tenantJournalFolder(fileName);
     repairs.push(await checkJournal(folder, tenantId, journal, account.entryCount));
-    const keys = await loadUsageKeys(folder, usageKeys);
-    repairs.push(keys.repair);
     const recovered = fromSnapshot(account);
-    recovered.keys.loadUsage(keys.triples);
+    repairs.push(await loadUsageKeys(folder, usageKeys, recovered.keys));
     tenants.set(tenantId, newTenantState(layout, recovered, 0, journal, account.entryCount, usageKeys));
   });
   return { tenants, documents: new Set(tenants.keys()) };

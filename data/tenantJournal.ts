@@ -49,6 +49,11 @@ export class TenantJournal {
     return this.tail.length > 0;
   }
 
+  /** How many entries are only in memory (and the WAL). */
+  get unfiledCount(): number {
+    return this.tail.length;
+  }
+
   /** Adds the next entries, each already serialised as one JSON line. */
   add(entryLines: readonly string[]): void {
     for (const line of entryLines) this.tail.push(line);

@@ -75,38 +75,76 @@ export async function deleteUsageKeys(folder: string, generation: number): Promi
   });
 }
 
-export interface LoadedUsageKeys {
-  triples: Uint32Array;
-  /**
-   * Cuts the generation's file back to the recorded length (a crashed checkpoint may have appended
-   * more; those keys come back from the WAL) and deletes every other generation and leftover
-   * temporary key file. Safe to repeat; recovery runs it only once everything else checked out.
-   */
-  repair(): Promise<void>;
+/** Where the keys a file holds go as they are read: `IdempotencyKeys` is one. */
+export interface UsageKeySink {
+  /** Forgets what it held and makes room for about `expectedCount` keys. */
+  clearUsage(expectedCount: number): void;
+  /** Takes packed [hi, lo, day] triples; the array is reused once this returns. */
+  addStoredUsage(triples: Uint32Array): void;
 }
 
-/** Reads and checks the keys an account document counts; changes nothing. */
-export async function loadUsageKeys(folder: string, end: UsageKeysEnd): Promise<LoadedUsageKeys> {
+/** How many bytes of a file are read at a time: whole records, about 1 MB. */
+const CHUNK_BYTES = RECORD_BYTES * 87_381;
+
+/**
+ * Reads and checks the keys an account document counts into `sink`, chunk by chunk, so no copy of
+ * the file stays in memory; changes no file. Returns the repair: it cuts the generation's file
+ * back to the recorded length (a crashed checkpoint may have appended more; those keys come back
+ * from the WAL) and deletes every other generation and leftover temporary key file. Safe to
+ * repeat; recovery runs it only once everything else checked out. A damaged block throws once
+ * part of the keys went into the sink: the caller then discards it.
+ */
+export async function loadUsageKeys(folder: string, end: UsageKeysEnd, sink: UsageKeySink): Promise<() => Promise<void>> {
   const file = usageKeyFile(folder, end.generation);
   const repair = () => repairUsageKeys(folder, end);
   let handle;
   try {
     handle = await open(file, 'r');
   } catch (error) {
-    if (isMissing(error) && end.bytes === 0) return { triples: new Uint32Array(0), repair };
+    if (isMissing(error) && end.bytes === 0) {
+      sink.clearUsage(0);
+      return repair;
+    }
     if (isMissing(error)) throw new DamagedDataError(file, `is missing; its account document counts ${end.bytes} bytes of it`, RESTORE_FROM_BACKUP);
     throw error;
   }
   try {
     const { size } = await handle.stat();
     if (size < end.bytes) throw new DamagedDataError(file, `has ${size} bytes, fewer than the ${end.bytes} its account document counts`, RESTORE_FROM_BACKUP);
-    const buffer = Buffer.alloc(end.bytes);
-    for (let got = 0; got < end.bytes; ) {
-      const { bytesRead } = await handle.read(buffer, got, end.bytes - got, got);
-      if (bytesRead === 0) throw new DamagedDataError(file, `ended before the ${end.bytes} bytes its account document counts`, RESTORE_FROM_BACKUP);
-      got += bytesRead;
+    // Every block has a header, so this slightly overcounts: the table is sized once.
+    sink.clearUsage(Math.floor(end.bytes / RECORD_BYTES));
+    const read = async (buffer: Buffer, length: number, position: number) => {
+      for (let got = 0; got < length; ) {
+        const { bytesRead } = await handle.read(buffer, got, length - got, position + got);
+        if (bytesRead === 0) throw new DamagedDataError(file, `ended before the ${end.bytes} bytes its account document counts`, RESTORE_FROM_BACKUP);
+        got += bytesRead;
+      }
+    };
+    const header = Buffer.alloc(HEADER_BYTES);
+    // A fresh Uint32Array starts at offset 0 of its own buffer, so it is aligned.
+    const chunk = new Uint32Array(Math.ceil(Math.min(CHUNK_BYTES, end.bytes) / 4));
+    const chunkBytes = Buffer.from(chunk.buffer);
+    for (let offset = 0; offset < end.bytes; ) {
+      const count = offset + HEADER_BYTES <= end.bytes ? (await read(header, HEADER_BYTES, offset), header.readUInt32LE(0)) : -1;
+      const blockEnd = offset + HEADER_BYTES + count * RECORD_BYTES;
+      if (count < 0 || blockEnd > end.bytes) {
+        throw new DamagedDataError(file, `has a block at byte ${offset} that runs past the ${end.bytes} bytes its account document counts`, RESTORE_FROM_BACKUP);
+      }
+      let crc = crc32(header.subarray(0, 4));
+      for (let at = offset + HEADER_BYTES; at < blockEnd; ) {
+        const length = Math.min(CHUNK_BYTES, blockEnd - at);
+        await read(chunkBytes, length, at);
+        crc = crc32(chunkBytes.subarray(0, length), crc);
+        if (!LITTLE_ENDIAN) chunkBytes.subarray(0, length).swap32();
+        sink.addStoredUsage(chunk.subarray(0, length / 4));
+        at += length;
+      }
+      if (crc !== header.readUInt32LE(4)) {
+        throw new DamagedDataError(file, `has a block of ${count} keys at byte ${offset} that fails its checksum: it was changed after it was written`, RESTORE_FROM_BACKUP);
+      }
+      offset = blockEnd;
     }
-    return { triples: fromBlocks(file, buffer), repair };
+    return repair;
   } finally {
     await handle.close();
   }
@@ -151,33 +189,6 @@ function toBlock(triples: Uint32Array): Buffer {
   else Buffer.from(records).swap32().copy(block, HEADER_BYTES);
   block.writeUInt32LE(crc32(block.subarray(HEADER_BYTES), crc32(block.subarray(0, 4))), 4);
   return block;
-}
-
-/** The records of every block, checked against their checksums. */
-function fromBlocks(file: string, bytes: Buffer): Uint32Array {
-  const blocks: Array<{ start: number; end: number }> = [];
-  let records = 0;
-  for (let offset = 0; offset < bytes.length; ) {
-    const count = offset + HEADER_BYTES <= bytes.length ? bytes.readUInt32LE(offset) : -1;
-    const end = offset + HEADER_BYTES + count * RECORD_BYTES;
-    if (count < 0 || end > bytes.length) {
-      throw new DamagedDataError(file, `has a block at byte ${offset} that runs past the ${bytes.length} bytes its account document counts`, RESTORE_FROM_BACKUP);
-    }
-    const expected = crc32(bytes.subarray(offset + HEADER_BYTES, end), crc32(bytes.subarray(offset, offset + 4)));
-    if (expected !== bytes.readUInt32LE(offset + 4)) {
-      throw new DamagedDataError(file, `has a block of ${count} keys at byte ${offset} that fails its checksum: it was changed after it was written`, RESTORE_FROM_BACKUP);
-    }
-    blocks.push({ start: offset + HEADER_BYTES, end });
-    records += count;
-    offset = end;
-  }
-  // A fresh Uint32Array starts at offset 0 of its own buffer, so it is aligned.
-  const triples = new Uint32Array(records * 3);
-  const target = Buffer.from(triples.buffer);
-  let at = 0;
-  for (const { start, end } of blocks) at += bytes.copy(target, at, start, end);
-  if (!LITTLE_ENDIAN) target.swap32();
-  return triples;
 }
 
 async function ensureFolder(folder: string): Promise<void> {

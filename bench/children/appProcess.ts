@@ -52,6 +52,13 @@ serveParent(
         const store = app?.store as LowdbLedgerStore | undefined;
         return { ...processStats(), store: store?.stats ?? null };
       }
+      case 'usageKeys': {
+        // Usage records taken so far, over every tenant (each one's key is kept).
+        const store = app!.store as LowdbLedgerStore;
+        let usageKeys = 0;
+        for (const tenantId of await store.tenantIds()) usageKeys += (await store.account(tenantId))?.keys.usageCount ?? 0;
+        return { usageKeys };
+      }
       case 'gc': {
         globalThis.gc?.();
         return processStats();

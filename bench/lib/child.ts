@@ -167,9 +167,14 @@ export function serveParent(handle: (message: { type: string; [key: string]: unk
   });
 }
 
-/** CPU time (user + system) and resident memory of this process. */
-export function processStats(): { cpuMs: number; rssMB: number; heapUsedMB: number } {
+/** CPU time (user + system) and resident memory of this process, now and at its peak so far. */
+export function processStats(): { cpuMs: number; rssMB: number; peakRssMB: number; heapUsedMB: number } {
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
-  return { cpuMs: (cpu.user + cpu.system) / 1000, rssMB: memory.rss / 2 ** 20, heapUsedMB: memory.heapUsed / 2 ** 20 };
+  return {
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    rssMB: memory.rss / 2 ** 20,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    heapUsedMB: memory.heapUsed / 2 ** 20,
+  };
 }

@@ -23,13 +23,14 @@ export interface IdempotencyKeysSnapshot {
 /**
  * The keys an account has seen. Operation keys (purchases, grants, recharges, each in the key
  * space of its purpose: see `operationKeys.ts`) keep their first outcome. Usage record ids can number millions a month, so they are
- * kept as 64-bit fingerprints in an open-addressing table (16 bytes a key at most), with the day
+ * kept as 64-bit fingerprints in an open-addressing table (12 bytes a slot, at most 70% of slots
+ * used, so 17–26 bytes a key; any slot count, not only powers of two), with the day
  * the call started so keys older than the acceptance window can be dropped. Two different ids share
  * a fingerprint with odds of about one in 10^10 per million keys.
  */
 export class IdempotencyKeys {
   readonly operations = new Map<string, KeyOutcome>();
-  private table = new Uint32Array(3 * 1024);
+  private table = new Uint32Array(3 * MIN_CAPACITY);
   private used = 0;
   /** [hi, lo, day] triples added since the store last took them (first `addedLength` numbers). */
   private added = new Uint32Array(0);
@@ -49,7 +50,7 @@ export class IdempotencyKeys {
   addUsage(key: string, day: number): void {
     const [hi, lo] = fingerprint(key);
     if (this.slotOf(hi, lo) >= 0) return;
-    if ((this.used + 1) * 2 > this.capacity) this.resize(this.capacity * 2);
+    if (this.used + 1 > this.capacity * MAX_LOAD) this.resize(Math.ceil(this.capacity * GROWTH));
     this.insert(hi, lo, day);
     if (!this.rewrite) this.track(hi, lo, day);
   }
@@ -122,18 +123,33 @@ export class IdempotencyKeys {
    * `takeAddedUsage` give them; a triple may repeat). They count as already stored: not added.
    */
   loadUsage(packed: Uint32Array): void {
-    if (packed.length % 3 !== 0) throw new Error(`Usage keys come in triples; ${packed.length} numbers is not a whole number of them.`);
-    this.table = new Uint32Array(3 * capacityFor(packed.length / 3));
+    this.clearUsage(packed.length / 3);
+    this.addStoredUsage(packed);
+  }
+
+  /**
+   * Forgets every usage key and sizes the table for `expectedCount` keys, once, so that a store
+   * loading its key file chunk by chunk (`addStoredUsage`) never grows it key by key.
+   */
+  clearUsage(expectedCount: number): void {
+    this.table = new Uint32Array(3 * capacityFor(expectedCount));
     this.used = 0;
+    this.added = new Uint32Array(0);
+    this.addedLength = 0;
+    this.rewrite = false;
+  }
+
+  /** Adds packed [hi, lo, day] triples that are already stored (a triple may repeat): not tracked as added. */
+  addStoredUsage(packed: Uint32Array): void {
+    if (packed.length % 3 !== 0) throw new Error(`Usage keys come in triples; ${packed.length} numbers is not a whole number of them.`);
     for (let i = 0; i < packed.length; i += 3) {
       const hi = packed[i]!;
       const lo = packed[i + 1]!;
       if ((hi | lo) === 0) throw new Error('A usage key fingerprint is (0, 0), which marks an empty slot.');
-      if (this.slotOf(hi, lo) < 0) this.insert(hi, lo, packed[i + 2]!);
+      if (this.slotOf(hi, lo) >= 0) continue;
+      if (this.used + 1 > this.capacity * MAX_LOAD) this.resize(Math.ceil(this.capacity * GROWTH));
+      this.insert(hi, lo, packed[i + 2]!);
     }
-    this.added = new Uint32Array(0);
-    this.addedLength = 0;
-    this.rewrite = false;
   }
 
   /** The operation keys as plain JSON; usage keys are written separately by the store. */
@@ -169,9 +185,14 @@ export class IdempotencyKeys {
     return this.table.length / 3;
   }
 
+  /** The home slot of a fingerprint: its hash scaled to the table (any size, no modulo). */
+  private home(hi: number, lo: number): number {
+    return Math.floor((((lo ^ hi) >>> 0) * this.capacity) / 2 ** 32);
+  }
+
   private slotOf(hi: number, lo: number): number {
-    const mask = this.capacity - 1;
-    for (let s = (lo ^ hi) & mask; ; s = (s + 1) & mask) {
+    const capacity = this.capacity;
+    for (let s = this.home(hi, lo); ; s = s + 1 === capacity ? 0 : s + 1) {
       const a = this.table[s * 3]!;
       const b = this.table[s * 3 + 1]!;
       if ((a | b) === 0) return -1;
@@ -180,9 +201,9 @@ export class IdempotencyKeys {
   }
 
   private insert(hi: number, lo: number, day: number): void {
-    const mask = this.capacity - 1;
-    let s = (lo ^ hi) & mask;
-    while ((this.table[s * 3]! | this.table[s * 3 + 1]!) !== 0) s = (s + 1) & mask;
+    const capacity = this.capacity;
+    let s = this.home(hi, lo);
+    while ((this.table[s * 3]! | this.table[s * 3 + 1]!) !== 0) s = s + 1 === capacity ? 0 : s + 1;
     this.table[s * 3] = hi;
     this.table[s * 3 + 1] = lo;
     this.table[s * 3 + 2] = day;
@@ -199,10 +220,18 @@ export class IdempotencyKeys {
   }
 }
 
+const MIN_CAPACITY = 1024;
+/**
+ * The share of slots in use past which the table grows. Linear probing stays short up to here
+ * (about 2 probes to find a key, 6 to learn one is new) and the table costs 17 bytes a key, not
+ * the 24–48 of a half-full table doubling in powers of two.
+ */
+const MAX_LOAD = 0.7;
+const GROWTH = 1.5;
+
+/** Slots for `count` keys with room to add a tenth more before the first growth. */
 function capacityFor(count: number): number {
-  let capacity = 1024;
-  while (capacity < count * 2) capacity *= 2;
-  return capacity;
+  return Math.max(MIN_CAPACITY, Math.ceil((count * 1.1) / MAX_LOAD));
 }
 
 /** Two independent 32-bit hashes (FNV-1a and a Murmur3-style mix) of the key's UTF-16 units. */

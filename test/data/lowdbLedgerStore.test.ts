@@ -22,6 +22,18 @@ function walText(dir: string): string {
 describe('lowdb ledger store', () => {
   const tempFolder = useTempFolders();
 
+  it('files its backlog with a checkpoint once 100,000 journal entries wait in memory, without waiting for the timer', { timeout: 60_000 }, async () => {
+    const store = await openLowdbLedgerStore({ dir: await tempFolder(), ...QUIET });
+    await store.change('big', addFunds('big', 100_000_000, 'f'));
+    for (let i = 0; i < 4; i++) await store.change('big', recordUsage('big', usageBatch(`a${i}`, 25_000)));
+    // 100,002 entries wait now: the next change waits for a checkpoint that files them.
+    expect(store.stats.checkpoints).toBe(0);
+    await store.change('big', recordUsage('big', usageBatch('b', 10)));
+    expect(store.stats.checkpoints).toBe(1);
+    expect((await store.account('big'))!.entryCount).toBe(100_012);
+    await store.close();
+  });
+
   it('commits concurrent changes in groups, with one fsync for all changes decided meanwhile', async () => {
     const store = await openLowdbLedgerStore({ dir: await tempFolder(), ...QUIET });
     const before = store.stats.walFsyncs;
