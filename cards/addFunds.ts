@@ -59,3 +59,10 @@ export function renderAddFundsCard(vm: AddFundsViewModel, locale: string | null 
     button(Verb.balanceRefresh, t.actions.showBalance),
   ]);
 }
+
+/** "Add funds: balance $37.66", or the reason an amount was refused. */
+export function addFundsSummary(vm: AddFundsViewModel, locale: string | null | undefined): string {
+  const { t, f } = localize(locale);
+  if (vm.error) return t.summary.line(t.funds.title, amountErrorText(vm.error, t, f, vm.currency));
+  return vm.balanceMinor === undefined ? t.funds.title : t.summary.line(t.funds.title, t.summary.balance(f.money(vm.balanceMinor, vm.currency)));
+}

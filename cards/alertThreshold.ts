@@ -32,3 +32,10 @@ export function renderAlertThresholdCard(vm: AlertThresholdViewModel, locale: st
     button(Verb.balanceRefresh, t.actions.showBalance),
   ]);
 }
+
+/** "Low-balance alert: Below $10.00", or why the amount was refused. */
+export function alertThresholdSummary(vm: AlertThresholdViewModel, locale: string | null | undefined): string {
+  const { t, f } = localize(locale);
+  if (vm.error) return t.summary.line(t.threshold.title, amountErrorText(vm.error, t, f, vm.currency));
+  return t.summary.line(t.threshold.title, t.balance.lowBalanceAlertValue(f.money(vm.thresholdMinor, vm.currency)));
+}

@@ -85,6 +85,39 @@ export function alertContent(alert: AlertViewModel, locale: string | null | unde
 }
 
 /**
+ * What the chat list and the notification say for an alert: its title and the one figure that
+ * matters ("Calling suspended: balance -$4.50"), in the reader's language.
+ */
+export function alertSummary(alert: AlertViewModel, locale: string | null | undefined): string {
+  const { t, f } = localize(locale);
+  const money = (minor: number) => f.money(minor, alert.currency);
+  const { line, balance } = t.summary;
+  switch (alert.type) {
+    case 'low-balance':
+      return line(t.alerts.lowBalanceTitle, t.summary.lowBalance(money(alert.balanceMinor), money(alert.thresholdMinor)));
+    case 'suspended':
+      return line(t.alerts.suspendedTitle, balance(money(alert.balanceMinor)));
+    case 'resumed':
+      return line(t.alerts.resumedTitle, balance(money(alert.balanceMinor)));
+    case 'auto-recharge-succeeded':
+      return line(t.alerts.rechargeSucceededTitle, `+${money(alert.amountMinor)} · ${balance(money(alert.balanceMinor))}`);
+    case 'auto-recharge-failed':
+      return line(alert.paused ? t.alerts.rechargePausedTitle : t.alerts.rechargeFailedTitle, t.alerts.failure[alert.reason]);
+    case 'funds-expiring':
+      return line(t.alerts.expiringTitle, t.summary.expiring(money(alert.remainingMinor), f.date(alert.expiresAt)));
+    case 'funds-expired':
+      return line(t.alerts.expiredTitle, money(alert.amountMinor));
+    case 'unusual-spend': {
+      if (alert.reason === 'new-destination' && alert.destination) {
+        const more = (alert.moreDestinations?.length ?? 0) + (alert.unnamedDestinations ?? 0);
+        return line(t.alerts.unusualSpendTitle, t.summary.newDestinations(clip(alert.destination, 40), more > 0 ? f.integer(more) : null));
+      }
+      return alert.spendMinor !== null ? line(t.alerts.unusualSpendTitle, t.summary.spike(money(alert.spendMinor))) : t.alerts.unusualSpendTitle;
+    }
+  }
+}
+
+/**
  * New destinations, summarised: the first few by name and how many more, whether the tenant's
  * record of destinations is full, and until when no further such alert comes.
  */

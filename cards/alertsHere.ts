@@ -33,3 +33,10 @@ export function renderAlertsHereCard(vm: AlertsHereViewModel, locale: string | n
       return renderMessageCard({ title: s.personalTitle, text: s.personal, tone: 'info' });
   }
 }
+
+/** The card's title: "Post billing alerts here?", "Alerts are posted here", … */
+export function alertsHereSummary(vm: AlertsHereViewModel, locale: string | null | undefined): string {
+  const s = localize(locale).t.alertsHere;
+  const titles = { offer: s.offerTitle, subscribed: s.subscribedTitle, unsubscribed: s.unsubscribedTitle, 'not-subscribed': s.notSubscribedTitle, personal: s.personalTitle };
+  return titles[vm.state];
+}

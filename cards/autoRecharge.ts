@@ -85,3 +85,10 @@ export function renderAutoRechargeCard(vm: AutoRechargeSettingsViewModel, locale
   actions.push(button(Verb.balanceRefresh, t.actions.showBalance));
   return adaptiveCard(body, actions);
 }
+
+/** "Auto-recharge: On: below $20.00, add $100.00", or the refused field and why. */
+export function autoRechargeSettingsSummary(vm: AutoRechargeSettingsViewModel, locale: string | null | undefined): string {
+  const { t, f } = localize(locale);
+  if (vm.error) return t.summary.line(t.autoRechargeCard.title, amountErrorText(vm.error.error, t, f, vm.currency));
+  return t.summary.line(t.autoRechargeCard.title, autoRechargeSummary(vm.autoRecharge, vm.currency, t, f));
+}

@@ -76,3 +76,10 @@ export function renderBalanceCard(vm: BalanceViewModel, locale: string | null | 
     button(Verb.balanceRefresh, t.actions.refresh),
   ]);
 }
+
+/** "Communications Credits balance: $37.66"; suspended, "Calling suspended: balance -$4.50". */
+export function balanceSummary(vm: Pick<BalanceViewModel, 'balanceMinor' | 'currency' | 'status'>, locale: string | null | undefined): string {
+  const { t, f } = localize(locale);
+  const money = f.money(vm.balanceMinor, vm.currency);
+  return vm.status === 'suspended' ? t.summary.line(t.alerts.suspendedTitle, t.summary.balance(money)) : t.summary.line(t.balance.title, money);
+}

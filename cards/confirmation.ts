@@ -42,3 +42,9 @@ export function renderConfirmationCard(vm: ConfirmationViewModel, locale: string
     : button(Verb.paymentMethodOpen, t.actions.paymentMethod, 'positive');
   return adaptiveCard(body, [proceed, cancel]);
 }
+
+/** "Confirm adding funds: $50.00". */
+export function confirmationSummary(vm: ConfirmationViewModel, locale: string | null | undefined): string {
+  const { t, f } = localize(locale);
+  return t.summary.line(t.funds.confirmTitle, f.money(vm.amountMinor, vm.currency));
+}

@@ -39,3 +39,6 @@ export function renderWelcomeCard(vm: WelcomeViewModel, locale: string | null | 
     button(Verb.help, t.actions.help),
   ]);
 }
+
+export const helpSummary = (locale: string | null | undefined): string => localize(locale).t.help.title;
+export const welcomeSummary = (locale: string | null | undefined): string => localize(locale).t.welcome.title;

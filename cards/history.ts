@@ -56,3 +56,5 @@ export function renderHistoryCard(vm: HistoryViewModel, locale: string | null | 
   actions.push(button(Verb.balanceRefresh, t.actions.showBalance));
   return adaptiveCard(body, actions);
 }
+
+export const historySummary = (locale: string | null | undefined): string => localize(locale).t.history.title;

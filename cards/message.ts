@@ -25,7 +25,17 @@ export function renderMessageCard(message: MessageContent): AdaptiveCard {
  * The answer to a refusal or failure, in the user's language. `currency` is the account's, for
  * errors that depend on it (decimal places). A `not-admin` refusal shows no data and no buttons.
  */
+/** A message's one line: its title and text. */
+export function messageSummary(message: MessageContent, locale: string | null | undefined): string {
+  return message.title ? localize(locale).t.summary.line(message.title, message.text) : message.text;
+}
+
 export function renderProblemCard(problem: Problem, locale: string | null | undefined, currency?: string): AdaptiveCard {
   const { t, f } = localize(locale);
   return renderMessageCard(problemContent(problem, t, f, currency));
+}
+
+export function problemSummary(problem: Problem, locale: string | null | undefined, currency?: string): string {
+  const { t, f } = localize(locale);
+  return messageSummary(problemContent(problem, t, f, currency), locale);
 }

@@ -62,3 +62,25 @@ export function renderPaymentFailedCard(vm: PaymentFailedViewModel, locale: stri
   const choose = button(Verb.paymentMethodOpen, t.actions.paymentMethod, 'positive');
   return adaptiveCard(body, vm.reason === 'gateway-error' ? [retry, choose] : [choose, retry]);
 }
+
+/** "Funds added: +$50.00 · balance $87.66". */
+export function receiptSummary(vm: ReceiptViewModel, locale: string | null | undefined): string {
+  const { t, f } = localize(locale);
+  return t.summary.line(t.funds.receiptTitle, `+${f.money(vm.amountMinor, vm.currency)} · ${t.summary.balance(f.money(vm.balanceMinor, vm.currency))}`);
+}
+
+export function cancelledSummary(locale: string | null | undefined): string {
+  const { t } = localize(locale);
+  return t.summary.line(t.funds.cancelledTitle, t.funds.cancelledText);
+}
+
+export function paymentUnderWaySummary(vm: PaymentUnderWayViewModel, locale: string | null | undefined): string {
+  const { t, f } = localize(locale);
+  return t.summary.line(t.funds.chargingTitle, f.money(vm.amountMinor, vm.currency));
+}
+
+/** "Payment failed: The card on file was declined." */
+export function paymentFailedSummary(vm: PaymentFailedViewModel, locale: string | null | undefined): string {
+  const { t } = localize(locale);
+  return t.summary.line(t.funds.failedTitle, t.alerts.failure[vm.reason]);
+}

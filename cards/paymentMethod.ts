@@ -51,3 +51,9 @@ export function renderPaymentMethodCard(vm: PaymentMethodViewModel, locale: stri
   body.push(note(t.payment.security, { spacing: 'medium' }));
   return adaptiveCard(body, [button(Verb.balanceRefresh, t.actions.showBalance), button(Verb.fundsStart, t.actions.addFunds)]);
 }
+
+/** "Payment method: Visa •••• 4242, expires 12/2034". */
+export function paymentMethodSummary(vm: PaymentMethodViewModel, locale: string | null | undefined): string {
+  const { t, f } = localize(locale);
+  return t.summary.line(t.payment.title, vm.current ? cardOnFileText(vm.current, t, f) : t.payment.noCard);
+}

@@ -74,3 +74,9 @@ export function renderUsageCard(vm: UsageViewModel, locale: string | null | unde
     button(Verb.fundsStart, t.actions.addFunds),
   ]);
 }
+
+/** "Usage: Feb 4 – Mar 5, 2026 · $68.05". */
+export function usageSummary(vm: UsageViewModel, locale: string | null | undefined): string {
+  const { t, f } = localize(locale);
+  return t.summary.line(t.usage.title, `${f.dateRange(vm.from, vm.to)} · ${f.money(vm.totalMinor, vm.currency)}`);
+}

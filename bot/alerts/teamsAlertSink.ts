@@ -1,7 +1,8 @@
-import { CardFactory, MessageFactory, type CloudAdapter } from 'botbuilder';
+import type { CloudAdapter } from 'botbuilder';
 import type { StoredAlert } from '../../services/alerts.js';
-import { renderAlertCard } from '../../cards/alerts.js';
+import { alertSummary, renderAlertCard } from '../../cards/alerts.js';
 import type { ConversationBook } from '../../data/conversationReferences.js';
+import { cardMessage } from '../teams/cardReplies.js';
 import type { AdminDirectory } from './adminDirectory.js';
 import type { AlertSink } from './alertDispatcher.js';
 import type { DeliveryLog } from './deliveryLog.js';
@@ -20,7 +21,8 @@ export interface TeamsAlertSinkDeps {
 
 /**
  * Posts the alert card to every conversation of the tenant alerts may go to (an admin's personal
- * chat, a channel or group chat an admin subscribed), in that conversation's language. Each
+ * chat, a channel or group chat an admin subscribed), in that conversation's language, with the
+ * line the notification shows ("Calling suspended: balance -$4.50"). Each
  * conversation has its own lane: its alerts arrive in the order they were raised, and one that
  * keeps failing holds up only itself. A conversation Teams answers 403/404 for is forgotten.
  */
@@ -54,13 +56,13 @@ export class TeamsAlertSink implements AlertSink {
     if (!conversation || log.has(stored.id, recipient)) return;
     // Decided when its turn in the lane comes: a conversation unsubscribed meanwhile gets nothing more.
     if (!(await admins.mayReceive(conversation, stored.alert.tenantId))) return;
-    const card = renderAlertCard(stored.alert, conversation.locale);
+    const message = cardMessage(renderAlertCard(stored.alert, conversation.locale), alertSummary(stored.alert, conversation.locale));
     const send = async () => {
       // A failure inside the turn would go to the adapter's onTurnError; carry it out to be retried.
       let failure: unknown = null;
       await adapter.continueConversationAsync(appId, conversation.reference, async (context) => {
         try {
-          await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+          await context.sendActivity(message);
         } catch (error) {
           failure = error ?? new Error('send failed');
         }

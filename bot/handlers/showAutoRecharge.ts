@@ -1,4 +1,4 @@
-import { autoRechargeViewModel, renderAutoRechargeCard, type AutoRechargeSettingsViewModel } from '../../cards/index.js';
+import { autoRechargeSettingsSummary, autoRechargeViewModel, renderAutoRechargeCard, type AutoRechargeSettingsViewModel } from '../../cards/index.js';
 import { additionLimits } from '../../services/ledger/policy.js';
 import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
 
@@ -13,5 +13,5 @@ export async function showAutoRecharge(turn: Turn, deps: HandlerDeps, extra: Ext
     limits: additionLimits(deps.ledger.policy, account.currency),
     ...extra,
   };
-  return cardReply(renderAutoRechargeCard(vm, turn.locale));
+  return cardReply(renderAutoRechargeCard(vm, turn.locale), autoRechargeSettingsSummary(vm, turn.locale));
 }

@@ -1,4 +1,4 @@
-import { balanceViewModel, renderBalanceCard } from '../../cards/index.js';
+import { balanceSummary, balanceViewModel, renderBalanceCard } from '../../cards/index.js';
 import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
 
 /** How many journal entries the balance card looks through for its recent transactions. */
@@ -17,5 +17,5 @@ export async function showBalance(turn: Turn, deps: HandlerDeps): Promise<Reply>
       lastUsageSyncAt: deps.usageSyncedAt(turn.tenantId),
     },
   });
-  return cardReply(renderBalanceCard(vm, turn.locale));
+  return cardReply(renderBalanceCard(vm, turn.locale), balanceSummary(vm, turn.locale));
 }

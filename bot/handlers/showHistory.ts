@@ -1,4 +1,4 @@
-import { HISTORY_PAGE_SIZE, historyEntryViewModel, renderHistoryCard, type ActionDataOf, type Verb } from '../../cards/index.js';
+import { HISTORY_PAGE_SIZE, historyEntryViewModel, historySummary, renderHistoryCard, type ActionDataOf, type Verb } from '../../cards/index.js';
 import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
 
 type Page = Omit<ActionDataOf<typeof Verb.historyPage>, 'verb'>;
@@ -21,7 +21,7 @@ export async function showHistory(turn: Turn, deps: HandlerDeps, page: Page = {}
     },
     turn.locale,
   );
-  return cardReply(card);
+  return cardReply(card, historySummary(turn.locale));
 }
 
 /** Entries are numbered 1…count; reads `limit` entries numbered above `after`. */

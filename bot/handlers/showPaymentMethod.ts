@@ -1,12 +1,9 @@
-import { cardOnFileViewModel, renderPaymentMethodCard } from '../../cards/index.js';
+import { cardOnFileViewModel, paymentMethodSummary, renderPaymentMethodCard, type PaymentMethodViewModel } from '../../cards/index.js';
 import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
 
 /** The card on file and, with the sandbox gateway, the test cards to choose from. */
 export async function showPaymentMethod(turn: Turn, deps: HandlerDeps, options: { changed?: boolean } = {}): Promise<Reply> {
   const current = cardOnFileViewModel(await deps.gateway.cardOnFile(turn.tenantId), deps.clock.now());
-  const card = renderPaymentMethodCard(
-    { current, sandbox: deps.sandbox !== null, currentTestCardId: deps.sandbox?.cardId(turn.tenantId) ?? null, changed: options.changed ?? false },
-    turn.locale,
-  );
-  return cardReply(card);
+  const vm: PaymentMethodViewModel = { current, sandbox: deps.sandbox !== null, currentTestCardId: deps.sandbox?.cardId(turn.tenantId) ?? null, changed: options.changed ?? false };
+  return cardReply(renderPaymentMethodCard(vm, turn.locale), paymentMethodSummary(vm, turn.locale));
 }

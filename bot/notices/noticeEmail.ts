@@ -1,4 +1,4 @@
-import { alertContent, languageOf, localize } from '../../cards/index.js';
+import { alertContent, alertSummary, languageOf, localize } from '../../cards/index.js';
 import type { Alert } from '../../services/alerts.js';
 
 export interface NoticeText {
@@ -9,8 +9,9 @@ export interface NoticeText {
 }
 
 /**
- * A notice email's subject and body in the recipient's language: the same words as the alert
- * card, the balance and time, and where to act (Teams).
+ * A notice email's subject and body in the recipient's language: the subject is the alert's
+ * one-line summary (as in the Teams notification), the body the same words as the alert card, the
+ * balance and time, and where to act (Teams).
  */
 export function noticeEmail(alert: Alert, recipient: { name: string | null; locale: string | null }): NoticeText {
   const { t, f } = localize(recipient.locale);
@@ -33,7 +34,7 @@ export function noticeEmail(alert: Alert, recipient: { name: string | null; loca
     `<p style="color: #616161; font-size: smaller">— ${escape(t.product)}<br>${escape(t.email.why)}</p>`,
     '</body></html>',
   ].join('\n');
-  return { language: languageOf(recipient.locale), subject: t.email.subject(content.title), text, html };
+  return { language: languageOf(recipient.locale), subject: t.email.subject(alertSummary(alert, recipient.locale)), text, html };
 }
 
 function escape(text: string): string {

@@ -16,6 +16,19 @@ export const en = {
     moreItems: (n: number) => `and ${n} more`,
     datesInUtc: 'Times are in UTC.',
   },
+  /**
+   * The one line Teams shows for a card in the chat list and the notification (the activity's
+   * `summary`): a title and what matters most.
+   */
+  summary: {
+    line: (title: string, detail: string) => `${title}: ${detail}`,
+    balance: (amount: string) => `balance ${amount}`,
+    lowBalance: (balance: string, threshold: string) => `${balance}, below ${threshold}`,
+    expiring: (amount: string, date: string) => `${amount} on ${date}`,
+    spike: (spend: string) => `${spend} in one hour`,
+    /** `more`: how many other new destinations, already formatted; null when none. */
+    newDestinations: (first: string, more: string | null) => (more === null ? `calls to ${first}` : `calls to ${first} and ${more} more destinations`),
+  },
   actions: {
     addFunds: 'Add funds',
     autoRecharge: 'Auto-recharge',

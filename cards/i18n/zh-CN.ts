@@ -12,6 +12,14 @@ export const zhCN: Strings = {
     moreItems: (n) => `另有 ${n} 项`,
     datesInUtc: '时间均为 UTC。',
   },
+  summary: {
+    line: (title, detail) => `${title}：${detail}`,
+    balance: (amount) => `余额 ${amount}`,
+    lowBalance: (balance, threshold) => `${balance}，低于 ${threshold}`,
+    expiring: (amount, date) => `${amount} 将于 ${date} 到期`,
+    spike: (spend) => `一小时内花费 ${spend}`,
+    newDestinations: (first, more) => (more === null ? `有通话拨往 ${first}` : `有通话拨往 ${first} 及另外 ${more} 个目的地`),
+  },
   actions: {
     addFunds: '充值',
     autoRecharge: '自动充值',

@@ -375,4 +375,32 @@ describe('Teams bot: install, mentions, junk', () => {
   });
 });
 
+describe('Teams bot: what the chat list and the notification say', () => {
+  it('every reply carries a one-line summary of what it says, in the asker\'s language', async () => {
+    const f = teamsBotFixture();
+    await f.ledger.grantFunds('tenant-a', { amount: '37.66', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
+    expect((await f.say('balance')).summary).toBe('Communications Credits balance: $37.66');
+    expect((await f.say('余额', { locale: 'zh-CN' })).summary).toBe('通信点数余额：US$37.66');
+    expect((await f.say('add 50')).summary).toBe('Confirm adding funds: $50.00');
+    expect((await f.say('add 5')).summary).toBe('Add funds: Enter at least $10.00.');
+    expect((await f.say('auto-recharge')).summary).toBe('Auto-recharge: Off');
+    expect((await f.say('帮助', { locale: 'zh-CN' })).summary).toBe('我能做什么');
+    expect((await f.say('make me a sandwich')).summary).toMatch(/^I didn't catch that: I didn't understand/);
+  });
+
+  it('a card replaced in place (Action.Submit) takes the summary of what replaced it', async () => {
+    const f = teamsBotFixture();
+    const confirmation = await f.say('add 50');
+    await f.submit(confirmation, Verb.fundsConfirm);
+    expect(cardText(f.shown(confirmation.id))).toContain('Funds added');
+    expect(f.shownSummary(confirmation.id)).toBe('Funds added: +$50.00 · balance $50.00');
+  });
+
+  it('a refusal says the same in its summary as in its text', async () => {
+    const f = teamsBotFixture({ adminUserIds: ['aad-alex'] });
+    const refused = await f.say('balance', { person: MEGAN });
+    expect(refused.summary).toMatch(/^Sorry, Communications Credits can only be viewed/);
+  });
+});
+
 export type { AdaptiveCard };

@@ -16,16 +16,16 @@ const stored = (id: string, type: Alert['type'] = 'suspended'): StoredAlert => (
 
 /** A fake adapter: each conversation answers from a script (an error to throw, or nothing), then succeeds. */
 function fakeAdapter(script: Record<string, unknown[]> = {}, gate: Record<string, Promise<void>> = {}) {
-  const sent: Array<{ conversationId: string; text: string }> = [];
+  const sent: Array<{ conversationId: string; text: string; summary: string | undefined }> = [];
   const adapter = {
     async continueConversationAsync(_appId: unknown, reference: { conversation?: { id: string } }, logic: unknown) {
       const id = reference.conversation!.id;
       await (logic as (context: unknown) => Promise<void>)({
-        sendActivity: async (activity: { attachments: Array<{ content: unknown }> }) => {
+        sendActivity: async (activity: { attachments: Array<{ content: unknown }>; summary?: string }) => {
           await gate[id];
           const failure = script[id]?.shift();
           if (failure) throw failure;
-          sent.push({ conversationId: id, text: cardText(activity.attachments[0]!.content) });
+          sent.push({ conversationId: id, text: cardText(activity.attachments[0]!.content), summary: activity.summary });
         },
       });
     },
@@ -79,6 +79,13 @@ describe('TeamsAlertSink', () => {
     expect(sent.map((s) => s.conversationId).sort()).toEqual(['conv-alex', 'conv-wei']);
     expect(sent.find((s) => s.conversationId === 'conv-alex')!.text).toContain('Calling suspended');
     expect(sent.find((s) => s.conversationId === 'conv-wei')!.text).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('says what happened in the line the chat list and the notification show, in each conversation\'s language', async () => {
+    const { sink, sent } = await setUp({ admins: ['aad-alex', 'aad-wei'] });
+    await sink.deliver(stored('a1'), new AbortController().signal);
+    expect(sent.find((s) => s.conversationId === 'conv-alex')!.summary).toBe('Calling suspended: balance -$5.00');
+    expect(sent.find((s) => s.conversationId === 'conv-wei')!.summary).toBe('通话已暂停：余额 -US$5.00');
   });
 
   it('retries a conversation on its own and forgets one that answers 404', async () => {
