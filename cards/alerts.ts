@@ -1,6 +1,7 @@
 import { button, executeAction } from './action.js';
 import { adaptiveCard, clip, factSet, header, textBlock, type AdaptiveCard, type CardAction, type ContainerStyle } from './elements.js';
-import { localize } from './format.js';
+import { localize, type Reader } from './format.js';
+import { timesNote } from './fragments.js';
 import type { AlertViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
 
@@ -13,8 +14,8 @@ export interface AlertContent {
 }
 
 /** The title, sentence, colour and buttons of an alert. */
-export function alertContent(alert: AlertViewModel, locale: string | null | undefined): AlertContent {
-  const { t, f } = localize(locale);
+export function alertContent(alert: AlertViewModel, reader: Reader): AlertContent {
+  const { t, f } = localize(reader);
   const money = (minor: number) => f.money(minor, alert.currency);
   const addFunds = button(Verb.fundsStart, t.actions.addFunds, 'positive');
   const showBalance = button(Verb.balanceRefresh, t.actions.showBalance);
@@ -70,7 +71,7 @@ export function alertContent(alert: AlertViewModel, locale: string | null | unde
     case 'unusual-spend': {
       const what =
         alert.reason === 'new-destination' && alert.destination
-          ? newDestinationsText({ ...alert, destination: alert.destination }, locale)
+          ? newDestinationsText({ ...alert, destination: alert.destination }, reader)
           : alert.hourStart && alert.spendMinor !== null && alert.baselineMinor !== null
             ? t.alerts.hourlySpike(f.dateTime(alert.hourStart), money(alert.spendMinor), money(alert.baselineMinor))
             : t.alerts.hourlySpikeUnknown;
@@ -88,8 +89,8 @@ export function alertContent(alert: AlertViewModel, locale: string | null | unde
  * What the chat list and the notification say for an alert: its title and the one figure that
  * matters ("Calling suspended: balance -$4.50"), in the reader's language.
  */
-export function alertSummary(alert: AlertViewModel, locale: string | null | undefined): string {
-  const { t, f } = localize(locale);
+export function alertSummary(alert: AlertViewModel, reader: Reader): string {
+  const { t, f } = localize(reader);
   const money = (minor: number) => f.money(minor, alert.currency);
   const { line, balance } = t.summary;
   switch (alert.type) {
@@ -121,8 +122,8 @@ export function alertSummary(alert: AlertViewModel, locale: string | null | unde
  * New destinations, summarised: the first few by name and how many more, whether the tenant's
  * record of destinations is full, and until when no further such alert comes.
  */
-function newDestinationsText(alert: Extract<AlertViewModel, { type: 'unusual-spend' }> & { destination: string }, locale: string | null | undefined): string {
-  const { t, f } = localize(locale);
+function newDestinationsText(alert: Extract<AlertViewModel, { type: 'unusual-spend' }> & { destination: string }, reader: Reader): string {
+  const { t, f } = localize(reader);
   const names = [alert.destination, ...(alert.moreDestinations ?? [])].map((name) => clip(name, 60));
   const unnamed = alert.unnamedDestinations ?? 0;
   const parts = [
@@ -139,10 +140,10 @@ function newDestinationsText(alert: Extract<AlertViewModel, { type: 'unusual-spe
  * One proactive alert: a title in the alert's colour, what happened, the balance, and the button
  * that fixes it (Add funds, Payment method, Auto-recharge).
  */
-export function renderAlertCard(alert: AlertViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
+export function renderAlertCard(alert: AlertViewModel, reader: Reader): AdaptiveCard {
+  const { t, f } = localize(reader);
   const money = (minor: number) => f.money(minor, alert.currency);
-  const content = alertContent(alert, locale);
+  const content = alertContent(alert, reader);
   return adaptiveCard(
     [
       header(content.title, t.product, content.style),
@@ -151,6 +152,7 @@ export function renderAlertCard(alert: AlertViewModel, locale: string | null | u
         { title: t.alerts.balance, value: money(alert.balanceMinor) },
         { title: t.alerts.at, value: f.dateTime(alert.at) },
       ]),
+      timesNote(t, f),
     ],
     content.actions,
   );

@@ -12,8 +12,8 @@ import {
   type CardElement,
   type InputText,
 } from './elements.js';
-import { localize } from './format.js';
-import { autoRechargeSummary } from './fragments.js';
+import { localize, type Reader } from './format.js';
+import { autoRechargeSummary, timesNote } from './fragments.js';
 import { amountErrorText } from './problems.js';
 import type { AutoRechargeSettingsViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
@@ -26,8 +26,8 @@ export const AUTO_RECHARGE_INPUT_IDS = { enabled: 'enabled', trigger: 'trigger',
  * auto-recharge paused itself or waits for a new card, and shows a refused field's reason under
  * that field.
  */
-export function renderAutoRechargeCard(vm: AutoRechargeSettingsViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
+export function renderAutoRechargeCard(vm: AutoRechargeSettingsViewModel, reader: Reader): AdaptiveCard {
+  const { t, f } = localize(reader);
   const ar = vm.autoRecharge;
   const fieldName = { enabled: t.autoRechargeCard.fieldEnabled, trigger: t.autoRechargeCard.fieldTrigger, amount: t.autoRechargeCard.fieldAmount };
   const errorFor = (field: 'enabled' | 'trigger' | 'amount'): CardElement[] =>
@@ -76,6 +76,7 @@ export function renderAutoRechargeCard(vm: AutoRechargeSettingsViewModel, locale
   body.push(...errorFor('amount'));
   if (vm.limits) body.push(note(t.funds.limits(f.money(vm.limits.minMinor, vm.currency), f.money(vm.limits.maxMinor, vm.currency))));
   body.push(note(t.autoRechargeCard.alertsStillOn));
+  if (ar.state === 'retrying' && ar.nextRetryAt) body.push(timesNote(t, f));
 
   const actions: CardAction[] = [executeAction({ verb: Verb.autoRechargeSave, title: t.actions.save, style: 'positive' })];
   if (ar.state === 'paused') {
@@ -87,8 +88,8 @@ export function renderAutoRechargeCard(vm: AutoRechargeSettingsViewModel, locale
 }
 
 /** "Auto-recharge: On: below $20.00, add $100.00", or the refused field and why. */
-export function autoRechargeSettingsSummary(vm: AutoRechargeSettingsViewModel, locale: string | null | undefined): string {
-  const { t, f } = localize(locale);
+export function autoRechargeSettingsSummary(vm: AutoRechargeSettingsViewModel, reader: Reader): string {
+  const { t, f } = localize(reader);
   if (vm.error) return t.summary.line(t.autoRechargeCard.title, amountErrorText(vm.error.error, t, f, vm.currency));
   return t.summary.line(t.autoRechargeCard.title, autoRechargeSummary(vm.autoRecharge, vm.currency, t, f));
 }

@@ -1,7 +1,7 @@
 import { button } from './action.js';
 import { actionSet, adaptiveCard, container, factSet, header, note, section, textBlock, type AdaptiveCard, type CardElement } from './elements.js';
-import { localize } from './format.js';
-import { autoRechargeSummary, entryKindLabel } from './fragments.js';
+import { localize, type Reader } from './format.js';
+import { autoRechargeSummary, entryKindLabel, timesNote } from './fragments.js';
 import type { BalanceViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
 
@@ -12,8 +12,8 @@ export const BALANCE_MAX_RECENT = 5;
  * The balance at a glance: the amount, whether calling works, auto-recharge and the alert
  * threshold, what expires next, the latest transactions, and the buttons to act.
  */
-export function renderBalanceCard(vm: BalanceViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
+export function renderBalanceCard(vm: BalanceViewModel, reader: Reader): AdaptiveCard {
+  const { t, f } = localize(reader);
   const money = (minor: number) => f.money(minor, vm.currency);
   const suspended = vm.status === 'suspended';
 
@@ -66,6 +66,7 @@ export function renderBalanceCard(vm: BalanceViewModel, locale: string | null | 
   if (vm.insight?.lastUsageSyncAt) insight.push(note(t.balance.lastSync(f.dateTime(vm.insight.lastUsageSyncAt))));
   body.push(...section(t.balance.insightTitle, insight));
 
+  body.push(timesNote(t, f));
   body.push(actionSet([button(Verb.usageOpen, t.actions.usage), button(Verb.alertsOpen, t.actions.lowBalanceAlert)], { separator: true, spacing: 'medium' }));
 
   return adaptiveCard(body, [
@@ -78,8 +79,8 @@ export function renderBalanceCard(vm: BalanceViewModel, locale: string | null | 
 }
 
 /** "Communications Credits balance: $37.66"; suspended, "Calling suspended: balance -$4.50". */
-export function balanceSummary(vm: Pick<BalanceViewModel, 'balanceMinor' | 'currency' | 'status'>, locale: string | null | undefined): string {
-  const { t, f } = localize(locale);
+export function balanceSummary(vm: Pick<BalanceViewModel, 'balanceMinor' | 'currency' | 'status'>, reader: Reader): string {
+  const { t, f } = localize(reader);
   const money = f.money(vm.balanceMinor, vm.currency);
   return vm.status === 'suspended' ? t.summary.line(t.alerts.suspendedTitle, t.summary.balance(money)) : t.summary.line(t.balance.title, money);
 }

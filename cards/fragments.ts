@@ -2,7 +2,7 @@ import type { EntryKind, LotSource } from '../services/ledger/journal.js';
 import type { Formatter } from './format.js';
 import type { Strings } from './i18n/index.js';
 import type { AutoRechargeViewModel, CardOnFileViewModel } from './viewModels.js';
-import { clip } from './elements.js';
+import { clip, note, type TextBlock } from './elements.js';
 
 /** Pieces of text more than one card shows the same way. */
 
@@ -44,4 +44,9 @@ export function actorLabel(actor: string, t: Strings): string {
 /** A whole number of major units in minor units: 25 → 2500 for USD, 25 for JPY. */
 export function majorToMinor(major: number, currencyDigits: number): number {
   return major * 10 ** currencyDigits;
+}
+
+/** The note a card that shows times ends with: which zone they are in, said once. */
+export function timesNote(t: Strings, f: Formatter): TextBlock {
+  return note(t.common.timesIn(f.zoneName), { spacing: 'medium' });
 }

@@ -1,12 +1,12 @@
 import { button } from './action.js';
 import { adaptiveCard, clip, factSet, header, note, textBlock, type AdaptiveCard, type CardElement } from './elements.js';
-import { localize } from './format.js';
+import { localize, type Reader } from './format.js';
 import type { WelcomeViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
 
 /** What the bot can do, with example phrasings in the user's language. */
-export function renderHelpCard(locale: string | null | undefined): AdaptiveCard {
-  const { t } = localize(locale);
+export function renderHelpCard(reader: Reader): AdaptiveCard {
+  const { t } = localize(reader);
   const body: CardElement[] = [
     header(t.help.title, t.product),
     textBlock(t.help.intro, { spacing: 'medium' }),
@@ -23,8 +23,8 @@ export function renderHelpCard(locale: string | null | undefined): AdaptiveCard 
 }
 
 /** Sent once when the app is installed: who the bot is and where to start. */
-export function renderWelcomeCard(vm: WelcomeViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t } = localize(locale);
+export function renderWelcomeCard(vm: WelcomeViewModel, reader: Reader): AdaptiveCard {
+  const { t } = localize(reader);
   const body: CardElement[] = [header(t.welcome.title)];
   if (vm.userName) body.push(textBlock(t.welcome.greeting(clip(vm.userName, 40)), { weight: 'bolder', spacing: 'medium' }));
   body.push(
@@ -40,5 +40,5 @@ export function renderWelcomeCard(vm: WelcomeViewModel, locale: string | null | 
   ]);
 }
 
-export const helpSummary = (locale: string | null | undefined): string => localize(locale).t.help.title;
-export const welcomeSummary = (locale: string | null | undefined): string => localize(locale).t.welcome.title;
+export const helpSummary = (reader: Reader): string => localize(reader).t.help.title;
+export const welcomeSummary = (reader: Reader): string => localize(reader).t.welcome.title;

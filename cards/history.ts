@@ -1,7 +1,7 @@
 import { button, executeAction } from './action.js';
 import { adaptiveCard, clip, column, columnSet, header, note, textBlock, type AdaptiveCard, type CardAction, type CardElement } from './elements.js';
-import { localize } from './format.js';
-import { actorLabel, entryKindLabel } from './fragments.js';
+import { localize, type Reader } from './format.js';
+import { actorLabel, entryKindLabel, timesNote } from './fragments.js';
 import type { HistoryViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
 
@@ -12,13 +12,13 @@ export const HISTORY_PAGE_SIZE = 20;
  * A page of the journal, newest first: what happened, the signed amount, the balance after,
  * when and by whom; Older and Newer carry their cursors.
  */
-export function renderHistoryCard(vm: HistoryViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
+export function renderHistoryCard(vm: HistoryViewModel, reader: Reader): AdaptiveCard {
+  const { t, f } = localize(reader);
   const entries = vm.entries.slice(0, HISTORY_PAGE_SIZE);
   // A longer page than fits is cut, and Older continues right after the last entry shown.
   const olderCursor = vm.entries.length > entries.length ? (entries.at(-1)?.id ?? vm.olderCursor) : vm.olderCursor;
 
-  const body: CardElement[] = [header(t.history.title, `${t.history.subtitle} ${t.common.datesInUtc}`)];
+  const body: CardElement[] = [header(t.history.title, t.history.subtitle)];
   if (entries.length === 0) body.push(note(t.history.empty, { spacing: 'medium' }));
   for (const entry of entries) {
     const left: CardElement[] = [
@@ -47,6 +47,8 @@ export function renderHistoryCard(vm: HistoryViewModel, locale: string | null | 
     );
   }
 
+  if (entries.length > 0) body.push(timesNote(t, f));
+
   const actions: CardAction[] = [];
   if (olderCursor !== null) actions.push(executeAction({ verb: Verb.historyPage, title: t.actions.older, data: { direction: 'older', cursor: olderCursor }, ignoreInputs: true }));
   if (vm.newerCursor !== null) {
@@ -57,4 +59,4 @@ export function renderHistoryCard(vm: HistoryViewModel, locale: string | null | 
   return adaptiveCard(body, actions);
 }
 
-export const historySummary = (locale: string | null | undefined): string => localize(locale).t.history.title;
+export const historySummary = (reader: Reader): string => localize(reader).t.history.title;

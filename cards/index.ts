@@ -10,7 +10,7 @@ export * from './action.js';
 export type * from './elements.js';
 export type * from './viewModels.js';
 export { strings, languageOf, formattingLocale, type Language, type Strings } from './i18n/index.js';
-export { formatter, localize, type Formatter } from './format.js';
+export { formatter, localize, canonicalTimeZone, type Formatter, type Reader } from './format.js';
 export { renderBalanceCard, balanceSummary, BALANCE_MAX_LOTS, BALANCE_MAX_RECENT } from './balance.js';
 export { renderAddFundsCard, addFundsSummary, presetAmounts, AMOUNT_INPUT_ID, DEFAULT_PRESETS_MAJOR } from './addFunds.js';
 export { renderConfirmationCard, confirmationSummary } from './confirmation.js';

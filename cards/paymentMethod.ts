@@ -1,7 +1,7 @@
 import { TEST_CARDS, type TestCardId } from '../services/payments/sandboxGateway.js';
 import { button, executeAction } from './action.js';
 import { actionSet, adaptiveCard, column, columnSet, container, factSet, header, note, textBlock, type AdaptiveCard, type CardElement } from './elements.js';
-import { localize } from './format.js';
+import { localize, type Reader } from './format.js';
 import { cardOnFileText } from './fragments.js';
 import type { PaymentMethodViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
@@ -10,8 +10,8 @@ import { Verb } from './verbs.js';
  * The card on file and, with the sandbox gateway, its test cards to choose from (clearly
  * labelled). Card numbers never travel through chat: the bot only ever offers choices.
  */
-export function renderPaymentMethodCard(vm: PaymentMethodViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
+export function renderPaymentMethodCard(vm: PaymentMethodViewModel, reader: Reader): AdaptiveCard {
+  const { t, f } = localize(reader);
   const body: CardElement[] = [
     header(t.payment.title),
     factSet([{ title: t.payment.current, value: vm.current ? cardOnFileText(vm.current, t, f) : t.payment.noCard }], { spacing: 'medium' }),
@@ -53,7 +53,7 @@ export function renderPaymentMethodCard(vm: PaymentMethodViewModel, locale: stri
 }
 
 /** "Payment method: Visa •••• 4242, expires 12/2034". */
-export function paymentMethodSummary(vm: PaymentMethodViewModel, locale: string | null | undefined): string {
-  const { t, f } = localize(locale);
+export function paymentMethodSummary(vm: PaymentMethodViewModel, reader: Reader): string {
+  const { t, f } = localize(reader);
   return t.summary.line(t.payment.title, vm.current ? cardOnFileText(vm.current, t, f) : t.payment.noCard);
 }

@@ -1,6 +1,6 @@
 import { button } from './action.js';
 import { adaptiveCard, clip, column, columnSet, header, note, section, textBlock, type AdaptiveCard, type CardElement, type ColumnSet } from './elements.js';
-import { localize } from './format.js';
+import { localize, type Reader } from './format.js';
 import type { Strings } from './i18n/index.js';
 import type { UsageRowViewModel, UsageViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
@@ -25,8 +25,8 @@ export function usageRowLabel(row: UsageRowViewModel, t: Strings): string {
 }
 
 /** Recent usage by call type and destination, the total, and the runway forecast. */
-export function renderUsageCard(vm: UsageViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
+export function renderUsageCard(vm: UsageViewModel, reader: Reader): AdaptiveCard {
+  const { t, f } = localize(reader);
   const money = (minor: number) => f.money(minor, vm.currency);
   const row = (cells: [string, string, string, string], options: { bold?: boolean; separator?: boolean } = {}): ColumnSet =>
     columnSet(
@@ -36,7 +36,7 @@ export function renderUsageCard(vm: UsageViewModel, locale: string | null | unde
       { spacing: 'small', separator: options.separator ?? false },
     );
 
-  const body: CardElement[] = [header(t.usage.title, t.usage.period(f.dateRange(vm.from, vm.to)))];
+  const body: CardElement[] = [header(t.usage.title, f.dateRange(vm.from, vm.to))];
   if (vm.rows.length === 0) {
     body.push(note(t.usage.empty, { spacing: 'medium' }));
   } else {
@@ -76,7 +76,7 @@ export function renderUsageCard(vm: UsageViewModel, locale: string | null | unde
 }
 
 /** "Usage: Feb 4 – Mar 5, 2026 · $68.05". */
-export function usageSummary(vm: UsageViewModel, locale: string | null | undefined): string {
-  const { t, f } = localize(locale);
+export function usageSummary(vm: UsageViewModel, reader: Reader): string {
+  const { t, f } = localize(reader);
   return t.summary.line(t.usage.title, `${f.dateRange(vm.from, vm.to)} · ${f.money(vm.totalMinor, vm.currency)}`);
 }

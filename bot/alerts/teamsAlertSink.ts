@@ -21,7 +21,7 @@ export interface TeamsAlertSinkDeps {
 
 /**
  * Posts the alert card to every conversation of the tenant alerts may go to (an admin's personal
- * chat, a channel or group chat an admin subscribed), in that conversation's language, with the
+ * chat, a channel or group chat an admin subscribed), in that conversation's language and time zone, with the
  * line the notification shows ("Calling suspended: balance -$4.50"). Each
  * conversation has its own lane: its alerts arrive in the order they were raised, and one that
  * keeps failing holds up only itself. A conversation Teams answers 403/404 for is forgotten.
@@ -56,7 +56,10 @@ export class TeamsAlertSink implements AlertSink {
     if (!conversation || log.has(stored.id, recipient)) return;
     // Decided when its turn in the lane comes: a conversation unsubscribed meanwhile gets nothing more.
     if (!(await admins.mayReceive(conversation, stored.alert.tenantId))) return;
-    const message = cardMessage(renderAlertCard(stored.alert, conversation.locale), alertSummary(stored.alert, conversation.locale));
+    // A personal chat reads in its person's zone; a shared one in the zone last seen there.
+    const timeZone = (conversation.scope === 'personal' ? book.person(conversation.userKey)?.timeZone : null) ?? conversation.timeZone ?? null;
+    const reader = { locale: conversation.locale, timeZone };
+    const message = cardMessage(renderAlertCard(stored.alert, reader), alertSummary(stored.alert, reader));
     const send = async () => {
       // A failure inside the turn would go to the adapter's onTurnError; carry it out to be retried.
       let failure: unknown = null;

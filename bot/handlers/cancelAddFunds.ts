@@ -17,11 +17,11 @@ export async function cancelAddFunds(turn: Turn, deps: HandlerDeps, data: Action
       return receiptReply(outcome.funds, data.operationId, null, turn);
     case 'charging': {
       const vm = { operationId: data.operationId, amountMinor: outcome.amountMinor, currency: outcome.currency };
-      return cardReply(renderPaymentUnderWayCard(vm, turn.locale), paymentUnderWaySummary(vm, turn.locale));
+      return cardReply(renderPaymentUnderWayCard(vm, turn), paymentUnderWaySummary(vm, turn));
     }
     case 'cancelled': {
       const amount = outcome.amountMinor !== null && outcome.currency !== null ? { amountMinor: outcome.amountMinor, currency: outcome.currency } : {};
-      return cardReply(renderCancelledCard({ operationId: data.operationId, by: turn.user.name ?? actorOf(turn), ...amount }, turn.locale), cancelledSummary(turn.locale));
+      return cardReply(renderCancelledCard({ operationId: data.operationId, by: turn.user.name ?? actorOf(turn), ...amount }, turn), cancelledSummary(turn));
     }
   }
 }

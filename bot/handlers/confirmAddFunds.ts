@@ -15,7 +15,7 @@ export async function confirmAddFunds(turn: Turn, deps: HandlerDeps, data: Actio
   const error = result.error;
   if (error.code === 'payment-failed') {
     const vm: PaymentFailedViewModel = { reason: error.reason, operationId: data.operationId, amountMinor: error.amountMinor, currency: error.currency };
-    return cardReply(renderPaymentFailedCard(vm, turn.locale), paymentFailedSummary(vm, turn.locale));
+    return cardReply(renderPaymentFailedCard(vm, turn), paymentFailedSummary(vm, turn));
   }
   const account = await deps.ledger.account(turn.tenantId);
   return problemReply(turn, error, account?.currency);

@@ -3,7 +3,7 @@ import { cardReply, type Reply, type Turn } from './handlerDeps.js';
 
 /** A refusal or failure as a card that replaces the pressed one. `currency`: the account's, when the problem depends on it. */
 export function problemReply(turn: Turn, problem: Problem, currency?: string): Reply {
-  return cardReply(renderProblemCard(problem, turn.locale, currency), problemSummary(problem, turn.locale, currency));
+  return cardReply(renderProblemCard(problem, turn, currency), problemSummary(problem, turn, currency));
 }
 
 /** A message the bot did not understand: says so and offers help. */
@@ -28,5 +28,5 @@ export function refusal(turn: Turn, problem: Refusal['code'] | Refusal): Reply {
   const p: Problem = typeof problem === 'string' ? ({ code: problem } as Problem) : problem;
   const t = strings(turn.locale);
   const text = { 'not-admin': t.errors.notAdmin, 'not-manager': t.errors.notManager, 'consent-required': t.errors.consent, internal: t.errors.internal }[p.code as Refusal['code']];
-  return { kind: 'refusal', card: renderProblemCard(p, turn.locale), summary: text, text };
+  return { kind: 'refusal', card: renderProblemCard(p, turn), summary: text, text };
 }

@@ -12,6 +12,8 @@ export interface Turn {
   user: { id: string; aadObjectId: string | null; name: string | null };
   /** The Teams client locale, which decides the reply language. */
   locale: string | null;
+  /** The person's time zone (IANA): the client's, else the one last seen from them; null: UTC. */
+  timeZone: string | null;
 }
 
 /** What the handlers use: the ledger, the payment gateway, the conversations' alert subscriptions, and nothing of Teams. */

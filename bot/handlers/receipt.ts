@@ -17,5 +17,5 @@ export function receiptReply(outcome: FundsOutcome, operationId: string, addedBy
     replayed: outcome.replayed,
     resumed: before <= 0 && outcome.balanceAfterMinor > 0,
   };
-  return cardReply(renderReceiptCard(vm, turn.locale), receiptSummary(vm, turn.locale));
+  return cardReply(renderReceiptCard(vm, turn), receiptSummary(vm, turn));
 }

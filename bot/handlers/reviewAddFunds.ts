@@ -19,5 +19,5 @@ export async function reviewAddFunds(turn: Turn, deps: HandlerDeps, input: { amo
     card: cardOnFileViewModel(await deps.gateway.cardOnFile(turn.tenantId), deps.clock.now()),
     balanceMinor: account.balanceMinor,
   };
-  return cardReply(renderConfirmationCard(vm, turn.locale), confirmationSummary(vm, turn.locale));
+  return cardReply(renderConfirmationCard(vm, turn), confirmationSummary(vm, turn));
 }

@@ -7,5 +7,5 @@ type Extra = Pick<AlertThresholdViewModel, 'value' | 'error' | 'saved'>;
 export async function showAlertThreshold(turn: Turn, deps: HandlerDeps, extra: Extra = {}): Promise<Reply> {
   const account = await deps.ledger.openAccount(turn.tenantId);
   const vm: AlertThresholdViewModel = { currency: account.currency, thresholdMinor: account.lowBalanceAlertMinor, ...extra };
-  return cardReply(renderAlertThresholdCard(vm, turn.locale), alertThresholdSummary(vm, turn.locale));
+  return cardReply(renderAlertThresholdCard(vm, turn), alertThresholdSummary(vm, turn));
 }

@@ -13,5 +13,5 @@ export async function showAutoRecharge(turn: Turn, deps: HandlerDeps, extra: Ext
     limits: additionLimits(deps.ledger.policy, account.currency),
     ...extra,
   };
-  return cardReply(renderAutoRechargeCard(vm, turn.locale), autoRechargeSettingsSummary(vm, turn.locale));
+  return cardReply(renderAutoRechargeCard(vm, turn), autoRechargeSettingsSummary(vm, turn));
 }

@@ -17,5 +17,5 @@ export async function showBalance(turn: Turn, deps: HandlerDeps): Promise<Reply>
       lastUsageSyncAt: deps.usageSyncedAt(turn.tenantId),
     },
   });
-  return cardReply(renderBalanceCard(vm, turn.locale), balanceSummary(vm, turn.locale));
+  return cardReply(renderBalanceCard(vm, turn), balanceSummary(vm, turn));
 }

@@ -3,10 +3,10 @@ import { cardReply, type Reply, type Turn } from './handlerDeps.js';
 
 /** "help", "帮助": what the bot understands. Shows no account data, so anyone may ask. */
 export async function showHelp(turn: Turn): Promise<Reply> {
-  return cardReply(renderHelpCard(turn.locale), helpSummary(turn.locale));
+  return cardReply(renderHelpCard(turn), helpSummary(turn));
 }
 
 /** The welcome card: on install, and for a greeting. */
 export async function showWelcome(turn: Turn): Promise<Reply> {
-  return cardReply(renderWelcomeCard(turn.user.name ? { userName: turn.user.name } : {}, turn.locale), welcomeSummary(turn.locale));
+  return cardReply(renderWelcomeCard(turn.user.name ? { userName: turn.user.name } : {}, turn), welcomeSummary(turn));
 }

@@ -19,9 +19,9 @@ export async function showHistory(turn: Turn, deps: HandlerDeps, page: Page = {}
       olderCursor: lowest > 1 ? String(lowest) : null,
       newerCursor: highest < count ? String(highest) : null,
     },
-    turn.locale,
+    turn,
   );
-  return cardReply(card, historySummary(turn.locale));
+  return cardReply(card, historySummary(turn));
 }
 
 /** Entries are numbered 1…count; reads `limit` entries numbered above `after`. */

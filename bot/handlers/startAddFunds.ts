@@ -12,5 +12,5 @@ export async function startAddFunds(turn: Turn, deps: HandlerDeps, prefill: { am
     ...(prefill.amount !== undefined ? { amount: prefill.amount } : {}),
     ...(prefill.error ? { error: prefill.error } : {}),
   };
-  return cardReply(renderAddFundsCard(vm, turn.locale), addFundsSummary(vm, turn.locale));
+  return cardReply(renderAddFundsCard(vm, turn), addFundsSummary(vm, turn));
 }

@@ -9,19 +9,19 @@ export interface NoticeText {
 }
 
 /**
- * A notice email's subject and body in the recipient's language: the subject is the alert's
+ * A notice email's subject and body in the recipient's language and time zone: the subject is the alert's
  * one-line summary (as in the Teams notification), the body the same words as the alert card, the
  * balance and time, and where to act (Teams).
  */
-export function noticeEmail(alert: Alert, recipient: { name: string | null; locale: string | null }): NoticeText {
-  const { t, f } = localize(recipient.locale);
-  const content = alertContent(alert, recipient.locale);
+export function noticeEmail(alert: Alert, recipient: { name: string | null; locale: string | null; timeZone?: string | null }): NoticeText {
+  const { t, f } = localize(recipient);
+  const content = alertContent(alert, recipient);
   const greeting = recipient.name ? t.email.greeting(recipient.name) : t.email.greetingNoName;
   const facts: Array<[string, string]> = [
     [t.alerts.balance, f.money(alert.balanceMinor, alert.currency)],
-    [t.alerts.at, f.dateTime(alert.at)],
+    [t.alerts.at, t.common.atTime(f.dateTime(alert.at), f.zoneName)],
   ];
-  const text = [greeting, '', content.text, '', ...facts.map(([k, v]) => `${k}: ${v}`), '', t.email.openTeams, '', `— ${t.product}`, t.email.why, ''].join('\n');
+  const text = [greeting, '', content.text, '', ...facts.map(([k, v]) => t.summary.line(k, v)), '', t.email.openTeams, '', `— ${t.product}`, t.email.why, ''].join('\n');
   const html = [
     '<!DOCTYPE html>',
     `<html lang="${languageOf(recipient.locale)}"><head><meta charset="utf-8"><title>${escape(content.title)}</title></head>`,
@@ -34,7 +34,7 @@ export function noticeEmail(alert: Alert, recipient: { name: string | null; loca
     `<p style="color: #616161; font-size: smaller">— ${escape(t.product)}<br>${escape(t.email.why)}</p>`,
     '</body></html>',
   ].join('\n');
-  return { language: languageOf(recipient.locale), subject: t.email.subject(alertSummary(alert, recipient.locale)), text, html };
+  return { language: languageOf(recipient.locale), subject: t.email.subject(alertSummary(alert, recipient)), text, html };
 }
 
 function escape(text: string): string {

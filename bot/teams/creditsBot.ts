@@ -96,7 +96,9 @@ export class CreditsBot extends TeamsActivityHandler {
 
   private turnOf(context: TurnContext): Turn | null {
     const tenantId = tenantOf(context.activity, this.deps.tenants);
-    return tenantId ? turnFrom(context.activity, tenantId) : null;
+    if (!tenantId) return null;
+    const turn = turnFrom(context.activity, tenantId);
+    return turn.timeZone ? turn : { ...turn, timeZone: this.deps.tracker.rememberedTimeZone(tenantId, context.activity) };
   }
 
   /** For a reply to someone whose tenant the bot cannot trust: language only, no account. */

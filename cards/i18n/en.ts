@@ -14,7 +14,10 @@ export const en = {
     none: '—',
     operation: (id: string) => `Operation ${id}`,
     moreItems: (n: number) => `and ${n} more`,
-    datesInUtc: 'Times are in UTC.',
+    /** Said once per card that shows times: the zone they are all in. */
+    timesIn: (zone: string) => `Times are in ${zone}.`,
+    /** The one time of a card that shows only one, with its zone. */
+    atTime: (time: string, zone: string) => `${time} (${zone})`,
   },
   /**
    * The one line Teams shows for a card in the chat list and the notification (the activity's
@@ -192,7 +195,6 @@ export const en = {
   autoRechargeAdded: 'Auto-recharge added funds',
   usage: {
     title: 'Usage',
-    period: (range: string) => `${range} (UTC)`,
     callType: 'Call type and destination',
     calls: 'Calls',
     minutes: 'Minutes',

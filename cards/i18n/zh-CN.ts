@@ -10,7 +10,8 @@ export const zhCN: Strings = {
     none: '—',
     operation: (id) => `操作编号 ${id}`,
     moreItems: (n) => `另有 ${n} 项`,
-    datesInUtc: '时间均为 UTC。',
+    timesIn: (zone) => `时间均为${/^[A-Za-z]/.test(zone) ? ` ${zone}` : zone}。`,
+    atTime: (time, zone) => `${time}（${zone}）`,
   },
   summary: {
     line: (title, detail) => `${title}：${detail}`,
@@ -178,7 +179,6 @@ export const zhCN: Strings = {
   autoRechargeAdded: '自动充值',
   usage: {
     title: '用量',
-    period: (range) => `${range}（UTC）`,
     callType: '通话类型和目的地',
     calls: '通话数',
     minutes: '分钟',

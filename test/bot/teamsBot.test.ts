@@ -375,6 +375,33 @@ describe('Teams bot: install, mentions, junk', () => {
   });
 });
 
+describe('Teams bot: the admin\'s own time zone', () => {
+  const clientInfo = (timezone: string) => ({ entities: [{ type: 'clientInfo', locale: 'zh-CN', country: 'CN', platform: 'Web', timezone }] });
+
+  it('shows times in the zone the Teams client sends, remembers it for the person, and uses it where an activity has none', async () => {
+    const f = teamsBotFixture();
+    f.clock.set('2026-03-05T14:30:00.000Z');
+    const zh = await f.say('余额', { locale: 'zh-CN', ...clientInfo('Asia/Shanghai') });
+    expect(cardText(zh.card)).toContain('截至 2026年3月5日 22:30');
+    expect(cardText(zh.card)).toContain('时间均为中国标准时间。');
+    expect(f.book.person('tenant-a/aad-alex')?.timeZone).toBe('Asia/Shanghai');
+    // A button press (an invoke) that carries no clientInfo: the zone last seen from the person.
+    const refreshed = await f.execute(zh.card, Verb.balanceRefresh, {}, { locale: 'zh-CN' });
+    expect(cardText(refreshed.body.value)).toContain('截至 2026年3月5日 22:30');
+    // `localTimezone` also names the zone; a zone Intl does not know is ignored.
+    expect(cardText((await f.say('balance', { localTimezone: 'America/Los_Angeles' })).card)).toContain('As of Mar 5, 2026, 06:30');
+    expect(cardText((await f.say('balance', clientInfo('Mars/Olympus_Mons'))).card)).toContain('Times are in Pacific Time.');
+  });
+
+  it('reads in UTC, and says so, when no zone was ever seen', async () => {
+    const f = teamsBotFixture();
+    f.clock.set('2026-03-05T14:30:00.000Z');
+    const text = cardText((await f.say('balance')).card);
+    expect(text).toContain('As of Mar 5, 2026, 14:30');
+    expect(text).toContain('Times are in UTC.');
+  });
+});
+
 describe('Teams bot: what the chat list and the notification say', () => {
   it('every reply carries a one-line summary of what it says, in the asker\'s language', async () => {
     const f = teamsBotFixture();

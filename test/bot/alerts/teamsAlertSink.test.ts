@@ -88,6 +88,20 @@ describe('TeamsAlertSink', () => {
     expect(sent.find((s) => s.conversationId === 'conv-wei')!.summary).toBe('通话已暂停：余额 -US$5.00');
   });
 
+  it('shows times in the zone last seen from the person a personal chat is with', async () => {
+    const { sink, sent, book } = await setUp({ admins: ['aad-alex', 'aad-wei'] });
+    await book.remember({
+      conversation: { id: 'conv-wei', tenantId: TENANT, scope: 'personal', reference: { conversation: { id: 'conv-wei' } as never }, locale: 'zh-CN', timeZone: 'Asia/Shanghai' },
+      person: { tenantId: TENANT, userId: '29:wei', aadObjectId: 'aad-wei', name: 'wei', locale: 'zh-CN', timeZone: 'Asia/Shanghai' },
+      at: '2026-01-01T00:00:00.000Z',
+    });
+    await sink.deliver(stored('a1'), new AbortController().signal);
+    const wei = sent.find((s) => s.conversationId === 'conv-wei')!.text;
+    expect(wei).toContain('2026年1月1日 08:00');
+    expect(wei).toContain('时间均为中国标准时间。');
+    expect(sent.find((s) => s.conversationId === 'conv-alex')!.text).toContain('Times are in UTC.');
+  });
+
   it('retries a conversation on its own and forgets one that answers 404', async () => {
     const { sink, sent, book } = await setUp({ script: { 'conv-alex': [status(500), status(429)], 'conv-megan': [status(404)] } });
     await sink.deliver(stored('a1'), new AbortController().signal);
