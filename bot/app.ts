@@ -7,7 +7,7 @@ import { openLowdbLedgerStore } from '../data/lowdbLedgerStore.js';
 import { loadRateTable } from '../data/rates/loadRateTable.js';
 import type { AccessPolicy } from '../services/access.js';
 import { LedgerService } from '../services/ledgerService.js';
-import { emptySandboxState, SandboxGateway } from '../services/payments/sandboxGateway.js';
+import { emptySandboxState, SandboxGateway, type TestCardId } from '../services/payments/sandboxGateway.js';
 import { systemClock, type Clock, type LedgerStore } from '../services/ports.js';
 import { pricer } from '../services/rates.js';
 import { AllowListAccessPolicy } from './access/allowListAccessPolicy.js';
@@ -58,6 +58,8 @@ export interface AppOptions {
   delivery?: { baseDelayMs: number; maxDelayMs: number };
   /** Where the edge logs; default: JSON lines on stdout at `LOG_LEVEL` (tests capture them). */
   log?: Log;
+  /** The sandbox's card on file for a tenant whose admins never chose one; default none (tests about other things start with the paying one). */
+  sandboxCardForNewTenants?: TestCardId | null;
 }
 
 /** The composition root: builds every part from the configuration and wires them together. */
@@ -67,7 +69,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   // The ledger and where money comes from.
   const store = await openLowdbLedgerStore({ dir: config.dataDir, checkpointIntervalMs: config.checkpointMs });
-  const gateway = new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock);
+  const gateway = new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock, { cardForNewTenants: options.sandboxCardForNewTenants ?? null });
   const ledger = new LedgerService({
     store,
     gateway,

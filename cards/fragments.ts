@@ -25,9 +25,10 @@ export function autoRechargeSummary(vm: AutoRechargeViewModel, currency: string,
   }
 }
 
+/** "Visa •••• 4242, expires 12/2034", and "(expired)", "(test card)" when so. */
 export function cardOnFileText(card: CardOnFileViewModel, t: Strings, f: Formatter): string {
   const text = t.payment.cardValue(clip(card.brand, 20), clip(card.last4, 4), f.cardExpiry(card.expMonth, card.expYear));
-  return card.expired ? `${text} ${t.payment.expiredSuffix}` : text;
+  return `${text}${card.expired ? t.payment.expiredSuffix : ''}${card.test ? t.payment.testCardSuffix : ''}`;
 }
 
 export function entryKindLabel(kind: EntryKind, source: LotSource | undefined, t: Strings): string {

@@ -39,9 +39,10 @@ export function autoRechargeViewModel(account: Pick<Account, 'autoRecharge' | 'r
   }
 }
 
-export function cardOnFileViewModel(card: CardOnFile | null, now: number): CardOnFileViewModel | null {
+/** `test`: the sandbox gateway holds it (every card it has is a test card). */
+export function cardOnFileViewModel(card: CardOnFile | null, now: number, test = false): CardOnFileViewModel | null {
   if (!card) return null;
-  return { brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear, expired: isCardExpired(card, now) };
+  return { brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear, expired: isCardExpired(card, now), ...(test ? { test } : {}) };
 }
 
 export const lotViewModel = (lot: Lot): LotViewModel => ({ remainingMinor: lot.remainingMinor, expiresAt: iso(lot.expiresAt), source: lot.source });

@@ -26,6 +26,8 @@ export interface CardOnFileViewModel {
   expYear: number;
   /** The card's month has passed. */
   expired?: boolean;
+  /** A sandbox test card: shown as one wherever it appears. */
+  test?: boolean;
 }
 
 /**
@@ -168,6 +170,8 @@ export interface PaymentMethodViewModel {
   currentTestCardId?: TestCardId | null;
   /** The card on file just changed. */
   changed?: boolean;
+  /** Auto-recharge is on: a card it cannot charge is warned about. */
+  autoRechargeOn?: boolean;
 }
 
 export interface HistoryEntryViewModel {

@@ -1,4 +1,5 @@
-import { cardOnFileViewModel, confirmationSummary, renderConfirmationCard, type ConfirmationViewModel } from '../../cards/index.js';
+import { confirmationSummary, renderConfirmationCard, type ConfirmationViewModel } from '../../cards/index.js';
+import { cardOnFileOf } from './cardOnFile.js';
 import { actorOf, cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
 import { startAddFunds } from './startAddFunds.js';
 
@@ -16,7 +17,7 @@ export async function reviewAddFunds(turn: Turn, deps: HandlerDeps, input: { amo
     operationId: offer.offerId,
     amountMinor: offer.amountMinor,
     currency: offer.currency,
-    card: cardOnFileViewModel(await deps.gateway.cardOnFile(turn.tenantId), deps.clock.now()),
+    card: await cardOnFileOf(turn, deps),
     balanceMinor: account.balanceMinor,
   };
   return cardReply(renderConfirmationCard(vm, turn), confirmationSummary(vm, turn));

@@ -130,7 +130,10 @@ export const en = {
     noCard: 'No card on file',
     cardValue: (brand: string, last4: string, expiry: string) => `${brand} •••• ${last4}, expires ${expiry}`,
     cardShort: (brand: string, last4: string) => `${brand} •••• ${last4}`,
-    expiredSuffix: '(expired)',
+    /** Suffixes written right after a card, space included where the language puts one. */
+    expiredSuffix: ' (expired)',
+    /** After a sandbox card, wherever one is shown: it moves no real money. */
+    testCardSuffix: ' (test card)',
     sandboxTitle: 'Sandbox test cards',
     sandboxNote: 'This deployment uses the sandbox payment gateway: these test cards move no real money.',
     testCard: {
@@ -142,6 +145,8 @@ export const en = {
     realGateway: "Cards are managed with your operator's payment provider.",
     security: 'For your security this bot never asks for a card number in chat. Never type card details into a chat.',
     changed: (card: string) => `Payment method changed to ${card}.`,
+    rechargeWillBeDeclined: 'Auto-recharge is on: this test card is always declined, so the next recharge will fail. Choose the paying test card to keep calling working.',
+    rechargeWillWait: 'Auto-recharge is on: this card has expired, so no recharge will be tried until another card is chosen.',
   },
   autoRechargeCard: {
     title: 'Auto-recharge',

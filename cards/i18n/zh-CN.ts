@@ -116,6 +116,7 @@ export const zhCN: Strings = {
     cardValue: (brand, last4, expiry) => `${brand} •••• ${last4}，有效期至 ${expiry}`,
     cardShort: (brand, last4) => `${brand} •••• ${last4}`,
     expiredSuffix: '（已过期）',
+    testCardSuffix: '（测试卡）',
     sandboxTitle: '沙盒测试卡',
     sandboxNote: '此部署使用沙盒支付网关：这些测试卡不会产生真实扣款。',
     testCard: {
@@ -127,6 +128,8 @@ export const zhCN: Strings = {
     realGateway: '银行卡由运营方的支付服务商管理。',
     security: '为了您的安全，本机器人绝不会在聊天中索要卡号。请勿在聊天中输入银行卡信息。',
     changed: (card) => `付款方式已更换为 ${card}。`,
+    rechargeWillBeDeclined: '自动充值已开启：这张测试卡总是被拒绝，下一次自动充值会失败。请选择可以付款的测试卡，以免通话中断。',
+    rechargeWillWait: '自动充值已开启：这张卡已过期，在选择其他卡之前不会尝试自动充值。',
   },
   autoRechargeCard: {
     title: '自动充值',

@@ -181,6 +181,32 @@ describe('Teams bot: balance and adding funds', () => {
   });
 });
 
+describe('Teams bot: the sandbox says what it is', () => {
+  it('a new tenant has no card on file until an admin chooses one, and then it is a test card', async () => {
+    const f = teamsBotFixture({ cardForNewTenants: null });
+    expect(cardText((await f.say('payment method')).card)).toContain('Card on file\nNo card on file');
+    const { card } = await f.say('add 50');
+    expect(executeActions(card).map((a) => a.verb)).toEqual([Verb.paymentMethodOpen, Verb.fundsCancel]);
+    expect(cardText(card)).toContain('No card on file');
+
+    const payment = await f.say('payment method');
+    const chosen = await f.execute(payment.card, Verb.paymentMethodChoose, { testCardId: 'visa-success' });
+    expect(cardText(chosen.body.value)).toContain('Card on file\nVisa •••• 4242, expires 12/2034 (test card)');
+    expect(cardText((await f.say('add 50')).card)).toContain('Pay with\nVisa •••• 4242, expires 12/2034 (test card)');
+  });
+
+  it('choosing the always-declining test card while auto-recharge is on warns that the next recharge will fail', async () => {
+    const f = teamsBotFixture();
+    await f.ledger.grantFunds('tenant-a', { amount: '100', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
+    await f.say('auto-recharge below 20 add 100');
+    const payment = await f.say('payment method', { locale: 'zh-CN' });
+    const chosen = await f.execute(payment.card, Verb.paymentMethodChoose, { testCardId: 'mastercard-decline' }, { locale: 'zh-CN' });
+    expect(cardText(chosen.body.value)).toContain('下一次自动充值会失败');
+    await f.say('turn off auto-recharge');
+    expect(cardText((await f.say('payment method')).card)).not.toContain('will fail');
+  });
+});
+
 describe('Teams bot: settings by sentence and by card', () => {
   it('"auto-recharge below 20 add 100" turns it on with those amounts; "turn off auto-recharge" turns it off', async () => {
     const f = teamsBotFixture();

@@ -249,6 +249,34 @@ describe('payment method card', () => {
     expect(cardInputs(card)).toEqual([]);
   });
 
+  it('calls every sandbox card a test card, the one on file too, in both languages', () => {
+    const current = { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034, test: true };
+    const en = cardText(renderPaymentMethodCard({ current, currentTestCardId: 'visa-success', sandbox: true }, 'en-US'));
+    expect(en).toContain('Card on file\nVisa •••• 4242, expires 12/2034 (test card)');
+    expect(en.match(/\(test card\)/g)).toHaveLength(1 + Object.keys(TEST_CARDS).length);
+    expect(cardText(renderConfirmationCard(confirmation({ card: current }), 'en-US'))).toContain('Visa •••• 4242, expires 12/2034 (test card)');
+    expect(cardText(renderConfirmationCard(confirmation({ card: current }), 'zh-CN'))).toContain('Visa •••• 4242，有效期至 12/2034（测试卡）');
+    expect(cardText(renderConfirmationCard(confirmation(), 'en-US'))).not.toContain('test card');
+  });
+
+  it.each([
+    ['en-US', 'mastercard-decline', 'the next recharge will fail'],
+    ['zh-CN', 'mastercard-decline', '下一次自动充值会失败'],
+    ['en-US', 'visa-expired', 'no recharge will be tried until another card is chosen'],
+    ['zh-CN', 'visa-expired', '在选择其他卡之前不会尝试自动充值'],
+  ] as const)('in %s, warns that auto-recharge cannot charge the %s card', (locale, id, warning) => {
+    const current = { ...TEST_CARDS[id], test: true, expired: id === 'visa-expired' };
+    const on = renderPaymentMethodCard({ current, currentTestCardId: id, sandbox: true, changed: true, autoRechargeOn: true }, locale);
+    expect(cardText(on)).toContain(warning);
+    expect(JSON.stringify(on)).toContain('"style":"warning"');
+    expect(cardText(renderPaymentMethodCard({ current, currentTestCardId: id, sandbox: true, autoRechargeOn: false }, locale))).not.toContain(warning);
+  });
+
+  it('no warning for the paying card', () => {
+    const current = { ...TEST_CARDS['visa-success'], test: true };
+    expect(JSON.stringify(renderPaymentMethodCard({ current, currentTestCardId: 'visa-success', sandbox: true, autoRechargeOn: true }, 'en-US'))).not.toContain('"style":"warning"');
+  });
+
   it('offers no test cards with a real gateway', () => {
     const card = renderPaymentMethodCard({ current: null, sandbox: false }, 'en-US');
     expect(verbs(card)).not.toContain('paymentMethod.choose');

@@ -314,6 +314,11 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   add('payment method, sandbox', renderPaymentMethodCard({ current: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034 }, currentTestCardId: 'visa-success', sandbox: true }, locale));
   add('payment method, none on file', renderPaymentMethodCard({ current: null, currentTestCardId: null, sandbox: true }, locale));
   add('payment method, changed to expired', renderPaymentMethodCard({ current: { brand: 'Visa', last4: '0069', expMonth: 1, expYear: 2024, expired: true }, currentTestCardId: 'visa-expired', sandbox: true, changed: true }, locale));
+  add(
+    'payment method, declining test card with auto-recharge on',
+    renderPaymentMethodCard({ current: { brand: 'Mastercard', last4: '0002', expMonth: 12, expYear: 2034, test: true }, currentTestCardId: 'mastercard-decline', sandbox: true, changed: true, autoRechargeOn: true }, locale),
+  );
+  add('confirmation, test card', renderConfirmationCard(confirmation({ card: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034, test: true } }), locale));
   add('payment method, real gateway', renderPaymentMethodCard({ current: { brand: 'Amex', last4: '1005', expMonth: 3, expYear: 2029 }, sandbox: false }, locale));
 
   add('history', renderHistoryCard(history({ newerCursor: '501' }), locale));

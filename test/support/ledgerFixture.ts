@@ -1,7 +1,7 @@
 import type { UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { LedgerPolicy } from '../../services/ledger/policy.js';
 import { LedgerService } from '../../services/ledgerService.js';
-import { emptySandboxState, SandboxGateway } from '../../services/payments/sandboxGateway.js';
+import { emptySandboxState, SandboxGateway, type TestCardId } from '../../services/payments/sandboxGateway.js';
 import type { PaymentGateway } from '../../services/ports.js';
 import { pricer, type RateTable } from '../../services/rates.js';
 import { memoryDocument } from './memoryDocument.js';
@@ -31,10 +31,14 @@ export const RATES: RateTable = {
  * A LedgerService over an in-memory store, the sandbox gateway and a clock the test moves.
  * `wrapGateway` puts something between the ledger and the sandbox (to hold a charge mid-way).
  */
-export function ledgerFixture(policy: Partial<LedgerPolicy> = {}, options: { wrapGateway?: (sandbox: SandboxGateway) => PaymentGateway } = {}) {
+export function ledgerFixture(
+  policy: Partial<LedgerPolicy> = {},
+  options: { wrapGateway?: (sandbox: SandboxGateway) => PaymentGateway; cardForNewTenants?: TestCardId | null } = {},
+) {
   const clock = new TestClock();
   const store = new MemoryLedgerStore();
-  const gateway = new SandboxGateway(memoryDocument(emptySandboxState()), clock);
+  // Tenants start with the paying test card, as if an admin had chosen it, unless a test says otherwise.
+  const gateway = new SandboxGateway(memoryDocument(emptySandboxState()), clock, { cardForNewTenants: options.cardForNewTenants === undefined ? 'visa-success' : options.cardForNewTenants });
   const errors: unknown[] = [];
   const ledger = new LedgerService({
     store,

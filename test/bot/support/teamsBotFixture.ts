@@ -2,6 +2,7 @@ import { TestAdapter, type Activity } from 'botbuilder';
 import { ConversationBook, type ConversationBookData } from '../../../data/conversationReferences.js';
 import type { AdaptiveCard } from '../../../cards/index.js';
 import type { AccessPolicy } from '../../../services/access.js';
+import type { TestCardId } from '../../../services/payments/sandboxGateway.js';
 import { AllowListAccessPolicy } from '../../../bot/access/allowListAccessPolicy.js';
 import { ConversationTracker } from '../../../bot/teams/conversationTracker.js';
 import { CreditsBot } from '../../../bot/teams/creditsBot.js';
@@ -25,8 +26,8 @@ export const MEGAN: Person = { id: '29:megan', aadObjectId: 'aad-megan', name: '
  * activities (channel `msteams`, tenant in `conversation.tenantId` and `channelData`). Every card
  * the bot sends is checked against Adaptive Cards 1.5 on the way out.
  */
-export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: boolean; access?: AccessPolicy } = {}) {
-  const ledger = ledgerFixture();
+export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: boolean; access?: AccessPolicy; cardForNewTenants?: TestCardId | null } = {}) {
+  const ledger = ledgerFixture({}, options.cardForNewTenants === undefined ? {} : { cardForNewTenants: options.cardForNewTenants });
   const book = new ConversationBook(memoryDocument<ConversationBookData>({ conversations: {}, people: {} }));
   const localMode = options.localMode ?? (options.adminUserIds ?? []).length === 0;
   let operations = 0;
