@@ -29,7 +29,8 @@ export const actionDataSchemas = {
   /** The offer's id only: an amount or currency sent along is dropped, never used. */
   [Verb.fundsConfirm]: z.object({ verb: z.literal(Verb.fundsConfirm), operationId }),
   [Verb.fundsCancel]: z.object({ verb: z.literal(Verb.fundsCancel), operationId }),
-  [Verb.autoRechargeOpen]: verbOnly(Verb.autoRechargeOpen),
+  /** `amount`: a suggestion to start the amount field at ("Use $140 for auto-recharge"); nothing is saved until Save. */
+  [Verb.autoRechargeOpen]: z.object({ verb: z.literal(Verb.autoRechargeOpen), amount: typedAmount.optional() }),
   /** From the settings card's inputs (ids `enabled`, `trigger`, `amount`); a missing field keeps its value. */
   [Verb.autoRechargeSave]: z.object({
     verb: z.literal(Verb.autoRechargeSave),

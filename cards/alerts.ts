@@ -1,6 +1,7 @@
 import { button, executeAction } from './action.js';
-import { adaptiveCard, clip, factSet, header, textBlock, type AdaptiveCard, type CardAction, type ContainerStyle } from './elements.js';
-import { localize, type Reader } from './format.js';
+import { HOUR_MS } from '../services/calendar.js';
+import { adaptiveCard, clip, factSet, header, textBlock, type AdaptiveCard, type CardAction, type ContainerStyle, type Fact } from './elements.js';
+import { localize, type Formatter, type Reader } from './format.js';
 import { timesNote } from './fragments.js';
 import type { AlertViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
@@ -10,16 +11,36 @@ export interface AlertContent {
   title: string;
   text: string;
   style: ContainerStyle;
+  /** When it happened, and the balance unless the text already says it. */
+  facts: Fact[];
   actions: CardAction[];
 }
 
-/** The title, sentence, colour and buttons of an alert. */
+/** Alerts whose sentence states the balance: their card does not repeat it. */
+const BALANCE_IN_TEXT: ReadonlySet<AlertViewModel['type']> = new Set(['low-balance', 'suspended', 'resumed', 'auto-recharge-succeeded']);
+
+/** The title, sentence, colour, facts and buttons of an alert; each button says what it does. */
 export function alertContent(alert: AlertViewModel, reader: Reader): AlertContent {
+  const { t, f } = localize(reader);
+  const facts: Fact[] = [{ title: t.alerts.at, value: whenItHappened(alert, f) }];
+  if (!BALANCE_IN_TEXT.has(alert.type)) facts.unshift({ title: t.alerts.balance, value: f.money(alert.balanceMinor, alert.currency) });
+  return { ...whatHappened(alert, reader), facts };
+}
+
+/** The time of the event itself: the hour a spike happened in; otherwise when the change that raised it was made. */
+function whenItHappened(alert: AlertViewModel, f: Formatter): string {
+  if (alert.type === 'unusual-spend' && alert.reason === 'hourly-spike' && alert.hourStart) {
+    return `${f.dateTime(alert.hourStart)}–${f.time(new Date(Date.parse(alert.hourStart) + HOUR_MS).toISOString())}`;
+  }
+  return f.dateTime(alert.at);
+}
+
+function whatHappened(alert: AlertViewModel, reader: Reader): Omit<AlertContent, 'facts'> {
   const { t, f } = localize(reader);
   const money = (minor: number) => f.money(minor, alert.currency);
   const addFunds = button(Verb.fundsStart, t.actions.addFunds, 'positive');
   const showBalance = button(Verb.balanceRefresh, t.actions.showBalance);
-  const autoRecharge = button(Verb.autoRechargeOpen, t.actions.autoRecharge);
+  const autoRecharge = button(Verb.autoRechargeOpen, t.actions.autoRechargeSettings);
 
   switch (alert.type) {
     case 'low-balance':
@@ -27,7 +48,7 @@ export function alertContent(alert: AlertViewModel, reader: Reader): AlertConten
         title: t.alerts.lowBalanceTitle,
         text: t.alerts.lowBalance(money(alert.balanceMinor), money(alert.thresholdMinor)),
         style: 'warning',
-        actions: [addFunds, autoRecharge, button(Verb.alertsOpen, t.actions.lowBalanceAlert)],
+        actions: [addFunds, autoRecharge, button(Verb.alertsOpen, t.actions.changeThreshold)],
       };
     case 'suspended':
       return { title: t.alerts.suspendedTitle, text: t.alerts.suspended(money(alert.balanceMinor)), style: 'attention', actions: [addFunds, autoRecharge, showBalance] };
@@ -49,7 +70,7 @@ export function alertContent(alert: AlertViewModel, reader: Reader): AlertConten
           : alert.retryAt
             ? t.alerts.rechargeRetry(f.dateTime(alert.retryAt))
             : '';
-      const actions: CardAction[] = [button(Verb.paymentMethodOpen, t.actions.paymentMethod, 'positive')];
+      const actions: CardAction[] = [button(Verb.paymentMethodOpen, t.actions.changePaymentMethod, 'positive')];
       if (alert.paused) actions.push(executeAction({ verb: Verb.autoRechargeToggle, title: t.actions.resume, data: { enabled: true }, ignoreInputs: true }));
       actions.push(autoRecharge, button(Verb.fundsStart, t.actions.addFunds));
       return {
@@ -64,7 +85,7 @@ export function alertContent(alert: AlertViewModel, reader: Reader): AlertConten
         title: t.alerts.expiringTitle,
         text: t.alerts.expiring(money(alert.remainingMinor), alert.days, f.date(alert.expiresAt)),
         style: 'warning',
-        actions: [showBalance, button(Verb.usageOpen, t.actions.usage)],
+        actions: [showBalance, button(Verb.usageOpen, t.actions.seeUsage)],
       };
     case 'funds-expired':
       return { title: t.alerts.expiredTitle, text: t.alerts.expired(money(alert.amountMinor)), style: 'warning', actions: [addFunds, showBalance] };
@@ -79,7 +100,7 @@ export function alertContent(alert: AlertViewModel, reader: Reader): AlertConten
         title: t.alerts.unusualSpendTitle,
         text: `${what} ${t.alerts.fraudHint}`,
         style: 'attention',
-        actions: [button(Verb.usageOpen, t.actions.usage, 'positive'), button(Verb.historyPage, t.actions.history), showBalance],
+        actions: [button(Verb.usageOpen, t.actions.seeUsage, 'positive'), button(Verb.historyPage, t.actions.history), showBalance],
       };
     }
   }
@@ -137,23 +158,11 @@ function newDestinationsText(alert: Extract<AlertViewModel, { type: 'unusual-spe
 }
 
 /**
- * One proactive alert: a title in the alert's colour, what happened, the balance, and the button
- * that fixes it (Add funds, Payment method, Auto-recharge).
+ * One proactive alert: a title in the alert's colour, what happened, when (and the balance where
+ * the sentence does not say it), and the button that fixes it (Add funds, Change payment method, …).
  */
 export function renderAlertCard(alert: AlertViewModel, reader: Reader): AdaptiveCard {
   const { t, f } = localize(reader);
-  const money = (minor: number) => f.money(minor, alert.currency);
   const content = alertContent(alert, reader);
-  return adaptiveCard(
-    [
-      header(content.title, t.product, content.style),
-      textBlock(content.text, { spacing: 'medium' }),
-      factSet([
-        { title: t.alerts.balance, value: money(alert.balanceMinor) },
-        { title: t.alerts.at, value: f.dateTime(alert.at) },
-      ]),
-      timesNote(t, f),
-    ],
-    content.actions,
-  );
+  return adaptiveCard([header(content.title, t.product, content.style), textBlock(content.text, { spacing: 'medium' }), factSet(content.facts), timesNote(t, f)], content.actions);
 }

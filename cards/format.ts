@@ -34,8 +34,8 @@ export interface Formatter {
   /** The reader's calendar day of a time, "2026-03-05": what groups times by day. */
   dayKey(iso: string): string;
   integer(value: number): string;
-  /** Up to one decimal place ("12.5"), for minutes. */
-  decimal(value: number): string;
+  /** Minutes, always with one decimal place ("12.5", "960.0"), so a column of them lines up. */
+  minutes(value: number): string;
   /** A card expiry month: "12/2034". */
   cardExpiry(month: number, year: number): string;
   /** Names as one list: complete ("A, B, and C") or open, for an "and N more" to follow ("A, B, C"). */
@@ -79,7 +79,7 @@ function buildFormatter(intl: string, timeZone: string): Formatter {
   const timeFormat = new Intl.DateTimeFormat(intl, { ...common, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   const dayFormat = new Intl.DateTimeFormat('en-US', { ...common, year: 'numeric', month: '2-digit', day: '2-digit' });
   const integerFormat = new Intl.NumberFormat(intl, { maximumFractionDigits: 0 });
-  const decimalFormat = new Intl.NumberFormat(intl, { maximumFractionDigits: 1 });
+  const minutesFormat = new Intl.NumberFormat(intl, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const listFormats = { complete: new Intl.ListFormat(intl), open: new Intl.ListFormat(intl, { style: 'narrow' }) };
   // An unparseable date is shown as sent rather than failing the whole card.
   const when = (iso: string, format: Intl.DateTimeFormat): string => {
@@ -106,7 +106,7 @@ function buildFormatter(intl: string, timeZone: string): Formatter {
       return `${part.year}-${part.month}-${part.day}`;
     },
     integer: (value) => integerFormat.format(value),
-    decimal: (value) => decimalFormat.format(value),
+    minutes: (value) => minutesFormat.format(value),
     cardExpiry: (month, year) => `${String(month).padStart(2, '0')}/${year}`,
     list: (items, kind) => listFormats[kind].format(items),
   };

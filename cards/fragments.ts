@@ -51,3 +51,9 @@ export function majorToMinor(major: number, currencyDigits: number): number {
 export function timesNote(t: Strings, f: Formatter): TextBlock {
   return note(t.common.timesIn(f.zoneName), { spacing: 'medium' });
 }
+
+/** Days until the balance reaches the trigger (or zero) at the recent pace; once there, that it is. */
+export function runwayText(days: number | null, untilTrigger: boolean, t: Strings, f: Formatter): string {
+  if (days === null) return t.balance.runwayNone;
+  return days === 0 ? t.balance.runwayReached(untilTrigger) : t.balance.runway(f.integer(days), untilTrigger);
+}

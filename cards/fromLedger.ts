@@ -3,7 +3,7 @@ import type { Runway, UsageBreakdownRow } from '../services/insight/runway.js';
 import { rechargeStatus } from '../services/ledger/autoRecharge.js';
 import { isCardExpired } from '../services/payments/cardExpiry.js';
 import { accountStatus, type Account, type Lot } from '../services/ledger/account.js';
-import type { JournalEntry } from '../services/ledger/journal.js';
+import type { JournalEntry, RechargeFailureReason } from '../services/ledger/journal.js';
 import type { CardOnFile } from '../services/ports.js';
 import type {
   AutoRechargeViewModel,
@@ -77,14 +77,23 @@ export function historyEntryViewModel(entry: JournalEntry, actorName: (actor: st
 }
 
 /**
- * The balance card's data. `recent` is the tail of the journal (any order); only entries that
- * moved money are shown as transactions.
+ * Money in and out, as an admin reads a statement: funds added (purchases, auto-recharges,
+ * grants and refunds) and funds expired. Calls are money out too, but one entry each: they are
+ * summed per day instead.
+ */
+export const isMoneyInOrOut = (entry: Pick<JournalEntry, 'kind'>): boolean => entry.kind === 'funds-added' || entry.kind === 'expired';
+
+/**
+ * The balance card's data. `recent` holds the latest journal entries the bot read (any order):
+ * money in and out, and the auto-recharge failures among them. `wholeJournal`: they are all the
+ * account has, so a tenant that never had funds can be told apart.
  */
 export function balanceViewModel(
   account: Account,
   recent: JournalEntry[],
-  options: { now: number; insight?: BalanceViewModel['insight'] },
+  options: { now: number; insight?: BalanceViewModel['insight']; cardOnFile?: CardOnFileViewModel | null; wholeJournal?: boolean },
 ): BalanceViewModel {
+  const newestFirst = [...recent].sort((a, b) => Number(b.id) - Number(a.id));
   const vm: BalanceViewModel = {
     currency: account.currency,
     balanceMinor: account.balanceMinor,
@@ -92,11 +101,30 @@ export function balanceViewModel(
     autoRecharge: autoRechargeViewModel(account),
     lowBalanceAlertMinor: account.lowBalanceAlertMinor,
     lots: account.lots.map(lotViewModel),
-    recent: recent.filter((entry) => entry.amountMinor !== 0).map(transactionViewModel),
+    recent: newestFirst.filter(isMoneyInOrOut).map(transactionViewModel),
     asOf: iso(options.now),
+    rechargeFailure: account.recharge.consecutiveFailures > 0 ? lastRechargeFailure(newestFirst) : null,
+    newTenant: Boolean(options.wholeJournal) && neverFunded(account, newestFirst),
   };
+  if (options.cardOnFile !== undefined) vm.cardOnFile = options.cardOnFile;
   if (options.insight) vm.insight = options.insight;
   return vm;
+}
+
+function lastRechargeFailure(newestFirst: JournalEntry[]): RechargeFailureReason | null {
+  const failed = newestFirst.find((entry) => entry.detail.kind === 'auto-recharge-failed');
+  return failed?.detail.kind === 'auto-recharge-failed' ? failed.detail.reason : null;
+}
+
+/** No funds were ever added or used and no recharge tried: the account is as it was opened. */
+function neverFunded(account: Account, journal: JournalEntry[]): boolean {
+  return (
+    account.balanceMinor === 0 &&
+    account.lots.length === 0 &&
+    account.lastUsageAt === null &&
+    account.recharge.attemptsStarted === 0 &&
+    !journal.some((entry) => entry.amountMinor !== 0 || isMoneyInOrOut(entry))
+  );
 }
 
 /** The usage card's data from `usageBreakdown` (seconds become minutes) and `runway`. */

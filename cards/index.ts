@@ -12,6 +12,7 @@ export type * from './viewModels.js';
 export { strings, languageOf, formattingLocale, type Language, type Strings } from './i18n/index.js';
 export { formatter, localize, canonicalTimeZone, type Formatter, type Reader } from './format.js';
 export { renderBalanceCard, balanceSummary, BALANCE_MAX_LOTS, BALANCE_MAX_RECENT } from './balance.js';
+export { renderGetStartedCard, getStartedSummary, type GetStartedViewModel } from './getStarted.js';
 export { renderAddFundsCard, addFundsSummary, presetAmounts, AMOUNT_INPUT_ID, DEFAULT_PRESETS_MAJOR } from './addFunds.js';
 export { renderConfirmationCard, confirmationSummary } from './confirmation.js';
 export {

@@ -70,8 +70,14 @@ export interface BalanceViewModel {
   lowBalanceAlertMinor: Minor;
   /** Lots with money left; the card shows the 3 expiring soonest. */
   lots: LotViewModel[];
-  /** Recent journal entries; the card shows the 5 newest. */
+  /** Recent money in and out (funds added, expired; calls are on the usage card); the card shows the 5 newest. */
   recent: TransactionViewModel[];
+  /** The card on file; undefined: not known to the card (not shown). */
+  cardOnFile?: CardOnFileViewModel | null;
+  /** Why the last auto-recharge failed, while it keeps failing (paused, retrying or waiting for a card). */
+  rechargeFailure?: RechargeFailureReason | null;
+  /** Nothing was ever added or used: the card is the "get started" card, not a suspended $0.00. */
+  newTenant?: boolean;
   /** When the balance was read. */
   asOf?: IsoTime;
   insight?: {
@@ -152,6 +158,10 @@ export interface AutoRechargeSettingsViewModel {
   error?: { field: 'enabled' | 'trigger' | 'amount'; error: AmountError };
   /** The settings were just saved. */
   saved?: boolean;
+  /** The card auto-recharge charges; null: none on file. Not shown when unknown (undefined). */
+  cardOnFile?: CardOnFileViewModel | null;
+  /** The runway's suggested recharge: the amount field's value while auto-recharge is off. */
+  suggestedAmountMinor?: Minor | null;
 }
 
 export interface AlertThresholdViewModel {

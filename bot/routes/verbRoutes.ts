@@ -38,7 +38,7 @@ export const VERB_ROUTES: { [V in Verb]: VerbRoute<V> } = {
   },
   [Verb.fundsConfirm]: { permission: 'manage', handle: confirmAddFunds },
   [Verb.fundsCancel]: { permission: 'manage', handle: cancelAddFunds },
-  [Verb.autoRechargeOpen]: { permission: 'manage', handle: (turn, deps) => showAutoRecharge(turn, deps) },
+  [Verb.autoRechargeOpen]: { permission: 'manage', handle: (turn, deps, { amount }) => showAutoRecharge(turn, deps, amount ? { values: { enabled: true, amount } } : {}) },
   [Verb.autoRechargeSave]: {
     permission: 'manage',
     handle: (turn, deps, { enabled, trigger, amount }) =>

@@ -55,6 +55,15 @@ export const en = {
     lowBalanceAlert: 'Low-balance alert',
     grantConsent: 'Grant consent',
     tryAgain: 'Try again',
+    changePaymentMethod: 'Change payment method',
+    changeThreshold: 'Change alert threshold',
+    autoRechargeSettings: 'Auto-recharge settings',
+    seeUsage: 'See usage',
+    setUpAutoRecharge: 'Set up auto-recharge',
+    /** The button that unfolds the buttons a row has no room for. */
+    more: 'More',
+    addAmount: (amount: string) => `Add ${amount}`,
+    useForAutoRecharge: (amount: string) => `Use ${amount} for auto-recharge`,
   },
   status: {
     label: 'Status',
@@ -63,6 +72,14 @@ export const en = {
     suspendedExplanation:
       'Calling with Communications Credits is suspended until the balance is above zero. Add funds to resume toll-free dial-in, meeting dial-out, international and pay-per-minute calls.',
     owed: (amount: string) => `New funds first pay off the ${amount} owed.`,
+    /** Why auto-recharge did not lift the balance, naming the card it tried. */
+    rechargeFailure: {
+      declined: (card: string) => `Auto-recharge could not add funds: ${card} was declined.`,
+      'expired-card': (card: string) => `Auto-recharge could not add funds: ${card} has expired.`,
+      'no-payment-method': (_card: string) => 'Auto-recharge could not add funds: there is no card on file.',
+      'gateway-error': (_card: string) => "Auto-recharge could not add funds yet: the payment service didn't answer. It tries again.",
+    } satisfies Record<RechargeFailureReason, (card: string) => string>,
+    noFundsYet: 'No funds yet',
   },
   autoRecharge: {
     off: 'Off',
@@ -80,15 +97,29 @@ export const en = {
     expiringTitle: 'Expiring soonest',
     lotExpires: (date: string) => `expires ${date}`,
     noLots: 'No funds to expire: add funds to start calling.',
-    recentTitle: 'Recent transactions',
-    noRecent: 'No transactions yet.',
-    insightTitle: 'Outlook',
+    recentTitle: 'Money in and out',
+    noRecent: 'No money in or out yet.',
+    insightTitle: 'Forecast',
     runway: (days: string, untilTrigger: boolean) =>
       untilTrigger
         ? `At the last 30 days' pace, the balance reaches the auto-recharge trigger in about ${days} days.`
         : `At the last 30 days' pace, the balance lasts about ${days} more days.`,
     runwayNone: 'No usage in the last 30 days to forecast from.',
+    /** The balance is at what the forecast counts down to already. */
+    runwayReached: (untilTrigger: boolean): string =>
+      untilTrigger ? 'The balance is already below the auto-recharge trigger.' : 'The balance is used up: add funds to keep calling.',
     lastSync: (time: string) => `Usage last synced ${time}.`,
+  },
+  /** The balance card of a tenant that never had funds: what the credits are for and how to start. */
+  getStarted: {
+    title: 'Get started with Communications Credits',
+    intro:
+      'Communications Credits are the prepaid balance that pays for calls Teams charges by the minute: toll-free dial-in, meeting dial-out, international and pay-per-minute calls. Those calls go through once funds are added.',
+    stepsTitle: 'Three steps',
+    choosePaymentMethod: 'Choose a payment method (the card that pays).',
+    cardChosen: (card: string) => `Payment method: ${card}.`,
+    addFunds: 'Add funds: nothing is charged until you confirm.',
+    setUpAutoRecharge: 'Set up auto-recharge, so calling keeps working when the balance runs low.',
   },
   funds: {
     title: 'Add funds',
@@ -126,6 +157,7 @@ export const en = {
   },
   payment: {
     title: 'Payment method',
+    choose: 'Choose a payment method',
     current: 'Card on file',
     noCard: 'No card on file',
     cardValue: (brand: string, last4: string, expiry: string) => `${brand} •••• ${last4}, expires ${expiry}`,
@@ -150,12 +182,16 @@ export const en = {
   },
   autoRechargeCard: {
     title: 'Auto-recharge',
-    intro: 'When the balance falls below the trigger, the card on file is charged and the amount is added, so calling keeps working.',
+    intro: 'Auto-recharge charges the card on file and adds funds whenever the balance falls below the amount you set, so calling keeps working.',
     state: 'Now',
-    enabled: 'Turn on auto-recharge',
+    enabled: 'On',
     enabledLabel: 'Auto-recharge',
     triggerLabel: (currency: string) => `When the balance is below (${currency})`,
     amountLabel: (currency: string) => `Add this amount (${currency})`,
+    triggerLimit: 'Zero or more.',
+    charges: 'Charges',
+    noCard: 'There is no card on file, so auto-recharge cannot add funds until a payment method is chosen.',
+    suggested: (amount: string) => `${amount} is the suggestion from the last 30 days of calls: about a month at this pace.`,
     pausedExplanation: (failures: number) =>
       `Auto-recharge paused itself after ${failures} failed payments in a row. Check the payment method, then turn it back on.`,
     waitingExplanation: 'The card on file has expired or is missing, so auto-recharge will not try again until the payment method changes.',
@@ -163,10 +199,6 @@ export const en = {
     inProgressExplanation: 'A recharge is being charged right now; its result arrives as an alert.',
     alertsStillOn: 'Low-balance and below-zero alerts still arrive while auto-recharge is on.',
     saved: 'Saved.',
-    fieldError: (field: string, message: string) => `${field}: ${message}`,
-    fieldTrigger: 'Trigger',
-    fieldAmount: 'Amount',
-    fieldEnabled: 'Auto-recharge',
   },
   threshold: {
     title: 'Low-balance alert',
@@ -208,17 +240,17 @@ export const en = {
     empty: 'No usage in this period.',
     runwayNone: 'No usage to forecast from.',
     dailyBurn: (amount: string) => `Average daily spend: ${amount}.`,
-    suggested: (amount: string) => `Suggested recharge amount: ${amount}.`,
+    suggested: (amount: string) => `Suggested recharge: ${amount}, about a month at this pace.`,
     callTypes: {
-      user_out: 'Outgoing call',
-      user_in: 'Incoming call',
-      user_out_transfer: 'Transferred call',
-      user_out_forwarding: 'Forwarded call',
+      user_out: 'Outgoing',
+      user_in: 'Incoming',
+      user_out_transfer: 'Transferred',
+      user_out_forwarding: 'Forwarded',
       conf_out: 'Meeting dial-out',
       conf_in: 'Meeting dial-in',
-      ucap_out: 'Auto attendant / call queue, outgoing',
-      ucap_in: 'Auto attendant / call queue, incoming',
-      emergency: 'Emergency call',
+      ucap_out: 'Auto attendant out',
+      ucap_in: 'Auto attendant in',
+      emergency: 'Emergency',
     } as Record<string, string>,
     domestic: 'Domestic',
     international: 'International',

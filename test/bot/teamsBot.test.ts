@@ -207,6 +207,69 @@ describe('Teams bot: the sandbox says what it is', () => {
   });
 });
 
+describe('Teams bot: cards that point at the fix', () => {
+  it('a new tenant gets the get-started card until funds are added, then the balance card', async () => {
+    const f = teamsBotFixture({ cardForNewTenants: null });
+    const first = await f.say('balance');
+    expect(cardText(first.card)).toContain('Get started with Communications Credits');
+    expect(cardText(first.card)).not.toContain('Suspended');
+    expect(first.summary).toBe('Get started with Communications Credits');
+    const payment = await f.execute(first.card, Verb.paymentMethodOpen);
+    await f.execute(payment.body.value as AdaptiveCard, Verb.paymentMethodChoose, { testCardId: 'visa-success' });
+    expect(cardText((await f.say('余额', { locale: 'zh-CN' })).card)).toContain('付款方式：Visa •••• 4242，有效期至 12/2034（测试卡）。');
+    const confirmation = await f.say('add 50');
+    await f.execute(confirmation.card, Verb.fundsConfirm);
+    expect(cardText((await f.say('balance')).card)).toContain('Communications Credits balance');
+  });
+
+  it('suspended after a declined recharge: the red panel names the card, Change payment method comes first', async () => {
+    const f = teamsBotFixture();
+    const { usage } = await import('../support/ledgerFixture.js');
+    await f.ledger.grantFunds('tenant-a', { amount: '15', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
+    await f.gateway.chooseTestCard('tenant-a', 'mastercard-decline');
+    await f.say('auto-recharge below 10 add 100');
+    await f.ledger.ingestUsage([usage('tenant-a', '20.00', f.clock)]);
+    await f.ledger.idle();
+    for (const [locale, panel, primary] of [
+      ['en-US', 'Auto-recharge could not add funds: Mastercard •••• 0002, expires 12/2034 (test card) was declined.', 'Change payment method'],
+      ['zh-CN', '自动充值未能充值：Mastercard •••• 0002，有效期至 12/2034（测试卡） 被拒绝。', '更换付款方式'],
+    ] as const) {
+      const { card, summary } = await f.say('balance', { locale });
+      expect(cardText(card)).toContain(panel);
+      expect(card.actions![0]).toMatchObject({ verb: Verb.paymentMethodOpen, title: primary });
+      expect(cardText(card)).not.toMatch(/about 0 days|大约 0 天/);
+      expect(summary).toMatch(/^(Calling suspended: balance -\$5\.00|通话已暂停：余额 -US\$5\.00)$/);
+    }
+  });
+
+  it('the balance card lists money in and out, not one-cent calls', async () => {
+    const f = teamsBotFixture();
+    const { usage } = await import('../support/ledgerFixture.js');
+    await f.ledger.grantFunds('tenant-a', { amount: '500', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
+    await f.ledger.ingestUsage(Array.from({ length: 30 }, () => usage('tenant-a', '0.01', f.clock)));
+    const text = cardText((await f.say('balance')).card);
+    expect(text).toContain('Money in and out\nFunds added\n+$500.00');
+    expect(text).not.toContain('-$0.01');
+  });
+
+  it('the usage card\'s suggestion opens auto-recharge with that amount, nothing saved until Save', async () => {
+    const f = teamsBotFixture();
+    const { usage } = await import('../support/ledgerFixture.js');
+    await f.ledger.grantFunds('tenant-a', { amount: '500', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
+    await f.ledger.ingestUsage([usage('tenant-a', '95.00', f.clock)]);
+    const { card } = await f.say('usage');
+    const use = executeActions(card).find((a) => a.verb === Verb.autoRechargeOpen)!;
+    expect(use.title).toBe('Use $100.00 for auto-recharge');
+    const opened = await f.execute(card, Verb.autoRechargeOpen);
+    expect(cardText(opened.body.value)).toContain('100.00');
+    expect(executeActions(opened.body.value).length).toBeGreaterThan(0);
+    expect(f.store.accounts.get('tenant-a')!.autoRecharge.enabled).toBe(false);
+    const add = await f.execute(card, Verb.fundsReview);
+    expect(cardText(add.body.value)).toContain('Confirm adding funds');
+    expect(cardText(add.body.value)).toContain('$100.00');
+  });
+});
+
 describe('Teams bot: settings by sentence and by card', () => {
   it('"auto-recharge below 20 add 100" turns it on with those amounts; "turn off auto-recharge" turns it off', async () => {
     const f = teamsBotFixture();
@@ -407,6 +470,7 @@ describe('Teams bot: the admin\'s own time zone', () => {
   it('shows times in the zone the Teams client sends, remembers it for the person, and uses it where an activity has none', async () => {
     const f = teamsBotFixture();
     f.clock.set('2026-03-05T14:30:00.000Z');
+    await f.ledger.grantFunds('tenant-a', { amount: '100', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
     const zh = await f.say('余额', { locale: 'zh-CN', ...clientInfo('Asia/Shanghai') });
     expect(cardText(zh.card)).toContain('截至 2026年3月5日 22:30');
     expect(cardText(zh.card)).toContain('时间均为中国标准时间。');
@@ -422,6 +486,7 @@ describe('Teams bot: the admin\'s own time zone', () => {
   it('reads in UTC, and says so, when no zone was ever seen', async () => {
     const f = teamsBotFixture();
     f.clock.set('2026-03-05T14:30:00.000Z');
+    await f.ledger.grantFunds('tenant-a', { amount: '100', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
     const text = cardText((await f.say('balance')).card);
     expect(text).toContain('As of Mar 5, 2026, 14:30');
     expect(text).toContain('Times are in UTC.');

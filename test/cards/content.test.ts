@@ -30,7 +30,7 @@ const titles = (card: AdaptiveCard) => cardActions(card).map((a) => a.title);
 const json = (card: AdaptiveCard) => JSON.stringify(card);
 
 describe('balance card', () => {
-  it('shows balance, status, auto-recharge, alert threshold, lots and recent transactions, with the five buttons', () => {
+  it('shows balance, status, auto-recharge, alert threshold, lots and money in and out, with four buttons and More', () => {
     const card = renderBalanceCard(balance({ insight: { runwayDays: 17, lastUsageSyncAt: '2026-03-05T14:00:00.000Z' } }), 'en-US');
     const text = cardText(card);
     expect(card.body[1]).toMatchObject({ type: 'TextBlock', text: '$37.66', size: 'extraLarge', weight: 'bolder' });
@@ -44,7 +44,11 @@ describe('balance card', () => {
     expect(text).toContain('-$1.20 · Mar 5, 2026, 10:00');
     expect(text).toContain('about 17 more days');
     expect(text).toContain('Usage last synced Mar 5, 2026, 14:00.');
-    expect(card.actions?.map((a) => a.type === 'Action.Execute' && a.verb)).toEqual(['funds.start', 'autoRecharge.open', 'paymentMethod.open', 'history.page', 'balance.refresh']);
+    expect(card.actions?.map((a) => (a.type === 'Action.Execute' ? a.verb : a.title))).toEqual(['funds.start', 'autoRecharge.open', 'history.page', 'More']);
+    expect(verbs(card)).toEqual(['funds.start', 'autoRecharge.open', 'history.page', 'paymentMethod.open', 'usage.open', 'alerts.open', 'balance.refresh']);
+    expect(titles(card)).toContain('Change alert threshold');
+    expect(text).toContain('Forecast');
+    expect(text).not.toContain('Outlook');
     expect(card.body[0]).toMatchObject({ type: 'Container', style: 'emphasis' });
   });
 
@@ -83,7 +87,7 @@ describe('balance card', () => {
   it('says so when there are no lots and no transactions', () => {
     const text = cardText(renderBalanceCard(balance({ lots: [], recent: [] }), 'en-US'));
     expect(text).toContain('No funds to expire');
-    expect(text).toContain('No transactions yet.');
+    expect(text).toContain('No money in or out yet.');
   });
 });
 
@@ -209,10 +213,11 @@ describe('auto-recharge card', () => {
       settings({ values: { enabled: true, trigger: '20', amount: '5' }, error: { field: 'amount', error: { code: 'amount-too-small', minMinor: 1000, currency: 'USD' } } }),
       'en-US',
     );
-    expect(cardText(card)).toContain('Amount: Enter at least $10.00.');
+    expect(cardText(card)).toContain('Enter at least $10.00.');
+    expect(cardText(card)).not.toContain('Amount: Enter');
     expect(cardInputs(card).map((i) => i.value)).toEqual(['true', '20', '5']);
     const body = JSON.stringify(card.body);
-    expect(body.indexOf('Amount: Enter at least')).toBeGreaterThan(body.indexOf('"id":"amount"'));
+    expect(body.indexOf('Enter at least')).toBeGreaterThan(body.indexOf('"id":"amount"'));
   });
 
   it('explains a pause and offers to resume it and change the card', () => {
@@ -326,14 +331,15 @@ describe('usage card', () => {
   it('breaks usage down by call type and destination, with the total and the runway', () => {
     const text = cardText(renderUsageCard(usage(), 'en-US'));
     expect(text).toContain('Feb 4, 2026 – Mar 5, 2026');
-    expect(text).toContain('Outgoing call · International');
+    expect(text).toContain('Outgoing · International');
     expect(text).toContain('Meeting dial-out · Domestic');
-    expect(text).toContain('Auto attendant / call queue, outgoing · United Kingdom');
+    expect(text).toContain('Auto attendant out · United Kingdom');
     expect(text).toContain('Toll-free dial-in');
     expect(text).toContain('318.5');
+    expect(text).toContain('960.0');
     expect(text).toContain('$68.05');
     expect(text).toContain('about 17 more days');
-    expect(text).toContain('Suggested recharge amount: $70.00.');
+    expect(text).toContain('Suggested recharge: $70.00, about a month at this pace.');
     expect(cardText(renderUsageCard(usage(), 'zh-CN'))).toContain('呼出通话 · 国际');
   });
 
@@ -360,11 +366,13 @@ describe('help and welcome', () => {
 describe('alert cards', () => {
   const card = (i: number, locale = 'en-US') => renderAlertCard(ALERTS[i]!, locale);
 
-  it('every alert has a title, what happened, the balance and a button to act', () => {
+  it('every alert has a title, what happened, the balance once, when, and a button to act', () => {
     for (const alert of ALERTS) {
       const rendered = renderAlertCard(alert, 'en-US');
       expect(rendered.body[0]).toMatchObject({ type: 'Container' });
-      expect(cardText(rendered)).toContain('Balance');
+      const balance = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(alert.balanceMinor / 100);
+      expect(cardText(rendered).split(balance).length - 1, alert.type).toBe(1);
+      expect(cardText(rendered)).toContain('When');
       expect(executeActions(rendered).length).toBeGreaterThan(0);
       expect(json(rendered)).not.toContain(alert.tenantId);
     }

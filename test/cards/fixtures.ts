@@ -8,6 +8,7 @@ import {
   renderAlertsHereCard,
   renderAutoRechargeCard,
   renderBalanceCard,
+  renderGetStartedCard,
   renderCancelledCard,
   renderPaymentUnderWayCard,
   renderConfirmationCard,
@@ -266,6 +267,23 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   add('balance, waiting for a card', renderBalanceCard(balance({ autoRecharge: autoRecharge({ state: 'waiting-for-payment-method' }), insight: { runwayDays: 3, runwayUntil: 'trigger' } }), locale));
   add('balance, recharge in progress', renderBalanceCard(balance({ balanceMinor: 1500, autoRecharge: autoRecharge({ state: 'in-progress', inFlightMinor: 10_000 }) }), locale));
 
+  add(
+    'balance, suspended after a declined recharge',
+    renderBalanceCard(
+      balance({
+        balanceMinor: -450,
+        status: 'suspended',
+        lots: [],
+        autoRecharge: autoRecharge({ state: 'retrying', nextRetryAt: '2026-03-05T15:00:00.000Z', consecutiveFailures: 1 }),
+        rechargeFailure: 'declined',
+        cardOnFile: { brand: 'Mastercard', last4: '0002', expMonth: 12, expYear: 2034, test: true },
+        insight: { runwayDays: 0, runwayUntil: 'trigger' },
+      }),
+      locale,
+    ),
+  );
+  add('get started', renderGetStartedCard({ currency: 'USD', cardOnFile: null }, locale));
+  add('get started, card chosen', renderGetStartedCard({ currency: 'USD', cardOnFile: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034, test: true } }, locale));
   add('add funds', renderAddFundsCard({ currency: 'USD', balanceMinor: 3766, limits: { minMinor: 1000, maxMinor: 1_000_000 } }, locale));
   add('add funds, too small', renderAddFundsCard({ currency: 'USD', limits: { minMinor: 1000, maxMinor: 1_000_000 }, amount: '5', error: { code: 'amount-too-small', minMinor: 1000, currency: 'USD' } }, locale));
   add('add funds, not a number', renderAddFundsCard({ currency: 'USD', amount: 'fifty', error: { code: 'invalid-amount', input: 'fifty', reason: 'not-a-number' } }, locale));
@@ -288,6 +306,11 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
 
   add('auto-recharge, on', renderAutoRechargeCard(settings({ saved: true }), locale));
   add('auto-recharge, off', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'off' }) }), locale));
+  add(
+    'auto-recharge, off with a card and a suggestion',
+    renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'off' }), cardOnFile: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034, test: true }, suggestedAmountMinor: 14_000 }), locale),
+  );
+  add('auto-recharge, no card on file', renderAutoRechargeCard(settings({ cardOnFile: null }), locale));
   add('auto-recharge, paused', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'paused', consecutiveFailures: 3 }) }), locale));
   add('auto-recharge, waiting', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'waiting-for-payment-method' }) }), locale));
   add('auto-recharge, retrying', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'retrying', nextRetryAt: '2026-03-05T15:00:00.000Z' }) }), locale));

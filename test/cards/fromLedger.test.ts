@@ -121,7 +121,7 @@ describe('usageViewModel', () => {
     expect(vm.runway).toEqual({ daysLeft: 1883, until: 'zero', dailyBurnMinor: 2, suggestedRechargeMinor: 1000 });
     const card = renderUsageCard(vm, 'en-US');
     expect(cardProblems(card)).toEqual([]);
-    expect(cardText(card)).toContain('Outgoing call · Domestic');
+    expect(cardText(card)).toContain('Outgoing · Domestic');
     expect(cardText(card)).toContain('1,883');
   });
 });

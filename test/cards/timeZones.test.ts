@@ -80,7 +80,8 @@ describe('cards name the zone once, and a date-only value none', () => {
     for (const alert of ALERTS) {
       const zh = cardText(renderAlertCard(alert, shanghai));
       expect(count(zh, '中国标准时间'), alert.type).toBe(1);
-      expect(zh, alert.type).toContain('2026年3月5日 22:30');
+      // When: the time of the event (a spike's hour), else of the change that raised it.
+      expect(zh, alert.type).toContain(alert.type === 'unusual-spend' && alert.reason === 'hourly-spike' ? '2026年3月5日 21:00–22:00' : '2026年3月5日 22:30');
       const en = cardText(renderAlertCard(alert, losAngeles));
       expect(count(en, 'Pacific Time'), alert.type).toBe(1);
     }

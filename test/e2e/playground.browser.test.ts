@@ -64,15 +64,15 @@ describe('in the Agents Playground', () => {
   const lastCard = () => page.locator('.ac-adaptiveCard').last();
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 
-  it('shows the welcome card on install and the balance card for "balance"', async () => {
+  it('shows the welcome card on install and, for "balance" before any funds, the get-started card', async () => {
     await page.getByText('Welcome to Communications Credits').first().waitFor({ timeout: 30_000 });
     await shot('1-welcome');
     await page.locator('[data-lexical-editor="true"]').click();
     await page.keyboard.type('balance');
     await page.keyboard.press('Enter');
-    await page.getByText('Communications Credits balance').first().waitFor({ timeout: 20_000 });
+    await page.getByText('Get started with Communications Credits').first().waitFor({ timeout: 20_000 });
     await expect.poll(() => lastCard().innerText()).toContain('$0.00');
-    await shot('2-balance');
+    await shot('2-get-started');
   }, 60_000);
 
   it('clicks Add funds → $50.00 → Confirm, and the receipt replaces the confirmation card', async () => {

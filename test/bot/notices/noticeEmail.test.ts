@@ -10,8 +10,8 @@ describe('notice emails', () => {
   });
 
   it('show the time in the recipient\'s zone and name it', () => {
-    expect(noticeEmail(ALERTS[1]!, { name: '魏', locale: 'zh-CN', timeZone: 'Asia/Shanghai' }).text).toContain('时间：2026年3月5日 22:30（中国标准时间）');
-    expect(noticeEmail(ALERTS[1]!, { name: 'Alex', locale: 'en-US', timeZone: 'America/Los_Angeles' }).text).toContain('When: Mar 5, 2026, 06:30 (Pacific Time)');
-    expect(noticeEmail(ALERTS[1]!, { name: 'Alex', locale: 'en-US' }).text).toContain('When: Mar 5, 2026, 14:30 (UTC)');
+    expect(noticeEmail(ALERTS[1]!, { name: '魏', locale: 'zh-CN', timeZone: 'Asia/Shanghai' }).text).toContain('时间：2026年3月5日 22:30\n时间均为中国标准时间。');
+    expect(noticeEmail(ALERTS[1]!, { name: 'Alex', locale: 'en-US', timeZone: 'America/Los_Angeles' }).text).toContain('When: Mar 5, 2026, 06:30\nTimes are in Pacific Time.');
+    expect(noticeEmail(ALERTS[1]!, { name: 'Alex', locale: 'en-US' }).text).toContain('When: Mar 5, 2026, 14:30\nTimes are in UTC.');
   });
 });
