@@ -43,10 +43,10 @@ export const actionDataSchemas = {
   [Verb.paymentMethodChoose]: z.object({ verb: z.literal(Verb.paymentMethodChoose), testCardId }),
   /**
    * No cursor: the newest page. `older`: entries numbered below `cursor`; `newer`: above it.
-   * Pages list the newest entry first.
+   * Pages list the newest entry first. `view`: everything (default) or money in and out only.
    */
   [Verb.historyPage]: z
-    .object({ verb: z.literal(Verb.historyPage), direction: z.enum(['older', 'newer']).optional(), cursor: entryCursor.optional() })
+    .object({ verb: z.literal(Verb.historyPage), direction: z.enum(['older', 'newer']).optional(), cursor: entryCursor.optional(), view: z.enum(['all', 'money']).optional() })
     .refine((data) => (data.direction === undefined) === (data.cursor === undefined), 'direction and cursor go together'),
   [Verb.usageOpen]: verbOnly(Verb.usageOpen),
   [Verb.help]: verbOnly(Verb.help),

@@ -10,6 +10,7 @@ import type {
   BalanceViewModel,
   CardOnFileViewModel,
   HistoryEntryViewModel,
+  HistoryView,
   LotViewModel,
   TransactionViewModel,
   UsageViewModel,
@@ -53,7 +54,23 @@ export function transactionViewModel(entry: JournalEntry): TransactionViewModel 
   return vm;
 }
 
-/** `actorName` turns a user id into a display name when the bot knows one. */
+/**
+ * What a history shows. Everything, but not the confirmation cards' bookkeeping (shown, being
+ * charged, cancelled: nothing happened to money); a failed payment stays, since the admin needs
+ * to see the attempt. The money view: money in and out, and the payments that failed.
+ */
+export function isShownInHistory(entry: Pick<JournalEntry, 'kind'>, view: HistoryView): boolean {
+  if (entry.kind === 'purchase-failed' || entry.kind === 'auto-recharge-failed') return true;
+  if (view === 'money') return isMoneyInOrOut(entry);
+  return entry.kind !== 'purchase-offered' && entry.kind !== 'purchase-charging' && entry.kind !== 'purchase-cancelled';
+}
+
+/** When an entry happened, as a history dates it: a call when it started (however late it was imported). */
+export function historyTime(entry: JournalEntry): string {
+  return entry.detail.kind === 'usage' && !Number.isNaN(Date.parse(entry.detail.usage.startDateTime)) ? entry.detail.usage.startDateTime : entry.at;
+}
+
+/** `actorName` turns a user id into a display name when the bot knows one. A call is dated by when it started. */
 export function historyEntryViewModel(entry: JournalEntry, actorName: (actor: string) => string = (actor) => actor): HistoryEntryViewModel {
   const vm: HistoryEntryViewModel = {
     id: entry.id,
@@ -70,8 +87,12 @@ export function historyEntryViewModel(entry: JournalEntry, actorName: (actor: st
   } else if (detail.kind === 'usage') {
     const where = detail.usage.destinationName ?? detail.usage.destinationContext;
     if (where) vm.detail = where;
+    vm.at = historyTime(entry);
+    if (detail.usage.userId) vm.caller = actorName(detail.usage.userId);
   } else if (detail.kind === 'payment-method-changed') {
     vm.detail = detail.description;
+  } else if (detail.kind === 'purchase-failed' || detail.kind === 'auto-recharge-failed') {
+    vm.failure = detail.reason;
   }
   return vm;
 }

@@ -29,7 +29,7 @@ export { renderAutoRechargeCard, autoRechargeSettingsSummary, AUTO_RECHARGE_INPU
 export { renderAlertThresholdCard, alertThresholdSummary, THRESHOLD_INPUT_ID } from './alertThreshold.js';
 export { renderAlertsHereCard, alertsHereSummary } from './alertsHere.js';
 export { renderPaymentMethodCard, paymentMethodSummary } from './paymentMethod.js';
-export { renderHistoryCard, historySummary, HISTORY_PAGE_SIZE } from './history.js';
+export { renderHistoryCard, historySummary, historyRows, HISTORY_MAX_ROWS, type HistoryRow } from './history.js';
 export { renderUsageCard, usageSummary, usageRowLabel, USAGE_MAX_ROWS } from './usage.js';
 export { renderHelpCard, renderWelcomeCard, helpSummary, welcomeSummary } from './help.js';
 export { renderAlertCard, alertContent, alertSummary, type AlertContent } from './alerts.js';

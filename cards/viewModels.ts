@@ -190,22 +190,33 @@ export interface HistoryEntryViewModel {
   kind: EntryKind;
   amountMinor: Minor;
   balanceAfterMinor: Minor;
+  /** When it happened: for a call, when the call started (not when it was imported). */
   at: IsoTime;
   /** A display name, a user id, `operator` or `system`. */
   actor: string;
   source?: LotSource;
   /** Plain extra detail (a destination, a note); shown small. */
   detail?: string;
+  /** For a call: who made it (a display name, or the user id when the bot knows no name). */
+  caller?: string;
+  /** For a payment that did not go through (a purchase or an auto-recharge): why. */
+  failure?: RechargeFailureReason;
 }
+
+/** Everything (calls summed per day), or only money in and out and the payments that failed. */
+export type HistoryView = 'all' | 'money';
 
 export interface HistoryViewModel {
   currency: string;
-  /** Newest first; at most `HISTORY_PAGE_SIZE` are shown. */
+  view: HistoryView;
+  /** The page's entries, newest first; calls are grouped per day of the reader's zone. */
   entries: HistoryEntryViewModel[];
   /** Cursor for the Older button (entries numbered below it); null: no older entries. */
   olderCursor: string | null;
   /** Cursor for the Newer button (entries numbered above it); null: this is the newest page. */
   newerCursor: string | null;
+  /** The journal entries the page covers (numbered `first` to `last`) and how many there are. */
+  span?: { first: number; last: number; total: number };
 }
 
 export interface UsageRowViewModel {

@@ -20,18 +20,18 @@ const RECENT_SCAN = 1000;
  */
 export async function showBalance(turn: Turn, deps: HandlerDeps): Promise<Reply> {
   const account = await deps.ledger.openAccount(turn.tenantId);
+  let kept = 0;
   const scan = await scanBack(deps, turn.tenantId, {
     before: account.entryCount + 1,
-    keep: (entry) => isMoneyInOrOut(entry) || entry.kind === 'auto-recharge-failed',
-    want: BALANCE_MAX_RECENT * 2,
     maxRead: RECENT_SCAN,
+    take: (entry) => (!(isMoneyInOrOut(entry) || entry.kind === 'auto-recharge-failed') ? 'skip' : kept++ < BALANCE_MAX_RECENT * 2 ? 'keep' : 'stop'),
   });
   const runway = await deps.ledger.runway(turn.tenantId);
   const cardOnFile = await cardOnFileOf(turn, deps);
   const vm = balanceViewModel(account, scan.entries, {
     now: deps.clock.now(),
     cardOnFile,
-    wholeJournal: scan.lowestRead <= 1,
+    wholeJournal: scan.lowest <= 1,
     insight: {
       runwayDays: runway?.daysLeft ?? null,
       runwayUntil: runway?.until ?? 'zero',

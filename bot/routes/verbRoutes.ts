@@ -29,7 +29,10 @@ export interface VerbRoute<V extends Verb> {
  */
 export const VERB_ROUTES: { [V in Verb]: VerbRoute<V> } = {
   [Verb.balanceRefresh]: { permission: 'view', handle: (turn, deps) => showBalance(turn, deps) },
-  [Verb.historyPage]: { permission: 'view', handle: (turn, deps, { direction, cursor }) => showHistory(turn, deps, { ...(direction ? { direction } : {}), ...(cursor ? { cursor } : {}) }) },
+  [Verb.historyPage]: {
+    permission: 'view',
+    handle: (turn, deps, { direction, cursor, view }) => showHistory(turn, deps, { ...(direction ? { direction } : {}), ...(cursor ? { cursor } : {}), ...(view ? { view } : {}) }),
+  },
   [Verb.usageOpen]: { permission: 'view', handle: (turn, deps) => showUsage(turn, deps) },
   [Verb.fundsStart]: { permission: 'manage', handle: (turn, deps, { amount }) => startAddFunds(turn, deps, amount ? { amount } : {}) },
   [Verb.fundsReview]: {

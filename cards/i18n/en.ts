@@ -14,6 +14,8 @@ export const en = {
     none: '—',
     operation: (id: string) => `Operation ${id}`,
     moreItems: (n: number) => `and ${n} more`,
+    /** A list cut short: "Adele, Megan, Alex and 2 more". */
+    andMore: (list: string, more: string) => `${list} and ${more} more`,
     /** Said once per card that shows times: the zone they are all in. */
     timesIn: (zone: string) => `Times are in ${zone}.`,
     /** The one time of a card that shows only one, with its zone. */
@@ -63,6 +65,8 @@ export const en = {
     /** The button that unfolds the buttons a row has no room for. */
     more: 'More',
     addAmount: (amount: string) => `Add ${amount}`,
+    moneyOnly: 'Money in and out only',
+    everything: 'Everything',
     useForAutoRecharge: (amount: string) => `Use ${amount} for auto-recharge`,
   },
   status: {
@@ -209,8 +213,15 @@ export const en = {
   },
   history: {
     title: 'History',
-    subtitle: 'Every change to the balance, newest first.',
+    moneyTitle: 'Money in and out',
+    subtitle: 'Every change to the balance, newest first; calls are summed per day.',
+    moneySubtitle: 'Money in and out only (purchases, auto-recharges, grants and refunds, expired funds) and payments that failed, newest first.',
+    /** Which journal entries the page covers, of how many. */
+    span: (first: string, last: string, total: string) => `Entries ${first}–${last} of ${total}`,
+    callsOnDay: (date: string, count: string, calls: number) => (calls === 1 ? `${date} · 1 call` : `${date} · ${count} calls`),
+    csv: "Every entry in a spreadsheet: your operator can export this history as CSV (the operator API's journal.csv).",
     empty: 'No entries on this page.',
+    emptyMoney: 'No money in or out on this page.',
     balanceAfter: (amount: string) => `Balance ${amount}`,
     by: (time: string, actor: string) => `${time} · ${actor}`,
   },

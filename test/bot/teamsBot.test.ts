@@ -207,6 +207,67 @@ describe('Teams bot: the sandbox says what it is', () => {
   });
 });
 
+describe('Teams bot: a history worth reading', () => {
+  const COUNTRIES = ['United Kingdom', 'Germany', 'Japan', 'India', 'Canada', 'China', 'Sierra Leone'];
+  const CALLERS = ['aad-alex', 'user-2', 'user-3', 'user-4', 'user-5'];
+
+  /** A month: a $500 purchase, a declined one, then 150 calls over 30 days imported at the end of it. */
+  async function aMonth() {
+    const f = teamsBotFixture();
+    const { usage } = await import('../support/ledgerFixture.js');
+    f.clock.set('2026-03-01T08:00:00.000Z');
+    await f.execute((await f.say('add 500')).card, Verb.fundsConfirm);
+    await f.gateway.chooseTestCard('tenant-a', 'mastercard-decline');
+    await f.execute((await f.say('add 50')).card, Verb.fundsConfirm);
+    await f.gateway.chooseTestCard('tenant-a', 'visa-success');
+    f.clock.set('2026-03-31T12:00:00.000Z');
+    const calls = Array.from({ length: 150 }, (_, i) => {
+      const start = Date.parse('2026-03-01T09:00:00.000Z') + i * 4.8 * 3_600_000;
+      return usage('tenant-a', '0.27', f.clock, {
+        startDateTime: new Date(start).toISOString(),
+        endDateTime: new Date(start + 120_000).toISOString(),
+        userId: CALLERS[i % CALLERS.length]!,
+        destinationContext: 'International',
+        destinationName: COUNTRIES[i % COUNTRIES.length]!,
+      });
+    });
+    await f.ledger.ingestUsage(calls);
+    return f;
+  }
+
+  it('sums calls per day in the admin\'s zone, dated by when they were made, and reaches the first purchase in one Older', async () => {
+    const f = await aMonth();
+    const shanghai = { entities: [{ type: 'clientInfo', timezone: 'Asia/Shanghai' }] };
+    const newest = await f.say('history', shanghai);
+    const text = cardText(newest.card);
+    expect(text).toContain('Mar 31, 2026 · 3 calls\n02:36–12:12 · user-5, user-4, and user-3');
+    expect(text).toMatch(/Mar 30, 2026 · 5 calls\n\d\d:\d\d–\d\d:\d\d · /);
+    expect(text).toContain('Alex Wilber');
+    expect(text).not.toContain('Confirmation card shown');
+    expect(text).toMatch(/Entries \d+–157 of 157/);
+    expect(newest.summary).toMatch(/^History: Entries \d+–157 of 157$/);
+    const older = await f.execute(newest.card, Verb.historyPage, {}, shanghai);
+    const olderText = cardText(older.body.value);
+    expect(olderText).toContain('Funds added');
+    expect(olderText).toContain('+$500.00');
+    expect(olderText).toContain('Card payment failed\nMar 1, 2026, 16:00 · Alex Wilber\nThe card on file was declined.');
+    expect(executeActions(older.body.value).some((a) => a.data.direction === 'older')).toBe(false);
+  });
+
+  it('the money view shows purchases and the declined payment on its first page, and pages back to everything', async () => {
+    const f = await aMonth();
+    const { card } = await f.say('history');
+    const moneyButton = executeActions(card).find((a) => a.data.view === 'money')!;
+    const page = await f.invoke({ action: { type: 'Action.Execute', verb: Verb.historyPage, data: moneyButton.data } });
+    const text = cardText(page.body.value);
+    expect(text).toContain('+$500.00');
+    expect(text).toContain('Card payment failed');
+    expect(text).not.toContain('calls');
+    const zh = await f.invoke({ action: { type: 'Action.Execute', verb: Verb.historyPage, data: moneyButton.data } }, { locale: 'zh-CN' });
+    expect(cardText(zh.body.value)).toContain('资金进出');
+  });
+});
+
 describe('Teams bot: cards that point at the fix', () => {
   it('a new tenant gets the get-started card until funds are added, then the balance card', async () => {
     const f = teamsBotFixture({ cardForNewTenants: null });

@@ -3,7 +3,7 @@ import { TEST_CARDS } from '../../services/payments/sandboxGateway.js';
 import {
   AMOUNT_INPUT_ID,
   AUTO_RECHARGE_INPUT_IDS,
-  HISTORY_PAGE_SIZE,
+  HISTORY_MAX_ROWS,
   renderAddFundsCard,
   renderAlertCard,
   renderAlertThresholdCard,
@@ -293,7 +293,7 @@ describe('history card', () => {
   it('labels every entry kind, with actor, and pages with cursors', () => {
     const card = renderHistoryCard(history({ entries: historyEntries(9), olderCursor: '491', newerCursor: '501' }), 'en-US');
     const text = cardText(card);
-    for (const label of ['Account opened', 'Funds added', 'Call usage', 'Funds expired', 'Settings changed', 'Payment method changed', 'Auto-recharge started', 'Auto-recharge failed', 'Expiry reminder']) {
+    for (const label of ['Account opened', 'Funds added', 'Mar 5, 2026 · 1 call', 'Funds expired', 'Settings changed', 'Payment method changed', 'Auto-recharge started', 'Auto-recharge failed', 'Expiry reminder']) {
       expect(text).toContain(label);
     }
     expect(text).toContain('Mar 5, 2026, 14:30 · System');
@@ -305,23 +305,24 @@ describe('history card', () => {
       { verb: 'history.page', direction: 'older', cursor: '491' },
       { verb: 'history.page', direction: 'newer', cursor: '501' },
       { verb: 'history.page' },
+      { verb: 'history.page', view: 'money' },
     ]);
   });
 
   it('has no Older or Newer on the only page', () => {
     const card = renderHistoryCard(history({ entries: historyEntries(2), olderCursor: null, newerCursor: null }), 'en-US');
-    expect(titles(card)).toEqual(['Show balance']);
+    expect(titles(card)).toEqual(['Money in and out only', 'Show balance']);
   });
 
-  it('cuts a long page and continues Older right after the last entry shown', () => {
-    const card = renderHistoryCard(history({ entries: historyEntries(HISTORY_PAGE_SIZE + 5, 100), olderCursor: '75' }), 'en-US');
-    expect(executeActions(card).find((a) => a.title === 'Older')?.data.cursor).toBe(String(100 - HISTORY_PAGE_SIZE + 1));
-    expect(cardText(card).match(/Balance \$/g)).toHaveLength(HISTORY_PAGE_SIZE);
+  it('cuts a long page and continues Older right after the last row shown', () => {
+    const card = renderHistoryCard(history({ entries: historyEntries(HISTORY_MAX_ROWS + 5, 100, { kind: 'settings-changed' }), olderCursor: '75' }), 'en-US');
+    expect(executeActions(card).find((a) => a.title === 'Older')?.data.cursor).toBe(String(100 - HISTORY_MAX_ROWS + 1));
+    expect(cardText(card).match(/Balance \$/g)).toHaveLength(HISTORY_MAX_ROWS);
   });
 
   it('labels entries in Chinese', () => {
     const text = cardText(renderHistoryCard(history({ entries: historyEntries(9) }), 'zh-CN'));
-    for (const label of ['开通账户', '充值', '通话用量', '资金到期', '设置变更', '更换付款方式', '开始自动充值', '自动充值失败', '到期提醒', '系统', '运营方']) {
+    for (const label of ['开通账户', '充值', '2026年3月5日 · 1 通电话', '资金到期', '设置变更', '更换付款方式', '开始自动充值', '自动充值失败', '到期提醒', '系统', '运营方']) {
       expect(text).toContain(label);
     }
   });

@@ -1,7 +1,7 @@
 import type { Alert } from '../../services/alerts.js';
 import type { EntryKind } from '../../services/ledger/journal.js';
 import {
-  HISTORY_PAGE_SIZE,
+  HISTORY_MAX_ROWS,
   renderAddFundsCard,
   renderAlertCard,
   renderAlertThresholdCard,
@@ -124,7 +124,7 @@ export function historyEntries(count: number, newestId = 500, over: Partial<Hist
       balanceAfterMinor: 10_000 - i * 137,
       at: new Date(Date.parse(AT) - i * 3_600_000).toISOString(),
       actor: i % 3 === 0 ? 'system' : i % 3 === 1 ? 'operator' : 'Adele Vance',
-      ...(kind === 'usage' ? { detail: 'United Kingdom' } : {}),
+      ...(kind === 'usage' ? { detail: 'United Kingdom', caller: 'Megan Bowen' } : {}),
       ...over,
     };
   });
@@ -132,6 +132,8 @@ export function historyEntries(count: number, newestId = 500, over: Partial<Hist
 
 export const history = (over: Partial<HistoryViewModel> = {}): HistoryViewModel => ({
   currency: 'USD',
+  view: 'all',
+  span: { first: 491, last: 500, total: 500 },
   entries: historyEntries(10),
   olderCursor: '491',
   newerCursor: null,
@@ -348,7 +350,38 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   add('history, empty', renderHistoryCard(history({ entries: [], olderCursor: null }), locale));
   add(
     'history, long page',
-    renderHistoryCard(history({ entries: historyEntries(HISTORY_PAGE_SIZE + 15, 999_999_999, { actor: LONG_NAME, detail: LONG_NAME }), olderCursor: '1', newerCursor: '1000000000' }), locale),
+    renderHistoryCard(
+      history({
+        entries: historyEntries(HISTORY_MAX_ROWS + 15, 999_999_999, { actor: LONG_NAME, detail: LONG_NAME, kind: 'purchase-failed', failure: 'declined' }),
+        olderCursor: '1',
+        newerCursor: '1000000000',
+        span: { first: 999_999_965, last: 999_999_999, total: 1_000_000_000 },
+      }),
+      locale,
+    ),
+  );
+  add(
+    'history, a month of calls from many people',
+    renderHistoryCard(
+      history({
+        entries: Array.from({ length: 150 }, (_, i) => ({
+          id: String(1000 - i),
+          kind: 'usage' as const,
+          amountMinor: -27,
+          balanceAfterMinor: 40_000 + i * 27,
+          at: new Date(Date.parse(AT) - i * 4 * 3_600_000).toISOString(),
+          actor: 'system',
+          caller: `${LONG_NAME} ${i % 7}`,
+          detail: 'Sierra Leone',
+        })),
+      }),
+      locale,
+    ),
+  );
+  add('history, money only', renderHistoryCard(history({ view: 'money', entries: historyEntries(13).filter((e) => e.kind === 'funds-added' || e.kind === 'expired') }), locale));
+  add(
+    'history, money only and empty',
+    renderHistoryCard(history({ view: 'money', entries: [], olderCursor: '100' }), locale),
   );
   add('history, JPY', renderHistoryCard(history({ currency: 'JPY', olderCursor: null }), locale));
 

@@ -104,7 +104,7 @@ describe('historyEntryViewModel', () => {
     expect(historyEntryViewModel(usage)).toMatchObject({ id: '42', kind: 'usage', amountMinor: -137, actor: 'system', detail: 'United Kingdom' });
     const added = entry({ actor: '29:1abc', amountMinor: 5000, detail: { kind: 'funds-added', lotId: 'lot-7', source: 'manual', expiresAt: '2027-03-05T00:00:00Z', note: 'refund' } });
     expect(historyEntryViewModel(added, () => 'Adele Vance')).toMatchObject({ actor: 'Adele Vance', source: 'manual', detail: 'refund' });
-    const card = renderHistoryCard({ currency: 'USD', entries: [historyEntryViewModel(usage), historyEntryViewModel(added, () => 'Adele Vance')], olderCursor: null, newerCursor: null }, 'zh-CN');
+    const card = renderHistoryCard({ currency: 'USD', view: 'all', entries: [historyEntryViewModel(usage), historyEntryViewModel(added, () => 'Adele Vance')], olderCursor: null, newerCursor: null }, 'zh-CN');
     expect(cardProblems(card)).toEqual([]);
     expect(cardText(card)).toContain('Adele Vance');
   });
