@@ -1,6 +1,7 @@
 import { button, executeAction } from './action.js';
 import { HOUR_MS } from '../services/calendar.js';
 import { adaptiveCard, clip, factSet, header, textBlock, type AdaptiveCard, type CardAction, type ContainerStyle, type Fact } from './elements.js';
+import { destinationName } from './destinations.js';
 import { localize, type Formatter, type Reader } from './format.js';
 import { timesNote } from './fragments.js';
 import type { AlertViewModel } from './viewModels.js';
@@ -75,7 +76,7 @@ function whatHappened(alert: AlertViewModel, reader: Reader): Omit<AlertContent,
       actions.push(autoRecharge, button(Verb.fundsStart, t.actions.addFunds));
       return {
         title: alert.paused ? t.alerts.rechargePausedTitle : t.alerts.rechargeFailedTitle,
-        text: `${t.alerts.failure[alert.reason]} ${next}`.trim(),
+        text: t.common.sentences(t.alerts.failure[alert.reason], next),
         style: 'attention',
         actions,
       };
@@ -98,7 +99,7 @@ function whatHappened(alert: AlertViewModel, reader: Reader): Omit<AlertContent,
             : t.alerts.hourlySpikeUnknown;
       return {
         title: t.alerts.unusualSpendTitle,
-        text: `${what} ${t.alerts.fraudHint}`,
+        text: t.common.sentences(what, t.alerts.fraudHint),
         style: 'attention',
         actions: [button(Verb.usageOpen, t.actions.seeUsage, 'positive'), button(Verb.historyPage, t.actions.history), showBalance],
       };
@@ -132,7 +133,7 @@ export function alertSummary(alert: AlertViewModel, reader: Reader): string {
     case 'unusual-spend': {
       if (alert.reason === 'new-destination' && alert.destination) {
         const more = (alert.moreDestinations?.length ?? 0) + (alert.unnamedDestinations ?? 0);
-        return line(t.alerts.unusualSpendTitle, t.summary.newDestinations(clip(alert.destination, 40), more > 0 ? f.integer(more) : null));
+        return line(t.alerts.unusualSpendTitle, t.summary.newDestinations(destinationName(alert.destination, f.locale), more > 0 ? f.integer(more) : null));
       }
       return alert.spendMinor !== null ? line(t.alerts.unusualSpendTitle, t.summary.spike(money(alert.spendMinor))) : t.alerts.unusualSpendTitle;
     }
@@ -145,7 +146,7 @@ export function alertSummary(alert: AlertViewModel, reader: Reader): string {
  */
 function newDestinationsText(alert: Extract<AlertViewModel, { type: 'unusual-spend' }> & { destination: string }, reader: Reader): string {
   const { t, f } = localize(reader);
-  const names = [alert.destination, ...(alert.moreDestinations ?? [])].map((name) => clip(name, 60));
+  const names = [alert.destination, ...(alert.moreDestinations ?? [])].map((name) => destinationName(name, f.locale));
   const unnamed = alert.unnamedDestinations ?? 0;
   const parts = [
     names.length === 1 && unnamed === 0
@@ -154,7 +155,7 @@ function newDestinationsText(alert: Extract<AlertViewModel, { type: 'unusual-spe
   ];
   if (alert.destinationListFull) parts.push(t.alerts.destinationListFull);
   if (alert.quietUntil) parts.push(t.alerts.newDestinationsQuiet(f.dateTime(alert.quietUntil)));
-  return parts.join(' ');
+  return t.common.sentences(...parts);
 }
 
 /**

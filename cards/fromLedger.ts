@@ -5,6 +5,7 @@ import { isCardExpired } from '../services/payments/cardExpiry.js';
 import { accountStatus, type Account, type Lot } from '../services/ledger/account.js';
 import type { JournalEntry, RechargeFailureReason } from '../services/ledger/journal.js';
 import type { CardOnFile } from '../services/ports.js';
+import { RECOVERED_NOTE } from '../services/ledgerService.js';
 import type {
   AutoRechargeViewModel,
   BalanceViewModel,
@@ -83,18 +84,29 @@ export function historyEntryViewModel(entry: JournalEntry, actorName: (actor: st
   const detail = entry.detail;
   if (detail.kind === 'funds-added') {
     vm.source = detail.source;
-    if (detail.note) vm.detail = detail.note;
+    if (detail.note) vm.note = detail.note === RECOVERED_NOTE ? { kind: 'recovered' } : { kind: 'text', text: detail.note };
   } else if (detail.kind === 'usage') {
     const where = detail.usage.destinationName ?? detail.usage.destinationContext;
-    if (where) vm.detail = where;
+    if (where) vm.note = { kind: 'destination', name: where };
     vm.at = historyTime(entry);
     if (detail.usage.userId) vm.caller = actorName(detail.usage.userId);
   } else if (detail.kind === 'payment-method-changed') {
-    vm.detail = detail.description;
+    const card = detail.card ?? legacyCard(detail.description);
+    vm.note = card ? { kind: 'card', brand: card.brand, last4: card.last4 } : { kind: 'text', text: detail.description };
+  } else if (detail.kind === 'settings-changed') {
+    vm.note = { kind: 'settings', ...(detail.autoRecharge ? { autoRecharge: { ...detail.autoRecharge } } : {}), ...(detail.lowBalanceAlertMinor !== undefined ? { lowBalanceAlertMinor: detail.lowBalanceAlertMinor } : {}) };
+  } else if (detail.kind === 'expiry-reminder') {
+    vm.note = { kind: 'expires', at: detail.expiresAt };
   } else if (detail.kind === 'purchase-failed' || detail.kind === 'auto-recharge-failed') {
     vm.failure = detail.reason;
   }
   return vm;
+}
+
+/** A card change recorded before the card was kept as data: "Mastercard ending 0002". */
+function legacyCard(description: string): { brand: string; last4: string } | null {
+  const match = /^(.{1,30}) ending (\d{4})$/.exec(description);
+  return match ? { brand: match[1]!, last4: match[2]! } : null;
 }
 
 /**

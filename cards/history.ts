@@ -3,7 +3,8 @@ import { adaptiveCard, clip, column, columnSet, header, note, textBlock, withOve
 import { localize, type Formatter, type Reader } from './format.js';
 import { actorLabel, entryKindLabel, timesNote } from './fragments.js';
 import type { Strings } from './i18n/index.js';
-import type { HistoryEntryViewModel, HistoryView, HistoryViewModel } from './viewModels.js';
+import { destinationLabel } from './destinations.js';
+import type { HistoryEntryViewModel, HistoryNote, HistoryView, HistoryViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
 
 /** Rows per history page (an entry, or a day's calls): a full page of long rows stays well under Teams' 28 KB. */
@@ -134,8 +135,31 @@ function entryRow(entry: HistoryEntryViewModel, currency: string, t: Strings, f:
     note(t.history.by(f.dateTime(entry.at), actorLabel(entry.actor, t)), { spacing: 'none' }),
   ];
   if (entry.failure) left.push(note(t.alerts.failure[entry.failure], { spacing: 'none' }));
-  if (entry.detail) left.push(note(clip(entry.detail, 80), { spacing: 'none' }));
+  if (entry.note) left.push(note(noteText(entry.note, currency, t, f), { spacing: 'none' }));
   return row(left, entry.amountMinor, entry.balanceAfterMinor, currency, t, f);
+}
+
+/** An entry's detail in the reader's language; only an operator's own note is shown as written. */
+function noteText(detail: HistoryNote, currency: string, t: Strings, f: Formatter): string {
+  switch (detail.kind) {
+    case 'text':
+      return clip(detail.text, 80);
+    case 'destination':
+      return destinationLabel(detail.name, t, f);
+    case 'card':
+      return t.payment.cardShort(clip(detail.brand, 20), clip(detail.last4, 4));
+    case 'recovered':
+      return t.history.recovered;
+    case 'expires':
+      return t.balance.lotExpires(f.date(detail.at));
+    case 'settings': {
+      const parts: string[] = [];
+      const ar = detail.autoRecharge;
+      if (ar) parts.push(t.summary.line(t.common.autoRecharge, ar.enabled ? t.autoRecharge.on(f.money(ar.triggerMinor, currency), f.money(ar.amountMinor, currency)) : t.autoRecharge.off));
+      if (detail.lowBalanceAlertMinor !== undefined) parts.push(t.summary.line(t.balance.lowBalanceAlert, t.balance.lowBalanceAlertValue(f.money(detail.lowBalanceAlertMinor, currency))));
+      return t.common.sentences(...parts.map((part) => t.history.settingPart(part)));
+    }
+  }
 }
 
 /** "History: entries 141–160 of 160". */

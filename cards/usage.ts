@@ -1,7 +1,8 @@
 import { toDecimalString } from '../services/money.js';
 import { button, executeAction } from './action.js';
 import { actionSet, adaptiveCard, clip, column, columnSet, header, note, section, textBlock, type AdaptiveCard, type CardElement, type ColumnSet } from './elements.js';
-import { localize, type Reader } from './format.js';
+import { destinationLabel } from './destinations.js';
+import { localize, type Formatter, type Reader } from './format.js';
 import { runwayText } from './fragments.js';
 import type { Strings } from './i18n/index.js';
 import type { UsageRowViewModel, UsageViewModel } from './viewModels.js';
@@ -10,19 +11,12 @@ import { Verb } from './verbs.js';
 /** Rows shown; the rest are summed up in one line (the total still counts them). */
 export const USAGE_MAX_ROWS = 25;
 
-/** "Outgoing call · International": the call type and destination in the user's language. */
-export function usageRowLabel(row: UsageRowViewModel, t: Strings): string {
+/** "Outgoing · International", "呼出通话 · 塞拉利昂": the call type and destination in the reader's language. */
+export function usageRowLabel(row: UsageRowViewModel, t: Strings, f: Pick<Formatter, 'locale'>): string {
   if (row.label) return clip(row.label, 40);
   const callType = row.callType ? (t.usage.callTypes[row.callType] ?? clip(row.callType, 20)) : t.usage.unknown;
   const destination = row.destination?.trim();
-  const where =
-    !destination || destination.toLowerCase() === 'unknown'
-      ? null
-      : destination.toLowerCase() === 'domestic'
-        ? t.usage.domestic
-        : destination.toLowerCase() === 'international'
-          ? t.usage.international
-          : clip(destination, 24);
+  const where = !destination || destination.toLowerCase() === 'unknown' ? null : clip(destinationLabel(destination, t, f), 24);
   return where ? `${callType} · ${where}` : callType;
 }
 
@@ -44,7 +38,7 @@ export function renderUsageCard(vm: UsageViewModel, reader: Reader): AdaptiveCar
   } else {
     body.push(row([t.usage.callType, t.usage.calls, t.usage.minutes, t.usage.amount], { bold: true }));
     const shown = vm.rows.slice(0, USAGE_MAX_ROWS);
-    for (const r of shown) body.push(row([usageRowLabel(r, t), f.integer(r.count), f.minutes(r.minutes), money(r.amountMinor)], { separator: true }));
+    for (const r of shown) body.push(row([usageRowLabel(r, t, f), f.integer(r.count), f.minutes(r.minutes), money(r.amountMinor)], { separator: true }));
     const rest = vm.rows.slice(USAGE_MAX_ROWS);
     if (rest.length > 0) {
       const sum = (pick: (r: UsageRowViewModel) => number) => rest.reduce((total, r) => total + pick(r), 0);

@@ -195,13 +195,28 @@ export interface HistoryEntryViewModel {
   /** A display name, a user id, `operator` or `system`. */
   actor: string;
   source?: LotSource;
-  /** Plain extra detail (a destination, a note); shown small. */
-  detail?: string;
+  /** What more there is to say, as data the card words in the reader's language; shown small. */
+  note?: HistoryNote;
   /** For a call: who made it (a display name, or the user id when the bot knows no name). */
   caller?: string;
   /** For a payment that did not go through (a purchase or an auto-recharge): why. */
   failure?: RechargeFailureReason;
 }
+
+/** An entry's detail as data, so a card can say it in any language. */
+export type HistoryNote =
+  /** An operator's note on a grant or refund: shown as written. */
+  | { kind: 'text'; text: string }
+  /** Where a call went (Graph's English name, or Domestic / International). */
+  | { kind: 'destination'; name: string }
+  /** The card put on file. */
+  | { kind: 'card'; brand: string; last4: string }
+  /** A purchase recorded at restart: the card was charged before the funds could be added. */
+  | { kind: 'recovered' }
+  /** What a settings change set. */
+  | { kind: 'settings'; autoRecharge?: { enabled: boolean; triggerMinor: Minor; amountMinor: Minor }; lowBalanceAlertMinor?: Minor }
+  /** An expiry reminder: when the lot expires. */
+  | { kind: 'expires'; at: IsoTime };
 
 /** Everything (calls summed per day), or only money in and out and the payments that failed. */
 export type HistoryView = 'all' | 'money';

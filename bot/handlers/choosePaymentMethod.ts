@@ -10,6 +10,6 @@ import { showPaymentMethod } from './showPaymentMethod.js';
 export async function choosePaymentMethod(turn: Turn, deps: HandlerDeps, data: ActionDataOf<typeof Verb.paymentMethodChoose>): Promise<Reply> {
   if (!deps.sandbox) return problemReply(turn, { code: 'stale-card' });
   const card = await deps.sandbox.chooseTestCard(turn.tenantId, data.testCardId);
-  await deps.ledger.paymentMethodChanged(turn.tenantId, `${card.brand} ending ${card.last4}`, actorOf(turn));
+  await deps.ledger.paymentMethodChanged(turn.tenantId, `${card.brand} ending ${card.last4}`, actorOf(turn), card);
   return showPaymentMethod(turn, deps, { changed: true });
 }

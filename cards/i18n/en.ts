@@ -14,6 +14,8 @@ export const en = {
     none: '—',
     operation: (id: string) => `Operation ${id}`,
     moreItems: (n: number) => `and ${n} more`,
+    /** Sentences as one text: English puts a space between them, Chinese none after "。". */
+    sentences: (...parts: string[]) => parts.filter(Boolean).join(' '),
     /** A list cut short: "Adele, Megan, Alex and 2 more". */
     andMore: (list: string, more: string) => `${list} and ${more} more`,
     /** Said once per card that shows times: the zone they are all in. */
@@ -219,6 +221,8 @@ export const en = {
     /** Which journal entries the page covers, of how many. */
     span: (first: string, last: string, total: string) => `Entries ${first}–${last} of ${total}`,
     callsOnDay: (date: string, count: string, calls: number) => (calls === 1 ? `${date} · 1 call` : `${date} · ${count} calls`),
+    settingPart: (part: string) => `${part}.`,
+    recovered: 'Recorded at restart: the card was charged before the funds could be added.',
     csv: "Every entry in a spreadsheet: your operator can export this history as CSV (the operator API's journal.csv).",
     empty: 'No entries on this page.',
     emptyMoney: 'No money in or out on this page.',

@@ -409,9 +409,9 @@ describe('alert cards', () => {
   it('alerts in Chinese', () => {
     expect(cardText(card(1, 'zh-CN'))).toContain('通话已暂停');
     expect(cardText(card(5, 'zh-CN'))).toContain('自动充值已暂停');
-    expect(cardText(card(14, 'zh-CN'))).toContain('有通话拨往 Sierra Leone、Somalia、Nauru、Tuvalu、Cuba 以及另外 9,995 个目的地');
+    expect(cardText(card(14, 'zh-CN'))).toContain('有通话拨往塞拉利昂、索马里、瑙鲁、图瓦卢、古巴以及另外 9,995 个目的地');
     expect(cardText(card(14, 'zh-CN'))).toContain('之前，新的目的地不会再触发提醒');
-    expect(cardText(card(15, 'zh-CN'))).toContain('有通话拨往 Somalia和Nauru，');
+    expect(cardText(card(15, 'zh-CN'))).toContain('有通话拨往索马里和瑙鲁，');
   });
 });
 

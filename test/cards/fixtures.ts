@@ -124,7 +124,7 @@ export function historyEntries(count: number, newestId = 500, over: Partial<Hist
       balanceAfterMinor: 10_000 - i * 137,
       at: new Date(Date.parse(AT) - i * 3_600_000).toISOString(),
       actor: i % 3 === 0 ? 'system' : i % 3 === 1 ? 'operator' : 'Adele Vance',
-      ...(kind === 'usage' ? { detail: 'United Kingdom', caller: 'Megan Bowen' } : {}),
+      ...(kind === 'usage' ? { note: { kind: 'destination' as const, name: 'United Kingdom' }, caller: 'Megan Bowen' } : {}),
       ...over,
     };
   });
@@ -352,7 +352,7 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
     'history, long page',
     renderHistoryCard(
       history({
-        entries: historyEntries(HISTORY_MAX_ROWS + 15, 999_999_999, { actor: LONG_NAME, detail: LONG_NAME, kind: 'purchase-failed', failure: 'declined' }),
+        entries: historyEntries(HISTORY_MAX_ROWS + 15, 999_999_999, { actor: LONG_NAME, note: { kind: 'text', text: LONG_NAME }, kind: 'purchase-failed', failure: 'declined' }),
         olderCursor: '1',
         newerCursor: '1000000000',
         span: { first: 999_999_965, last: 999_999_999, total: 1_000_000_000 },
@@ -372,7 +372,7 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
           at: new Date(Date.parse(AT) - i * 4 * 3_600_000).toISOString(),
           actor: 'system',
           caller: `${LONG_NAME} ${i % 7}`,
-          detail: 'Sierra Leone',
+          note: { kind: 'destination' as const, name: 'Sierra Leone' },
         })),
       }),
       locale,

@@ -11,7 +11,7 @@ const call = (id: number, at: string, caller: string, amountMinor = -27): Histor
   at,
   actor: 'system',
   caller,
-  detail: 'United Kingdom',
+  note: { kind: 'destination', name: 'United Kingdom' },
 });
 
 describe('history rows: a day\'s calls are one row, in the reader\'s zone', () => {

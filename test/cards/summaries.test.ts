@@ -52,12 +52,12 @@ describe('summaries: the line Teams shows for a card in the chat list and the no
     [1, 'Calling suspended: balance -$4.20', '通话已暂停：余额 -US$4.20'],
     [2, 'Calling resumed: balance $45.80', '通话已恢复：余额 US$45.80'],
     [3, 'Auto-recharge added funds: +$100.00 · balance $108.50', '自动充值成功：+US$100.00 · 余额 US$108.50'],
-    [4, 'Auto-recharge failed: The card on file was declined.', '自动充值失败：已登记的银行卡被拒绝。'],
-    [5, 'Auto-recharge paused: The card on file was declined.', '自动充值已暂停：已登记的银行卡被拒绝。'],
+    [4, 'Auto-recharge failed: The card on file was declined.', '自动充值失败：已登记的卡被拒绝。'],
+    [5, 'Auto-recharge paused: The card on file was declined.', '自动充值已暂停：已登记的卡被拒绝。'],
     [11, 'Funds expired: $12.66', '资金已到期：US$12.66'],
     [12, 'Unusual spend: $480.00 in one hour', '异常花费：一小时内花费 US$480.00'],
-    [13, 'Unusual spend: calls to Sierra Leone', '异常花费：有通话拨往 Sierra Leone'],
-    [14, 'Unusual spend: calls to Sierra Leone and 9,999 more destinations', '异常花费：有通话拨往 Sierra Leone 及另外 9,999 个目的地'],
+    [13, 'Unusual spend: calls to Sierra Leone', '异常花费：有通话拨往塞拉利昂'],
+    [14, 'Unusual spend: calls to Sierra Leone and 9,999 more destinations', '异常花费：有通话拨往塞拉利昂及另外 9,999 个目的地'],
   ] as const)('alert %i reads %j', (i, en, zh) => {
     expect(alertSummary(ALERTS[i]!, 'en-US')).toBe(en);
     expect(alertSummary(ALERTS[i]!, 'zh-CN')).toBe(zh);
