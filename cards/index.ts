@@ -32,6 +32,7 @@ export { renderPaymentMethodCard, paymentMethodSummary } from './paymentMethod.j
 export { renderHistoryCard, historySummary, historyRows, HISTORY_MAX_ROWS, type HistoryRow } from './history.js';
 export { renderUsageCard, usageSummary, usageRowLabel, USAGE_MAX_ROWS } from './usage.js';
 export { renderHelpCard, renderWelcomeCard, helpSummary, welcomeSummary } from './help.js';
+export { HELP_TOPIC_NAMES, type HelpTopic } from './helpTopics.js';
 export { renderAlertCard, alertContent, alertSummary, type AlertContent } from './alerts.js';
 export { renderMessageCard, renderProblemCard, messageSummary, problemSummary, type MessageContent, type Tone } from './message.js';
 export { amountErrorText, problemContent } from './problems.js';

@@ -1,6 +1,7 @@
 import { Verb, type ActionDataOf } from '../../cards/index.js';
 import type { Permission } from '../../services/access.js';
 import type { HandlerDeps, Reply, Turn } from '../handlers/handlerDeps.js';
+import { HELP_TOPICS } from './commandRoutes.js';
 import { cancelAddFunds } from '../handlers/cancelAddFunds.js';
 import { choosePaymentMethod } from '../handlers/choosePaymentMethod.js';
 import { confirmAddFunds } from '../handlers/confirmAddFunds.js';
@@ -52,6 +53,6 @@ export const VERB_ROUTES: { [V in Verb]: VerbRoute<V> } = {
   [Verb.paymentMethodChoose]: { permission: 'manage', handle: choosePaymentMethod },
   [Verb.alertsOpen]: { permission: 'manage', handle: (turn, deps) => showAlertThreshold(turn, deps) },
   [Verb.alertsThreshold]: { permission: 'manage', handle: (turn, deps, { threshold }) => saveAlertThreshold(turn, deps, threshold) },
-  [Verb.help]: { permission: null, handle: (turn) => showHelp(turn) },
+  [Verb.help]: { permission: null, handle: (turn) => showHelp(turn, HELP_TOPICS) },
   [Verb.alertsHereConfirm]: { permission: 'manage', handle: (turn, deps) => subscribeAlertsHere(turn, deps) },
 };

@@ -1,5 +1,6 @@
 import type { OfferInvalidReason } from '../../services/ledger/errors.js';
 import type { EntryKind, RechargeFailureReason } from '../../services/ledger/journal.js';
+import type { HelpTopic } from '../helpTopics.js';
 
 /**
  * Every text the bot shows, in English. Amounts and dates arrive already formatted for the
@@ -274,19 +275,25 @@ export const en = {
   help: {
     title: 'What I can do',
     intro: 'Write to me in English or Chinese, or use the buttons. Money moves only after you confirm on a card.',
-    examples: [
-      ['balance', 'Balance, status, what expires next'],
-      ['add 50', 'Add funds (you confirm first)'],
-      ['turn on auto-recharge', 'Recharge automatically when the balance is low'],
-      ['auto-recharge below 20 add 100', 'Set when and how much auto-recharge adds'],
-      ['turn off auto-recharge', 'Stop automatic recharges'],
-      ['history', 'Every change to the balance'],
-      ['usage', 'Recent calls by type and destination'],
-      ['payment method', 'See or change the card on file'],
-      ['post alerts here', 'Also post billing alerts in this channel or group chat (every member sees them)'],
-      ['stop alerts here', 'Stop posting billing alerts in this channel or group chat'],
-      ['help', 'This list'],
-    ] as Array<[string, string]>,
+    /** What to write for each command the bot routes, and what it does: the help card lists the routed ones. */
+    topics: {
+      balance: [['balance', 'Balance, status, what expires next']],
+      addFunds: [['add 50', 'Add funds (you confirm first)']],
+      autoRecharge: [
+        ['turn on auto-recharge', 'Recharge automatically when the balance is low'],
+        ['auto-recharge below 20 add 100', 'Set when and how much auto-recharge adds'],
+        ['turn off auto-recharge', 'Stop automatic recharges'],
+      ],
+      lowBalanceAlert: [['low balance alert 15', 'Alert admins when the balance falls below 15']],
+      history: [['history', 'Every change to the balance, calls summed per day']],
+      usage: [['usage', 'Recent calls by type and destination']],
+      paymentMethod: [['payment method', 'See or change the card on file']],
+      alertsHere: [
+        ['post alerts here', 'Also post billing alerts in this channel or group chat (every member sees them)'],
+        ['stop alerts here', 'Stop posting billing alerts in this channel or group chat'],
+      ],
+      help: [['help', 'This list']],
+    } satisfies Record<HelpTopic, Array<[string, string]>> as Record<HelpTopic, Array<[string, string]>>,
     admins: 'Global and Billing administrators can add funds and change settings; Teams administrators can view the balance.',
   },
   welcome: {

@@ -20,6 +20,7 @@ import {
   renderUsageCard,
   renderWelcomeCard,
   THRESHOLD_INPUT_ID,
+  HELP_TOPIC_NAMES,
   type AdaptiveCard,
 } from '../../cards/index.js';
 import { ALERTS, autoRecharge, balance, confirmation, history, historyEntries, OPERATION_ID, PROBLEMS, receipt, settings, usage } from './fixtures.js';
@@ -351,9 +352,9 @@ describe('usage card', () => {
 
 describe('help and welcome', () => {
   it('help lists example phrasings in the locale language', () => {
-    const en = cardText(renderHelpCard('en-US'));
+    const en = cardText(renderHelpCard(HELP_TOPIC_NAMES, 'en-US'));
     for (const phrase of ['balance', 'add 50', 'turn on auto-recharge', 'auto-recharge below 20 add 100', 'history', 'usage', 'payment method']) expect(en).toContain(phrase);
-    const zh = cardText(renderHelpCard('zh-CN'));
+    const zh = cardText(renderHelpCard(HELP_TOPIC_NAMES, 'zh-CN'));
     for (const phrase of ['余额', '充值50美元', '开启自动充值', '关闭自动充值', '历史', '帮助']) expect(zh).toContain(phrase);
   });
 

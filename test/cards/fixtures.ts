@@ -13,6 +13,7 @@ import {
   renderPaymentUnderWayCard,
   renderConfirmationCard,
   renderHelpCard,
+  HELP_TOPIC_NAMES,
   renderHistoryCard,
   renderMessageCard,
   renderPaymentFailedCard,
@@ -399,7 +400,7 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
     ),
   );
 
-  add('help', renderHelpCard(locale));
+  add('help', renderHelpCard(HELP_TOPIC_NAMES, locale));
   add('welcome', renderWelcomeCard({ userName: 'Adele Vance' }, locale));
   add('welcome, no name', renderWelcomeCard({}, locale));
 

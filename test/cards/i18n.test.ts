@@ -88,7 +88,7 @@ describe('cards in English', () => {
 
 describe('help', () => {
   it('suggests the phrasings of the spec in each language', () => {
-    const helpExamples = (locale: string) => strings(locale).help.examples.map(([example]) => example);
+    const helpExamples = (locale: string) => Object.values(strings(locale).help.topics).flatMap((examples) => examples.map(([example]) => example));
     expect(helpExamples('en-US')).toEqual(
       expect.arrayContaining(['balance', 'add 50', 'turn on auto-recharge', 'auto-recharge below 20 add 100', 'history', 'usage', 'payment method', 'post alerts here', 'stop alerts here']),
     );
