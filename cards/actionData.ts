@@ -49,6 +49,8 @@ export const actionDataSchemas = {
     .object({ verb: z.literal(Verb.historyPage), direction: z.enum(['older', 'newer']).optional(), cursor: entryCursor.optional(), view: z.enum(['all', 'money']).optional() })
     .refine((data) => (data.direction === undefined) === (data.cursor === undefined), 'direction and cursor go together'),
   [Verb.usageOpen]: verbOnly(Verb.usageOpen),
+  /** A destination as the alert named it: only a filter on the tenant's own calls. */
+  [Verb.destinationCalls]: z.object({ verb: z.literal(Verb.destinationCalls), destination: z.string().trim().min(1).max(80) }),
   [Verb.help]: verbOnly(Verb.help),
   [Verb.alertsOpen]: verbOnly(Verb.alertsOpen),
   /** From the alert card's input (id `threshold`). */

@@ -28,11 +28,15 @@ export function alertContent(alert: AlertViewModel, reader: Reader): AlertConten
   return { ...whatHappened(alert, reader), facts };
 }
 
-/** The time of the event itself: the hour a spike happened in; otherwise when the change that raised it was made. */
+/**
+ * The time of the event itself: the hour a spike happened in, the first call to a new
+ * destination; otherwise when the change that raised it was made.
+ */
 function whenItHappened(alert: AlertViewModel, f: Formatter): string {
   if (alert.type === 'unusual-spend' && alert.reason === 'hourly-spike' && alert.hourStart) {
     return `${f.dateTime(alert.hourStart)}–${f.time(new Date(Date.parse(alert.hourStart) + HOUR_MS).toISOString())}`;
   }
+  if (alert.type === 'unusual-spend' && alert.firstCallAt) return f.dateTime(alert.firstCallAt);
   return f.dateTime(alert.at);
 }
 
@@ -95,13 +99,21 @@ function whatHappened(alert: AlertViewModel, reader: Reader): Omit<AlertContent,
         alert.reason === 'new-destination' && alert.destination
           ? newDestinationsText({ ...alert, destination: alert.destination }, reader)
           : alert.hourStart && alert.spendMinor !== null && alert.baselineMinor !== null
-            ? t.alerts.hourlySpike(f.dateTime(alert.hourStart), money(alert.spendMinor), money(alert.baselineMinor))
+            ? typeof alert.thresholdMinor === 'number'
+              ? t.alerts.hourlySpikeCompared(f.dateTime(alert.hourStart), money(alert.spendMinor), money(alert.baselineMinor), money(alert.thresholdMinor))
+              : t.alerts.hourlySpike(f.dateTime(alert.hourStart), money(alert.spendMinor), money(alert.baselineMinor))
             : t.alerts.hourlySpikeUnknown;
+      // A new destination leads to who called it; a spike to the usage breakdown.
+      const first: CardAction =
+        alert.reason === 'new-destination' && alert.destination
+          ? executeAction({ verb: Verb.destinationCalls, title: t.actions.seeWhoCalled, style: 'positive', data: { destination: alert.destination.slice(0, 80) }, ignoreInputs: true })
+          : button(Verb.usageOpen, t.actions.seeUsage, 'positive');
+      const usage = button(Verb.usageOpen, t.actions.seeUsage);
       return {
         title: t.alerts.unusualSpendTitle,
         text: t.common.sentences(what, t.alerts.fraudHint),
         style: 'attention',
-        actions: [button(Verb.usageOpen, t.actions.seeUsage, 'positive'), button(Verb.historyPage, t.actions.history), showBalance],
+        actions: alert.reason === 'new-destination' && alert.destination ? [first, usage, showBalance] : [first, button(Verb.historyPage, t.actions.history), showBalance],
       };
     }
   }

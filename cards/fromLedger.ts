@@ -6,12 +6,14 @@ import { accountStatus, type Account, type Lot } from '../services/ledger/accoun
 import type { JournalEntry, RechargeFailureReason } from '../services/ledger/journal.js';
 import type { CardOnFile } from '../services/ports.js';
 import { RECOVERED_NOTE } from '../services/ledgerService.js';
+import { regionCodeOf } from './destinations.js';
 import type {
   AutoRechargeViewModel,
   BalanceViewModel,
   CardOnFileViewModel,
   HistoryEntryViewModel,
   HistoryView,
+  DestinationCallViewModel,
   LotViewModel,
   TransactionViewModel,
   UsageViewModel,
@@ -183,4 +185,21 @@ export function usageViewModel(
     vm.runway = { daysLeft: forecast.daysLeft, until: forecast.until, dailyBurnMinor: forecast.dailyBurnMinor, suggestedRechargeMinor: forecast.suggestedRechargeMinor };
   }
   return vm;
+}
+
+/**
+ * A call to `destination` (matched by its region code, so "Korea, Republic of" is "South Korea"),
+ * or null for any other entry. `callerName` turns a user id into a display name.
+ */
+export function destinationCallViewModel(entry: JournalEntry, destination: string, callerName: (userId: string) => string): DestinationCallViewModel | null {
+  if (entry.detail.kind !== 'usage') return null;
+  const usage = entry.detail.usage;
+  if (!usage.destinationName || !sameDestination(usage.destinationName, destination)) return null;
+  return { at: historyTime(entry), caller: usage.userId ? callerName(usage.userId) : null, seconds: usage.durationSeconds, amountMinor: -entry.amountMinor };
+}
+
+function sameDestination(a: string, b: string): boolean {
+  if (a.trim().toLowerCase() === b.trim().toLowerCase()) return true;
+  const code = regionCodeOf(a);
+  return code !== null && code === regionCodeOf(b);
 }

@@ -30,6 +30,8 @@ export { renderAlertThresholdCard, alertThresholdSummary, THRESHOLD_INPUT_ID } f
 export { renderAlertsHereCard, alertsHereSummary } from './alertsHere.js';
 export { renderPaymentMethodCard, paymentMethodSummary } from './paymentMethod.js';
 export { renderHistoryCard, historySummary, historyRows, HISTORY_MAX_ROWS, type HistoryRow } from './history.js';
+export { renderDestinationCallsCard, destinationCallsSummary, DESTINATION_CALLERS_SHOWN, DESTINATION_CALLS_SHOWN } from './destinationCalls.js';
+export { destinationName, regionCodeOf } from './destinations.js';
 export { renderUsageCard, usageSummary, usageRowLabel, USAGE_MAX_ROWS } from './usage.js';
 export { renderHelpCard, renderWelcomeCard, helpSummary, welcomeSummary } from './help.js';
 export { HELP_TOPIC_NAMES, type HelpTopic } from './helpTopics.js';

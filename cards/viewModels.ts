@@ -262,6 +262,30 @@ export interface UsageViewModel {
   };
 }
 
+/** One call to a destination, as the drill-down from a new-destination alert lists it. */
+export interface DestinationCallViewModel {
+  /** When the call started. */
+  at: IsoTime;
+  /** Who made it: a display name or a user id; null when the record names nobody. */
+  caller: string | null;
+  seconds: number | null;
+  amountMinor: Minor;
+}
+
+/** Calls to one destination in a window, for the card that answers "who called Sierra Leone?". */
+export interface DestinationCallsViewModel {
+  currency: string;
+  /** As the alert named it (Graph's English name). */
+  destination: string;
+  /** Calls that started between these times. */
+  from: IsoTime;
+  to: IsoTime;
+  /** Newest first. */
+  calls: DestinationCallViewModel[];
+  /** The search stopped at its limit: older calls in the window may be missing. */
+  truncated: boolean;
+}
+
 export interface WelcomeViewModel {
   userName?: string;
 }

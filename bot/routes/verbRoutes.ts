@@ -11,6 +11,7 @@ import { saveAutoRecharge } from '../handlers/saveAutoRecharge.js';
 import { showAlertThreshold } from '../handlers/showAlertThreshold.js';
 import { showAutoRecharge } from '../handlers/showAutoRecharge.js';
 import { showBalance } from '../handlers/showBalance.js';
+import { showDestinationCalls } from '../handlers/showDestinationCalls.js';
 import { showHelp } from '../handlers/showHelp.js';
 import { showHistory } from '../handlers/showHistory.js';
 import { showPaymentMethod } from '../handlers/showPaymentMethod.js';
@@ -35,6 +36,7 @@ export const VERB_ROUTES: { [V in Verb]: VerbRoute<V> } = {
     handle: (turn, deps, { direction, cursor, view }) => showHistory(turn, deps, { ...(direction ? { direction } : {}), ...(cursor ? { cursor } : {}), ...(view ? { view } : {}) }),
   },
   [Verb.usageOpen]: { permission: 'view', handle: (turn, deps) => showUsage(turn, deps) },
+  [Verb.destinationCalls]: { permission: 'view', handle: (turn, deps, { destination }) => showDestinationCalls(turn, deps, destination) },
   [Verb.fundsStart]: { permission: 'manage', handle: (turn, deps, { amount }) => startAddFunds(turn, deps, amount ? { amount } : {}) },
   [Verb.fundsReview]: {
     permission: 'manage',

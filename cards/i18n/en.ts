@@ -64,6 +64,7 @@ export const en = {
     changeThreshold: 'Change alert threshold',
     autoRechargeSettings: 'Auto-recharge settings',
     seeUsage: 'See usage',
+    seeWhoCalled: 'See who called',
     setUpAutoRecharge: 'Set up auto-recharge',
     /** The button that unfolds the buttons a row has no room for. */
     more: 'More',
@@ -338,6 +339,9 @@ export const en = {
     hourlySpike: (hour: string, spend: string, baseline: string) =>
       `Calls in the hour from ${hour} cost ${spend}, far above the usual ${baseline} an hour.`,
     hourlySpikeUnknown: 'Call spend in the last hour is far above the usual.',
+    /** A spike and what it was compared with: the week's hourly average and the spend that raises the alert. */
+    hourlySpikeCompared: (hour: string, spend: string, baseline: string, threshold: string) =>
+      `Calls in the hour from ${hour} cost ${spend}. The previous 7 days averaged ${baseline} an hour, and an hour above ${threshold} raises this alert.`,
     newDestination: (destination: string) => `Calls were made to ${destination}, a country this organization has not called before.`,
     /** Several new destinations: the first few as a list, and how many more when there are (both already formatted). */
     newDestinations: (names: string, more: string | null) =>
@@ -348,6 +352,20 @@ export const en = {
       'This organization has called more destinations than the bot keeps on record, so a destination not on the record counts as new each time.',
     newDestinationsQuiet: (time: string) => `New destinations will not raise another alert until ${time}: the usage card lists every call.`,
     fraudHint: 'If this is unexpected it can be an early sign of toll fraud: check recent usage.',
+  },
+  /** Calls to one destination: where a new-destination alert leads. */
+  destinationCalls: {
+    title: (destination: string) => `Calls to ${destination}`,
+    total: (calls: string, minutes: string, amount: string) => `${calls} calls, ${minutes} minutes, ${amount} in this period.`,
+    none: 'No calls to this destination in this period.',
+    byCaller: 'Who called',
+    callerTotal: (calls: string, minutes: string, amount: string) => `${calls} calls · ${minutes} min · ${amount}`,
+    latest: 'Latest calls',
+    call: (caller: string, minutes: string | null, amount: string) => (minutes === null ? `${caller} · ${amount}` : `${caller} · ${minutes} min · ${amount}`),
+    unknownCaller: 'Caller not recorded',
+    truncated: 'Only the most recent part of the history was searched; older calls in this period may be missing.',
+    restrict:
+      'Not expected? Restrict international calling in the Teams admin center: give the people who should not call abroad an outbound calling (dial-out) restriction that allows domestic calls only (Users > Manage users > the person > Policies), or set it for everyone in the global policy.',
   },
   errors: {
     title: "That didn't work",

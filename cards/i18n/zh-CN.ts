@@ -50,6 +50,7 @@ export const zhCN: Strings = {
     changeThreshold: '更改提醒阈值',
     autoRechargeSettings: '自动充值设置',
     seeUsage: '查看用量',
+    seeWhoCalled: '查看谁拨打了',
     setUpAutoRecharge: '设置自动充值',
     more: '更多',
     addAmount: (amount) => `充值 ${amount}`,
@@ -303,6 +304,7 @@ export const zhCN: Strings = {
     unusualSpendTitle: '异常花费',
     hourlySpike: (hour, spend, baseline) => `从 ${hour} 开始的一小时内通话花费 ${spend}，远高于平时每小时 ${baseline}。`,
     hourlySpikeUnknown: '最近一小时的通话花费远高于平时。',
+    hourlySpikeCompared: (hour, spend, baseline, threshold) => `从 ${hour} 开始的一小时内通话花费 ${spend}。过去 7 天平均每小时 ${baseline}，一小时超过 ${threshold} 就会触发此提醒。`,
     newDestination: (destination) => `有通话拨往${destination}，贵组织此前从未拨打过该国家/地区。`,
     newDestinations: (names, more) =>
       more
@@ -311,6 +313,19 @@ export const zhCN: Strings = {
     destinationListFull: '贵组织拨打过的目的地已超出机器人记录的上限，不在记录中的目的地每次都会被视为新目的地。',
     newDestinationsQuiet: (time) => `${time} 之前，新的目的地不会再触发提醒；所有通话可在用量卡片中查看。`,
     fraudHint: '如果这不在预期之内，可能是话费欺诈的早期迹象：请检查最近的用量。',
+  },
+  destinationCalls: {
+    title: (destination) => `拨往${destination}的通话`,
+    total: (calls, minutes, amount) => `此期间共 ${calls} 通电话，${minutes} 分钟，${amount}。`,
+    none: '此期间没有拨往该目的地的通话。',
+    byCaller: '谁拨打了',
+    callerTotal: (calls, minutes, amount) => `${calls} 通 · ${minutes} 分钟 · ${amount}`,
+    latest: '最近的通话',
+    call: (caller, minutes, amount) => (minutes === null ? `${caller} · ${amount}` : `${caller} · ${minutes} 分钟 · ${amount}`),
+    unknownCaller: '未记录拨打者',
+    truncated: '只搜索了最近的一部分历史记录，此期间较早的通话可能未列出。',
+    restrict:
+      '如果这不在预期之内，请在 Teams 管理中心限制国际呼叫：为不应拨打国外号码的人员分配只允许国内通话的呼出限制（拨出）策略（用户 > 管理用户 > 选择人员 > 策略），或在全局策略中为所有人设置。',
   },
   errors: {
     title: '操作未完成',

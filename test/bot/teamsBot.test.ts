@@ -268,6 +268,39 @@ describe('Teams bot: a history worth reading', () => {
   });
 });
 
+describe('Teams bot: no dead end after a fraud alert', () => {
+  it('"See who called" on a new-destination alert lists that destination\'s calls by person, this tenant\'s only', async () => {
+    const f = teamsBotFixture();
+    const { usage } = await import('../support/ledgerFixture.js');
+    const { renderAlertCard } = await import('../../cards/index.js');
+    await f.say('balance'); // Alex is known by name
+    await f.ledger.grantFunds('tenant-a', { amount: '100', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
+    const intl = (tenantId: string, country: string, userId: string) => usage(tenantId, '1.50', f.clock, { destinationContext: 'International', destinationName: country, userId, durationSeconds: 300 });
+    await f.ledger.ingestUsage([intl('tenant-a', 'Japan', 'aad-alex')]);
+    f.clock.advance(3_600_000);
+    await f.ledger.ingestUsage([intl('tenant-a', 'Sierra Leone', 'aad-alex'), intl('tenant-a', 'Sierra Leone', 'user-9'), intl('tenant-a', 'Sierra Leone', 'aad-alex'), intl('tenant-a', 'Japan', 'user-9')]);
+    await f.ledger.ingestUsage([intl('tenant-b', 'Sierra Leone', 'user-b')]);
+    const alert = f.store.alertsOf('tenant-a', 'unusual-spend').find((a) => a.type === 'unusual-spend' && a.reason === 'new-destination')!;
+    expect(alert).toMatchObject({ destination: 'Sierra Leone', firstCallAt: expect.any(String) });
+    const alertCard = renderAlertCard(alert, 'zh-CN');
+    const drill = await f.execute(alertCard, Verb.destinationCalls, {}, { locale: 'zh-CN' });
+    const text = cardText(drill.body.value);
+    expect(text).toContain('拨往塞拉利昂的通话');
+    expect(text).toContain('此期间共 3 通电话，15.0 分钟，US$4.50。');
+    expect(text).toContain('Alex Wilber\n2 通 · 10.0 分钟 · US$3.00');
+    expect(text).toContain('user-9\n1 通 · 5.0 分钟 · US$1.50');
+    expect(text).not.toContain('user-b');
+    expect(text).toContain('Teams 管理中心');
+  });
+
+  it('a member who may not view gets no calls', async () => {
+    const f = teamsBotFixture({ adminUserIds: ['aad-alex'] });
+    const { MEGAN: megan } = await import('./support/teamsBotFixture.js');
+    const refused = await f.invoke({ action: { type: 'Action.Execute', verb: Verb.destinationCalls, data: { verb: Verb.destinationCalls, destination: 'Sierra Leone' } } }, { person: megan });
+    expect(refused.body.type).toBe('application/vnd.microsoft.activity.message');
+  });
+});
+
 describe('Teams bot: cards that point at the fix', () => {
   it('a new tenant gets the get-started card until funds are added, then the balance card', async () => {
     const f = teamsBotFixture({ cardForNewTenants: null });

@@ -392,10 +392,10 @@ describe('alert cards', () => {
     [10, 'expires in 1 day', 'balance.refresh', 'warning'],
     [11, 'has expired', 'funds.start', 'warning'],
     [12, 'far above the usual $3.50 an hour', 'usage.open', 'attention'],
-    [13, 'Calls were made to Sierra Leone, a country this organization has not called before.', 'usage.open', 'attention'],
-    [14, 'Calls were made to Sierra Leone, Somalia, Nauru, Tuvalu, Cuba and 9,995 more destinations this organization has not called before.', 'usage.open', 'attention'],
-    [14, 'so a destination not on the record counts as new each time. New destinations will not raise another alert until Mar 5, 2026, 15:00:', 'usage.open', 'attention'],
-    [15, 'Calls were made to Somalia and Nauru, countries this organization has not called before.', 'usage.open', 'attention'],
+    [13, 'Calls were made to Sierra Leone, a country this organization has not called before.', 'usage.destination', 'attention'],
+    [14, 'Calls were made to Sierra Leone, Somalia, Nauru, Tuvalu, Cuba and 9,995 more destinations this organization has not called before.', 'usage.destination', 'attention'],
+    [14, 'so a destination not on the record counts as new each time. New destinations will not raise another alert until Mar 5, 2026, 15:00:', 'usage.destination', 'attention'],
+    [15, 'Calls were made to Somalia and Nauru, countries this organization has not called before.', 'usage.destination', 'attention'],
   ] as const)('alert %i says %j and acts with %s', (i, text, verb, style) => {
     expect(cardText(card(i))).toContain(text);
     expect(verbs(card(i))[0]).toBe(verb);

@@ -15,6 +15,7 @@ import {
   renderHelpCard,
   HELP_TOPIC_NAMES,
   renderHistoryCard,
+  renderDestinationCallsCard,
   renderMessageCard,
   renderPaymentFailedCard,
   renderPaymentMethodCard,
@@ -32,6 +33,7 @@ import {
   type ConfirmationViewModel,
   type HistoryEntryViewModel,
   type HistoryViewModel,
+  type DestinationCallsViewModel,
   type Problem,
   type ReceiptViewModel,
   type UsageViewModel,
@@ -207,7 +209,38 @@ export const ALERTS: Alert[] = [
     quietUntil: null,
     destinationListFull: false,
   },
+  { ...alertBase, type: 'unusual-spend', reason: 'hourly-spike', hourStart: '2026-03-05T13:00:00.000Z', spendMinor: 26_200, baselineMinor: 20, thresholdMinor: 1000, destination: null },
+  {
+    ...alertBase,
+    type: 'unusual-spend',
+    reason: 'new-destination',
+    hourStart: null,
+    spendMinor: null,
+    baselineMinor: null,
+    destination: 'Sierra Leone',
+    firstCallAt: '2026-03-05T02:10:00.000Z',
+    moreDestinations: [],
+    unnamedDestinations: 0,
+    quietUntil: null,
+    destinationListFull: false,
+  },
 ];
+
+/** Calls to Sierra Leone over a few days by three people, one not named, newest first. */
+export const destinationCalls = (over: Partial<DestinationCallsViewModel> = {}): DestinationCallsViewModel => ({
+  currency: 'USD',
+  destination: 'Sierra Leone',
+  from: '2026-02-03T14:30:00.000Z',
+  to: AT,
+  calls: Array.from({ length: 24 }, (_, i) => ({
+    at: new Date(Date.parse(AT) - i * 5 * 3_600_000).toISOString(),
+    caller: i % 4 === 3 ? null : ['Alex Wilber', 'Megan Bowen', 'Maximilian Alexander Fitzgerald-Montgomery-Wolfeschlegelsteinhausenbergerdorff III'][i % 3]!,
+    seconds: 60 + i * 37,
+    amountMinor: 150 + i * 11,
+  })),
+  truncated: false,
+  ...over,
+});
 
 export const PROBLEMS: Problem[] = [
   { code: 'amount-missing' },
@@ -400,6 +433,8 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
     ),
   );
 
+  add('calls to a destination', renderDestinationCallsCard(destinationCalls(), locale));
+  add('calls to a destination, none, search cut short', renderDestinationCallsCard(destinationCalls({ calls: [], truncated: true }), locale));
   add('help', renderHelpCard(HELP_TOPIC_NAMES, locale));
   add('welcome', renderWelcomeCard({ userName: 'Adele Vance' }, locale));
   add('welcome, no name', renderWelcomeCard({}, locale));

@@ -81,7 +81,13 @@ describe('cards name the zone once, and a date-only value none', () => {
       const zh = cardText(renderAlertCard(alert, shanghai));
       expect(count(zh, '中国标准时间'), alert.type).toBe(1);
       // When: the time of the event (a spike's hour), else of the change that raised it.
-      expect(zh, alert.type).toContain(alert.type === 'unusual-spend' && alert.reason === 'hourly-spike' ? '2026年3月5日 21:00–22:00' : '2026年3月5日 22:30');
+      const when =
+        alert.type === 'unusual-spend' && alert.reason === 'hourly-spike'
+          ? '2026年3月5日 21:00–22:00'
+          : alert.type === 'unusual-spend' && alert.firstCallAt
+            ? '2026年3月5日 10:10'
+            : '2026年3月5日 22:30';
+      expect(zh, alert.type).toContain(when);
       const en = cardText(renderAlertCard(alert, losAngeles));
       expect(count(en, 'Pacific Time'), alert.type).toBe(1);
     }
