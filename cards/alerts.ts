@@ -1,6 +1,6 @@
 import { button, executeAction } from './action.js';
 import { HOUR_MS } from '../services/calendar.js';
-import { adaptiveCard, clip, factSet, header, textBlock, type AdaptiveCard, type CardAction, type ContainerStyle, type Fact } from './elements.js';
+import { adaptiveCard, factSet, header, textBlock, type AdaptiveCard, type CardAction, type ContainerStyle, type Fact } from './elements.js';
 import { destinationName } from './destinations.js';
 import { localize, type Formatter, type Reader } from './format.js';
 import { timesNote } from './fragments.js';

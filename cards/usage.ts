@@ -33,6 +33,7 @@ export function renderUsageCard(vm: UsageViewModel, reader: Reader): AdaptiveCar
     );
 
   const body: CardElement[] = [header(t.usage.title, f.dateRange(vm.from, vm.to))];
+  // A spend-per-day chart (with its text fallback) belongs here, above the table, when the card gets one.
   if (vm.rows.length === 0) {
     body.push(note(t.usage.empty, { spacing: 'medium' }));
   } else {
