@@ -31,9 +31,10 @@ export const hourOf = (startDateTime: string): number => Math.floor(Date.parse(s
  * An early warning of toll fraud, raised by the usage change that caused it: an hour's spend
  * crossing SPIKE_FACTOR times the tenant's own hourly average of the week before, and at least
  * `floorMinor` (the smallest amount worth an alert: the smallest addition), so a quiet week does
- * not make every call a spike. The low-balance threshold plays no part: raising it never hides a
- * spike. The alert says what it compared. (Calls to a country never called before are
- * `NewDestinationWatch`'s.)
+ * not make every call a spike. A week without any spend is no baseline: nothing to compare with,
+ * no spike (a tenant's first calls are not "far above" anything). The low-balance threshold plays
+ * no part: raising it never hides a spike. The alert says what it compared. (Calls to a country
+ * never called before are `NewDestinationWatch`'s.)
  */
 export function spendAlerts(before: SpendBefore, account: Account, calls: UsageDetail[], now: number, floorMinor: Minor): Alert[] {
   const base = { tenantId: account.tenantId, currency: account.currency, balanceMinor: account.balanceMinor, at: iso(now) };
@@ -44,7 +45,9 @@ export function spendAlerts(before: SpendBefore, account: Account, calls: UsageD
     const is = account.usage.hours[hour] ?? 0;
     // Below the floor nothing can have crossed the threshold: skip the week's baseline.
     if (is < floor) continue;
-    const usual = baseline(account.usage.hours, hour);
+    const week = weekBefore(account.usage.hours, hour);
+    if (week === 0) continue;
+    const usual = Math.floor(week / BASELINE_HOURS);
     const threshold = Math.max(SPIKE_FACTOR * usual, floor);
     const was = before.hours[hour] ?? 0;
     if (was < threshold && is >= threshold) {
@@ -54,12 +57,12 @@ export function spendAlerts(before: SpendBefore, account: Account, calls: UsageD
   return alerts;
 }
 
-/** The week's average hourly spend before `hour` (integer minor units, rounded down). */
-function baseline(hours: Record<string, Minor>, hour: number): Minor {
+/** The spend of the week before `hour`; its hourly average is the baseline. */
+function weekBefore(hours: Record<string, Minor>, hour: number): Minor {
   let total = 0;
   for (const [key, minor] of Object.entries(hours)) {
     const h = Number(key);
     if (h < hour && h >= hour - BASELINE_HOURS) total += minor;
   }
-  return Math.floor(total / BASELINE_HOURS);
+  return total;
 }

@@ -78,10 +78,19 @@ describe('insight', () => {
   it('a quiet week does not make every call a spike: below the smallest addition nothing alerts', async () => {
     const { ledger, store, clock } = ledgerFixture();
     await ledger.grantFunds('t1', { amount: '500', currency: 'USD', idempotencyKey: 'g', actor: 'operator' });
+    await ledger.ingestUsage([usage('t1', '0.50', clock)]);
+    clock.advance(2 * HOUR);
     for (let i = 0; i < 9; i++) await ledger.ingestUsage([usage('t1', '1.00', clock)]);
     expect(store.alertsOf('t1', 'unusual-spend')).toEqual([]);
     await ledger.ingestUsage([usage('t1', '1.00', clock)]);
     expect(store.alertsOf('t1', 'unusual-spend')).toEqual([expect.objectContaining({ spendMinor: 1000, baselineMinor: 0, thresholdMinor: 1000 })]);
+  });
+
+  it('a week without any spend is no baseline: a tenant\'s first calls raise no spike', async () => {
+    const { ledger, store, clock } = ledgerFixture();
+    await ledger.grantFunds('t1', { amount: '500', currency: 'USD', idempotencyKey: 'g', actor: 'operator' });
+    await ledger.ingestUsage([usage('t1', '200.00', clock)]);
+    expect(store.alertsOf('t1', 'unusual-spend')).toEqual([]);
   });
 
   it('alerts on calls to a country never called before, but not on the very first usage', async () => {
