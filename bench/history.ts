@@ -1,6 +1,7 @@
 import { BenchChild } from './lib/child.js';
+import { measureNpmStart } from './startup.js';
 import { compileToJs } from './lib/compile.js';
-import { API_KEY, type BenchContext, type Row } from './lib/context.js';
+import type { BenchContext, Row } from './lib/context.js';
 import { int, ms, ratio, round, summarise, type LatencySummary } from './lib/stats.js';
 
 const TENANT = 'bench-history';
@@ -33,18 +34,19 @@ export interface HistoryFigures {
   probe: ProbeFigures;
 }
 
-/** Start-up of the largest folder measured again: as compiled JS under plain node, and as the whole app. */
+/** Start-up of the largest folder measured again: the store as compiled JS under plain node. */
 export interface StartupFigures {
   entries: number;
   /** The store opened by a fresh plain-node process (no tsx loader); null if esbuild was unavailable. */
   compiled: OpenFigures | null;
-  /** The whole bot (createApp + start, as npm start runs it, through tsx): spawn to listening. */
-  app: { spawnToListeningMs: number; createMs: number; rssMB: number };
 }
 
 const SECTION = 'History scaling: one tenant with N journal entries (store + LedgerService)';
 
-/** Section 2: the cost of a change and of a balance read as one tenant's history grows, and start-up. */
+/**
+ * Section 2: the cost of a change and of a balance read as one tenant's history grows, and
+ * start-up: the store alone, and `npm start` on an empty folder and on the largest one.
+ */
 export async function runHistory(ctx: BenchContext): Promise<{ rows: Row[]; figures: HistoryFigures[]; startup: StartupFigures | null }> {
   const sizes = ctx.quick ? [1_000, 10_000, 100_000] : [1_000, 100_000, 1_000_000];
   const figures: HistoryFigures[] = [];
@@ -103,12 +105,16 @@ export async function runHistory(ctx: BenchContext): Promise<{ rows: Row[]; figu
     for (const probe of probes) await probe.stop();
   }
   const largest = built.at(-1)!;
-  startup = await measureStartup(ctx, largest.dir, largest.entries, compiledProbe);
-  return { rows: historyRows(figures, startup), figures, startup };
+  startup = await measureStoreStartup(ctx, largest.dir, largest.entries, compiledProbe);
+  const npmStart = await measureNpmStart(ctx, [
+    { label: 'empty folder', dir: await ctx.tempDir('startup-empty') },
+    { label: `${int(largest.entries)} journal entries`, dir: largest.dir },
+  ]);
+  return { rows: [...historyRows(figures, startup), ...npmStart], figures, startup };
 }
 
-async function measureStartup(ctx: BenchContext, dir: string, entries: number, compiledProbe: string | null): Promise<StartupFigures> {
-  ctx.log(`history: start-up with ${int(entries)} entries, compiled and whole app`);
+async function measureStoreStartup(ctx: BenchContext, dir: string, entries: number, compiledProbe: string | null): Promise<StartupFigures> {
+  ctx.log(`history: start-up with ${int(entries)} entries, the store compiled`);
   let compiled: OpenFigures | null = null;
   if (compiledProbe) {
     const child = new BenchChild('children/historyProbe.ts', [dir], { compiled: compiledProbe, nodeFlags: ['--expose-gc'] });
@@ -118,14 +124,7 @@ async function measureStartup(ctx: BenchContext, dir: string, entries: number, c
       await child.stop();
     }
   }
-  const app = new BenchChild('children/appProcess.ts', [dir, API_KEY]);
-  try {
-    const started = await app.ask<{ createMs: number; rssMB: number }>({ type: 'start' }, 60_000);
-    const spawnToListeningMs = performance.now() - app.spawnedAt;
-    return { entries, compiled, app: { spawnToListeningMs: round(spawnToListeningMs, 0), createMs: round(started.createMs, 0), rssMB: round(started.rssMB, 0) } };
-  } finally {
-    await app.stop();
-  }
+  return { entries, compiled };
 }
 
 function historyRows(figures: HistoryFigures[], startup: StartupFigures | null): Row[] {
@@ -161,7 +160,7 @@ function historyRows(figures: HistoryFigures[], startup: StartupFigures | null):
     figures: { readRatio: round(readRatio, 3) },
   });
   // The target is judged on the store in a fresh plain-node process (the ledger's own footprint);
-  // the same under tsx (as npm start runs it) and the whole bot are shown beside it.
+  // the same under tsx is shown beside it; `npm start` as a whole has rows of its own (startup.ts).
   const judged = startup?.compiled ?? big.open;
   const fast = judged.openMs < 1000;
   const lean = judged.rssAfterOpenMB < 150;
@@ -176,14 +175,5 @@ function historyRows(figures: HistoryFigures[], startup: StartupFigures | null):
     status: fast && lean ? 'met' : 'missed',
     figures: { judged: startup?.compiled ? 'plain node' : 'tsx', openMs: round(judged.openMs, 1), rssMB: round(judged.rssAfterOpenMB, 1), tsx: big.open, compiled: startup?.compiled ?? null },
   });
-  if (startup) {
-    rows.push({
-      section: SECTION,
-      case: `start-up with ${int(big.entries)} entries: the whole bot (npm start path)`,
-      result: `spawn to listening ${int(startup.app.spawnToListeningMs)} ms (createApp ${int(startup.app.createMs)} ms) · RSS ${int(startup.app.rssMB)} MB`,
-      status: 'info',
-      figures: { ...startup.app },
-    });
-  }
   return rows;
 }

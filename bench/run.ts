@@ -46,10 +46,10 @@ interface Section {
 // Budgets add up to under 10 minutes; a section over its budget is reported as failed, not waited for.
 const sections: Section[] = [
   { name: 'ingestion', budgetMs: 120_000, run: runIngestion },
-  { name: 'history', budgetMs: 170_000, run: runHistory },
+  { name: 'history', budgetMs: 200_000, run: runHistory },
   { name: 'bot', budgetMs: 90_000, run: runBotTurns },
   { name: 'long-messages', budgetMs: 60_000, run: runLongMessages },
-  { name: 'peers', budgetMs: 200_000, run: runPeers },
+  { name: 'peers', budgetMs: 185_000, run: runPeers },
 ];
 
 let cleaningUp = false;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Server } from 'restify';
 import { ConversationBook } from '../data/conversationReferences.js';
 import { openJsonDocument } from '../data/jsonDocument.js';
-import { openLowdbLedgerStore } from '../data/lowdbLedgerStore.js';
+import { openLedgerStore } from '../data/openLedgerStore.js';
 import { loadRateTable } from '../data/rates/loadRateTable.js';
 import type { AccessPolicy } from '../services/access.js';
 import { LedgerService } from '../services/ledgerService.js';
@@ -16,11 +16,11 @@ import { AlertDispatcher } from './alerts/alertDispatcher.js';
 import { DeliveryLog, type DeliveryLogData } from './alerts/deliveryLog.js';
 import { EmailAlertSink } from './alerts/emailAlertSink.js';
 import { TeamsAlertSink } from './alerts/teamsAlertSink.js';
-import { prepareAmountReading } from './commands/readAmounts.js';
 import type { Config } from './config.js';
-import { createAdapter, type CreditsAdapter } from './endpoint/botAdapter.js';
+import { LazyAdapter } from './endpoint/lazyAdapter.js';
 import { registerMessagesEndpoint } from './endpoint/messagesEndpoint.js';
 import { registerHealthChecks } from './http/health.js';
+import { RequestsInFlight } from './http/requestTracking.js';
 import { createLog, type Log } from './log.js';
 import type { GraphConnection } from './graph/graphConnection.js';
 import { openGraph } from './graph/openGraph.js';
@@ -29,15 +29,19 @@ import { parseMailbox } from './notices/mimeMessage.js';
 import { OutboxMailer } from './notices/outboxMailer.js';
 import { registerOperatorApi } from './operatorApi/routes.js';
 import { createServer, listen } from './server.js';
-import { ConversationTracker } from './teams/conversationTracker.js';
-import { CreditsBot } from './teams/creditsBot.js';
+import { LazyBot } from './teams/lazyBot.js';
 
 export interface App {
   server: Server;
+  /** Where the edge logs (the process's pino logger). */
+  log: Log;
   ledger: LedgerService;
   store: LedgerStore;
+  /** Which store holds the ledger (the folder, or the database without its password), for the start-up log. */
+  storeDescription: string;
   gateway: SandboxGateway;
-  adapter: CreditsAdapter;
+  /** botbuilder's adapter, loaded at the first activity or proactive send. */
+  adapter: LazyAdapter;
   conversations: ConversationBook;
   alerts: AlertDispatcher;
   /** Microsoft Graph (usage sync, directory roles, sendMail); null when not configured. */
@@ -45,7 +49,13 @@ export interface App {
   /** The port it listens on (after `start`). */
   port: number;
   start(): Promise<number>;
+  /**
+   * Stops accepting connections, waits for the requests and bot turns under way and then for the
+   * ledger's commits, cancels background retries, and closes the store (its final checkpoint).
+   */
   close(): Promise<void>;
+  /** What `close` is still waiting for, named for the log when a shutdown runs out of time. */
+  stillRunning(): string[];
 }
 
 export interface AppOptions {
@@ -67,8 +77,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const clock = options.clock ?? systemClock;
   const file = (name: string) => path.join(config.dataDir, name);
 
+  const log = options.log ?? createLog(config.log);
   // The ledger and where money comes from.
-  const store = await openLowdbLedgerStore({ dir: config.dataDir, checkpointIntervalMs: config.checkpointMs });
+  const { store, description: storeDescription } = await openLedgerStore(config, log);
   const gateway = new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock, { cardForNewTenants: options.sandboxCardForNewTenants ?? null });
   const ledger = new LedgerService({
     store,
@@ -76,10 +87,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     clock,
     price: pricer(await loadRateTable(config.ratesFile)),
     policy: { defaultCurrency: config.defaultCurrency, ...config.ledger },
+    log,
   });
 
   // Microsoft Graph, when configured: usage sync, roles from the directory, notices through sendMail.
-  const graph = await openGraph(config, { ledger, ledgerTenants: () => store.tenantIds(), clock, usageWindowDays: config.ledger.usageWindowDays });
+  const graph = await openGraph(config, { ledger, ledgerTenants: () => store.tenantIds(), clock, usageWindowDays: config.ledger.usageWindowDays, log });
 
   // Who may do what, and the people and conversations the bot has met.
   const access = options.access ?? graph?.accessPolicy(new AllowListAccessPolicy(config.adminUserIds, false)) ?? AllowListAccessPolicy.fromConfig(config);
@@ -87,8 +99,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const admins = new AdminDirectory(conversations, access);
 
   // The endpoints: health, operator API and Bot Framework messages on one server.
-  const log = options.log ?? createLog(config.log);
-  const server = createServer(log);
+  const inFlight = new RequestsInFlight(log);
+  const server = createServer(log, inFlight);
   registerHealthChecks(server, { store });
   registerOperatorApi(server, {
     ledger,
@@ -96,8 +108,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log,
     ...(graph && { syncUsage: (tenantId: string) => graph.usageSync.syncTenant(tenantId), accountExtras: (tenantId: string) => graph.accountExtras(tenantId) }),
   });
-  const adapter = createAdapter(config);
-  const bot = new CreditsBot({
+  // The Bot Framework side (botbuilder: about 0.4 s and 35 MB) loads at the first activity.
+  const adapter = new LazyAdapter(config, log);
+  const bot = new LazyBot(({ CreditsBot, ConversationTracker }) => new CreditsBot({
     handlers: {
       ledger,
       gateway,
@@ -109,9 +122,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       alertSubscriptions: conversations,
     },
     access,
-    tracker: new ConversationTracker(conversations, clock),
+    tracker: new ConversationTracker(conversations, clock, log),
     tenants: { defaultTenantId: config.defaultTenantId, localMode: !config.bot.authenticated },
-  });
+  }));
   registerMessagesEndpoint(server, { adapter, logic: (context) => bot.run(context), appId: config.bot.appId, authenticated: config.bot.authenticated, log });
 
   // Alerts: a card in every admin conversation, and the three notice emails; acknowledged once both took them.
@@ -121,18 +134,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const alerts = new AlertDispatcher(
     store,
     [
-      new TeamsAlertSink({ adapter, appId: config.bot.appId, book: conversations, admins, log: deliveries, retry: options.delivery ?? { baseDelayMs: 2_000, maxDelayMs: 300_000 } }),
+      new TeamsAlertSink({ adapter, appId: config.bot.appId, book: conversations, admins, log: deliveries, logger: log, retry: options.delivery ?? { baseDelayMs: 2_000, maxDelayMs: 300_000 } }),
       graphEmail ??
         new EmailAlertSink({ mailer: options.mailer ?? new OutboxMailer(file('outbox'), from.address?.split('@')[1]), from, admins, log: deliveries, clock }),
     ],
-    { onAcknowledged: (id) => deliveries.forget(id) },
+    { onAcknowledged: (id) => deliveries.forget(id), log },
   );
 
   let sweepTimer: NodeJS.Timeout | undefined;
+  let closing = 'not closing';
   const app: App = {
     server,
+    log,
     ledger,
     store,
+    storeDescription,
     gateway,
     adapter,
     conversations,
@@ -143,23 +159,32 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // A crash may have left a recharge in flight, or a charged purchase without its lot.
       await ledger.resumeRecharges();
       const recovered = await ledger.reconcilePurchases();
-      if (recovered > 0) console.warn(`Added ${recovered} purchase(s) charged before the last stop but not yet in the ledger.`);
-      prepareAmountReading();
+      if (recovered > 0) log.warn({ recovered }, `Added ${recovered} purchase(s) charged before the last stop but not yet in the ledger.`);
       app.port = await listen(server, config.port, config.host);
       // Alerts left pending by a crash or restart are delivered now.
       await alerts.start();
-      sweepTimer = setInterval(() => void ledger.sweep().catch((e) => console.error('sweep failed', e)), config.sweepMinutes * 60_000);
+      sweepTimer = setInterval(() => void ledger.sweep().catch((error: unknown) => log.error({ err: error }, 'sweep failed')), config.sweepMinutes * 60_000);
       sweepTimer.unref();
       graph?.start();
       return app.port;
     },
     async close() {
       clearInterval(sweepTimer);
+      closing = 'HTTP requests and bot turns';
+      inFlight.closeConnectionsAfterAnswers();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      closing = 'Graph usage sync and notice mail';
       await graph?.stop();
+      closing = 'auto-recharges';
       await ledger.idle();
+      closing = 'alert deliveries';
       await alerts.close();
+      closing = 'the store\'s final checkpoint';
       await store.close();
+      closing = 'closed';
+    },
+    stillRunning() {
+      return inFlight.size > 0 ? inFlight.describe() : [closing];
     },
   };
   return app;

@@ -32,6 +32,9 @@ const Env = z.object({
   RATES_FILE: z.string().optional(),
   SWEEP_MINUTES: z.coerce.number().positive().default(60),
   CHECKPOINT_SECONDS: z.coerce.number().positive().default(2),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL such as postgres://user:password@host:5432/database').optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  PGSSLMODE: z.enum(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify']).optional(),
   MicrosoftAppId: z.string().optional(),
   MicrosoftAppPassword: z.string().optional(),
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
@@ -48,6 +51,7 @@ const Env = z.object({
   MAIL_FROM: z.string().optional(),
   TEAMS_APP_ID: z.guid('a GUID such as 3f2a8c1e-5b7d-4e9a-9c1f-2d4e6a8b0c1d').optional(),
   BOT_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/, 'a host name such as bot.contoso.com').optional(),
+  SHUTDOWN_SECONDS: z.coerce.number().positive().default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
 });
@@ -81,6 +85,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     ratesFile: e.RATES_FILE ?? null,
     sweepMinutes: e.SWEEP_MINUTES,
     checkpointMs: e.CHECKPOINT_SECONDS * 1000,
+    /** PostgreSQL as the system of record when DATABASE_URL is set; otherwise the embedded store in DATA_DIR. */
+    database: e.DATABASE_URL ? { url: withSslMode(e.DATABASE_URL, e.PGSSLMODE), poolSize: e.DATABASE_POOL_SIZE } : null,
     bot: {
       appId: e.MicrosoftAppId ?? '',
       appPassword: e.MicrosoftAppPassword ?? '',
@@ -94,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       id: e.TEAMS_APP_ID ?? null,
       botDomain: e.BOT_DOMAIN ?? null,
     },
+    /** After SIGTERM or SIGINT, how long requests, turns and commits under way may take before the process gives up on them. */
+    shutdownMs: e.SHUTDOWN_SECONDS * 1000,
     /** JSON log lines on stdout; readable ones in development at a terminal (see bot/log.ts). */
     log: {
       level: e.LOG_LEVEL,
@@ -115,6 +123,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       tenantIds: e.GRAPH_TENANT_IDS,
     },
   };
+}
+
+/** PGSSLMODE applies, as in libpq, when the URL does not say `sslmode` itself. */
+function withSslMode(url: string, sslmode: string | undefined): string {
+  if (!sslmode || /[?&]sslmode=/.test(url)) return url;
+  return `${url}${url.includes('?') ? '&' : '?'}sslmode=${sslmode}`;
 }
 
 function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { Config } from './config.js';
 
 export type Log = Logger;
@@ -9,14 +9,29 @@ export type Log = Logger;
  * at a terminal. Headers that carry credentials are cut wherever they appear; callers log ids,
  * codes and errors, never tokens, keys or card data.
  */
-export function createLog(settings: Config['log']): Log {
-  const pretty = !settings.production && process.stdout.isTTY === true && prettyInstalled();
-  return pino({
+export function createLog(settings: Config['log'], destination?: DestinationStream): Log {
+  const pretty = !destination && !settings.production && process.stdout.isTTY === true && prettyInstalled();
+  const options: LoggerOptions = {
     level: settings.level,
-    redact: { paths: ['authorization', '*.authorization', 'headers.cookie', '*.headers.cookie'], censor: '[redacted]' },
+    redact: { paths: REDACTED, censor: '[redacted]' },
     ...(pretty && { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } }),
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
+
+/**
+ * Where credentials can sit in what is logged: request headers (alone, or under `req`/`request`),
+ * and the configuration's secrets (bot password, Graph client secret, operator key, database URL,
+ * which may hold a password) should a part of it be logged.
+ */
+const SECRET_HEADERS = ['authorization', 'cookie', 'x-api-key', 'proxy-authorization'];
+const SECRET_SETTINGS = ['appPassword', 'clientSecret', 'operatorApiKey', 'password', 'MicrosoftAppPassword', 'AZURE_CLIENT_SECRET', 'OPERATOR_API_KEY', 'DATABASE_URL'];
+const REDACTED = [
+  ...SECRET_HEADERS.flatMap((h) => [`["${h}"]`, `headers["${h}"]`, `*.headers["${h}"]`, `*.*.headers["${h}"]`]),
+  ...SECRET_SETTINGS.flatMap((key) => [`${key}`, `*.${key}`, `*.*.${key}`]),
+  'database.url',
+  '*.database.url',
+];
 
 /** pino-pretty is a development dependency: an install without it logs JSON lines. */
 function prettyInstalled(): boolean {

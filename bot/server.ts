@@ -1,24 +1,22 @@
 import restify, { type Server } from 'restify';
 import { answerFailuresSafely, formatJson } from './http/errorAnswers.js';
+import { RequestsInFlight } from './http/requestTracking.js';
 import type { Log } from './log.js';
 
 /**
  * The restify server every endpoint shares: query strings, a reference per request (the
- * `x-request-id` header, and `reference` in every error body) and error answers that never carry
+ * `x-request-id` header, `reference` in every error body and on the request's log lines) and error answers that never carry
  * an error's text. There is no body parser: each route reads its own JSON body, after its own
  * authorisation and under its own limit (`http/jsonBody.ts`). Routes are registered by their owners
  * (health, operator API, Bot Framework messages).
  */
-export function createServer(log: Log): Server {
+export function createServer(log: Log, inFlight = new RequestsInFlight(log)): Server {
   const server = restify.createServer({
     name: 'comms-credits-bot',
     handleUncaughtExceptions: false,
     formatters: { 'application/json': formatJson },
   });
-  server.pre((req, res, next) => {
-    res.header('x-request-id', req.getId());
-    next();
-  });
+  inFlight.register(server);
   server.use(restify.plugins.queryParser({ mapParams: false }));
   answerFailuresSafely(server, log);
   return server;

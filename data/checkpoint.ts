@@ -3,7 +3,7 @@ import type { AccountSnapshot } from '../services/ledger/accountSnapshot.js';
 import type { OutboxEntry } from './alertOutbox.js';
 import { forEachConcurrently } from './concurrency.js';
 import type { DataLayout } from './dataLayout.js';
-import { DurableJsonFile } from './durableJsonFile.js';
+import { SealedJsonFile } from './sealedJsonFile.js';
 import type { JournalEnd } from './tenantJournal.js';
 import type { TenantState } from './tenantState.js';
 import { appendUsageKeys, deleteUsageKeys, rewriteUsageKeys, type UsageKeysEnd } from './usageKeyFile.js';
@@ -56,15 +56,16 @@ export interface CheckpointCut {
 const PARALLEL_WRITES = 8;
 
 export function openAccountDocument(layout: DataLayout, fileName: string): Low<AccountDocument | null> {
-  return new Low<AccountDocument | null>(new DurableJsonFile(layout.accountFile(fileName)), null);
+  return new Low<AccountDocument | null>(new SealedJsonFile(layout.accountFile(fileName)), null);
 }
 
-export async function readCheckpointMarker(layout: DataLayout): Promise<CheckpointMarker> {
-  return (await new DurableJsonFile<CheckpointMarker>(layout.checkpointFile).read()) ?? NO_CHECKPOINT;
+/** The marker of the last complete checkpoint; null if no checkpoint was ever completed. */
+export function readCheckpointMarker(layout: DataLayout): Promise<CheckpointMarker | null> {
+  return new SealedJsonFile<CheckpointMarker>(layout.checkpointFile).read();
 }
 
 export async function readOutbox(layout: DataLayout): Promise<OutboxDocument> {
-  return (await new DurableJsonFile<OutboxDocument>(layout.outboxFile).read()) ?? EMPTY_OUTBOX;
+  return (await new SealedJsonFile<OutboxDocument>(layout.outboxFile).read()) ?? EMPTY_OUTBOX;
 }
 
 /**
@@ -83,8 +84,8 @@ export class Checkpointer {
   private readonly marker: Low<CheckpointMarker>;
 
   constructor(private readonly layout: DataLayout) {
-    this.outbox = new Low(new DurableJsonFile<OutboxDocument>(layout.outboxFile), EMPTY_OUTBOX);
-    this.marker = new Low(new DurableJsonFile<CheckpointMarker>(layout.checkpointFile), NO_CHECKPOINT);
+    this.outbox = new Low(new SealedJsonFile<OutboxDocument>(layout.outboxFile), EMPTY_OUTBOX);
+    this.marker = new Low(new SealedJsonFile<CheckpointMarker>(layout.checkpointFile), NO_CHECKPOINT);
   }
 
   async persist(cut: CheckpointCut): Promise<void> {

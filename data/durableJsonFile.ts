@@ -1,9 +1,9 @@
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
 
 /** Temporary files end with this; a crash may leave one behind, and it is safe to delete. */
-export const TEMP_SUFFIX = '.tmp';
+const TEMP_SUFFIX = '.tmp';
 
 let tempCounter = 0;
 
@@ -16,11 +16,17 @@ export class DurableJsonFile<T> implements Adapter<T> {
   constructor(readonly file: string) {}
 
   async read(): Promise<T | null> {
+    let text: string;
     try {
-      return JSON.parse(await readFile(this.file, 'utf8')) as T;
+      text = await readFile(this.file, 'utf8');
     } catch (error) {
       if (isMissing(error)) return null;
       throw error;
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw new Error(`The file ${this.file} is not valid JSON (${(error as Error).message}). Restore it from a backup, or move it aside to start it afresh.`);
     }
   }
 
@@ -48,6 +54,31 @@ export async function writeFileAtomically(file: string, text: string | Uint8Arra
   await syncFolder(path.dirname(file));
 }
 
+/** The name `canWrite` gives its probe file, before the temporary-file suffix. */
+export const WRITE_PROBE = 'write-probe';
+
+/**
+ * Whether the disk under `folder` takes a durable write now: writes, fsyncs and deletes a small
+ * probe file (a page's worth, so a full disk says so).
+ */
+export async function canWrite(folder: string): Promise<boolean> {
+  const probe = path.join(folder, `${WRITE_PROBE}.${process.pid}-${++tempCounter}${TEMP_SUFFIX}`);
+  try {
+    const handle = await open(probe, 'w');
+    try {
+      await handle.writeFile(Buffer.alloc(4_096));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await unlink(probe).catch(() => undefined);
+  }
+}
+
 /** Makes the creation, renaming and deletion of the folder's entries durable. */
 export async function syncFolder(folder: string): Promise<void> {
   const handle = await open(folder, 'r');
@@ -55,6 +86,16 @@ export async function syncFolder(folder: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/** The names in a folder; none if the folder is not there. */
+export async function listFolder(folder: string): Promise<string[]> {
+  try {
+    return await readdir(folder);
+  } catch (error) {
+    if (isMissing(error)) return [];
+    throw error;
   }
 }
 

@@ -19,7 +19,9 @@ interface Group {
 /**
  * Appends lines to the write-ahead log with group commit: every line appended while a write and
  * fsync are in progress goes into the next write, with one fsync for the whole group. A line's
- * promise resolves once it is durable, and `onDurable` then gets the notes of that group.
+ * promise resolves once it is durable, and `onDurable` then gets the notes of that group. The
+ * first failed write or fsync stops the writer for good (memory is then ahead of the disk):
+ * `onFailure` hears of it before any waiting promise is rejected.
  */
 export class GroupCommitWriter<Note> {
   private lines: string[] = [];
@@ -37,11 +39,17 @@ export class GroupCommitWriter<Note> {
     private segment: number,
     private file: FileHandle,
     private readonly onDurable: (notes: Note[]) => void,
+    private readonly onFailure: (error: unknown) => void,
   ) {}
 
   /** Starts a new, empty segment: a torn tail left in an older one is never appended to. */
-  static async start<Note>(layout: DataLayout, segment: number, onDurable: (notes: Note[]) => void): Promise<GroupCommitWriter<Note>> {
-    return new GroupCommitWriter(layout, segment, await createSegment(layout, segment), onDurable);
+  static async start<Note>(
+    layout: DataLayout,
+    segment: number,
+    onDurable: (notes: Note[]) => void,
+    onFailure: (error: unknown) => void = () => undefined,
+  ): Promise<GroupCommitWriter<Note>> {
+    return new GroupCommitWriter(layout, segment, await createSegment(layout, segment), onDurable, onFailure);
   }
 
   /** Why the log stopped accepting writes, if it did: memory is then ahead of the disk. */
@@ -82,10 +90,13 @@ export class GroupCommitWriter<Note> {
     });
   }
 
-  /** Closes the log file once everything appended is durable. */
+  /** Closes the log file once everything appended is durable, or at once if the writer failed. */
   async close(): Promise<void> {
-    if (!this.failed) await this.cut(() => null);
-    await this.file.close();
+    try {
+      if (!this.failed) await this.cut(() => null);
+    } finally {
+      await this.file.close();
+    }
   }
 
   private run(): void {
@@ -143,6 +154,7 @@ export class GroupCommitWriter<Note> {
   private fail(error: unknown, sealed: Group | null, sealedCuts: Array<Cut<unknown>>): void {
     this.failed = error;
     this.sealed = null;
+    this.onFailure(error);
     for (const waiter of [sealed?.waiter, this.group?.waiter, ...sealedCuts, ...this.cuts]) waiter?.reject(error);
     this.group = null;
     this.cuts = [];

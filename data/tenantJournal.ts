@@ -1,7 +1,10 @@
-import { mkdir, open, readdir, readFile, rm, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { JournalEntry } from '../services/ledger/journal.js';
-import { isMissing, syncFolder } from './durableJsonFile.js';
+import { DamagedDataError, OLD_FORMAT, RESTORE_FROM_BACKUP } from './damagedData.js';
+import { listFolder, syncFolder } from './durableJsonFile.js';
+import { describeSealProblem, seal, unseal } from './sealedLine.js';
+import { isUsageKeyFileName } from './usageKeyFile.js';
 
 export const ENTRIES_PER_SEGMENT = 10_000;
 /** Filed entries kept in memory as well: the balance card's recent transactions read no file. */
@@ -21,17 +24,20 @@ function segmentOf(entryNo: number): number {
 }
 
 /**
- * One tenant's journal: entries 1..filed in segment files of one JSON line per entry, and the
- * entries after them in memory (the tail), until a checkpoint files them.
+ * One tenant's journal: entries 1..filed in segment files of one sealed JSON line per entry (see
+ * sealedLine.ts; each line is checked, and must be the entry its position says, whenever it is
+ * read), and the entries after them in memory (the tail), until a checkpoint files them.
  */
 export class TenantJournal {
+  /** Entries not yet filed, as JSON text. */
   private tail: string[] = [];
-  /** The last filed lines: entries filed - recent.length + 1 … filed. */
+  /** The last filed entries, as JSON text: entries filed - recent.length + 1 … filed. */
   private recent: string[] = [];
   private folderExists: boolean;
 
   constructor(
     readonly folder: string,
+    private readonly tenantId: string,
     private filed: number,
     private end: JournalEnd,
   ) {
@@ -65,7 +71,7 @@ export class TenantJournal {
     for (let first = this.filed + 1; first <= upTo; ) {
       const segment = segmentOf(first);
       const last = Math.min(upTo, (segment + 1) * ENTRIES_PER_SEGMENT);
-      const text = `${this.tail.slice(first - this.filed - 1, last - this.filed).join('\n')}\n`;
+      const text = `${this.tail.slice(first - this.filed - 1, last - this.filed).map(seal).join('\n')}\n`;
       const continuing = segment === end.segment && end.bytes > 0;
       const bytes = await appendSegment(this.segmentFile(segment), continuing ? end.bytes : 0, text);
       created ||= !continuing;
@@ -82,8 +88,10 @@ export class TenantJournal {
 
   /** Entries numbered above `afterEntryNo`, oldest first, at most `limit`: reads one segment per 10,000. */
   async read(afterEntryNo: number, limit: number): Promise<JournalEntry[]> {
-    // Taken together before any await: a checkpoint filing the tail meanwhile makes a new array.
+    // Taken together before any await: a checkpoint filing the tail meanwhile makes a new array,
+    // and a change appends to this one.
     const { filed, tail, end, recent } = this;
+    const tailLength = tail.length;
     const recentFrom = filed - recent.length + 1;
     const entries: JournalEntry[] = [];
     let next = Math.max(1, Math.floor(afterEntryNo) + 1);
@@ -94,27 +102,47 @@ export class TenantJournal {
         continue;
       }
       const segment = segmentOf(next);
+      const file = this.segmentFile(segment);
       const last = Math.min(filed, (segment + 1) * ENTRIES_PER_SEGMENT, next + (limit - entries.length) - 1);
       if (last === filed && segment === end.segment) {
         // The latest filed entries (the balance card's recent ones): read them from the end of the
         // file instead of the whole segment, which holds up to 10,000 entries.
-        const lines = await readLastLines(this.segmentFile(segment), end.bytes, last - next + 1);
+        const lines = await readLastLines(file, end.bytes, last - next + 1);
+        const texts = lines.map((line, i) => this.openLine(file, next + i, line).json);
         // After a restart the recent lines are known only once read; nothing was filed meanwhile.
-        if (this.recent.length === 0 && this.filed === filed) this.recent = lines.slice(-RECENT_KEPT);
-        for (const line of lines) entries.push(JSON.parse(line) as JournalEntry);
+        if (this.recent.length === 0 && this.filed === filed) this.recent = texts.slice(-RECENT_KEPT);
+        for (const text of texts) entries.push(JSON.parse(text) as JournalEntry);
         next = last + 1;
         continue;
       }
-      const lines = (await readFile(this.segmentFile(segment), 'utf8')).split('\n');
-      for (; next <= last; next++) entries.push(JSON.parse(lines[(next - 1) % ENTRIES_PER_SEGMENT]!) as JournalEntry);
+      const lines = (await readFile(file, 'utf8')).split('\n');
+      for (; next <= last; next++) entries.push(this.openLine(file, next, lines[(next - 1) % ENTRIES_PER_SEGMENT]).entry);
     }
-    for (let i = next - filed - 1; entries.length < limit && i < tail.length; i++) {
+    for (let i = next - filed - 1; entries.length < limit && i < tailLength; i++) {
       entries.push(JSON.parse(tail[i]!) as JournalEntry);
     }
     return entries;
   }
 
-  private segmentFile(segment: number): string {
+  /** Checks entry `entryNo`'s line of `file`: its seal, and that it holds that entry of this tenant. */
+  private openLine(file: string, entryNo: number, line: string | undefined): { entry: JournalEntry; json: string } {
+    const lineNo = ((entryNo - 1) % ENTRIES_PER_SEGMENT) + 1;
+    const opened = unseal(line ?? '');
+    if (!opened.ok) {
+      throw new DamagedDataError(file, `line ${lineNo} ${describeSealProblem(opened.problem)}`, opened.problem === 'old-format' ? OLD_FORMAT : RESTORE_FROM_BACKUP);
+    }
+    const entry = opened.value as Partial<JournalEntry> | null;
+    if (entry?.id !== String(entryNo) || entry.tenantId !== this.tenantId) {
+      throw new DamagedDataError(
+        file,
+        `line ${lineNo} holds entry ${String(entry?.id)} of tenant ${String(entry?.tenantId)} where entry ${entryNo} of tenant ${this.tenantId} belongs`,
+        RESTORE_FROM_BACKUP,
+      );
+    }
+    return { entry: entry as JournalEntry, json: line!.slice(9) };
+  }
+
+  segmentFile(segment: number): string {
     return path.join(this.folder, `${segment}.jsonl`);
   }
 }
@@ -133,14 +161,14 @@ async function readLastLines(file: string, endBytes: number, count: number): Pro
       const buffer = Buffer.allocUnsafe(size);
       for (let got = 0; got < size; ) {
         const { bytesRead } = await handle.read(buffer, got, size - got, start + got);
-        if (bytesRead === 0) throw new Error(`The journal file ${file} is shorter than the ${endBytes} bytes its account document counts.`);
+        if (bytesRead === 0) throw new DamagedDataError(file, `is shorter than the ${endBytes} bytes its account document counts`, RESTORE_FROM_BACKUP);
         got += bytesRead;
       }
       const lines = buffer.toString('utf8').split('\n');
       lines.pop(); // the text ends with a newline
       if (start > 0) lines.shift();
       if (lines.length >= count) return lines.slice(-count);
-      if (start === 0) throw new Error(`The journal file ${file} holds ${lines.length} entries where at least ${count} were counted.`);
+      if (start === 0) throw new DamagedDataError(file, `holds ${lines.length} entries where at least ${count} were counted`, RESTORE_FROM_BACKUP);
     }
   } finally {
     await handle.close();
@@ -163,21 +191,39 @@ async function appendSegment(file: string, keepBytes: number, text: string): Pro
 }
 
 /**
- * Cuts a tenant's journal files back to where its account document says they end: a crash during
- * a checkpoint may have filed entries whose account document was never written. They are still in
- * the WAL and come back from there.
+ * Checks a tenant's journal files against its account document, which counts `entryCount` entries
+ * ending at `end`; changes nothing. Every segment up to `end` must be there, the last one at least
+ * `end.bytes` long, and the line just before `end` must be the document's last entry (every line
+ * is checked when it is read; reading all of them here would make start-up grow with history).
+ * Returns the repair: a crash during a checkpoint may have filed entries whose account document was
+ * never written; they are still in the WAL and come back from there, so they are cut.
  */
-export async function reconcileJournal(folder: string, end: JournalEnd): Promise<void> {
-  for (const segment of await listSegments(folder)) {
+export async function checkJournal(folder: string, tenantId: string, end: JournalEnd, entryCount: number): Promise<() => Promise<void>> {
+  const segments = await listSegments(folder);
+  if (entryCount > 0) {
+    for (let segment = 0; segment <= end.segment; segment++) {
+      if (!segments.includes(segment)) {
+        throw new DamagedDataError(path.join(folder, `${segment}.jsonl`), `is missing; the account document counts ${entryCount} journal entries`, RESTORE_FROM_BACKUP);
+      }
+    }
+    const journal = new TenantJournal(folder, tenantId, entryCount, end);
+    const file = journal.segmentFile(end.segment);
+    const { size } = await stat(file);
+    if (size < end.bytes) throw new DamagedDataError(file, `has ${size} bytes, fewer than the ${end.bytes} its account document counts`, RESTORE_FROM_BACKUP);
+    await journal.read(entryCount - 1, 1);
+  }
+  return () => cutJournal(folder, segments, entryCount > 0 ? end : null);
+}
+
+async function cutJournal(folder: string, segments: number[], end: JournalEnd | null): Promise<void> {
+  for (const segment of segments) {
     const file = path.join(folder, `${segment}.jsonl`);
-    if (segment > end.segment || end.bytes === 0) {
+    if (end === null || segment > end.segment) {
       await unlink(file);
     } else if (segment === end.segment) {
       const handle = await open(file, 'r+');
       try {
-        const { size } = await handle.stat();
-        if (size < end.bytes) throw new Error(`The journal file ${file} has ${size} bytes, fewer than the ${end.bytes} its account document counts.`);
-        if (size > end.bytes) {
+        if ((await handle.stat()).size > end.bytes) {
           await handle.truncate(end.bytes);
           await handle.sync();
         }
@@ -188,20 +234,29 @@ export async function reconcileJournal(folder: string, end: JournalEnd): Promise
   }
 }
 
-/** Removes the journal of a tenant that has no account document yet: all its entries are in the WAL. */
-export async function removeJournal(folder: string): Promise<void> {
-  await rm(folder, { recursive: true, force: true });
+/** Whether a folder under journal/ holds any file the store writes (journal segments or usage keys). */
+export async function holdsLedgerFiles(folder: string): Promise<boolean> {
+  return (await listFolder(folder)).some((name) => SEGMENT_PATTERN.test(name) || isUsageKeyFileName(name));
 }
 
-async function listSegments(folder: string): Promise<number[]> {
-  try {
-    const names = await readdir(folder);
-    return names
-      .map((name) => /^(\d+)\.jsonl$/.exec(name)?.[1])
-      .filter((digits): digits is string => digits !== undefined)
-      .map(Number);
-  } catch (error) {
-    if (isMissing(error)) return [];
-    throw error;
+/**
+ * Empties the journal folder of a tenant that has no account document yet, whose every entry the
+ * WAL holds (a crash during its first checkpoint): only the store's own files are deleted.
+ */
+export async function resetJournal(folder: string): Promise<void> {
+  const names = await listFolder(folder);
+  for (const name of names) {
+    if (SEGMENT_PATTERN.test(name) || isUsageKeyFileName(name)) await unlink(path.join(folder, name));
   }
+  if ((await listFolder(folder)).length === 0) await rmdir(folder);
+  await syncFolder(path.dirname(folder));
+}
+
+const SEGMENT_PATTERN = /^(\d+)\.jsonl$/;
+
+async function listSegments(folder: string): Promise<number[]> {
+  return (await listFolder(folder))
+    .map((name) => SEGMENT_PATTERN.exec(name)?.[1])
+    .filter((digits): digits is string => digits !== undefined)
+    .map(Number);
 }

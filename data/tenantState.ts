@@ -11,8 +11,14 @@ export interface TenantState {
   /** The latest account, including changes still on their way to disk. */
   account: Account;
   readonly journal: TenantJournal;
-  /** Resolves when the tenant's latest change is durable; a result-only change waits for it. */
+  /** Resolves when the tenant's latest change is durable; a result-only change and a read wait for it. */
   lastCommit: Promise<void> | null;
+  /** The WAL sequence number of the tenant's latest change: durable once the WAL is durable up to it. */
+  lastSeq: number;
+  /** While a read waits for the tenant's changes in flight, new changes wait for this. */
+  changesHeld: Promise<void> | null;
+  /** The WAL sequence number of the change that opened the account (0 if it was on disk at start). */
+  readonly createdSeq: number;
   /** The usage key file the tenant's latest durable account document names, and its length. */
   usageKeys: UsageKeysEnd;
   /** The generation a rewrite of the usage keys uses next: never one used before. */
@@ -22,6 +28,7 @@ export interface TenantState {
 export function newTenantState(
   layout: DataLayout,
   account: Account,
+  createdSeq = 0,
   journalEnd: JournalEnd = EMPTY_JOURNAL,
   filed = 0,
   usageKeys: UsageKeysEnd = EMPTY_USAGE_KEYS,
@@ -31,8 +38,11 @@ export function newTenantState(
     tenantId: account.tenantId,
     fileName,
     account,
-    journal: new TenantJournal(layout.tenantJournalFolder(fileName), filed, journalEnd),
+    journal: new TenantJournal(layout.tenantJournalFolder(fileName), account.tenantId, filed, journalEnd),
     lastCommit: null,
+    lastSeq: createdSeq,
+    changesHeld: null,
+    createdSeq,
     usageKeys,
     nextUsageGeneration: usageKeys.generation + 1,
   };

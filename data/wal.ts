@@ -1,7 +1,10 @@
-import { open, readdir, readFile, unlink } from 'node:fs/promises';
+import { open, readFile, unlink } from 'node:fs/promises';
 import type { Alert } from '../services/alerts.js';
 import type { JournalEntry } from '../services/ledger/journal.js';
+import { DamagedDataError, OLD_FORMAT, RESTORE_FROM_BACKUP } from './damagedData.js';
 import type { DataLayout } from './dataLayout.js';
+import { listFolder } from './durableJsonFile.js';
+import { describeSealProblem, seal, unseal } from './sealedLine.js';
 
 /** One change of one tenant: its entries and the alerts it raised, atomic because it is one line. */
 export interface WalTransaction {
@@ -23,18 +26,22 @@ export function isAcknowledgement(record: WalRecord): record is WalAcknowledgeme
   return 'ack' in record;
 }
 
-/** A transaction's line, built around entries already serialised once for the journal. */
+/**
+ * A transaction's line, built around entries already serialised once for the journal. Every WAL
+ * line is sealed (see sealedLine.ts) and its `seq` is the one before plus one, across segments,
+ * so recovery finds an edited line and a missing line or segment.
+ */
 export function transactionLine(seq: number, tenantId: string, entryLines: readonly string[], alerts: readonly Alert[]): string {
-  return `{"seq":${seq},"tenantId":${JSON.stringify(tenantId)},"entries":[${entryLines.join(',')}],"alerts":${JSON.stringify(alerts)}}\n`;
+  return `${seal(`{"seq":${seq},"tenantId":${JSON.stringify(tenantId)},"entries":[${entryLines.join(',')}],"alerts":${JSON.stringify(alerts)}}`)}\n`;
 }
 
 export function acknowledgementLine(seq: number, alertId: string): string {
-  return `${JSON.stringify({ seq, ack: alertId } satisfies WalAcknowledgement)}\n`;
+  return `${seal(JSON.stringify({ seq, ack: alertId } satisfies WalAcknowledgement))}\n`;
 }
 
-/** The WAL's segment numbers, oldest first. */
+/** The WAL's segment numbers, oldest first. Other files in the folder are not the store's and are left alone. */
 export async function listWalSegments(layout: DataLayout): Promise<number[]> {
-  const names = await readdir(layout.walFolder);
+  const names = await listFolder(layout.walFolder);
   return names
     .map((name) => /^(\d+)\.log$/.exec(name)?.[1])
     .filter((digits): digits is string => digits !== undefined)
@@ -48,56 +55,51 @@ export async function deleteWalSegmentsBefore(layout: DataLayout, segment: numbe
   }
 }
 
+/** A record and the line of its segment it was read from (counted from 1), for messages. */
+export interface WalLine {
+  record: WalRecord;
+  line: number;
+}
+
 export interface SegmentContent {
-  records: WalRecord[];
-  /** Whether an incomplete or unreadable last line was cut off. */
-  tornTailDropped: boolean;
+  lines: WalLine[];
+  /** Where a torn last line starts, in bytes: the segment is to be cut there. Null when it ends cleanly. */
+  tornAt: number | null;
 }
 
 /**
- * Reads a WAL segment. Only the segment being appended to when the process died can end in a torn
- * write, and that write was never acknowledged: in the last segment, a last line that is
- * incomplete or unreadable is cut off (and the cut made durable before anything is appended after
- * it). Anything else unreadable is damage, reported rather than skipped.
+ * Reads a WAL segment and checks every line's seal; changes nothing. Only the segment being
+ * appended to when the process died can end in a torn write, and that write was never
+ * acknowledged: in the last segment, a last line that is incomplete or garbled is reported as torn
+ * (the caller cuts it, durably, before anything is appended after it). A line that is well formed
+ * but fails its checksum was edited, wherever it is; that, and anything else unreadable, is damage.
  */
 export async function readWalSegment(file: string, isLastSegment: boolean): Promise<SegmentContent> {
   const text = await readFile(file, 'utf8');
-  const records: WalRecord[] = [];
+  const lines: WalLine[] = [];
   let start = 0;
-  let tornAt: number | null = null;
-  while (start < text.length) {
+  for (let line = 1; start < text.length; line++) {
     const end = text.indexOf('\n', start);
-    const record = end === -1 ? undefined : parseRecord(text.slice(start, end));
-    if (record) {
-      records.push(record);
+    const isLastLine = end === -1 || end === text.length - 1;
+    const opened = unseal(text.slice(start, end === -1 ? text.length : end));
+    const record = opened.ok ? asRecord(opened.value) : undefined;
+    if (record && end !== -1) {
+      lines.push({ record, line });
       start = end + 1;
       continue;
     }
-    const isLastLine = end === -1 || end === text.length - 1;
-    if (!isLastSegment || !isLastLine) {
-      const line = text.slice(0, start).split('\n').length;
-      throw new Error(`The write-ahead log ${file} is damaged at line ${line}; refusing to guess what it held.`);
+    const problem = opened.ok ? null : opened.problem;
+    if (isLastSegment && isLastLine && (end === -1 || problem === 'garbled')) {
+      return { lines, tornAt: Buffer.byteLength(text.slice(0, start), 'utf8') };
     }
-    tornAt = start;
-    break;
+    const described = problem ? describeSealProblem(problem) : end === -1 ? 'is not complete' : 'holds no WAL record';
+    throw new DamagedDataError(file, `line ${line} ${described}`, problem === 'old-format' ? OLD_FORMAT : RESTORE_FROM_BACKUP);
   }
-  if (tornAt !== null) await truncateDurably(file, Buffer.byteLength(text.slice(0, tornAt), 'utf8'));
-  return { records, tornTailDropped: tornAt !== null };
+  return { lines, tornAt: null };
 }
 
-function parseRecord(line: string): WalRecord | undefined {
-  try {
-    const record = JSON.parse(line) as Partial<WalTransaction & WalAcknowledgement> | null;
-    if (typeof record?.seq !== 'number') return undefined;
-    if (typeof record.ack === 'string') return record as WalAcknowledgement;
-    const isTransaction = typeof record.tenantId === 'string' && Array.isArray(record.entries) && Array.isArray(record.alerts);
-    return isTransaction ? (record as WalTransaction) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function truncateDurably(file: string, length: number): Promise<void> {
+/** Cuts a torn last line off a segment, durably. */
+export async function cutTornTail(file: string, length: number): Promise<void> {
   const handle = await open(file, 'r+');
   try {
     await handle.truncate(length);
@@ -105,4 +107,12 @@ async function truncateDurably(file: string, length: number): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+function asRecord(value: unknown): WalRecord | undefined {
+  const record = value as Partial<WalTransaction & WalAcknowledgement> | null;
+  if (!Number.isSafeInteger(record?.seq) || record!.seq! < 1) return undefined;
+  if (typeof record!.ack === 'string') return record as WalAcknowledgement;
+  const isTransaction = typeof record!.tenantId === 'string' && Array.isArray(record!.entries) && Array.isArray(record!.alerts);
+  return isTransaction ? (record as WalTransaction) : undefined;
 }

@@ -19,7 +19,7 @@ import type { UsageTotals } from './insight/usageStats.js';
 import { parseDecimal } from './money.js';
 import { changeAutoRecharge, changeLowBalanceAlert, recordPaymentMethodChange } from './ledger/settings.js';
 import type { Minor } from './money.js';
-import type { Clock, LedgerStore, PaymentGateway } from './ports.js';
+import { consoleLog, type Clock, type LedgerStore, type Log, type PaymentGateway } from './ports.js';
 import { err, ok, type Result } from './result.js';
 
 export interface LedgerServiceDeps {
@@ -28,8 +28,8 @@ export interface LedgerServiceDeps {
   clock: Clock;
   policy: LedgerPolicy;
   price: PriceRecord;
-  /** Told of background failures (a recharge that could not be recorded); defaults to console. */
-  onError?: (error: unknown) => void;
+  /** Told of background failures (a recharge that could not be recorded); default `consoleLog`. */
+  log?: Log;
 }
 
 export interface GrantRequest {
@@ -336,7 +336,7 @@ export class LedgerService {
   }
 
   private report(error: Error): void {
-    (this.deps.onError ?? console.error)(error);
+    (this.deps.log ?? consoleLog).error({ err: error }, 'auto-recharge failed in the background');
   }
 
   private now(): number {

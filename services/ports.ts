@@ -4,6 +4,24 @@ import type { Alert, StoredAlert } from './alerts.js';
 import type { Minor } from './money.js';
 
 /** The time, injectable so tests can move it. Milliseconds since the epoch. */
+/**
+ * Where the domain and the stores tell of what happens in the background (a failed recharge, a
+ * checkpoint that could not be written). The app's pino logger satisfies it; details are ids, codes
+ * and errors (`err`), never secrets or card data.
+ */
+export interface Log {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+/** For a service or store built without the app's log (scripts, benchmarks): JSON on stderr. */
+export const consoleLog: Log = {
+  info: (details, message) => console.info(message, details),
+  warn: (details, message) => console.warn(message, details),
+  error: (details, message) => console.error(message, details),
+};
+
 export interface Clock {
   now(): number;
 }

@@ -5,7 +5,7 @@ import { BENCH_DIR } from './child.js';
 /**
  * Compiles a bench module to one plain ESM file (npm packages left external), so it can run under
  * plain `node` without the tsx loader, whose own thread and caches hold about 50 MB. Uses the
- * esbuild that tsx brings; returns null if it cannot.
+ * esbuild dev dependency; returns null if it cannot.
  */
 export async function compileToJs(module: string): Promise<string | null> {
   try {

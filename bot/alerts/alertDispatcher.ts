@@ -1,5 +1,5 @@
 import type { StoredAlert } from '../../services/alerts.js';
-import type { LedgerStore } from '../../services/ports.js';
+import { consoleLog, type LedgerStore, type Log } from '../../services/ports.js';
 
 /**
  * One way alerts leave the bot (Teams, email). `deliver` resolves once every recipient has it; it
@@ -33,7 +33,8 @@ export class AlertDispatcher {
       onAcknowledged?: (alertId: string) => Promise<void>;
       /** After a sink failed outright (a disk error, say), try the alert again this much later. */
       retryFailedAfterMs?: number;
-      log?: Pick<Console, 'error' | 'warn'>;
+      /** Default `consoleLog`; the app passes its log. */
+      log?: Log;
     } = {},
   ) {}
 
@@ -65,7 +66,7 @@ export class AlertDispatcher {
   }
 
   private async deliver(stored: StoredAlert): Promise<void> {
-    const log = this.options.log ?? console;
+    const log = this.options.log ?? consoleLog;
     try {
       for (const sink of this.sinks) await sink.deliver(stored, this.abort.signal);
       await this.source.acknowledgeAlert(stored.id);
@@ -76,7 +77,7 @@ export class AlertDispatcher {
       this.queued.delete(stored.id);
       // Still unacknowledged: tried again later, and at the next start in any case.
       if (this.abort.signal.aborted) return;
-      log.error(`Alert ${stored.id} (${stored.alert.type}) was not delivered; trying again later`, error);
+      log.error({ alertId: stored.id, type: stored.alert.type, err: error }, 'alert not delivered; trying again later');
       setTimeout(() => this.enqueue([stored]), this.options.retryFailedAfterMs ?? 60_000).unref();
     }
   }

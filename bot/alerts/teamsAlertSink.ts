@@ -1,22 +1,29 @@
-import type { CloudAdapter } from 'botbuilder';
+import { consoleLog, type Log } from '../../services/ports.js';
+import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { StoredAlert } from '../../services/alerts.js';
 import { alertSummary, renderAlertCard } from '../../cards/alerts.js';
 import type { ConversationBook } from '../../data/conversationReferences.js';
-import { cardMessage } from '../teams/cardReplies.js';
+import { cardActivity } from '../teams/cardActivity.js';
 import type { AdminDirectory } from './adminDirectory.js';
 import type { AlertSink } from './alertDispatcher.js';
 import type { DeliveryLog } from './deliveryLog.js';
 import { sendWithRetry, type RetryOptions } from './deliveryRetry.js';
 
+/** What a proactive send needs of the adapter (the app's `LazyAdapter`, or botbuilder's `CloudAdapter`). */
+export interface ProactiveAdapter {
+  continueConversationAsync(appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+}
+
 export interface TeamsAlertSinkDeps {
-  adapter: Pick<CloudAdapter, 'continueConversationAsync'>;
+  adapter: ProactiveAdapter;
   /** The bot's app id: proactive sends use the same identity as replies. */
   appId: string;
   book: ConversationBook;
   admins: AdminDirectory;
   log: DeliveryLog;
   retry: Omit<RetryOptions, 'signal'>;
-  logger?: Pick<Console, 'warn' | 'error'>;
+  /** Default `consoleLog`; the app passes its log. */
+  logger?: Log;
 }
 
 /**
@@ -50,7 +57,7 @@ export class TeamsAlertSink implements AlertSink {
 
   private async deliverTo(stored: StoredAlert, conversationId: string, signal: AbortSignal): Promise<void> {
     const { book, log, adapter, appId, admins } = this.deps;
-    const logger = this.deps.logger ?? console;
+    const logger = this.deps.logger ?? consoleLog;
     const recipient = `teams:${conversationId}`;
     const conversation = book.conversation(conversationId);
     if (!conversation || log.has(stored.id, recipient)) return;
@@ -59,7 +66,7 @@ export class TeamsAlertSink implements AlertSink {
     // A personal chat reads in its person's zone; a shared one in the zone last seen there.
     const timeZone = (conversation.scope === 'personal' ? book.person(conversation.userKey)?.timeZone : null) ?? conversation.timeZone ?? null;
     const reader = { locale: conversation.locale, timeZone };
-    const message = cardMessage(renderAlertCard(stored.alert, reader), alertSummary(stored.alert, reader));
+    const message = cardActivity(renderAlertCard(stored.alert, reader), alertSummary(stored.alert, reader));
     const send = async () => {
       // A failure inside the turn would go to the adapter's onTurnError; carry it out to be retried.
       let failure: unknown = null;
@@ -76,13 +83,13 @@ export class TeamsAlertSink implements AlertSink {
       ...this.deps.retry,
       signal,
       onRetry: ({ attempt, delayMs, status }) =>
-        logger.warn(`Alert ${stored.id} to conversation ${conversationId}: attempt ${attempt} failed (${status ?? 'network'}); retrying in ${delayMs} ms`),
+        logger.warn({ alertId: stored.id, conversationId, attempt, status, delayMs }, 'alert send failed; retrying'),
     });
     if (outcome === 'gone') {
-      logger.warn(`Conversation ${conversationId} is gone (bot removed or blocked); forgetting it`);
+      logger.warn({ conversationId }, 'conversation is gone (bot removed or blocked); forgetting it');
       await book.forget(conversationId);
     } else if (outcome === 'failed') {
-      logger.error(`Alert ${stored.id} could not be sent to conversation ${conversationId}; Teams refused it`);
+      logger.error({ alertId: stored.id, conversationId }, 'alert refused by Teams; not sent to this conversation');
     }
     await log.record(stored.id, recipient);
   }

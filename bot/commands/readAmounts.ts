@@ -71,8 +71,9 @@ export function readAmounts(raw: string): AmountMention[] {
 
 /**
  * The recognizers build their models on first use, about half a second of regular expressions per
- * process: done once at start, so that no one's turn (and no operator call waiting behind it) pays
- * for it.
+ * process: done once when the bot is loaded at its first activity (bot/teams/lazyBot.ts), not in a
+ * person's message when that activity was an install, and not at start, where it would double the
+ * start-up time and hold ~55 MB in a bot nobody has written to yet.
  */
 export function prepareAmountReading(): void {
   readAmounts('add 50 USD');

@@ -9,6 +9,8 @@ import {
 import type { AuthenticateRequestResult } from 'botframework-connector';
 import { strings } from '../../cards/index.js';
 import type { Config } from '../config.js';
+import type { Log } from '../log.js';
+import { turnOf } from './turn.js';
 
 /** The Bot Framework settings the adapter and proactive sends share (the same app id everywhere). */
 export function botFrameworkAuthentication(config: Config): ConfigurationBotFrameworkAuthentication {
@@ -47,15 +49,18 @@ export class CreditsAdapter extends CloudAdapter {
  * locale that is not a string, no conversation to answer in) and whether or not the answer can be
  * sent, this handler never throws: the error it was given has nowhere else to go.
  */
-export function createAdapter(config: Config, log: Pick<Console, 'error'> = console): CreditsAdapter {
+export function createAdapter(config: Config, log: Log): CreditsAdapter {
   const adapter = new CreditsAdapter(botFrameworkAuthentication(config));
   adapter.onTurnError = async (context, error) => {
     const activity: Partial<Activity> = context?.activity ?? {};
-    quietly(() => log.error('Bot turn failed', { activityId: activity.id, type: activity.type, error }));
+    const turn = turnOf(context, log);
+    quietly(() => turn.log.error({ activityId: activity.id, type: activity.type, err: error }, 'Bot turn failed'));
     // A proactive turn has nobody waiting for an answer.
     if (activity.type === ActivityTypes.Event) return;
     try {
-      const text = strings(typeof activity.locale === 'string' ? activity.locale : null).errors.internal;
+      const { errors } = strings(typeof activity.locale === 'string' ? activity.locale : null);
+      // The reference lets support find this turn's log lines.
+      const text = `${errors.internal} ${errors.reference(turn.id)}`;
       if (activity.type === ActivityTypes.Invoke) {
         await context.sendActivity({
           type: ActivityTypes.InvokeResponse,
@@ -65,7 +70,7 @@ export function createAdapter(config: Config, log: Pick<Console, 'error'> = cons
         await context.sendActivity(text);
       }
     } catch (sendError) {
-      quietly(() => log.error('Could not tell the user about the failed turn', sendError));
+      quietly(() => turn.log.error({ err: sendError }, 'Could not tell the user about the failed turn'));
     }
   };
   return adapter;

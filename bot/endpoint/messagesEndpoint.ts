@@ -1,12 +1,15 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import { BODY_LIMITS, jsonBody } from '../http/jsonBody.js';
+import { requestLog } from '../http/requestTracking.js';
 import type { Log } from '../log.js';
 import type { CreditsAdapter } from './botAdapter.js';
+import { beginTurn } from './turn.js';
 import { isForwarded, isLoopback, looksLikeActivity, tokenLooksAddressedTo } from './requestGuards.js';
 
 export interface MessagesEndpointDeps {
-  adapter: CreditsAdapter;
+  /** The app's LazyAdapter, or a CreditsAdapter. */
+  adapter: Pick<CreditsAdapter, 'authenticate' | 'run'>;
   /** The bot's turn logic. */
   logic: (context: TurnContext) => Promise<void>;
   /** With app credentials every request carries a token for `appId`; without, only loopback may call. */
@@ -41,10 +44,15 @@ export function registerMessagesEndpoint(server: Server, deps: MessagesEndpointD
     try {
       auth = await deps.adapter.authenticate(activity, authorization);
     } catch (error) {
-      deps.log.warn({ reference: req.getId(), reason: (error as Error).message }, 'refused a Bot Framework request');
+      requestLog(req, deps.log).warn({ reason: (error as Error).message }, 'refused a Bot Framework request');
       return void unauthorized(res);
     }
-    const invokeResponse = await deps.adapter.run(auth, activity, deps.logic);
+    // The turn's id is the request's reference: its log lines and any error shown to the user carry it.
+    const log = requestLog(req, deps.log);
+    const invokeResponse = await deps.adapter.run(auth, activity, (context) => {
+      beginTurn(context, req.getId(), log);
+      return deps.logic(context);
+    });
     if (invokeResponse) res.send(invokeResponse.status, invokeResponse.body);
     else res.send(200);
   });

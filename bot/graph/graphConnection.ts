@@ -11,6 +11,7 @@ import type { AlertSink } from '../alerts/alertDispatcher.js';
 import type { DeliveryLog } from '../alerts/deliveryLog.js';
 import type { Config } from '../config.js';
 import type { Mailbox } from '../notices/mailer.js';
+import type { AccountSyncExtras } from '../operatorApi/responseSchemas.js';
 import { DirectoryEmailAlertSink } from './directoryEmailAlertSink.js';
 import { DirectoryAccessPolicy } from './directoryAccessPolicy.js';
 import { GraphDirectoryRoles } from './graphDirectoryRoles.js';
@@ -20,6 +21,7 @@ import { GraphPstnCallLog } from './graphPstnCallLog.js';
 import { GraphRoleHolders } from './graphRoleHolders.js';
 import { graphSettings } from './graphSettings.js';
 import { TenantGraphClients } from './tenantGraphClients.js';
+import type { Log } from '../log.js';
 
 const MAIL_POLL_MS = 30_000;
 
@@ -29,7 +31,8 @@ export interface GraphConnectionDeps {
   ledgerTenants: () => Promise<string[]>;
   clock: Clock;
   usageWindowDays: number;
-  log?: (message: string) => void;
+  /** The app's log: Graph's lines carry `component: 'graph'`. */
+  log: Log;
 }
 
 /**
@@ -50,12 +53,14 @@ export class GraphConnection {
     private readonly syncEveryMs: number,
     private readonly clock: Clock,
     private readonly log: (message: string) => void,
+    private readonly events: Log,
   ) {}
 
   static async open(config: Config, deps: GraphConnectionDeps): Promise<GraphConnection | null> {
     const settings = graphSettings(config.graph);
     if (!settings) return null;
-    const log = deps.log ?? ((message: string) => console.warn(`[graph] ${message}`));
+    const events = deps.log.child({ component: 'graph' });
+    const log = (message: string) => events.warn(message);
     const clients = new TenantGraphClients(settings);
     const usageSync = new UsageSync({
       ledger: deps.ledger,
@@ -76,7 +81,7 @@ export class GraphConnection {
             log,
           )
         : null;
-    return new GraphConnection(clients, usageSync, new GraphRoleHolders(clients), mailQueue, config.graph.syncMinutes * 60_000, deps.clock, log);
+    return new GraphConnection(clients, usageSync, new GraphRoleHolders(clients), mailQueue, config.graph.syncMinutes * 60_000, deps.clock, log, events);
   }
 
   /** Roles from the directory, after the allow-list: replaces local mode whenever Graph is configured. */
@@ -94,15 +99,15 @@ export class GraphConnection {
   }
 
   /** The operator API's account view: when usage was last synced, and why not if it failed. */
-  async accountExtras(tenantId: string): Promise<Record<string, unknown>> {
+  async accountExtras(tenantId: string): Promise<AccountSyncExtras> {
     const { lastSyncAt, ...usageSync } = this.usageSync.status(tenantId);
     return { lastSyncAt, usageSync };
   }
 
   /** Syncs now (in the background) and every GRAPH_SYNC_MINUTES; sends queued mail every half minute. */
   start(): void {
-    const syncAll = () => void this.usageSync.syncAll().catch((e) => console.error('[graph] usage sync failed', e));
-    const deliverMail = () => void this.mailQueue?.deliverDue().catch((e) => console.error('[graph] notice mail queue failed', e));
+    const syncAll = () => void this.usageSync.syncAll().catch((error: unknown) => this.events.error({ err: error }, 'usage sync failed'));
+    const deliverMail = () => void this.mailQueue?.deliverDue().catch((error: unknown) => this.events.error({ err: error }, 'notice mail queue failed'));
     this.syncTimer = setInterval(syncAll, this.syncEveryMs);
     this.mailTimer = setInterval(deliverMail, MAIL_POLL_MS);
     this.syncTimer.unref();
@@ -111,10 +116,11 @@ export class GraphConnection {
     deliverMail();
   }
 
-  /** Stops the timers and waits for a sync or mail pass under way, so nothing writes after the store closes. */
+  /** Stops the timers, cancels Graph calls and their back-offs, and waits for the sync or mail pass under way to record that, so nothing writes after the store closes. */
   async stop(): Promise<void> {
     clearInterval(this.syncTimer);
     clearInterval(this.mailTimer);
+    this.clients.stop();
     await Promise.allSettled([this.usageSync.idle(), this.mailQueue?.idle()]);
   }
 }

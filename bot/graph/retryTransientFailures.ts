@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { backOffMs, retryAfterMs } from '../../services/retryDelay.js';
 
@@ -33,10 +34,15 @@ const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504]);
 export class RetryTransientFailures implements Middleware {
   private next: Middleware | undefined;
 
-  constructor(private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY) {}
+  /** `stopping` (the app shutting down) ends a try under way and a back-off: the call fails with its reason. */
+  constructor(
+    private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+    private readonly stopping: AbortSignal = new AbortController().signal,
+  ) {}
 
   async execute(context: Context): Promise<void> {
     for (let attempt = 1; ; attempt++) {
+      this.stopping.throwIfAborted();
       const outcome = await this.tryOnce(context);
       const status = context.response?.status;
       const transient = outcome.failed || (status !== undefined && TRANSIENT_STATUSES.has(status));
@@ -47,7 +53,7 @@ export class RetryTransientFailures implements Middleware {
         return;
       }
       await context.response?.body?.cancel();
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay, undefined, { signal: this.stopping });
     }
   }
 
@@ -58,12 +64,13 @@ export class RetryTransientFailures implements Middleware {
   private async tryOnce(context: Context): Promise<{ failed: false } | { failed: true; error: unknown }> {
     if (!this.next) throw new Error('RetryTransientFailures needs a next middleware');
     context.response = undefined;
-    context.options = { ...context.options, signal: AbortSignal.timeout(this.policy.requestTimeoutMs) };
+    context.options = { ...context.options, signal: AbortSignal.any([AbortSignal.timeout(this.policy.requestTimeoutMs), this.stopping]) };
     try {
       await this.next.execute(context);
       return { failed: false };
     } catch (error) {
       // Below this point only the HTTP call itself runs, so anything thrown is the network's.
+      this.stopping.throwIfAborted();
       return { failed: true, error };
     }
   }

@@ -22,6 +22,7 @@ export interface TenantGraph {
  */
 export class TenantGraphClients {
   private readonly clients = new Map<string, TenantGraph>();
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly settings: GraphSettings,
@@ -30,6 +31,11 @@ export class TenantGraphClients {
 
   private consentUrl(tenantId: string): string {
     return adminConsentUrl(this.settings.authorityHost, tenantId, this.settings.clientId);
+  }
+
+  /** Shutdown: calls under way and their retries end now, failing; the next start tries again. */
+  stop(): void {
+    this.stopping.abort(new Error('shutting down'));
   }
 
   forTenant(tenantId: string): Result<TenantGraph, GraphProblem> {
@@ -48,7 +54,7 @@ export class TenantGraphClients {
       // Host names without a port: the SDK compares them to the request URL's host.
       customHosts: new Set([new URL(this.settings.baseUrl).hostname]),
       // The SDK chains these in order.
-      middleware: [new RenewTokenOnUnauthorized(tokens), new AuthenticationHandler(tokens), new RetryTransientFailures(this.retryPolicy), new HTTPMessageHandler()],
+      middleware: [new RenewTokenOnUnauthorized(tokens), new AuthenticationHandler(tokens), new RetryTransientFailures(this.retryPolicy, this.stopping.signal), new HTTPMessageHandler()],
     });
     const consentUrl = this.consentUrl(tenantId);
     const graph: TenantGraph = { client, problem: (error) => graphProblem(error, consentUrl) };

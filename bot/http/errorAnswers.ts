@@ -1,12 +1,25 @@
 import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
 import { StoreUnavailableError } from '../../services/ports.js';
 import type { Log } from '../log.js';
+import { requestLog } from './requestTracking.js';
 
 /**
  * What every error answer looks like: a stable code and the request's reference (also its
  * `x-request-id` header), never an error's text, a stack or a path; the details go to the log
  * under the same reference.
  */
+
+/** An error answer's body as a route gives it. */
+export const ErrorBody = z.strictObject({
+  error: z.string().describe('A stable code, such as "not-found".'),
+  message: z.string().optional().describe('Why, in words.'),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** A body as the client receives it with a status of 400 or more: `formatJson` adds the request's reference. */
+export const withReference = <Body extends z.ZodObject>(body: Body) =>
+  body.extend({ reference: z.string().describe('The request\'s reference, also its `x-request-id` header; the log has the details under it.') });
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'bad-request',
@@ -40,7 +53,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 export function formatJson(req: Request, res: Response, body: unknown): string {
   const status = res.statusCode;
   if (status >= 400 && !req.complete) res.setHeader('Connection', 'close');
-  const shown = body instanceof Error ? { error: codeFor(status) } : body;
+  const shown = body instanceof Error ? ({ error: codeFor(status) } satisfies ErrorBody) : body;
   const data = JSON.stringify(status >= 400 && isPlainObject(shown) ? { ...shown, reference: req.getId() } : shown);
   res.setHeader('Content-Length', Buffer.byteLength(data));
   return data;
@@ -56,18 +69,18 @@ export function answerFailuresSafely(server: Server, log: Log): void {
   server.on('restifyError', (req: Request, res: Response, error: unknown, done: () => void) => {
     // restify's own refusals (unknown route, wrong method, bad query): formatJson hides their text.
     if (statusOf(error) < 500) return done();
-    const reference = req.getId();
-    const where = { reference, method: req.method, path: req.path() };
-    if (error instanceof StoreUnavailableError) log.warn({ ...where, reason: error.reason }, 'refused a request: the ledger store is unavailable');
-    else log.error({ ...where, err: error }, 'request failed');
+    const where = { method: req.method, path: req.path() };
+    const requestLogged = requestLog(req, log.child({ reference: req.getId() }));
+    if (error instanceof StoreUnavailableError) requestLogged.warn({ ...where, reason: error.reason }, 'refused a request: the ledger store is unavailable');
+    else requestLogged.error({ ...where, err: error }, 'request failed');
     if (res.headersSent) {
       res.destroy();
       // Tells restify an answer was given, so it does not try to send its own after the head.
       (res as Response & { _sent: boolean })._sent = true;
     } else if (error instanceof StoreUnavailableError) {
-      res.send(503, { error: 'store-unavailable' });
+      res.send(503, { error: 'store-unavailable' } satisfies ErrorBody);
     } else {
-      res.send(500, { error: 'internal' });
+      res.send(500, { error: 'internal' } satisfies ErrorBody);
     }
     done();
   });

@@ -1,5 +1,6 @@
 import type { Server } from 'restify';
 import type { LedgerStore } from '../../services/ports.js';
+import type { Live, NotLive, NotReady, Ready } from './healthAnswers.js';
 
 export interface HealthDeps {
   store: Pick<LedgerStore, 'health'>;
@@ -13,13 +14,13 @@ export interface HealthDeps {
 export function registerHealthChecks(server: Server, deps: HealthDeps): void {
   server.get('/healthz', async (_req, res) => {
     const store = deps.store.health();
-    if (store.ok) res.send(200, { status: 'ok' });
-    else res.send(503, { status: 'unavailable', reason: publicReason(store.reason) });
+    if (store.ok) res.send(200, { status: 'ok' } satisfies Live);
+    else res.send(503, { status: 'unavailable', reason: publicReason(store.reason) } satisfies NotLive);
   });
   server.get('/readyz', async (_req, res) => {
     const problems = readinessProblems(deps);
-    if (problems.length === 0) res.send(200, { status: 'ready' });
-    else res.send(503, { status: 'not-ready', problems });
+    if (problems.length === 0) res.send(200, { status: 'ready' } satisfies Ready);
+    else res.send(503, { status: 'not-ready', problems } satisfies NotReady);
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'restify';
+import type { ErrorBody } from './errorAnswers.js';
 
 /** `application/json`, with no parameter but an optional UTF-8 charset (the bytes are read as UTF-8). */
 const JSON_MEDIA_TYPE = /^application\/json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
@@ -22,7 +23,7 @@ export const BODY_LIMITS = {
   grant: 16 * KiB,
 } as const;
 
-type Refusal = { status: 400 | 413 | 415; error: string; message: string };
+type Refusal = { status: 400 | 413 | 415 } & ErrorBody;
 
 /**
  * The request's JSON body, read only now (after the route's own checks) and only up to `maxBytes`;

@@ -3,9 +3,10 @@ import { accountStatus, type Account } from '../../services/ledger/account.js';
 import { rechargeStatus } from '../../services/ledger/autoRecharge.js';
 import type { JournalEntry } from '../../services/ledger/journal.js';
 import { toDecimalString } from '../../services/money.js';
+import type { AccountJson, AccountSyncExtras, JournalEntryJson } from './responseSchemas.js';
 
 /** The account as the operator API shows it (SPEC §3): decimal strings beside minor units, ISO times. */
-export function accountJson(account: Account, extra: Record<string, unknown> = {}) {
+export function accountJson(account: Account, extras: Partial<AccountSyncExtras> = {}): AccountJson {
   const money = (minor: number) => toDecimalString(minor, account.currency);
   return {
     tenantId: account.tenantId,
@@ -35,12 +36,12 @@ export function accountJson(account: Account, extra: Record<string, unknown> = {
     })),
     lastUsageAt: account.lastUsageAt === null ? null : iso(account.lastUsageAt),
     journalEntries: account.entryCount,
-    ...extra,
+    ...extras,
   };
 }
 
 /** A journal entry as the operator API shows it: the SPEC's fields first, the detail after. */
-export function journalEntryJson(entry: JournalEntry) {
+export function journalEntryJson(entry: JournalEntry): JournalEntryJson {
   const { id, tenantId, kind, amountMinor, balanceAfterMinor, at, actor, idempotencyKey, detail } = entry;
   const { kind: _kind, ...rest } = detail;
   return { id, tenantId, kind, amountMinor, balanceAfterMinor, at, actor, idempotencyKey, detail: rest };

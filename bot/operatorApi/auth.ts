@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'restify';
+import type { ErrorBody } from '../http/errorAnswers.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -15,14 +16,14 @@ export function operatorAuthorizer(apiKey: string | null): (req: Request, res: R
 
 function authorize(expected: Buffer | null, req: Request, res: Response): boolean {
   if (!expected) {
-    res.send(503, { error: 'operator-api-disabled', message: 'Set OPERATOR_API_KEY to enable the operator API.' });
+    res.send(503, { error: 'operator-api-disabled', message: 'Set OPERATOR_API_KEY to enable the operator API.' } satisfies ErrorBody);
     return false;
   }
   const header = req.header('authorization') ?? '';
   const match = /^Bearer\s+(.+)$/i.exec(header.trim());
   if (!match || !timingSafeEqual(digest(match[1]!), expected)) {
     res.header('WWW-Authenticate', 'Bearer');
-    res.send(401, { error: 'unauthorized', message: 'A valid "Authorization: Bearer <OPERATOR_API_KEY>" header is required.' });
+    res.send(401, { error: 'unauthorized', message: 'A valid "Authorization: Bearer <OPERATOR_API_KEY>" header is required.' } satisfies ErrorBody);
     return false;
   }
   return true;

@@ -1,7 +1,9 @@
 import type { JournalEntry } from '../../services/ledger/journal.js';
 import { toDecimalString } from '../../services/money.js';
 
-const JOURNAL_CSV_HEADER = 'id,tenantId,at,kind,amount,balanceAfter,currency,actor,idempotencyKey,callType,destination,durationSeconds,userId,lotId,note\r\n';
+/** The columns of the journal's CSV, in order (the API's description lists them too). */
+export const JOURNAL_CSV_COLUMNS = ['id', 'tenantId', 'at', 'kind', 'amount', 'balanceAfter', 'currency', 'actor', 'idempotencyKey', 'callType', 'destination', 'durationSeconds', 'userId', 'lotId', 'note'] as const;
+const JOURNAL_CSV_HEADER = `${JOURNAL_CSV_COLUMNS.join(',')}\r\n`;
 
 /** RFC 4180 quoting; text starting with =, +, - or @ (other than a number) is defused so spreadsheets do not run it. */
 function cell(value: string | number | null | undefined): string {

@@ -1,8 +1,9 @@
 import type { LedgerError } from '../../services/ledger/errors.js';
 import { toDecimalString } from '../../services/money.js';
+import type { ErrorBody } from '../http/errorAnswers.js';
 
 /** A refused ledger request as an HTTP status and a body that says why. */
-export function ledgerErrorResponse(error: LedgerError): { status: number; body: { error: string; message: string } } {
+export function ledgerErrorResponse(error: LedgerError): { status: 402 | 404 | 409 | 422; body: ErrorBody } {
   const message = (() => {
     switch (error.code) {
       case 'invalid-amount':

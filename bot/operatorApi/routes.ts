@@ -4,19 +4,22 @@ import { accountJson, journalEntryJson } from './accountJson.js';
 import { journalCsv } from './journalCsv.js';
 import { operatorAuthorizer } from './auth.js';
 import { ledgerErrorResponse } from './ledgerErrorResponse.js';
+import { openApiDocument } from './openApiDocument.js';
 import { describeIssues, FundsBody, JournalQuery, TenantId, toUsageRecord, UsageBody, UsageRecordBody } from './schemas.js';
 import type { UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { SyncOutcome } from '../../services/usageSync.js';
 import { GRAPH_NOT_CONFIGURED, syncResponse } from './syncResponse.js';
+import type { AccountSyncExtras, FundsAnswer, InsightJson, JournalPage, UsageAnswer } from './responseSchemas.js';
 import { BODY_LIMITS, jsonBody } from '../http/jsonBody.js';
 import { streamBody } from '../http/streamBody.js';
+import type { ErrorBody } from '../http/errorAnswers.js';
 import type { Log } from '../log.js';
 
 export interface OperatorApiDeps {
   ledger: LedgerService;
   apiKey: string | null;
-  /** Extra fields for an account (e.g. the last Graph sync), when something provides them. */
-  accountExtras?: (tenantId: string) => Promise<Record<string, unknown>>;
+  /** The account's Microsoft Graph usage sync (`lastSyncAt`, `usageSync`); absent when Graph is not configured. */
+  accountExtras?: (tenantId: string) => Promise<AccountSyncExtras>;
   /** Pulls a tenant's usage from Microsoft Graph now; absent when Graph is not configured. */
   syncUsage?: (tenantId: string) => Promise<SyncOutcome>;
   log: Log;
@@ -25,8 +28,9 @@ export interface OperatorApiDeps {
 type Handler = (req: Request, res: Response) => Promise<void>;
 
 /**
- * The operator API (SPEC §3): usage in, balances and journals out, grants. The key is checked
- * before anything else: a body is read only for a caller holding it.
+ * The operator API (SPEC §3): usage in, balances and journals out, grants, and its OpenAPI
+ * description (`openApiDocument.ts`). The key is checked before anything else: a body is read only
+ * for a caller holding it.
  */
 export function registerOperatorApi(server: Server, deps: OperatorApiDeps): void {
   const authorized = operatorAuthorizer(deps.apiKey);
@@ -40,9 +44,12 @@ export function registerOperatorApi(server: Server, deps: OperatorApiDeps): void
   server.get('/api/tenants/:tenantId/journal.csv', guarded((req, res) => getJournalCsv(deps, req, res)));
   server.get('/api/tenants/:tenantId/insight', guarded((req, res) => getInsight(deps, req, res)));
   server.post('/api/tenants/:tenantId/sync', guarded((req, res) => postSync(deps, req, res)));
+  // The description holds no data: no key needed.
+  server.get('/api/openapi.json', async (_req, res) => void res.send(200, openApiDocument()));
 }
 
-const badRequest = (res: Response, message: string) => res.send(400, { error: 'bad-request', message });
+const badRequest = (res: Response, message: string) => res.send(400, { error: 'bad-request', message } satisfies ErrorBody);
+const noAccount = (res: Response, tenantId: string) => res.send(404, { error: 'not-found', message: `No account for tenant ${tenantId}.` } satisfies ErrorBody);
 
 /** The tenant named in the path, or a 400 (an id that cannot be a tenant names no account). */
 function tenantParam(req: Request, res: Response): string | null {
@@ -59,7 +66,7 @@ async function postUsage(deps: OperatorApiDeps, req: Request, res: Response): Pr
   if (!body.success) return void badRequest(res, `Expected {"records": [...]} with at most 10000 records. ${describeIssues(body.error)}`);
   const valid: UsageRecord[] = [];
   const positions: number[] = [];
-  const rejected: Array<{ index: number; error: string }> = [];
+  const rejected: UsageAnswer['rejected'] = [];
   body.data.records.forEach((raw, index) => {
     const record = UsageRecordBody.safeParse(raw);
     if (record.success) {
@@ -70,14 +77,14 @@ async function postUsage(deps: OperatorApiDeps, req: Request, res: Response): Pr
   const outcome = await deps.ledger.ingestUsage(valid);
   for (const r of outcome.rejected) rejected.push({ index: positions[r.index]!, error: r.error });
   rejected.sort((a, b) => a.index - b.index);
-  res.send(200, { accepted: outcome.accepted, duplicates: outcome.duplicates, rejected });
+  res.send(200, { accepted: outcome.accepted, duplicates: outcome.duplicates, rejected } satisfies UsageAnswer);
 }
 
 async function getAccount(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
   const tenantId = tenantParam(req, res);
   if (!tenantId) return;
   const account = await deps.ledger.account(tenantId);
-  if (!account) return void res.send(404, { error: 'not-found', message: `No account for tenant ${tenantId}.` });
+  if (!account) return void noAccount(res, tenantId);
   res.send(200, accountJson(account, (await deps.accountExtras?.(tenantId)) ?? {}));
 }
 
@@ -101,7 +108,7 @@ async function postFunds(deps: OperatorApiDeps, req: Request, res: Response): Pr
     balanceAfterMinor: result.value.balanceAfterMinor,
     replayed: result.value.replayed,
     account: accountJson(account),
-  });
+  } satisfies FundsAnswer);
 }
 
 async function getJournal(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
@@ -110,10 +117,10 @@ async function getJournal(deps: OperatorApiDeps, req: Request, res: Response): P
   const query = JournalQuery.safeParse(req.query ?? {});
   if (!query.success) return void badRequest(res, describeIssues(query.error));
   const account = await deps.ledger.account(tenantId);
-  if (!account) return void res.send(404, { error: 'not-found', message: `No account for tenant ${tenantId}.` });
+  if (!account) return void noAccount(res, tenantId);
   const entries = await deps.ledger.journal(tenantId, query.data.after, query.data.limit);
   const last = entries.at(-1);
-  res.send(200, { entries: entries.map(journalEntryJson), next: last && Number(last.id) < account.entryCount ? last.id : null });
+  res.send(200, { entries: entries.map(journalEntryJson), next: last && Number(last.id) < account.entryCount ? last.id : null } satisfies JournalPage);
 }
 
 /** The whole journal as CSV, streamed page by page at the client's pace so a long history never sits in memory. */
@@ -121,7 +128,7 @@ async function getJournalCsv(deps: OperatorApiDeps, req: Request, res: Response)
   const tenantId = tenantParam(req, res);
   if (!tenantId) return;
   const account = await deps.ledger.account(tenantId);
-  if (!account) return void res.send(404, { error: 'not-found', message: `No account for tenant ${tenantId}.` });
+  if (!account) return void noAccount(res, tenantId);
   res.writeHead(200, {
     'content-type': 'text/csv; charset=utf-8',
     'content-disposition': `attachment; filename="journal-${tenantId}.csv"`,
@@ -134,8 +141,8 @@ async function getInsight(deps: OperatorApiDeps, req: Request, res: Response): P
   const tenantId = tenantParam(req, res);
   if (!tenantId) return;
   const insight = await deps.ledger.insight(tenantId);
-  if (!insight) return void res.send(404, { error: 'not-found', message: `No account for tenant ${tenantId}.` });
-  res.send(200, { tenantId, ...insight });
+  if (!insight) return void noAccount(res, tenantId);
+  res.send(200, { tenantId, ...insight } satisfies InsightJson);
 }
 
 async function postSync(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {

@@ -11,11 +11,13 @@ const TenantIdText = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a te
 export const TenantId = TenantIdText.transform(canonicalTenantId);
 
 /** A decimal amount sent as a JSON string ("25.00") or number (0.12). */
-const DecimalInput = z.union([z.string().trim().regex(/^\d{1,15}(\.\d+)?$/, 'a non-negative decimal such as "12.50"'), z.number().finite().nonnegative()]);
+const DecimalInput = z
+  .union([z.string().trim().regex(/^\d{1,15}(\.\d+)?$/, 'a non-negative decimal such as "12.50"'), z.number().finite().nonnegative()])
+  .describe('A non-negative amount in major units: decimal text ("12.50") or a JSON number.');
 /** The same amount as exact decimal text. */
 const DecimalText = DecimalInput.transform((v) => (typeof v === 'number' ? jsonNumberToDecimal(v) : v));
 
-const Currency = z.string().refine(isKnownCurrency, 'an ISO 4217 currency code such as "USD"');
+const Currency = z.string().refine(isKnownCurrency, 'an ISO 4217 currency code such as "USD"').describe('An ISO 4217 currency code, such as "USD".');
 const optionalText = z.string().max(500).nullish();
 
 /**
@@ -57,7 +59,11 @@ export function toUsageRecord(body: z.infer<typeof UsageRecordBody>): UsageRecor
   };
 }
 
-export const UsageBody = z.object({ records: z.array(z.unknown()).max(MAX_USAGE_RECORDS) });
+const usageBatch = <Item extends z.ZodType>(record: Item) => z.object({ records: z.array(record).max(MAX_USAGE_RECORDS) });
+/** A usage batch as the route checks it first: the envelope. Each record is then checked on its own, so a bad one is rejected alone. */
+export const UsageBody = usageBatch(z.unknown());
+/** The same batch as clients are told to send it (in the API's description): the envelope of well-formed records. */
+export const UsageBatch = usageBatch(UsageRecordBody);
 
 export const FundsBody = z.object({
   amount: DecimalText,

@@ -1,24 +1,9 @@
-import { CardFactory, MessageFactory, type AdaptiveCardInvokeResponse, type TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from '../../cards/index.js';
+import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import type { Reply } from '../handlers/handlerDeps.js';
-
-/** Teams cuts a notification line anyway; a summary this long is all a preview ever shows. */
-const MAX_SUMMARY_LENGTH = 200;
-
-/**
- * A card as a message: an attachment and no text, so it can be updated in place later, with the
- * one line Teams shows for it in the chat list and the notification (`summary`, never shown in the
- * conversation, so an update that replaces the card leaves no stale text behind).
- */
-export function cardMessage(card: AdaptiveCard, summary: string) {
-  const message = MessageFactory.attachment(CardFactory.adaptiveCard(card));
-  const line = summary.replace(/\s+/g, ' ').trim();
-  message.summary = line.length > MAX_SUMMARY_LENGTH ? `${line.slice(0, MAX_SUMMARY_LENGTH - 1)}…` : line;
-  return message;
-}
+import { cardActivity } from './cardActivity.js';
 
 export async function sendCard(context: TurnContext, reply: Pick<Reply, 'card' | 'summary'>): Promise<void> {
-  await context.sendActivity(cardMessage(reply.card, reply.summary));
+  await context.sendActivity(cardActivity(reply.card, reply.summary));
 }
 
 /**
@@ -39,7 +24,7 @@ export async function answerSubmit(context: TurnContext, reply: Reply, log: Pick
   const replyToId = context.activity.replyToId;
   if (reply.kind === 'card' && replyToId) {
     try {
-      await context.updateActivity({ ...cardMessage(reply.card, reply.summary), id: replyToId });
+      await context.updateActivity({ ...cardActivity(reply.card, reply.summary), id: replyToId });
       return;
     } catch (error) {
       log.warn(`Could not update card ${replyToId}; sending the outcome as a new message`, (error as Error).message);

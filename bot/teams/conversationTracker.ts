@@ -1,6 +1,6 @@
 import { TeamsInfo, TurnContext, type Activity } from 'botbuilder';
 import { personKey, type ConversationBook } from '../../data/conversationReferences.js';
-import type { Clock } from '../../services/ports.js';
+import { consoleLog, type Clock, type Log } from '../../services/ports.js';
 import { conversationOf, timeZoneOf } from './turnFromActivity.js';
 
 /**
@@ -15,7 +15,7 @@ export class ConversationTracker {
   constructor(
     private readonly book: ConversationBook,
     private readonly clock: Clock,
-    private readonly log: Pick<Console, 'warn'> = console,
+    private readonly log: Pick<Log, 'warn'> = consoleLog,
   ) {}
 
   async seen(context: TurnContext, tenantId: string): Promise<void> {
@@ -56,7 +56,7 @@ export class ConversationTracker {
       const address = [member.email, member.userPrincipalName].find((a): a is string => typeof a === 'string' && /^[^@\s]+@[^@\s]+$/.test(a));
       if (address) await this.book.setEmail(key, address);
     } catch (error) {
-      this.log.warn(`Could not read the email address of ${key} from Teams`, (error as Error).message);
+      this.log.warn({ person: key, reason: (error as Error).message }, 'could not read the email address from Teams');
     }
   }
 }

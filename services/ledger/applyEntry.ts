@@ -1,6 +1,5 @@
-import { dayNumber } from '../calendar.js';
 import { newAccount, type Account, type Lot, type Offer } from './account.js';
-import { legacyRechargeChargeKey, outcomeKeyOf, purchaseKey } from './operationKeys.js';
+import { legacyRechargeChargeKey, outcomeKeyOf, purchaseKey, usageKeyOf } from './operationKeys.js';
 import type { EntryDetail, JournalEntry } from './journal.js';
 import { recordUsageStats } from '../insight/usageStats.js';
 
@@ -25,12 +24,14 @@ export function applyEntry(account: Account | undefined, entry: JournalEntry): A
       // The offer is settled: its funds are added.
       if (detail.purpose === 'purchase' && entry.idempotencyKey) delete account.offers[entry.idempotencyKey];
       break;
-    case 'usage':
+    case 'usage': {
       drawFifo(account, -entry.amountMinor);
-      account.keys.addUsage(detail.usage.recordId, dayNumber(Date.parse(detail.usage.startDateTime)));
+      const usageKey = usageKeyOf(entry)!;
+      account.keys.addUsage(usageKey.recordId, usageKey.day);
       account.lastUsageAt = Math.max(account.lastUsageAt ?? 0, at);
       recordUsageStats(account.usage, detail.usage, -entry.amountMinor, at);
       break;
+    }
     case 'expired':
       forfeitLot(account, detail.lotId, -entry.amountMinor);
       break;

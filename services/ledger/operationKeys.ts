@@ -1,3 +1,4 @@
+import { dayNumber } from '../calendar.js';
 import type { JournalEntry } from './journal.js';
 
 /**
@@ -41,4 +42,13 @@ export function outcomeKeyOf(entry: JournalEntry): string | null {
   if (detail.kind === 'funds-added') return detail.purpose ? idempotencyKey : legacyKey(idempotencyKey);
   if (detail.kind === 'purchase-cancelled') return detail.offerId !== undefined ? idempotencyKey : legacyKey(idempotencyKey);
   return null;
+}
+
+/**
+ * The usage record id a usage entry charged, with the UTC day its call started (usage keys are
+ * kept for the acceptance window, by day). Null for every other entry.
+ */
+export function usageKeyOf(entry: JournalEntry): { recordId: string; day: number } | null {
+  const { detail } = entry;
+  return detail.kind === 'usage' ? { recordId: detail.usage.recordId, day: dayNumber(Date.parse(detail.usage.startDateTime)) } : null;
 }

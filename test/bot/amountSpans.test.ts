@@ -12,7 +12,9 @@ import { MAX_COMMAND_LENGTH, recognizeCommand } from '../../bot/commands/recogni
 import { HOSTILE_UNITS, hostileMessages, OPENINGS } from '../support/hostileText.js';
 
 /** Numbers in a text, counted independently of amountSpans: digit runs as written, number words, runs of Chinese numerals. */
-const numbersIn = (text: string) => (text.match(/\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|fifty)\b|[一二三四五六七八九十百千万亿两零]+/gi) ?? []).length;
+// A number word is a whole run of letters, in any script ("ꀀfive" is one word, not "five"), as amountSpans reads words.
+const numbersIn = (text: string) =>
+  (text.match(/\d+(?:[.,]\d+)*|(?<![\p{L}\p{M}])(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|fifty)(?![\p{L}\p{M}])|[一二三四五六七八九十百千万亿两零]+/giu) ?? []).length;
 
 /** Reads `text` and returns what the recognizers were shown for it. */
 function shownFor(read: (text: string) => unknown, text: string): string[] {

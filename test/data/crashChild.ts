@@ -24,6 +24,12 @@ const [dir, seedText, checkpointText] = process.argv.slice(2) as [string, string
 const random = mulberry32(Number(seedText));
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const print = (line: string) => process.stdout.write(`${line}\n`);
+/**
+ * Prints and resolves once the line is in the pipe. A write to a full pipe is queued in the process
+ * (stdout is asynchronous on POSIX pipes) and dies with it: an acknowledgement must not reach the
+ * WAL while the line announcing it can still be lost, or the parent would count its alert as gone.
+ */
+const printNow = (line: string) => new Promise<void>((resolve) => process.stdout.write(`${line}\n`, () => resolve()));
 
 await once(process.stdin, 'data');
 const store = await openLowdbLedgerStore({ dir, checkpointIntervalMs: Number(checkpointText) });
@@ -65,7 +71,7 @@ async function worker(): Promise<never> {
       const pending = await store.pendingAlerts();
       if (pending.length === 0) continue;
       const { id } = pick(pending);
-      print(`acking ${id}`);
+      await printNow(`acking ${id}`);
       await store.acknowledgeAlert(id);
       print(`acked ${id}`);
     }

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { DataLayout } from '../../data/dataLayout.js';
 import { GroupCommitWriter } from '../../data/groupCommitWriter.js';
 import { useTempFolders } from './tempFolders.js';
+import { useTestDisk } from './testDisk.js';
 
-async function startWriter(root: string, onDurable: (notes: number[]) => void = () => undefined) {
+async function startWriter(root: string, onDurable: (notes: number[]) => void = () => undefined, onFailure?: (error: unknown) => void) {
   const layout = new DataLayout(root);
   await mkdir(layout.walFolder, { recursive: true });
-  return { layout, writer: await GroupCommitWriter.start<number>(layout, 0, onDurable) };
+  return { layout, writer: await GroupCommitWriter.start<number>(layout, 0, onDurable, onFailure) };
 }
 
 const within = <T>(promise: Promise<T>, ms: number) =>
@@ -15,6 +16,27 @@ const within = <T>(promise: Promise<T>, ms: number) =>
 
 describe('group commit writer', () => {
   const tempFolder = useTempFolders();
+  const takeDisk = useTestDisk();
+
+  it('stops for good at a failed fsync: tells onFailure first, then rejects every waiting line, cut and later append', async () => {
+    const events: string[] = [];
+    const { writer } = await startWriter(await tempFolder(), () => events.push('durable'), (error) => events.push(`failed ${(error as NodeJS.ErrnoException).code}`));
+    await writer.append('{"n":1}\n', 1);
+    const disk = await takeDisk();
+    disk.fail('EIO', ['datasync']);
+    const waiting = [writer.append('{"n":2}\n', 2), writer.append('{"n":3}\n', 3), writer.cut(() => 'cut')].map((promise) =>
+      promise.then(
+        () => events.push('resolved'),
+        (error: NodeJS.ErrnoException) => events.push(`rejected ${error.code}`),
+      ),
+    );
+    await Promise.all(waiting);
+    expect(events).toEqual(['durable', 'failed EIO', 'rejected EIO', 'rejected EIO', 'rejected EIO']);
+    expect(writer.failure).toMatchObject({ code: 'EIO' });
+    disk.heal();
+    await expect(writer.append('{"n":4}\n', 4)).rejects.toMatchObject({ code: 'EIO' });
+    await writer.close();
+  });
 
   it('writes each group with one fsync and reports its notes once durable', async () => {
     const groups: number[][] = [];

@@ -1,10 +1,13 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { openLowdbLedgerStore } from '../../data/lowdbLedgerStore.js';
+import { tenantFileName } from '../../data/tenantFileName.js';
 import type { AccountDocument, CheckpointMarker } from '../../data/checkpoint.js';
+import { StoreUnavailableError } from '../../services/ports.js';
 import { addFunds, recordUsage, usageBatch, wholeJournal } from './ledgerFixtures.js';
+import { opened, readSealedDocument } from './sealedFiles.js';
 import { useTempFolders } from './tempFolders.js';
 
 const QUIET = { checkpointIntervalMs: 600_000 };
@@ -68,17 +71,17 @@ describe('lowdb ledger store', () => {
     await store.checkpoint();
     expect(store.stats.checkpoints).toBe(1);
 
-    const marker = JSON.parse(await readFile(path.join(dir, 'checkpoint.json'), 'utf8')) as CheckpointMarker;
+    const marker = await readSealedDocument<CheckpointMarker>(path.join(dir, 'checkpoint.json'));
     expect(marker.walSeq).toBe(6);
     expect(await readdir(path.join(dir, 'wal'))).toEqual([`${marker.walSegment}.log`]);
     const documents = await readdir(path.join(dir, 'accounts'));
     expect(documents).toHaveLength(3);
     for (const name of documents) {
-      const document = JSON.parse(await readFile(path.join(dir, 'accounts', name), 'utf8')) as AccountDocument;
+      const document = await readSealedDocument<AccountDocument>(path.join(dir, 'accounts', name));
       expect(document.account.entryCount).toBe(12);
       const journalFile = path.join(dir, 'journal', name.replace(/\.json$/, ''), '0.jsonl');
       const lines = (await readFile(journalFile, 'utf8')).trimEnd().split('\n');
-      expect(lines.map((line) => (JSON.parse(line) as { tenantId: string }).tenantId)).toEqual(Array(12).fill(document.tenantId));
+      expect(lines.map((line) => opened<{ tenantId: string }>(line).tenantId)).toEqual(Array(12).fill(document.tenantId));
       expect(document.journal).toEqual({ segment: 0, bytes: Buffer.byteLength(`${lines.join('\n')}\n`) });
     }
 
@@ -87,6 +90,24 @@ describe('lowdb ledger store', () => {
     expect(store.stats.checkpoints).toBe(1);
     expect(await readdir(path.join(dir, 'wal'))).toEqual([`${marker.walSegment}.log`]);
     await store.close();
+  });
+
+  it('refuses to read a journal line that is not the entry its place says, though its checksum holds', async () => {
+    const dir = await tempFolder();
+    const store = await openLowdbLedgerStore({ dir, ...QUIET });
+    await store.change('t', addFunds('t', 100_000, 'f'));
+    await store.change('t', recordUsage('t', usageBatch('u', 6)));
+    await store.checkpoint();
+    await store.close();
+    const file = path.join(dir, 'journal', tenantFileName('t'), '0.jsonl');
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    [lines[2], lines[3]] = [lines[3]!, lines[2]!];
+    await writeFile(file, lines.join('\n'));
+
+    const reopened = await openLowdbLedgerStore({ dir, ...QUIET });
+    expect((await reopened.journal('t', 5, 10)).map((entry) => entry.id)).toEqual(['6', '7', '8']);
+    await expect(reopened.journal('t', 0, 10)).rejects.toThrow(`${file} line 3 holds entry 4 of tenant t where entry 3 of tenant t belongs`);
+    await reopened.close();
   });
 
   it('keeps untrusted tenant ids apart, inside the data folder, and gives them back exactly', async () => {
@@ -159,13 +180,22 @@ describe('lowdb ledger store', () => {
     await store.close();
   });
 
-  it('stops, rather than write a change whose entries do not continue the journal', async () => {
-    const store = await openLowdbLedgerStore({ dir: await tempFolder(), ...QUIET });
+  it('stops, rather than write a change whose entries do not continue the journal, and rebuilds itself from disk', async () => {
+    const store = await openLowdbLedgerStore({ dir: await tempFolder(), ...QUIET, recoveryIntervalMs: 20, reportError: () => undefined });
     await store.change('t', addFunds('t', 2_000, 'f'));
     const account = (await store.account('t'))!;
     const [opened] = await store.journal('t', 0, 1);
-    await expect(store.change('t', () => ({ account, entries: [opened!], alerts: [], result: null }))).rejects.toThrow(/stopped/);
-    await expect(store.change('t', addFunds('t', 2_000, 'g'))).rejects.toThrow(/stopped/);
+    const refusal = store.change('t', () => ({ account, entries: [opened!], alerts: [], result: null }));
+    await expect(refusal).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(refusal).rejects.toThrow(/produced entry 1 of tenant t where entry 3 was due/);
+    expect(store.health()).toEqual({ ok: false, reason: expect.stringContaining('where entry 3 was due') });
+    await expect(store.change('t', addFunds('t', 2_000, 'g'))).rejects.toBeInstanceOf(StoreUnavailableError);
+
+    await vi.waitFor(() => expect(store.health().ok).toBe(true));
+    expect(store.stats.recoveries).toBe(1);
+    expect((await store.account('t'))!.balanceMinor).toBe(2_000);
+    await store.change('t', addFunds('t', 2_000, 'g'));
+    expect((await wholeJournal(store, 't')).map((entry) => entry.id)).toEqual(['1', '2', '3']);
     await store.close();
   });
 });

@@ -5,6 +5,7 @@ import { openLowdbLedgerStore, type LowdbLedgerStore } from '../../data/lowdbLed
 import { tenantFileName } from '../../data/tenantFileName.js';
 import { comparableAccount, expectConsistent } from './ledgerStoreContract.js';
 import { addFunds, recordUsage, usageBatch, wholeJournal } from './ledgerFixtures.js';
+import { opened } from './sealedFiles.js';
 import { crashImage, useTempFolders } from './tempFolders.js';
 
 const QUIET = { checkpointIntervalMs: 600_000 };
@@ -93,7 +94,7 @@ describe('recovery after a crash', () => {
 
     const wal = await lastWalSegment(damaged);
     await writeFile(wal, `garbage\n${await readFile(wal, 'utf8')}`);
-    await expect(openLowdbLedgerStore({ dir: damaged, ...QUIET })).rejects.toThrow(/damaged at line 1/);
+    await expect(openLowdbLedgerStore({ dir: damaged, ...QUIET })).rejects.toThrow(/wal\/\d+\.log line 1 is not a checksummed line/);
   });
 
   it('cuts journal lines a crashed checkpoint filed beyond the account document', async () => {
@@ -126,7 +127,30 @@ describe('recovery after a crash', () => {
     // Filed again by the next checkpoint, once each.
     await recovered.checkpoint();
     const lines = (await readFile(path.join(tenantJournal, '1.jsonl'), 'utf8')).trimEnd().split('\n');
-    expect(lines.map((line) => (JSON.parse(line) as { id: string }).id)).toEqual(Array.from({ length: 12 }, (_, i) => String(10_001 + i)));
+    expect(lines.map((line) => opened<{ id: string }>(line).id)).toEqual(Array.from({ length: 12 }, (_, i) => String(10_001 + i)));
+    await recovered.close();
+  });
+
+  it("resets a first checkpoint's journal files only when the WAL holds the tenant from its first entry, and keeps other files", async () => {
+    const dir = await tempFolder();
+    const store = await openLowdbLedgerStore({ dir, ...QUIET });
+    await store.change('t', addFunds('t', 5_000, 'f'));
+    await store.change('new', addFunds('new', 5_000, 'f'));
+    await store.change('new', recordUsage('new', usageBatch('u', 4)));
+    const beforeCheckpoint = await crashImage(dir, await tempFolder());
+    await store.checkpoint();
+    const afterCheckpoint = await crashImage(dir, await tempFolder());
+    await store.close();
+
+    // A crash during the first checkpoint of 'new': its journal and key files are written, its account document is not.
+    const folder = path.join(beforeCheckpoint, 'journal', tenantFileName('new'));
+    await cp(path.join(afterCheckpoint, 'journal', tenantFileName('new')), folder, { recursive: true });
+    await writeFile(path.join(folder, 'notes.txt'), 'not the store\'s');
+    const recovered = await openLowdbLedgerStore({ dir: beforeCheckpoint, ...QUIET });
+    expect(await readdir(folder)).toEqual(['notes.txt']);
+    expect((await recovered.account('new'))!.balanceMinor).toBe(5_000 - 28);
+    await recovered.checkpoint();
+    expect((await readdir(folder)).sort()).toEqual(['0.jsonl', 'notes.txt', 'usage-keys.0.bin']);
     await recovered.close();
   });
 

@@ -1,12 +1,14 @@
-import { mkdir, readFile, rm, stat, writeFile, cp, readdir } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { StoreUnavailableError } from '../../services/ports.js';
 import type { AccountDocument } from '../../data/checkpoint.js';
 import { openLowdbLedgerStore, type LowdbLedgerStore } from '../../data/lowdbLedgerStore.js';
 import { tenantFileName } from '../../data/tenantFileName.js';
 import { usageKeyFile, usageKeyGenerations } from '../../data/usageKeyFile.js';
 import { dayNumber } from '../../services/calendar.js';
 import { addFunds, recordUsage, T0, usageBatch, type UsageRecord } from './ledgerFixtures.js';
+import { readSealedDocument, writeSealedDocument } from './sealedFiles.js';
 import { crashImage, useTempFolders } from './tempFolders.js';
 
 const QUIET = { checkpointIntervalMs: 600_000 };
@@ -15,9 +17,12 @@ const DAY = 86_400_000;
 const documentFile = (dir: string, tenant: string) => path.join(dir, 'accounts', `${tenantFileName(tenant)}.json`);
 const keyFolder = (dir: string, tenant: string) => path.join(dir, 'journal', tenantFileName(tenant));
 
-async function readDocument(dir: string, tenant: string): Promise<AccountDocument> {
-  return JSON.parse(await readFile(documentFile(dir, tenant), 'utf8')) as AccountDocument;
+function readDocument(dir: string, tenant: string): Promise<AccountDocument> {
+  return readSealedDocument<AccountDocument>(documentFile(dir, tenant));
 }
+
+/** The bytes of a key file made of blocks of these many keys: an 8-byte header and 12 bytes a key each. */
+const blocks = (...counts: number[]) => counts.reduce((sum, count) => sum + 8 + 12 * count, 0);
 
 async function charge(store: LowdbLedgerStore, tenant: string, records: UsageRecord[], now = T0): Promise<number> {
   let charged = 0;
@@ -38,7 +43,7 @@ async function expectAllDuplicates(store: LowdbLedgerStore, tenant: string, reco
 describe('usage key file', () => {
   const tempFolder = useTempFolders();
 
-  it('keeps the account document small with 200,000 keys and appends 12 bytes per new key', { timeout: 120_000 }, async () => {
+  it('keeps the account document small with 200,000 keys and appends a block of 12 bytes per new key', { timeout: 120_000 }, async () => {
     const dir = await tempFolder();
     let store = await openLowdbLedgerStore({ dir, ...QUIET });
     await store.change('big', addFunds('big', 100_000_000, 'f'));
@@ -49,15 +54,15 @@ describe('usage key file', () => {
     const document = await readDocument(dir, 'big');
     expect((await stat(documentFile(dir, 'big'))).size).toBeLessThan(100_000);
     expect(document.account.keys).toEqual({ operations: [['f', expect.objectContaining({ entryId: '2' })]], namespaced: true });
-    expect(document.usageKeys).toEqual({ generation: 0, bytes: 200_000 * 12 });
+    expect(document.usageKeys).toEqual({ generation: 0, bytes: blocks(200_000) });
     const file = usageKeyFile(keyFolder(dir, 'big'), 0);
-    expect((await stat(file)).size).toBe(200_000 * 12);
+    expect((await stat(file)).size).toBe(blocks(200_000));
 
     const more = usageBatch('more', 37, 1);
     expect(await charge(store, 'big', more)).toBe(37);
     await store.checkpoint();
-    expect((await stat(file)).size).toBe(200_037 * 12);
-    expect((await readDocument(dir, 'big')).usageKeys).toEqual({ generation: 0, bytes: 200_037 * 12 });
+    expect((await stat(file)).size).toBe(blocks(200_000, 37));
+    expect((await readDocument(dir, 'big')).usageKeys).toEqual({ generation: 0, bytes: blocks(200_000, 37) });
     expect((await stat(documentFile(dir, 'big'))).size).toBeLessThan(100_000);
     await store.close();
 
@@ -85,18 +90,18 @@ describe('usage key file', () => {
     const file = usageKeyFile(keyFolder(beforeCheckpoint, 't'), 0);
     await rm(keyFolder(beforeCheckpoint, 't'), { recursive: true });
     await cp(keyFolder(afterCheckpoint, 't'), keyFolder(beforeCheckpoint, 't'), { recursive: true });
-    expect((await stat(file)).size).toBe(150 * 12);
+    expect((await stat(file)).size).toBe(blocks(100, 50));
     // And a leftover of some other generation, which no document names.
     await writeFile(usageKeyFile(keyFolder(beforeCheckpoint, 't'), 7), Buffer.alloc(24, 1));
-    expect((await readDocument(beforeCheckpoint, 't')).usageKeys).toEqual({ generation: 0, bytes: 100 * 12 });
+    expect((await readDocument(beforeCheckpoint, 't')).usageKeys).toEqual({ generation: 0, bytes: blocks(100) });
 
     let recovered = await openLowdbLedgerStore({ dir: beforeCheckpoint, ...QUIET });
-    expect((await stat(file)).size).toBe(100 * 12);
+    expect((await stat(file)).size).toBe(blocks(100));
     expect(await usageKeyGenerations(keyFolder(beforeCheckpoint, 't'))).toEqual([0]);
     expect(recovered.recovery.transactionsReplayed).toBe(1);
     expect((await recovered.account('t'))!.keys.usageCount).toBe(150);
     await recovered.checkpoint();
-    expect((await stat(file)).size).toBe(150 * 12); // the replayed keys appended once
+    expect((await stat(file)).size).toBe(blocks(100, 50)); // the replayed keys appended once
     await recovered.close();
 
     recovered = await openLowdbLedgerStore({ dir: beforeCheckpoint, ...QUIET });
@@ -117,7 +122,7 @@ describe('usage key file', () => {
     await store.checkpoint();
     const folder = keyFolder(dir, 't');
     expect(await usageKeyGenerations(folder)).toEqual([0]);
-    expect((await readDocument(dir, 't')).usageKeys).toEqual({ generation: 0, bytes: 500 * 12 });
+    expect((await readDocument(dir, 't')).usageKeys).toEqual({ generation: 0, bytes: blocks(300, 200) });
 
     // The sweep's prune changes no entry; the next change of the tenant makes the checkpoint write the whole set.
     await store.change('t', (account) => {
@@ -128,13 +133,13 @@ describe('usage key file', () => {
     await charge(store, 't', last, later);
     await store.checkpoint();
     expect(await usageKeyGenerations(folder)).toEqual([1]);
-    expect((await readDocument(dir, 't')).usageKeys).toEqual({ generation: 1, bytes: 210 * 12 });
-    expect((await stat(usageKeyFile(folder, 1))).size).toBe(210 * 12);
+    expect((await readDocument(dir, 't')).usageKeys).toEqual({ generation: 1, bytes: blocks(210) });
+    expect((await stat(usageKeyFile(folder, 1))).size).toBe(blocks(210));
 
     // Appends continue in the new generation.
     await charge(store, 't', usageBatch('after', 5), later);
     await store.checkpoint();
-    expect((await readDocument(dir, 't')).usageKeys).toEqual({ generation: 1, bytes: 215 * 12 });
+    expect((await readDocument(dir, 't')).usageKeys).toEqual({ generation: 1, bytes: blocks(210, 5) });
     await store.close();
 
     store = await openLowdbLedgerStore({ dir, ...QUIET });
@@ -145,9 +150,9 @@ describe('usage key file', () => {
     await store.close();
   });
 
-  it('keeps the keys of a failed checkpoint: the next one writes the whole set', async () => {
+  it('keeps the keys of a failed checkpoint: the store stops, and rebuilds itself from disk once the document can be written', async () => {
     const dir = await tempFolder();
-    const store = await openLowdbLedgerStore({ dir, ...QUIET });
+    const store = await openLowdbLedgerStore({ dir, ...QUIET, recoveryIntervalMs: 20, reportError: () => undefined });
     await store.change('t', addFunds('t', 1_000_000, 'f'));
     await store.change('u', addFunds('u', 1_000_000, 'f'));
     await charge(store, 't', usageBatch('a', 100));
@@ -156,38 +161,63 @@ describe('usage key file', () => {
     await charge(store, 'u', usageBatch('b', 10));
 
     // The account document cannot be written (a folder stands where it goes): the keys were appended already.
-    await rm(documentFile(dir, 't'));
+    const aside = path.join(dir, 'aside.json');
+    await rename(documentFile(dir, 't'), aside);
     await mkdir(documentFile(dir, 't'));
-    await expect(store.checkpoint()).rejects.toThrow();
-    expect((await stat(usageKeyFile(keyFolder(dir, 't'), 0))).size).toBe(160 * 12);
-    await rm(documentFile(dir, 't'), { recursive: true });
+    await expect(store.checkpoint()).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(store.health()).toEqual({ ok: false, reason: 'a checkpoint could not be written (EISDIR)' });
+    expect((await stat(usageKeyFile(keyFolder(dir, 't'), 0))).size).toBe(blocks(100, 60));
+    await expect(charge(store, 't', usageBatch('c', 7))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(store.health().ok).toBe(false); // tries again, and fails while the folder is there
 
+    await rm(documentFile(dir, 't'), { recursive: true });
+    await rename(aside, documentFile(dir, 't'));
+    await vi.waitFor(() => expect(store.health()).toEqual({ ok: true, reason: null }));
+    // Rebuilt from the document written before (100 keys) and the WAL (60 more), then checkpointed.
+    expect((await readDocument(dir, 't')).usageKeys).toEqual({ generation: 0, bytes: blocks(100, 60) });
     await charge(store, 't', usageBatch('c', 7));
-    await store.checkpoint(); // moves the marker past the WAL lines of 'b'
-    expect((await readDocument(dir, 't')).usageKeys).toEqual({ generation: 1, bytes: 167 * 12 });
-    expect(await usageKeyGenerations(keyFolder(dir, 't'))).toEqual([1]);
-    await charge(store, 't', usageBatch('d', 3));
     await store.checkpoint();
+    expect((await readDocument(dir, 't')).usageKeys).toEqual({ generation: 0, bytes: blocks(100, 60, 7) });
     const image = await crashImage(dir, await tempFolder());
     await store.close();
 
     const recovered = await openLowdbLedgerStore({ dir: image, ...QUIET });
     expect(recovered.recovery.transactionsReplayed).toBe(0);
-    expect((await recovered.account('t'))!.keys.usageCount).toBe(170);
-    await expectAllDuplicates(recovered, 't', [...usageBatch('a', 100), ...usageBatch('b', 60), ...usageBatch('c', 7), ...usageBatch('d', 3)]);
+    expect((await recovered.account('t'))!.keys.usageCount).toBe(167);
+    await expectAllDuplicates(recovered, 't', [...usageBatch('a', 100), ...usageBatch('b', 60), ...usageBatch('c', 7)]);
     await expectAllDuplicates(recovered, 'u', usageBatch('b', 10));
     await recovered.close();
   });
 
-  it('refuses an account document of the older format, with usage keys inside it', async () => {
+  it('refuses an account document of the older formats: usage keys inside it, or no checksum', async () => {
     const dir = await tempFolder();
     const store = await openLowdbLedgerStore({ dir, ...QUIET });
     await store.change('t', addFunds('t', 1_000, 'f'));
     await store.close();
     const document = await readDocument(dir, 't');
     const { usageKeys: _, ...old } = { ...document, account: { ...document.account, keys: { ...document.account.keys, usage: '' } } };
-    await writeFile(documentFile(dir, 't'), JSON.stringify(old));
-    await expect(openLowdbLedgerStore({ dir, ...QUIET })).rejects.toThrow(/older format/);
+    await writeSealedDocument(documentFile(dir, 't'), old);
+    await expect(openLowdbLedgerStore({ dir, ...QUIET })).rejects.toThrow(/older format \(usage keys inside the document\)/);
+    await writeFile(documentFile(dir, 't'), JSON.stringify(document));
+    await expect(openLowdbLedgerStore({ dir, ...QUIET })).rejects.toThrow(/is plain JSON without a checksum.*older version of the bot \(format 1/);
     expect(await readdir(path.join(dir, 'accounts'))).toHaveLength(1);
+  });
+
+  it('refuses a key file whose bytes were changed, naming it', async () => {
+    const dir = await tempFolder();
+    const store = await openLowdbLedgerStore({ dir, ...QUIET });
+    await store.change('t', addFunds('t', 1_000_000, 'f'));
+    await charge(store, 't', usageBatch('a', 10));
+    await store.checkpoint();
+    await charge(store, 't', usageBatch('b', 10));
+    await store.close();
+    const file = usageKeyFile(keyFolder(dir, 't'), 0);
+    const bytes = await readFile(file);
+    const at = blocks(10) + 8 + 5; // in a key of the second block
+    bytes[at] = bytes[at]! ^ 1;
+    await writeFile(file, bytes);
+    await expect(openLowdbLedgerStore({ dir, ...QUIET })).rejects.toThrow(`${file} has a block of 10 keys at byte ${blocks(10)} that fails its checksum`);
+    expect((await stat(file)).size).toBe(blocks(10, 10));
   });
 });

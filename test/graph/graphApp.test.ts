@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noticeEmail } from '../../bot/notices/noticeEmail.js';
 import { ROLE_TEMPLATES } from '../../services/access.js';
+import { ApiContract } from '../bot/operatorApi/apiContract.js';
 import { startOperatorApi } from '../bot/operatorApi/operatorApiServer.js';
 import type { FakeMicrosoftCloud } from './fakeCloud/fakeMicrosoftCloud.js';
 import type { FakeTenant } from './fakeCloud/fakeTenant.js';
@@ -11,6 +12,7 @@ import { HOME_TENANT, SENDER, startFakeCloud } from './graphHarness.js';
 let cloud: FakeMicrosoftCloud;
 let home: FakeTenant;
 let api: Awaited<ReturnType<typeof startOperatorApi>>;
+let contract: ApiContract;
 
 beforeAll(async () => {
   cloud = await startFakeCloud();
@@ -25,6 +27,7 @@ beforeAll(async () => {
     GRAPH_BASE_URL: cloud.baseUrl,
     GRAPH_MAIL_SENDER: SENDER,
   });
+  contract = await ApiContract.load(api.base);
 });
 afterAll(async () => {
   await api?.stop();
@@ -59,8 +62,10 @@ describe('the app with Microsoft Graph configured', () => {
     expect(sync.status).toBe(200);
     expect(sync.body).toMatchObject({ tenantId, read: 3, accepted: 2, duplicates: 0, skipped: 1, rejected: [] });
     expect(Date.parse(sync.body.to) - Date.parse(sync.body.from)).toBeGreaterThan(89 * 86_400_000);
+    expect(contract.answerProblems('POST', `/api/tenants/${tenantId}/sync`, sync)).toEqual([]);
     const account = await api.call('GET', `/api/tenants/${tenantId}/account`);
     expect(account.body).toMatchObject({ balance: '-2.34', status: 'suspended', usageSync: { problem: null } });
+    expect(contract.answerProblems('GET', `/api/tenants/${tenantId}/account`, account)).toEqual([]);
     expect(Date.parse(account.body.lastSyncAt)).toBeGreaterThanOrEqual(now);
 
     const again = await api.call('POST', `/api/tenants/${tenantId}/sync`);
@@ -83,6 +88,12 @@ describe('the app with Microsoft Graph configured', () => {
       consentUrl: `${cloud.baseUrl}/${tenantId}/adminconsent?client_id=${cloud.clientId}`,
       read: 0,
     });
+    expect(contract.answerProblems('POST', `/api/tenants/${tenantId}/sync`, sync)).toEqual([]);
+    // The account shows why the last sync failed, as the document describes it.
+    await api.call('POST', `/api/tenants/${tenantId}/funds`, { amount: '10.00', currency: 'USD', idempotencyKey: 'grant-1' });
+    const account = await api.call('GET', `/api/tenants/${tenantId}/account`);
+    expect(account.body.usageSync.problem).toMatchObject({ kind: 'no-consent', consentUrl: sync.body.consentUrl });
+    expect(contract.answerProblems('GET', `/api/tenants/${tenantId}/account`, account)).toEqual([]);
   });
 
   it('asks for the operator key like every operator endpoint', async () => {

@@ -125,6 +125,24 @@ describe('usage sync from Graph', () => {
     expect(f.usageKeys()).toHaveLength(8);
   });
 
+  it('stops waiting out a Retry-After when the app shuts down: the sync ends unavailable, the rows wait for the next start', async () => {
+    const f = syncFixture();
+    const clients = fakeCloudClients(cloud);
+    const sync = new UsageSync({ ...f.deps, callLog: new GraphPstnCallLog(clients) });
+    f.tenant.publishCalls(pstnCallLogRow(f.clock.now(), 5));
+    cloud.inject({ path: /getPstnCalls/, times: 1, status: 429, headers: { 'Retry-After': '4' } });
+    const started = Date.now();
+    const syncing = sync.syncTenant(f.tenantId);
+    await new Promise((r) => setTimeout(r, 300));
+    clients.stop();
+
+    const stopped = await syncing;
+
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(!stopped.ok && stopped.error.problem.kind).toBe('unavailable');
+    expect(f.usageKeys()).toEqual([]);
+  });
+
   it('does not sit out a long Retry-After: it stops, and the next sync reads the rows', async () => {
     const f = syncFixture();
     f.tenant.publishCalls(pstnCallLogRow(f.clock.now(), 10));

@@ -2,7 +2,7 @@ import type { UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { LedgerPolicy } from '../../services/ledger/policy.js';
 import { LedgerService } from '../../services/ledgerService.js';
 import { emptySandboxState, SandboxGateway, type TestCardId } from '../../services/payments/sandboxGateway.js';
-import type { PaymentGateway } from '../../services/ports.js';
+import type { LedgerStore, PaymentGateway } from '../../services/ports.js';
 import { pricer, type RateTable } from '../../services/rates.js';
 import { memoryDocument } from './memoryDocument.js';
 import { MemoryLedgerStore, TestClock } from './memoryLedgerStore.js';
@@ -27,16 +27,19 @@ export const RATES: RateTable = {
   ],
 };
 
+type FixtureOptions = { wrapGateway?: (sandbox: SandboxGateway) => PaymentGateway; cardForNewTenants?: TestCardId | null };
+
 /**
  * A LedgerService over an in-memory store, the sandbox gateway and a clock the test moves.
  * `wrapGateway` puts something between the ledger and the sandbox (to hold a charge mid-way).
  */
-export function ledgerFixture(
-  policy: Partial<LedgerPolicy> = {},
-  options: { wrapGateway?: (sandbox: SandboxGateway) => PaymentGateway; cardForNewTenants?: TestCardId | null } = {},
-) {
+export function ledgerFixture(policy: Partial<LedgerPolicy> = {}, options: FixtureOptions = {}) {
+  return ledgerFixtureOver(new MemoryLedgerStore(), policy, options);
+}
+
+/** The same over another store. */
+export function ledgerFixtureOver<S extends LedgerStore>(store: S, policy: Partial<LedgerPolicy> = {}, options: FixtureOptions = {}) {
   const clock = new TestClock();
-  const store = new MemoryLedgerStore();
   // Tenants start with the paying test card, as if an admin had chosen it, unless a test says otherwise.
   const gateway = new SandboxGateway(memoryDocument(emptySandboxState()), clock, { cardForNewTenants: options.cardForNewTenants === undefined ? 'visa-success' : options.cardForNewTenants });
   const errors: unknown[] = [];
@@ -46,7 +49,7 @@ export function ledgerFixture(
     clock,
     policy: { ...POLICY, ...policy },
     price: pricer(RATES),
-    onError: (e) => errors.push(e),
+    log: { info: () => undefined, warn: () => undefined, error: (details) => void errors.push((details as { err: unknown }).err) },
   });
   return { clock, store, gateway, ledger, errors };
 }

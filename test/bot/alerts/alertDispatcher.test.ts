@@ -35,7 +35,7 @@ describe('AlertDispatcher', () => {
     let failures = 1;
     const d = new AlertDispatcher(s, [sink('flaky', async () => {
         if (failures-- > 0) throw new Error('disk full');
-      })], { retryFailedAfterMs: 10, log: { error: () => undefined, warn: () => undefined } });
+      })], { retryFailedAfterMs: 10, log: { info: () => undefined, error: () => undefined, warn: () => undefined } });
     await d.start();
     s.raise([{ id: 'x', alert: alert('t1') }]);
     await d.idle();

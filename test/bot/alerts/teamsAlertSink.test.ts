@@ -65,7 +65,7 @@ async function setUp(options: { admins?: string[]; script?: Record<string, unkno
       admins: new AdminDirectory(book, access),
       log,
       retry: { baseDelayMs: 1, maxDelayMs: 5 },
-      logger: { warn: () => undefined, error: () => undefined },
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     });
   return { sink: newSink(), newSink, sent, book, log };
 }

@@ -1,46 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, startBot } from './botProcess.js';
 import { API_KEY, record } from './operatorApiServer.js';
-
-const root = path.resolve(import.meta.dirname, '../../..');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-/** `npm start` as an operator runs it: a separate process on its own port and data folder. */
-function startBot(dataDir: string, port: number): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, OPERATOR_API_KEY: API_KEY, CHECKPOINT_SECONDS: '0.2' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bot did not start: ${output}`)), 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`bot exited with ${code}: ${output}`));
-    });
-    child.stdout!.on('data', () => {
-      if (output.includes('listening on')) {
-        clearTimeout(timer);
-        child.removeAllListeners('exit');
-        resolve({ child, output: () => output });
-      }
-    });
-  });
-}
 
 const post = (port: number, route: string, body: unknown) =>
   fetch(`http://127.0.0.1:${port}${route}`, {

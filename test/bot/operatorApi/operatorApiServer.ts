@@ -1,3 +1,4 @@
+import { QUIET_LOG_LEVEL } from '../../support/captureLog.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,7 @@ export const API_KEY = 'test-operator-key';
 /** The whole app on a free loopback port with its own data folder. */
 export async function startOperatorApi(env: Record<string, string> = {}, options: { clock?: Clock; dataDir?: string; log?: Log } = {}) {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'ledger-api-')));
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, OPERATOR_API_KEY: API_KEY, ...env });
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, OPERATOR_API_KEY: API_KEY, LOG_LEVEL: QUIET_LOG_LEVEL, ...env });
   const app: App = await createApp(config, { clock: options.clock, log: options.log });
   const port = await app.start();
   const base = `http://127.0.0.1:${port}`;
@@ -28,7 +29,7 @@ export async function startOperatorApi(env: Record<string, string> = {}, options
     } catch {
       json = text;
     }
-    return { status: response.status, body: json };
+    return { status: response.status, body: json, headers: Object.fromEntries(response.headers), text };
   };
   return {
     app,

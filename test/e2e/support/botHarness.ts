@@ -1,3 +1,4 @@
+import { QUIET_LOG_LEVEL } from '../../support/captureLog.js';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +26,7 @@ export interface Member {
 export async function startBot(connector: FakeConnector, env: Record<string, string> = {}, options: { dataDir?: string; clock?: TestClock; cardForNewTenants?: TestCardId | null } = {}) {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'bot-e2e-')));
   const clock = options.clock ?? new TestClock(Date.now());
-  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, OPERATOR_API_KEY: OPERATOR_KEY, CHECKPOINT_SECONDS: '0.2', ...env });
+  const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, OPERATOR_API_KEY: OPERATOR_KEY, CHECKPOINT_SECONDS: '0.2', LOG_LEVEL: QUIET_LOG_LEVEL, ...env });
   // Tenants start with the paying test card, as if an admin had chosen it, unless a test says otherwise.
   const cardForNewTenants = options.cardForNewTenants === undefined ? 'visa-success' : options.cardForNewTenants;
   const app: App = await createApp(config, { clock, delivery: { baseDelayMs: 50, maxDelayMs: 400 }, sandboxCardForNewTenants: cardForNewTenants });

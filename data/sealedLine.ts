@@ -1,0 +1,56 @@
+import { crc32 } from 'node:zlib';
+
+/**
+ * A sealed line is the store's unit of checksummed text: eight lower-case hex digits of the CRC-32
+ * of the rest of the line, one space, then the JSON text (`1c291ca3 {"seq":1,…}`). WAL lines,
+ * journal lines and the store's JSON documents are sealed lines, so an edit that leaves valid JSON
+ * is still caught. (Format 2 of the data folder; format 1, plain JSON without checksums, is refused.)
+ */
+export function seal(json: string): string {
+  return `${crc32(json).toString(16).padStart(8, '0')} ${json}`;
+}
+
+/**
+ * What a line that is not a good sealed line is:
+ *   `old-format`  plain JSON, as version 1 of the store wrote it;
+ *   `edited`      well formed, JSON included, but the checksum does not match: changed after writing;
+ *   `garbled`     not a sealed line at all (a torn write, or damage).
+ */
+export type SealProblem = 'old-format' | 'edited' | 'garbled';
+
+export type Unsealed = { ok: true; value: unknown } | { ok: false; problem: SealProblem };
+
+const PREFIX = /^[0-9a-f]{8} /;
+
+/** Checks a line's seal and parses its JSON. */
+export function unseal(line: string): Unsealed {
+  if (!PREFIX.test(line)) return { ok: false, problem: line.startsWith('{') && parses(line) ? 'old-format' : 'garbled' };
+  const json = line.slice(9);
+  if (crc32(json) !== Number.parseInt(line.slice(0, 8), 16)) return { ok: false, problem: parses(json) ? 'edited' : 'garbled' };
+  try {
+    return { ok: true, value: JSON.parse(json) };
+  } catch {
+    return { ok: false, problem: 'garbled' };
+  }
+}
+
+/** How an operator reads a problem in an error message. */
+export function describeSealProblem(problem: SealProblem): string {
+  switch (problem) {
+    case 'old-format':
+      return 'is plain JSON without a checksum, as an older version of the bot wrote it';
+    case 'edited':
+      return 'fails its checksum although it is valid JSON: it was changed after it was written';
+    case 'garbled':
+      return 'is not a checksummed line: it is damaged';
+  }
+}
+
+function parses(json: string): boolean {
+  try {
+    JSON.parse(json);
+    return true;
+  } catch {
+    return false;
+  }
+}

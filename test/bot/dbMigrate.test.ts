@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { migrateConfiguredDatabase } from '../../bot/dbMigrate.js';
+import { useTestDatabase } from '../data/postgresTestDatabase.js';
+
+const db = useTestDatabase();
+
+describe('npm run db:migrate', () => {
+  it('applies the pending migrations to DATABASE_URL’s database once', async () => {
+    const { url, schema } = await db.createSchema();
+    expect(await migrateConfiguredDatabase({ DATABASE_URL: url })).toMatchObject({ applied: ['0001_ledger'] });
+    expect(await migrateConfiguredDatabase({ DATABASE_URL: url })).toMatchObject({ applied: [] });
+    const { rows } = await db.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema]);
+    expect(rows.map((row) => row.table_name)).toEqual(['accounts', 'alert_outbox', 'journal', 'lots', 'operation_keys', 'pgmigrations', 'usage_keys']);
+  });
+
+  it('says there is nothing to migrate without DATABASE_URL', async () => {
+    await expect(migrateConfiguredDatabase({})).rejects.toThrow(/DATABASE_URL is not set/);
+  });
+});
