@@ -7,7 +7,7 @@ import { openLedgerStore } from '../data/openLedgerStore.js';
 import { loadRateTable } from '../data/rates/loadRateTable.js';
 import type { AccessPolicy } from '../services/access.js';
 import { LedgerService } from '../services/ledgerService.js';
-import { emptySandboxState, SandboxGateway } from '../services/payments/sandboxGateway.js';
+import { emptySandboxState, SandboxGateway, type TestCardId } from '../services/payments/sandboxGateway.js';
 import { systemClock, type Clock, type LedgerStore } from '../services/ports.js';
 import { pricer } from '../services/rates.js';
 import { AllowListAccessPolicy } from './access/allowListAccessPolicy.js';
@@ -68,6 +68,8 @@ export interface AppOptions {
   delivery?: { baseDelayMs: number; maxDelayMs: number };
   /** Where the edge logs; default: JSON lines on stdout at `LOG_LEVEL` (tests capture them). */
   log?: Log;
+  /** The sandbox's card on file for a tenant whose admins never chose one; default none (tests about other things start with the paying one). */
+  sandboxCardForNewTenants?: TestCardId | null;
 }
 
 /** The composition root: builds every part from the configuration and wires them together. */
@@ -78,7 +80,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.log ?? createLog(config.log);
   // The ledger and where money comes from.
   const { store, description: storeDescription } = await openLedgerStore(config, log);
-  const gateway = new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock);
+  const gateway = new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock, { cardForNewTenants: options.sandboxCardForNewTenants ?? null });
   const ledger = new LedgerService({
     store,
     gateway,

@@ -29,7 +29,8 @@ export const actionDataSchemas = {
   /** The offer's id only: an amount or currency sent along is dropped, never used. */
   [Verb.fundsConfirm]: z.object({ verb: z.literal(Verb.fundsConfirm), operationId }),
   [Verb.fundsCancel]: z.object({ verb: z.literal(Verb.fundsCancel), operationId }),
-  [Verb.autoRechargeOpen]: verbOnly(Verb.autoRechargeOpen),
+  /** `amount`: a suggestion to start the amount field at ("Use $140 for auto-recharge"); nothing is saved until Save. */
+  [Verb.autoRechargeOpen]: z.object({ verb: z.literal(Verb.autoRechargeOpen), amount: typedAmount.optional() }),
   /** From the settings card's inputs (ids `enabled`, `trigger`, `amount`); a missing field keeps its value. */
   [Verb.autoRechargeSave]: z.object({
     verb: z.literal(Verb.autoRechargeSave),
@@ -42,12 +43,14 @@ export const actionDataSchemas = {
   [Verb.paymentMethodChoose]: z.object({ verb: z.literal(Verb.paymentMethodChoose), testCardId }),
   /**
    * No cursor: the newest page. `older`: entries numbered below `cursor`; `newer`: above it.
-   * Pages list the newest entry first.
+   * Pages list the newest entry first. `view`: everything (default) or money in and out only.
    */
   [Verb.historyPage]: z
-    .object({ verb: z.literal(Verb.historyPage), direction: z.enum(['older', 'newer']).optional(), cursor: entryCursor.optional() })
+    .object({ verb: z.literal(Verb.historyPage), direction: z.enum(['older', 'newer']).optional(), cursor: entryCursor.optional(), view: z.enum(['all', 'money']).optional() })
     .refine((data) => (data.direction === undefined) === (data.cursor === undefined), 'direction and cursor go together'),
   [Verb.usageOpen]: verbOnly(Verb.usageOpen),
+  /** A destination as the alert named it: only a filter on the tenant's own calls. */
+  [Verb.destinationCalls]: z.object({ verb: z.literal(Verb.destinationCalls), destination: z.string().trim().min(1).max(80) }),
   [Verb.help]: verbOnly(Verb.help),
   [Verb.alertsOpen]: verbOnly(Verb.alertsOpen),
   /** From the alert card's input (id `threshold`). */

@@ -1,7 +1,7 @@
 import { minorDigits, toDecimalString, type Minor } from '../services/money.js';
 import { button, executeAction } from './action.js';
 import { actionSet, adaptiveCard, factSet, header, note, textBlock, type AdaptiveCard, type CardElement, type InputText } from './elements.js';
-import { localize } from './format.js';
+import { localize, type Reader } from './format.js';
 import { majorToMinor } from './fragments.js';
 import { amountErrorText } from './problems.js';
 import type { AddFundsViewModel } from './viewModels.js';
@@ -23,8 +23,8 @@ export function presetAmounts(vm: Pick<AddFundsViewModel, 'currency' | 'limits' 
  * there with Review. When the bot refused an amount, the card comes back with the reason under
  * the input and the typed text kept.
  */
-export function renderAddFundsCard(vm: AddFundsViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
+export function renderAddFundsCard(vm: AddFundsViewModel, reader: Reader): AdaptiveCard {
+  const { t, f } = localize(reader);
   const presets = presetAmounts(vm);
   const body: CardElement[] = [header(t.funds.title), textBlock(t.funds.intro, { spacing: 'medium' })];
   if (vm.balanceMinor !== undefined) body.push(factSet([{ title: t.funds.currentBalance, value: f.money(vm.balanceMinor, vm.currency) }]));
@@ -58,4 +58,11 @@ export function renderAddFundsCard(vm: AddFundsViewModel, locale: string | null 
     executeAction({ verb: Verb.fundsReview, title: t.actions.review, style: 'positive' }),
     button(Verb.balanceRefresh, t.actions.showBalance),
   ]);
+}
+
+/** "Add funds: balance $37.66", or the reason an amount was refused. */
+export function addFundsSummary(vm: AddFundsViewModel, reader: Reader): string {
+  const { t, f } = localize(reader);
+  if (vm.error) return t.summary.line(t.funds.title, amountErrorText(vm.error, t, f, vm.currency));
+  return vm.balanceMinor === undefined ? t.funds.title : t.summary.line(t.funds.title, t.summary.balance(f.money(vm.balanceMinor, vm.currency)));
 }

@@ -1,7 +1,7 @@
 import { toDecimalString } from '../services/money.js';
 import { button, executeAction } from './action.js';
 import { adaptiveCard, factSet, header, textBlock, type AdaptiveCard, type CardElement } from './elements.js';
-import { localize } from './format.js';
+import { localize, type Reader } from './format.js';
 import { amountErrorText } from './problems.js';
 import type { AlertThresholdViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
@@ -10,8 +10,8 @@ import { Verb } from './verbs.js';
 export const THRESHOLD_INPUT_ID = 'threshold';
 
 /** The low-balance alert threshold: what it is, an input to change it, and Save. */
-export function renderAlertThresholdCard(vm: AlertThresholdViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
+export function renderAlertThresholdCard(vm: AlertThresholdViewModel, reader: Reader): AdaptiveCard {
+  const { t, f } = localize(reader);
   const body: CardElement[] = [
     header(t.threshold.title),
     textBlock(t.threshold.intro, { spacing: 'medium' }),
@@ -31,4 +31,11 @@ export function renderAlertThresholdCard(vm: AlertThresholdViewModel, locale: st
     executeAction({ verb: Verb.alertsThreshold, title: t.actions.save, style: 'positive' }),
     button(Verb.balanceRefresh, t.actions.showBalance),
   ]);
+}
+
+/** "Low-balance alert: Below $10.00", or why the amount was refused. */
+export function alertThresholdSummary(vm: AlertThresholdViewModel, reader: Reader): string {
+  const { t, f } = localize(reader);
+  if (vm.error) return t.summary.line(t.threshold.title, amountErrorText(vm.error, t, f, vm.currency));
+  return t.summary.line(t.threshold.title, t.balance.lowBalanceAlertValue(f.money(vm.thresholdMinor, vm.currency)));
 }

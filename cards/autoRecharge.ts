@@ -10,10 +10,11 @@ import {
   type AdaptiveCard,
   type CardAction,
   type CardElement,
+  type Fact,
   type InputText,
 } from './elements.js';
-import { localize } from './format.js';
-import { autoRechargeSummary } from './fragments.js';
+import { localize, type Reader } from './format.js';
+import { autoRechargeSummary, cardOnFileText, timesNote } from './fragments.js';
 import { amountErrorText } from './problems.js';
 import type { AutoRechargeSettingsViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
@@ -22,36 +23,35 @@ import { Verb } from './verbs.js';
 export const AUTO_RECHARGE_INPUT_IDS = { enabled: 'enabled', trigger: 'trigger', amount: 'amount' } as const;
 
 /**
- * Auto-recharge: on/off, "when the balance is below", "add this amount", and Save. It says when
- * auto-recharge paused itself or waits for a new card, and shows a refused field's reason under
- * that field.
+ * Auto-recharge: which card it charges, on/off, "when the balance is below", "add this amount",
+ * and Save. Each field is named once, by its label; its limits and a refusal's reason sit right
+ * under it. While auto-recharge is off the amount starts at the bot's suggestion from recent
+ * calls. It says when auto-recharge paused itself or waits for a new card.
  */
-export function renderAutoRechargeCard(vm: AutoRechargeSettingsViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
+export function renderAutoRechargeCard(vm: AutoRechargeSettingsViewModel, reader: Reader): AdaptiveCard {
+  const { t, f } = localize(reader);
   const ar = vm.autoRecharge;
-  const fieldName = { enabled: t.autoRechargeCard.fieldEnabled, trigger: t.autoRechargeCard.fieldTrigger, amount: t.autoRechargeCard.fieldAmount };
+  const money = (minor: number) => f.money(minor, vm.currency);
   const errorFor = (field: 'enabled' | 'trigger' | 'amount'): CardElement[] =>
-    vm.error?.field === field
-      ? [textBlock(t.autoRechargeCard.fieldError(fieldName[field], amountErrorText(vm.error.error, t, f, vm.currency)), { color: 'attention', weight: 'bolder', spacing: 'small' })]
-      : [];
+    vm.error?.field === field ? [textBlock(amountErrorText(vm.error.error, t, f, vm.currency), { color: 'attention', weight: 'bolder', spacing: 'small' })] : [];
 
-  const body: CardElement[] = [
-    header(t.autoRechargeCard.title),
-    textBlock(t.autoRechargeCard.intro, { spacing: 'medium' }),
-    factSet([{ title: t.autoRechargeCard.state, value: autoRechargeSummary(ar, vm.currency, t, f) }]),
-  ];
+  const facts: Fact[] = [{ title: t.autoRechargeCard.state, value: autoRechargeSummary(ar, vm.currency, t, f) }];
+  if (vm.cardOnFile !== undefined) facts.push({ title: t.autoRechargeCard.charges, value: vm.cardOnFile ? cardOnFileText(vm.cardOnFile, t, f) : t.payment.noCard });
+  const body: CardElement[] = [header(t.autoRechargeCard.title), textBlock(t.autoRechargeCard.intro, { spacing: 'medium' }), factSet(facts)];
   const explanation =
     ar.state === 'paused'
       ? t.autoRechargeCard.pausedExplanation(ar.consecutiveFailures ?? 3)
       : ar.state === 'waiting-for-payment-method'
         ? t.autoRechargeCard.waitingExplanation
-        : ar.state === 'retrying' && ar.nextRetryAt
-          ? t.autoRechargeCard.retryingExplanation(f.dateTime(ar.nextRetryAt))
-          : ar.state === 'in-progress'
-            ? t.autoRechargeCard.inProgressExplanation
-            : null;
+        : vm.cardOnFile === null
+          ? t.autoRechargeCard.noCard
+          : ar.state === 'retrying' && ar.nextRetryAt
+            ? t.autoRechargeCard.retryingExplanation(f.dateTime(ar.nextRetryAt))
+            : ar.state === 'in-progress'
+              ? t.autoRechargeCard.inProgressExplanation
+              : null;
   if (explanation) {
-    const troubled = ar.state === 'paused' || ar.state === 'waiting-for-payment-method';
+    const troubled = ar.state === 'paused' || ar.state === 'waiting-for-payment-method' || vm.cardOnFile === null;
     body.push(container([textBlock(explanation, { color: troubled ? 'attention' : 'default' })], { style: troubled ? 'attention' : 'emphasis' }));
   }
   if (vm.saved) body.push(textBlock(t.autoRechargeCard.saved, { color: 'good', weight: 'bolder' }));
@@ -71,17 +71,28 @@ export function renderAutoRechargeCard(vm: AutoRechargeSettingsViewModel, locale
   body.push(...errorFor('enabled'));
   const amountInput = (id: string, label: string, value: string): InputText => ({ type: 'Input.Text', id, label, value: value.slice(0, 32), maxLength: 32 });
   body.push(amountInput(AUTO_RECHARGE_INPUT_IDS.trigger, t.autoRechargeCard.triggerLabel(vm.currency), vm.values?.trigger ?? toDecimalString(ar.triggerMinor, vm.currency)));
-  body.push(...errorFor('trigger'));
-  body.push(amountInput(AUTO_RECHARGE_INPUT_IDS.amount, t.autoRechargeCard.amountLabel(vm.currency), vm.values?.amount ?? toDecimalString(ar.amountMinor, vm.currency)));
+  body.push(note(t.autoRechargeCard.triggerLimit, { spacing: 'none' }), ...errorFor('trigger'));
+  // Until auto-recharge is set up, the amount to add starts at what recent calls suggest.
+  const suggested = ar.state === 'off' && vm.values?.amount === undefined && vm.suggestedAmountMinor ? vm.suggestedAmountMinor : null;
+  body.push(amountInput(AUTO_RECHARGE_INPUT_IDS.amount, t.autoRechargeCard.amountLabel(vm.currency), vm.values?.amount ?? toDecimalString(suggested ?? ar.amountMinor, vm.currency)));
+  if (vm.limits) body.push(note(t.funds.limits(money(vm.limits.minMinor), money(vm.limits.maxMinor)), { spacing: 'none' }));
+  if (suggested) body.push(note(t.autoRechargeCard.suggested(money(suggested)), { spacing: 'none' }));
   body.push(...errorFor('amount'));
-  if (vm.limits) body.push(note(t.funds.limits(f.money(vm.limits.minMinor, vm.currency), f.money(vm.limits.maxMinor, vm.currency))));
-  body.push(note(t.autoRechargeCard.alertsStillOn));
+  body.push(note(t.autoRechargeCard.alertsStillOn, { spacing: 'medium' }));
+  if (ar.state === 'retrying' && ar.nextRetryAt) body.push(timesNote(t, f));
 
   const actions: CardAction[] = [executeAction({ verb: Verb.autoRechargeSave, title: t.actions.save, style: 'positive' })];
   if (ar.state === 'paused') {
     actions.push(executeAction({ verb: Verb.autoRechargeToggle, title: t.actions.resume, data: { enabled: true }, ignoreInputs: true }));
   }
-  if (ar.state === 'paused' || ar.state === 'waiting-for-payment-method') actions.push(button(Verb.paymentMethodOpen, t.actions.paymentMethod));
+  if (ar.state === 'paused' || ar.state === 'waiting-for-payment-method' || vm.cardOnFile === null) actions.push(button(Verb.paymentMethodOpen, t.actions.changePaymentMethod));
   actions.push(button(Verb.balanceRefresh, t.actions.showBalance));
   return adaptiveCard(body, actions);
+}
+
+/** "Auto-recharge: On: below $20.00, add $100.00", or the refused field and why. */
+export function autoRechargeSettingsSummary(vm: AutoRechargeSettingsViewModel, reader: Reader): string {
+  const { t, f } = localize(reader);
+  if (vm.error) return t.summary.line(t.autoRechargeCard.title, amountErrorText(vm.error.error, t, f, vm.currency));
+  return t.summary.line(t.autoRechargeCard.title, autoRechargeSummary(vm.autoRecharge, vm.currency, t, f));
 }

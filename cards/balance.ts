@@ -1,7 +1,20 @@
 import { button } from './action.js';
-import { actionSet, adaptiveCard, container, factSet, header, note, section, textBlock, type AdaptiveCard, type CardElement } from './elements.js';
-import { localize } from './format.js';
-import { autoRechargeSummary, entryKindLabel } from './fragments.js';
+import {
+  adaptiveCard,
+  container,
+  factSet,
+  header,
+  note,
+  section,
+  textBlock,
+  withOverflow,
+  type AdaptiveCard,
+  type CardAction,
+  type CardElement,
+  type Fact,
+} from './elements.js';
+import { localize, type Reader } from './format.js';
+import { autoRechargeSummary, cardOnFileText, entryKindLabel, runwayText, timesNote } from './fragments.js';
 import type { BalanceViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
 
@@ -9,30 +22,33 @@ export const BALANCE_MAX_LOTS = 3;
 export const BALANCE_MAX_RECENT = 5;
 
 /**
- * The balance at a glance: the amount, whether calling works, auto-recharge and the alert
- * threshold, what expires next, the latest transactions, and the buttons to act.
+ * The balance at a glance: the amount, whether calling works, auto-recharge, the alert threshold
+ * and the card on file, what expires next, the latest money in and out, the forecast, and the
+ * buttons to act: at most four in a row, the rest under More. Suspended because auto-recharge
+ * could not charge the card, the card says which card failed and leads with Change payment method.
  */
-export function renderBalanceCard(vm: BalanceViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
+export function renderBalanceCard(vm: BalanceViewModel, reader: Reader): AdaptiveCard {
+  const { t, f } = localize(reader);
   const money = (minor: number) => f.money(minor, vm.currency);
   const suspended = vm.status === 'suspended';
 
+  const facts: Fact[] = [
+    { title: t.status.label, value: suspended ? t.status.suspended : t.status.active },
+    { title: t.common.autoRecharge, value: autoRechargeSummary(vm.autoRecharge, vm.currency, t, f) },
+    { title: t.balance.lowBalanceAlert, value: t.balance.lowBalanceAlertValue(money(vm.lowBalanceAlertMinor)) },
+  ];
+  if (vm.cardOnFile !== undefined) facts.push({ title: t.payment.title, value: vm.cardOnFile ? cardOnFileText(vm.cardOnFile, t, f) : t.payment.noCard });
   const body: CardElement[] = [
     header(t.balance.title, vm.asOf ? t.balance.asOf(f.dateTime(vm.asOf)) : undefined),
     textBlock(money(vm.balanceMinor), { size: 'extraLarge', weight: 'bolder', color: suspended ? 'attention' : 'default', spacing: 'medium' }),
-    factSet(
-      [
-        { title: t.status.label, value: suspended ? t.status.suspended : t.status.active },
-        { title: t.common.autoRecharge, value: autoRechargeSummary(vm.autoRecharge, vm.currency, t, f) },
-        { title: t.balance.lowBalanceAlert, value: t.balance.lowBalanceAlertValue(money(vm.lowBalanceAlertMinor)) },
-      ],
-      { spacing: 'small' },
-    ),
+    factSet(facts, { spacing: 'small' }),
   ];
 
+  const failure = vm.rechargeFailure ?? null;
   if (suspended) {
     const items: CardElement[] = [textBlock(t.status.suspendedExplanation, { color: 'attention' })];
     if (vm.balanceMinor < 0) items.push(textBlock(t.status.owed(money(-vm.balanceMinor)), { spacing: 'small' }));
+    if (failure) items.push(textBlock(t.status.rechargeFailure[failure](vm.cardOnFile ? cardOnFileText(vm.cardOnFile, t, f) : t.payment.noCard), { weight: 'bolder', spacing: 'small' }));
     body.push(container(items, { style: 'attention', spacing: 'medium' }));
   }
 
@@ -50,29 +66,38 @@ export function renderBalanceCard(vm: BalanceViewModel, locale: string | null | 
     ...section(t.balance.recentTitle, [
       recent.length === 0
         ? note(t.balance.noRecent)
-        : factSet(
-            recent.map((entry) => ({
-              title: entryKindLabel(entry.kind, entry.source, t),
-              value: `${f.signedMoney(entry.amountMinor, vm.currency)} · ${f.dateTime(entry.at)}`,
-            })),
-          ),
+        : factSet(recent.map((entry) => ({ title: entryKindLabel(entry.kind, entry.source, t), value: `${f.signedMoney(entry.amountMinor, vm.currency)} · ${f.dateTime(entry.at)}` }))),
     ]),
   );
 
   const insight: CardElement[] = [];
-  if (vm.insight?.runwayDays !== undefined) {
-    insight.push(textBlock(vm.insight.runwayDays === null ? t.balance.runwayNone : t.balance.runway(f.integer(vm.insight.runwayDays), vm.insight.runwayUntil === 'trigger'), { spacing: 'small' }));
-  }
+  if (vm.insight?.runwayDays !== undefined) insight.push(textBlock(runwayText(vm.insight.runwayDays, vm.insight.runwayUntil === 'trigger', t, f), { spacing: 'small' }));
   if (vm.insight?.lastUsageSyncAt) insight.push(note(t.balance.lastSync(f.dateTime(vm.insight.lastUsageSyncAt))));
   body.push(...section(t.balance.insightTitle, insight));
+  body.push(timesNote(t, f));
 
-  body.push(actionSet([button(Verb.usageOpen, t.actions.usage), button(Verb.alertsOpen, t.actions.lowBalanceAlert)], { separator: true, spacing: 'medium' }));
+  // A card that cannot pay is the fix when it is why calling stopped.
+  const cardIsTheProblem = suspended && (failure === 'declined' || failure === 'expired-card' || failure === 'no-payment-method');
+  const actions: CardAction[] = cardIsTheProblem
+    ? [
+        button(Verb.paymentMethodOpen, t.actions.changePaymentMethod, 'positive'),
+        button(Verb.fundsStart, t.actions.addFunds),
+        button(Verb.autoRechargeOpen, t.actions.autoRecharge),
+        button(Verb.historyPage, t.actions.history),
+      ]
+    : [
+        button(Verb.fundsStart, t.actions.addFunds, 'positive'),
+        button(Verb.autoRechargeOpen, t.actions.autoRecharge),
+        button(Verb.historyPage, t.actions.history),
+        button(Verb.paymentMethodOpen, t.actions.paymentMethod),
+      ];
+  actions.push(button(Verb.usageOpen, t.actions.usage), button(Verb.alertsOpen, t.actions.changeThreshold), button(Verb.balanceRefresh, t.actions.refresh));
+  return adaptiveCard(body, withOverflow(actions, t.actions.more));
+}
 
-  return adaptiveCard(body, [
-    button(Verb.fundsStart, t.actions.addFunds, 'positive'),
-    button(Verb.autoRechargeOpen, t.actions.autoRecharge),
-    button(Verb.paymentMethodOpen, t.actions.paymentMethod),
-    button(Verb.historyPage, t.actions.history),
-    button(Verb.balanceRefresh, t.actions.refresh),
-  ]);
+/** "Communications Credits balance: $37.66"; suspended, "Calling suspended: balance -$4.50". */
+export function balanceSummary(vm: Pick<BalanceViewModel, 'balanceMinor' | 'currency' | 'status'>, reader: Reader): string {
+  const { t, f } = localize(reader);
+  const money = f.money(vm.balanceMinor, vm.currency);
+  return vm.status === 'suspended' ? t.summary.line(t.alerts.suspendedTitle, t.summary.balance(money)) : t.summary.line(t.balance.title, money);
 }

@@ -1,6 +1,6 @@
 import { button, executeAction } from './action.js';
 import { adaptiveCard, container, factSet, header, note, textBlock, type AdaptiveCard, type CardElement, type Fact } from './elements.js';
-import { localize } from './format.js';
+import { localize, type Reader } from './format.js';
 import { cardOnFileText } from './fragments.js';
 import type { ConfirmationViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
@@ -10,8 +10,8 @@ import { Verb } from './verbs.js';
  * carries only the operation id of the offer the ledger recorded (it charges that offer, never an
  * amount from the card); without a usable card the card offers Payment method instead of Confirm.
  */
-export function renderConfirmationCard(vm: ConfirmationViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
+export function renderConfirmationCard(vm: ConfirmationViewModel, reader: Reader): AdaptiveCard {
+  const { t, f } = localize(reader);
   const amount = f.money(vm.amountMinor, vm.currency);
   const usable = vm.card !== null && !vm.card.expired;
   const facts: Fact[] = [
@@ -41,4 +41,10 @@ export function renderConfirmationCard(vm: ConfirmationViewModel, locale: string
       })
     : button(Verb.paymentMethodOpen, t.actions.paymentMethod, 'positive');
   return adaptiveCard(body, [proceed, cancel]);
+}
+
+/** "Confirm adding funds: $50.00". */
+export function confirmationSummary(vm: ConfirmationViewModel, reader: Reader): string {
+  const { t, f } = localize(reader);
+  return t.summary.line(t.funds.confirmTitle, f.money(vm.amountMinor, vm.currency));
 }

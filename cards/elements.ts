@@ -120,7 +120,14 @@ export interface OpenUrlAction {
   style?: ActionStyle;
 }
 
-export type CardAction = ExecuteAction | OpenUrlAction;
+/** A button that unfolds a card of further buttons below: the overflow ("More") of a busy card. */
+export interface ShowCardAction {
+  type: 'Action.ShowCard';
+  title: string;
+  card: { type: 'AdaptiveCard'; body: CardElement[]; actions?: CardAction[] };
+}
+
+export type CardAction = ExecuteAction | OpenUrlAction | ShowCardAction;
 
 export interface AdaptiveCard {
   type: 'AdaptiveCard';
@@ -184,6 +191,16 @@ export function section(title: string, items: CardElement[]): Container[] {
 }
 
 export const openUrlAction = (title: string, url: string): OpenUrlAction => ({ type: 'Action.OpenUrl', title, url });
+
+/** A row of at most `MAX_ROW_ACTIONS` buttons: the first ones as they are, the rest behind a "More" that unfolds them. */
+export function withOverflow(actions: CardAction[], moreTitle: string): CardAction[] {
+  if (actions.length <= MAX_ROW_ACTIONS) return actions;
+  const shown = actions.slice(0, MAX_ROW_ACTIONS - 1);
+  return [...shown, { type: 'Action.ShowCard', title: moreTitle, card: { type: 'AdaptiveCard', body: [], actions: actions.slice(MAX_ROW_ACTIONS - 1) } }];
+}
+
+/** Buttons one row shows before they are cut or wrapped on a phone. */
+export const MAX_ROW_ACTIONS = 4;
 
 /** Every card: 1.5, schema, body; actions only when there are some. */
 export function adaptiveCard(body: CardElement[], actions: CardAction[] = []): AdaptiveCard {

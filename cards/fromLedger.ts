@@ -3,13 +3,17 @@ import type { Runway, UsageBreakdownRow } from '../services/insight/runway.js';
 import { rechargeStatus } from '../services/ledger/autoRecharge.js';
 import { isCardExpired } from '../services/payments/cardExpiry.js';
 import { accountStatus, type Account, type Lot } from '../services/ledger/account.js';
-import type { JournalEntry } from '../services/ledger/journal.js';
+import type { JournalEntry, RechargeFailureReason } from '../services/ledger/journal.js';
 import type { CardOnFile } from '../services/ports.js';
+import { RECOVERED_NOTE } from '../services/ledgerService.js';
+import { regionCodeOf } from './destinations.js';
 import type {
   AutoRechargeViewModel,
   BalanceViewModel,
   CardOnFileViewModel,
   HistoryEntryViewModel,
+  HistoryView,
+  DestinationCallViewModel,
   LotViewModel,
   TransactionViewModel,
   UsageViewModel,
@@ -39,9 +43,10 @@ export function autoRechargeViewModel(account: Pick<Account, 'autoRecharge' | 'r
   }
 }
 
-export function cardOnFileViewModel(card: CardOnFile | null, now: number): CardOnFileViewModel | null {
+/** `test`: the sandbox gateway holds it (every card it has is a test card). */
+export function cardOnFileViewModel(card: CardOnFile | null, now: number, test = false): CardOnFileViewModel | null {
   if (!card) return null;
-  return { brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear, expired: isCardExpired(card, now) };
+  return { brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear, expired: isCardExpired(card, now), ...(test ? { test } : {}) };
 }
 
 export const lotViewModel = (lot: Lot): LotViewModel => ({ remainingMinor: lot.remainingMinor, expiresAt: iso(lot.expiresAt), source: lot.source });
@@ -52,7 +57,23 @@ export function transactionViewModel(entry: JournalEntry): TransactionViewModel 
   return vm;
 }
 
-/** `actorName` turns a user id into a display name when the bot knows one. */
+/**
+ * What a history shows. Everything, but not the confirmation cards' bookkeeping (shown, being
+ * charged, cancelled: nothing happened to money); a failed payment stays, since the admin needs
+ * to see the attempt. The money view: money in and out, and the payments that failed.
+ */
+export function isShownInHistory(entry: Pick<JournalEntry, 'kind'>, view: HistoryView): boolean {
+  if (entry.kind === 'purchase-failed' || entry.kind === 'auto-recharge-failed') return true;
+  if (view === 'money') return isMoneyInOrOut(entry);
+  return entry.kind !== 'purchase-offered' && entry.kind !== 'purchase-charging' && entry.kind !== 'purchase-cancelled';
+}
+
+/** When an entry happened, as a history dates it: a call when it started (however late it was imported). */
+export function historyTime(entry: JournalEntry): string {
+  return entry.detail.kind === 'usage' && !Number.isNaN(Date.parse(entry.detail.usage.startDateTime)) ? entry.detail.usage.startDateTime : entry.at;
+}
+
+/** `actorName` turns a user id into a display name when the bot knows one. A call is dated by when it started. */
 export function historyEntryViewModel(entry: JournalEntry, actorName: (actor: string) => string = (actor) => actor): HistoryEntryViewModel {
   const vm: HistoryEntryViewModel = {
     id: entry.id,
@@ -65,25 +86,49 @@ export function historyEntryViewModel(entry: JournalEntry, actorName: (actor: st
   const detail = entry.detail;
   if (detail.kind === 'funds-added') {
     vm.source = detail.source;
-    if (detail.note) vm.detail = detail.note;
+    if (detail.note) vm.note = detail.note === RECOVERED_NOTE ? { kind: 'recovered' } : { kind: 'text', text: detail.note };
   } else if (detail.kind === 'usage') {
     const where = detail.usage.destinationName ?? detail.usage.destinationContext;
-    if (where) vm.detail = where;
+    if (where) vm.note = { kind: 'destination', name: where };
+    vm.at = historyTime(entry);
+    if (detail.usage.userId) vm.caller = actorName(detail.usage.userId);
   } else if (detail.kind === 'payment-method-changed') {
-    vm.detail = detail.description;
+    const card = detail.card ?? legacyCard(detail.description);
+    vm.note = card ? { kind: 'card', brand: card.brand, last4: card.last4 } : { kind: 'text', text: detail.description };
+  } else if (detail.kind === 'settings-changed') {
+    vm.note = { kind: 'settings', ...(detail.autoRecharge ? { autoRecharge: { ...detail.autoRecharge } } : {}), ...(detail.lowBalanceAlertMinor !== undefined ? { lowBalanceAlertMinor: detail.lowBalanceAlertMinor } : {}) };
+  } else if (detail.kind === 'expiry-reminder') {
+    vm.note = { kind: 'expires', at: detail.expiresAt };
+  } else if (detail.kind === 'purchase-failed' || detail.kind === 'auto-recharge-failed') {
+    vm.failure = detail.reason;
   }
   return vm;
 }
 
+/** A card change recorded before the card was kept as data: "Mastercard ending 0002". */
+function legacyCard(description: string): { brand: string; last4: string } | null {
+  const match = /^(.{1,30}) ending (\d{4})$/.exec(description);
+  return match ? { brand: match[1]!, last4: match[2]! } : null;
+}
+
 /**
- * The balance card's data. `recent` is the tail of the journal (any order); only entries that
- * moved money are shown as transactions.
+ * Money in and out, as an admin reads a statement: funds added (purchases, auto-recharges,
+ * grants and refunds) and funds expired. Calls are money out too, but one entry each: they are
+ * summed per day instead.
+ */
+export const isMoneyInOrOut = (entry: Pick<JournalEntry, 'kind'>): boolean => entry.kind === 'funds-added' || entry.kind === 'expired';
+
+/**
+ * The balance card's data. `recent` holds the latest journal entries the bot read (any order):
+ * money in and out, and the auto-recharge failures among them. `wholeJournal`: they are all the
+ * account has, so a tenant that never had funds can be told apart.
  */
 export function balanceViewModel(
   account: Account,
   recent: JournalEntry[],
-  options: { now: number; insight?: BalanceViewModel['insight'] },
+  options: { now: number; insight?: BalanceViewModel['insight']; cardOnFile?: CardOnFileViewModel | null; wholeJournal?: boolean },
 ): BalanceViewModel {
+  const newestFirst = [...recent].sort((a, b) => Number(b.id) - Number(a.id));
   const vm: BalanceViewModel = {
     currency: account.currency,
     balanceMinor: account.balanceMinor,
@@ -91,11 +136,30 @@ export function balanceViewModel(
     autoRecharge: autoRechargeViewModel(account),
     lowBalanceAlertMinor: account.lowBalanceAlertMinor,
     lots: account.lots.map(lotViewModel),
-    recent: recent.filter((entry) => entry.amountMinor !== 0).map(transactionViewModel),
+    recent: newestFirst.filter(isMoneyInOrOut).map(transactionViewModel),
     asOf: iso(options.now),
+    rechargeFailure: account.recharge.consecutiveFailures > 0 ? lastRechargeFailure(newestFirst) : null,
+    newTenant: Boolean(options.wholeJournal) && neverFunded(account, newestFirst),
   };
+  if (options.cardOnFile !== undefined) vm.cardOnFile = options.cardOnFile;
   if (options.insight) vm.insight = options.insight;
   return vm;
+}
+
+function lastRechargeFailure(newestFirst: JournalEntry[]): RechargeFailureReason | null {
+  const failed = newestFirst.find((entry) => entry.detail.kind === 'auto-recharge-failed');
+  return failed?.detail.kind === 'auto-recharge-failed' ? failed.detail.reason : null;
+}
+
+/** No funds were ever added or used and no recharge tried: the account is as it was opened. */
+function neverFunded(account: Account, journal: JournalEntry[]): boolean {
+  return (
+    account.balanceMinor === 0 &&
+    account.lots.length === 0 &&
+    account.lastUsageAt === null &&
+    account.recharge.attemptsStarted === 0 &&
+    !journal.some((entry) => entry.amountMinor !== 0 || isMoneyInOrOut(entry))
+  );
 }
 
 /** The usage card's data from `usageBreakdown` (seconds become minutes) and `runway`. */
@@ -121,4 +185,21 @@ export function usageViewModel(
     vm.runway = { daysLeft: forecast.daysLeft, until: forecast.until, dailyBurnMinor: forecast.dailyBurnMinor, suggestedRechargeMinor: forecast.suggestedRechargeMinor };
   }
   return vm;
+}
+
+/**
+ * A call to `destination` (matched by its region code, so "Korea, Republic of" is "South Korea"),
+ * or null for any other entry. `callerName` turns a user id into a display name.
+ */
+export function destinationCallViewModel(entry: JournalEntry, destination: string, callerName: (userId: string) => string): DestinationCallViewModel | null {
+  if (entry.detail.kind !== 'usage') return null;
+  const usage = entry.detail.usage;
+  if (!usage.destinationName || !sameDestination(usage.destinationName, destination)) return null;
+  return { at: historyTime(entry), caller: usage.userId ? callerName(usage.userId) : null, seconds: usage.durationSeconds, amountMinor: -entry.amountMinor };
+}
+
+function sameDestination(a: string, b: string): boolean {
+  if (a.trim().toLowerCase() === b.trim().toLowerCase()) return true;
+  const code = regionCodeOf(a);
+  return code !== null && code === regionCodeOf(b);
 }

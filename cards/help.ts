@@ -1,16 +1,20 @@
 import { button } from './action.js';
 import { adaptiveCard, clip, factSet, header, note, textBlock, type AdaptiveCard, type CardElement } from './elements.js';
-import { localize } from './format.js';
+import { localize, type Reader } from './format.js';
+import type { HelpTopic } from './helpTopics.js';
 import type { WelcomeViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
 
-/** What the bot can do, with example phrasings in the user's language. */
-export function renderHelpCard(locale: string | null | undefined): AdaptiveCard {
-  const { t } = localize(locale);
+/**
+ * What the bot can do: for each routed command (`topics`, from the bot's routing table), what to
+ * write and what it does, in the reader's language.
+ */
+export function renderHelpCard(topics: readonly HelpTopic[], reader: Reader): AdaptiveCard {
+  const { t } = localize(reader);
   const body: CardElement[] = [
     header(t.help.title, t.product),
     textBlock(t.help.intro, { spacing: 'medium' }),
-    factSet(t.help.examples.map(([example, what]) => ({ title: example, value: what }))),
+    factSet(topics.flatMap((topic) => t.help.topics[topic].map(([example, what]) => ({ title: example, value: what })))),
     note(t.help.admins, { spacing: 'medium' }),
   ];
   return adaptiveCard(body, [
@@ -23,8 +27,8 @@ export function renderHelpCard(locale: string | null | undefined): AdaptiveCard 
 }
 
 /** Sent once when the app is installed: who the bot is and where to start. */
-export function renderWelcomeCard(vm: WelcomeViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t } = localize(locale);
+export function renderWelcomeCard(vm: WelcomeViewModel, reader: Reader): AdaptiveCard {
+  const { t } = localize(reader);
   const body: CardElement[] = [header(t.welcome.title)];
   if (vm.userName) body.push(textBlock(t.welcome.greeting(clip(vm.userName, 40)), { weight: 'bolder', spacing: 'medium' }));
   body.push(
@@ -39,3 +43,6 @@ export function renderWelcomeCard(vm: WelcomeViewModel, locale: string | null | 
     button(Verb.help, t.actions.help),
   ]);
 }
+
+export const helpSummary = (reader: Reader): string => localize(reader).t.help.title;
+export const welcomeSummary = (reader: Reader): string => localize(reader).t.welcome.title;

@@ -1,6 +1,7 @@
 /**
  * Adaptive Cards (1.5) for the bot: pure functions from view models to card JSON, in English and
- * Simplified Chinese. The bot sends each card without text, and routes button presses by the
+ * Simplified Chinese. The bot sends each card without text but with the one line its `…Summary`
+ * says (Teams shows it in the chat list and the notification), and routes button presses by the
  * verbs in `verbs.ts`, validating their data with `parseActionData`.
  */
 export * from './verbs.js';
@@ -9,19 +10,32 @@ export * from './action.js';
 export type * from './elements.js';
 export type * from './viewModels.js';
 export { strings, languageOf, formattingLocale, type Language, type Strings } from './i18n/index.js';
-export { formatter, localize, type Formatter } from './format.js';
-export { renderBalanceCard, BALANCE_MAX_LOTS, BALANCE_MAX_RECENT } from './balance.js';
-export { renderAddFundsCard, presetAmounts, AMOUNT_INPUT_ID, DEFAULT_PRESETS_MAJOR } from './addFunds.js';
-export { renderConfirmationCard } from './confirmation.js';
-export { renderReceiptCard, renderCancelledCard, renderPaymentUnderWayCard, renderPaymentFailedCard } from './outcomes.js';
-export { renderAutoRechargeCard, AUTO_RECHARGE_INPUT_IDS } from './autoRecharge.js';
-export { renderAlertThresholdCard, THRESHOLD_INPUT_ID } from './alertThreshold.js';
-export { renderAlertsHereCard } from './alertsHere.js';
-export { renderPaymentMethodCard } from './paymentMethod.js';
-export { renderHistoryCard, HISTORY_PAGE_SIZE } from './history.js';
-export { renderUsageCard, usageRowLabel, USAGE_MAX_ROWS } from './usage.js';
-export { renderHelpCard, renderWelcomeCard } from './help.js';
-export { renderAlertCard, alertContent, type AlertContent } from './alerts.js';
-export { renderMessageCard, renderProblemCard, type MessageContent, type Tone } from './message.js';
+export { formatter, localize, canonicalTimeZone, type Formatter, type Reader } from './format.js';
+export { renderBalanceCard, balanceSummary, BALANCE_MAX_LOTS, BALANCE_MAX_RECENT } from './balance.js';
+export { renderGetStartedCard, getStartedSummary, type GetStartedViewModel } from './getStarted.js';
+export { renderAddFundsCard, addFundsSummary, presetAmounts, AMOUNT_INPUT_ID, DEFAULT_PRESETS_MAJOR } from './addFunds.js';
+export { renderConfirmationCard, confirmationSummary } from './confirmation.js';
+export {
+  renderReceiptCard,
+  renderCancelledCard,
+  renderPaymentUnderWayCard,
+  renderPaymentFailedCard,
+  receiptSummary,
+  cancelledSummary,
+  paymentUnderWaySummary,
+  paymentFailedSummary,
+} from './outcomes.js';
+export { renderAutoRechargeCard, autoRechargeSettingsSummary, AUTO_RECHARGE_INPUT_IDS } from './autoRecharge.js';
+export { renderAlertThresholdCard, alertThresholdSummary, THRESHOLD_INPUT_ID } from './alertThreshold.js';
+export { renderAlertsHereCard, alertsHereSummary } from './alertsHere.js';
+export { renderPaymentMethodCard, paymentMethodSummary } from './paymentMethod.js';
+export { renderHistoryCard, historySummary, historyRows, HISTORY_MAX_ROWS, type HistoryRow } from './history.js';
+export { renderDestinationCallsCard, destinationCallsSummary, DESTINATION_CALLERS_SHOWN, DESTINATION_CALLS_SHOWN } from './destinationCalls.js';
+export { destinationName, regionCodeOf } from './destinations.js';
+export { renderUsageCard, usageSummary, usageRowLabel, USAGE_MAX_ROWS } from './usage.js';
+export { renderHelpCard, renderWelcomeCard, helpSummary, welcomeSummary } from './help.js';
+export { HELP_TOPIC_NAMES, type HelpTopic } from './helpTopics.js';
+export { renderAlertCard, alertContent, alertSummary, type AlertContent } from './alerts.js';
+export { renderMessageCard, renderProblemCard, messageSummary, problemSummary, type MessageContent, type Tone } from './message.js';
 export { amountErrorText, problemContent } from './problems.js';
 export * from './fromLedger.js';

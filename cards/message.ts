@@ -1,5 +1,5 @@
 import { adaptiveCard, container, textBlock, type AdaptiveCard, type CardElement, type ContainerStyle, type TextColor } from './elements.js';
-import { localize } from './format.js';
+import { localize, type Reader } from './format.js';
 import { problemContent, type MessageContent, type Tone } from './problems.js';
 import type { Problem } from './viewModels.js';
 
@@ -25,7 +25,17 @@ export function renderMessageCard(message: MessageContent): AdaptiveCard {
  * The answer to a refusal or failure, in the user's language. `currency` is the account's, for
  * errors that depend on it (decimal places). A `not-admin` refusal shows no data and no buttons.
  */
-export function renderProblemCard(problem: Problem, locale: string | null | undefined, currency?: string): AdaptiveCard {
-  const { t, f } = localize(locale);
+/** A message's one line: its title and text. */
+export function messageSummary(message: MessageContent, reader: Reader): string {
+  return message.title ? localize(reader).t.summary.line(message.title, message.text) : message.text;
+}
+
+export function renderProblemCard(problem: Problem, reader: Reader, currency?: string): AdaptiveCard {
+  const { t, f } = localize(reader);
   return renderMessageCard(problemContent(problem, t, f, currency));
+}
+
+export function problemSummary(problem: Problem, reader: Reader, currency?: string): string {
+  const { t, f } = localize(reader);
+  return messageSummary(problemContent(problem, t, f, currency), reader);
 }

@@ -1,15 +1,15 @@
 import { toDecimalString } from '../services/money.js';
 import { button, executeAction } from './action.js';
 import { adaptiveCard, container, factSet, header, note, textBlock, type AdaptiveCard, type CardElement, type Fact } from './elements.js';
-import { localize } from './format.js';
+import { localize, type Reader } from './format.js';
 import { actorLabel } from './fragments.js';
 import type { CancelledViewModel, PaymentFailedViewModel, PaymentUnderWayViewModel, ReceiptViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
 
 /** What a confirmation card becomes: a receipt, a cancellation, a payment under way, a failed payment. */
 
-export function renderReceiptCard(vm: ReceiptViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
+export function renderReceiptCard(vm: ReceiptViewModel, reader: Reader): AdaptiveCard {
+  const { t, f } = localize(reader);
   const facts: Fact[] = [
     { title: t.funds.amountAdded, value: f.money(vm.amountMinor, vm.currency) },
     { title: t.funds.newBalance, value: f.money(vm.balanceMinor, vm.currency) },
@@ -17,7 +17,7 @@ export function renderReceiptCard(vm: ReceiptViewModel, locale: string | null | 
   ];
   if (vm.addedBy) facts.push({ title: t.funds.addedBy, value: actorLabel(vm.addedBy, t) });
   const body: CardElement[] = [
-    header(t.funds.receiptTitle, vm.at ? f.dateTime(vm.at) : undefined, 'good'),
+    header(t.funds.receiptTitle, vm.at ? t.common.atTime(f.dateTime(vm.at), f.zoneName) : undefined, 'good'),
     textBlock(`+${f.money(vm.amountMinor, vm.currency)}`, { size: 'extraLarge', weight: 'bolder', color: 'good', spacing: 'medium' }),
     factSet(facts),
   ];
@@ -27,8 +27,8 @@ export function renderReceiptCard(vm: ReceiptViewModel, locale: string | null | 
   return adaptiveCard(body, [button(Verb.balanceRefresh, t.actions.showBalance), button(Verb.autoRechargeOpen, t.actions.autoRecharge)]);
 }
 
-export function renderCancelledCard(vm: CancelledViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
+export function renderCancelledCard(vm: CancelledViewModel, reader: Reader): AdaptiveCard {
+  const { t, f } = localize(reader);
   const body: CardElement[] = [header(t.funds.cancelledTitle), textBlock(t.funds.cancelledText, { spacing: 'medium' })];
   if (vm.amountMinor !== undefined && vm.currency) body.push(factSet([{ title: t.funds.amount, value: f.money(vm.amountMinor, vm.currency) }]));
   if (vm.by) body.push(note(t.funds.cancelledBy(actorLabel(vm.by, t))));
@@ -37,8 +37,8 @@ export function renderCancelledCard(vm: CancelledViewModel, locale: string | nul
 }
 
 /** Cancel pressed after Confirm claimed the offer: the card is being charged, so nothing was cancelled. */
-export function renderPaymentUnderWayCard(vm: PaymentUnderWayViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
+export function renderPaymentUnderWayCard(vm: PaymentUnderWayViewModel, reader: Reader): AdaptiveCard {
+  const { t, f } = localize(reader);
   const body: CardElement[] = [
     header(t.funds.chargingTitle),
     textBlock(t.funds.chargingText, { spacing: 'medium' }),
@@ -48,8 +48,8 @@ export function renderPaymentUnderWayCard(vm: PaymentUnderWayViewModel, locale: 
   return adaptiveCard(body, [button(Verb.balanceRefresh, t.actions.showBalance)]);
 }
 
-export function renderPaymentFailedCard(vm: PaymentFailedViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
+export function renderPaymentFailedCard(vm: PaymentFailedViewModel, reader: Reader): AdaptiveCard {
+  const { t, f } = localize(reader);
   const body: CardElement[] = [
     header(t.funds.failedTitle, undefined, 'attention'),
     textBlock(t.errors.payment[vm.reason], { color: 'attention', spacing: 'medium' }),
@@ -61,4 +61,26 @@ export function renderPaymentFailedCard(vm: PaymentFailedViewModel, locale: stri
   const retry = executeAction({ verb: Verb.fundsStart, title: t.actions.tryAgain, data: { amount: toDecimalString(vm.amountMinor, vm.currency) }, ignoreInputs: true });
   const choose = button(Verb.paymentMethodOpen, t.actions.paymentMethod, 'positive');
   return adaptiveCard(body, vm.reason === 'gateway-error' ? [retry, choose] : [choose, retry]);
+}
+
+/** "Funds added: +$50.00 · balance $87.66". */
+export function receiptSummary(vm: ReceiptViewModel, reader: Reader): string {
+  const { t, f } = localize(reader);
+  return t.summary.line(t.funds.receiptTitle, `+${f.money(vm.amountMinor, vm.currency)} · ${t.summary.balance(f.money(vm.balanceMinor, vm.currency))}`);
+}
+
+export function cancelledSummary(reader: Reader): string {
+  const { t } = localize(reader);
+  return t.summary.line(t.funds.cancelledTitle, t.funds.cancelledText);
+}
+
+export function paymentUnderWaySummary(vm: PaymentUnderWayViewModel, reader: Reader): string {
+  const { t, f } = localize(reader);
+  return t.summary.line(t.funds.chargingTitle, f.money(vm.amountMinor, vm.currency));
+}
+
+/** "Payment failed: The card on file was declined." */
+export function paymentFailedSummary(vm: PaymentFailedViewModel, reader: Reader): string {
+  const { t } = localize(reader);
+  return t.summary.line(t.funds.failedTitle, t.alerts.failure[vm.reason]);
 }

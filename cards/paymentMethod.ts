@@ -1,8 +1,9 @@
 import { TEST_CARDS, type TestCardId } from '../services/payments/sandboxGateway.js';
 import { button, executeAction } from './action.js';
 import { actionSet, adaptiveCard, column, columnSet, container, factSet, header, note, textBlock, type AdaptiveCard, type CardElement } from './elements.js';
-import { localize } from './format.js';
+import { localize, type Reader } from './format.js';
 import { cardOnFileText } from './fragments.js';
+import type { Strings } from './i18n/index.js';
 import type { PaymentMethodViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
 
@@ -10,13 +11,15 @@ import { Verb } from './verbs.js';
  * The card on file and, with the sandbox gateway, its test cards to choose from (clearly
  * labelled). Card numbers never travel through chat: the bot only ever offers choices.
  */
-export function renderPaymentMethodCard(vm: PaymentMethodViewModel, locale: string | null | undefined): AdaptiveCard {
-  const { t, f } = localize(locale);
+export function renderPaymentMethodCard(vm: PaymentMethodViewModel, reader: Reader): AdaptiveCard {
+  const { t, f } = localize(reader);
   const body: CardElement[] = [
     header(t.payment.title),
     factSet([{ title: t.payment.current, value: vm.current ? cardOnFileText(vm.current, t, f) : t.payment.noCard }], { spacing: 'medium' }),
   ];
   if (vm.changed && vm.current) body.push(textBlock(t.payment.changed(cardOnFileText(vm.current, t, f)), { color: 'good', weight: 'bolder' }));
+  const warning = vm.autoRechargeOn ? rechargeWarning(vm, t) : null;
+  if (warning) body.push(container([textBlock(warning, { color: 'warning' })], { style: 'warning', spacing: 'medium' }));
 
   if (vm.sandbox) {
     const rows: CardElement[] = (Object.keys(TEST_CARDS) as TestCardId[]).map((id) => {
@@ -29,7 +32,7 @@ export function renderPaymentMethodCard(vm: PaymentMethodViewModel, locale: stri
         [
           column(
             [
-              textBlock(cardOnFileText(card, t, f), { weight: 'bolder' }),
+              textBlock(cardOnFileText({ ...card, test: true }, t, f), { weight: 'bolder' }),
               note(t.payment.testCard[id], { spacing: 'none' }),
             ],
             'stretch',
@@ -50,4 +53,16 @@ export function renderPaymentMethodCard(vm: PaymentMethodViewModel, locale: stri
   }
   body.push(note(t.payment.security, { spacing: 'medium' }));
   return adaptiveCard(body, [button(Verb.balanceRefresh, t.actions.showBalance), button(Verb.fundsStart, t.actions.addFunds)]);
+}
+
+/** With auto-recharge on, what will happen at its next recharge with a card that cannot pay. */
+function rechargeWarning(vm: PaymentMethodViewModel, t: Strings): string | null {
+  if (vm.current?.expired) return t.payment.rechargeWillWait;
+  return vm.currentTestCardId === 'mastercard-decline' ? t.payment.rechargeWillBeDeclined : null;
+}
+
+/** "Payment method: Visa •••• 4242, expires 12/2034". */
+export function paymentMethodSummary(vm: PaymentMethodViewModel, reader: Reader): string {
+  const { t, f } = localize(reader);
+  return t.summary.line(t.payment.title, vm.current ? cardOnFileText(vm.current, t, f) : t.payment.noCard);
 }

@@ -94,7 +94,7 @@ export function problemContent(problem: Problem, t: Strings, f: Formatter, curre
     case 'internal':
       return {
         title: t.errors.internalTitle,
-        text: problem.reference ? `${t.errors.internal} ${t.errors.reference(clip(problem.reference, 40))}` : t.errors.internal,
+        text: problem.reference ? t.common.sentences(t.errors.internal, t.errors.reference(clip(problem.reference, 40))) : t.errors.internal,
         tone: 'attention',
       };
     case 'payment-failed':

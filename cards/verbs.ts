@@ -24,6 +24,8 @@ export const Verb = {
   /** Show a page of the journal; without a cursor, the newest page. */
   historyPage: 'history.page',
   usageOpen: 'usage.open',
+  /** Who called a destination lately, when and how long (from a new-destination alert). */
+  destinationCalls: 'usage.destination',
   help: 'help',
   /** Open the low-balance alert card. */
   alertsOpen: 'alerts.open',

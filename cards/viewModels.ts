@@ -26,6 +26,8 @@ export interface CardOnFileViewModel {
   expYear: number;
   /** The card's month has passed. */
   expired?: boolean;
+  /** A sandbox test card: shown as one wherever it appears. */
+  test?: boolean;
 }
 
 /**
@@ -68,8 +70,14 @@ export interface BalanceViewModel {
   lowBalanceAlertMinor: Minor;
   /** Lots with money left; the card shows the 3 expiring soonest. */
   lots: LotViewModel[];
-  /** Recent journal entries; the card shows the 5 newest. */
+  /** Recent money in and out (funds added, expired; calls are on the usage card); the card shows the 5 newest. */
   recent: TransactionViewModel[];
+  /** The card on file; undefined: not known to the card (not shown). */
+  cardOnFile?: CardOnFileViewModel | null;
+  /** Why the last auto-recharge failed, while it keeps failing (paused, retrying or waiting for a card). */
+  rechargeFailure?: RechargeFailureReason | null;
+  /** Nothing was ever added or used: the card is the "get started" card, not a suspended $0.00. */
+  newTenant?: boolean;
   /** When the balance was read. */
   asOf?: IsoTime;
   insight?: {
@@ -150,6 +158,10 @@ export interface AutoRechargeSettingsViewModel {
   error?: { field: 'enabled' | 'trigger' | 'amount'; error: AmountError };
   /** The settings were just saved. */
   saved?: boolean;
+  /** The card auto-recharge charges; null: none on file. Not shown when unknown (undefined). */
+  cardOnFile?: CardOnFileViewModel | null;
+  /** The runway's suggested recharge: the amount field's value while auto-recharge is off. */
+  suggestedAmountMinor?: Minor | null;
 }
 
 export interface AlertThresholdViewModel {
@@ -168,6 +180,8 @@ export interface PaymentMethodViewModel {
   currentTestCardId?: TestCardId | null;
   /** The card on file just changed. */
   changed?: boolean;
+  /** Auto-recharge is on: a card it cannot charge is warned about. */
+  autoRechargeOn?: boolean;
 }
 
 export interface HistoryEntryViewModel {
@@ -176,22 +190,48 @@ export interface HistoryEntryViewModel {
   kind: EntryKind;
   amountMinor: Minor;
   balanceAfterMinor: Minor;
+  /** When it happened: for a call, when the call started (not when it was imported). */
   at: IsoTime;
   /** A display name, a user id, `operator` or `system`. */
   actor: string;
   source?: LotSource;
-  /** Plain extra detail (a destination, a note); shown small. */
-  detail?: string;
+  /** What more there is to say, as data the card words in the reader's language; shown small. */
+  note?: HistoryNote;
+  /** For a call: who made it (a display name, or the user id when the bot knows no name). */
+  caller?: string;
+  /** For a payment that did not go through (a purchase or an auto-recharge): why. */
+  failure?: RechargeFailureReason;
 }
+
+/** An entry's detail as data, so a card can say it in any language. */
+export type HistoryNote =
+  /** An operator's note on a grant or refund: shown as written. */
+  | { kind: 'text'; text: string }
+  /** Where a call went (Graph's English name, or Domestic / International). */
+  | { kind: 'destination'; name: string }
+  /** The card put on file. */
+  | { kind: 'card'; brand: string; last4: string }
+  /** A purchase recorded at restart: the card was charged before the funds could be added. */
+  | { kind: 'recovered' }
+  /** What a settings change set. */
+  | { kind: 'settings'; autoRecharge?: { enabled: boolean; triggerMinor: Minor; amountMinor: Minor }; lowBalanceAlertMinor?: Minor }
+  /** An expiry reminder: when the lot expires. */
+  | { kind: 'expires'; at: IsoTime };
+
+/** Everything (calls summed per day), or only money in and out and the payments that failed. */
+export type HistoryView = 'all' | 'money';
 
 export interface HistoryViewModel {
   currency: string;
-  /** Newest first; at most `HISTORY_PAGE_SIZE` are shown. */
+  view: HistoryView;
+  /** The page's entries, newest first; calls are grouped per day of the reader's zone. */
   entries: HistoryEntryViewModel[];
   /** Cursor for the Older button (entries numbered below it); null: no older entries. */
   olderCursor: string | null;
   /** Cursor for the Newer button (entries numbered above it); null: this is the newest page. */
   newerCursor: string | null;
+  /** The journal entries the page covers (numbered `first` to `last`) and how many there are. */
+  span?: { first: number; last: number; total: number };
 }
 
 export interface UsageRowViewModel {
@@ -220,6 +260,30 @@ export interface UsageViewModel {
     dailyBurnMinor?: Minor;
     suggestedRechargeMinor?: Minor | null;
   };
+}
+
+/** One call to a destination, as the drill-down from a new-destination alert lists it. */
+export interface DestinationCallViewModel {
+  /** When the call started. */
+  at: IsoTime;
+  /** Who made it: a display name or a user id; null when the record names nobody. */
+  caller: string | null;
+  seconds: number | null;
+  amountMinor: Minor;
+}
+
+/** Calls to one destination in a window, for the card that answers "who called Sierra Leone?". */
+export interface DestinationCallsViewModel {
+  currency: string;
+  /** As the alert named it (Graph's English name). */
+  destination: string;
+  /** Calls that started between these times. */
+  from: IsoTime;
+  to: IsoTime;
+  /** Newest first. */
+  calls: DestinationCallViewModel[];
+  /** The search stopped at its limit: older calls in the window may be missing. */
+  truncated: boolean;
 }
 
 export interface WelcomeViewModel {

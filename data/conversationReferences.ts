@@ -14,6 +14,8 @@ export interface KnownConversation {
   userKey: string;
   /** The locale last seen in this conversation. */
   locale: string | null;
+  /** The time zone (IANA) last seen in this conversation: the zone of the times in its alerts. */
+  timeZone?: string | null;
   updatedAt: string;
   /**
    * A channel or group chat an admin there asked to get the tenant's alerts ("post alerts here"):
@@ -41,6 +43,8 @@ export interface KnownPerson {
   name: string | null;
   /** The Teams client locale last seen from them: the language of their email notices. */
   locale: string | null;
+  /** Their Teams client's time zone (IANA) last seen: the zone of times in replies without one and in their emails. */
+  timeZone?: string | null;
   email: string | null;
   updatedAt: string;
 }
@@ -79,6 +83,7 @@ export class ConversationBook {
       key,
       ...sighting.person,
       locale: sighting.person.locale ?? oldPerson?.locale ?? null,
+      timeZone: sighting.person.timeZone ?? oldPerson?.timeZone ?? null,
       name: sighting.person.name ?? oldPerson?.name ?? null,
       email: sighting.person.email ?? oldPerson?.email ?? null,
       updatedAt: sighting.at,
@@ -87,6 +92,7 @@ export class ConversationBook {
     const conversation: KnownConversation = {
       ...sighting.conversation,
       locale: sighting.conversation.locale ?? oldConversation?.locale ?? null,
+      timeZone: sighting.conversation.timeZone ?? oldConversation?.timeZone ?? null,
       userKey: key,
       updatedAt: sighting.at,
     };

@@ -28,6 +28,8 @@ export type Alert =
       hourStart: string | null;
       spendMinor: Minor | null;
       baselineMinor: Minor | null;
+      /** For a spike: the spend it compared the hour with (alerts stored by earlier versions lack it). */
+      thresholdMinor?: Minor | null;
       /** For new destinations: the first country called. */
       destination: string | null;
       /**
@@ -37,6 +39,8 @@ export type Alert =
        * destinations is full (then a destination not on it counts as new each time).
        */
       moreDestinations?: string[];
+      /** For new destinations: when the first call to one started (the event, not its import). */
+      firstCallAt?: string | null;
       unnamedDestinations?: number;
       quietUntil?: string | null;
       destinationListFull?: boolean;

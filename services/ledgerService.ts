@@ -229,10 +229,10 @@ export class LedgerService {
     return this.deps.store.change(tenantId, (current) => changeLowBalanceAlert(current ?? account, parsed.value, actor, this.now()));
   }
 
-  /** Records that the card on file changed (the gateway already holds the new one). */
-  async paymentMethodChanged(tenantId: string, description: string, actor: string): Promise<void> {
+  /** Records that the card on file changed (the gateway already holds the new one); `card` lets cards name it in any language. */
+  async paymentMethodChanged(tenantId: string, description: string, actor: string, card?: { brand: string; last4: string }): Promise<void> {
     const account = await this.openAccount(tenantId);
-    await this.deps.store.change(tenantId, (current) => recordPaymentMethodChange(current ?? account, description, actor, this.now()));
+    await this.deps.store.change(tenantId, (current) => recordPaymentMethodChange(current ?? account, description, actor, this.now(), card));
     this.startRecharges(tenantId);
   }
 

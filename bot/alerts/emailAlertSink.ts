@@ -16,7 +16,8 @@ export interface EmailAlertSinkDeps {
 
 /**
  * The three notices the source document promises by email (auto-recharge succeeded, failed,
- * balance below zero): one mail per admin the bot knows, in the language that admin last used.
+ * balance below zero): one mail per admin the bot knows, in the language and time zone that admin
+ * last used.
  * With no admin known yet, one mail in English to nobody in particular, so the outbox still holds
  * the notice.
  */
@@ -29,7 +30,7 @@ export class EmailAlertSink implements AlertSink {
     if (!EMAILED_ALERTS.has(stored.alert.type)) return;
     const people = await this.deps.admins.people(stored.alert.tenantId);
     const recipients = people.length > 0
-      ? people.map((p) => ({ logKey: `mail:${p.key}`, name: p.name, address: p.email, locale: p.locale }))
+      ? people.map((p) => ({ logKey: `mail:${p.key}`, name: p.name, address: p.email, locale: p.locale, timeZone: p.timeZone ?? null }))
       : [{ logKey: 'mail:nobody', name: null, address: null, locale: null }];
     await mailNotice(stored, recipients, this.deps);
   }

@@ -1,8 +1,9 @@
 import { consoleLog, type Log } from '../../services/ports.js';
-import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
+import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { StoredAlert } from '../../services/alerts.js';
-import { renderAlertCard } from '../../cards/alerts.js';
+import { alertSummary, renderAlertCard } from '../../cards/alerts.js';
 import type { ConversationBook } from '../../data/conversationReferences.js';
+import { cardActivity } from '../teams/cardActivity.js';
 import type { AdminDirectory } from './adminDirectory.js';
 import type { AlertSink } from './alertDispatcher.js';
 import type { DeliveryLog } from './deliveryLog.js';
@@ -27,7 +28,8 @@ export interface TeamsAlertSinkDeps {
 
 /**
  * Posts the alert card to every conversation of the tenant alerts may go to (an admin's personal
- * chat, a channel or group chat an admin subscribed), in that conversation's language. Each
+ * chat, a channel or group chat an admin subscribed), in that conversation's language and time zone, with the
+ * line the notification shows ("Calling suspended: balance -$4.50"). Each
  * conversation has its own lane: its alerts arrive in the order they were raised, and one that
  * keeps failing holds up only itself. A conversation Teams answers 403/404 for is forgotten.
  */
@@ -61,13 +63,16 @@ export class TeamsAlertSink implements AlertSink {
     if (!conversation || log.has(stored.id, recipient)) return;
     // Decided when its turn in the lane comes: a conversation unsubscribed meanwhile gets nothing more.
     if (!(await admins.mayReceive(conversation, stored.alert.tenantId))) return;
-    const card = renderAlertCard(stored.alert, conversation.locale);
+    // A personal chat reads in its person's zone; a shared one in the zone last seen there.
+    const timeZone = (conversation.scope === 'personal' ? book.person(conversation.userKey)?.timeZone : null) ?? conversation.timeZone ?? null;
+    const reader = { locale: conversation.locale, timeZone };
+    const message = cardActivity(renderAlertCard(stored.alert, reader), alertSummary(stored.alert, reader));
     const send = async () => {
       // A failure inside the turn would go to the adapter's onTurnError; carry it out to be retried.
       let failure: unknown = null;
       await adapter.continueConversationAsync(appId, conversation.reference, async (context) => {
         try {
-          await context.sendActivity(alertActivity(card));
+          await context.sendActivity(message);
         } catch (error) {
           failure = error ?? new Error('send failed');
         }
@@ -88,17 +93,4 @@ export class TeamsAlertSink implements AlertSink {
     }
     await log.record(stored.id, recipient);
   }
-}
-
-/**
- * The alert card as a message: what `MessageFactory.attachment(CardFactory.adaptiveCard(card))`
- * makes, written out because this module is loaded at start and botbuilder is not (see LazyAdapter).
- */
-function alertActivity(card: object): Partial<Activity> {
-  return {
-    type: 'message',
-    attachmentLayout: 'list',
-    inputHint: 'acceptingInput',
-    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
-  };
 }

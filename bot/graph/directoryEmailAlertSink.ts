@@ -25,12 +25,13 @@ interface Recipient {
   address: string;
   name: string | null;
   locale: string | null;
+  timeZone: string | null;
 }
 
 /**
  * The three notice emails when Graph is configured: to every mailbox in the tenant's directory
  * holding an admin role of §1.12 (and any other admin the bot knows), each in the admin's
- * preferred language, else the language their Teams client last used. When the directory cannot
+ * preferred language, else the language their Teams client last used (and the time zone it last sent). When the directory cannot
  * be read the delivery fails, and the alert stays pending and is tried again.
  */
 export class DirectoryEmailAlertSink implements AlertSink {
@@ -49,13 +50,14 @@ export class DirectoryEmailAlertSink implements AlertSink {
     const mailboxes = await this.deps.directory.mailboxesInRoles(tenantId, NOTICE_ROLES);
     if (!mailboxes.ok) throw new Error(`the admins of tenant ${tenantId} could not be read from the directory (${mailboxes.error.kind}): ${mailboxes.error.message}`);
     const people = await this.deps.admins.people(tenantId);
-    const teamsLocale = new Map(people.filter((p) => p.aadObjectId).map((p) => [p.aadObjectId!.toLowerCase(), p.locale]));
+    const known = new Map(people.filter((p) => p.aadObjectId).map((p) => [p.aadObjectId!.toLowerCase(), p]));
     const byAddress = new Map<string, Recipient>();
     for (const m of mailboxes.value) {
-      byAddress.set(m.address.toLowerCase(), { address: m.address, name: m.displayName, locale: m.preferredLanguage ?? teamsLocale.get(m.userObjectId.toLowerCase()) ?? null });
+      const person = known.get(m.userObjectId.toLowerCase());
+      byAddress.set(m.address.toLowerCase(), { address: m.address, name: m.displayName, locale: m.preferredLanguage ?? person?.locale ?? null, timeZone: person?.timeZone ?? null });
     }
     for (const p of people) {
-      if (p.email && !byAddress.has(p.email.toLowerCase())) byAddress.set(p.email.toLowerCase(), { address: p.email, name: p.name, locale: p.locale });
+      if (p.email && !byAddress.has(p.email.toLowerCase())) byAddress.set(p.email.toLowerCase(), { address: p.email, name: p.name, locale: p.locale, timeZone: p.timeZone ?? null });
     }
     return [...byAddress.values()];
   }

@@ -1,9 +1,9 @@
-import { renderAlertsHereCard, type AlertsHereViewModel } from '../../cards/index.js';
+import { alertsHereSummary, renderAlertsHereCard, type AlertsHereViewModel } from '../../cards/index.js';
 import type { AlertSubscription } from '../../data/conversationReferences.js';
 import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
 
 /** The alerts-here card in the asker's language. */
-export const alertsHereReply = (turn: Turn, vm: AlertsHereViewModel): Reply => cardReply(renderAlertsHereCard(vm, turn.locale));
+export const alertsHereReply = (turn: Turn, vm: AlertsHereViewModel): Reply => cardReply(renderAlertsHereCard(vm, turn), alertsHereSummary(vm, turn));
 
 /** "Alerts are posted here, as Alex asked on …". */
 export function subscribedReply(turn: Turn, deps: HandlerDeps, subscription: AlertSubscription): Reply {

@@ -1,6 +1,7 @@
-import { renderCancelledCard, renderPaymentUnderWayCard, renderProblemCard, type ActionDataOf, type Verb } from '../../cards/index.js';
+import { cancelledSummary, paymentUnderWaySummary, renderCancelledCard, renderPaymentUnderWayCard, type ActionDataOf, type Verb } from '../../cards/index.js';
+import { problemReply } from './explainProblem.js';
 import { actorOf, cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
-import { receiptCard } from './receipt.js';
+import { receiptReply } from './receipt.js';
 
 /**
  * Cancel on the confirmation card: the ledger cancels the offer so no copy of the card can charge
@@ -9,16 +10,18 @@ import { receiptCard } from './receipt.js';
  */
 export async function cancelAddFunds(turn: Turn, deps: HandlerDeps, data: ActionDataOf<typeof Verb.fundsCancel>): Promise<Reply> {
   const result = await deps.ledger.cancelPurchase(turn.tenantId, data.operationId, actorOf(turn));
-  if (!result.ok) return cardReply(renderProblemCard(result.error, turn.locale));
+  if (!result.ok) return problemReply(turn, result.error);
   const outcome = result.value;
   switch (outcome.kind) {
     case 'added':
-      return cardReply(receiptCard(outcome.funds, data.operationId, null, turn.locale));
-    case 'charging':
-      return cardReply(renderPaymentUnderWayCard({ operationId: data.operationId, amountMinor: outcome.amountMinor, currency: outcome.currency }, turn.locale));
+      return receiptReply(outcome.funds, data.operationId, null, turn);
+    case 'charging': {
+      const vm = { operationId: data.operationId, amountMinor: outcome.amountMinor, currency: outcome.currency };
+      return cardReply(renderPaymentUnderWayCard(vm, turn), paymentUnderWaySummary(vm, turn));
+    }
     case 'cancelled': {
       const amount = outcome.amountMinor !== null && outcome.currency !== null ? { amountMinor: outcome.amountMinor, currency: outcome.currency } : {};
-      return cardReply(renderCancelledCard({ operationId: data.operationId, by: turn.user.name ?? actorOf(turn), ...amount }, turn.locale));
+      return cardReply(renderCancelledCard({ operationId: data.operationId, by: turn.user.name ?? actorOf(turn), ...amount }, turn), cancelledSummary(turn));
     }
   }
 }

@@ -1,5 +1,6 @@
-import { renderProblemCard, type ActionDataOf, type Verb } from '../../cards/index.js';
-import { actorOf, cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
+import type { ActionDataOf, Verb } from '../../cards/index.js';
+import { problemReply } from './explainProblem.js';
+import { actorOf, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
 import { showPaymentMethod } from './showPaymentMethod.js';
 
 /**
@@ -7,8 +8,8 @@ import { showPaymentMethod } from './showPaymentMethod.js';
  * for a new card (or paused) can try again. Only offered while the sandbox gateway is in use.
  */
 export async function choosePaymentMethod(turn: Turn, deps: HandlerDeps, data: ActionDataOf<typeof Verb.paymentMethodChoose>): Promise<Reply> {
-  if (!deps.sandbox) return cardReply(renderProblemCard({ code: 'stale-card' }, turn.locale));
+  if (!deps.sandbox) return problemReply(turn, { code: 'stale-card' });
   const card = await deps.sandbox.chooseTestCard(turn.tenantId, data.testCardId);
-  await deps.ledger.paymentMethodChanged(turn.tenantId, `${card.brand} ending ${card.last4}`, actorOf(turn));
+  await deps.ledger.paymentMethodChanged(turn.tenantId, `${card.brand} ending ${card.last4}`, actorOf(turn), card);
   return showPaymentMethod(turn, deps, { changed: true });
 }

@@ -1,6 +1,7 @@
-import { renderPaymentFailedCard, renderProblemCard, type ActionDataOf, type Verb } from '../../cards/index.js';
+import { paymentFailedSummary, renderPaymentFailedCard, type ActionDataOf, type PaymentFailedViewModel, type Verb } from '../../cards/index.js';
+import { problemReply } from './explainProblem.js';
 import { actorOf, cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
-import { receiptCard } from './receipt.js';
+import { receiptReply } from './receipt.js';
 
 /**
  * Confirm on the confirmation card: the ledger charges and credits the offer it recorded for this
@@ -10,11 +11,12 @@ import { receiptCard } from './receipt.js';
 export async function confirmAddFunds(turn: Turn, deps: HandlerDeps, data: ActionDataOf<typeof Verb.fundsConfirm>): Promise<Reply> {
   const actor = actorOf(turn);
   const result = await deps.ledger.confirmPurchase(turn.tenantId, data.operationId, actor);
-  if (result.ok) return cardReply(receiptCard(result.value, data.operationId, turn.user.name ?? actor, turn.locale));
+  if (result.ok) return receiptReply(result.value, data.operationId, turn.user.name ?? actor, turn);
   const error = result.error;
   if (error.code === 'payment-failed') {
-    return cardReply(renderPaymentFailedCard({ reason: error.reason, operationId: data.operationId, amountMinor: error.amountMinor, currency: error.currency }, turn.locale));
+    const vm: PaymentFailedViewModel = { reason: error.reason, operationId: data.operationId, amountMinor: error.amountMinor, currency: error.currency };
+    return cardReply(renderPaymentFailedCard(vm, turn), paymentFailedSummary(vm, turn));
   }
   const account = await deps.ledger.account(turn.tenantId);
-  return cardReply(renderProblemCard(error, turn.locale, account?.currency));
+  return problemReply(turn, error, account?.currency);
 }

@@ -12,6 +12,8 @@ export interface Turn {
   user: { id: string; aadObjectId: string | null; name: string | null };
   /** The Teams client locale, which decides the reply language. */
   locale: string | null;
+  /** The person's time zone (IANA): the client's, else the one last seen from them; null: UTC. */
+  timeZone: string | null;
 }
 
 /** What the handlers use: the ledger, the payment gateway, the conversations' alert subscriptions, and nothing of Teams. */
@@ -34,11 +36,12 @@ export interface HandlerDeps {
 /**
  * A handler's answer. `card` is the outcome: sent for a message, and it replaces the card whose
  * button was pressed. `refusal` leaves that card alone (another admin may still use it) and tells
- * only the person who asked.
+ * only the person who asked. `summary` is the one line Teams shows for the card in the chat list
+ * and the notification, in the asker's language.
  */
-export type Reply = { kind: 'card'; card: AdaptiveCard } | { kind: 'refusal'; card: AdaptiveCard; text: string };
+export type Reply = { kind: 'card'; card: AdaptiveCard; summary: string } | { kind: 'refusal'; card: AdaptiveCard; summary: string; text: string };
 
-export const cardReply = (card: AdaptiveCard): Reply => ({ kind: 'card', card });
+export const cardReply = (card: AdaptiveCard, summary: string): Reply => ({ kind: 'card', card, summary });
 
 /** The ledger actor for the person: their Entra object id, or their Teams id. */
 export const actorOf = (turn: Turn): string => turn.user.aadObjectId ?? turn.user.id;

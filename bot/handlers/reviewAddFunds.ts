@@ -1,4 +1,5 @@
-import { cardOnFileViewModel, renderConfirmationCard } from '../../cards/index.js';
+import { confirmationSummary, renderConfirmationCard, type ConfirmationViewModel } from '../../cards/index.js';
+import { cardOnFileOf } from './cardOnFile.js';
 import { actorOf, cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
 import { startAddFunds } from './startAddFunds.js';
 
@@ -12,15 +13,12 @@ export async function reviewAddFunds(turn: Turn, deps: HandlerDeps, input: { amo
   if (!offered.ok) return startAddFunds(turn, deps, { amount: input.amount, error: offered.error });
   const offer = offered.value;
   const account = await deps.ledger.openAccount(turn.tenantId);
-  const card = renderConfirmationCard(
-    {
-      operationId: offer.offerId,
-      amountMinor: offer.amountMinor,
-      currency: offer.currency,
-      card: cardOnFileViewModel(await deps.gateway.cardOnFile(turn.tenantId), deps.clock.now()),
-      balanceMinor: account.balanceMinor,
-    },
-    turn.locale,
-  );
-  return cardReply(card);
+  const vm: ConfirmationViewModel = {
+    operationId: offer.offerId,
+    amountMinor: offer.amountMinor,
+    currency: offer.currency,
+    card: await cardOnFileOf(turn, deps),
+    balanceMinor: account.balanceMinor,
+  };
+  return cardReply(renderConfirmationCard(vm, turn), confirmationSummary(vm, turn));
 }

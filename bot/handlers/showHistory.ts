@@ -1,36 +1,69 @@
-import { HISTORY_PAGE_SIZE, historyEntryViewModel, renderHistoryCard, type ActionDataOf, type Verb } from '../../cards/index.js';
+import {
+  formatter,
+  HISTORY_MAX_ROWS,
+  historyEntryViewModel,
+  historySummary,
+  historyTime,
+  isShownInHistory,
+  renderHistoryCard,
+  type ActionDataOf,
+  type HistoryView,
+  type HistoryViewModel,
+  type Verb,
+} from '../../cards/index.js';
+import type { JournalEntry } from '../../services/ledger/journal.js';
 import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
+import { scanBack, scanForward, type Take } from './journalScan.js';
 
 type Page = Omit<ActionDataOf<typeof Verb.historyPage>, 'verb'>;
 
-/** A page of the journal, newest first: the newest page, or the one older or newer than a cursor. */
+/** The most journal entries one page reads: a page of a busy month's calls sums them, a longer stretch continues on Older. */
+const MAX_READ = 2000;
+
+/**
+ * A page of the history, newest first: the newest page, or the one older or newer than a cursor;
+ * everything, or money in and out only. A page holds as many entries as make HISTORY_MAX_ROWS
+ * rows, a day's calls counting as one row (in the reader's zone), and reads at most MAX_READ.
+ */
 export async function showHistory(turn: Turn, deps: HandlerDeps, page: Page = {}): Promise<Reply> {
   const account = await deps.ledger.openAccount(turn.tenantId);
-  const count = account.entryCount;
-  const { after, limit } = pageWindow(page, count);
-  const entries = limit > 0 ? await deps.ledger.journal(turn.tenantId, after, limit) : [];
-  const newestFirst = entries.reverse().map((entry) => historyEntryViewModel(entry, (actor) => deps.displayName(turn.tenantId, actor) ?? actor));
-  const lowest = Number(newestFirst.at(-1)?.id ?? after + 1);
-  const highest = Number(newestFirst[0]?.id ?? after);
-  const card = renderHistoryCard(
-    {
-      currency: account.currency,
-      entries: newestFirst,
-      olderCursor: lowest > 1 ? String(lowest) : null,
-      newerCursor: highest < count ? String(highest) : null,
-    },
-    turn.locale,
-  );
-  return cardReply(card);
+  const total = account.entryCount;
+  const view: HistoryView = page.view ?? 'all';
+  const take = pageFiller(view, formatter(turn.locale, turn.timeZone).dayKey);
+  const cursor = Math.min(Number(page.cursor ?? total + 1), total + 1);
+  let entries: JournalEntry[];
+  let first: number;
+  let last: number;
+  if (page.direction === 'newer') {
+    const scan = await scanForward(deps, turn.tenantId, { after: cursor, last: total, maxRead: MAX_READ, take });
+    [entries, first, last] = [scan.entries.reverse(), cursor + 1, scan.highest];
+  } else {
+    const before = page.direction === 'older' ? cursor : total + 1;
+    const scan = await scanBack(deps, turn.tenantId, { before, maxRead: MAX_READ, take });
+    [entries, first, last] = [scan.entries, scan.lowest, before - 1];
+  }
+  const vm: HistoryViewModel = {
+    currency: account.currency,
+    view,
+    entries: entries.map((entry) => historyEntryViewModel(entry, (actor) => deps.displayName(turn.tenantId, actor) ?? actor)),
+    olderCursor: first > 1 ? String(first) : null,
+    newerCursor: last < total ? String(last) : null,
+    ...(total > 0 && last >= first ? { span: { first, last, total } } : {}),
+  };
+  return cardReply(renderHistoryCard(vm, turn), historySummary(vm, turn));
 }
 
-/** Entries are numbered 1…count; reads `limit` entries numbered above `after`. */
-function pageWindow(page: Page, count: number): { after: number; limit: number } {
-  const cursor = Math.min(Number(page.cursor ?? count), count + 1);
-  if (page.direction === 'newer') return { after: cursor, limit: HISTORY_PAGE_SIZE };
-  if (page.direction === 'older') {
-    const after = Math.max(0, cursor - 1 - HISTORY_PAGE_SIZE);
-    return { after, limit: cursor - 1 - after };
-  }
-  return { after: Math.max(0, count - HISTORY_PAGE_SIZE), limit: HISTORY_PAGE_SIZE };
+/** Takes the entries the view shows until one more would need a row past the page's last. */
+function pageFiller(view: HistoryView, dayKey: (iso: string) => string): (entry: JournalEntry) => Take {
+  const days = new Set<string>();
+  let rows = 0;
+  return (entry) => {
+    if (!isShownInHistory(entry, view)) return 'skip';
+    const day = entry.kind === 'usage' ? dayKey(historyTime(entry)) : null;
+    if (day !== null && days.has(day)) return 'keep';
+    if (rows === HISTORY_MAX_ROWS) return 'stop';
+    rows++;
+    if (day !== null) days.add(day);
+    return 'keep';
+  };
 }

@@ -1,4 +1,4 @@
-import { renderUsageCard, usageViewModel } from '../../cards/index.js';
+import { renderUsageCard, usageSummary, usageViewModel } from '../../cards/index.js';
 import { DAY_MS } from '../../services/calendar.js';
 import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
 
@@ -11,5 +11,5 @@ export async function showUsage(turn: Turn, deps: HandlerDeps): Promise<Reply> {
   const now = deps.clock.now();
   const breakdown = insight?.breakdown ?? { rows: [], total: { calls: 0, seconds: 0, minor: 0 } };
   const vm = usageViewModel(breakdown, { currency: account.currency, from: now - DAYS * DAY_MS, to: now }, insight?.runway);
-  return cardReply(renderUsageCard(vm, turn.locale));
+  return cardReply(renderUsageCard(vm, turn), usageSummary(vm, turn));
 }

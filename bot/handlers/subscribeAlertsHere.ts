@@ -1,7 +1,7 @@
-import { renderProblemCard } from '../../cards/index.js';
 import { personKey, type AlertSubscription } from '../../data/conversationReferences.js';
 import { alertsHereReply, subscribedReply } from './alertsHereReplies.js';
-import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
+import { problemReply } from './explainProblem.js';
+import type { HandlerDeps, Reply, Turn } from './handlerDeps.js';
 
 /**
  * Confirm on the "post alerts here" card: the channel or group chat it was pressed in gets the
@@ -17,6 +17,6 @@ export async function subscribeAlertsHere(turn: Turn, deps: HandlerDeps): Promis
     at: new Date(deps.clock.now()).toISOString(),
   };
   // The bot remembers every conversation it hears from before routing, so this holds unless the book lost it.
-  if (!(await deps.alertSubscriptions.subscribeToAlerts(id, subscription))) return cardReply(renderProblemCard({ code: 'internal', reference: 'conversation-unknown' }, turn.locale));
+  if (!(await deps.alertSubscriptions.subscribeToAlerts(id, subscription))) return problemReply(turn, { code: 'internal', reference: 'conversation-unknown' });
   return subscribedReply(turn, deps, subscription);
 }

@@ -11,6 +11,8 @@ export interface NoticeRecipient {
   address: string | null;
   name: string | null;
   locale: string | null;
+  /** The zone the email's times are shown in (the one their Teams client last sent); null: UTC. */
+  timeZone?: string | null;
 }
 
 export interface MailNoticeDeps {

@@ -1,4 +1,4 @@
-import { alertContent, languageOf, localize } from '../../cards/index.js';
+import { alertContent, alertSummary, languageOf, localize } from '../../cards/index.js';
 import type { Alert } from '../../services/alerts.js';
 
 export interface NoticeText {
@@ -9,18 +9,18 @@ export interface NoticeText {
 }
 
 /**
- * A notice email's subject and body in the recipient's language: the same words as the alert
- * card, the balance and time, and where to act (Teams).
+ * A notice email's subject and body in the recipient's language and time zone: the subject is the alert's
+ * one-line summary (as in the Teams notification), the body the same words as the alert card, the
+ * facts (when, and the balance where the sentence does not say it), and where to act (Teams).
  */
-export function noticeEmail(alert: Alert, recipient: { name: string | null; locale: string | null }): NoticeText {
-  const { t, f } = localize(recipient.locale);
-  const content = alertContent(alert, recipient.locale);
+export function noticeEmail(alert: Alert, recipient: { name: string | null; locale: string | null; timeZone?: string | null }): NoticeText {
+  const { t, f } = localize(recipient);
+  const content = alertContent(alert, recipient);
   const greeting = recipient.name ? t.email.greeting(recipient.name) : t.email.greetingNoName;
-  const facts: Array<[string, string]> = [
-    [t.alerts.balance, f.money(alert.balanceMinor, alert.currency)],
-    [t.alerts.at, f.dateTime(alert.at)],
-  ];
-  const text = [greeting, '', content.text, '', ...facts.map(([k, v]) => `${k}: ${v}`), '', t.email.openTeams, '', `— ${t.product}`, t.email.why, ''].join('\n');
+  // The alert's facts, the zone of its times said once after them, as on its card.
+  const facts: Array<[string, string]> = content.facts.map((fact) => [fact.title, fact.value]);
+  const zone = t.common.timesIn(f.zoneName);
+  const text = [greeting, '', content.text, '', ...facts.map(([k, v]) => t.summary.line(k, v)), zone, '', t.email.openTeams, '', `— ${t.product}`, t.email.why, ''].join('\n');
   const html = [
     '<!DOCTYPE html>',
     `<html lang="${languageOf(recipient.locale)}"><head><meta charset="utf-8"><title>${escape(content.title)}</title></head>`,
@@ -29,11 +29,12 @@ export function noticeEmail(alert: Alert, recipient: { name: string | null; loca
     `<p>${escape(greeting)}</p>`,
     `<p>${escape(content.text)}</p>`,
     `<table>${facts.map(([k, v]) => `<tr><th align="left" style="padding-right: 1em">${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>`,
+    `<p style="color: #616161; font-size: smaller">${escape(zone)}</p>`,
     `<p>${escape(t.email.openTeams)}</p>`,
     `<p style="color: #616161; font-size: smaller">— ${escape(t.product)}<br>${escape(t.email.why)}</p>`,
     '</body></html>',
   ].join('\n');
-  return { language: languageOf(recipient.locale), subject: t.email.subject(content.title), text, html };
+  return { language: languageOf(recipient.locale), subject: t.email.subject(alertSummary(alert, recipient)), text, html };
 }
 
 function escape(text: string): string {

@@ -1,3 +1,4 @@
+import type { HelpTopic } from '../../cards/index.js';
 import type { Permission } from '../../services/access.js';
 import { addFundsCommand } from '../commands/addFundsCommand.js';
 import { alertsHereCommand } from '../commands/alertsHereCommand.js';
@@ -15,24 +16,30 @@ import { showUsage } from '../handlers/showUsage.js';
 export interface CommandRoute<N extends CommandName> {
   /** What the person must be allowed to do; null: anyone (no account data shown). */
   permission: Permission | null;
+  /** Where the help card explains it; null: not a command one asks for (a greeting, what was not understood). */
+  help: HelpTopic | null;
   handle(turn: Turn, deps: HandlerDeps, command: Extract<Command, { name: N }>, text: string): Promise<Reply>;
 }
 
 /**
- * Free text → handler. `commandRequest` decides the command; this table decides who may and what
- * runs. Who may is asked before the amounts in the text are read.
+ * Free text → handler. `commandRequest` decides the command; this table decides who may, what
+ * runs, and what the help card says about it (in this order). Who may is asked before the amounts
+ * in the text are read.
  */
 export const COMMAND_ROUTES: { [N in CommandName]: CommandRoute<N> } = {
-  balance: { permission: 'view', handle: (turn, deps) => showBalance(turn, deps) },
-  history: { permission: 'view', handle: (turn, deps) => showHistory(turn, deps) },
-  usage: { permission: 'view', handle: (turn, deps) => showUsage(turn, deps) },
-  addFunds: { permission: 'manage', handle: addFundsCommand },
-  autoRecharge: { permission: 'manage', handle: autoRechargeCommand },
-  lowBalanceAlert: { permission: 'manage', handle: alertThresholdCommand },
-  alertsHere: { permission: 'manage', handle: alertsHereCommand },
-  paymentMethod: { permission: 'manage', handle: (turn, deps) => showPaymentMethod(turn, deps) },
-  help: { permission: null, handle: (turn) => showHelp(turn) },
-  greeting: { permission: null, handle: (turn) => showWelcome(turn) },
-  unknown: { permission: null, handle: (turn, _deps, _command, text) => unknownCommand(turn, text) },
-  tooLong: { permission: null, handle: (turn) => messageTooLong(turn, MAX_COMMAND_LENGTH) },
+  balance: { permission: 'view', help: 'balance', handle: (turn, deps) => showBalance(turn, deps) },
+  addFunds: { permission: 'manage', help: 'addFunds', handle: addFundsCommand },
+  autoRecharge: { permission: 'manage', help: 'autoRecharge', handle: autoRechargeCommand },
+  lowBalanceAlert: { permission: 'manage', help: 'lowBalanceAlert', handle: alertThresholdCommand },
+  history: { permission: 'view', help: 'history', handle: (turn, deps) => showHistory(turn, deps) },
+  usage: { permission: 'view', help: 'usage', handle: (turn, deps) => showUsage(turn, deps) },
+  paymentMethod: { permission: 'manage', help: 'paymentMethod', handle: (turn, deps) => showPaymentMethod(turn, deps) },
+  alertsHere: { permission: 'manage', help: 'alertsHere', handle: alertsHereCommand },
+  help: { permission: null, help: 'help', handle: (turn) => showHelp(turn, HELP_TOPICS) },
+  greeting: { permission: null, help: null, handle: (turn) => showWelcome(turn) },
+  unknown: { permission: null, help: null, handle: (turn, _deps, _command, text) => unknownCommand(turn, text) },
+  tooLong: { permission: null, help: null, handle: (turn) => messageTooLong(turn, MAX_COMMAND_LENGTH) },
 };
+
+/** What the help card lists: every routed command that has a topic, in the table's order. */
+export const HELP_TOPICS: readonly HelpTopic[] = Object.values(COMMAND_ROUTES).flatMap((route) => (route.help ? [route.help] : []));

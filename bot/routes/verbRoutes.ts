@@ -1,6 +1,7 @@
 import { Verb, type ActionDataOf } from '../../cards/index.js';
 import type { Permission } from '../../services/access.js';
 import type { HandlerDeps, Reply, Turn } from '../handlers/handlerDeps.js';
+import { HELP_TOPICS } from './commandRoutes.js';
 import { cancelAddFunds } from '../handlers/cancelAddFunds.js';
 import { choosePaymentMethod } from '../handlers/choosePaymentMethod.js';
 import { confirmAddFunds } from '../handlers/confirmAddFunds.js';
@@ -10,6 +11,7 @@ import { saveAutoRecharge } from '../handlers/saveAutoRecharge.js';
 import { showAlertThreshold } from '../handlers/showAlertThreshold.js';
 import { showAutoRecharge } from '../handlers/showAutoRecharge.js';
 import { showBalance } from '../handlers/showBalance.js';
+import { showDestinationCalls } from '../handlers/showDestinationCalls.js';
 import { showHelp } from '../handlers/showHelp.js';
 import { showHistory } from '../handlers/showHistory.js';
 import { showPaymentMethod } from '../handlers/showPaymentMethod.js';
@@ -29,8 +31,12 @@ export interface VerbRoute<V extends Verb> {
  */
 export const VERB_ROUTES: { [V in Verb]: VerbRoute<V> } = {
   [Verb.balanceRefresh]: { permission: 'view', handle: (turn, deps) => showBalance(turn, deps) },
-  [Verb.historyPage]: { permission: 'view', handle: (turn, deps, { direction, cursor }) => showHistory(turn, deps, { ...(direction ? { direction } : {}), ...(cursor ? { cursor } : {}) }) },
+  [Verb.historyPage]: {
+    permission: 'view',
+    handle: (turn, deps, { direction, cursor, view }) => showHistory(turn, deps, { ...(direction ? { direction } : {}), ...(cursor ? { cursor } : {}), ...(view ? { view } : {}) }),
+  },
   [Verb.usageOpen]: { permission: 'view', handle: (turn, deps) => showUsage(turn, deps) },
+  [Verb.destinationCalls]: { permission: 'view', handle: (turn, deps, { destination }) => showDestinationCalls(turn, deps, destination) },
   [Verb.fundsStart]: { permission: 'manage', handle: (turn, deps, { amount }) => startAddFunds(turn, deps, amount ? { amount } : {}) },
   [Verb.fundsReview]: {
     permission: 'manage',
@@ -38,7 +44,7 @@ export const VERB_ROUTES: { [V in Verb]: VerbRoute<V> } = {
   },
   [Verb.fundsConfirm]: { permission: 'manage', handle: confirmAddFunds },
   [Verb.fundsCancel]: { permission: 'manage', handle: cancelAddFunds },
-  [Verb.autoRechargeOpen]: { permission: 'manage', handle: (turn, deps) => showAutoRecharge(turn, deps) },
+  [Verb.autoRechargeOpen]: { permission: 'manage', handle: (turn, deps, { amount }) => showAutoRecharge(turn, deps, amount ? { values: { enabled: true, amount } } : {}) },
   [Verb.autoRechargeSave]: {
     permission: 'manage',
     handle: (turn, deps, { enabled, trigger, amount }) =>
@@ -49,6 +55,6 @@ export const VERB_ROUTES: { [V in Verb]: VerbRoute<V> } = {
   [Verb.paymentMethodChoose]: { permission: 'manage', handle: choosePaymentMethod },
   [Verb.alertsOpen]: { permission: 'manage', handle: (turn, deps) => showAlertThreshold(turn, deps) },
   [Verb.alertsThreshold]: { permission: 'manage', handle: (turn, deps, { threshold }) => saveAlertThreshold(turn, deps, threshold) },
-  [Verb.help]: { permission: null, handle: (turn) => showHelp(turn) },
+  [Verb.help]: { permission: null, handle: (turn) => showHelp(turn, HELP_TOPICS) },
   [Verb.alertsHereConfirm]: { permission: 'manage', handle: (turn, deps) => subscribeAlertsHere(turn, deps) },
 };

@@ -1,12 +1,9 @@
-import { CardFactory, MessageFactory, type AdaptiveCardInvokeResponse, type TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from '../../cards/index.js';
+import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import type { Reply } from '../handlers/handlerDeps.js';
+import { cardActivity } from './cardActivity.js';
 
-/** A card as a message: an attachment and no text, so it can be updated in place later. */
-export const cardMessage = (card: AdaptiveCard) => MessageFactory.attachment(CardFactory.adaptiveCard(card));
-
-export async function sendCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
-  await context.sendActivity(cardMessage(card));
+export async function sendCard(context: TurnContext, reply: Pick<Reply, 'card' | 'summary'>): Promise<void> {
+  await context.sendActivity(cardActivity(reply.card, reply.summary));
 }
 
 /**
@@ -27,11 +24,11 @@ export async function answerSubmit(context: TurnContext, reply: Reply, log: Pick
   const replyToId = context.activity.replyToId;
   if (reply.kind === 'card' && replyToId) {
     try {
-      await context.updateActivity({ ...cardMessage(reply.card), id: replyToId });
+      await context.updateActivity({ ...cardActivity(reply.card, reply.summary), id: replyToId });
       return;
     } catch (error) {
       log.warn(`Could not update card ${replyToId}; sending the outcome as a new message`, (error as Error).message);
     }
   }
-  await sendCard(context, reply.card);
+  await sendCard(context, reply);
 }

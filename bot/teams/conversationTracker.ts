@@ -1,11 +1,11 @@
-import { TeamsInfo, TurnContext } from 'botbuilder';
+import { TeamsInfo, TurnContext, type Activity } from 'botbuilder';
 import { personKey, type ConversationBook } from '../../data/conversationReferences.js';
 import { consoleLog, type Clock, type Log } from '../../services/ports.js';
-import { conversationOf } from './turnFromActivity.js';
+import { conversationOf, timeZoneOf } from './turnFromActivity.js';
 
 /**
  * Keeps the conversation book current from the activities themselves: a conversation is stored on
- * install and first message, refreshed by every activity (service URL, locale, who wrote), and
+ * install and first message, refreshed by every activity (service URL, locale, time zone, who wrote), and
  * forgotten when the bot is removed. In Teams it also asks once for a person's email address, for
  * notice emails.
  */
@@ -26,12 +26,20 @@ export class ConversationTracker {
     reference.conversation = { ...reference.conversation!, id: conversationId };
     delete reference.activityId;
     const user = { userId: activity.from.id, aadObjectId: activity.from.aadObjectId || null };
+    const timeZone = timeZoneOf(activity);
     await this.book.remember({
-      conversation: { id: conversationId, tenantId, scope, reference, locale: activity.locale || null },
-      person: { tenantId, ...user, name: activity.from.name?.trim() || null, locale: activity.locale || null },
+      conversation: { id: conversationId, tenantId, scope, reference, locale: activity.locale || null, timeZone },
+      person: { tenantId, ...user, name: activity.from.name?.trim() || null, locale: activity.locale || null, timeZone },
       at: new Date(this.clock.now()).toISOString(),
     });
     await this.lookUpEmail(context, personKey(tenantId, user));
+  }
+
+  /** The time zone last seen from the person an activity is from (activities without one, such as some invokes, use it). */
+  rememberedTimeZone(tenantId: string, activity: Partial<Activity>): string | null {
+    const from = activity.from;
+    if (!from?.id) return null;
+    return this.book.person(personKey(tenantId, { userId: from.id, aadObjectId: from.aadObjectId || null }))?.timeZone ?? null;
   }
 
   async removed(context: TurnContext): Promise<void> {

@@ -43,7 +43,7 @@ export class CreditsBot extends TeamsActivityHandler {
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient?.id;
       if (context.activity.membersAdded?.some((member) => member.id === botId)) {
-        await sendCard(context, (await showWelcome(this.turnOf(context) ?? this.anonymous(context))).card);
+        await sendCard(context, await showWelcome(this.turnOf(context) ?? this.anonymous(context)));
       }
       await next();
     });
@@ -62,12 +62,12 @@ export class CreditsBot extends TeamsActivityHandler {
   /** Free text goes to the command routes; an Action.Submit (a message whose value is the button's data) to the verb routes. */
   private async answerMessage(context: TurnContext): Promise<void> {
     const turn = this.turnOf(context);
-    if (!turn) return sendCard(context, refusal(this.anonymous(context), 'not-admin').card);
+    if (!turn) return sendCard(context, refusal(this.anonymous(context), 'not-admin'));
     const value = context.activity.value as unknown;
     if (value && typeof value === 'object') {
       return answerSubmit(context, await dispatchAction(turn, this.deps.handlers, this.accessFor(turn), value), this.log);
     }
-    await sendCard(context, (await dispatchText(turn, this.deps.handlers, this.accessFor(turn), messageText(context))).card);
+    await sendCard(context, await dispatchText(turn, this.deps.handlers, this.accessFor(turn), messageText(context)));
   }
 
   /** Action.Execute arrives as an `adaptiveCard/action` invoke; its answer travels in the invoke response. */
@@ -96,7 +96,9 @@ export class CreditsBot extends TeamsActivityHandler {
 
   private turnOf(context: TurnContext): Turn | null {
     const tenantId = tenantOf(context.activity, this.deps.tenants);
-    return tenantId ? turnFrom(context.activity, tenantId) : null;
+    if (!tenantId) return null;
+    const turn = turnFrom(context.activity, tenantId);
+    return turn.timeZone ? turn : { ...turn, timeZone: this.deps.tracker.rememberedTimeZone(tenantId, context.activity) };
   }
 
   /** For a reply to someone whose tenant the bot cannot trust: language only, no account. */

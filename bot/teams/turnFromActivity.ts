@@ -1,4 +1,5 @@
 import type { Activity } from 'botbuilder';
+import { canonicalTimeZone } from '../../cards/index.js';
 import { TenantId } from '../operatorApi/schemas.js';
 import type { KnownConversation } from '../../data/conversationReferences.js';
 import type { Turn } from '../handlers/handlerDeps.js';
@@ -26,7 +27,7 @@ export function tenantOf(activity: Partial<Activity>, rules: TenantRules): strin
   return activity.channelId === 'emulator' || rules.localMode ? rules.defaultTenantId : null;
 }
 
-/** Who is asking, where and in which language, from the activity alone. */
+/** Who is asking, where, in which language and time zone, from the activity alone. */
 export function turnFrom(activity: Partial<Activity>, tenantId: string): Turn {
   const from = activity.from;
   return {
@@ -38,7 +39,17 @@ export function turnFrom(activity: Partial<Activity>, tenantId: string): Turn {
       name: typeof from?.name === 'string' && from.name.trim() ? from.name.trim() : null,
     },
     locale: typeof activity.locale === 'string' && activity.locale ? activity.locale : null,
+    timeZone: timeZoneOf(activity),
   };
+}
+
+/**
+ * The client's time zone: Teams sends it in the `clientInfo` entity (`timezone`) and in
+ * `localTimezone`; null when neither holds a zone Intl knows.
+ */
+export function timeZoneOf(activity: Partial<Activity>): string | null {
+  const clientInfo = (Array.isArray(activity.entities) ? activity.entities : []).find((e) => e?.type === 'clientInfo') as { timezone?: unknown } | undefined;
+  return canonicalTimeZone(clientInfo?.timezone) ?? canonicalTimeZone(activity.localTimezone);
 }
 
 /**

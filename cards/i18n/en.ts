@@ -1,5 +1,6 @@
 import type { OfferInvalidReason } from '../../services/ledger/errors.js';
 import type { EntryKind, RechargeFailureReason } from '../../services/ledger/journal.js';
+import type { HelpTopic } from '../helpTopics.js';
 
 /**
  * Every text the bot shows, in English. Amounts and dates arrive already formatted for the
@@ -14,7 +15,27 @@ export const en = {
     none: '—',
     operation: (id: string) => `Operation ${id}`,
     moreItems: (n: number) => `and ${n} more`,
-    datesInUtc: 'Times are in UTC.',
+    /** Sentences as one text: English puts a space between them, Chinese none after "。". */
+    sentences: (...parts: string[]) => parts.filter(Boolean).join(' '),
+    /** A list cut short: "Adele, Megan, Alex and 2 more". */
+    andMore: (list: string, more: string) => `${list} and ${more} more`,
+    /** Said once per card that shows times: the zone they are all in. */
+    timesIn: (zone: string) => `Times are in ${zone}.`,
+    /** The one time of a card that shows only one, with its zone. */
+    atTime: (time: string, zone: string) => `${time} (${zone})`,
+  },
+  /**
+   * The one line Teams shows for a card in the chat list and the notification (the activity's
+   * `summary`): a title and what matters most.
+   */
+  summary: {
+    line: (title: string, detail: string) => `${title}: ${detail}`,
+    balance: (amount: string) => `balance ${amount}`,
+    lowBalance: (balance: string, threshold: string) => `${balance}, below ${threshold}`,
+    expiring: (amount: string, date: string) => `${amount} on ${date}`,
+    spike: (spend: string) => `${spend} in one hour`,
+    /** `more`: how many other new destinations, already formatted; null when none. */
+    newDestinations: (first: string, more: string | null) => (more === null ? `calls to ${first}` : `calls to ${first} and ${more} more destinations`),
   },
   actions: {
     addFunds: 'Add funds',
@@ -39,6 +60,18 @@ export const en = {
     lowBalanceAlert: 'Low-balance alert',
     grantConsent: 'Grant consent',
     tryAgain: 'Try again',
+    changePaymentMethod: 'Change payment method',
+    changeThreshold: 'Change alert threshold',
+    autoRechargeSettings: 'Auto-recharge settings',
+    seeUsage: 'See usage',
+    seeWhoCalled: 'See who called',
+    setUpAutoRecharge: 'Set up auto-recharge',
+    /** The button that unfolds the buttons a row has no room for. */
+    more: 'More',
+    addAmount: (amount: string) => `Add ${amount}`,
+    moneyOnly: 'Money in and out only',
+    everything: 'Everything',
+    useForAutoRecharge: (amount: string) => `Use ${amount} for auto-recharge`,
   },
   status: {
     label: 'Status',
@@ -47,6 +80,14 @@ export const en = {
     suspendedExplanation:
       'Calling with Communications Credits is suspended until the balance is above zero. Add funds to resume toll-free dial-in, meeting dial-out, international and pay-per-minute calls.',
     owed: (amount: string) => `New funds first pay off the ${amount} owed.`,
+    /** Why auto-recharge did not lift the balance, naming the card it tried. */
+    rechargeFailure: {
+      declined: (card: string) => `Auto-recharge could not add funds: ${card} was declined.`,
+      'expired-card': (card: string) => `Auto-recharge could not add funds: ${card} has expired.`,
+      'no-payment-method': (_card: string) => 'Auto-recharge could not add funds: there is no card on file.',
+      'gateway-error': (_card: string) => "Auto-recharge could not add funds yet: the payment service didn't answer. It tries again.",
+    } satisfies Record<RechargeFailureReason, (card: string) => string>,
+    noFundsYet: 'No funds yet',
   },
   autoRecharge: {
     off: 'Off',
@@ -64,15 +105,29 @@ export const en = {
     expiringTitle: 'Expiring soonest',
     lotExpires: (date: string) => `expires ${date}`,
     noLots: 'No funds to expire: add funds to start calling.',
-    recentTitle: 'Recent transactions',
-    noRecent: 'No transactions yet.',
-    insightTitle: 'Outlook',
+    recentTitle: 'Money in and out',
+    noRecent: 'No money in or out yet.',
+    insightTitle: 'Forecast',
     runway: (days: string, untilTrigger: boolean) =>
       untilTrigger
         ? `At the last 30 days' pace, the balance reaches the auto-recharge trigger in about ${days} days.`
         : `At the last 30 days' pace, the balance lasts about ${days} more days.`,
     runwayNone: 'No usage in the last 30 days to forecast from.',
+    /** The balance is at what the forecast counts down to already. */
+    runwayReached: (untilTrigger: boolean): string =>
+      untilTrigger ? 'The balance is already below the auto-recharge trigger.' : 'The balance is used up: add funds to keep calling.',
     lastSync: (time: string) => `Usage last synced ${time}.`,
+  },
+  /** The balance card of a tenant that never had funds: what the credits are for and how to start. */
+  getStarted: {
+    title: 'Get started with Communications Credits',
+    intro:
+      'Communications Credits are the prepaid balance that pays for calls Teams charges by the minute: toll-free dial-in, meeting dial-out, international and pay-per-minute calls. Those calls go through once funds are added.',
+    stepsTitle: 'Three steps',
+    choosePaymentMethod: 'Choose a payment method (the card that pays).',
+    cardChosen: (card: string) => `Payment method: ${card}.`,
+    addFunds: 'Add funds: nothing is charged until you confirm.',
+    setUpAutoRecharge: 'Set up auto-recharge, so calling keeps working when the balance runs low.',
   },
   funds: {
     title: 'Add funds',
@@ -110,11 +165,15 @@ export const en = {
   },
   payment: {
     title: 'Payment method',
+    choose: 'Choose a payment method',
     current: 'Card on file',
     noCard: 'No card on file',
     cardValue: (brand: string, last4: string, expiry: string) => `${brand} •••• ${last4}, expires ${expiry}`,
     cardShort: (brand: string, last4: string) => `${brand} •••• ${last4}`,
-    expiredSuffix: '(expired)',
+    /** Suffixes written right after a card, space included where the language puts one. */
+    expiredSuffix: ' (expired)',
+    /** After a sandbox card, wherever one is shown: it moves no real money. */
+    testCardSuffix: ' (test card)',
     sandboxTitle: 'Sandbox test cards',
     sandboxNote: 'This deployment uses the sandbox payment gateway: these test cards move no real money.',
     testCard: {
@@ -126,15 +185,21 @@ export const en = {
     realGateway: "Cards are managed with your operator's payment provider.",
     security: 'For your security this bot never asks for a card number in chat. Never type card details into a chat.',
     changed: (card: string) => `Payment method changed to ${card}.`,
+    rechargeWillBeDeclined: 'Auto-recharge is on: this test card is always declined, so the next recharge will fail. Choose the paying test card to keep calling working.',
+    rechargeWillWait: 'Auto-recharge is on: this card has expired, so no recharge will be tried until another card is chosen.',
   },
   autoRechargeCard: {
     title: 'Auto-recharge',
-    intro: 'When the balance falls below the trigger, the card on file is charged and the amount is added, so calling keeps working.',
+    intro: 'Auto-recharge charges the card on file and adds funds whenever the balance falls below the amount you set, so calling keeps working.',
     state: 'Now',
-    enabled: 'Turn on auto-recharge',
+    enabled: 'On',
     enabledLabel: 'Auto-recharge',
     triggerLabel: (currency: string) => `When the balance is below (${currency})`,
     amountLabel: (currency: string) => `Add this amount (${currency})`,
+    triggerLimit: 'Zero or more.',
+    charges: 'Charges',
+    noCard: 'There is no card on file, so auto-recharge cannot add funds until a payment method is chosen.',
+    suggested: (amount: string) => `${amount} is the suggestion from the last 30 days of calls: about a month at this pace.`,
     pausedExplanation: (failures: number) =>
       `Auto-recharge paused itself after ${failures} failed payments in a row. Check the payment method, then turn it back on.`,
     waitingExplanation: 'The card on file has expired or is missing, so auto-recharge will not try again until the payment method changes.',
@@ -142,10 +207,6 @@ export const en = {
     inProgressExplanation: 'A recharge is being charged right now; its result arrives as an alert.',
     alertsStillOn: 'Low-balance and below-zero alerts still arrive while auto-recharge is on.',
     saved: 'Saved.',
-    fieldError: (field: string, message: string) => `${field}: ${message}`,
-    fieldTrigger: 'Trigger',
-    fieldAmount: 'Amount',
-    fieldEnabled: 'Auto-recharge',
   },
   threshold: {
     title: 'Low-balance alert',
@@ -156,8 +217,17 @@ export const en = {
   },
   history: {
     title: 'History',
-    subtitle: 'Every change to the balance, newest first.',
+    moneyTitle: 'Money in and out',
+    subtitle: 'Every change to the balance, newest first; calls are summed per day.',
+    moneySubtitle: 'Money in and out only (purchases, auto-recharges, grants and refunds, expired funds) and payments that failed, newest first.',
+    /** Which journal entries the page covers, of how many. */
+    span: (first: string, last: string, total: string) => `Entries ${first}–${last} of ${total}`,
+    callsOnDay: (date: string, count: string, calls: number) => (calls === 1 ? `${date} · 1 call` : `${date} · ${count} calls`),
+    settingPart: (part: string) => `${part}.`,
+    recovered: 'Recorded at restart: the card was charged before the funds could be added.',
+    csv: "Every entry in a spreadsheet: your operator can export this history as CSV (the operator API's journal.csv).",
     empty: 'No entries on this page.',
+    emptyMoney: 'No money in or out on this page.',
     balanceAfter: (amount: string) => `Balance ${amount}`,
     by: (time: string, actor: string) => `${time} · ${actor}`,
   },
@@ -179,7 +249,6 @@ export const en = {
   autoRechargeAdded: 'Auto-recharge added funds',
   usage: {
     title: 'Usage',
-    period: (range: string) => `${range} (UTC)`,
     callType: 'Call type and destination',
     calls: 'Calls',
     minutes: 'Minutes',
@@ -188,17 +257,17 @@ export const en = {
     empty: 'No usage in this period.',
     runwayNone: 'No usage to forecast from.',
     dailyBurn: (amount: string) => `Average daily spend: ${amount}.`,
-    suggested: (amount: string) => `Suggested recharge amount: ${amount}.`,
+    suggested: (amount: string) => `Suggested recharge: ${amount}, about a month at this pace.`,
     callTypes: {
-      user_out: 'Outgoing call',
-      user_in: 'Incoming call',
-      user_out_transfer: 'Transferred call',
-      user_out_forwarding: 'Forwarded call',
+      user_out: 'Outgoing',
+      user_in: 'Incoming',
+      user_out_transfer: 'Transferred',
+      user_out_forwarding: 'Forwarded',
       conf_out: 'Meeting dial-out',
       conf_in: 'Meeting dial-in',
-      ucap_out: 'Auto attendant / call queue, outgoing',
-      ucap_in: 'Auto attendant / call queue, incoming',
-      emergency: 'Emergency call',
+      ucap_out: 'Auto attendant out',
+      ucap_in: 'Auto attendant in',
+      emergency: 'Emergency',
     } as Record<string, string>,
     domestic: 'Domestic',
     international: 'International',
@@ -207,19 +276,25 @@ export const en = {
   help: {
     title: 'What I can do',
     intro: 'Write to me in English or Chinese, or use the buttons. Money moves only after you confirm on a card.',
-    examples: [
-      ['balance', 'Balance, status, what expires next'],
-      ['add 50', 'Add funds (you confirm first)'],
-      ['turn on auto-recharge', 'Recharge automatically when the balance is low'],
-      ['auto-recharge below 20 add 100', 'Set when and how much auto-recharge adds'],
-      ['turn off auto-recharge', 'Stop automatic recharges'],
-      ['history', 'Every change to the balance'],
-      ['usage', 'Recent calls by type and destination'],
-      ['payment method', 'See or change the card on file'],
-      ['post alerts here', 'Also post billing alerts in this channel or group chat (every member sees them)'],
-      ['stop alerts here', 'Stop posting billing alerts in this channel or group chat'],
-      ['help', 'This list'],
-    ] as Array<[string, string]>,
+    /** What to write for each command the bot routes, and what it does: the help card lists the routed ones. */
+    topics: {
+      balance: [['balance', 'Balance, status, what expires next']],
+      addFunds: [['add 50', 'Add funds (you confirm first)']],
+      autoRecharge: [
+        ['turn on auto-recharge', 'Recharge automatically when the balance is low'],
+        ['auto-recharge below 20 add 100', 'Set when and how much auto-recharge adds'],
+        ['turn off auto-recharge', 'Stop automatic recharges'],
+      ],
+      lowBalanceAlert: [['low balance alert 15', 'Alert admins when the balance falls below 15']],
+      history: [['history', 'Every change to the balance, calls summed per day']],
+      usage: [['usage', 'Recent calls by type and destination']],
+      paymentMethod: [['payment method', 'See or change the card on file']],
+      alertsHere: [
+        ['post alerts here', 'Also post billing alerts in this channel or group chat (every member sees them)'],
+        ['stop alerts here', 'Stop posting billing alerts in this channel or group chat'],
+      ],
+      help: [['help', 'This list']],
+    } satisfies Record<HelpTopic, Array<[string, string]>> as Record<HelpTopic, Array<[string, string]>>,
     admins: 'Global and Billing administrators can add funds and change settings; Teams administrators can view the balance.',
   },
   welcome: {
@@ -264,6 +339,9 @@ export const en = {
     hourlySpike: (hour: string, spend: string, baseline: string) =>
       `Calls in the hour from ${hour} cost ${spend}, far above the usual ${baseline} an hour.`,
     hourlySpikeUnknown: 'Call spend in the last hour is far above the usual.',
+    /** A spike and what it was compared with: the week's hourly average and the spend that raises the alert. */
+    hourlySpikeCompared: (hour: string, spend: string, baseline: string, threshold: string) =>
+      `Calls in the hour from ${hour} cost ${spend}. The previous 7 days averaged ${baseline} an hour, and an hour above ${threshold} raises this alert.`,
     newDestination: (destination: string) => `Calls were made to ${destination}, a country this organization has not called before.`,
     /** Several new destinations: the first few as a list, and how many more when there are (both already formatted). */
     newDestinations: (names: string, more: string | null) =>
@@ -274,6 +352,20 @@ export const en = {
       'This organization has called more destinations than the bot keeps on record, so a destination not on the record counts as new each time.',
     newDestinationsQuiet: (time: string) => `New destinations will not raise another alert until ${time}: the usage card lists every call.`,
     fraudHint: 'If this is unexpected it can be an early sign of toll fraud: check recent usage.',
+  },
+  /** Calls to one destination: where a new-destination alert leads. */
+  destinationCalls: {
+    title: (destination: string) => `Calls to ${destination}`,
+    total: (calls: string, minutes: string, amount: string) => `${calls} calls, ${minutes} minutes, ${amount} in this period.`,
+    none: 'No calls to this destination in this period.',
+    byCaller: 'Who called',
+    callerTotal: (calls: string, minutes: string, amount: string) => `${calls} calls · ${minutes} min · ${amount}`,
+    latest: 'Latest calls',
+    call: (caller: string, minutes: string | null, amount: string) => (minutes === null ? `${caller} · ${amount}` : `${caller} · ${minutes} min · ${amount}`),
+    unknownCaller: 'Caller not recorded',
+    truncated: 'Only the most recent part of the history was searched; older calls in this period may be missing.',
+    restrict:
+      'Not expected? Restrict international calling in the Teams admin center: give the people who should not call abroad an outbound calling (dial-out) restriction that allows domestic calls only (Users > Manage users > the person > Policies), or set it for everyone in the global policy.',
   },
   errors: {
     title: "That didn't work",

@@ -26,6 +26,7 @@ export class NewDestinationWatch {
   private readonly seen = new Set<string>();
   private readonly named: string[] = [];
   private unnamed = 0;
+  private firstCallAt: string | null = null;
 
   /** `account` as it was before the change. */
   constructor(account: Account | undefined, now: number) {
@@ -35,7 +36,10 @@ export class NewDestinationWatch {
   /** Looks at a call before it is recorded; marks the first new one of the change as the one that raises the alert. */
   see(stats: UsageStats | undefined, usage: UsageDetail): void {
     if (!this.mayAlert || !stats || !isNewDestination(stats, usage) || this.seen.has(usage.destinationName!)) return;
-    if (this.seen.size === 0) usage.newDestinationAlert = true;
+    if (this.seen.size === 0) {
+      usage.newDestinationAlert = true;
+      this.firstCallAt = usage.startDateTime;
+    }
     this.seen.add(usage.destinationName!);
     if (this.named.length < NEW_DESTINATIONS_NAMED) this.named.push(usage.destinationName!);
     else this.unnamed++;
@@ -57,6 +61,7 @@ export class NewDestinationWatch {
       spendMinor: null,
       baselineMinor: null,
       destination: first,
+      firstCallAt: this.firstCallAt,
       moreDestinations: others,
       unnamedDestinations: this.unnamed,
       quietUntil: newDestinationAlertsInHour(account.usage, now) >= NEW_DESTINATION_ALERTS_PER_HOUR ? iso(hourEnds) : null,

@@ -5,10 +5,10 @@ import type { UsageDetail } from '../ledger/journal.js';
 import type { Minor } from '../money.js';
 import { USAGE_HOURS_KEPT } from './usageStats.js';
 
-/** An hour's spend this many times the week's hourly average is unusual… */
+/** An hour's spend this many times the tenant's hourly average over the previous week is unusual. */
 export const SPIKE_FACTOR = 5;
-/** …and so is any hour above this many low-balance thresholds, however quiet the week was. */
-export const SPIKE_FLOOR_THRESHOLDS = 5;
+/** The hours the average is taken over: the week before the hour. */
+export const BASELINE_HOURS = USAGE_HOURS_KEPT - 24;
 
 /** What the spend checks need to know from before a usage change. */
 export interface SpendBefore {
@@ -29,37 +29,40 @@ export const hourOf = (startDateTime: string): number => Math.floor(Date.parse(s
 
 /**
  * An early warning of toll fraud, raised by the usage change that caused it: an hour's spend
- * crossing far above the tenant's weekly baseline. (Calls to a country never called before are
- * `NewDestinationWatch`'s.)
+ * crossing SPIKE_FACTOR times the tenant's own hourly average of the week before, and at least
+ * `floorMinor` (the smallest amount worth an alert: the smallest addition), so a quiet week does
+ * not make every call a spike. A week without any spend is no baseline: nothing to compare with,
+ * no spike (a tenant's first calls are not "far above" anything). The low-balance threshold plays
+ * no part: raising it never hides a spike. The alert says what it compared. (Calls to a country
+ * never called before are `NewDestinationWatch`'s.)
  */
-export function spendAlerts(before: SpendBefore, account: Account, calls: UsageDetail[], now: number): Alert[] {
+export function spendAlerts(before: SpendBefore, account: Account, calls: UsageDetail[], now: number, floorMinor: Minor): Alert[] {
   const base = { tenantId: account.tenantId, currency: account.currency, balanceMinor: account.balanceMinor, at: iso(now) };
   const alerts: Alert[] = [];
   const hoursTouched = new Set(calls.map((c) => hourOf(c.startDateTime)));
-  const floor = SPIKE_FLOOR_THRESHOLDS * Math.max(account.lowBalanceAlertMinor, 1);
+  const floor = Math.max(floorMinor, 1);
   for (const hour of hoursTouched) {
     const is = account.usage.hours[hour] ?? 0;
     // Below the floor nothing can have crossed the threshold: skip the week's baseline.
     if (is < floor) continue;
-    const threshold = spikeThreshold(account.usage.hours, hour, account.lowBalanceAlertMinor);
+    const week = weekBefore(account.usage.hours, hour);
+    if (week === 0) continue;
+    const usual = Math.floor(week / BASELINE_HOURS);
+    const threshold = Math.max(SPIKE_FACTOR * usual, floor);
     const was = before.hours[hour] ?? 0;
     if (was < threshold && is >= threshold) {
-      alerts.push({ ...base, type: 'unusual-spend', reason: 'hourly-spike', hourStart: iso(hour * HOUR_MS), spendMinor: is, baselineMinor: baseline(account.usage.hours, hour), destination: null });
+      alerts.push({ ...base, type: 'unusual-spend', reason: 'hourly-spike', hourStart: iso(hour * HOUR_MS), spendMinor: is, baselineMinor: usual, thresholdMinor: threshold, destination: null });
     }
   }
   return alerts;
 }
 
-/** The week's average hourly spend before `hour` (integer minor units, rounded down). */
-function baseline(hours: Record<string, Minor>, hour: number): Minor {
+/** The spend of the week before `hour`; its hourly average is the baseline. */
+function weekBefore(hours: Record<string, Minor>, hour: number): Minor {
   let total = 0;
   for (const [key, minor] of Object.entries(hours)) {
     const h = Number(key);
-    if (h < hour && h >= hour - (USAGE_HOURS_KEPT - 24)) total += minor;
+    if (h < hour && h >= hour - BASELINE_HOURS) total += minor;
   }
-  return Math.floor(total / (USAGE_HOURS_KEPT - 24));
-}
-
-function spikeThreshold(hours: Record<string, Minor>, hour: number, lowBalanceAlertMinor: Minor): Minor {
-  return Math.max(SPIKE_FACTOR * baseline(hours, hour), SPIKE_FLOOR_THRESHOLDS * Math.max(lowBalanceAlertMinor, 1));
+  return total;
 }

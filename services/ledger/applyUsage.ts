@@ -3,7 +3,7 @@ import type { Change, NoChange } from '../ports.js';
 import type { Account } from './account.js';
 import { ChangeDraft } from './changeDraft.js';
 import type { UsageDetail } from './journal.js';
-import { accountDefaults, usageChargeLimit, type LedgerPolicy } from './policy.js';
+import { accountDefaults, additionLimits, usageChargeLimit, type LedgerPolicy } from './policy.js';
 import { chargeBreaksRange } from './accountRange.js';
 import { startRechargeIfDue } from './autoRecharge.js';
 import { hourOf, spendAlerts, spendBefore } from '../insight/spendAlerts.js';
@@ -116,7 +116,8 @@ export function applyUsage(
     outcome.accepted++;
   }
   if (draft.account && charged.length > 0) {
-    for (const alert of spendAlerts(before, draft.account, charged, now)) draft.raise(alert);
+    const floorMinor = additionLimits(policy, draft.account.currency).minMinor;
+    for (const alert of spendAlerts(before, draft.account, charged, now, floorMinor)) draft.raise(alert);
     const alert = newDestinations.alert(draft.account, now);
     if (alert) draft.raise(alert);
   }

@@ -76,7 +76,8 @@ export type EntryDetail =
       autoRecharge?: AutoRechargeSettings;
       lowBalanceAlertMinor?: Minor;
     }
-  | { kind: 'payment-method-changed'; description: string }
+  /** `description` in words for the operator's journal; `card` for cards to say in the reader's language (absent before it was kept). */
+  | { kind: 'payment-method-changed'; description: string; card?: { brand: string; last4: string } }
   | { kind: 'auto-recharge-started'; attemptId: string; amountMinor: Minor }
   | {
       kind: 'auto-recharge-failed';

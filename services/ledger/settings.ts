@@ -48,9 +48,15 @@ export function changeLowBalanceAlert(account: Account, thresholdMinor: Minor, a
 }
 
 /** A new card on file lets auto-recharge try again after an expired card or a pause. */
-export function recordPaymentMethodChange(account: Account, description: string, actor: string, now: number): Change<null> | NoChange<null> {
+export function recordPaymentMethodChange(
+  account: Account,
+  description: string,
+  actor: string,
+  now: number,
+  card?: { brand: string; last4: string },
+): Change<null> | NoChange<null> {
   const draft = new ChangeDraft(account, account.tenantId, now);
-  draft.record({ detail: { kind: 'payment-method-changed', description }, amountMinor: 0, actor, idempotencyKey: null });
+  draft.record({ detail: { kind: 'payment-method-changed', description, ...(card ? { card: { brand: card.brand, last4: card.last4 } } : {}) }, amountMinor: 0, actor, idempotencyKey: null });
   startRechargeIfDue(draft, now);
   return draft.finish(null);
 }

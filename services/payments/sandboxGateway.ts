@@ -15,7 +15,7 @@ export type TestCardId = keyof typeof TEST_CARDS;
 export const isTestCardId = (value: unknown): value is TestCardId => typeof value === 'string' && Object.hasOwn(TEST_CARDS, value);
 
 export interface SandboxState {
-  /** The card on file per tenant; a tenant never seen has the paying test card. */
+  /** The card on file per tenant, as an admin chose it; a tenant that never chose has `cardForNewTenants`. */
   cards: Record<string, TestCardId | null>;
   /** Every charge by tenant and idempotency key: a repeated key answers as it did the first time. */
   charges: Record<string, StoredCharge>;
@@ -26,15 +26,29 @@ type StoredCharge = ChargeRequest & { outcome: { ok: true; chargeId: string } | 
 
 export const emptySandboxState = (): SandboxState => ({ cards: {}, charges: {} });
 
+export interface SandboxOptions {
+  /**
+   * The card on file of a tenant whose admins never chose one. None by default: a new tenant has
+   * no card until an admin picks a test card (tests that are about something else start with the
+   * paying one, as if it had been chosen).
+   */
+  cardForNewTenants?: TestCardId | null;
+}
+
 /**
  * A payment gateway for trying the bot without real money. It never sees a card number: admins
  * pick a test card from a card in chat.
  */
 export class SandboxGateway implements PaymentGateway {
+  private readonly cardForNewTenants: TestCardId | null;
+
   constructor(
     private readonly document: JsonDocument<SandboxState>,
     private readonly clock: Clock,
-  ) {}
+    options: SandboxOptions = {},
+  ) {
+    this.cardForNewTenants = options.cardForNewTenants ?? null;
+  }
 
   async cardOnFile(tenantId: string): Promise<CardOnFile | null> {
     const id = this.cardId(tenantId);
@@ -43,7 +57,7 @@ export class SandboxGateway implements PaymentGateway {
 
   cardId(tenantId: string): TestCardId | null {
     const cards = this.document.data.cards;
-    return Object.hasOwn(cards, tenantId) ? cards[tenantId]! : 'visa-success';
+    return Object.hasOwn(cards, tenantId) ? cards[tenantId]! : this.cardForNewTenants;
   }
 
   async chooseTestCard(tenantId: string, card: TestCardId): Promise<CardOnFile> {

@@ -181,7 +181,7 @@ describe('recognizeCommand: alerts in a channel or group chat', () => {
   });
 
   it('understands every phrasing the help card suggests, in both languages', () => {
-    const helpExamples = (locale: string) => strings(locale).help.examples.map(([example]) => example);
+    const helpExamples = (locale: string) => Object.values(strings(locale).help.topics).flatMap((examples) => examples.map(([example]) => example));
     for (const locale of ['en-US', 'zh-CN']) {
       for (const example of helpExamples(locale)) expect(recognizeCommand(example).name, example).not.toBe('unknown');
       const [subscribe, unsubscribe] = helpExamples(locale).filter((example) => recognizeCommand(example).name === 'alertsHere');

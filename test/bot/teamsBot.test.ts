@@ -181,6 +181,189 @@ describe('Teams bot: balance and adding funds', () => {
   });
 });
 
+describe('Teams bot: the sandbox says what it is', () => {
+  it('a new tenant has no card on file until an admin chooses one, and then it is a test card', async () => {
+    const f = teamsBotFixture({ cardForNewTenants: null });
+    expect(cardText((await f.say('payment method')).card)).toContain('Card on file\nNo card on file');
+    const { card } = await f.say('add 50');
+    expect(executeActions(card).map((a) => a.verb)).toEqual([Verb.paymentMethodOpen, Verb.fundsCancel]);
+    expect(cardText(card)).toContain('No card on file');
+
+    const payment = await f.say('payment method');
+    const chosen = await f.execute(payment.card, Verb.paymentMethodChoose, { testCardId: 'visa-success' });
+    expect(cardText(chosen.body.value)).toContain('Card on file\nVisa •••• 4242, expires 12/2034 (test card)');
+    expect(cardText((await f.say('add 50')).card)).toContain('Pay with\nVisa •••• 4242, expires 12/2034 (test card)');
+  });
+
+  it('choosing the always-declining test card while auto-recharge is on warns that the next recharge will fail', async () => {
+    const f = teamsBotFixture();
+    await f.ledger.grantFunds('tenant-a', { amount: '100', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
+    await f.say('auto-recharge below 20 add 100');
+    const payment = await f.say('payment method', { locale: 'zh-CN' });
+    const chosen = await f.execute(payment.card, Verb.paymentMethodChoose, { testCardId: 'mastercard-decline' }, { locale: 'zh-CN' });
+    expect(cardText(chosen.body.value)).toContain('下一次自动充值会失败');
+    await f.say('turn off auto-recharge');
+    expect(cardText((await f.say('payment method')).card)).not.toContain('will fail');
+  });
+});
+
+describe('Teams bot: a history worth reading', () => {
+  const COUNTRIES = ['United Kingdom', 'Germany', 'Japan', 'India', 'Canada', 'China', 'Sierra Leone'];
+  const CALLERS = ['aad-alex', 'user-2', 'user-3', 'user-4', 'user-5'];
+
+  /** A month: a $500 purchase, a declined one, then 150 calls over 30 days imported at the end of it. */
+  async function aMonth() {
+    const f = teamsBotFixture();
+    const { usage } = await import('../support/ledgerFixture.js');
+    f.clock.set('2026-03-01T08:00:00.000Z');
+    await f.execute((await f.say('add 500')).card, Verb.fundsConfirm);
+    await f.gateway.chooseTestCard('tenant-a', 'mastercard-decline');
+    await f.execute((await f.say('add 50')).card, Verb.fundsConfirm);
+    await f.gateway.chooseTestCard('tenant-a', 'visa-success');
+    f.clock.set('2026-03-31T12:00:00.000Z');
+    const calls = Array.from({ length: 150 }, (_, i) => {
+      const start = Date.parse('2026-03-01T09:00:00.000Z') + i * 4.8 * 3_600_000;
+      return usage('tenant-a', '0.27', f.clock, {
+        startDateTime: new Date(start).toISOString(),
+        endDateTime: new Date(start + 120_000).toISOString(),
+        userId: CALLERS[i % CALLERS.length]!,
+        destinationContext: 'International',
+        destinationName: COUNTRIES[i % COUNTRIES.length]!,
+      });
+    });
+    await f.ledger.ingestUsage(calls);
+    return f;
+  }
+
+  it('sums calls per day in the admin\'s zone, dated by when they were made, and reaches the first purchase in one Older', async () => {
+    const f = await aMonth();
+    const shanghai = { entities: [{ type: 'clientInfo', timezone: 'Asia/Shanghai' }] };
+    const newest = await f.say('history', shanghai);
+    const text = cardText(newest.card);
+    expect(text).toContain('Mar 31, 2026 · 3 calls\n02:36–12:12 · user-5, user-4, and user-3');
+    expect(text).toMatch(/Mar 30, 2026 · 5 calls\n\d\d:\d\d–\d\d:\d\d · /);
+    expect(text).toContain('Alex Wilber');
+    expect(text).not.toContain('Confirmation card shown');
+    expect(text).toMatch(/Entries \d+–157 of 157/);
+    expect(newest.summary).toMatch(/^History: Entries \d+–157 of 157$/);
+    const older = await f.execute(newest.card, Verb.historyPage, {}, shanghai);
+    const olderText = cardText(older.body.value);
+    expect(olderText).toContain('Funds added');
+    expect(olderText).toContain('+$500.00');
+    expect(olderText).toContain('Card payment failed\nMar 1, 2026, 16:00 · Alex Wilber\nThe card on file was declined.');
+    expect(executeActions(older.body.value).some((a) => a.data.direction === 'older')).toBe(false);
+  });
+
+  it('the money view shows purchases and the declined payment on its first page, and pages back to everything', async () => {
+    const f = await aMonth();
+    const { card } = await f.say('history');
+    const moneyButton = executeActions(card).find((a) => a.data.view === 'money')!;
+    const page = await f.invoke({ action: { type: 'Action.Execute', verb: Verb.historyPage, data: moneyButton.data } });
+    const text = cardText(page.body.value);
+    expect(text).toContain('+$500.00');
+    expect(text).toContain('Card payment failed');
+    expect(text).not.toContain('calls');
+    const zh = await f.invoke({ action: { type: 'Action.Execute', verb: Verb.historyPage, data: moneyButton.data } }, { locale: 'zh-CN' });
+    expect(cardText(zh.body.value)).toContain('资金进出');
+  });
+});
+
+describe('Teams bot: no dead end after a fraud alert', () => {
+  it('"See who called" on a new-destination alert lists that destination\'s calls by person, this tenant\'s only', async () => {
+    const f = teamsBotFixture();
+    const { usage } = await import('../support/ledgerFixture.js');
+    const { renderAlertCard } = await import('../../cards/index.js');
+    await f.say('balance'); // Alex is known by name
+    await f.ledger.grantFunds('tenant-a', { amount: '100', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
+    const intl = (tenantId: string, country: string, userId: string) => usage(tenantId, '1.50', f.clock, { destinationContext: 'International', destinationName: country, userId, durationSeconds: 300 });
+    await f.ledger.ingestUsage([intl('tenant-a', 'Japan', 'aad-alex')]);
+    f.clock.advance(3_600_000);
+    await f.ledger.ingestUsage([intl('tenant-a', 'Sierra Leone', 'aad-alex'), intl('tenant-a', 'Sierra Leone', 'user-9'), intl('tenant-a', 'Sierra Leone', 'aad-alex'), intl('tenant-a', 'Japan', 'user-9')]);
+    await f.ledger.ingestUsage([intl('tenant-b', 'Sierra Leone', 'user-b')]);
+    const alert = f.store.alertsOf('tenant-a', 'unusual-spend').find((a) => a.type === 'unusual-spend' && a.reason === 'new-destination')!;
+    expect(alert).toMatchObject({ destination: 'Sierra Leone', firstCallAt: expect.any(String) });
+    const alertCard = renderAlertCard(alert, 'zh-CN');
+    const drill = await f.execute(alertCard, Verb.destinationCalls, {}, { locale: 'zh-CN' });
+    const text = cardText(drill.body.value);
+    expect(text).toContain('拨往塞拉利昂的通话');
+    expect(text).toContain('此期间共 3 通电话，15.0 分钟，US$4.50。');
+    expect(text).toContain('Alex Wilber\n2 通 · 10.0 分钟 · US$3.00');
+    expect(text).toContain('user-9\n1 通 · 5.0 分钟 · US$1.50');
+    expect(text).not.toContain('user-b');
+    expect(text).toContain('Teams 管理中心');
+  });
+
+  it('a member who may not view gets no calls', async () => {
+    const f = teamsBotFixture({ adminUserIds: ['aad-alex'] });
+    const { MEGAN: megan } = await import('./support/teamsBotFixture.js');
+    const refused = await f.invoke({ action: { type: 'Action.Execute', verb: Verb.destinationCalls, data: { verb: Verb.destinationCalls, destination: 'Sierra Leone' } } }, { person: megan });
+    expect(refused.body.type).toBe('application/vnd.microsoft.activity.message');
+  });
+});
+
+describe('Teams bot: cards that point at the fix', () => {
+  it('a new tenant gets the get-started card until funds are added, then the balance card', async () => {
+    const f = teamsBotFixture({ cardForNewTenants: null });
+    const first = await f.say('balance');
+    expect(cardText(first.card)).toContain('Get started with Communications Credits');
+    expect(cardText(first.card)).not.toContain('Suspended');
+    expect(first.summary).toBe('Get started with Communications Credits');
+    const payment = await f.execute(first.card, Verb.paymentMethodOpen);
+    await f.execute(payment.body.value as AdaptiveCard, Verb.paymentMethodChoose, { testCardId: 'visa-success' });
+    expect(cardText((await f.say('余额', { locale: 'zh-CN' })).card)).toContain('付款方式：Visa •••• 4242，有效期至 12/2034（测试卡）。');
+    const confirmation = await f.say('add 50');
+    await f.execute(confirmation.card, Verb.fundsConfirm);
+    expect(cardText((await f.say('balance')).card)).toContain('Communications Credits balance');
+  });
+
+  it('suspended after a declined recharge: the red panel names the card, Change payment method comes first', async () => {
+    const f = teamsBotFixture();
+    const { usage } = await import('../support/ledgerFixture.js');
+    await f.ledger.grantFunds('tenant-a', { amount: '15', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
+    await f.gateway.chooseTestCard('tenant-a', 'mastercard-decline');
+    await f.say('auto-recharge below 10 add 100');
+    await f.ledger.ingestUsage([usage('tenant-a', '20.00', f.clock)]);
+    await f.ledger.idle();
+    for (const [locale, panel, primary] of [
+      ['en-US', 'Auto-recharge could not add funds: Mastercard •••• 0002, expires 12/2034 (test card) was declined.', 'Change payment method'],
+      ['zh-CN', '自动充值未能充值：Mastercard •••• 0002，有效期至 12/2034（测试卡） 被拒绝。', '更换付款方式'],
+    ] as const) {
+      const { card, summary } = await f.say('balance', { locale });
+      expect(cardText(card)).toContain(panel);
+      expect(card.actions![0]).toMatchObject({ verb: Verb.paymentMethodOpen, title: primary });
+      expect(cardText(card)).not.toMatch(/about 0 days|大约 0 天/);
+      expect(summary).toMatch(/^(Calling suspended: balance -\$5\.00|通话已暂停：余额 -US\$5\.00)$/);
+    }
+  });
+
+  it('the balance card lists money in and out, not one-cent calls', async () => {
+    const f = teamsBotFixture();
+    const { usage } = await import('../support/ledgerFixture.js');
+    await f.ledger.grantFunds('tenant-a', { amount: '500', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
+    await f.ledger.ingestUsage(Array.from({ length: 30 }, () => usage('tenant-a', '0.01', f.clock)));
+    const text = cardText((await f.say('balance')).card);
+    expect(text).toContain('Money in and out\nFunds added\n+$500.00');
+    expect(text).not.toContain('-$0.01');
+  });
+
+  it('the usage card\'s suggestion opens auto-recharge with that amount, nothing saved until Save', async () => {
+    const f = teamsBotFixture();
+    const { usage } = await import('../support/ledgerFixture.js');
+    await f.ledger.grantFunds('tenant-a', { amount: '500', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
+    await f.ledger.ingestUsage([usage('tenant-a', '95.00', f.clock)]);
+    const { card } = await f.say('usage');
+    const use = executeActions(card).find((a) => a.verb === Verb.autoRechargeOpen)!;
+    expect(use.title).toBe('Use $100.00 for auto-recharge');
+    const opened = await f.execute(card, Verb.autoRechargeOpen);
+    expect(cardText(opened.body.value)).toContain('100.00');
+    expect(executeActions(opened.body.value).length).toBeGreaterThan(0);
+    expect(f.store.accounts.get('tenant-a')!.autoRecharge.enabled).toBe(false);
+    const add = await f.execute(card, Verb.fundsReview);
+    expect(cardText(add.body.value)).toContain('Confirm adding funds');
+    expect(cardText(add.body.value)).toContain('$100.00');
+  });
+});
+
 describe('Teams bot: settings by sentence and by card', () => {
   it('"auto-recharge below 20 add 100" turns it on with those amounts; "turn off auto-recharge" turns it off', async () => {
     const f = teamsBotFixture();
@@ -372,6 +555,63 @@ describe('Teams bot: install, mentions, junk', () => {
       const sent = await f.send({ type: 'message', text });
       expect(sent.every((a) => !a.text && a.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive'), text).toBe(true);
     }
+  });
+});
+
+describe('Teams bot: the admin\'s own time zone', () => {
+  const clientInfo = (timezone: string) => ({ entities: [{ type: 'clientInfo', locale: 'zh-CN', country: 'CN', platform: 'Web', timezone }] });
+
+  it('shows times in the zone the Teams client sends, remembers it for the person, and uses it where an activity has none', async () => {
+    const f = teamsBotFixture();
+    f.clock.set('2026-03-05T14:30:00.000Z');
+    await f.ledger.grantFunds('tenant-a', { amount: '100', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
+    const zh = await f.say('余额', { locale: 'zh-CN', ...clientInfo('Asia/Shanghai') });
+    expect(cardText(zh.card)).toContain('截至 2026年3月5日 22:30');
+    expect(cardText(zh.card)).toContain('时间均为中国标准时间。');
+    expect(f.book.person('tenant-a/aad-alex')?.timeZone).toBe('Asia/Shanghai');
+    // A button press (an invoke) that carries no clientInfo: the zone last seen from the person.
+    const refreshed = await f.execute(zh.card, Verb.balanceRefresh, {}, { locale: 'zh-CN' });
+    expect(cardText(refreshed.body.value)).toContain('截至 2026年3月5日 22:30');
+    // `localTimezone` also names the zone; a zone Intl does not know is ignored.
+    expect(cardText((await f.say('balance', { localTimezone: 'America/Los_Angeles' })).card)).toContain('As of Mar 5, 2026, 06:30');
+    expect(cardText((await f.say('balance', clientInfo('Mars/Olympus_Mons'))).card)).toContain('Times are in Pacific Time.');
+  });
+
+  it('reads in UTC, and says so, when no zone was ever seen', async () => {
+    const f = teamsBotFixture();
+    f.clock.set('2026-03-05T14:30:00.000Z');
+    await f.ledger.grantFunds('tenant-a', { amount: '100', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
+    const text = cardText((await f.say('balance')).card);
+    expect(text).toContain('As of Mar 5, 2026, 14:30');
+    expect(text).toContain('Times are in UTC.');
+  });
+});
+
+describe('Teams bot: what the chat list and the notification say', () => {
+  it('every reply carries a one-line summary of what it says, in the asker\'s language', async () => {
+    const f = teamsBotFixture();
+    await f.ledger.grantFunds('tenant-a', { amount: '37.66', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
+    expect((await f.say('balance')).summary).toBe('Communications Credits balance: $37.66');
+    expect((await f.say('余额', { locale: 'zh-CN' })).summary).toBe('通信点数余额：US$37.66');
+    expect((await f.say('add 50')).summary).toBe('Confirm adding funds: $50.00');
+    expect((await f.say('add 5')).summary).toBe('Add funds: Enter at least $10.00.');
+    expect((await f.say('auto-recharge')).summary).toBe('Auto-recharge: Off');
+    expect((await f.say('帮助', { locale: 'zh-CN' })).summary).toBe('我能做什么');
+    expect((await f.say('make me a sandwich')).summary).toMatch(/^I didn't catch that: I didn't understand/);
+  });
+
+  it('a card replaced in place (Action.Submit) takes the summary of what replaced it', async () => {
+    const f = teamsBotFixture();
+    const confirmation = await f.say('add 50');
+    await f.submit(confirmation, Verb.fundsConfirm);
+    expect(cardText(f.shown(confirmation.id))).toContain('Funds added');
+    expect(f.shownSummary(confirmation.id)).toBe('Funds added: +$50.00 · balance $50.00');
+  });
+
+  it('a refusal says the same in its summary as in its text', async () => {
+    const f = teamsBotFixture({ adminUserIds: ['aad-alex'] });
+    const refused = await f.say('balance', { person: MEGAN });
+    expect(refused.summary).toMatch(/^Sorry, Communications Credits can only be viewed/);
   });
 });
 

@@ -10,7 +10,7 @@ describe.each(LOCALES)('card buttons in %s', (locale) => {
   const cards = cardCatalogue(locale);
 
   it.each(cards.map(({ name, card }) => [name, card] as const))('%s: every button has a known verb and data its schema accepts', (_name, card) => {
-    for (const action of cardActions(card)) expect(['Action.Execute', 'Action.OpenUrl']).toContain(action.type);
+    for (const action of cardActions(card)) expect(['Action.Execute', 'Action.OpenUrl', 'Action.ShowCard']).toContain(action.type);
     for (const action of executeActions(card)) {
       expect(isVerb(action.verb), `verb ${action.verb}`).toBe(true);
       const schema = actionDataSchemas[action.verb as Verb];

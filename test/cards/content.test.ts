@@ -3,7 +3,7 @@ import { TEST_CARDS } from '../../services/payments/sandboxGateway.js';
 import {
   AMOUNT_INPUT_ID,
   AUTO_RECHARGE_INPUT_IDS,
-  HISTORY_PAGE_SIZE,
+  HISTORY_MAX_ROWS,
   renderAddFundsCard,
   renderAlertCard,
   renderAlertThresholdCard,
@@ -20,6 +20,7 @@ import {
   renderUsageCard,
   renderWelcomeCard,
   THRESHOLD_INPUT_ID,
+  HELP_TOPIC_NAMES,
   type AdaptiveCard,
 } from '../../cards/index.js';
 import { ALERTS, autoRecharge, balance, confirmation, history, historyEntries, OPERATION_ID, PROBLEMS, receipt, settings, usage } from './fixtures.js';
@@ -30,19 +31,25 @@ const titles = (card: AdaptiveCard) => cardActions(card).map((a) => a.title);
 const json = (card: AdaptiveCard) => JSON.stringify(card);
 
 describe('balance card', () => {
-  it('shows balance, status, auto-recharge, alert threshold, lots and recent transactions, with the five buttons', () => {
+  it('shows balance, status, auto-recharge, alert threshold, lots and money in and out, with four buttons and More', () => {
     const card = renderBalanceCard(balance({ insight: { runwayDays: 17, lastUsageSyncAt: '2026-03-05T14:00:00.000Z' } }), 'en-US');
     const text = cardText(card);
     expect(card.body[1]).toMatchObject({ type: 'TextBlock', text: '$37.66', size: 'extraLarge', weight: 'bolder' });
     expect(text).toContain('Active');
     expect(text).toContain('On: below $20.00, add $100.00');
     expect(text).toContain('Below $10.00');
-    expect(text).toContain('expires Jun 1, 2026, UTC');
+    expect(text).toContain('expires Jun 1, 2026');
+    expect(text).not.toMatch(/\d UTC/);
+    expect(text.match(/Times are in UTC\./g)).toHaveLength(1);
     expect(text).toContain('Auto-recharge added funds');
-    expect(text).toContain('-$1.20 · Mar 5, 2026, 10:00 UTC');
+    expect(text).toContain('-$1.20 · Mar 5, 2026, 10:00');
     expect(text).toContain('about 17 more days');
-    expect(text).toContain('Usage last synced Mar 5, 2026, 14:00 UTC');
-    expect(card.actions?.map((a) => a.type === 'Action.Execute' && a.verb)).toEqual(['funds.start', 'autoRecharge.open', 'paymentMethod.open', 'history.page', 'balance.refresh']);
+    expect(text).toContain('Usage last synced Mar 5, 2026, 14:00.');
+    expect(card.actions?.map((a) => (a.type === 'Action.Execute' ? a.verb : a.title))).toEqual(['funds.start', 'autoRecharge.open', 'history.page', 'More']);
+    expect(verbs(card)).toEqual(['funds.start', 'autoRecharge.open', 'history.page', 'paymentMethod.open', 'usage.open', 'alerts.open', 'balance.refresh']);
+    expect(titles(card)).toContain('Change alert threshold');
+    expect(text).toContain('Forecast');
+    expect(text).not.toContain('Outlook');
     expect(card.body[0]).toMatchObject({ type: 'Container', style: 'emphasis' });
   });
 
@@ -59,7 +66,7 @@ describe('balance card', () => {
     [autoRecharge({ state: 'paused', consecutiveFailures: 3 }), 'Paused after 3 failed payments in a row'],
     [autoRecharge({ state: 'waiting-for-payment-method' }), 'Waiting for a new payment method'],
     [autoRecharge({ state: 'in-progress', inFlightMinor: 10_000 }), 'Adding $100.00 now'],
-    [autoRecharge({ state: 'retrying', nextRetryAt: '2026-03-05T14:45:00.000Z' }), 'trying again Mar 5, 2026, 14:45 UTC'],
+    [autoRecharge({ state: 'retrying', nextRetryAt: '2026-03-05T14:45:00.000Z' }), 'trying again Mar 5, 2026, 14:45'],
   ])('says auto-recharge is %j', (ar, expected) => {
     expect(cardText(renderBalanceCard(balance({ autoRecharge: ar }), 'en-US'))).toContain(expected);
   });
@@ -81,7 +88,7 @@ describe('balance card', () => {
   it('says so when there are no lots and no transactions', () => {
     const text = cardText(renderBalanceCard(balance({ lots: [], recent: [] }), 'en-US'));
     expect(text).toContain('No funds to expire');
-    expect(text).toContain('No transactions yet.');
+    expect(text).toContain('No money in or out yet.');
   });
 });
 
@@ -167,7 +174,8 @@ describe('outcome cards', () => {
     const text = cardText(card);
     expect(text).toContain('+$50.00');
     expect(text).toContain('$87.66');
-    expect(text).toContain('Mar 5, 2027, UTC');
+    expect(text).toContain('Mar 5, 2027');
+    expect(text).toContain('Mar 5, 2026, 14:30 (UTC)');
     expect(text).toContain(`Operation ${OPERATION_ID}`);
     expect(card.body[0]).toMatchObject({ style: 'good' });
     expect(text).not.toContain('already added');
@@ -206,10 +214,11 @@ describe('auto-recharge card', () => {
       settings({ values: { enabled: true, trigger: '20', amount: '5' }, error: { field: 'amount', error: { code: 'amount-too-small', minMinor: 1000, currency: 'USD' } } }),
       'en-US',
     );
-    expect(cardText(card)).toContain('Amount: Enter at least $10.00.');
+    expect(cardText(card)).toContain('Enter at least $10.00.');
+    expect(cardText(card)).not.toContain('Amount: Enter');
     expect(cardInputs(card).map((i) => i.value)).toEqual(['true', '20', '5']);
     const body = JSON.stringify(card.body);
-    expect(body.indexOf('Amount: Enter at least')).toBeGreaterThan(body.indexOf('"id":"amount"'));
+    expect(body.indexOf('Enter at least')).toBeGreaterThan(body.indexOf('"id":"amount"'));
   });
 
   it('explains a pause and offers to resume it and change the card', () => {
@@ -246,6 +255,34 @@ describe('payment method card', () => {
     expect(cardInputs(card)).toEqual([]);
   });
 
+  it('calls every sandbox card a test card, the one on file too, in both languages', () => {
+    const current = { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034, test: true };
+    const en = cardText(renderPaymentMethodCard({ current, currentTestCardId: 'visa-success', sandbox: true }, 'en-US'));
+    expect(en).toContain('Card on file\nVisa •••• 4242, expires 12/2034 (test card)');
+    expect(en.match(/\(test card\)/g)).toHaveLength(1 + Object.keys(TEST_CARDS).length);
+    expect(cardText(renderConfirmationCard(confirmation({ card: current }), 'en-US'))).toContain('Visa •••• 4242, expires 12/2034 (test card)');
+    expect(cardText(renderConfirmationCard(confirmation({ card: current }), 'zh-CN'))).toContain('Visa •••• 4242，有效期至 12/2034（测试卡）');
+    expect(cardText(renderConfirmationCard(confirmation(), 'en-US'))).not.toContain('test card');
+  });
+
+  it.each([
+    ['en-US', 'mastercard-decline', 'the next recharge will fail'],
+    ['zh-CN', 'mastercard-decline', '下一次自动充值会失败'],
+    ['en-US', 'visa-expired', 'no recharge will be tried until another card is chosen'],
+    ['zh-CN', 'visa-expired', '在选择其他卡之前不会尝试自动充值'],
+  ] as const)('in %s, warns that auto-recharge cannot charge the %s card', (locale, id, warning) => {
+    const current = { ...TEST_CARDS[id], test: true, expired: id === 'visa-expired' };
+    const on = renderPaymentMethodCard({ current, currentTestCardId: id, sandbox: true, changed: true, autoRechargeOn: true }, locale);
+    expect(cardText(on)).toContain(warning);
+    expect(JSON.stringify(on)).toContain('"style":"warning"');
+    expect(cardText(renderPaymentMethodCard({ current, currentTestCardId: id, sandbox: true, autoRechargeOn: false }, locale))).not.toContain(warning);
+  });
+
+  it('no warning for the paying card', () => {
+    const current = { ...TEST_CARDS['visa-success'], test: true };
+    expect(JSON.stringify(renderPaymentMethodCard({ current, currentTestCardId: 'visa-success', sandbox: true, autoRechargeOn: true }, 'en-US'))).not.toContain('"style":"warning"');
+  });
+
   it('offers no test cards with a real gateway', () => {
     const card = renderPaymentMethodCard({ current: null, sandbox: false }, 'en-US');
     expect(verbs(card)).not.toContain('paymentMethod.choose');
@@ -257,10 +294,11 @@ describe('history card', () => {
   it('labels every entry kind, with actor, and pages with cursors', () => {
     const card = renderHistoryCard(history({ entries: historyEntries(9), olderCursor: '491', newerCursor: '501' }), 'en-US');
     const text = cardText(card);
-    for (const label of ['Account opened', 'Funds added', 'Call usage', 'Funds expired', 'Settings changed', 'Payment method changed', 'Auto-recharge started', 'Auto-recharge failed', 'Expiry reminder']) {
+    for (const label of ['Account opened', 'Funds added', 'Mar 5, 2026 · 1 call', 'Funds expired', 'Settings changed', 'Payment method changed', 'Auto-recharge started', 'Auto-recharge failed', 'Expiry reminder']) {
       expect(text).toContain(label);
     }
-    expect(text).toContain('Mar 5, 2026, 14:30 UTC · System');
+    expect(text).toContain('Mar 5, 2026, 14:30 · System');
+    expect(text).toContain('Times are in UTC.');
     expect(text).toContain('· Operator');
     expect(text).toContain('· Adele Vance');
     const paging = executeActions(card).filter((a) => a.verb === 'history.page');
@@ -268,23 +306,24 @@ describe('history card', () => {
       { verb: 'history.page', direction: 'older', cursor: '491' },
       { verb: 'history.page', direction: 'newer', cursor: '501' },
       { verb: 'history.page' },
+      { verb: 'history.page', view: 'money' },
     ]);
   });
 
   it('has no Older or Newer on the only page', () => {
     const card = renderHistoryCard(history({ entries: historyEntries(2), olderCursor: null, newerCursor: null }), 'en-US');
-    expect(titles(card)).toEqual(['Show balance']);
+    expect(titles(card)).toEqual(['Money in and out only', 'Show balance']);
   });
 
-  it('cuts a long page and continues Older right after the last entry shown', () => {
-    const card = renderHistoryCard(history({ entries: historyEntries(HISTORY_PAGE_SIZE + 5, 100), olderCursor: '75' }), 'en-US');
-    expect(executeActions(card).find((a) => a.title === 'Older')?.data.cursor).toBe(String(100 - HISTORY_PAGE_SIZE + 1));
-    expect(cardText(card).match(/Balance \$/g)).toHaveLength(HISTORY_PAGE_SIZE);
+  it('cuts a long page and continues Older right after the last row shown', () => {
+    const card = renderHistoryCard(history({ entries: historyEntries(HISTORY_MAX_ROWS + 5, 100, { kind: 'settings-changed' }), olderCursor: '75' }), 'en-US');
+    expect(executeActions(card).find((a) => a.title === 'Older')?.data.cursor).toBe(String(100 - HISTORY_MAX_ROWS + 1));
+    expect(cardText(card).match(/Balance \$/g)).toHaveLength(HISTORY_MAX_ROWS);
   });
 
   it('labels entries in Chinese', () => {
     const text = cardText(renderHistoryCard(history({ entries: historyEntries(9) }), 'zh-CN'));
-    for (const label of ['开通账户', '充值', '通话用量', '资金到期', '设置变更', '更换付款方式', '开始自动充值', '自动充值失败', '到期提醒', '系统', '运营方']) {
+    for (const label of ['开通账户', '充值', '2026年3月5日 · 1 通电话', '资金到期', '设置变更', '更换付款方式', '开始自动充值', '自动充值失败', '到期提醒', '系统', '运营方']) {
       expect(text).toContain(label);
     }
   });
@@ -293,15 +332,16 @@ describe('history card', () => {
 describe('usage card', () => {
   it('breaks usage down by call type and destination, with the total and the runway', () => {
     const text = cardText(renderUsageCard(usage(), 'en-US'));
-    expect(text).toContain('Feb 4\u2009–\u2009Mar 5, 2026 (UTC)');
-    expect(text).toContain('Outgoing call · International');
+    expect(text).toContain('Feb 4, 2026 – Mar 5, 2026');
+    expect(text).toContain('Outgoing · International');
     expect(text).toContain('Meeting dial-out · Domestic');
-    expect(text).toContain('Auto attendant / call queue, outgoing · United Kingdom');
+    expect(text).toContain('Auto attendant out · United Kingdom');
     expect(text).toContain('Toll-free dial-in');
     expect(text).toContain('318.5');
+    expect(text).toContain('960.0');
     expect(text).toContain('$68.05');
     expect(text).toContain('about 17 more days');
-    expect(text).toContain('Suggested recharge amount: $70.00.');
+    expect(text).toContain('Suggested recharge: $70.00, about a month at this pace.');
     expect(cardText(renderUsageCard(usage(), 'zh-CN'))).toContain('呼出通话 · 国际');
   });
 
@@ -312,9 +352,9 @@ describe('usage card', () => {
 
 describe('help and welcome', () => {
   it('help lists example phrasings in the locale language', () => {
-    const en = cardText(renderHelpCard('en-US'));
+    const en = cardText(renderHelpCard(HELP_TOPIC_NAMES, 'en-US'));
     for (const phrase of ['balance', 'add 50', 'turn on auto-recharge', 'auto-recharge below 20 add 100', 'history', 'usage', 'payment method']) expect(en).toContain(phrase);
-    const zh = cardText(renderHelpCard('zh-CN'));
+    const zh = cardText(renderHelpCard(HELP_TOPIC_NAMES, 'zh-CN'));
     for (const phrase of ['余额', '充值50美元', '开启自动充值', '关闭自动充值', '历史', '帮助']) expect(zh).toContain(phrase);
   });
 
@@ -328,11 +368,13 @@ describe('help and welcome', () => {
 describe('alert cards', () => {
   const card = (i: number, locale = 'en-US') => renderAlertCard(ALERTS[i]!, locale);
 
-  it('every alert has a title, what happened, the balance and a button to act', () => {
+  it('every alert has a title, what happened, the balance once, when, and a button to act', () => {
     for (const alert of ALERTS) {
       const rendered = renderAlertCard(alert, 'en-US');
       expect(rendered.body[0]).toMatchObject({ type: 'Container' });
-      expect(cardText(rendered)).toContain('Balance');
+      const balance = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(alert.balanceMinor / 100);
+      expect(cardText(rendered).split(balance).length - 1, alert.type).toBe(1);
+      expect(cardText(rendered)).toContain('When');
       expect(executeActions(rendered).length).toBeGreaterThan(0);
       expect(json(rendered)).not.toContain(alert.tenantId);
     }
@@ -343,17 +385,17 @@ describe('alert cards', () => {
     [1, 'suspended until the balance is above zero', 'funds.start', 'attention'],
     [2, 'works again', 'balance.refresh', 'good'],
     [3, '$100.00 was added automatically. The balance is now $108.50.', 'balance.refresh', 'good'],
-    [4, 'It will try again Mar 5, 2026, 14:45 UTC.', 'paymentMethod.open', 'attention'],
+    [4, 'It will try again Mar 5, 2026, 14:45.', 'paymentMethod.open', 'attention'],
     [5, 'After 3 failed attempts in a row auto-recharge is paused.', 'paymentMethod.open', 'attention'],
     [6, 'The card on file has expired. Auto-recharge will not try again until the payment method changes.', 'paymentMethod.open', 'attention'],
-    [9, 'expires in 30 days, on Apr 4, 2026, UTC', 'balance.refresh', 'warning'],
+    [9, 'expires in 30 days, on Apr 4, 2026.', 'balance.refresh', 'warning'],
     [10, 'expires in 1 day', 'balance.refresh', 'warning'],
     [11, 'has expired', 'funds.start', 'warning'],
     [12, 'far above the usual $3.50 an hour', 'usage.open', 'attention'],
-    [13, 'Calls were made to Sierra Leone, a country this organization has not called before.', 'usage.open', 'attention'],
-    [14, 'Calls were made to Sierra Leone, Somalia, Nauru, Tuvalu, Cuba and 9,995 more destinations this organization has not called before.', 'usage.open', 'attention'],
-    [14, 'so a destination not on the record counts as new each time. New destinations will not raise another alert until Mar 5, 2026, 15:00 UTC', 'usage.open', 'attention'],
-    [15, 'Calls were made to Somalia and Nauru, countries this organization has not called before.', 'usage.open', 'attention'],
+    [13, 'Calls were made to Sierra Leone, a country this organization has not called before.', 'usage.destination', 'attention'],
+    [14, 'Calls were made to Sierra Leone, Somalia, Nauru, Tuvalu, Cuba and 9,995 more destinations this organization has not called before.', 'usage.destination', 'attention'],
+    [14, 'so a destination not on the record counts as new each time. New destinations will not raise another alert until Mar 5, 2026, 15:00:', 'usage.destination', 'attention'],
+    [15, 'Calls were made to Somalia and Nauru, countries this organization has not called before.', 'usage.destination', 'attention'],
   ] as const)('alert %i says %j and acts with %s', (i, text, verb, style) => {
     expect(cardText(card(i))).toContain(text);
     expect(verbs(card(i))[0]).toBe(verb);
@@ -368,9 +410,9 @@ describe('alert cards', () => {
   it('alerts in Chinese', () => {
     expect(cardText(card(1, 'zh-CN'))).toContain('通话已暂停');
     expect(cardText(card(5, 'zh-CN'))).toContain('自动充值已暂停');
-    expect(cardText(card(14, 'zh-CN'))).toContain('有通话拨往 Sierra Leone、Somalia、Nauru、Tuvalu、Cuba 以及另外 9,995 个目的地');
+    expect(cardText(card(14, 'zh-CN'))).toContain('有通话拨往塞拉利昂、索马里、瑙鲁、图瓦卢、古巴以及另外 9,995 个目的地');
     expect(cardText(card(14, 'zh-CN'))).toContain('之前，新的目的地不会再触发提醒');
-    expect(cardText(card(15, 'zh-CN'))).toContain('有通话拨往 Somalia和Nauru，');
+    expect(cardText(card(15, 'zh-CN'))).toContain('有通话拨往索马里和瑙鲁，');
   });
 });
 

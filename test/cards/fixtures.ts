@@ -1,18 +1,21 @@
 import type { Alert } from '../../services/alerts.js';
 import type { EntryKind } from '../../services/ledger/journal.js';
 import {
-  HISTORY_PAGE_SIZE,
+  HISTORY_MAX_ROWS,
   renderAddFundsCard,
   renderAlertCard,
   renderAlertThresholdCard,
   renderAlertsHereCard,
   renderAutoRechargeCard,
   renderBalanceCard,
+  renderGetStartedCard,
   renderCancelledCard,
   renderPaymentUnderWayCard,
   renderConfirmationCard,
   renderHelpCard,
+  HELP_TOPIC_NAMES,
   renderHistoryCard,
+  renderDestinationCallsCard,
   renderMessageCard,
   renderPaymentFailedCard,
   renderPaymentMethodCard,
@@ -30,6 +33,7 @@ import {
   type ConfirmationViewModel,
   type HistoryEntryViewModel,
   type HistoryViewModel,
+  type DestinationCallsViewModel,
   type Problem,
   type ReceiptViewModel,
   type UsageViewModel,
@@ -123,7 +127,7 @@ export function historyEntries(count: number, newestId = 500, over: Partial<Hist
       balanceAfterMinor: 10_000 - i * 137,
       at: new Date(Date.parse(AT) - i * 3_600_000).toISOString(),
       actor: i % 3 === 0 ? 'system' : i % 3 === 1 ? 'operator' : 'Adele Vance',
-      ...(kind === 'usage' ? { detail: 'United Kingdom' } : {}),
+      ...(kind === 'usage' ? { note: { kind: 'destination' as const, name: 'United Kingdom' }, caller: 'Megan Bowen' } : {}),
       ...over,
     };
   });
@@ -131,6 +135,8 @@ export function historyEntries(count: number, newestId = 500, over: Partial<Hist
 
 export const history = (over: Partial<HistoryViewModel> = {}): HistoryViewModel => ({
   currency: 'USD',
+  view: 'all',
+  span: { first: 491, last: 500, total: 500 },
   entries: historyEntries(10),
   olderCursor: '491',
   newerCursor: null,
@@ -203,7 +209,38 @@ export const ALERTS: Alert[] = [
     quietUntil: null,
     destinationListFull: false,
   },
+  { ...alertBase, type: 'unusual-spend', reason: 'hourly-spike', hourStart: '2026-03-05T13:00:00.000Z', spendMinor: 26_200, baselineMinor: 20, thresholdMinor: 1000, destination: null },
+  {
+    ...alertBase,
+    type: 'unusual-spend',
+    reason: 'new-destination',
+    hourStart: null,
+    spendMinor: null,
+    baselineMinor: null,
+    destination: 'Sierra Leone',
+    firstCallAt: '2026-03-05T02:10:00.000Z',
+    moreDestinations: [],
+    unnamedDestinations: 0,
+    quietUntil: null,
+    destinationListFull: false,
+  },
 ];
+
+/** Calls to Sierra Leone over a few days by three people, one not named, newest first. */
+export const destinationCalls = (over: Partial<DestinationCallsViewModel> = {}): DestinationCallsViewModel => ({
+  currency: 'USD',
+  destination: 'Sierra Leone',
+  from: '2026-02-03T14:30:00.000Z',
+  to: AT,
+  calls: Array.from({ length: 24 }, (_, i) => ({
+    at: new Date(Date.parse(AT) - i * 5 * 3_600_000).toISOString(),
+    caller: i % 4 === 3 ? null : ['Alex Wilber', 'Megan Bowen', 'Maximilian Alexander Fitzgerald-Montgomery-Wolfeschlegelsteinhausenbergerdorff III'][i % 3]!,
+    seconds: 60 + i * 37,
+    amountMinor: 150 + i * 11,
+  })),
+  truncated: false,
+  ...over,
+});
 
 export const PROBLEMS: Problem[] = [
   { code: 'amount-missing' },
@@ -266,6 +303,23 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   add('balance, waiting for a card', renderBalanceCard(balance({ autoRecharge: autoRecharge({ state: 'waiting-for-payment-method' }), insight: { runwayDays: 3, runwayUntil: 'trigger' } }), locale));
   add('balance, recharge in progress', renderBalanceCard(balance({ balanceMinor: 1500, autoRecharge: autoRecharge({ state: 'in-progress', inFlightMinor: 10_000 }) }), locale));
 
+  add(
+    'balance, suspended after a declined recharge',
+    renderBalanceCard(
+      balance({
+        balanceMinor: -450,
+        status: 'suspended',
+        lots: [],
+        autoRecharge: autoRecharge({ state: 'retrying', nextRetryAt: '2026-03-05T15:00:00.000Z', consecutiveFailures: 1 }),
+        rechargeFailure: 'declined',
+        cardOnFile: { brand: 'Mastercard', last4: '0002', expMonth: 12, expYear: 2034, test: true },
+        insight: { runwayDays: 0, runwayUntil: 'trigger' },
+      }),
+      locale,
+    ),
+  );
+  add('get started', renderGetStartedCard({ currency: 'USD', cardOnFile: null }, locale));
+  add('get started, card chosen', renderGetStartedCard({ currency: 'USD', cardOnFile: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034, test: true } }, locale));
   add('add funds', renderAddFundsCard({ currency: 'USD', balanceMinor: 3766, limits: { minMinor: 1000, maxMinor: 1_000_000 } }, locale));
   add('add funds, too small', renderAddFundsCard({ currency: 'USD', limits: { minMinor: 1000, maxMinor: 1_000_000 }, amount: '5', error: { code: 'amount-too-small', minMinor: 1000, currency: 'USD' } }, locale));
   add('add funds, not a number', renderAddFundsCard({ currency: 'USD', amount: 'fifty', error: { code: 'invalid-amount', input: 'fifty', reason: 'not-a-number' } }, locale));
@@ -288,6 +342,11 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
 
   add('auto-recharge, on', renderAutoRechargeCard(settings({ saved: true }), locale));
   add('auto-recharge, off', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'off' }) }), locale));
+  add(
+    'auto-recharge, off with a card and a suggestion',
+    renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'off' }), cardOnFile: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034, test: true }, suggestedAmountMinor: 14_000 }), locale),
+  );
+  add('auto-recharge, no card on file', renderAutoRechargeCard(settings({ cardOnFile: null }), locale));
   add('auto-recharge, paused', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'paused', consecutiveFailures: 3 }) }), locale));
   add('auto-recharge, waiting', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'waiting-for-payment-method' }) }), locale));
   add('auto-recharge, retrying', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'retrying', nextRetryAt: '2026-03-05T15:00:00.000Z' }) }), locale));
@@ -314,13 +373,49 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   add('payment method, sandbox', renderPaymentMethodCard({ current: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034 }, currentTestCardId: 'visa-success', sandbox: true }, locale));
   add('payment method, none on file', renderPaymentMethodCard({ current: null, currentTestCardId: null, sandbox: true }, locale));
   add('payment method, changed to expired', renderPaymentMethodCard({ current: { brand: 'Visa', last4: '0069', expMonth: 1, expYear: 2024, expired: true }, currentTestCardId: 'visa-expired', sandbox: true, changed: true }, locale));
+  add(
+    'payment method, declining test card with auto-recharge on',
+    renderPaymentMethodCard({ current: { brand: 'Mastercard', last4: '0002', expMonth: 12, expYear: 2034, test: true }, currentTestCardId: 'mastercard-decline', sandbox: true, changed: true, autoRechargeOn: true }, locale),
+  );
+  add('confirmation, test card', renderConfirmationCard(confirmation({ card: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034, test: true } }), locale));
   add('payment method, real gateway', renderPaymentMethodCard({ current: { brand: 'Amex', last4: '1005', expMonth: 3, expYear: 2029 }, sandbox: false }, locale));
 
   add('history', renderHistoryCard(history({ newerCursor: '501' }), locale));
   add('history, empty', renderHistoryCard(history({ entries: [], olderCursor: null }), locale));
   add(
     'history, long page',
-    renderHistoryCard(history({ entries: historyEntries(HISTORY_PAGE_SIZE + 15, 999_999_999, { actor: LONG_NAME, detail: LONG_NAME }), olderCursor: '1', newerCursor: '1000000000' }), locale),
+    renderHistoryCard(
+      history({
+        entries: historyEntries(HISTORY_MAX_ROWS + 15, 999_999_999, { actor: LONG_NAME, note: { kind: 'text', text: LONG_NAME }, kind: 'purchase-failed', failure: 'declined' }),
+        olderCursor: '1',
+        newerCursor: '1000000000',
+        span: { first: 999_999_965, last: 999_999_999, total: 1_000_000_000 },
+      }),
+      locale,
+    ),
+  );
+  add(
+    'history, a month of calls from many people',
+    renderHistoryCard(
+      history({
+        entries: Array.from({ length: 150 }, (_, i) => ({
+          id: String(1000 - i),
+          kind: 'usage' as const,
+          amountMinor: -27,
+          balanceAfterMinor: 40_000 + i * 27,
+          at: new Date(Date.parse(AT) - i * 4 * 3_600_000).toISOString(),
+          actor: 'system',
+          caller: `${LONG_NAME} ${i % 7}`,
+          note: { kind: 'destination' as const, name: 'Sierra Leone' },
+        })),
+      }),
+      locale,
+    ),
+  );
+  add('history, money only', renderHistoryCard(history({ view: 'money', entries: historyEntries(13).filter((e) => e.kind === 'funds-added' || e.kind === 'expired') }), locale));
+  add(
+    'history, money only and empty',
+    renderHistoryCard(history({ view: 'money', entries: [], olderCursor: '100' }), locale),
   );
   add('history, JPY', renderHistoryCard(history({ currency: 'JPY', olderCursor: null }), locale));
 
@@ -338,7 +433,9 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
     ),
   );
 
-  add('help', renderHelpCard(locale));
+  add('calls to a destination', renderDestinationCallsCard(destinationCalls(), locale));
+  add('calls to a destination, none, search cut short', renderDestinationCallsCard(destinationCalls({ calls: [], truncated: true }), locale));
+  add('help', renderHelpCard(HELP_TOPIC_NAMES, locale));
   add('welcome', renderWelcomeCard({ userName: 'Adele Vance' }, locale));
   add('welcome, no name', renderWelcomeCard({}, locale));
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newAccount, type Account } from '../../services/ledger/account.js';
 import type { JournalEntry } from '../../services/ledger/journal.js';
+import { RECOVERED_NOTE } from '../../services/ledgerService.js';
 import {
   autoRechargeViewModel,
   balanceViewModel,
@@ -101,12 +102,35 @@ describe('historyEntryViewModel', () => {
         usage: { recordId: 'r1', startDateTime: '2026-03-05T09:00:00Z', durationSeconds: 60, callType: 'user_out', destinationContext: 'International', destinationName: 'United Kingdom', userId: 'u', conferenceId: null, pricedFrom: 'charge' },
       },
     });
-    expect(historyEntryViewModel(usage)).toMatchObject({ id: '42', kind: 'usage', amountMinor: -137, actor: 'system', detail: 'United Kingdom' });
+    expect(historyEntryViewModel(usage)).toMatchObject({ id: '42', kind: 'usage', amountMinor: -137, at: '2026-03-05T09:00:00Z', note: { kind: 'destination', name: 'United Kingdom' }, caller: 'u' });
     const added = entry({ actor: '29:1abc', amountMinor: 5000, detail: { kind: 'funds-added', lotId: 'lot-7', source: 'manual', expiresAt: '2027-03-05T00:00:00Z', note: 'refund' } });
-    expect(historyEntryViewModel(added, () => 'Adele Vance')).toMatchObject({ actor: 'Adele Vance', source: 'manual', detail: 'refund' });
-    const card = renderHistoryCard({ currency: 'USD', entries: [historyEntryViewModel(usage), historyEntryViewModel(added, () => 'Adele Vance')], olderCursor: null, newerCursor: null }, 'zh-CN');
+    expect(historyEntryViewModel(added, () => 'Adele Vance')).toMatchObject({ actor: 'Adele Vance', source: 'manual', note: { kind: 'text', text: 'refund' } });
+    const card = renderHistoryCard({ currency: 'USD', view: 'all', entries: [historyEntryViewModel(usage), historyEntryViewModel(added, () => 'Adele Vance')], olderCursor: null, newerCursor: null }, 'zh-CN');
     expect(cardProblems(card)).toEqual([]);
     expect(cardText(card)).toContain('Adele Vance');
+  });
+
+  it('keeps details as data, so the card says them in the reader\'s language', () => {
+    const card = (detail: JournalEntry['detail']) => historyEntryViewModel(entry({ detail }));
+    expect(card({ kind: 'payment-method-changed', description: 'Mastercard ending 0002', card: { brand: 'Mastercard', last4: '0002' } }).note).toEqual({ kind: 'card', brand: 'Mastercard', last4: '0002' });
+    // Written before the card was kept as data: read from the words.
+    expect(card({ kind: 'payment-method-changed', description: 'Visa ending 4242' }).note).toEqual({ kind: 'card', brand: 'Visa', last4: '4242' });
+    expect(card({ kind: 'funds-added', lotId: 'l', source: 'manual', expiresAt: '2027-01-01T00:00:00Z', note: RECOVERED_NOTE }).note).toEqual({ kind: 'recovered' });
+    expect(card({ kind: 'purchase-failed', offerId: 'o', reason: 'declined' }).failure).toBe('declined');
+    const entries = [
+      { kind: 'payment-method-changed', description: 'Mastercard ending 0002', card: { brand: 'Mastercard', last4: '0002' } },
+      { kind: 'funds-added', lotId: 'l', source: 'manual', expiresAt: '2027-01-01T00:00:00Z', note: RECOVERED_NOTE },
+      { kind: 'settings-changed', autoRecharge: { enabled: true, triggerMinor: 2000, amountMinor: 10_000 }, lowBalanceAlertMinor: 1500 },
+      { kind: 'expiry-reminder', lotId: 'l', days: 7, expiresAt: '2027-01-01T00:00:00Z' },
+    ].map((detail, i) => historyEntryViewModel(entry({ id: String(i + 1), detail: detail as JournalEntry['detail'] })));
+    const zh = cardText(renderHistoryCard({ currency: 'USD', view: 'all', entries, olderCursor: null, newerCursor: null }, 'zh-CN'));
+    expect(zh).toContain('Mastercard •••• 0002');
+    expect(zh).not.toContain('ending');
+    expect(zh).toContain('重启时补记');
+    expect(zh).toContain('自动充值：已开启：余额低于 US$20.00 时充值 US$100.00。余额不足提醒：低于 US$15.00。');
+    expect(zh).toContain('2027年1月1日 到期');
+    const en = cardText(renderHistoryCard({ currency: 'USD', view: 'all', entries, olderCursor: null, newerCursor: null }, 'en-US'));
+    expect(en).toContain('Auto-recharge: On: below $20.00, add $100.00. Low-balance alert: Below $15.00.');
   });
 });
 
@@ -121,7 +145,7 @@ describe('usageViewModel', () => {
     expect(vm.runway).toEqual({ daysLeft: 1883, until: 'zero', dailyBurnMinor: 2, suggestedRechargeMinor: 1000 });
     const card = renderUsageCard(vm, 'en-US');
     expect(cardProblems(card)).toEqual([]);
-    expect(cardText(card)).toContain('Outgoing call · Domestic');
+    expect(cardText(card)).toContain('Outgoing · Domestic');
     expect(cardText(card)).toContain('1,883');
   });
 });

@@ -65,7 +65,7 @@ describe('languages', () => {
             ? Object.values(table).flatMap(leaves)
             : [];
     // Texts made only of arguments, symbols and "UTC" ("1 •••• 2", "1（UTC）") are the same in both languages.
-    const neutral = /^(?:[\d\s:.,—·•/()：，（）-]|UTC)+$/;
+    const neutral = /^(?:[\d\s:.,—·•/()：，（）。-]|UTC)+$/;
     expect(leaves(zhCN).filter((text) => !HAN.test(text) && !neutral.test(text))).toEqual([]);
     expect(leaves(en).filter((text) => HAN.test(text))).toEqual([]);
   });
@@ -88,10 +88,10 @@ describe('cards in English', () => {
 
 describe('help', () => {
   it('suggests the phrasings of the spec in each language', () => {
-    const helpExamples = (locale: string) => strings(locale).help.examples.map(([example]) => example);
+    const helpExamples = (locale: string) => Object.values(strings(locale).help.topics).flatMap((examples) => examples.map(([example]) => example));
     expect(helpExamples('en-US')).toEqual(
       expect.arrayContaining(['balance', 'add 50', 'turn on auto-recharge', 'auto-recharge below 20 add 100', 'history', 'usage', 'payment method', 'post alerts here', 'stop alerts here']),
     );
-    expect(helpExamples('zh-CN')).toEqual(expect.arrayContaining(['余额', '充值50美元', '开启自动充值', '关闭自动充值', '历史', '帮助', '在这里发提醒', '停止在这里发提醒']));
+    expect(helpExamples('zh-CN')).toEqual(expect.arrayContaining(['余额', '充值50美元', '开启自动充值', '关闭自动充值', '历史记录', '帮助', '在这里发提醒', '停止在这里发提醒']));
   });
 });

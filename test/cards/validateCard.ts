@@ -28,6 +28,7 @@ const COLLECTIONS: Record<string, string[]> = {
   Column: ['items'],
   ColumnSet: ['columns'],
   ActionSet: ['actions'],
+  'Action.ShowCard': ['card'],
 };
 
 export function cardBytes(card: unknown): number {
@@ -119,6 +120,10 @@ function checkProperties(json: Json, kind: Kind, path: string, problems: string[
   each('facts', 'fact');
   each('choices', 'choice');
   if (isObject(json.selectAction)) checkProperties(json.selectAction, 'action', `${path}.selectAction`, problems);
+  if (type === 'Action.ShowCard') {
+    if (isObject(json.card)) checkProperties(json.card, 'card', `${path}.card`, problems);
+    else problems.push(`${path}: Action.ShowCard without a card`);
+  }
   if (isObject(json.fallback)) checkProperties(json.fallback, kind, `${path}.fallback`, problems);
 }
 
@@ -139,7 +144,9 @@ function actionsWithPaths(node: Json, path = '$', out: Array<{ action: JsonObjec
   else if (isObject(node)) {
     if (typeof node.type === 'string' && node.type.startsWith('Action.')) {
       out.push({ action: node, path });
-      return out; // its fallback is checked with it
+      // Its fallback is checked with it; a ShowCard's card holds more actions.
+      if (node.type === 'Action.ShowCard' && isObject(node.card)) actionsWithPaths(node.card, `${path}.card`, out);
+      return out;
     }
     for (const [key, child] of Object.entries(node)) if (key !== 'data') actionsWithPaths(child, `${path}.${key}`, out);
   }

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { record } from '../bot/operatorApi/operatorApiServer.js';
 import { startBot, type BotUnderTest } from './support/botHarness.js';
 import { startFakeConnector, type FakeConnector } from './support/fakeConnector.js';
 
@@ -64,15 +65,15 @@ describe('in the Agents Playground', () => {
   const lastCard = () => page.locator('.ac-adaptiveCard').last();
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 
-  it('shows the welcome card on install and the balance card for "balance"', async () => {
+  it('shows the welcome card on install and, for "balance" before any funds, the get-started card', async () => {
     await page.getByText('Welcome to Communications Credits').first().waitFor({ timeout: 30_000 });
     await shot('1-welcome');
     await page.locator('[data-lexical-editor="true"]').click();
     await page.keyboard.type('balance');
     await page.keyboard.press('Enter');
-    await page.getByText('Communications Credits balance').first().waitFor({ timeout: 20_000 });
+    await page.getByText('Get started with Communications Credits').first().waitFor({ timeout: 20_000 });
     await expect.poll(() => lastCard().innerText()).toContain('$0.00');
-    await shot('2-balance');
+    await shot('2-get-started');
   }, 60_000);
 
   it('clicks Add funds → $50.00 → Confirm, and the receipt replaces the confirmation card', async () => {
@@ -92,5 +93,40 @@ describe('in the Agents Playground', () => {
     expect(await lastCard().innerText()).toContain('$50.00');
     expect(await lastCard().getByRole('button', { name: /Confirm/ }).count()).toBe(0);
     expect((await bot.app.ledger.account(tenantId!))?.balanceMinor).toBe(5000);
+  }, 60_000);
+
+  it('shows the history with a day\'s calls summed into one row', async () => {
+    const [tenantId] = await bot.app.store.tenantIds();
+    const now = Date.now();
+    // Calls over the last five days, imported at once: grouped by the day they were made.
+    const calls = Array.from({ length: 30 }, (_, i) => {
+      const start = now - 5 * 86_400_000 + i * 4 * 3_600_000;
+      return record(tenantId!, '0.05', { startDateTime: new Date(start).toISOString(), endDateTime: new Date(start + 120_000).toISOString(), destinationContext: 'International', destinationName: ['Japan', 'Germany', 'India'][i % 3]!, userId: `user-${i % 4}` });
+    });
+    expect((await bot.operator('POST', '/api/usage', { records: calls })).body).toMatchObject({ accepted: 30 });
+    await page.locator('[data-lexical-editor="true"]').click();
+    await page.keyboard.type('history');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => lastCard().innerText(), { timeout: 20_000 }).toMatch(/\d calls/);
+    const text = await lastCard().innerText();
+    expect(text).toMatch(/Entries \d+–\d+ of \d+/);
+    expect(text).toContain('Money in and out only');
+    await shot('6-history-grouped');
+  }, 60_000);
+
+  it('posts alerts on its own when calling stops and when an hour costs far more than usual', async () => {
+    const [tenantId] = await bot.app.store.tenantIds();
+    const start = Date.now() - 3_600_000;
+    const big = record(tenantId!, '60.00', { startDateTime: new Date(start).toISOString(), endDateTime: new Date(start + 600_000).toISOString() });
+    expect((await bot.operator('POST', '/api/usage', { records: [big] })).body).toMatchObject({ accepted: 1 });
+    await page.getByText('Calling suspended').first().waitFor({ timeout: 30_000 });
+    await page.getByText('Unusual spend').first().waitFor({ timeout: 30_000 });
+    const suspended = page.locator('.ac-adaptiveCard', { hasText: 'Calling suspended' }).last();
+    expect(await suspended.innerText()).toContain('Add funds');
+    await suspended.scrollIntoViewIfNeeded();
+    await shot('7-alert-suspended');
+    expect(await lastCard().innerText()).toMatch(/an hour above \$10\.00 raises this alert/);
+    await lastCard().scrollIntoViewIfNeeded();
+    await shot('8-alert-spike');
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import type { UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { LedgerPolicy } from '../../services/ledger/policy.js';
 import { LedgerService } from '../../services/ledgerService.js';
-import { emptySandboxState, SandboxGateway } from '../../services/payments/sandboxGateway.js';
+import { emptySandboxState, SandboxGateway, type TestCardId } from '../../services/payments/sandboxGateway.js';
 import type { LedgerStore, PaymentGateway } from '../../services/ports.js';
 import { pricer, type RateTable } from '../../services/rates.js';
 import { memoryDocument } from './memoryDocument.js';
@@ -27,7 +27,7 @@ export const RATES: RateTable = {
   ],
 };
 
-type FixtureOptions = { wrapGateway?: (sandbox: SandboxGateway) => PaymentGateway };
+type FixtureOptions = { wrapGateway?: (sandbox: SandboxGateway) => PaymentGateway; cardForNewTenants?: TestCardId | null };
 
 /**
  * A LedgerService over an in-memory store, the sandbox gateway and a clock the test moves.
@@ -40,7 +40,8 @@ export function ledgerFixture(policy: Partial<LedgerPolicy> = {}, options: Fixtu
 /** The same over another store. */
 export function ledgerFixtureOver<S extends LedgerStore>(store: S, policy: Partial<LedgerPolicy> = {}, options: FixtureOptions = {}) {
   const clock = new TestClock();
-  const gateway = new SandboxGateway(memoryDocument(emptySandboxState()), clock);
+  // Tenants start with the paying test card, as if an admin had chosen it, unless a test says otherwise.
+  const gateway = new SandboxGateway(memoryDocument(emptySandboxState()), clock, { cardForNewTenants: options.cardForNewTenants === undefined ? 'visa-success' : options.cardForNewTenants });
   const errors: unknown[] = [];
   const ledger = new LedgerService({
     store,

@@ -16,16 +16,16 @@ const stored = (id: string, type: Alert['type'] = 'suspended'): StoredAlert => (
 
 /** A fake adapter: each conversation answers from a script (an error to throw, or nothing), then succeeds. */
 function fakeAdapter(script: Record<string, unknown[]> = {}, gate: Record<string, Promise<void>> = {}) {
-  const sent: Array<{ conversationId: string; text: string }> = [];
+  const sent: Array<{ conversationId: string; text: string; summary: string | undefined }> = [];
   const adapter = {
     async continueConversationAsync(_appId: unknown, reference: { conversation?: { id: string } }, logic: unknown) {
       const id = reference.conversation!.id;
       await (logic as (context: unknown) => Promise<void>)({
-        sendActivity: async (activity: { attachments: Array<{ content: unknown }> }) => {
+        sendActivity: async (activity: { attachments: Array<{ content: unknown }>; summary?: string }) => {
           await gate[id];
           const failure = script[id]?.shift();
           if (failure) throw failure;
-          sent.push({ conversationId: id, text: cardText(activity.attachments[0]!.content) });
+          sent.push({ conversationId: id, text: cardText(activity.attachments[0]!.content), summary: activity.summary });
         },
       });
     },
@@ -79,6 +79,27 @@ describe('TeamsAlertSink', () => {
     expect(sent.map((s) => s.conversationId).sort()).toEqual(['conv-alex', 'conv-wei']);
     expect(sent.find((s) => s.conversationId === 'conv-alex')!.text).toContain('Calling suspended');
     expect(sent.find((s) => s.conversationId === 'conv-wei')!.text).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('says what happened in the line the chat list and the notification show, in each conversation\'s language', async () => {
+    const { sink, sent } = await setUp({ admins: ['aad-alex', 'aad-wei'] });
+    await sink.deliver(stored('a1'), new AbortController().signal);
+    expect(sent.find((s) => s.conversationId === 'conv-alex')!.summary).toBe('Calling suspended: balance -$5.00');
+    expect(sent.find((s) => s.conversationId === 'conv-wei')!.summary).toBe('通话已暂停：余额 -US$5.00');
+  });
+
+  it('shows times in the zone last seen from the person a personal chat is with', async () => {
+    const { sink, sent, book } = await setUp({ admins: ['aad-alex', 'aad-wei'] });
+    await book.remember({
+      conversation: { id: 'conv-wei', tenantId: TENANT, scope: 'personal', reference: { conversation: { id: 'conv-wei' } as never }, locale: 'zh-CN', timeZone: 'Asia/Shanghai' },
+      person: { tenantId: TENANT, userId: '29:wei', aadObjectId: 'aad-wei', name: 'wei', locale: 'zh-CN', timeZone: 'Asia/Shanghai' },
+      at: '2026-01-01T00:00:00.000Z',
+    });
+    await sink.deliver(stored('a1'), new AbortController().signal);
+    const wei = sent.find((s) => s.conversationId === 'conv-wei')!.text;
+    expect(wei).toContain('2026年1月1日 08:00');
+    expect(wei).toContain('时间均为中国标准时间。');
+    expect(sent.find((s) => s.conversationId === 'conv-alex')!.text).toContain('Times are in UTC.');
   });
 
   it('retries a conversation on its own and forgets one that answers 404', async () => {

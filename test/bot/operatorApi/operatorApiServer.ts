@@ -13,7 +13,8 @@ export const API_KEY = 'test-operator-key';
 export async function startOperatorApi(env: Record<string, string> = {}, options: { clock?: Clock; dataDir?: string; log?: Log } = {}) {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'ledger-api-')));
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, OPERATOR_API_KEY: API_KEY, LOG_LEVEL: QUIET_LOG_LEVEL, ...env });
-  const app: App = await createApp(config, { clock: options.clock, log: options.log });
+  // Tenants start with the paying test card, as if an admin had chosen it.
+  const app: App = await createApp(config, { clock: options.clock, log: options.log, sandboxCardForNewTenants: 'visa-success' });
   const port = await app.start();
   const base = `http://127.0.0.1:${port}`;
   const call = async (method: string, route: string, body?: unknown, headers: Record<string, string> = {}) => {

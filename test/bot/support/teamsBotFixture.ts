@@ -2,6 +2,7 @@ import { TestAdapter, type Activity } from 'botbuilder';
 import { ConversationBook, type ConversationBookData } from '../../../data/conversationReferences.js';
 import type { AdaptiveCard } from '../../../cards/index.js';
 import type { AccessPolicy } from '../../../services/access.js';
+import type { TestCardId } from '../../../services/payments/sandboxGateway.js';
 import { AllowListAccessPolicy } from '../../../bot/access/allowListAccessPolicy.js';
 import { ConversationTracker } from '../../../bot/teams/conversationTracker.js';
 import { CreditsBot } from '../../../bot/teams/creditsBot.js';
@@ -25,8 +26,8 @@ export const MEGAN: Person = { id: '29:megan', aadObjectId: 'aad-megan', name: '
  * activities (channel `msteams`, tenant in `conversation.tenantId` and `channelData`). Every card
  * the bot sends is checked against Adaptive Cards 1.5 on the way out.
  */
-export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: boolean; access?: AccessPolicy } = {}) {
-  const ledger = ledgerFixture();
+export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: boolean; access?: AccessPolicy; cardForNewTenants?: TestCardId | null } = {}) {
+  const ledger = ledgerFixture({}, options.cardForNewTenants === undefined ? {} : { cardForNewTenants: options.cardForNewTenants });
   const book = new ConversationBook(memoryDocument<ConversationBookData>({ conversations: {}, people: {} }));
   const localMode = options.localMode ?? (options.adminUserIds ?? []).length === 0;
   let operations = 0;
@@ -72,17 +73,23 @@ export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: 
     const before = adapter.activeQueue.length;
     await adapter.processActivity(activity(overrides) as Activity);
     const sent = adapter.activeQueue.slice(before);
-    for (const reply of sent) for (const attachment of reply.attachments ?? []) expectValidCard(attachment.content, `card sent for ${overrides.text ?? overrides.name ?? overrides.type}`);
+    for (const reply of sent) {
+      for (const attachment of reply.attachments ?? []) expectValidCard(attachment.content, `card sent for ${overrides.text ?? overrides.name ?? overrides.type}`);
+      // Teams shows a card message as its summary in the chat list and the notification.
+      if (reply.attachments?.length && !(typeof reply.summary === 'string' && reply.summary.trim() && !reply.summary.includes('\n'))) {
+        throw new Error(`the card sent for ${overrides.text ?? overrides.name ?? overrides.type} has no one-line summary`);
+      }
+    }
     return sent;
   }
 
   /** A message; returns the one card the bot answered with. */
-  async function say(text: string, overrides: Partial<Activity> & { tenantId?: string; person?: Person } = {}): Promise<{ card: AdaptiveCard; id: string }> {
+  async function say(text: string, overrides: Partial<Activity> & { tenantId?: string; person?: Person } = {}): Promise<{ card: AdaptiveCard; id: string; summary: string }> {
     const sent = await send({ type: 'message', text, ...overrides });
     if (sent.length !== 1) throw new Error(`expected one reply to "${text}", got ${sent.length}`);
     const reply = sent[0]!;
     if (reply.text) throw new Error(`a card reply must not carry text, got "${reply.text}"`);
-    return { card: reply.attachments![0]!.content as AdaptiveCard, id: reply.id! };
+    return { card: reply.attachments![0]!.content as AdaptiveCard, id: reply.id!, summary: reply.summary! };
   }
 
   /** Presses the card's button with `verb` as Action.Execute; returns the invoke response body. */
@@ -109,6 +116,8 @@ export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: 
 
   /** The card now shown in the message `id` (after any update). */
   const shown = (id: string): AdaptiveCard | undefined => adapter.activeQueue.find((a) => a.id === id)?.attachments?.[0]?.content as AdaptiveCard | undefined;
+  /** The summary of the message `id` now (after any update). */
+  const shownSummary = (id: string): string | undefined => adapter.activeQueue.find((a) => a.id === id)?.summary;
 
-  return { ...ledger, book, bot, adapter, activity, send, say, execute, invoke, submit, shown, usageSyncedAt };
+  return { ...ledger, book, bot, adapter, activity, send, say, execute, invoke, submit, shown, shownSummary, usageSyncedAt };
 }

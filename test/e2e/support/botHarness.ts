@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApp, type App } from '../../../bot/app.js';
 import { loadConfig } from '../../../bot/config.js';
+import type { TestCardId } from '../../../services/payments/sandboxGateway.js';
 import { TestClock } from '../../support/memoryLedgerStore.js';
 import type { FakeConnector } from './fakeConnector.js';
 import { record } from '../../bot/operatorApi/operatorApiServer.js';
@@ -22,11 +23,13 @@ export interface Member {
  * talking to a fake Bot Connector. `teams(...)` makes a Teams client for one person in one tenant
  * that posts activities over HTTP exactly as Teams would.
  */
-export async function startBot(connector: FakeConnector, env: Record<string, string> = {}, options: { dataDir?: string; clock?: TestClock } = {}) {
+export async function startBot(connector: FakeConnector, env: Record<string, string> = {}, options: { dataDir?: string; clock?: TestClock; cardForNewTenants?: TestCardId | null } = {}) {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'bot-e2e-')));
   const clock = options.clock ?? new TestClock(Date.now());
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, OPERATOR_API_KEY: OPERATOR_KEY, CHECKPOINT_SECONDS: '0.2', LOG_LEVEL: QUIET_LOG_LEVEL, ...env });
-  const app: App = await createApp(config, { clock, delivery: { baseDelayMs: 50, maxDelayMs: 400 } });
+  // Tenants start with the paying test card, as if an admin had chosen it, unless a test says otherwise.
+  const cardForNewTenants = options.cardForNewTenants === undefined ? 'visa-success' : options.cardForNewTenants;
+  const app: App = await createApp(config, { clock, delivery: { baseDelayMs: 50, maxDelayMs: 400 }, sandboxCardForNewTenants: cardForNewTenants });
   const port = await app.start();
   const base = `http://127.0.0.1:${port}`;
 

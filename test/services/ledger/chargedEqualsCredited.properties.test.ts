@@ -82,6 +82,7 @@ describe('charged = credited', () => {
           user: { id: `29:${who}`, aadObjectId: who, name: who },
           conversation: { id: `a:${tenantId}:${who}`, scope: 'personal' },
           locale: 'en-US',
+          timeZone: null,
         });
         const press = (tenantId: string, who: Person, data: Record<string, unknown>) => dispatchAction(turn(tenantId, who), deps, manageAll, data);
         /** Confirmation cards shown so far, with the offer they were shown for. */

@@ -16,7 +16,7 @@ const request = (over: Partial<ChargeRequest> = {}): ChargeRequest => ({
 
 function sandbox(state: SandboxState = emptySandboxState()) {
   const document = memoryDocument(state);
-  return { gateway: new SandboxGateway(document, new TestClock()), document };
+  return { gateway: new SandboxGateway(document, new TestClock(), { cardForNewTenants: 'visa-success' }), document };
 }
 
 describe('sandbox gateway: one key, one charge, one set of parameters', () => {
@@ -79,5 +79,15 @@ describe('sandbox gateway: one key, one charge, one set of parameters', () => {
     });
     expect(await gateway.charge(request({ idempotencyKey: 'op-old', amountMinor: 4000 }))).toEqual({ ok: true, chargeId: 'ch_t1\u0000op-old', amountMinor: 4000, currency: 'USD' });
     expect(await gateway.charge(request({ idempotencyKey: 'op-old', amountMinor: 1_000_000 }))).toMatchObject({ ok: false, reason: 'key-reused' });
+  });
+});
+
+describe('sandbox gateway: a new tenant', () => {
+  it('has no card on file until an admin chooses one, and a charge then finds none', async () => {
+    const gateway = new SandboxGateway(memoryDocument(emptySandboxState()), new TestClock());
+    expect(await gateway.cardOnFile('t-new')).toBeNull();
+    expect(await gateway.charge(request({ tenantId: 't-new' }))).toMatchObject({ ok: false, reason: 'no-payment-method' });
+    await gateway.chooseTestCard('t-new', 'visa-success');
+    expect(await gateway.cardOnFile('t-new')).toMatchObject({ brand: 'Visa', last4: '4242' });
   });
 });
