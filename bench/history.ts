@@ -169,11 +169,19 @@ function historyRows(figures: HistoryFigures[], startup: StartupFigures | null):
     case: `start-up with ${int(big.entries)} entries: fresh process opens the store`,
     result:
       `${startup?.compiled ? 'plain node' : 'tsx'}: open ${ms(judged.openMs)} ms, RSS ${Math.round(judged.rssAfterOpenMB)} MB (${Math.round(judged.rssBeforeOpenMB)} MB before open)` +
-      (startup?.compiled ? ` · under tsx: open ${ms(big.open.openMs)} ms, RSS ${Math.round(big.open.rssAfterOpenMB)} MB (${Math.round(big.open.rssBeforeOpenMB)} MB before open)` : '') +
+      (startup?.compiled
+        ? ` · under tsx: open ${ms(big.open.openMs)} ms, RSS ${Math.round(big.open.rssAfterOpenMB)} MB (${Math.round(big.open.rssBeforeOpenMB)} MB before open)`
+        : '') +
       ` · WAL transactions replayed ${int(judged.recovery.transactionsReplayed)}`,
     target: '< 1 s and < 150 MB',
     status: fast && lean ? 'met' : 'missed',
-    figures: { judged: startup?.compiled ? 'plain node' : 'tsx', openMs: round(judged.openMs, 1), rssMB: round(judged.rssAfterOpenMB, 1), tsx: big.open, compiled: startup?.compiled ?? null },
+    figures: {
+      judged: startup?.compiled ? 'plain node' : 'tsx',
+      openMs: round(judged.openMs, 1),
+      rssMB: round(judged.rssAfterOpenMB, 1),
+      tsx: big.open,
+      compiled: startup?.compiled ?? null,
+    },
   });
   return rows;
 }

@@ -21,12 +21,26 @@ export function ingestionScenarios(quick: boolean): Scenario[] {
   const one = (batchSize: number): WorkloadShape => ({ batchSize, tenantsPerBatch: 1, population: 1, oneTenant: true });
   const n = (full: number) => (quick ? Math.max(4, Math.round(full / 10)) : full);
   return [
-    { name: 'batch 1,000 · 100 tenants each · c1', shape: many(1000), concurrency: 1, requests: n(60), warmup: n(6), target: { recordsPerSecond: 50_000, label: '≥ 50,000 rec/s' } },
+    {
+      name: 'batch 1,000 · 100 tenants each · c1',
+      shape: many(1000),
+      concurrency: 1,
+      requests: n(60),
+      warmup: n(6),
+      target: { recordsPerSecond: 50_000, label: '≥ 50,000 rec/s' },
+    },
     { name: 'batch 1,000 · 100 tenants each · c4', shape: many(1000), concurrency: 4, requests: n(80), warmup: n(8) },
     { name: 'batch 1,000 · one tenant · c1', shape: one(1000), concurrency: 1, requests: n(60), warmup: n(6) },
     { name: 'single record · c1', shape: many(1), concurrency: 1, requests: n(2000), warmup: n(200) },
     { name: 'single record · c16', shape: many(1), concurrency: 16, requests: n(10_000), warmup: n(1000) },
-    { name: 'single record · c64', shape: many(1), concurrency: 64, requests: n(20_000), warmup: n(2000), target: { recordsPerSecond: 5_000, label: '≥ 5,000 rec/s' } },
+    {
+      name: 'single record · c64',
+      shape: many(1),
+      concurrency: 64,
+      requests: n(20_000),
+      warmup: n(2000),
+      target: { recordsPerSecond: 5_000, label: '≥ 5,000 rec/s' },
+    },
     { name: 'single record · c64 · one tenant', shape: one(1), concurrency: 64, requests: n(20_000), warmup: n(2000) },
   ];
 }
@@ -119,7 +133,14 @@ export async function runIngestionMemory(ctx: BenchContext): Promise<{ rows: Row
     const now = Date.now();
     const shape: WorkloadShape = { batchSize: 1000, tenantsPerBatch: 100, population: POPULATION, oneTenant: false };
     const samples: number[] = [];
-    const sampler = setInterval(() => void app.ask<{ rssMB: number }>({ type: 'stats' }).then((s) => samples.push(s.rssMB), () => {}), 1_000);
+    const sampler = setInterval(
+      () =>
+        void app.ask<{ rssMB: number }>({ type: 'stats' }).then(
+          (s) => samples.push(s.rssMB),
+          () => {},
+        ),
+      1_000,
+    );
     ctx.log(`ingestion memory: ${int(records)} records in batches of 1,000`);
     const result = await app.profiled(ctx.profileDir, 'ingestion-memory', () =>
       runLoad({ concurrency: 4, total: records / 1000, maxMs: 240_000 }, async (r) => {
@@ -141,7 +162,13 @@ export async function runIngestionMemory(ctx: BenchContext): Promise<{ rows: Row
             `${int(result.unitsPerSecond)} rec/s${result.truncatedByTime ? ' (time cap)' : ''}`,
           target: '≤ 250 MB',
           status: after.peakRssMB <= 250 && !result.truncatedByTime ? 'met' : 'missed',
-          figures: { records: result.units, peakRssMB: round(after.peakRssMB, 1), rssMB: round(after.rssMB, 1), startRssMB: round(started.rssMB, 1), rssEverySecondMB: samples.map((v) => round(v, 0)) },
+          figures: {
+            records: result.units,
+            peakRssMB: round(after.peakRssMB, 1),
+            rssMB: round(after.rssMB, 1),
+            startRssMB: round(started.rssMB, 1),
+            rssEverySecondMB: samples.map((v) => round(v, 0)),
+          },
         },
       ],
     };

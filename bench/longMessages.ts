@@ -144,15 +144,31 @@ function rows(turns: Turn[], loop: LoopDelay, operatorMs: number[]): Row[] {
     const wall = summarise(mine.map((t) => t.ms));
     const cpu = summarise(mine.map((t) => t.cpuMs));
     const worst = mine.reduce((a, b) => (b.cpuMs > a.cpuMs ? b : a));
-    const label = { member: 'from a member who is not an administrator', admin: 'from an administrator', ordinary: 'ordinary turns ("balance", "add 50"), for reference' }[who];
+    const label = {
+      member: 'from a member who is not an administrator',
+      admin: 'from an administrator',
+      ordinary: 'ordinary turns ("balance", "add 50"), for reference',
+    }[who];
     out.push({
       section: SECTION,
       case: `worst turn, ${label}`,
       result:
         `CPU ${ms(cpu.max)} ms (${worst.text.length} chars of ${JSON.stringify(worst.text.slice(0, 12))}…), p99 ${ms(cpu.p99)} ms · ` +
         `turn ${ms(wall.max)} ms, p99 ${ms(wall.p99)} ms, p50 ${ms(wall.p50)} ms · ${int(wall.count)} turns`,
-      ...(who === 'ordinary' ? { status: 'info' as const } : { target: `CPU ≤ ${TARGET_MS} ms`, status: cpu.max <= TARGET_MS ? ('met' as const) : ('missed' as const) }),
-      figures: { who, turns: wall.count, cpuMaxMs: round(cpu.max, 3), cpuP99Ms: round(cpu.p99, 3), maxMs: round(wall.max, 3), p99Ms: round(wall.p99, 3), p50Ms: round(wall.p50, 3), worstLength: worst.text.length, worstStart: worst.text.slice(0, 40) },
+      ...(who === 'ordinary'
+        ? { status: 'info' as const }
+        : { target: `CPU ≤ ${TARGET_MS} ms`, status: cpu.max <= TARGET_MS ? ('met' as const) : ('missed' as const) }),
+      figures: {
+        who,
+        turns: wall.count,
+        cpuMaxMs: round(cpu.max, 3),
+        cpuP99Ms: round(cpu.p99, 3),
+        maxMs: round(wall.max, 3),
+        p99Ms: round(wall.p99, 3),
+        p50Ms: round(wall.p50, 3),
+        worstLength: worst.text.length,
+        worstStart: worst.text.slice(0, 40),
+      },
     });
   }
   out.push({

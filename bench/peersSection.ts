@@ -51,7 +51,12 @@ export async function runPeers(ctx: BenchContext): Promise<{ rows: Row[]; figure
       // One peer failing (PostgreSQL down, say) must not hide the others.
       const message = error instanceof Error ? error.message : String(error);
       ctx.log(`peers: ${backend} failed: ${message}`);
-      failures.push({ section: 'Peers: same ledger work, same durability (in-process)', case: `${LABEL[backend]} FAILED`, result: message.split('\n')[0]!.slice(0, 200), figures: { error: message } });
+      failures.push({
+        section: 'Peers: same ledger work, same durability (in-process)',
+        case: `${LABEL[backend]} FAILED`,
+        result: message.split('\n')[0]!.slice(0, 200),
+        figures: { error: message },
+      });
     } finally {
       await child.stop();
     }

@@ -24,7 +24,10 @@ import { runPeers } from './peersSection.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const resultsDir = path.join(BENCH_DIR, 'results');
 const started = performance.now();
 
@@ -119,7 +122,9 @@ async function main(): Promise<void> {
   const footer =
     `${cpus.length} cores (${cpus[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${totalSeconds.toFixed(0)} s${ctx.quick ? ', --quick sizes' : ''}. ` +
     `Other work on the machine before the run: ${busyBefore === null ? 'unknown' : `${Math.round(busyBefore * 100)}% of all cores busy`}. ` +
-    `Load per section: ${Object.entries(loads).map(([name, note]) => `${name} ${note}`).join('; ')}.`;
+    `Load per section: ${Object.entries(loads)
+      .map(([name, note]) => `${name} ${note}`)
+      .join('; ')}.`;
   console.log(table);
   console.log(`\n${footer}`);
 

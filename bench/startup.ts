@@ -69,7 +69,12 @@ export async function timeNpmStart(dataDir: string): Promise<NpmStartFigures> {
     for (const deadline = performance.now() + 60_000; performance.now() < deadline; ) {
       if (npm.exitCode !== null) throw new Error(`npm start exited (${npm.exitCode}):\n${output.slice(-2000)}`);
       port ??= output.match(/listening on http:\/\/[\d.]+:(\d+)/)?.[1];
-      if (port && (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false))) {
+      if (
+        port &&
+        (await fetch(`http://127.0.0.1:${port}/healthz`)
+          .then((r) => r.ok)
+          .catch(() => false))
+      ) {
         healthzMs = performance.now() - started;
         break;
       }

@@ -80,7 +80,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.log ?? createLog(config.log);
   // The ledger and where money comes from.
   const { store, description: storeDescription } = await openLedgerStore(config, log);
-  const gateway = new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock, { cardForNewTenants: options.sandboxCardForNewTenants ?? null });
+  const gateway = new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock, {
+    cardForNewTenants: options.sandboxCardForNewTenants ?? null,
+  });
   const ledger = new LedgerService({
     store,
     gateway,
@@ -110,21 +112,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   // The Bot Framework side (botbuilder: about 0.4 s and 35 MB) loads at the first activity.
   const adapter = new LazyAdapter(config, log);
-  const bot = new LazyBot(({ CreditsBot, ConversationTracker }) => new CreditsBot({
-    handlers: {
-      ledger,
-      gateway,
-      sandbox: gateway,
-      clock,
-      displayName: (tenantId, actor) => conversations.person(`${tenantId}/${actor}`)?.name ?? null,
-      newOperationId: () => randomUUID(),
-      usageSyncedAt: (tenantId) => graph?.usageSync.status(tenantId).lastSyncAt ?? null,
-      alertSubscriptions: conversations,
-    },
-    access,
-    tracker: new ConversationTracker(conversations, clock, log),
-    tenants: { defaultTenantId: config.defaultTenantId, localMode: !config.bot.authenticated },
-  }));
+  const bot = new LazyBot(
+    ({ CreditsBot, ConversationTracker }) =>
+      new CreditsBot({
+        handlers: {
+          ledger,
+          gateway,
+          sandbox: gateway,
+          clock,
+          displayName: (tenantId, actor) => conversations.person(`${tenantId}/${actor}`)?.name ?? null,
+          newOperationId: () => randomUUID(),
+          usageSyncedAt: (tenantId) => graph?.usageSync.status(tenantId).lastSyncAt ?? null,
+          alertSubscriptions: conversations,
+        },
+        access,
+        tracker: new ConversationTracker(conversations, clock, log),
+        tenants: { defaultTenantId: config.defaultTenantId, localMode: !config.bot.authenticated },
+      }),
+  );
   registerMessagesEndpoint(server, { adapter, logic: (context) => bot.run(context), appId: config.bot.appId, authenticated: config.bot.authenticated, log });
 
   // Alerts: a card in every admin conversation, and the three notice emails; acknowledged once both took them.
@@ -134,7 +139,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const alerts = new AlertDispatcher(
     store,
     [
-      new TeamsAlertSink({ adapter, appId: config.bot.appId, book: conversations, admins, log: deliveries, logger: log, retry: options.delivery ?? { baseDelayMs: 2_000, maxDelayMs: 300_000 } }),
+      new TeamsAlertSink({
+        adapter,
+        appId: config.bot.appId,
+        book: conversations,
+        admins,
+        log: deliveries,
+        logger: log,
+        retry: options.delivery ?? { baseDelayMs: 2_000, maxDelayMs: 300_000 },
+      }),
       graphEmail ??
         new EmailAlertSink({ mailer: options.mailer ?? new OutboxMailer(file('outbox'), from.address?.split('@')[1]), from, admins, log: deliveries, clock }),
     ],
@@ -179,7 +192,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await ledger.idle();
       closing = 'alert deliveries';
       await alerts.close();
-      closing = 'the store\'s final checkpoint';
+      closing = "the store's final checkpoint";
       await store.close();
       closing = 'closed';
     },

@@ -11,7 +11,12 @@ const decimal = z.string().regex(/^\d{1,9}(\.\d+)?$/, 'a decimal amount such as 
 const csv = z
   .string()
   .optional()
-  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 /** A tenant id as the ledger keys it: a GUID in lower case, however it was written. */
 const tenantId = z.string().min(1).transform(canonicalTenantId);
 
@@ -19,7 +24,10 @@ const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: z.string().optional(),
   DATA_DIR: z.string().min(1).default('.data'),
-  DEFAULT_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD').default('USD'),
+  DEFAULT_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
+    .default('USD'),
   DEFAULT_TENANT_ID: tenantId.default('local'),
   ADMIN_USER_IDS: csv,
   OPERATOR_API_KEY: z.string().optional(),
@@ -28,11 +36,18 @@ const Env = z.object({
   MAX_ADDITION: decimal.default('10000.00'),
   MAX_USAGE_CHARGE: decimal.default('10000.00'),
   USAGE_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
-  OFFER_LIFETIME_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  OFFER_LIFETIME_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
   RATES_FILE: z.string().optional(),
   SWEEP_MINUTES: z.coerce.number().positive().default(60),
   CHECKPOINT_SECONDS: z.coerce.number().positive().default(2),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL such as postgres://user:password@host:5432/database').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL such as postgres://user:password@host:5432/database')
+    .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   PGSSLMODE: z.enum(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify']).optional(),
   MicrosoftAppId: z.string().optional(),
@@ -50,7 +65,10 @@ const Env = z.object({
   GRAPH_TENANT_IDS: csv.transform((ids) => ids.map(canonicalTenantId)),
   MAIL_FROM: z.string().optional(),
   TEAMS_APP_ID: z.guid('a GUID such as 3f2a8c1e-5b7d-4e9a-9c1f-2d4e6a8b0c1d').optional(),
-  BOT_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/, 'a host name such as bot.contoso.com').optional(),
+  BOT_DOMAIN: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+$/, 'a host name such as bot.contoso.com')
+    .optional(),
   SHUTDOWN_SECONDS: z.coerce.number().positive().default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),

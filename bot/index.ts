@@ -34,7 +34,10 @@ function stopOnSignals(app: App, config: Config): void {
       stopping = true;
       log.info({ signal, deadlineSeconds: config.shutdownMs / 1000 }, 'stopping');
       setTimeout(() => {
-        log.error({ stillRunning: app.stillRunning() }, `not stopped after ${config.shutdownMs / 1000} s: exiting with ${app.stillRunning().join(', ')} still running`);
+        log.error(
+          { stillRunning: app.stillRunning() },
+          `not stopped after ${config.shutdownMs / 1000} s: exiting with ${app.stillRunning().join(', ')} still running`,
+        );
         process.exit(1);
       }, config.shutdownMs);
       app.close().then(

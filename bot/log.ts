@@ -25,7 +25,16 @@ export function createLog(settings: Config['log'], destination?: DestinationStre
  * which may hold a password) should a part of it be logged.
  */
 const SECRET_HEADERS = ['authorization', 'cookie', 'x-api-key', 'proxy-authorization'];
-const SECRET_SETTINGS = ['appPassword', 'clientSecret', 'operatorApiKey', 'password', 'MicrosoftAppPassword', 'AZURE_CLIENT_SECRET', 'OPERATOR_API_KEY', 'DATABASE_URL'];
+const SECRET_SETTINGS = [
+  'appPassword',
+  'clientSecret',
+  'operatorApiKey',
+  'password',
+  'MicrosoftAppPassword',
+  'AZURE_CLIENT_SECRET',
+  'OPERATOR_API_KEY',
+  'DATABASE_URL',
+];
 const REDACTED = [
   ...SECRET_HEADERS.flatMap((h) => [`["${h}"]`, `headers["${h}"]`, `*.headers["${h}"]`, `*.*.headers["${h}"]`]),
   ...SECRET_SETTINGS.flatMap((key) => [`${key}`, `*.${key}`, `*.*.${key}`]),

@@ -46,7 +46,12 @@ export const actionDataSchemas = {
    * Pages list the newest entry first. `view`: everything (default) or money in and out only.
    */
   [Verb.historyPage]: z
-    .object({ verb: z.literal(Verb.historyPage), direction: z.enum(['older', 'newer']).optional(), cursor: entryCursor.optional(), view: z.enum(['all', 'money']).optional() })
+    .object({
+      verb: z.literal(Verb.historyPage),
+      direction: z.enum(['older', 'newer']).optional(),
+      cursor: entryCursor.optional(),
+      view: z.enum(['all', 'money']).optional(),
+    })
     .refine((data) => (data.direction === undefined) === (data.cursor === undefined), 'direction and cursor go together'),
   [Verb.usageOpen]: verbOnly(Verb.usageOpen),
   /** A destination as the alert named it: only a filter on the tenant's own calls. */

@@ -33,7 +33,12 @@ export function renderAddFundsCard(vm: AddFundsViewModel, reader: Reader): Adapt
     body.push(
       actionSet(
         presets.map((minor) =>
-          executeAction({ verb: Verb.fundsReview, title: f.money(minor, vm.currency), data: { amount: toDecimalString(minor, vm.currency) }, ignoreInputs: true }),
+          executeAction({
+            verb: Verb.fundsReview,
+            title: f.money(minor, vm.currency),
+            data: { amount: toDecimalString(minor, vm.currency) },
+            ignoreInputs: true,
+          }),
         ),
         { spacing: 'small' },
       ),

@@ -56,7 +56,12 @@ function whatHappened(alert: AlertViewModel, reader: Reader): Omit<AlertContent,
         actions: [addFunds, autoRecharge, button(Verb.alertsOpen, t.actions.changeThreshold)],
       };
     case 'suspended':
-      return { title: t.alerts.suspendedTitle, text: t.alerts.suspended(money(alert.balanceMinor)), style: 'attention', actions: [addFunds, autoRecharge, showBalance] };
+      return {
+        title: t.alerts.suspendedTitle,
+        text: t.alerts.suspended(money(alert.balanceMinor)),
+        style: 'attention',
+        actions: [addFunds, autoRecharge, showBalance],
+      };
     case 'resumed':
       return { title: t.alerts.resumedTitle, text: t.alerts.resumed(money(alert.balanceMinor)), style: 'good', actions: [showBalance, autoRecharge] };
     case 'auto-recharge-succeeded':
@@ -106,14 +111,23 @@ function whatHappened(alert: AlertViewModel, reader: Reader): Omit<AlertContent,
       // A new destination leads to who called it; a spike to the usage breakdown.
       const first: CardAction =
         alert.reason === 'new-destination' && alert.destination
-          ? executeAction({ verb: Verb.destinationCalls, title: t.actions.seeWhoCalled, style: 'positive', data: { destination: alert.destination.slice(0, 80) }, ignoreInputs: true })
+          ? executeAction({
+              verb: Verb.destinationCalls,
+              title: t.actions.seeWhoCalled,
+              style: 'positive',
+              data: { destination: alert.destination.slice(0, 80) },
+              ignoreInputs: true,
+            })
           : button(Verb.usageOpen, t.actions.seeUsage, 'positive');
       const usage = button(Verb.usageOpen, t.actions.seeUsage);
       return {
         title: t.alerts.unusualSpendTitle,
         text: t.common.sentences(what, t.alerts.fraudHint),
         style: 'attention',
-        actions: alert.reason === 'new-destination' && alert.destination ? [first, usage, showBalance] : [first, button(Verb.historyPage, t.actions.history), showBalance],
+        actions:
+          alert.reason === 'new-destination' && alert.destination
+            ? [first, usage, showBalance]
+            : [first, button(Verb.historyPage, t.actions.history), showBalance],
       };
     }
   }
@@ -177,5 +191,8 @@ function newDestinationsText(alert: Extract<AlertViewModel, { type: 'unusual-spe
 export function renderAlertCard(alert: AlertViewModel, reader: Reader): AdaptiveCard {
   const { t, f } = localize(reader);
   const content = alertContent(alert, reader);
-  return adaptiveCard([header(content.title, t.product, content.style), textBlock(content.text, { spacing: 'medium' }), factSet(content.facts), timesNote(t, f)], content.actions);
+  return adaptiveCard(
+    [header(content.title, t.product, content.style), textBlock(content.text, { spacing: 'medium' }), factSet(content.facts), timesNote(t, f)],
+    content.actions,
+  );
 }

@@ -17,14 +17,21 @@ export function renderAlertsHereCard(vm: AlertsHereViewModel, reader: Reader): A
       return adaptiveCard(
         [
           header(s.offerTitle),
-          container([textBlock(vm.scope === 'channel' ? s.everyoneInChannel : s.everyoneInGroupChat, { weight: 'bolder' })], { style: 'warning', spacing: 'medium' }),
+          container([textBlock(vm.scope === 'channel' ? s.everyoneInChannel : s.everyoneInGroupChat, { weight: 'bolder' })], {
+            style: 'warning',
+            spacing: 'medium',
+          }),
           textBlock(s.whatIsPosted, { spacing: 'medium' }),
           note(s.adminsKeepTheirs),
         ],
         [executeAction({ verb: Verb.alertsHereConfirm, title: s.confirm, style: 'positive', ignoreInputs: true })],
       );
     case 'subscribed':
-      return renderMessageCard({ title: s.subscribedTitle, text: s.subscribed(vm.by ? clip(vm.by, 40) : s.someone, t.common.atTime(f.dateTime(vm.at), f.zoneName)), tone: 'good' });
+      return renderMessageCard({
+        title: s.subscribedTitle,
+        text: s.subscribed(vm.by ? clip(vm.by, 40) : s.someone, t.common.atTime(f.dateTime(vm.at), f.zoneName)),
+        tone: 'good',
+      });
     case 'unsubscribed':
       return renderMessageCard({ title: s.unsubscribedTitle, text: s.unsubscribed, tone: 'good' });
     case 'not-subscribed':
@@ -37,6 +44,12 @@ export function renderAlertsHereCard(vm: AlertsHereViewModel, reader: Reader): A
 /** The card's title: "Post billing alerts here?", "Alerts are posted here", … */
 export function alertsHereSummary(vm: AlertsHereViewModel, reader: Reader): string {
   const s = localize(reader).t.alertsHere;
-  const titles = { offer: s.offerTitle, subscribed: s.subscribedTitle, unsubscribed: s.unsubscribedTitle, 'not-subscribed': s.notSubscribedTitle, personal: s.personalTitle };
+  const titles = {
+    offer: s.offerTitle,
+    subscribed: s.subscribedTitle,
+    unsubscribed: s.unsubscribedTitle,
+    'not-subscribed': s.notSubscribedTitle,
+    personal: s.personalTitle,
+  };
   return titles[vm.state];
 }

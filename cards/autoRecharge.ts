@@ -33,10 +33,13 @@ export function renderAutoRechargeCard(vm: AutoRechargeSettingsViewModel, reader
   const ar = vm.autoRecharge;
   const money = (minor: number) => f.money(minor, vm.currency);
   const errorFor = (field: 'enabled' | 'trigger' | 'amount'): CardElement[] =>
-    vm.error?.field === field ? [textBlock(amountErrorText(vm.error.error, t, f, vm.currency), { color: 'attention', weight: 'bolder', spacing: 'small' })] : [];
+    vm.error?.field === field
+      ? [textBlock(amountErrorText(vm.error.error, t, f, vm.currency), { color: 'attention', weight: 'bolder', spacing: 'small' })]
+      : [];
 
   const facts: Fact[] = [{ title: t.autoRechargeCard.state, value: autoRechargeSummary(ar, vm.currency, t, f) }];
-  if (vm.cardOnFile !== undefined) facts.push({ title: t.autoRechargeCard.charges, value: vm.cardOnFile ? cardOnFileText(vm.cardOnFile, t, f) : t.payment.noCard });
+  if (vm.cardOnFile !== undefined)
+    facts.push({ title: t.autoRechargeCard.charges, value: vm.cardOnFile ? cardOnFileText(vm.cardOnFile, t, f) : t.payment.noCard });
   const body: CardElement[] = [header(t.autoRechargeCard.title), textBlock(t.autoRechargeCard.intro, { spacing: 'medium' }), factSet(facts)];
   const explanation =
     ar.state === 'paused'
@@ -70,11 +73,23 @@ export function renderAutoRechargeCard(vm: AutoRechargeSettingsViewModel, reader
   });
   body.push(...errorFor('enabled'));
   const amountInput = (id: string, label: string, value: string): InputText => ({ type: 'Input.Text', id, label, value: value.slice(0, 32), maxLength: 32 });
-  body.push(amountInput(AUTO_RECHARGE_INPUT_IDS.trigger, t.autoRechargeCard.triggerLabel(vm.currency), vm.values?.trigger ?? toDecimalString(ar.triggerMinor, vm.currency)));
+  body.push(
+    amountInput(
+      AUTO_RECHARGE_INPUT_IDS.trigger,
+      t.autoRechargeCard.triggerLabel(vm.currency),
+      vm.values?.trigger ?? toDecimalString(ar.triggerMinor, vm.currency),
+    ),
+  );
   body.push(note(t.autoRechargeCard.triggerLimit, { spacing: 'none' }), ...errorFor('trigger'));
   // Until auto-recharge is set up, the amount to add starts at what recent calls suggest.
   const suggested = ar.state === 'off' && vm.values?.amount === undefined && vm.suggestedAmountMinor ? vm.suggestedAmountMinor : null;
-  body.push(amountInput(AUTO_RECHARGE_INPUT_IDS.amount, t.autoRechargeCard.amountLabel(vm.currency), vm.values?.amount ?? toDecimalString(suggested ?? ar.amountMinor, vm.currency)));
+  body.push(
+    amountInput(
+      AUTO_RECHARGE_INPUT_IDS.amount,
+      t.autoRechargeCard.amountLabel(vm.currency),
+      vm.values?.amount ?? toDecimalString(suggested ?? ar.amountMinor, vm.currency),
+    ),
+  );
   if (vm.limits) body.push(note(t.funds.limits(money(vm.limits.minMinor), money(vm.limits.maxMinor)), { spacing: 'none' }));
   if (suggested) body.push(note(t.autoRechargeCard.suggested(money(suggested)), { spacing: 'none' }));
   body.push(...errorFor('amount'));
@@ -85,7 +100,8 @@ export function renderAutoRechargeCard(vm: AutoRechargeSettingsViewModel, reader
   if (ar.state === 'paused') {
     actions.push(executeAction({ verb: Verb.autoRechargeToggle, title: t.actions.resume, data: { enabled: true }, ignoreInputs: true }));
   }
-  if (ar.state === 'paused' || ar.state === 'waiting-for-payment-method' || vm.cardOnFile === null) actions.push(button(Verb.paymentMethodOpen, t.actions.changePaymentMethod));
+  if (ar.state === 'paused' || ar.state === 'waiting-for-payment-method' || vm.cardOnFile === null)
+    actions.push(button(Verb.paymentMethodOpen, t.actions.changePaymentMethod));
   actions.push(button(Verb.balanceRefresh, t.actions.showBalance));
   return adaptiveCard(body, actions);
 }

@@ -48,7 +48,13 @@ export function renderBalanceCard(vm: BalanceViewModel, reader: Reader): Adaptiv
   if (suspended) {
     const items: CardElement[] = [textBlock(t.status.suspendedExplanation, { color: 'attention' })];
     if (vm.balanceMinor < 0) items.push(textBlock(t.status.owed(money(-vm.balanceMinor)), { spacing: 'small' }));
-    if (failure) items.push(textBlock(t.status.rechargeFailure[failure](vm.cardOnFile ? cardOnFileText(vm.cardOnFile, t, f) : t.payment.noCard), { weight: 'bolder', spacing: 'small' }));
+    if (failure)
+      items.push(
+        textBlock(t.status.rechargeFailure[failure](vm.cardOnFile ? cardOnFileText(vm.cardOnFile, t, f) : t.payment.noCard), {
+          weight: 'bolder',
+          spacing: 'small',
+        }),
+      );
     body.push(container(items, { style: 'attention', spacing: 'medium' }));
   }
 
@@ -66,12 +72,18 @@ export function renderBalanceCard(vm: BalanceViewModel, reader: Reader): Adaptiv
     ...section(t.balance.recentTitle, [
       recent.length === 0
         ? note(t.balance.noRecent)
-        : factSet(recent.map((entry) => ({ title: entryKindLabel(entry.kind, entry.source, t), value: `${f.signedMoney(entry.amountMinor, vm.currency)} · ${f.dateTime(entry.at)}` }))),
+        : factSet(
+            recent.map((entry) => ({
+              title: entryKindLabel(entry.kind, entry.source, t),
+              value: `${f.signedMoney(entry.amountMinor, vm.currency)} · ${f.dateTime(entry.at)}`,
+            })),
+          ),
     ]),
   );
 
   const insight: CardElement[] = [];
-  if (vm.insight?.runwayDays !== undefined) insight.push(textBlock(runwayText(vm.insight.runwayDays, vm.insight.runwayUntil === 'trigger', t, f), { spacing: 'small' }));
+  if (vm.insight?.runwayDays !== undefined)
+    insight.push(textBlock(runwayText(vm.insight.runwayDays, vm.insight.runwayUntil === 'trigger', t, f), { spacing: 'small' }));
   if (vm.insight?.lastUsageSyncAt) insight.push(note(t.balance.lastSync(f.dateTime(vm.insight.lastUsageSyncAt))));
   body.push(...section(t.balance.insightTitle, insight));
   body.push(timesNote(t, f));

@@ -28,17 +28,27 @@ export function renderDestinationCallsCard(vm: DestinationCallsViewModel, reader
   const { t, f } = localize(reader);
   const money = (minor: number) => f.money(minor, vm.currency);
   const totals = callerTotals(vm.calls);
-  const all = totals.reduce((sum, c) => ({ calls: sum.calls + c.calls, seconds: sum.seconds + c.seconds, amountMinor: sum.amountMinor + c.amountMinor }), { calls: 0, seconds: 0, amountMinor: 0 });
+  const all = totals.reduce((sum, c) => ({ calls: sum.calls + c.calls, seconds: sum.seconds + c.seconds, amountMinor: sum.amountMinor + c.amountMinor }), {
+    calls: 0,
+    seconds: 0,
+    amountMinor: 0,
+  });
 
   const body: CardElement[] = [
     header(t.destinationCalls.title(destinationName(vm.destination, f.locale)), f.dateRange(vm.from, vm.to), 'attention'),
-    textBlock(vm.calls.length === 0 ? t.destinationCalls.none : t.destinationCalls.total(f.integer(all.calls), f.minutes(all.seconds / 60), money(all.amountMinor)), {
-      weight: 'bolder',
-      spacing: 'medium',
-    }),
+    textBlock(
+      vm.calls.length === 0 ? t.destinationCalls.none : t.destinationCalls.total(f.integer(all.calls), f.minutes(all.seconds / 60), money(all.amountMinor)),
+      {
+        weight: 'bolder',
+        spacing: 'medium',
+      },
+    ),
   ];
   const shownCallers = totals.slice(0, DESTINATION_CALLERS_SHOWN);
-  const callerFacts: Fact[] = shownCallers.map((c) => ({ title: callerName(c.caller, t), value: t.destinationCalls.callerTotal(f.integer(c.calls), f.minutes(c.seconds / 60), money(c.amountMinor)) }));
+  const callerFacts: Fact[] = shownCallers.map((c) => ({
+    title: callerName(c.caller, t),
+    value: t.destinationCalls.callerTotal(f.integer(c.calls), f.minutes(c.seconds / 60), money(c.amountMinor)),
+  }));
   const callerItems: CardElement[] = callerFacts.length > 0 ? [factSet(callerFacts)] : [];
   if (totals.length > shownCallers.length) callerItems.push(note(t.common.moreItems(totals.length - shownCallers.length)));
   body.push(...section(t.destinationCalls.byCaller, callerItems));
@@ -49,7 +59,11 @@ export function renderDestinationCallsCard(vm: DestinationCallsViewModel, reader
   if (vm.truncated) body.push(note(t.destinationCalls.truncated));
   body.push(container([textBlock(t.destinationCalls.restrict, { size: 'small' })], { style: 'warning', spacing: 'medium' }));
   if (vm.calls.length > 0) body.push(timesNote(t, f));
-  return adaptiveCard(body, [button(Verb.usageOpen, t.actions.seeUsage), button(Verb.historyPage, t.actions.history), button(Verb.balanceRefresh, t.actions.showBalance)]);
+  return adaptiveCard(body, [
+    button(Verb.usageOpen, t.actions.seeUsage),
+    button(Verb.historyPage, t.actions.history),
+    button(Verb.balanceRefresh, t.actions.showBalance),
+  ]);
 }
 
 /** The window's calls summed per person, the biggest spender first. */
@@ -78,5 +92,8 @@ function callFact(call: DestinationCallViewModel, currency: string, t: Strings, 
 export function destinationCallsSummary(vm: DestinationCallsViewModel, reader: Reader): string {
   const { t, f } = localize(reader);
   const spent = vm.calls.reduce((sum, call) => sum + call.amountMinor, 0);
-  return t.summary.line(t.destinationCalls.title(destinationName(vm.destination, f.locale)), t.destinationCalls.callerTotal(f.integer(vm.calls.length), f.minutes(vm.calls.reduce((s, c) => s + (c.seconds ?? 0), 0) / 60), f.money(spent, vm.currency)));
+  return t.summary.line(
+    t.destinationCalls.title(destinationName(vm.destination, f.locale)),
+    t.destinationCalls.callerTotal(f.integer(vm.calls.length), f.minutes(vm.calls.reduce((s, c) => s + (c.seconds ?? 0), 0) / 60), f.money(spent, vm.currency)),
+  );
 }

@@ -74,7 +74,15 @@ export function formatter(locale: string | null | undefined, timeZone?: string |
 
 function buildFormatter(intl: string, timeZone: string): Formatter {
   const common = { timeZone } as const;
-  const dateTimeFormat = new Intl.DateTimeFormat(intl, { ...common, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const dateTimeFormat = new Intl.DateTimeFormat(intl, {
+    ...common,
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   const dateFormat = new Intl.DateTimeFormat(intl, { ...common, year: 'numeric', month: 'short', day: 'numeric' });
   const timeFormat = new Intl.DateTimeFormat(intl, { ...common, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   const dayFormat = new Intl.DateTimeFormat('en-US', { ...common, year: 'numeric', month: '2-digit', day: '2-digit' });

@@ -96,7 +96,11 @@ export function historyEntryViewModel(entry: JournalEntry, actorName: (actor: st
     const card = detail.card ?? legacyCard(detail.description);
     vm.note = card ? { kind: 'card', brand: card.brand, last4: card.last4 } : { kind: 'text', text: detail.description };
   } else if (detail.kind === 'settings-changed') {
-    vm.note = { kind: 'settings', ...(detail.autoRecharge ? { autoRecharge: { ...detail.autoRecharge } } : {}), ...(detail.lowBalanceAlertMinor !== undefined ? { lowBalanceAlertMinor: detail.lowBalanceAlertMinor } : {}) };
+    vm.note = {
+      kind: 'settings',
+      ...(detail.autoRecharge ? { autoRecharge: { ...detail.autoRecharge } } : {}),
+      ...(detail.lowBalanceAlertMinor !== undefined ? { lowBalanceAlertMinor: detail.lowBalanceAlertMinor } : {}),
+    };
   } else if (detail.kind === 'expiry-reminder') {
     vm.note = { kind: 'expires', at: detail.expiresAt };
   } else if (detail.kind === 'purchase-failed' || detail.kind === 'auto-recharge-failed') {
@@ -182,7 +186,12 @@ export function usageViewModel(
     totalMinor: breakdown.total.minor,
   };
   if (forecast) {
-    vm.runway = { daysLeft: forecast.daysLeft, until: forecast.until, dailyBurnMinor: forecast.dailyBurnMinor, suggestedRechargeMinor: forecast.suggestedRechargeMinor };
+    vm.runway = {
+      daysLeft: forecast.daysLeft,
+      until: forecast.until,
+      dailyBurnMinor: forecast.dailyBurnMinor,
+      suggestedRechargeMinor: forecast.suggestedRechargeMinor,
+    };
   }
   return vm;
 }

@@ -24,11 +24,22 @@ export function renderGetStartedCard(vm: GetStartedViewModel, reader: Reader): A
     textBlock(s.intro, { spacing: 'medium' }),
     factSet([{ title: t.balance.title, value: `${f.money(0, vm.currency)} · ${t.status.noFundsYet}` }], { spacing: 'medium' }),
     textBlock(s.stepsTitle, { weight: 'bolder', spacing: 'medium' }),
-    factSet(steps.map((step, i) => ({ title: f.integer(i + 1), value: step })), { spacing: 'small' }),
+    factSet(
+      steps.map((step, i) => ({ title: f.integer(i + 1), value: step })),
+      { spacing: 'small' },
+    ),
   ];
   const actions: CardAction[] = vm.cardOnFile
-    ? [button(Verb.fundsStart, t.actions.addFunds, 'positive'), button(Verb.autoRechargeOpen, t.actions.setUpAutoRecharge), button(Verb.paymentMethodOpen, t.actions.changePaymentMethod)]
-    : [button(Verb.paymentMethodOpen, t.payment.choose, 'positive'), button(Verb.fundsStart, t.actions.addFunds), button(Verb.autoRechargeOpen, t.actions.setUpAutoRecharge)];
+    ? [
+        button(Verb.fundsStart, t.actions.addFunds, 'positive'),
+        button(Verb.autoRechargeOpen, t.actions.setUpAutoRecharge),
+        button(Verb.paymentMethodOpen, t.actions.changePaymentMethod),
+      ]
+    : [
+        button(Verb.paymentMethodOpen, t.payment.choose, 'positive'),
+        button(Verb.fundsStart, t.actions.addFunds),
+        button(Verb.autoRechargeOpen, t.actions.setUpAutoRecharge),
+      ];
   actions.push(button(Verb.help, t.actions.help));
   return adaptiveCard(body, actions);
 }

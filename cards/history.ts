@@ -1,5 +1,18 @@
 import { button, executeAction } from './action.js';
-import { adaptiveCard, clip, column, columnSet, header, note, textBlock, withOverflow, type AdaptiveCard, type CardAction, type CardElement, type Column } from './elements.js';
+import {
+  adaptiveCard,
+  clip,
+  column,
+  columnSet,
+  header,
+  note,
+  textBlock,
+  withOverflow,
+  type AdaptiveCard,
+  type CardAction,
+  type CardElement,
+  type Column,
+} from './elements.js';
 import { localize, type Formatter, type Reader } from './format.js';
 import { actorLabel, entryKindLabel, timesNote } from './fragments.js';
 import type { Strings } from './i18n/index.js';
@@ -49,7 +62,18 @@ export function historyRows(entries: HistoryEntryViewModel[], dayKey: (iso: stri
     const day = dayKey(entry.at);
     let row = days.get(day);
     if (!row) {
-      row = { kind: 'calls', day, firstAt: entry.at, lastAt: entry.at, calls: 0, amountMinor: 0, balanceAfterMinor: entry.balanceAfterMinor, callers: [], highestId: id, lowestId: id };
+      row = {
+        kind: 'calls',
+        day,
+        firstAt: entry.at,
+        lastAt: entry.at,
+        calls: 0,
+        amountMinor: 0,
+        balanceAfterMinor: entry.balanceAfterMinor,
+        callers: [],
+        highestId: id,
+        lowestId: id,
+      };
       days.set(day, row);
       rows.push(row);
     }
@@ -95,7 +119,9 @@ export function renderHistoryCard(vm: HistoryViewModel, reader: Reader): Adaptiv
     actions.push(executeAction({ verb: Verb.historyPage, title: t.actions.newest, data: viewData(vm.view), ignoreInputs: true }));
   }
   const other: HistoryView = vm.view === 'money' ? 'all' : 'money';
-  actions.push(executeAction({ verb: Verb.historyPage, title: other === 'money' ? t.actions.moneyOnly : t.actions.everything, data: viewData(other), ignoreInputs: true }));
+  actions.push(
+    executeAction({ verb: Verb.historyPage, title: other === 'money' ? t.actions.moneyOnly : t.actions.everything, data: viewData(other), ignoreInputs: true }),
+  );
   actions.push(button(Verb.balanceRefresh, t.actions.showBalance));
   return adaptiveCard(body, withOverflow(actions, t.actions.more));
 }
@@ -155,8 +181,15 @@ function noteText(detail: HistoryNote, currency: string, t: Strings, f: Formatte
     case 'settings': {
       const parts: string[] = [];
       const ar = detail.autoRecharge;
-      if (ar) parts.push(t.summary.line(t.common.autoRecharge, ar.enabled ? t.autoRecharge.on(f.money(ar.triggerMinor, currency), f.money(ar.amountMinor, currency)) : t.autoRecharge.off));
-      if (detail.lowBalanceAlertMinor !== undefined) parts.push(t.summary.line(t.balance.lowBalanceAlert, t.balance.lowBalanceAlertValue(f.money(detail.lowBalanceAlertMinor, currency))));
+      if (ar)
+        parts.push(
+          t.summary.line(
+            t.common.autoRecharge,
+            ar.enabled ? t.autoRecharge.on(f.money(ar.triggerMinor, currency), f.money(ar.amountMinor, currency)) : t.autoRecharge.off,
+          ),
+        );
+      if (detail.lowBalanceAlertMinor !== undefined)
+        parts.push(t.summary.line(t.balance.lowBalanceAlert, t.balance.lowBalanceAlertValue(f.money(detail.lowBalanceAlertMinor, currency))));
       return t.common.sentences(...parts.map((part) => t.history.settingPart(part)));
     }
   }

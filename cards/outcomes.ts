@@ -58,7 +58,12 @@ export function renderPaymentFailedCard(vm: PaymentFailedViewModel, reader: Read
     note(t.common.operation(vm.operationId), { spacing: 'medium' }),
   ];
   // Trying again opens a fresh add-funds card (a new operation), never a replay of this one.
-  const retry = executeAction({ verb: Verb.fundsStart, title: t.actions.tryAgain, data: { amount: toDecimalString(vm.amountMinor, vm.currency) }, ignoreInputs: true });
+  const retry = executeAction({
+    verb: Verb.fundsStart,
+    title: t.actions.tryAgain,
+    data: { amount: toDecimalString(vm.amountMinor, vm.currency) },
+    ignoreInputs: true,
+  });
   const choose = button(Verb.paymentMethodOpen, t.actions.paymentMethod, 'positive');
   return adaptiveCard(body, vm.reason === 'gateway-error' ? [retry, choose] : [choose, retry]);
 }

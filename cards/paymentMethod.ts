@@ -31,10 +31,7 @@ export function renderPaymentMethodCard(vm: PaymentMethodViewModel, reader: Read
       return columnSet(
         [
           column(
-            [
-              textBlock(cardOnFileText({ ...card, test: true }, t, f), { weight: 'bolder' }),
-              note(t.payment.testCard[id], { spacing: 'none' }),
-            ],
+            [textBlock(cardOnFileText({ ...card, test: true }, t, f), { weight: 'bolder' }), note(t.payment.testCard[id], { spacing: 'none' })],
             'stretch',
           ),
           column([choice], 'auto', { verticalContentAlignment: 'center' }),

@@ -102,7 +102,10 @@ export function problemContent(problem: Problem, t: Strings, f: Formatter, curre
         title: t.errors.paymentTitle,
         text: t.errors.payment[problem.reason],
         tone: 'attention',
-        actions: problem.reason === 'gateway-error' ? [button(Verb.fundsStart, t.actions.tryAgain)] : [button(Verb.paymentMethodOpen, t.actions.paymentMethod, 'positive')],
+        actions:
+          problem.reason === 'gateway-error'
+            ? [button(Verb.fundsStart, t.actions.tryAgain)]
+            : [button(Verb.paymentMethodOpen, t.actions.paymentMethod, 'positive')],
       };
     case 'offer-invalid':
       return {
@@ -115,7 +118,12 @@ export function problemContent(problem: Problem, t: Strings, f: Formatter, curre
     case 'key-reused':
     case 'balance-out-of-range':
     case 'key-reused-with-different-parameters':
-      return { title: t.errors.title, text: amountErrorText(problem, t, f, currency), tone: 'warning', actions: [button(Verb.balanceRefresh, t.actions.showBalance)] };
+      return {
+        title: t.errors.title,
+        text: amountErrorText(problem, t, f, currency),
+        tone: 'warning',
+        actions: [button(Verb.balanceRefresh, t.actions.showBalance)],
+      };
     case 'amount-missing':
     case 'invalid-amount':
     case 'amount-too-small':

@@ -1,6 +1,19 @@
 import { toDecimalString } from '../services/money.js';
 import { button, executeAction } from './action.js';
-import { actionSet, adaptiveCard, clip, column, columnSet, header, note, section, textBlock, type AdaptiveCard, type CardElement, type ColumnSet } from './elements.js';
+import {
+  actionSet,
+  adaptiveCard,
+  clip,
+  column,
+  columnSet,
+  header,
+  note,
+  section,
+  textBlock,
+  type AdaptiveCard,
+  type CardElement,
+  type ColumnSet,
+} from './elements.js';
 import { destinationLabel } from './destinations.js';
 import { localize, type Formatter, type Reader } from './format.js';
 import { runwayText } from './fragments.js';
@@ -44,7 +57,9 @@ export function renderUsageCard(vm: UsageViewModel, reader: Reader): AdaptiveCar
     if (rest.length > 0) {
       const sum = (pick: (r: UsageRowViewModel) => number) => rest.reduce((total, r) => total + pick(r), 0);
       body.push(
-        row([t.common.moreItems(rest.length), f.integer(sum((r) => r.count)), f.minutes(sum((r) => r.minutes)), money(sum((r) => r.amountMinor))], { separator: true }),
+        row([t.common.moreItems(rest.length), f.integer(sum((r) => r.count)), f.minutes(sum((r) => r.minutes)), money(sum((r) => r.amountMinor))], {
+          separator: true,
+        }),
       );
     }
     const calls = vm.rows.reduce((total, r) => total + r.count, 0);

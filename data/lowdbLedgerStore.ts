@@ -138,7 +138,8 @@ class LowdbLedger implements LowdbLedgerStore {
     this.checkpointer = new Checkpointer(layout);
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 2_000;
     this.recoveryIntervalMs = options.recoveryIntervalMs ?? 5_000;
-    this.reportError = options.reportError ?? ((error) => consoleLog.error({ err: error }, 'ledger store: a write, a recovery attempt or an alert listener failed'));
+    this.reportError =
+      options.reportError ?? ((error) => consoleLog.error({ err: error }, 'ledger store: a write, a recovery attempt or an alert listener failed'));
   }
 
   async start(recovered: RecoveredLedger): Promise<void> {

@@ -124,7 +124,11 @@ export async function recoverLedger(layout: DataLayout): Promise<RecoveredLedger
   for (const tenant of tenants.values()) {
     const violation = invariantViolation(tenant.account);
     if (violation) {
-      throw new DamagedDataError(layout.accountFile(tenant.fileName), `and the log replayed after it give an account that breaks the ledger invariant: ${violation}`, RESTORE_FROM_BACKUP);
+      throw new DamagedDataError(
+        layout.accountFile(tenant.fileName),
+        `and the log replayed after it give an account that breaks the ledger invariant: ${violation}`,
+        RESTORE_FROM_BACKUP,
+      );
     }
   }
   await checkJournalsWithoutDocument(layout, tenants, documents, repairs);
@@ -158,7 +162,11 @@ async function walSegmentsAfter(layout: DataLayout, marker: CheckpointMarker | n
   }
   for (let i = 1; i < live.length; i++) {
     if (live[i] !== live[i - 1]! + 1) {
-      throw new DamagedDataError(layout.walSegmentFile(live[i - 1]! + 1), `is missing: the write-ahead log goes on at ${layout.walSegmentFile(live[i]!)}`, RESTORE_FROM_BACKUP);
+      throw new DamagedDataError(
+        layout.walSegmentFile(live[i - 1]! + 1),
+        `is missing: the write-ahead log goes on at ${layout.walSegmentFile(live[i]!)}`,
+        RESTORE_FROM_BACKUP,
+      );
     }
   }
   const covered = all.filter((segment) => segment < first);
@@ -253,7 +261,11 @@ function replayTransaction(
         'Restore the account document from a backup; the journal and usage keys were left in place.',
       );
     }
-    throw new DamagedDataError(at.file, `line ${at.line} holds entries from ${first} of tenant ${JSON.stringify(tenantId)}, whose account has ${count}`, RESTORE_FROM_BACKUP);
+    throw new DamagedDataError(
+      at.file,
+      `line ${at.line} holds entries from ${first} of tenant ${JSON.stringify(tenantId)}, whose account has ${count}`,
+      RESTORE_FROM_BACKUP,
+    );
   }
   let account = tenant?.account;
   for (const [i, entry] of entries.entries()) {

@@ -6,7 +6,10 @@ import { createHash } from 'node:crypto';
  * can climb out of its folder. The id itself is stored inside the files.
  */
 export function tenantFileName(tenantId: string): string {
-  const readable = tenantId.toLowerCase().replace(/[^a-z0-9-]/g, '_').slice(0, 40);
+  const readable = tenantId
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '_')
+    .slice(0, 40);
   const hash = createHash('sha256').update(tenantId, 'utf8').digest('hex').slice(0, 16);
   return `${readable}~${hash}`;
 }

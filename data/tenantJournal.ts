@@ -76,7 +76,10 @@ export class TenantJournal {
     for (let first = this.filed + 1; first <= upTo; ) {
       const segment = segmentOf(first);
       const last = Math.min(upTo, (segment + 1) * ENTRIES_PER_SEGMENT);
-      const text = `${this.tail.slice(first - this.filed - 1, last - this.filed).map(seal).join('\n')}\n`;
+      const text = `${this.tail
+        .slice(first - this.filed - 1, last - this.filed)
+        .map(seal)
+        .join('\n')}\n`;
       const continuing = segment === end.segment && end.bytes > 0;
       const bytes = await appendSegment(this.segmentFile(segment), continuing ? end.bytes : 0, text);
       created ||= !continuing;
@@ -134,7 +137,11 @@ export class TenantJournal {
     const lineNo = ((entryNo - 1) % ENTRIES_PER_SEGMENT) + 1;
     const opened = unseal(line ?? '');
     if (!opened.ok) {
-      throw new DamagedDataError(file, `line ${lineNo} ${describeSealProblem(opened.problem)}`, opened.problem === 'old-format' ? OLD_FORMAT : RESTORE_FROM_BACKUP);
+      throw new DamagedDataError(
+        file,
+        `line ${lineNo} ${describeSealProblem(opened.problem)}`,
+        opened.problem === 'old-format' ? OLD_FORMAT : RESTORE_FROM_BACKUP,
+      );
     }
     const entry = opened.value as Partial<JournalEntry> | null;
     if (entry?.id !== String(entryNo) || entry.tenantId !== this.tenantId) {
@@ -208,7 +215,11 @@ export async function checkJournal(folder: string, tenantId: string, end: Journa
   if (entryCount > 0) {
     for (let segment = 0; segment <= end.segment; segment++) {
       if (!segments.includes(segment)) {
-        throw new DamagedDataError(path.join(folder, `${segment}.jsonl`), `is missing; the account document counts ${entryCount} journal entries`, RESTORE_FROM_BACKUP);
+        throw new DamagedDataError(
+          path.join(folder, `${segment}.jsonl`),
+          `is missing; the account document counts ${entryCount} journal entries`,
+          RESTORE_FROM_BACKUP,
+        );
       }
     }
     const journal = new TenantJournal(folder, tenantId, entryCount, end);

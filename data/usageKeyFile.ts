@@ -1,4 +1,4 @@
-import { mkdir, open, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -97,7 +97,7 @@ const CHUNK_BYTES = RECORD_BYTES * 87_381;
 export async function loadUsageKeys(folder: string, end: UsageKeysEnd, sink: UsageKeySink): Promise<() => Promise<void>> {
   const file = usageKeyFile(folder, end.generation);
   const repair = () => repairUsageKeys(folder, end);
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(file, 'r');
   } catch (error) {
@@ -125,10 +125,18 @@ export async function loadUsageKeys(folder: string, end: UsageKeysEnd, sink: Usa
     const chunk = new Uint32Array(Math.ceil(Math.min(CHUNK_BYTES, end.bytes) / 4));
     const chunkBytes = Buffer.from(chunk.buffer);
     for (let offset = 0; offset < end.bytes; ) {
-      const count = offset + HEADER_BYTES <= end.bytes ? (await read(header, HEADER_BYTES, offset), header.readUInt32LE(0)) : -1;
+      let count = -1;
+      if (offset + HEADER_BYTES <= end.bytes) {
+        await read(header, HEADER_BYTES, offset);
+        count = header.readUInt32LE(0);
+      }
       const blockEnd = offset + HEADER_BYTES + count * RECORD_BYTES;
       if (count < 0 || blockEnd > end.bytes) {
-        throw new DamagedDataError(file, `has a block at byte ${offset} that runs past the ${end.bytes} bytes its account document counts`, RESTORE_FROM_BACKUP);
+        throw new DamagedDataError(
+          file,
+          `has a block at byte ${offset} that runs past the ${end.bytes} bytes its account document counts`,
+          RESTORE_FROM_BACKUP,
+        );
       }
       let crc = crc32(header.subarray(0, 4));
       for (let at = offset + HEADER_BYTES; at < blockEnd; ) {
@@ -140,7 +148,11 @@ export async function loadUsageKeys(folder: string, end: UsageKeysEnd, sink: Usa
         at += length;
       }
       if (crc !== header.readUInt32LE(4)) {
-        throw new DamagedDataError(file, `has a block of ${count} keys at byte ${offset} that fails its checksum: it was changed after it was written`, RESTORE_FROM_BACKUP);
+        throw new DamagedDataError(
+          file,
+          `has a block of ${count} keys at byte ${offset} that fails its checksum: it was changed after it was written`,
+          RESTORE_FROM_BACKUP,
+        );
       }
       offset = blockEnd;
     }
@@ -155,7 +167,7 @@ async function repairUsageKeys(folder: string, end: UsageKeysEnd): Promise<void>
   for (const name of await listFolder(folder)) {
     if (isUsageKeyFileName(name) && name !== current) await unlink(path.join(folder, name));
   }
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(usageKeyFile(folder, end.generation), 'r+');
   } catch (error) {

@@ -35,9 +35,7 @@ const ASSETS = [
 
 /** The files an asset stands for, relative to the project: itself, or those in its folder. */
 const assetFiles = (/** @type {{ file: string }} */ asset) =>
-  statSync(path.join(ROOT, asset.file)).isDirectory()
-    ? readdirSync(path.join(ROOT, asset.file)).map((name) => path.join(asset.file, name))
-    : [asset.file];
+  statSync(path.join(ROOT, asset.file)).isDirectory() ? readdirSync(path.join(ROOT, asset.file)).map((name) => path.join(asset.file, name)) : [asset.file];
 
 /**
  * Dependencies bundled each into one CommonJS file of its own under dist/node_modules/, where the
@@ -308,5 +306,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const started = performance.now();
   const written = await build({ outdir });
   const shown = path.relative(process.cwd(), outdir);
-  console.log(`Built ${shown.startsWith('..') ? outdir : shown || '.'}/ (${written.filter((f) => f.endsWith('.js')).length} JavaScript files) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `Built ${shown.startsWith('..') ? outdir : shown || '.'}/ (${written.filter((f) => f.endsWith('.js')).length} JavaScript files) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }

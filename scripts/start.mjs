@@ -26,7 +26,9 @@ if (!isBuildCurrent()) {
     // A production install (npm ci --omit=dev) cannot build: it runs the build it was given.
     console.log('dist/ looks older than package.json or the sources, and esbuild (a dev dependency) is not installed: running dist/ as built.');
   } else {
-    console.error('Cannot start: dist/ is missing and esbuild (a dev dependency) is not installed. Run `npm run build` where `npm install` installed it, and ship dist/.');
+    console.error(
+      'Cannot start: dist/ is missing and esbuild (a dev dependency) is not installed. Run `npm run build` where `npm install` installed it, and ship dist/.',
+    );
     process.exit(1);
   }
 }

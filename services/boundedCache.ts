@@ -4,6 +4,7 @@
  * entry used least recently gives way, so a flood of new keys cannot grow memory or push out the
  * few keys in constant use for long.
  */
+// biome-ignore lint/complexity/noBannedTypes: `{}` is "any value but undefined", which marks a miss.
 export class BoundedCache<K, V extends {} | null> {
   // A Map iterates in insertion order; re-inserting on every hit keeps the least recently used first.
   private readonly entries = new Map<K, V>();

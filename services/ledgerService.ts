@@ -152,7 +152,8 @@ export class LedgerService {
       purpose: 'funds',
       actor: offer.offeredTo,
     });
-    if (!charge.ok && charge.reason === 'key-reused') this.report(new Error(`the gateway refused purchase key ${purchaseKey(offer.offerId)} of tenant ${tenantId}: ${charge.message}`));
+    if (!charge.ok && charge.reason === 'key-reused')
+      this.report(new Error(`the gateway refused purchase key ${purchaseKey(offer.offerId)} of tenant ${tenantId}: ${charge.message}`));
     const result = await this.deps.store.change(tenantId, (current) => settlePurchase(current, tenantId, offer, charge, this.deps.policy, this.now()));
     if (charge.ok && !result.ok) this.report(new Error(`charge ${charge.chargeId} of tenant ${tenantId} could not be added: ${result.error.code}`));
     this.startRecharges(tenantId);
@@ -172,7 +173,13 @@ export class LedgerService {
     const existing = await this.account(tenantId);
     const amount = parseAmount(request.amount, existing?.currency ?? request.currency);
     if (!amount.ok) return amount;
-    const grant = { amountMinor: amount.value, currency: request.currency, operatorKey: request.idempotencyKey, actor: request.actor, note: request.note ?? null };
+    const grant = {
+      amountMinor: amount.value,
+      currency: request.currency,
+      operatorKey: request.idempotencyKey,
+      actor: request.actor,
+      note: request.note ?? null,
+    };
     const result = await this.deps.store.change(tenantId, (current) => grantFunds(current, tenantId, grant, this.deps.policy, this.now()));
     this.startRecharges(tenantId);
     return result;
@@ -209,15 +216,16 @@ export class LedgerService {
     const account = await this.openAccount(tenantId);
     const amounts: Partial<AutoRechargeSettings> = {};
     if (change.enabled !== undefined) amounts.enabled = change.enabled;
-    for (const [field, text] of [['triggerMinor', change.trigger], ['amountMinor', change.amount]] as const) {
+    for (const [field, text] of [
+      ['triggerMinor', change.trigger],
+      ['amountMinor', change.amount],
+    ] as const) {
       if (text === undefined) continue;
       const parsed = parseAmount(text, account.currency);
       if (!parsed.ok) return parsed;
       amounts[field] = parsed.value;
     }
-    const result = await this.deps.store.change(tenantId, (current) =>
-      changeAutoRecharge(current ?? account, amounts, actor, this.deps.policy, this.now()),
-    );
+    const result = await this.deps.store.change(tenantId, (current) => changeAutoRecharge(current ?? account, amounts, actor, this.deps.policy, this.now()));
     this.startRecharges(tenantId);
     return result;
   }
@@ -277,7 +285,9 @@ export class LedgerService {
         note: RECOVERED_NOTE,
       };
       // A cancelled or refused offer whose charge went through is still added: the money was taken.
-      const result = await this.deps.store.change(charge.tenantId, (current) => creditPurchaseCharge(current, charge.tenantId, payment, this.deps.policy, this.now()));
+      const result = await this.deps.store.change(charge.tenantId, (current) =>
+        creditPurchaseCharge(current, charge.tenantId, payment, this.deps.policy, this.now()),
+      );
       this.startRecharges(charge.tenantId);
       if (result.ok && !result.value.replayed) recovered++;
       else if (!result.ok) this.report(new Error(`charge ${charge.chargeId} of tenant ${charge.tenantId} could not be added: ${result.error.code}`));
@@ -312,7 +322,8 @@ export class LedgerService {
       const attempt = account?.recharge.inFlight;
       if (!account || !attempt) return;
       // An attempt whose outcome was recorded is never in flight again; if it were, stop rather than loop.
-      if (attempt.attemptId === previous) return this.report(new Error(`recharge ${previous} of tenant ${tenantId} is still in flight after its outcome was recorded`));
+      if (attempt.attemptId === previous)
+        return this.report(new Error(`recharge ${previous} of tenant ${tenantId} is still in flight after its outcome was recorded`));
       previous = attempt.attemptId;
       const outcome = await this.deps.gateway.charge({
         tenantId,
@@ -324,7 +335,8 @@ export class LedgerService {
       });
       // An unknown outcome stays in flight; the next sweep asks the gateway again with the same key.
       if (!outcome.ok && outcome.reason === 'gateway-error') return;
-      if (!outcome.ok && outcome.reason === 'key-reused') this.report(new Error(`the gateway refused recharge key ${attempt.chargeKey} of tenant ${tenantId}: ${outcome.message}`));
+      if (!outcome.ok && outcome.reason === 'key-reused')
+        this.report(new Error(`the gateway refused recharge key ${attempt.chargeKey} of tenant ${tenantId}: ${outcome.message}`));
       const failed = await this.deps.store.change(tenantId, (current) => {
         const draft = new ChangeDraft(current, tenantId, this.now());
         const error = completeRecharge(draft, attempt.attemptId, outcome, this.now());

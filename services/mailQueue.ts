@@ -53,7 +53,17 @@ export class MailQueue {
     if (queued.some((m) => m.id === id) || sent.some(([sentId]) => sentId === id)) return;
     const now = this.clock.now();
     await this.doc.update((draft) => {
-      draft.queued.push({ id, to: [...message.to], subject: message.subject, text: message.text, html: message.html, queuedAt: now, attempts: 0, nextAttemptAt: now, lastError: null });
+      draft.queued.push({
+        id,
+        to: [...message.to],
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        queuedAt: now,
+        attempts: 0,
+        nextAttemptAt: now,
+        lastError: null,
+      });
     });
   }
 

@@ -20,10 +20,32 @@ export function isMinorInRange(value: number): boolean {
 // ISO 4217 minor-unit exponents that differ from the usual 2. (CLDR, and so Intl, disagrees with ISO
 // for a few of these, e.g. ISK and UGX, so the ledger keeps its own table.)
 const MINOR_DIGITS_EXCEPTIONS: Readonly<Record<string, number>> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0,
-  UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-  CLF: 4, UYW: 4,
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
+  CLF: 4,
+  UYW: 4,
 };
 
 const knownCurrencies = new Set(Intl.supportedValuesOf('currency'));
@@ -49,11 +71,7 @@ const DECIMAL = /^([+-]?)(\d+)(?:\.(\d*))?$|^([+-]?)\.(\d+)$/;
  * `rounding: 'reject'` refuses more decimals than the currency has; `'half-up'` rounds them
  * (used for charges reported by Graph, which may carry sub-cent precision).
  */
-export function parseDecimal(
-  input: string,
-  currency: string,
-  rounding: 'reject' | 'half-up' = 'reject',
-): Result<Minor, AmountError> {
+export function parseDecimal(input: string, currency: string, rounding: 'reject' | 'half-up' = 'reject'): Result<Minor, AmountError> {
   const text = input.trim().replace(/,(?=\d{3}(\D|$))/g, '');
   const m = DECIMAL.exec(text);
   if (!m) return err({ code: 'not-a-number', input });
@@ -79,7 +97,8 @@ export function parseDecimal(
 /** a ÷ b for non-negative integers, rounded up, in integer arithmetic (no float touches an amount). */
 export function divideRoundingUp(a: number, b: number): number {
   // Past 2^53 `%` and `/` are no longer exact: a caller passing such a number has a bug.
-  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || a < 0 || b <= 0) throw new RangeError(`divideRoundingUp(${a}, ${b}) needs safe non-negative integers`);
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || a < 0 || b <= 0)
+    throw new RangeError(`divideRoundingUp(${a}, ${b}) needs safe non-negative integers`);
   const remainder = a % b;
   return (a - remainder) / b + (remainder > 0 ? 1 : 0);
 }

@@ -5,7 +5,10 @@ import { jsonNumberToDecimal } from './money.js';
 /** The license capability of calls paid from Communications Credits (pay-per-minute). */
 export const COMMUNICATIONS_CREDITS_CAPABILITY = 'MCOPSTNPP';
 
-const text = z.string().nullish().transform((v) => v ?? null);
+const text = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
 
 /** The fields of Graph's `pstnCallLogRow` the ledger uses; others (callerNumber, operator, …) pass unread. */
 const PstnCallLogRow = z.object({

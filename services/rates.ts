@@ -38,8 +38,7 @@ export function rateTableProblems(table: RateTable): string[] {
 function findRate(table: RateTable, record: UsageRecord): Rate | undefined {
   const callType = (record.callType ?? '').toLowerCase();
   const places = [record.destinationName, record.destinationContext].filter((p): p is string => Boolean(p)).map((p) => p.toLowerCase());
-  const matches = (rate: Rate, type: string, place: string) =>
-    rate.callType.toLowerCase() === type && rate.destination.toLowerCase() === place;
+  const matches = (rate: Rate, type: string, place: string) => rate.callType.toLowerCase() === type && rate.destination.toLowerCase() === place;
   for (const type of [callType, '*']) {
     for (const place of [...places, '*']) {
       const rate = table.rates.find((r) => matches(r, type, place));
@@ -56,7 +55,10 @@ export function priceFromTable(table: RateTable, record: UsageRecord, currency: 
   if (table.currency !== currency) return unpriced(`no charge given and the rate table is in ${table.currency}, not ${currency}`);
   if (record.durationSeconds === null) return unpriced('no charge given and no duration to price the call from');
   const rate = findRate(table, record);
-  if (!rate) return unpriced(`no charge given and no rate for call type ${record.callType ?? '(none)'} to ${record.destinationName ?? record.destinationContext ?? '(unknown)'}`);
+  if (!rate)
+    return unpriced(
+      `no charge given and no rate for call type ${record.callType ?? '(none)'} to ${record.destinationName ?? record.destinationContext ?? '(unknown)'}`,
+    );
   const minutes = Math.ceil(record.durationSeconds / 60);
   const totalMicros = micros(rate.connectionFee) + minutes * micros(rate.perMinute);
   // A long call at a high rate can pass 2^53 millionths, where the arithmetic is no longer exact.

@@ -7,7 +7,6 @@ import { readPstnCallLogRow } from './pstnCallLogRow.js';
 import { err, ok, type Result } from './result.js';
 import { tenantEntry, tenantSyncStatus, type SyncStatus, type UsageSyncState } from './usageSyncState.js';
 
-
 /** Graph's getPstnCalls answers windows of at most 90 days. */
 export const MAX_WINDOW_DAYS = 90;
 /** Rows reach the call log 24–48 hours after the call; each sync re-reads this much before where the last one stopped. */
@@ -93,7 +92,7 @@ export class UsageSync {
         const outcome = await this.syncTenant(tenantId);
         if (!outcome.ok) this.deps.log(`usage sync of tenant ${tenantId} stopped (${outcome.error.problem.kind}): ${outcome.error.problem.message}`);
       } catch (error) {
-        this.deps.log(`usage sync of tenant ${tenantId} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        this.deps.log(`usage sync of tenant ${tenantId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       }
     }
   }

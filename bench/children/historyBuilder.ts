@@ -30,7 +30,13 @@ serveParent(async (message) => {
   let funds = 0;
   const grant = () =>
     store.change(HISTORY_TENANT, (current) =>
-      grantFunds(current, HISTORY_TENANT, { amountMinor: 1_000_000, currency: 'USD', actor: 'bench', operatorKey: `grant-${++funds}`, note: null }, policy, now),
+      grantFunds(
+        current,
+        HISTORY_TENANT,
+        { amountMinor: 1_000_000, currency: 'USD', actor: 'bench', operatorKey: `grant-${++funds}`, note: null },
+        policy,
+        now,
+      ),
     );
   await grant();
   // Entries so far: 1 account-opened + 1 funds-added; keep room for the five final lots.

@@ -42,7 +42,10 @@ serveParent(async (message) => {
   const backend = await open(dir, scenario.id);
   try {
     const population = scenario.shape.oneTenant ? 1 : PEER_POPULATION;
-    await backend.prefund(Array.from({ length: population }, (_, i) => tenantName(i)), 4);
+    await backend.prefund(
+      Array.from({ length: population }, (_, i) => tenantName(i)),
+      4,
+    );
     const { shape } = scenario;
     const now = Date.now();
     const requests = Array.from({ length: scenario.requests + scenario.warmup }, (_, r) =>

@@ -147,7 +147,10 @@ async function profileCommand(message: { type: string; [key: string]: unknown })
  * `profileStart` and `profileStop` (with `file`) profile the CPU in between. A child whose parent
  * dies exits too.
  */
-export function serveParent(handle: (message: { type: string; [key: string]: unknown }) => Promise<unknown>, onStop: () => Promise<void> = async () => {}): void {
+export function serveParent(
+  handle: (message: { type: string; [key: string]: unknown }) => Promise<unknown>,
+  onStop: () => Promise<void> = async () => {},
+): void {
   if (!process.send) throw new Error('run this module through bench/run.ts');
   process.on('disconnect', () => process.exit(2));
   process.on('message', (message: { id: number; type: string; [key: string]: unknown }) => {

@@ -25,14 +25,19 @@ export async function startFakeConnector() {
       };
       if (sub === 'activities' && req.method === 'POST') {
         replies++;
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') as { replyToId?: string; text?: string; attachments?: Array<{ contentType: string }> } | null;
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') as {
+          replyToId?: string;
+          text?: string;
+          attachments?: Array<{ contentType: string }>;
+        } | null;
         const key = second ?? body?.replyToId ?? '';
         repliesTo.set(key, (repliesTo.get(key) ?? 0) + 1);
         const kind = body?.attachments?.[0]?.contentType ?? (body?.text ? 'text' : 'other');
         if (!samples.has(kind)) samples.set(kind, body);
         return answer(200, { id: `posted-${++nextId}-${conversationId.length}` });
       }
-      if (sub === 'members' && second) return answer(200, { id: second, name: 'Bench Admin', email: 'admin@contoso.example', userPrincipalName: 'admin@contoso.example' });
+      if (sub === 'members' && second)
+        return answer(200, { id: second, name: 'Bench Admin', email: 'admin@contoso.example', userPrincipalName: 'admin@contoso.example' });
       other++;
       answer(200, {});
     });

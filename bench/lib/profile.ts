@@ -68,7 +68,13 @@ export async function topFrames(file: string, count = 20): Promise<{ busyMs: num
       .map(([frame, v]) => {
         const s = selfFirst ? v : (other.get(frame) ?? 0);
         const t = selfFirst ? (other.get(frame) ?? 0) : v;
-        return { frame, selfMs: Math.round(s), selfPercent: Math.round((s * 1000) / busy) / 10, totalMs: Math.round(t), totalPercent: Math.round((t * 1000) / busy) / 10 };
+        return {
+          frame,
+          selfMs: Math.round(s),
+          selfPercent: Math.round((s * 1000) / busy) / 10,
+          totalMs: Math.round(t),
+          totalPercent: Math.round((t * 1000) / busy) / 10,
+        };
       });
   return { busyMs: Math.round(busy), bySelf: rank(self, total, true), byTotal: rank(total, self, false) };
 }

@@ -31,16 +31,29 @@ export async function samplePricer(): Promise<PriceRecord> {
 }
 
 /** The checks applyUsage makes before charging a record (the key check is the backend's own). */
-export function checkRecord(record: UsageRecord, accountCurrency: string, price: PriceRecord, now: number): Result<{ minor: Minor; from: UsageDetail['pricedFrom'] }, string> {
+export function checkRecord(
+  record: UsageRecord,
+  accountCurrency: string,
+  price: PriceRecord,
+  now: number,
+): Result<{ minor: Minor; from: UsageDetail['pricedFrom'] }, string> {
   const startedAt = Date.parse(record.startDateTime);
   if (startedAt < now - WINDOW_DAYS * DAY_MS) return { ok: false, error: 'startDateTime is older than the usage acceptance window' };
   if (startedAt > now + DAY_MS) return { ok: false, error: 'startDateTime is in the future' };
-  if (record.currency && record.currency !== accountCurrency) return { ok: false, error: `currency ${record.currency} differs from the account's ${accountCurrency}` };
+  if (record.currency && record.currency !== accountCurrency)
+    return { ok: false, error: `currency ${record.currency} differs from the account's ${accountCurrency}` };
   const priced = price(record, accountCurrency);
   return priced.ok ? priced : { ok: false, error: priced.error.code === 'unpriced' ? priced.error.reason : 'the charge is out of range' };
 }
 
-export function usageEntry(record: UsageRecord, entryNo: number, chargeMinor: Minor, balanceAfterMinor: Minor, pricedFrom: UsageDetail['pricedFrom'], now: number): JournalEntry {
+export function usageEntry(
+  record: UsageRecord,
+  entryNo: number,
+  chargeMinor: Minor,
+  balanceAfterMinor: Minor,
+  pricedFrom: UsageDetail['pricedFrom'],
+  now: number,
+): JournalEntry {
   return {
     id: String(entryNo),
     tenantId: record.tenantId,

@@ -93,7 +93,14 @@ function openAccount(doc: NaiveDocument, tenantId: string, now: number): NaiveAc
   const account: NaiveAccount = { currency: 'USD', balanceMinor: 0, debtMinor: 0, entryCount: 1, lots: [], usageKeys: {} };
   doc.accounts[tenantId] = account;
   doc.journal.push({
-    id: '1', tenantId, kind: 'account-opened', amountMinor: 0, balanceAfterMinor: 0, at: iso(now), actor: 'system', idempotencyKey: null,
+    id: '1',
+    tenantId,
+    kind: 'account-opened',
+    amountMinor: 0,
+    balanceAfterMinor: 0,
+    at: iso(now),
+    actor: 'system',
+    idempotencyKey: null,
     detail: { kind: 'account-opened', currency: 'USD', lowBalanceAlertMinor: 1000, autoRecharge: { enabled: false, triggerMinor: 1000, amountMinor: 5000 } },
   });
   return account;
@@ -104,7 +111,14 @@ function addLot(doc: NaiveDocument, tenantId: string, account: NaiveAccount, key
   account.lots.push({ lotId: `lot-${entryNo}`, purchasedAt: now, remainingMinor: PREFUND_MINOR });
   account.balanceMinor += PREFUND_MINOR;
   doc.journal.push({
-    id: String(entryNo), tenantId, kind: 'funds-added', amountMinor: PREFUND_MINOR, balanceAfterMinor: account.balanceMinor, at: iso(now), actor: 'bench', idempotencyKey: key,
+    id: String(entryNo),
+    tenantId,
+    kind: 'funds-added',
+    amountMinor: PREFUND_MINOR,
+    balanceAfterMinor: account.balanceMinor,
+    at: iso(now),
+    actor: 'bench',
+    idempotencyKey: key,
     detail: { kind: 'funds-added', lotId: `lot-${entryNo}`, source: 'manual', expiresAt: iso(addCalendarMonths(now, 12)), note: null },
   });
 }

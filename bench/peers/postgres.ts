@@ -96,7 +96,12 @@ export async function openPostgres(schema: string): Promise<LedgerBackend> {
     );
     const fresh = opened.rows.map((r) => r.tenant_id);
     if (fresh.length > 0) {
-      const detail = JSON.stringify({ kind: 'account-opened', currency: 'USD', lowBalanceAlertMinor: 1000, autoRecharge: { enabled: false, triggerMinor: 1000, amountMinor: 5000 } });
+      const detail = JSON.stringify({
+        kind: 'account-opened',
+        currency: 'USD',
+        lowBalanceAlertMinor: 1000,
+        autoRecharge: { enabled: false, triggerMinor: 1000, amountMinor: 5000 },
+      });
       await client.query(
         `INSERT INTO journal (tenant_id, entry_no, kind, amount, balance_after, at, actor, idempotency_key, detail)
          SELECT t, 1, 'account-opened', 0, 0, $2, 'system', NULL, $3::jsonb FROM unnest($1::text[]) AS t`,
@@ -134,7 +139,16 @@ export async function openPostgres(schema: string): Promise<LedgerBackend> {
         list.push({ lotId: l.lot_id, purchasedAt: Number(l.purchased_at), remainingMinor: Number(l.remaining) });
         lotsOf.set(l.tenant_id, list);
       }
-      const j = { t: [] as string[], n: [] as number[], amount: [] as number[], after: [] as number[], at: [] as string[], key: [] as string[], detail: [] as string[], day: [] as number[] };
+      const j = {
+        t: [] as string[],
+        n: [] as number[],
+        amount: [] as number[],
+        after: [] as number[],
+        at: [] as string[],
+        key: [] as string[],
+        detail: [] as string[],
+        day: [] as number[],
+      };
       const lotUpdates = { t: [] as string[], id: [] as string[], remaining: [] as number[] };
       const accountUpdates = { t: [] as string[], balance: [] as number[], debt: [] as number[], count: [] as number[] };
       for (const row of accounts.rows) {

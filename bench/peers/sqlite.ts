@@ -63,7 +63,12 @@ export async function openSqlite(dir: string, batched: boolean): Promise<LedgerB
 
   const openAccount = (tenantId: string, now: number): AccountRow => {
     insertAccount.run(tenantId, 'USD');
-    const detail = { kind: 'account-opened', currency: 'USD', lowBalanceAlertMinor: 1000, autoRecharge: { enabled: false, triggerMinor: 1000, amountMinor: 5000 } };
+    const detail = {
+      kind: 'account-opened',
+      currency: 'USD',
+      lowBalanceAlertMinor: 1000,
+      autoRecharge: { enabled: false, triggerMinor: 1000, amountMinor: 5000 },
+    };
     insertEntry.run(tenantId, 1, 'account-opened', 0, 0, iso(now), 'system', null, JSON.stringify(detail));
     updateAccount.run(0, 0, 1, null, tenantId);
     return { currency: 'USD', balance: 0, debt: 0, entry_count: 1 };
@@ -71,7 +76,9 @@ export async function openSqlite(dir: string, batched: boolean): Promise<LedgerB
 
   const chargeTenant = (tenantId: string, items: Array<{ index: number; record: UsageRecord }>, outcome: UsageBatchOutcome, now: number) => {
     let account = selectAccount.get(tenantId);
-    const lots: PlainLot[] = account ? selectLots.all(tenantId).map((l) => ({ lotId: l.lot_id, purchasedAt: l.purchased_at, remainingMinor: l.remaining })) : [];
+    const lots: PlainLot[] = account
+      ? selectLots.all(tenantId).map((l) => ({ lotId: l.lot_id, purchasedAt: l.purchased_at, remainingMinor: l.remaining }))
+      : [];
     const touched = new Set<PlainLot>();
     let charged = 0;
     for (const { index, record } of items) {
@@ -89,7 +96,17 @@ export async function openSqlite(dir: string, batched: boolean): Promise<LedgerB
       account.debt += drawFifo(lots, charge, touched);
       account.balance -= charge;
       const entry = usageEntry(record, ++account.entry_count, charge, account.balance, checked.value.from, now);
-      insertEntry.run(tenantId, account.entry_count, entry.kind, entry.amountMinor, entry.balanceAfterMinor, entry.at, entry.actor, entry.idempotencyKey, JSON.stringify(entry.detail));
+      insertEntry.run(
+        tenantId,
+        account.entry_count,
+        entry.kind,
+        entry.amountMinor,
+        entry.balanceAfterMinor,
+        entry.at,
+        entry.actor,
+        entry.idempotencyKey,
+        JSON.stringify(entry.detail),
+      );
       insertKey.run(tenantId, record.id, Math.floor(Date.parse(record.startDateTime) / 86_400_000));
       charged++;
       outcome.accepted++;
@@ -121,7 +138,17 @@ export async function openSqlite(dir: string, batched: boolean): Promise<LedgerB
             const entryNo = ++account.entry_count;
             account.balance += PREFUND_MINOR;
             insertLot.run(tenantId, `lot-${entryNo}`, now + k, addCalendarMonths(now, 12), PREFUND_MINOR, PREFUND_MINOR);
-            insertEntry.run(tenantId, entryNo, 'funds-added', PREFUND_MINOR, account.balance, iso(now), 'bench', `prefund-${k}`, JSON.stringify({ kind: 'funds-added', lotId: `lot-${entryNo}`, source: 'manual', expiresAt: iso(addCalendarMonths(now, 12)), note: null }));
+            insertEntry.run(
+              tenantId,
+              entryNo,
+              'funds-added',
+              PREFUND_MINOR,
+              account.balance,
+              iso(now),
+              'bench',
+              `prefund-${k}`,
+              JSON.stringify({ kind: 'funds-added', lotId: `lot-${entryNo}`, source: 'manual', expiresAt: iso(addCalendarMonths(now, 12)), note: null }),
+            );
           }
           updateAccount.run(account.balance, 0, account.entry_count, null, tenantId);
         });

@@ -11,7 +11,10 @@ const EVERYTHING: ReadonlySet<Permission> = new Set<Permission>(['view', 'manage
 export class AllowListAccessPolicy implements AccessPolicy {
   private readonly allowed: ReadonlySet<string>;
 
-  constructor(adminUserIds: readonly string[], private readonly localMode: boolean) {
+  constructor(
+    adminUserIds: readonly string[],
+    private readonly localMode: boolean,
+  ) {
     this.allowed = new Set(adminUserIds.map((id) => id.toLowerCase()));
   }
 

@@ -29,9 +29,10 @@ export class EmailAlertSink implements AlertSink {
   async deliver(stored: StoredAlert): Promise<void> {
     if (!EMAILED_ALERTS.has(stored.alert.type)) return;
     const people = await this.deps.admins.people(stored.alert.tenantId);
-    const recipients = people.length > 0
-      ? people.map((p) => ({ logKey: `mail:${p.key}`, name: p.name, address: p.email, locale: p.locale, timeZone: p.timeZone ?? null }))
-      : [{ logKey: 'mail:nobody', name: null, address: null, locale: null }];
+    const recipients =
+      people.length > 0
+        ? people.map((p) => ({ logKey: `mail:${p.key}`, name: p.name, address: p.email, locale: p.locale, timeZone: p.timeZone ?? null }))
+        : [{ logKey: 'mail:nobody', name: null, address: null, locale: null }];
     await mailNotice(stored, recipients, this.deps);
   }
 }

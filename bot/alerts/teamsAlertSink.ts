@@ -49,9 +49,11 @@ export class TeamsAlertSink implements AlertSink {
     const previous = this.lanes.get(conversationId) ?? Promise.resolve();
     const mine = previous.catch(() => undefined).then(work);
     this.lanes.set(conversationId, mine);
-    void mine.catch(() => undefined).finally(() => {
-      if (this.lanes.get(conversationId) === mine) this.lanes.delete(conversationId);
-    });
+    void mine
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.lanes.get(conversationId) === mine) this.lanes.delete(conversationId);
+      });
     return mine;
   }
 
@@ -82,8 +84,7 @@ export class TeamsAlertSink implements AlertSink {
     const outcome = await sendWithRetry(send, {
       ...this.deps.retry,
       signal,
-      onRetry: ({ attempt, delayMs, status }) =>
-        logger.warn({ alertId: stored.id, conversationId, attempt, status, delayMs }, 'alert send failed; retrying'),
+      onRetry: ({ attempt, delayMs, status }) => logger.warn({ alertId: stored.id, conversationId, attempt, status, delayMs }, 'alert send failed; retrying'),
     });
     if (outcome === 'gone') {
       logger.warn({ conversationId }, 'conversation is gone (bot removed or blocked); forgetting it');

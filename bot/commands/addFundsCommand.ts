@@ -1,4 +1,4 @@
-import { type HandlerDeps, type Reply, type Turn } from '../handlers/handlerDeps.js';
+import type { HandlerDeps, Reply, Turn } from '../handlers/handlerDeps.js';
 import { reviewAddFunds } from '../handlers/reviewAddFunds.js';
 import { startAddFunds } from '../handlers/startAddFunds.js';
 import { amountErrorOf } from './amountError.js';

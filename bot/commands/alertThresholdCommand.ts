@@ -1,4 +1,4 @@
-import { type HandlerDeps, type Reply, type Turn } from '../handlers/handlerDeps.js';
+import type { HandlerDeps, Reply, Turn } from '../handlers/handlerDeps.js';
 import { saveAlertThreshold } from '../handlers/saveAlertThreshold.js';
 import { showAlertThreshold } from '../handlers/showAlertThreshold.js';
 import { amountErrorOf } from './amountError.js';
@@ -11,7 +11,10 @@ export async function alertThresholdCommand(turn: Turn, deps: HandlerDeps, comma
   if (reading.kind === 'unreadable') return showAlertThreshold(turn, deps, { value: reading.text, error: amountErrorOf(reading) });
   const currency = (await deps.ledger.openAccount(turn.tenantId)).currency;
   if (reading.mention.currency && reading.mention.currency !== currency) {
-    return showAlertThreshold(turn, deps, { value: reading.mention.text, error: { code: 'currency-mismatch', expected: currency, got: reading.mention.currency } });
+    return showAlertThreshold(turn, deps, {
+      value: reading.mention.text,
+      error: { code: 'currency-mismatch', expected: currency, got: reading.mention.currency },
+    });
   }
   return saveAlertThreshold(turn, deps, reading.mention.value);
 }

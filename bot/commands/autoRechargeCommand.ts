@@ -1,5 +1,5 @@
 import type { AutoRechargeChange } from '../../services/ledgerService.js';
-import { type HandlerDeps, type Reply, type Turn } from '../handlers/handlerDeps.js';
+import type { HandlerDeps, Reply, Turn } from '../handlers/handlerDeps.js';
 import { refusedAutoRecharge, saveAutoRecharge } from '../handlers/saveAutoRecharge.js';
 import { showAutoRecharge } from '../handlers/showAutoRecharge.js';
 import { amountErrorOf } from './amountError.js';
@@ -11,7 +11,10 @@ export async function autoRechargeCommand(turn: Turn, deps: HandlerDeps, command
   if (request.kind === 'show') return showAutoRecharge(turn, deps);
   if (request.kind === 'unreadable') return refusedAutoRecharge(turn, deps, 'amount', amountErrorOf(request));
   const currency = (await deps.ledger.openAccount(turn.tenantId)).currency;
-  for (const [field, mention] of [['trigger', request.trigger], ['amount', request.amount]] as const) {
+  for (const [field, mention] of [
+    ['trigger', request.trigger],
+    ['amount', request.amount],
+  ] as const) {
     if (mention?.currency && mention.currency !== currency) {
       return refusedAutoRecharge(turn, deps, field, { code: 'currency-mismatch', expected: currency, got: mention.currency });
     }

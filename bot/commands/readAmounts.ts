@@ -25,7 +25,8 @@ const DECIMAL = /^-?\d{1,15}(\.\d{1,15})?$/;
 /** Units the recognizer reports for hundredths of a currency ("50 cents"). */
 const SUBUNITS = /^(cent|penny|pence|fen)$/i;
 /** Words that change the number written beside them ("3 hundred", "5万", "2k", "1 dollar fifty cents"). */
-const MULTIPLIER_WORDS = /hundred|thousand|million|billion|\d\s*[km]\b|\bk\b|cents?|[十百千万亿角分毛]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|[一二三四五六七八九两零]/i;
+const MULTIPLIER_WORDS =
+  /hundred|thousand|million|billion|\d\s*[km]\b|\bk\b|cents?|[十百千万亿角分毛]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|[一二三四五六七八九两零]/i;
 
 /**
  * Every amount in `text`, in order, through the Recognizers currency model and, for plain numbers

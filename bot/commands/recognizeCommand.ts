@@ -30,7 +30,8 @@ export type AutoRechargeRequest =
 // Phrasings, English and Chinese. Order matters: the first family that matches wins.
 /** "post alerts here", "stop alerts in this channel", "在这里发提醒", "停止在此频道接收提醒", "subscribe", "退订". */
 const ALERTS_HERE = {
-  place: /\bhere\b|\b(this|our) (channel|group chat|group|chat|conversation|team|thread)\b|这里|这儿|此处|群里|(此|这个|本|该|这)(频道|群聊|群组|群|聊天|会话|团队)/,
+  place:
+    /\bhere\b|\b(this|our) (channel|group chat|group|chat|conversation|team|thread)\b|这里|这儿|此处|群里|(此|这个|本|该|这)(频道|群聊|群组|群|聊天|会话|团队)/,
   alerts: /\b(alerts|notifications|warnings|notices)\b|提醒|通知|预警|告警|警报/,
   subscription: /\b(un)?subscribe\b|订阅|退订/,
   off: /\b(stop|unsubscribe|disable|mute|cancel|remove|no|no longer|don't|do not|never|turn off|switch off)\b|停止|取消|不要|别在|别再|别发|不再|关闭|关掉|退订|停发|不用/,
@@ -40,15 +41,20 @@ const AUTO_RECHARGE =
 const OFF = /\b(off|disable|disabled|stop|cancel|deactivate|pause|no longer)\b|关闭|关掉|停用|停止|取消|禁用|暂停|不要/;
 const ON = /\b(on|enable|enabled|start|activate|resume|set up|setup|switch on|turn on)\b|开启|打开|启用|开通|恢复|设置|设为|设定/;
 /** Words before a trigger amount, and before the amount to add. */
-const TRIGGER_WORDS = /below|under|less than|lower than|beneath|drops?|falls?|reaches|hits|\bat\b|trigger|threshold|when|if|<|低于|少于|小于|不足|以下|不到|触发|阈值|门槛|时/g;
+const TRIGGER_WORDS =
+  /below|under|less than|lower than|beneath|drops?|falls?|reaches|hits|\bat\b|trigger|threshold|when|if|<|低于|少于|小于|不足|以下|不到|触发|阈值|门槛|时/g;
 const AMOUNT_WORDS = /\badd\b|\bwith\b|\bre[\s-]*charge\b|\brefill\b|\bby\b|amount|top[\s-]*up|\bof\b|\bbuy\b|充值?|加|补|金额/g;
-const LOW_BALANCE_ALERT = /low[\s-]*balance\s*(alert|warning|threshold|notification|notice)?|alert (me )?(when|if|at|below)|(warn|notify|tell) me (when|if|at|below)|alert threshold|余额(提醒|预警|告警|不足提醒)|低余额|提醒(阈值|金额|我)|预警/;
-const PAYMENT_METHOD = /payment|card on file|credit card|debit card|test cards?|\b(change|update|replace|switch|add|use|set|pick|choose) (a |the |my |our |another )?(new |different |test )?card\b|^cards?$|付款方式|支付方式|付款卡|银行卡|信用卡|借记卡|换卡|换一张卡/;
-const ADD_FUNDS = /\b(add|top[\s-]*up|topup|buy|purchase|deposit|recharge|refill|replenish)\b|^(please\s+)?(fund|load|put|pay|credit)\b|充值|加钱|存入|购买|买|续费|入金|加款|充钱|充/;
+const LOW_BALANCE_ALERT =
+  /low[\s-]*balance\s*(alert|warning|threshold|notification|notice)?|alert (me )?(when|if|at|below)|(warn|notify|tell) me (when|if|at|below)|alert threshold|余额(提醒|预警|告警|不足提醒)|低余额|提醒(阈值|金额|我)|预警/;
+const PAYMENT_METHOD =
+  /payment|card on file|credit card|debit card|test cards?|\b(change|update|replace|switch|add|use|set|pick|choose) (a |the |my |our |another )?(new |different |test )?card\b|^cards?$|付款方式|支付方式|付款卡|银行卡|信用卡|借记卡|换卡|换一张卡/;
+const ADD_FUNDS =
+  /\b(add|top[\s-]*up|topup|buy|purchase|deposit|recharge|refill|replenish)\b|^(please\s+)?(fund|load|put|pay|credit)\b|充值|加钱|存入|购买|买|续费|入金|加款|充钱|充/;
 const HISTORY = /history|transactions?|journal|statement|ledger|recent|activity|历史|交易|记录|账单|流水|明细/;
 const USAGE = /usage|spend|spent|spending|consumption|calls?\b|minutes|用量|使用情况|使用量|消费|消耗|话费|通话|花了|花费/;
 const BALANCE = /balance|credits?|how much|status|account|funds|money|left|remaining|余额|剩余|还有多少|多少钱|账户|帐户|额度|查询|余下/;
-const HELP = /^(help|\?|menu|commands?|options|what can you do|how does this work|usage help|帮助|菜单|命令|指令|怎么用|如何使用|你能做什么|能做什么|说明)$|\bhelp\b|帮助/;
+const HELP =
+  /^(help|\?|menu|commands?|options|what can you do|how does this work|usage help|帮助|菜单|命令|指令|怎么用|如何使用|你能做什么|能做什么|说明)$|\bhelp\b|帮助/;
 const GREETING = /^(hi|hello|hey|yo|good (morning|afternoon|evening)|howdy|你好|您好|嗨|哈喽|早上好|下午好|晚上好)(\s|$)/;
 
 /**
@@ -76,7 +82,8 @@ export function commandRequest(raw: string): CommandRequest {
   if (raw.length > MAX_COMMAND_LENGTH) return known({ name: 'tooLong' });
   const text = normalize(raw);
   if (text === '') return known({ name: 'help' });
-  if ((ALERTS_HERE.alerts.test(text) && ALERTS_HERE.place.test(text)) || ALERTS_HERE.subscription.test(text)) return known({ name: 'alertsHere', subscribe: !ALERTS_HERE.off.test(text) });
+  if ((ALERTS_HERE.alerts.test(text) && ALERTS_HERE.place.test(text)) || ALERTS_HERE.subscription.test(text))
+    return known({ name: 'alertsHere', subscribe: !ALERTS_HERE.off.test(text) });
   if (AUTO_RECHARGE.test(text)) return { name: 'autoRecharge', read: () => ({ name: 'autoRecharge', change: autoRechargeRequest(text) }) };
   if (LOW_BALANCE_ALERT.test(text)) return { name: 'lowBalanceAlert', read: () => ({ name: 'lowBalanceAlert', threshold: readOneAmount(text) }) };
   if (PAYMENT_METHOD.test(text)) return known({ name: 'paymentMethod' });

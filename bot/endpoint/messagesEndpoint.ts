@@ -1,4 +1,4 @@
-import type { Activity, TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import { BODY_LIMITS, jsonBody } from '../http/jsonBody.js';
 import { requestLog } from '../http/requestTracking.js';
@@ -40,7 +40,7 @@ export function registerMessagesEndpoint(server: Server, deps: MessagesEndpointD
     if (!looksLikeActivity(activity)) {
       return void res.send(400, { error: 'bad-request', message: 'The body is not a Bot Framework activity.' });
     }
-    let auth;
+    let auth: Awaited<ReturnType<typeof deps.adapter.authenticate>>;
     try {
       auth = await deps.adapter.authenticate(activity, authorization);
     } catch (error) {

@@ -19,7 +19,9 @@ export function appCredentialFor(settings: GraphSettings, tenantId: string): Res
       case 'managed-identity':
         // A managed identity's token is always for its own tenant: using it for another would read the wrong tenant's data.
         if (tenantId.toLowerCase() !== settings.homeTenantId?.toLowerCase()) {
-          return err(`the managed identity signs in to tenant ${settings.homeTenantId} only; other tenants need AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH`);
+          return err(
+            `the managed identity signs in to tenant ${settings.homeTenantId} only; other tenants need AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH`,
+          );
         }
         return ok(new ManagedIdentityCredential({ clientId: settings.clientId }));
     }

@@ -43,21 +43,32 @@ export class DirectoryEmailAlertSink implements AlertSink {
     if (!EMAILED_ALERTS.has(stored.alert.type)) return;
     const recipients = await this.recipients(stored.alert.tenantId);
     if (recipients.length === 0) console.warn(`[graph] no admin mailbox is known for tenant ${stored.alert.tenantId}; notice ${stored.id} is not emailed`);
-    await mailNotice(stored, recipients.map((r) => ({ ...r, logKey: `mail:${r.address.toLowerCase()}` })), this.deps);
+    await mailNotice(
+      stored,
+      recipients.map((r) => ({ ...r, logKey: `mail:${r.address.toLowerCase()}` })),
+      this.deps,
+    );
   }
 
   private async recipients(tenantId: string): Promise<Recipient[]> {
     const mailboxes = await this.deps.directory.mailboxesInRoles(tenantId, NOTICE_ROLES);
-    if (!mailboxes.ok) throw new Error(`the admins of tenant ${tenantId} could not be read from the directory (${mailboxes.error.kind}): ${mailboxes.error.message}`);
+    if (!mailboxes.ok)
+      throw new Error(`the admins of tenant ${tenantId} could not be read from the directory (${mailboxes.error.kind}): ${mailboxes.error.message}`);
     const people = await this.deps.admins.people(tenantId);
     const known = new Map(people.filter((p) => p.aadObjectId).map((p) => [p.aadObjectId!.toLowerCase(), p]));
     const byAddress = new Map<string, Recipient>();
     for (const m of mailboxes.value) {
       const person = known.get(m.userObjectId.toLowerCase());
-      byAddress.set(m.address.toLowerCase(), { address: m.address, name: m.displayName, locale: m.preferredLanguage ?? person?.locale ?? null, timeZone: person?.timeZone ?? null });
+      byAddress.set(m.address.toLowerCase(), {
+        address: m.address,
+        name: m.displayName,
+        locale: m.preferredLanguage ?? person?.locale ?? null,
+        timeZone: person?.timeZone ?? null,
+      });
     }
     for (const p of people) {
-      if (p.email && !byAddress.has(p.email.toLowerCase())) byAddress.set(p.email.toLowerCase(), { address: p.email, name: p.name, locale: p.locale, timeZone: p.timeZone ?? null });
+      if (p.email && !byAddress.has(p.email.toLowerCase()))
+        byAddress.set(p.email.toLowerCase(), { address: p.email, name: p.name, locale: p.locale, timeZone: p.timeZone ?? null });
     }
     return [...byAddress.values()];
   }

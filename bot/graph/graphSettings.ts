@@ -27,7 +27,9 @@ export function graphSettings(graph: Config['graph']): GraphSettings | null {
       ? { kind: 'certificate', certificatePath: graph.certificatePath }
       : { kind: 'managed-identity' };
   if (credential.kind === 'managed-identity' && !graph.homeTenantId) {
-    throw new Error('AZURE_CLIENT_ID without AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH means a managed identity, which needs AZURE_TENANT_ID (the only tenant it can sign in to).');
+    throw new Error(
+      'AZURE_CLIENT_ID without AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH means a managed identity, which needs AZURE_TENANT_ID (the only tenant it can sign in to).',
+    );
   }
   if (graph.mailSender && !graph.homeTenantId) {
     throw new Error('GRAPH_MAIL_SENDER needs AZURE_TENANT_ID: the tenant of that mailbox, whose token sends the mail.');

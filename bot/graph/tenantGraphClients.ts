@@ -54,7 +54,12 @@ export class TenantGraphClients {
       // Host names without a port: the SDK compares them to the request URL's host.
       customHosts: new Set([new URL(this.settings.baseUrl).hostname]),
       // The SDK chains these in order.
-      middleware: [new RenewTokenOnUnauthorized(tokens), new AuthenticationHandler(tokens), new RetryTransientFailures(this.retryPolicy, this.stopping.signal), new HTTPMessageHandler()],
+      middleware: [
+        new RenewTokenOnUnauthorized(tokens),
+        new AuthenticationHandler(tokens),
+        new RetryTransientFailures(this.retryPolicy, this.stopping.signal),
+        new HTTPMessageHandler(),
+      ],
     });
     const consentUrl = this.consentUrl(tenantId);
     const graph: TenantGraph = { client, problem: (error) => graphProblem(error, consentUrl) };

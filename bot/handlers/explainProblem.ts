@@ -27,6 +27,8 @@ type Refusal = Extract<Problem, { code: 'not-admin' | 'not-manager' | 'consent-r
 export function refusal(turn: Turn, problem: Refusal['code'] | Refusal): Reply {
   const p: Problem = typeof problem === 'string' ? ({ code: problem } as Problem) : problem;
   const t = strings(turn.locale);
-  const text = { 'not-admin': t.errors.notAdmin, 'not-manager': t.errors.notManager, 'consent-required': t.errors.consent, internal: t.errors.internal }[p.code as Refusal['code']];
+  const text = { 'not-admin': t.errors.notAdmin, 'not-manager': t.errors.notManager, 'consent-required': t.errors.consent, internal: t.errors.internal }[
+    p.code as Refusal['code']
+  ];
   return { kind: 'refusal', card: renderProblemCard(p, turn), summary: text, text };
 }

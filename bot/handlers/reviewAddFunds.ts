@@ -9,7 +9,12 @@ import { startAddFunds } from './startAddFunds.js';
  * amount was refused. Nothing moves here.
  */
 export async function reviewAddFunds(turn: Turn, deps: HandlerDeps, input: { amount: string; currency?: string | null }): Promise<Reply> {
-  const offered = await deps.ledger.offerPurchase(turn.tenantId, { offerId: deps.newOperationId(), amount: input.amount, currency: input.currency ?? null, offeredTo: actorOf(turn) });
+  const offered = await deps.ledger.offerPurchase(turn.tenantId, {
+    offerId: deps.newOperationId(),
+    amount: input.amount,
+    currency: input.currency ?? null,
+    offeredTo: actorOf(turn),
+  });
   if (!offered.ok) return startAddFunds(turn, deps, { amount: input.amount, error: offered.error });
   const offer = offered.value;
   const account = await deps.ledger.openAccount(turn.tenantId);

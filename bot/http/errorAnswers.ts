@@ -19,7 +19,7 @@ export type ErrorBody = z.infer<typeof ErrorBody>;
 
 /** A body as the client receives it with a status of 400 or more: `formatJson` adds the request's reference. */
 export const withReference = <Body extends z.ZodObject>(body: Body) =>
-  body.extend({ reference: z.string().describe('The request\'s reference, also its `x-request-id` header; the log has the details under it.') });
+  body.extend({ reference: z.string().describe("The request's reference, also its `x-request-id` header; the log has the details under it.") });
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'bad-request',

@@ -20,7 +20,15 @@ export function toRfc5322(mail: OutgoingMail, messageIdDomain: string): string {
   ];
   const part = (type: string, content: string) =>
     [`--${boundary}`, `Content-Type: ${type}; charset=utf-8`, 'Content-Transfer-Encoding: base64', '', base64Lines(content)].join(CRLF);
-  return [...headers, '', 'This is a multi-part message in MIME format.', part('text/plain', mail.text), part('text/html', mail.html), `--${boundary}--`, ''].join(CRLF);
+  return [
+    ...headers,
+    '',
+    'This is a multi-part message in MIME format.',
+    part('text/plain', mail.text),
+    part('text/html', mail.html),
+    `--${boundary}--`,
+    '',
+  ].join(CRLF);
 }
 
 /** `Name <address>`, the name quoted or encoded as needed. */
@@ -71,7 +79,11 @@ function header(name: string, value: string): string {
 }
 
 function base64Lines(text: string): string {
-  return (Buffer.from(text, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join(CRLF);
+  return (
+    Buffer.from(text, 'utf8')
+      .toString('base64')
+      .match(/.{1,76}/g) ?? []
+  ).join(CRLF);
 }
 
 /** `Name <address>` or a bare address, as written in MAIL_FROM. */

@@ -20,23 +20,36 @@ export function noticeEmail(alert: Alert, recipient: { name: string | null; loca
   // The alert's facts, the zone of its times said once after them, as on its card.
   const facts: Array<[string, string]> = content.facts.map((fact) => [fact.title, fact.value]);
   const zone = t.common.timesIn(f.zoneName);
-  const text = [greeting, '', content.text, '', ...facts.map(([k, v]) => t.summary.line(k, v)), zone, '', t.email.openTeams, '', `— ${t.product}`, t.email.why, ''].join('\n');
+  const text = [
+    greeting,
+    '',
+    content.text,
+    '',
+    ...facts.map(([k, v]) => t.summary.line(k, v)),
+    zone,
+    '',
+    t.email.openTeams,
+    '',
+    `— ${t.product}`,
+    t.email.why,
+    '',
+  ].join('\n');
   const html = [
     '<!DOCTYPE html>',
-    `<html lang="${languageOf(recipient.locale)}"><head><meta charset="utf-8"><title>${escape(content.title)}</title></head>`,
+    `<html lang="${languageOf(recipient.locale)}"><head><meta charset="utf-8"><title>${escapeHtml(content.title)}</title></head>`,
     '<body style="font-family: Segoe UI, Helvetica, Arial, sans-serif; color: #242424">',
-    `<h2 style="color: #4F52B2">${escape(content.title)}</h2>`,
-    `<p>${escape(greeting)}</p>`,
-    `<p>${escape(content.text)}</p>`,
-    `<table>${facts.map(([k, v]) => `<tr><th align="left" style="padding-right: 1em">${escape(k)}</th><td>${escape(v)}</td></tr>`).join('')}</table>`,
-    `<p style="color: #616161; font-size: smaller">${escape(zone)}</p>`,
-    `<p>${escape(t.email.openTeams)}</p>`,
-    `<p style="color: #616161; font-size: smaller">— ${escape(t.product)}<br>${escape(t.email.why)}</p>`,
+    `<h2 style="color: #4F52B2">${escapeHtml(content.title)}</h2>`,
+    `<p>${escapeHtml(greeting)}</p>`,
+    `<p>${escapeHtml(content.text)}</p>`,
+    `<table>${facts.map(([k, v]) => `<tr><th align="left" style="padding-right: 1em">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`,
+    `<p style="color: #616161; font-size: smaller">${escapeHtml(zone)}</p>`,
+    `<p>${escapeHtml(t.email.openTeams)}</p>`,
+    `<p style="color: #616161; font-size: smaller">— ${escapeHtml(t.product)}<br>${escapeHtml(t.email.why)}</p>`,
     '</body></html>',
   ].join('\n');
   return { language: languageOf(recipient.locale), subject: t.email.subject(alertSummary(alert, recipient)), text, html };
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

@@ -2,7 +2,23 @@ import type { JournalEntry } from '../../services/ledger/journal.js';
 import { toDecimalString } from '../../services/money.js';
 
 /** The columns of the journal's CSV, in order (the API's description lists them too). */
-export const JOURNAL_CSV_COLUMNS = ['id', 'tenantId', 'at', 'kind', 'amount', 'balanceAfter', 'currency', 'actor', 'idempotencyKey', 'callType', 'destination', 'durationSeconds', 'userId', 'lotId', 'note'] as const;
+export const JOURNAL_CSV_COLUMNS = [
+  'id',
+  'tenantId',
+  'at',
+  'kind',
+  'amount',
+  'balanceAfter',
+  'currency',
+  'actor',
+  'idempotencyKey',
+  'callType',
+  'destination',
+  'durationSeconds',
+  'userId',
+  'lotId',
+  'note',
+] as const;
 const JOURNAL_CSV_HEADER = `${JOURNAL_CSV_COLUMNS.join(',')}\r\n`;
 
 /** RFC 4180 quoting; text starting with =, +, - or @ (other than a number) is defused so spreadsheets do not run it. */
@@ -31,26 +47,25 @@ function journalCsvLines(entries: JournalEntry[], currency: string): string {
     const d = e.detail;
     const usage = d.kind === 'usage' ? d.usage : null;
     const lotId = d.kind === 'funds-added' || d.kind === 'expired' || d.kind === 'expiry-reminder' ? d.lotId : null;
-    out +=
-      [
-        e.id,
-        e.tenantId,
-        e.at,
-        e.kind,
-        toDecimalString(e.amountMinor, currency),
-        toDecimalString(e.balanceAfterMinor, currency),
-        currency,
-        e.actor,
-        e.idempotencyKey,
-        usage?.callType,
-        usage ? usage.destinationName ?? usage.destinationContext : null,
-        usage?.durationSeconds,
-        usage?.userId,
-        lotId,
-        d.kind === 'funds-added' ? d.note : null,
-      ]
-        .map(cell)
-        .join(',') + '\r\n';
+    out += `${[
+      e.id,
+      e.tenantId,
+      e.at,
+      e.kind,
+      toDecimalString(e.amountMinor, currency),
+      toDecimalString(e.balanceAfterMinor, currency),
+      currency,
+      e.actor,
+      e.idempotencyKey,
+      usage?.callType,
+      usage ? (usage.destinationName ?? usage.destinationContext) : null,
+      usage?.durationSeconds,
+      usage?.userId,
+      lotId,
+      d.kind === 'funds-added' ? d.note : null,
+    ]
+      .map(cell)
+      .join(',')}\r\n`;
   }
   return out;
 }

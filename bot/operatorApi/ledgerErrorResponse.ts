@@ -32,6 +32,13 @@ export function ledgerErrorResponse(error: LedgerError): { status: 402 | 404 | 4
         return error.message;
     }
   })();
-  const status = error.code === 'no-account' ? 404 : error.code === 'key-reused' || error.code === 'key-reused-with-different-parameters' || error.code === 'offer-invalid' ? 409 : error.code === 'payment-failed' ? 402 : 422;
+  const status =
+    error.code === 'no-account'
+      ? 404
+      : error.code === 'key-reused' || error.code === 'key-reused-with-different-parameters' || error.code === 'offer-invalid'
+        ? 409
+        : error.code === 'payment-failed'
+          ? 402
+          : 422;
   return { status, body: { error: error.code, message } };
 }

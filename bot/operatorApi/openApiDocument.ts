@@ -142,9 +142,12 @@ function buildDocument() {
         operationId: 'postUsage',
         summary: 'Charge call records to their tenants.',
         description:
-          'Answers once every accepted record is durably stored. A record id is charged once: sending it again counts it as a duplicate. A record that is malformed, or whose currency is not its account\'s, is rejected on its own (see `rejected`); the others are charged.',
+          "Answers once every accepted record is durably stored. A record id is charged once: sending it again counts it as a duplicate. A record that is malformed, or whose currency is not its account's, is rejected on its own (see `rejected`); the others are charged.",
         operatorKey: true,
-        body: { schema: requests.add('UsageBatch', UsageBatch), description: `Up to ${MAX_USAGE_RECORDS} records shaped like Microsoft Graph's pstnCallLogRow, at most ${BODY_LIMITS.usageBatch} bytes.` },
+        body: {
+          schema: requests.add('UsageBatch', UsageBatch),
+          description: `Up to ${MAX_USAGE_RECORDS} records shaped like Microsoft Graph's pstnCallLogRow, at most ${BODY_LIMITS.usageBatch} bytes.`,
+        },
         answers: { 200: { description: 'What was charged, counted and rejected.', json: responses.add('UsageAnswer', UsageAnswer) } },
         errors: [400, 413, 415],
       }),
@@ -163,7 +166,8 @@ function buildDocument() {
       post: operation({
         operationId: 'postFunds',
         summary: "An operator's grant or refund, journaled with the operator as actor.",
-        description: 'Same limits and idempotency as an admin\'s addition: the same key again replays the first answer (`replayed: true`). Opens the account when there is none.',
+        description:
+          "Same limits and idempotency as an admin's addition: the same key again replays the first answer (`replayed: true`). Opens the account when there is none.",
         operatorKey: true,
         parameters: tenantPath,
         body: { schema: requests.add('FundsRequest', FundsBody), description: `At most ${BODY_LIMITS.grant} bytes.` },
@@ -176,7 +180,10 @@ function buildDocument() {
         operationId: 'getJournal',
         summary: "A page of the tenant's journal, oldest first.",
         operatorKey: true,
-        parameters: [...tenantPath, ...parameters('query', JournalQuery, { after: 'Entries after this entry id (`next` of the previous page).', limit: 'Entries per page.' })],
+        parameters: [
+          ...tenantPath,
+          ...parameters('query', JournalQuery, { after: 'Entries after this entry id (`next` of the previous page).', limit: 'Entries per page.' }),
+        ],
         answers: { 200: { description: 'The page.', json: responses.add('JournalPage', JournalPage) } },
         errors: [400, 404],
       }),

@@ -35,7 +35,12 @@ export const AccountSyncExtras = z.strictObject({
     lastAttemptAt: Time.nullable(),
     problem: z
       .discriminatedUnion('kind', [
-        z.strictObject({ kind: z.literal('no-consent'), message: z.string(), consentUrl: z.url().describe("Where the tenant's admin grants consent."), at: Time }),
+        z.strictObject({
+          kind: z.literal('no-consent'),
+          message: z.string(),
+          consentUrl: z.url().describe("Where the tenant's admin grants consent."),
+          at: Time,
+        }),
         z.strictObject({ kind: z.literal('unavailable'), message: z.string(), at: Time }),
       ])
       .nullable()
@@ -68,7 +73,7 @@ export const AccountJson = z
     journalEntries: Count,
     ...AccountSyncExtras.partial().shape,
   })
-  .describe('A tenant\'s account: decimal strings beside minor units. `lastSyncAt` and `usageSync` appear when Microsoft Graph is configured.');
+  .describe("A tenant's account: decimal strings beside minor units. `lastSyncAt` and `usageSync` appear when Microsoft Graph is configured.");
 export type AccountJson = z.infer<typeof AccountJson>;
 
 const ChargeFailureReason = z.enum(['declined', 'expired-card', 'no-payment-method', 'gateway-error']);
@@ -82,7 +87,10 @@ const DETAIL_BY_KIND = {
     source: Lot.shape.source,
     expiresAt: Time,
     note: z.string().nullable(),
-    purpose: z.enum(['purchase', 'recharge', 'grant']).optional().describe("The key space of the entry's idempotency key; absent on entries written before keys were namespaced."),
+    purpose: z
+      .enum(['purchase', 'recharge', 'grant'])
+      .optional()
+      .describe("The key space of the entry's idempotency key; absent on entries written before keys were namespaced."),
     chargeId: z.string().nullable().optional().describe('The gateway charge that paid for the lot; null for grants.'),
   }),
   usage: z.strictObject({
@@ -119,7 +127,10 @@ const DETAIL_BY_KIND = {
 
 export const JournalEntryJson = z
   .strictObject({
-    id: z.string().regex(/^[1-9]\d*$/).describe("The tenant's entry number, from 1; also the paging cursor (`after`)."),
+    id: z
+      .string()
+      .regex(/^[1-9]\d*$/)
+      .describe("The tenant's entry number, from 1; also the paging cursor (`after`)."),
     tenantId: z.string(),
     kind: z.keyof(z.object(DETAIL_BY_KIND)),
     amountMinor: Minor.describe('Signed change of the balance: funds +, usage and expiry −, everything else 0.'),

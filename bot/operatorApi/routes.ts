@@ -34,16 +34,39 @@ type Handler = (req: Request, res: Response) => Promise<void>;
  */
 export function registerOperatorApi(server: Server, deps: OperatorApiDeps): void {
   const authorized = operatorAuthorizer(deps.apiKey);
-  const guarded = (handler: Handler): Handler => async (req, res) => {
-    if (authorized(req, res)) await handler(req, res);
-  };
-  server.post('/api/usage', guarded((req, res) => postUsage(deps, req, res)));
-  server.get('/api/tenants/:tenantId/account', guarded((req, res) => getAccount(deps, req, res)));
-  server.post('/api/tenants/:tenantId/funds', guarded((req, res) => postFunds(deps, req, res)));
-  server.get('/api/tenants/:tenantId/journal', guarded((req, res) => getJournal(deps, req, res)));
-  server.get('/api/tenants/:tenantId/journal.csv', guarded((req, res) => getJournalCsv(deps, req, res)));
-  server.get('/api/tenants/:tenantId/insight', guarded((req, res) => getInsight(deps, req, res)));
-  server.post('/api/tenants/:tenantId/sync', guarded((req, res) => postSync(deps, req, res)));
+  const guarded =
+    (handler: Handler): Handler =>
+    async (req, res) => {
+      if (authorized(req, res)) await handler(req, res);
+    };
+  server.post(
+    '/api/usage',
+    guarded((req, res) => postUsage(deps, req, res)),
+  );
+  server.get(
+    '/api/tenants/:tenantId/account',
+    guarded((req, res) => getAccount(deps, req, res)),
+  );
+  server.post(
+    '/api/tenants/:tenantId/funds',
+    guarded((req, res) => postFunds(deps, req, res)),
+  );
+  server.get(
+    '/api/tenants/:tenantId/journal',
+    guarded((req, res) => getJournal(deps, req, res)),
+  );
+  server.get(
+    '/api/tenants/:tenantId/journal.csv',
+    guarded((req, res) => getJournalCsv(deps, req, res)),
+  );
+  server.get(
+    '/api/tenants/:tenantId/insight',
+    guarded((req, res) => getInsight(deps, req, res)),
+  );
+  server.post(
+    '/api/tenants/:tenantId/sync',
+    guarded((req, res) => postSync(deps, req, res)),
+  );
   // The description holds no data: no key needed.
   server.get('/api/openapi.json', async (_req, res) => void res.send(200, openApiDocument()));
 }
@@ -133,7 +156,12 @@ async function getJournalCsv(deps: OperatorApiDeps, req: Request, res: Response)
     'content-type': 'text/csv; charset=utf-8',
     'content-disposition': `attachment; filename="journal-${tenantId}.csv"`,
   });
-  await streamBody(req, res, journalCsv((after) => deps.ledger.journal(tenantId, after, 1000), account.currency), deps.log);
+  await streamBody(
+    req,
+    res,
+    journalCsv((after) => deps.ledger.journal(tenantId, after, 1000), account.currency),
+    deps.log,
+  );
 }
 
 /** Usage breakdown of the last 30 days and the runway forecast (SPEC §5). */

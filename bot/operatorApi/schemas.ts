@@ -12,7 +12,13 @@ export const TenantId = TenantIdText.transform(canonicalTenantId);
 
 /** A decimal amount sent as a JSON string ("25.00") or number (0.12). */
 const DecimalInput = z
-  .union([z.string().trim().regex(/^\d{1,15}(\.\d+)?$/, 'a non-negative decimal such as "12.50"'), z.number().finite().nonnegative()])
+  .union([
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,15}(\.\d+)?$/, 'a non-negative decimal such as "12.50"'),
+    z.number().finite().nonnegative(),
+  ])
   .describe('A non-negative amount in major units: decimal text ("12.50") or a JSON number.');
 /** The same amount as exact decimal text. */
 const DecimalText = DecimalInput.transform((v) => (typeof v === 'number' ? jsonNumberToDecimal(v) : v));

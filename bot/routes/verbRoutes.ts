@@ -33,22 +33,31 @@ export const VERB_ROUTES: { [V in Verb]: VerbRoute<V> } = {
   [Verb.balanceRefresh]: { permission: 'view', handle: (turn, deps) => showBalance(turn, deps) },
   [Verb.historyPage]: {
     permission: 'view',
-    handle: (turn, deps, { direction, cursor, view }) => showHistory(turn, deps, { ...(direction ? { direction } : {}), ...(cursor ? { cursor } : {}), ...(view ? { view } : {}) }),
+    handle: (turn, deps, { direction, cursor, view }) =>
+      showHistory(turn, deps, { ...(direction ? { direction } : {}), ...(cursor ? { cursor } : {}), ...(view ? { view } : {}) }),
   },
   [Verb.usageOpen]: { permission: 'view', handle: (turn, deps) => showUsage(turn, deps) },
   [Verb.destinationCalls]: { permission: 'view', handle: (turn, deps, { destination }) => showDestinationCalls(turn, deps, destination) },
   [Verb.fundsStart]: { permission: 'manage', handle: (turn, deps, { amount }) => startAddFunds(turn, deps, amount ? { amount } : {}) },
   [Verb.fundsReview]: {
     permission: 'manage',
-    handle: (turn, deps, { amount }) => (amount.trim() === '' ? startAddFunds(turn, deps, { error: { code: 'amount-missing' } }) : reviewAddFunds(turn, deps, { amount })),
+    handle: (turn, deps, { amount }) =>
+      amount.trim() === '' ? startAddFunds(turn, deps, { error: { code: 'amount-missing' } }) : reviewAddFunds(turn, deps, { amount }),
   },
   [Verb.fundsConfirm]: { permission: 'manage', handle: confirmAddFunds },
   [Verb.fundsCancel]: { permission: 'manage', handle: cancelAddFunds },
-  [Verb.autoRechargeOpen]: { permission: 'manage', handle: (turn, deps, { amount }) => showAutoRecharge(turn, deps, amount ? { values: { enabled: true, amount } } : {}) },
+  [Verb.autoRechargeOpen]: {
+    permission: 'manage',
+    handle: (turn, deps, { amount }) => showAutoRecharge(turn, deps, amount ? { values: { enabled: true, amount } } : {}),
+  },
   [Verb.autoRechargeSave]: {
     permission: 'manage',
     handle: (turn, deps, { enabled, trigger, amount }) =>
-      saveAutoRecharge(turn, deps, { ...(enabled !== undefined ? { enabled } : {}), ...(trigger !== undefined ? { trigger } : {}), ...(amount !== undefined ? { amount } : {}) }),
+      saveAutoRecharge(turn, deps, {
+        ...(enabled !== undefined ? { enabled } : {}),
+        ...(trigger !== undefined ? { trigger } : {}),
+        ...(amount !== undefined ? { amount } : {}),
+      }),
   },
   [Verb.autoRechargeToggle]: { permission: 'manage', handle: (turn, deps, { enabled }) => saveAutoRecharge(turn, deps, { enabled }) },
   [Verb.paymentMethodOpen]: { permission: 'manage', handle: (turn, deps) => showPaymentMethod(turn, deps) },

@@ -81,7 +81,10 @@ export class CreditsBot extends TeamsActivityHandler {
       return { status: 200, body: invokeResponseFor(await this.answerExecute(context)) };
     } catch (error) {
       this.log.error('Card action failed', error);
-      return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: strings(context.activity.locale).errors.internal } };
+      return {
+        status: 200,
+        body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: strings(context.activity.locale).errors.internal },
+      };
     }
   }
 

@@ -16,10 +16,12 @@ export class LazyBot {
   constructor(private readonly build: (modules: BotModules) => CreditsBot) {}
 
   async run(context: TurnContext): Promise<void> {
-    this.bot ??= Promise.all([import('./creditsBot.js'), import('./conversationTracker.js'), import('../commands/readAmounts.js')]).then(([bot, tracker, amounts]) => {
-      amounts.prepareAmountReading();
-      return this.build({ ...bot, ...tracker });
-    });
+    this.bot ??= Promise.all([import('./creditsBot.js'), import('./conversationTracker.js'), import('../commands/readAmounts.js')]).then(
+      ([bot, tracker, amounts]) => {
+        amounts.prepareAmountReading();
+        return this.build({ ...bot, ...tracker });
+      },
+    );
     return (await this.bot).run(context);
   }
 }

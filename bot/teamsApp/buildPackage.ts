@@ -19,7 +19,7 @@ export interface PackageValues {
 export function packageValues(config: Config): { values: PackageValues; warnings: string[] } {
   const warnings: string[] = [];
   const botId = config.bot.appId || NIL_GUID;
-  if (!config.bot.appId) warnings.push('MicrosoftAppId is not set: the package names no bot and Teams cannot reach one. Set it to your Azure Bot\'s app id.');
+  if (!config.bot.appId) warnings.push("MicrosoftAppId is not set: the package names no bot and Teams cannot reach one. Set it to your Azure Bot's app id.");
   if (!config.teamsApp.botDomain) warnings.push('BOT_DOMAIN is not set: validDomains is empty and the developer links point to example.com.');
   return {
     values: { BOT_ID: botId, TEAMS_APP_ID: config.teamsApp.id ?? guidFrom(`comms-credits-teams-app:${botId}`), BOT_DOMAIN: config.teamsApp.botDomain },
@@ -35,9 +35,12 @@ export function guidFrom(text: string): string {
 }
 
 /** The manifest with its placeholders filled in; refuses a placeholder it does not know. */
+/** The Teams manifest's own placeholder syntax (`${{NAME}}`), not a JavaScript template. */
+const BOT_DOMAIN_PLACEHOLDER = ['$', '{{BOT_DOMAIN}}'].join('');
+
 export function fillManifest(template: string, values: PackageValues): string {
   const manifest = JSON.parse(template) as { validDomains?: string[] };
-  if (!values.BOT_DOMAIN) manifest.validDomains = (manifest.validDomains ?? []).filter((d) => !d.includes('${{BOT_DOMAIN}}'));
+  if (!values.BOT_DOMAIN) manifest.validDomains = (manifest.validDomains ?? []).filter((d) => !d.includes(BOT_DOMAIN_PLACEHOLDER));
   const filled = JSON.stringify(manifest, null, 2).replace(/\$\{\{([A-Z_]+)\}\}/g, (_, name: string) => {
     if (name === 'BOT_DOMAIN') return values.BOT_DOMAIN ?? 'example.com';
     if (name in values) return String(values[name as keyof PackageValues]);
@@ -48,6 +51,7 @@ export function fillManifest(template: string, values: PackageValues): string {
 }
 
 /** The limits Teams enforces when an app is uploaded, checked before it gets that far. */
+// biome-ignore lint/suspicious/noExplicitAny: a manifest as parsed from JSON; every field is checked before use.
 export function checkManifest(manifest: any): void {
   const problems: string[] = [];
   const max = (what: string, text: unknown, limit: number) => {

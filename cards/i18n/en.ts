@@ -185,7 +185,8 @@ export const en = {
     realGateway: "Cards are managed with your operator's payment provider.",
     security: 'For your security this bot never asks for a card number in chat. Never type card details into a chat.',
     changed: (card: string) => `Payment method changed to ${card}.`,
-    rechargeWillBeDeclined: 'Auto-recharge is on: this test card is always declined, so the next recharge will fail. Choose the paying test card to keep calling working.',
+    rechargeWillBeDeclined:
+      'Auto-recharge is on: this test card is always declined, so the next recharge will fail. Choose the paying test card to keep calling working.',
     rechargeWillWait: 'Auto-recharge is on: this card has expired, so no recharge will be tried until another card is chosen.',
   },
   autoRechargeCard: {
@@ -309,11 +310,9 @@ export const en = {
     balance: 'Balance',
     at: 'When',
     lowBalanceTitle: 'Low balance',
-    lowBalance: (balance: string, threshold: string) =>
-      `The Communications Credits balance is ${balance}, below your alert threshold of ${threshold}.`,
+    lowBalance: (balance: string, threshold: string) => `The Communications Credits balance is ${balance}, below your alert threshold of ${threshold}.`,
     suspendedTitle: 'Calling suspended',
-    suspended: (balance: string) =>
-      `The balance is ${balance}. Calling with Communications Credits is suspended until the balance is above zero.`,
+    suspended: (balance: string) => `The balance is ${balance}. Calling with Communications Credits is suspended until the balance is above zero.`,
     resumedTitle: 'Calling resumed',
     resumed: (balance: string) => `The balance is ${balance}, above zero again: calling with Communications Credits works again.`,
     rechargeSucceededTitle: 'Auto-recharge added funds',
@@ -336,8 +335,7 @@ export const en = {
     expiredTitle: 'Funds expired',
     expired: (amount: string) => `${amount} was not used within 12 months of purchase and has expired.`,
     unusualSpendTitle: 'Unusual spend',
-    hourlySpike: (hour: string, spend: string, baseline: string) =>
-      `Calls in the hour from ${hour} cost ${spend}, far above the usual ${baseline} an hour.`,
+    hourlySpike: (hour: string, spend: string, baseline: string) => `Calls in the hour from ${hour} cost ${spend}, far above the usual ${baseline} an hour.`,
     hourlySpikeUnknown: 'Call spend in the last hour is far above the usual.',
     /** A spike and what it was compared with: the week's hourly average and the spend that raises the alert. */
     hourlySpikeCompared: (hour: string, spend: string, baseline: string, threshold: string) =>
@@ -410,7 +408,8 @@ export const en = {
     unknownCommandTitle: "I didn't catch that",
     unknownCommand: (input: string) => `I didn't understand “${input}”. Type help to see what I can do.`,
     messageTooLongTitle: 'That message is too long',
-    messageTooLong: (max: number) => `I read requests of up to ${max} characters, such as “add 50” or “balance”. Nothing was changed. Type help to see what I can do.`,
+    messageTooLong: (max: number) =>
+      `I read requests of up to ${max} characters, such as “add 50” or “balance”. Nothing was changed. Type help to see what I can do.`,
     staleCardTitle: 'This card is out of date',
     staleCard: 'That button belongs to an older card. Here is what you can do now.',
     internalTitle: 'Something went wrong',
@@ -430,7 +429,8 @@ export const en = {
     offerTitle: 'Post billing alerts here?',
     everyoneInChannel: 'Every member of this channel will see the balance and every billing alert posted here.',
     everyoneInGroupChat: 'Every member of this group chat will see the balance and every billing alert posted here.',
-    whatIsPosted: 'Alerts say when the balance is low or below zero, when calling is suspended, how auto-recharge went, when funds are about to expire and when spend looks unusual.',
+    whatIsPosted:
+      'Alerts say when the balance is low or below zero, when calling is suspended, how auto-recharge went, when funds are about to expire and when spend looks unusual.',
     adminsKeepTheirs: 'Admins keep getting alerts in their personal chats. Write "stop alerts here" to stop posting them here.',
     confirm: 'Post alerts here',
     subscribedTitle: 'Alerts are posted here',

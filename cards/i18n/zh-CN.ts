@@ -271,7 +271,8 @@ export const zhCN: Strings = {
   welcome: {
     title: '欢迎使用通信点数',
     greeting: (name) => `${name}，您好！`,
-    intro: '我负责管理贵组织的通信点数（Microsoft 365 管理中心里称为“通信额度”）：这是用于支付 PSTN 通话（免费电话拨入、会议拨出、国际通话和按分钟计费的通话）的预付余额。',
+    intro:
+      '我负责管理贵组织的通信点数（Microsoft 365 管理中心里称为“通信额度”）：这是用于支付 PSTN 通话（免费电话拨入、会议拨出、国际通话和按分钟计费的通话）的预付余额。',
     what: '您可以向我查询余额、充值、设置自动充值；在通话因余额不足而中断之前，我会提醒您。',
     tryHelp: '输入“帮助”查看我能理解的所有指令。',
   },
@@ -304,12 +305,11 @@ export const zhCN: Strings = {
     unusualSpendTitle: '异常花费',
     hourlySpike: (hour, spend, baseline) => `从 ${hour} 开始的一小时内通话花费 ${spend}，远高于平时每小时 ${baseline}。`,
     hourlySpikeUnknown: '最近一小时的通话花费远高于平时。',
-    hourlySpikeCompared: (hour, spend, baseline, threshold) => `从 ${hour} 开始的一小时内通话花费 ${spend}。过去 7 天平均每小时 ${baseline}，一小时超过 ${threshold} 就会触发此提醒。`,
+    hourlySpikeCompared: (hour, spend, baseline, threshold) =>
+      `从 ${hour} 开始的一小时内通话花费 ${spend}。过去 7 天平均每小时 ${baseline}，一小时超过 ${threshold} 就会触发此提醒。`,
     newDestination: (destination) => `有通话拨往${destination}，贵组织此前从未拨打过该国家/地区。`,
     newDestinations: (names, more) =>
-      more
-        ? `有通话拨往${names}以及另外 ${more} 个目的地，贵组织此前从未拨打过这些国家/地区。`
-        : `有通话拨往${names}，贵组织此前从未拨打过这些国家/地区。`,
+      more ? `有通话拨往${names}以及另外 ${more} 个目的地，贵组织此前从未拨打过这些国家/地区。` : `有通话拨往${names}，贵组织此前从未拨打过这些国家/地区。`,
     destinationListFull: '贵组织拨打过的目的地已超出机器人记录的上限，不在记录中的目的地每次都会被视为新目的地。',
     newDestinationsQuiet: (time) => `${time} 之前，新的目的地不会再触发提醒；所有通话可在用量卡片中查看。`,
     fraudHint: '如果这不在预期之内，可能是话费欺诈的早期迹象：请检查最近的用量。',

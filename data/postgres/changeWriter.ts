@@ -51,7 +51,15 @@ export async function writeTenantChanges(db: Pick<pg.ClientBase, 'query'>, write
   const written = 'EXISTS (SELECT FROM account_row)';
 
   if (write.entries.length > 0) {
-    const columns = { no: [] as number[], kind: [] as string[], amount: [] as number[], after: [] as number[], at: [] as string[], key: [] as Array<string | null>, doc: [] as string[] };
+    const columns = {
+      no: [] as number[],
+      kind: [] as string[],
+      amount: [] as number[],
+      after: [] as number[],
+      at: [] as string[],
+      key: [] as Array<string | null>,
+      doc: [] as string[],
+    };
     const usage = { recordId: [] as string[], day: [] as number[] };
     const operations = { key: [] as string[], kind: [] as string[], no: [] as number[] };
     for (const entry of write.entries) {
@@ -105,10 +113,31 @@ export async function writeTenantChanges(db: Pick<pg.ClientBase, 'query'>, write
     parts.push(`lot_rows AS (
       INSERT INTO lots (tenant_id, lot_id, purchased_at, expires_at, original_minor, remaining_minor, source, added_by)
       SELECT ${tenant}, l.id, l.purchased_at, l.expires_at, l.original, l.remaining, l.source, l.added_by
-      FROM unnest(${p.add(kept.map((lot) => keyText(lot.id)), 'text[]')}, ${p.add(kept.map((lot) => new Date(lot.purchasedAt).toISOString()), 'timestamptz[]')},
-                  ${p.add(kept.map((lot) => new Date(lot.expiresAt).toISOString()), 'timestamptz[]')}, ${p.add(kept.map((lot) => lot.originalMinor), 'bigint[]')},
-                  ${p.add(kept.map((lot) => lot.remainingMinor), 'bigint[]')}, ${p.add(kept.map((lot) => lot.source), 'text[]')},
-                  ${p.add(kept.map((lot) => keyText(lot.addedBy)), 'text[]')}) AS l(id, purchased_at, expires_at, original, remaining, source, added_by)
+      FROM unnest(${p.add(
+        kept.map((lot) => keyText(lot.id)),
+        'text[]',
+      )}, ${p.add(
+        kept.map((lot) => new Date(lot.purchasedAt).toISOString()),
+        'timestamptz[]',
+      )},
+                  ${p.add(
+                    kept.map((lot) => new Date(lot.expiresAt).toISOString()),
+                    'timestamptz[]',
+                  )}, ${p.add(
+                    kept.map((lot) => lot.originalMinor),
+                    'bigint[]',
+                  )},
+                  ${p.add(
+                    kept.map((lot) => lot.remainingMinor),
+                    'bigint[]',
+                  )}, ${p.add(
+                    kept.map((lot) => lot.source),
+                    'text[]',
+                  )},
+                  ${p.add(
+                    kept.map((lot) => keyText(lot.addedBy)),
+                    'text[]',
+                  )}) AS l(id, purchased_at, expires_at, original, remaining, source, added_by)
       WHERE ${written}
       ON CONFLICT (tenant_id, lot_id) DO UPDATE SET remaining_minor = EXCLUDED.remaining_minor)`);
   }
@@ -122,7 +151,10 @@ export async function writeTenantChanges(db: Pick<pg.ClientBase, 'query'>, write
     parts.push(`alert_rows AS (
       INSERT INTO alert_outbox (tenant_id, alert_no, alert, raised_at)
       SELECT ${tenant}, ${p.add(alertCount, 'bigint')} + a.i, a.doc::json, clock_timestamp()
-      FROM unnest(${p.add(write.alerts.map((alert) => JSON.stringify(alert)), 'text[]')}) WITH ORDINALITY AS a(doc, i)
+      FROM unnest(${p.add(
+        write.alerts.map((alert) => JSON.stringify(alert)),
+        'text[]',
+      )}) WITH ORDINALITY AS a(doc, i)
       WHERE ${written})`);
   }
 
@@ -143,7 +175,12 @@ function accountRow(p: Parameters, tenant: string, write: TenantWrite, alertCoun
     ...(snapshot && { snapshot: p.add(JSON.stringify(snapshot), 'json'), snapshot_entry_count: p.add(snapshot.entryCount, 'bigint') }),
   };
   if (!head) {
-    const columns = { tenant_id: tenant, currency: p.add(account.currency, 'text'), opened_at: p.add(new Date(account.openedAt).toISOString(), 'timestamptz'), ...figures };
+    const columns = {
+      tenant_id: tenant,
+      currency: p.add(account.currency, 'text'),
+      opened_at: p.add(new Date(account.openedAt).toISOString(), 'timestamptz'),
+      ...figures,
+    };
     return `INSERT INTO accounts (${Object.keys(columns).join(', ')}) VALUES (${Object.values(columns).join(', ')}) RETURNING 1`;
   }
   const assignments = Object.entries(figures).map(([column, value]) => `${column} = ${value}`);

@@ -201,7 +201,9 @@ class PostgresLedger implements PostgresLedgerStore {
    */
   async pendingAlerts(): Promise<StoredAlert[]> {
     const { rows } = await this.read(() =>
-      this.pool.query<{ tenant_id: string; alert_no: string; alert: Alert }>('SELECT tenant_id, alert_no, alert FROM alert_outbox ORDER BY raised_at, tenant_id, alert_no'),
+      this.pool.query<{ tenant_id: string; alert_no: string; alert: Alert }>(
+        'SELECT tenant_id, alert_no, alert FROM alert_outbox ORDER BY raised_at, tenant_id, alert_no',
+      ),
     );
     return rows.map((row) => ({ id: alertId(keyFromText(row.tenant_id), Number(row.alert_no)), alert: row.alert }));
   }
@@ -502,7 +504,12 @@ class PostgresLedger implements PostgresLedgerStore {
         throw new RefusedChange(change, error);
       }
       if (outcome.entries && (outcome.entries.length > 0 || outcome.alerts.length > 0)) {
-        const problem = outcome.entries.length > 0 ? (sequenceProblem(tenantId, entryCount, outcome) ?? invariantProblem(outcome.account)) : line.account ? null : 'raised alerts for an account that does not exist';
+        const problem =
+          outcome.entries.length > 0
+            ? (sequenceProblem(tenantId, entryCount, outcome) ?? invariantProblem(outcome.account))
+            : line.account
+              ? null
+              : 'raised alerts for an account that does not exist';
         if (problem) throw new RefusedChange(change, new Error(`A change of tenant ${tenantId} ${problem}; it was not stored.`));
         if (outcome.entries.length > 0) line.account = outcome.account;
         entries.push(...outcome.entries);

@@ -1,4 +1,3 @@
-'use strict';
 /*
  * restify 11 loads `spdy` when it starts, for its `spdy` server option (HTTP/2 over SPDY), which
  * this bot never uses. The real spdy loads http-deceiver, whose process.binding('http_parser')
@@ -7,7 +6,7 @@
  * server fails at once and says why.
  */
 function createServer() {
-  throw new Error('spdy is not installed (packages/spdy-unused stands in for it): restify\'s `spdy` option is not supported.');
+  throw new Error("spdy is not installed (packages/spdy-unused stands in for it): restify's `spdy` option is not supported.");
 }
 
 module.exports = { createServer };

@@ -31,7 +31,8 @@ export function runway(account: Account, now: number, limits: { minMinor: Minor;
   const floor = until === 'trigger' ? account.autoRecharge.triggerMinor : 0;
   const headroom = account.balanceMinor - floor;
   const daysLeft = dailyBurnMinor === 0 ? null : headroom <= 0 ? 0 : Math.floor(headroom / dailyBurnMinor);
-  const suggested = spentMinor === 0 ? null : Math.min(limits.maxMinor, Math.max(limits.minMinor, divideRoundingUp(spentMinor, limits.stepMinor) * limits.stepMinor));
+  const suggested =
+    spentMinor === 0 ? null : Math.min(limits.maxMinor, Math.max(limits.minMinor, divideRoundingUp(spentMinor, limits.stepMinor) * limits.stepMinor));
   return { spentMinor, dailyBurnMinor, daysLeft, until, suggestedRechargeMinor: suggested };
 }
 
@@ -62,5 +63,3 @@ export function usageBreakdown(account: Account, now: number, days: number): { r
   }
   return { rows: [...rows.values()].sort((a, b) => b.minor - a.minor || a.callType.localeCompare(b.callType)), total };
 }
-
-

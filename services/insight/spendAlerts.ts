@@ -51,7 +51,16 @@ export function spendAlerts(before: SpendBefore, account: Account, calls: UsageD
     const threshold = Math.max(SPIKE_FACTOR * usual, floor);
     const was = before.hours[hour] ?? 0;
     if (was < threshold && is >= threshold) {
-      alerts.push({ ...base, type: 'unusual-spend', reason: 'hourly-spike', hourStart: iso(hour * HOUR_MS), spendMinor: is, baselineMinor: usual, thresholdMinor: threshold, destination: null });
+      alerts.push({
+        ...base,
+        type: 'unusual-spend',
+        reason: 'hourly-spike',
+        hourStart: iso(hour * HOUR_MS),
+        spendMinor: is,
+        baselineMinor: usual,
+        thresholdMinor: threshold,
+        destination: null,
+      });
     }
   }
   return alerts;

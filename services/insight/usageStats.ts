@@ -63,8 +63,7 @@ export function destinationOf(usage: Pick<UsageDetail, 'destinationContext' | 'd
   return usage.destinationName ?? usage.destinationContext ?? 'Unknown';
 }
 
-export const isInternational = (usage: Pick<UsageDetail, 'destinationContext'>): boolean =>
-  (usage.destinationContext ?? '').toLowerCase() === 'international';
+export const isInternational = (usage: Pick<UsageDetail, 'destinationContext'>): boolean => (usage.destinationContext ?? '').toLowerCase() === 'international';
 
 /** New-destination alerts already raised in the UTC hour of `at`. */
 export function newDestinationAlertsInHour(stats: UsageStats, at: number): number {

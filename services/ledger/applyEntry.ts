@@ -64,8 +64,7 @@ export function applyEntry(account: Account | undefined, entry: JournalEntry): A
       account.recharge.consecutiveFailures = detail.consecutiveFailures;
       account.recharge.paused = detail.paused;
       account.recharge.nextRetryAt = detail.retryAt ? Date.parse(detail.retryAt) : null;
-      account.recharge.waitingForPaymentMethod =
-        detail.reason === 'expired-card' || detail.reason === 'no-payment-method';
+      account.recharge.waitingForPaymentMethod = detail.reason === 'expired-card' || detail.reason === 'no-payment-method';
       break;
     case 'expiry-reminder': {
       const lot = account.lots.find((l) => l.id === detail.lotId);

@@ -76,7 +76,10 @@ export function applyUsage(
       reject(index, 'startDateTime is not a date and time');
       continue;
     }
-    if (record.durationSeconds !== null && !(Number.isSafeInteger(record.durationSeconds) && record.durationSeconds >= 0 && record.durationSeconds <= MAX_CALL_SECONDS)) {
+    if (
+      record.durationSeconds !== null &&
+      !(Number.isSafeInteger(record.durationSeconds) && record.durationSeconds >= 0 && record.durationSeconds <= MAX_CALL_SECONDS)
+    ) {
       reject(index, `duration must be whole seconds from 0 to ${MAX_CALL_SECONDS}`);
       continue;
     }
@@ -100,7 +103,10 @@ export function applyUsage(
       continue;
     }
     if (chargeBreaksRange(draft.account, record.startDateTime, priced.value.minor)) {
-      reject(index, `charging ${toDecimalString(priced.value.minor, currency)} ${currency} would take the balance or a usage total beyond ±${toDecimalString(MAX_MINOR, currency)} ${currency}, the range the ledger keeps exact`);
+      reject(
+        index,
+        `charging ${toDecimalString(priced.value.minor, currency)} ${currency} would take the balance or a usage total beyond ±${toDecimalString(MAX_MINOR, currency)} ${currency}, the range the ledger keeps exact`,
+      );
       continue;
     }
     if (!draft.account) draft.open(currency, accountDefaults(policy, currency));
@@ -148,4 +154,3 @@ export function usageDetail(record: UsageRecord, pricedFrom: UsageDetail['priced
     pricedFrom,
   };
 }
-

@@ -37,7 +37,8 @@ export function cancelPurchase(
   const live = liveOffer(current, offerId, actor, now);
   if (!live.ok) {
     // Cancel pressed again on a cancelled card: still cancelled.
-    if (live.error.code === 'offer-invalid' && live.error.reason === 'cancelled') return { result: ok({ kind: 'cancelled', amountMinor: null, currency: null }) };
+    if (live.error.code === 'offer-invalid' && live.error.reason === 'cancelled')
+      return { result: ok({ kind: 'cancelled', amountMinor: null, currency: null }) };
     return { result: live };
   }
   const offer = live.value;

@@ -55,7 +55,13 @@ export function settlePurchase(
 ): Decided<FundsOutcome> {
   const key = purchaseKey(offer.offerId);
   if (charge.ok) {
-    return creditPurchaseCharge(current, tenantId, { key, chargeId: charge.chargeId, amountMinor: charge.amountMinor, currency: charge.currency, actor: offer.offeredTo, note: null }, policy, now);
+    return creditPurchaseCharge(
+      current,
+      tenantId,
+      { key, chargeId: charge.chargeId, amountMinor: charge.amountMinor, currency: charge.currency, actor: offer.offeredTo, note: null },
+      policy,
+      now,
+    );
   }
   // A refusal of the key means nothing was charged now; to the admin it is the service failing.
   const reason = charge.reason === 'key-reused' ? 'gateway-error' : charge.reason;

@@ -29,5 +29,14 @@ export function creditCharge(draft: ChangeDraft, payment: SettledPayment): Resul
   const done = addedFunds(account, payment.key);
   if (done) return ok(done);
   if (payment.currency !== account.currency) return err({ code: 'currency-mismatch', expected: account.currency, got: payment.currency });
-  return ok(addLot(draft, { amountMinor: payment.amountMinor, purpose: payment.purpose, key: payment.key, chargeId: payment.chargeId, actor: payment.actor, note: payment.note }));
+  return ok(
+    addLot(draft, {
+      amountMinor: payment.amountMinor,
+      purpose: payment.purpose,
+      key: payment.key,
+      chargeId: payment.chargeId,
+      actor: payment.actor,
+      note: payment.note,
+    }),
+  );
 }

@@ -39,7 +39,15 @@ export function expireLots(account: Account, now: number): Change<SweepOutcome> 
       });
     }
     const days = Math.min(...due);
-    draft.raise({ ...base, balanceMinor: account.balanceMinor, type: 'funds-expiring', lotId: lot.id, days, remainingMinor: lot.remainingMinor, expiresAt: iso(lot.expiresAt) });
+    draft.raise({
+      ...base,
+      balanceMinor: account.balanceMinor,
+      type: 'funds-expiring',
+      lotId: lot.id,
+      days,
+      remainingMinor: lot.remainingMinor,
+      expiresAt: iso(lot.expiresAt),
+    });
     outcome.reminders++;
   }
   startRechargeIfDue(draft, now);

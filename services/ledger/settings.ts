@@ -29,8 +29,7 @@ export function changeAutoRecharge(
     if (!amount.ok) return { result: amount };
   }
   const current = account.autoRecharge;
-  const unchanged =
-    next.enabled === current.enabled && next.triggerMinor === current.triggerMinor && next.amountMinor === current.amountMinor;
+  const unchanged = next.enabled === current.enabled && next.triggerMinor === current.triggerMinor && next.amountMinor === current.amountMinor;
   if (unchanged && !(next.enabled && account.recharge.paused)) return { result: ok(next) };
   const draft = new ChangeDraft(account, account.tenantId, now);
   draft.record({ detail: { kind: 'settings-changed', autoRecharge: next }, amountMinor: 0, actor, idempotencyKey: null });
@@ -56,7 +55,12 @@ export function recordPaymentMethodChange(
   card?: { brand: string; last4: string },
 ): Change<null> | NoChange<null> {
   const draft = new ChangeDraft(account, account.tenantId, now);
-  draft.record({ detail: { kind: 'payment-method-changed', description, ...(card ? { card: { brand: card.brand, last4: card.last4 } } : {}) }, amountMinor: 0, actor, idempotencyKey: null });
+  draft.record({
+    detail: { kind: 'payment-method-changed', description, ...(card ? { card: { brand: card.brand, last4: card.last4 } } : {}) },
+    amountMinor: 0,
+    actor,
+    idempotencyKey: null,
+  });
   startRechargeIfDue(draft, now);
   return draft.finish(null);
 }

@@ -92,7 +92,8 @@ export class SandboxGateway implements PaymentGateway {
     const id = this.cardId(tenantId);
     if (!id) return { ok: false, reason: 'no-payment-method', message: 'No card on file.' };
     const card = TEST_CARDS[id];
-    if (isCardExpired(card, this.clock.now())) return { ok: false, reason: 'expired-card', message: `${card.brand} ending ${card.last4} expired ${card.expMonth}/${card.expYear}.` };
+    if (isCardExpired(card, this.clock.now()))
+      return { ok: false, reason: 'expired-card', message: `${card.brand} ending ${card.last4} expired ${card.expMonth}/${card.expYear}.` };
     if (id === 'mastercard-decline') return { ok: false, reason: 'declined', message: `${card.brand} ending ${card.last4} was declined.` };
     return { ok: true, chargeId: `ch_${createHash('sha256').update(`${tenantId}\u0000${key}`).digest('hex').slice(0, 24)}` };
   }

@@ -23,7 +23,12 @@ describe('Teams bot: "post alerts here" and "stop alerts here"', () => {
 
     // Action.Execute, with the same button as Action.Submit for hosts without Universal Actions.
     const [confirm] = cardActions(offer.card);
-    expect(confirm).toMatchObject({ type: 'Action.Execute', verb: Verb.alertsHereConfirm, data: { verb: Verb.alertsHereConfirm }, fallback: { type: 'Action.Submit', data: { verb: Verb.alertsHereConfirm } } });
+    expect(confirm).toMatchObject({
+      type: 'Action.Execute',
+      verb: Verb.alertsHereConfirm,
+      data: { verb: Verb.alertsHereConfirm },
+      fallback: { type: 'Action.Submit', data: { verb: Verb.alertsHereConfirm } },
+    });
 
     f.clock.set('2026-04-01T10:00:00.000Z');
     const confirmed = await f.execute(offer.card, Verb.alertsHereConfirm, {}, inChannel());
@@ -81,16 +86,26 @@ describe('Teams bot: "post alerts here" and "stop alerts here"', () => {
 
   it('in a personal chat, explains that personal chats always get alerts, and changes nothing', async () => {
     const f = teamsBotFixture({ adminUserIds: ['aad-alex'] });
-    for (const text of ['post alerts here', 'stop alerts here']) expect(cardText((await f.say(text)).card)).toContain('always get billing alerts in their personal chat');
+    for (const text of ['post alerts here', 'stop alerts here'])
+      expect(cardText((await f.say(text)).card)).toContain('always get billing alerts in their personal chat');
     expect(cardText((await f.say('在这里发提醒', { locale: 'zh-CN' })).card)).toContain('个人聊天始终会收到账单提醒');
     const forged = await f.invoke({ action: { type: 'Action.Execute', verb: Verb.alertsHereConfirm, data: { verb: Verb.alertsHereConfirm } } });
     expect(cardText(forged.body.value)).toContain('always get billing alerts');
     expect(Object.values(f.book['document'].data.conversations).filter((c) => c.alertSubscription)).toEqual([]);
   });
 
-  it('subscribes for the activity\'s tenant, whatever the card data says', async () => {
+  it("subscribes for the activity's tenant, whatever the card data says", async () => {
     const f = teamsBotFixture();
-    await f.invoke({ action: { type: 'Action.Execute', verb: Verb.alertsHereConfirm, data: { verb: Verb.alertsHereConfirm, tenantId: 'tenant-b', conversationId: 'elsewhere' } } }, inChannel('tenant-a'));
+    await f.invoke(
+      {
+        action: {
+          type: 'Action.Execute',
+          verb: Verb.alertsHereConfirm,
+          data: { verb: Verb.alertsHereConfirm, tenantId: 'tenant-b', conversationId: 'elsewhere' },
+        },
+      },
+      inChannel('tenant-a'),
+    );
     expect(subscription(f, CHANNEL)?.tenantId).toBe('tenant-a');
     expect(f.book.conversation('elsewhere')).toBeUndefined();
   });

@@ -14,7 +14,11 @@ import { HOSTILE_UNITS, hostileMessages, OPENINGS } from '../support/hostileText
 /** Numbers in a text, counted independently of amountSpans: digit runs as written, number words, runs of Chinese numerals. */
 // A number word is a whole run of letters, in any script ("ꀀfive" is one word, not "five"), as amountSpans reads words.
 const numbersIn = (text: string) =>
-  (text.match(/\d+(?:[.,]\d+)*|(?<![\p{L}\p{M}])(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|fifty)(?![\p{L}\p{M}])|[一二三四五六七八九十百千万亿两零]+/giu) ?? []).length;
+  (
+    text.match(
+      /\d+(?:[.,]\d+)*|(?<![\p{L}\p{M}])(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|fifty)(?![\p{L}\p{M}])|[一二三四五六七八九十百千万亿两零]+/giu,
+    ) ?? []
+  ).length;
 
 /** Reads `text` and returns what the recognizers were shown for it. */
 function shownFor(read: (text: string) => unknown, text: string): string[] {
@@ -42,7 +46,11 @@ describe('what the amount recognizers are shown', () => {
   });
 
   it('is never more than a short span for any mix of numbers, units and words (property)', () => {
-    const piece = fc.oneof(fc.constantFrom(...HOSTILE_UNITS, ...OPENINGS, ' ', '。', 'and ', 'a '), fc.string({ maxLength: 4 }), fc.string({ unit: 'grapheme', maxLength: 3 }));
+    const piece = fc.oneof(
+      fc.constantFrom(...HOSTILE_UNITS, ...OPENINGS, ' ', '。', 'and ', 'a '),
+      fc.string({ maxLength: 4 }),
+      fc.string({ unit: 'grapheme', maxLength: 3 }),
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 120 }), (pieces) => {
         const text = pieces.join('');
@@ -54,7 +62,7 @@ describe('what the amount recognizers are shown', () => {
   });
 
   it('is nothing at all for a message longer than any command', () => {
-    for (const text of ['x'.repeat(MAX_COMMAND_LENGTH + 1), 'add ' + '1 '.repeat(400), '充值' + '一百'.repeat(300), '$1 '.repeat(10_000)]) {
+    for (const text of ['x'.repeat(MAX_COMMAND_LENGTH + 1), `add ${'1 '.repeat(400)}`, `充值${'一百'.repeat(300)}`, '$1 '.repeat(10_000)]) {
       expect(recognizeCommand(text)).toEqual({ name: 'tooLong' });
       expect(shown).toEqual([]);
     }
@@ -62,7 +70,19 @@ describe('what the amount recognizers are shown', () => {
   });
 
   it('is nothing for commands that take no amount, and for messages that write no number', () => {
-    for (const text of ['balance', '余额', 'history', 'payment method', 'help', '你好', 'what can you do', 'asdf qwerty', '美元'.repeat(200), 'usd '.repeat(120), '😀'.repeat(240)]) {
+    for (const text of [
+      'balance',
+      '余额',
+      'history',
+      'payment method',
+      'help',
+      '你好',
+      'what can you do',
+      'asdf qwerty',
+      '美元'.repeat(200),
+      'usd '.repeat(120),
+      '😀'.repeat(240),
+    ]) {
       recognizeCommand(text);
       expect(shown, text).toEqual([]);
     }
@@ -84,8 +104,8 @@ describe('amount spans', () => {
   });
 
   it('stand, past the budget, for an amount that cannot be used', () => {
-    expect(readOneAmount('add ' + '1 '.repeat(200))).toMatchObject({ kind: 'unreadable' });
-    expect(recognizeCommand('auto-recharge below ' + '5块'.repeat(100))).toMatchObject({ name: 'autoRecharge', change: { kind: 'unreadable' } });
+    expect(readOneAmount(`add ${'1 '.repeat(200)}`)).toMatchObject({ kind: 'unreadable' });
+    expect(recognizeCommand(`auto-recharge below ${'5块'.repeat(100)}`)).toMatchObject({ name: 'autoRecharge', change: { kind: 'unreadable' } });
     // A third amount is never read, and makes the rule unreadable as before.
     expect(recognizeCommand('auto-recharge below 20 add 100 and 30')).toMatchObject({ change: { kind: 'unreadable', reason: 'several' } });
     expect(amountSpans('1 x x x 2 x x x 3 x x x 4').map((s) => s.readable)).toEqual([true, true, false, false]);

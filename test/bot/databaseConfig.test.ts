@@ -20,7 +20,9 @@ describe('choosing the store in the configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://db/credits?application_name=x', PGSSLMODE: 'verify-full' }).database?.url).toBe(
       'postgres://db/credits?application_name=x&sslmode=verify-full',
     );
-    expect(loadConfig({ DATABASE_URL: 'postgres://db/credits?sslmode=disable', PGSSLMODE: 'require' }).database?.url).toBe('postgres://db/credits?sslmode=disable');
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/credits?sslmode=disable', PGSSLMODE: 'require' }).database?.url).toBe(
+      'postgres://db/credits?sslmode=disable',
+    );
     expect(() => loadConfig({ DATABASE_URL: 'postgres://db/credits', PGSSLMODE: 'sometimes' })).toThrow(/PGSSLMODE/);
   });
 

@@ -9,7 +9,9 @@ describe('npm run db:migrate', () => {
     const { url, schema } = await db.createSchema();
     expect(await migrateConfiguredDatabase({ DATABASE_URL: url })).toMatchObject({ applied: ['0001_ledger'] });
     expect(await migrateConfiguredDatabase({ DATABASE_URL: url })).toMatchObject({ applied: [] });
-    const { rows } = await db.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema]);
+    const { rows } = await db.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [
+      schema,
+    ]);
     expect(rows.map((row) => row.table_name)).toEqual(['accounts', 'alert_outbox', 'journal', 'lots', 'operation_keys', 'pgmigrations', 'usage_keys']);
   });
 

@@ -41,7 +41,10 @@ describe('npm scripts from a project folder whose path has a space', () => {
     await cp(PROJECT, project, { recursive: true, filter: (source) => !NOT_IN_A_CLONE.has(path.relative(PROJECT, source)) });
     await symlink(path.join(PROJECT, 'node_modules'), path.join(project, 'node_modules'));
     const run = (script: string) =>
-      promisify(execFile)('npm', ['run', '--silent', script], { cwd: project, env: { ...process.env, MicrosoftAppId: '6f1c2e3d-4b5a-4c7d-8e9f-0a1b2c3d4e5f' } });
+      promisify(execFile)('npm', ['run', '--silent', script], {
+        cwd: project,
+        env: { ...process.env, MicrosoftAppId: '6f1c2e3d-4b5a-4c7d-8e9f-0a1b2c3d4e5f' },
+      });
 
     const packaged = await run('package');
     expect(packaged.stdout).toMatch(/Built appPackage\/build\/appPackage\.zip/);

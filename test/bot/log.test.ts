@@ -25,7 +25,7 @@ describe('the log (bot/log.ts)', () => {
     expect(text()).toContain('application/json');
   });
 
-  it('cuts the configuration\'s secrets should it, or a part of it, be logged', () => {
+  it("cuts the configuration's secrets should it, or a part of it, be logged", () => {
     const { log, text } = logLines();
     const config = loadConfig({
       PORT: '0',

@@ -17,11 +17,11 @@ const ZH = { locale: 'zh-CN' };
 /** Long messages of the shapes that made the recognizers slow, in English and Chinese. */
 const LONG = [
   ['1 '.repeat(400), EN],
-  ['add ' + '$1 '.repeat(300), EN],
-  ['auto-recharge below ' + 'one hundred and fifty dollars '.repeat(40), EN],
+  [`add ${'$1 '.repeat(300)}`, EN],
+  [`auto-recharge below ${'one hundred and fifty dollars '.repeat(40)}`, EN],
   ['美元'.repeat(400), ZH],
-  ['充值' + '一百'.repeat(400), ZH],
-  ['余额' + '5块'.repeat(1000), ZH],
+  [`充值${'一百'.repeat(400)}`, ZH],
+  [`余额${'5块'.repeat(1000)}`, ZH],
   ['😀1'.repeat(2000), EN],
 ] as const;
 
@@ -43,7 +43,9 @@ describe('long messages', () => {
   it('from someone who is not an administrator: a polite answer in their language, with nothing read', async () => {
     const f = teamsBotFixture({ adminUserIds: ['aad-alex'] });
     for (const [text, language] of LONG) {
-      expect(cardText((await f.say(text, { person: MEGAN, ...language })).card), text.slice(0, 30)).toContain(inLanguage(language).errors.messageTooLong(MAX_COMMAND_LENGTH));
+      expect(cardText((await f.say(text, { person: MEGAN, ...language })).card), text.slice(0, 30)).toContain(
+        inLanguage(language).errors.messageTooLong(MAX_COMMAND_LENGTH),
+      );
     }
     // Shorter, but every one of them writes numbers: only an administrator's would be read.
     for (const [text, language] of JUST_UNDER) {
@@ -56,7 +58,9 @@ describe('long messages', () => {
   it('from an administrator: over the limit, says it is too long in their language and changes nothing', async () => {
     const f = teamsBotFixture({ adminUserIds: ['aad-alex'] });
     for (const [text, language] of LONG) {
-      expect(cardText((await f.say(text, { person: ALEX, ...language })).card), text.slice(0, 30)).toContain(inLanguage(language).errors.messageTooLong(MAX_COMMAND_LENGTH));
+      expect(cardText((await f.say(text, { person: ALEX, ...language })).card), text.slice(0, 30)).toContain(
+        inLanguage(language).errors.messageTooLong(MAX_COMMAND_LENGTH),
+      );
     }
     expect(shown).toEqual([]);
     expect(f.store.accounts.size).toBe(0);

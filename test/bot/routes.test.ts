@@ -15,13 +15,19 @@ describe('routing tables', () => {
     expect(COMMAND_ROUTES.balance.permission).toBe('view');
     expect(COMMAND_ROUTES.history.permission).toBe('view');
     expect(COMMAND_ROUTES.usage.permission).toBe('view');
-    for (const name of ['addFunds', 'autoRecharge', 'lowBalanceAlert', 'paymentMethod', 'alertsHere'] as const) expect(COMMAND_ROUTES[name].permission).toBe('manage');
+    for (const name of ['addFunds', 'autoRecharge', 'lowBalanceAlert', 'paymentMethod', 'alertsHere'] as const)
+      expect(COMMAND_ROUTES[name].permission).toBe('manage');
     for (const name of ['help', 'greeting', 'unknown', 'tooLong'] as const) expect(COMMAND_ROUTES[name].permission).toBeNull();
   });
 
   it('generates help from the command routes: every command one can ask for, once', () => {
     const explained = Object.entries(COMMAND_ROUTES).filter(([, route]) => route.help !== null);
-    expect(Object.entries(COMMAND_ROUTES).filter(([, route]) => route.help === null).map(([name]) => name).sort()).toEqual(['greeting', 'tooLong', 'unknown']);
+    expect(
+      Object.entries(COMMAND_ROUTES)
+        .filter(([, route]) => route.help === null)
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['greeting', 'tooLong', 'unknown']);
     expect([...HELP_TOPICS].sort()).toEqual([...HELP_TOPIC_NAMES].sort());
     expect(new Set(HELP_TOPICS).size).toBe(explained.length);
   });
@@ -43,8 +49,12 @@ describe('routing tables', () => {
   it('explains the low-balance alert command and the auto-recharge rule in both languages', () => {
     for (const locale of ['en-US', 'zh-CN']) {
       const t = strings(locale);
-      expect(t.help.topics.lowBalanceAlert.map(([example]) => recognizeCommand(example))).toEqual([expect.objectContaining({ name: 'lowBalanceAlert', threshold: expect.objectContaining({ kind: 'amount' }) })]);
-      const rule = t.help.topics.autoRecharge.map(([example]) => recognizeCommand(example)).find((c) => c.name === 'autoRecharge' && c.change.kind === 'change' && c.change.trigger && c.change.amount);
+      expect(t.help.topics.lowBalanceAlert.map(([example]) => recognizeCommand(example))).toEqual([
+        expect.objectContaining({ name: 'lowBalanceAlert', threshold: expect.objectContaining({ kind: 'amount' }) }),
+      ]);
+      const rule = t.help.topics.autoRecharge
+        .map(([example]) => recognizeCommand(example))
+        .find((c) => c.name === 'autoRecharge' && c.change.kind === 'change' && c.change.trigger && c.change.amount);
       expect(rule, locale).toBeDefined();
     }
   });

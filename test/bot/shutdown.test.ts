@@ -38,7 +38,8 @@ function slowUsagePost(port: number, body: unknown) {
   return { started, answered, finish: () => socket.write(text.slice(half)) };
 }
 
-const exitOf = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+const exitOf = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('stopping on a signal', () => {
@@ -93,7 +94,10 @@ describe('stopping on a signal', () => {
     // New connections are refused while the slow request is still under way.
     await wait(300);
     const refused = await new Promise<string | undefined>((resolve) =>
-      net.connect(port, '127.0.0.1').on('connect', () => resolve('connected')).on('error', (error: NodeJS.ErrnoException) => resolve(error.code)),
+      net
+        .connect(port, '127.0.0.1')
+        .on('connect', () => resolve('connected'))
+        .on('error', (error: NodeJS.ErrnoException) => resolve(error.code)),
     );
     expect(refused).toBe('ECONNREFUSED');
     expect(bot.child.exitCode).toBe(null);
@@ -122,7 +126,10 @@ describe('stopping on a signal', () => {
     await wait(100);
     bot.child.kill('SIGTERM');
     expect(await exitOf(bot.child)).toBe(1);
-    const line = bot.output().split('\n').find((l) => l.includes('not stopped after 1 s'));
+    const line = bot
+      .output()
+      .split('\n')
+      .find((l) => l.includes('not stopped after 1 s'));
     expect(line).toMatch(/POST \/api\/usage/);
   }, 60_000);
 

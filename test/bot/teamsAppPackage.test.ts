@@ -79,7 +79,10 @@ describe('Teams app package', () => {
     // Every localised key names a string the manifest has.
     const zh = JSON.parse(files.get('zh-cn.json')!.toString('utf8'));
     for (const key of Object.keys(zh).filter((k) => k !== '$schema')) {
-      const value = key.split(/\.|\[|\]\.?/).filter(Boolean).reduce((node: any, part) => node?.[part], manifest);
+      const value = key
+        .split(/\.|\[|\]\.?/)
+        .filter(Boolean)
+        .reduce((node: any, part) => node?.[part], manifest);
       expect(typeof value, key).toBe('string');
       expect(zh[key]).toMatch(/[\u4e00-\u9fff]/);
     }
@@ -101,7 +104,7 @@ describe('Teams app package', () => {
     const values = { BOT_ID, TEAMS_APP_ID: '11111111-2222-4333-8444-555555555555', BOT_DOMAIN: null };
     expect(JSON.parse(fillManifest(template, values)).id).toBe(values.TEAMS_APP_ID);
     expect(JSON.parse(fillManifest(template, values)).validDomains).toEqual([]);
-    expect(() => fillManifest(template.replace('"1.0.0"', '"${{NO_SUCH}}"'), values)).toThrow('NO_SUCH');
+    expect(() => fillManifest(template.replace('"1.0.0"', `"$\{{NO_SUCH}}"`), values)).toThrow('NO_SUCH');
     expect(() => fillManifest(template.replace('"Comms Credits"', `"${'x'.repeat(31)}"`), values)).toThrow('name.short');
   });
 });

@@ -155,7 +155,10 @@ describe('Teams bot: balance and adding funds', () => {
     ]) {
       const { card } = await f.say(text!);
       expect(cardText(card), text).toContain(why);
-      expect(executeActions(card).map((a) => a.verb), text).toContain(Verb.fundsReview);
+      expect(
+        executeActions(card).map((a) => a.verb),
+        text,
+      ).toContain(Verb.fundsReview);
     }
     expect(fundsAdded(f)).toHaveLength(0);
   });
@@ -235,7 +238,7 @@ describe('Teams bot: a history worth reading', () => {
     return f;
   }
 
-  it('sums calls per day in the admin\'s zone, dated by when they were made, and reaches the first purchase in one Older', async () => {
+  it("sums calls per day in the admin's zone, dated by when they were made, and reaches the first purchase in one Older", async () => {
     const f = await aMonth();
     const shanghai = { entities: [{ type: 'clientInfo', timezone: 'Asia/Shanghai' }] };
     const newest = await f.say('history', shanghai);
@@ -275,10 +278,16 @@ describe('Teams bot: no dead end after a fraud alert', () => {
     const { renderAlertCard } = await import('../../cards/index.js');
     await f.say('balance'); // Alex is known by name
     await f.ledger.grantFunds('tenant-a', { amount: '100', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
-    const intl = (tenantId: string, country: string, userId: string) => usage(tenantId, '1.50', f.clock, { destinationContext: 'International', destinationName: country, userId, durationSeconds: 300 });
+    const intl = (tenantId: string, country: string, userId: string) =>
+      usage(tenantId, '1.50', f.clock, { destinationContext: 'International', destinationName: country, userId, durationSeconds: 300 });
     await f.ledger.ingestUsage([intl('tenant-a', 'Japan', 'aad-alex')]);
     f.clock.advance(3_600_000);
-    await f.ledger.ingestUsage([intl('tenant-a', 'Sierra Leone', 'aad-alex'), intl('tenant-a', 'Sierra Leone', 'user-9'), intl('tenant-a', 'Sierra Leone', 'aad-alex'), intl('tenant-a', 'Japan', 'user-9')]);
+    await f.ledger.ingestUsage([
+      intl('tenant-a', 'Sierra Leone', 'aad-alex'),
+      intl('tenant-a', 'Sierra Leone', 'user-9'),
+      intl('tenant-a', 'Sierra Leone', 'aad-alex'),
+      intl('tenant-a', 'Japan', 'user-9'),
+    ]);
     await f.ledger.ingestUsage([intl('tenant-b', 'Sierra Leone', 'user-b')]);
     const alert = f.store.alertsOf('tenant-a', 'unusual-spend').find((a) => a.type === 'unusual-spend' && a.reason === 'new-destination')!;
     expect(alert).toMatchObject({ destination: 'Sierra Leone', firstCallAt: expect.any(String) });
@@ -296,7 +305,10 @@ describe('Teams bot: no dead end after a fraud alert', () => {
   it('a member who may not view gets no calls', async () => {
     const f = teamsBotFixture({ adminUserIds: ['aad-alex'] });
     const { MEGAN: megan } = await import('./support/teamsBotFixture.js');
-    const refused = await f.invoke({ action: { type: 'Action.Execute', verb: Verb.destinationCalls, data: { verb: Verb.destinationCalls, destination: 'Sierra Leone' } } }, { person: megan });
+    const refused = await f.invoke(
+      { action: { type: 'Action.Execute', verb: Verb.destinationCalls, data: { verb: Verb.destinationCalls, destination: 'Sierra Leone' } } },
+      { person: megan },
+    );
     expect(refused.body.type).toBe('application/vnd.microsoft.activity.message');
   });
 });
@@ -346,7 +358,7 @@ describe('Teams bot: cards that point at the fix', () => {
     expect(text).not.toContain('-$0.01');
   });
 
-  it('the usage card\'s suggestion opens auto-recharge with that amount, nothing saved until Save', async () => {
+  it("the usage card's suggestion opens auto-recharge with that amount, nothing saved until Save", async () => {
     const f = teamsBotFixture();
     const { usage } = await import('../support/ledgerFixture.js');
     await f.ledger.grantFunds('tenant-a', { amount: '500', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
@@ -450,7 +462,9 @@ describe('Teams bot: who may do what', () => {
   });
 
   it('fails closed when the directory cannot be asked: the consent link, or a reference, and no data', async () => {
-    const consent = teamsBotFixture({ access: { decide: async () => ({ ok: false, reason: 'no-consent', consentUrl: 'https://login.microsoftonline.com/tenant-a/adminconsent?client_id=x' }) } });
+    const consent = teamsBotFixture({
+      access: { decide: async () => ({ ok: false, reason: 'no-consent', consentUrl: 'https://login.microsoftonline.com/tenant-a/adminconsent?client_id=x' }) },
+    });
     const card = (await consent.say('balance')).card;
     expect(JSON.stringify(card)).toContain('adminconsent');
     expect(cardText(card)).not.toContain('$');
@@ -464,7 +478,7 @@ describe('Teams bot: who may do what', () => {
     expect(cardText((await f.say('balance', { person: MEGAN })).card)).toContain('$0.00');
   });
 
-  it('keeps tenants apart: the tenant is the activity\'s, whatever the card data says', async () => {
+  it("keeps tenants apart: the tenant is the activity's, whatever the card data says", async () => {
     const f = teamsBotFixture();
     const { card } = await f.say('add 50', { tenantId: 'tenant-a' });
     const forged = executeActions(card).find((a) => a.verb === Verb.fundsConfirm)!;
@@ -553,12 +567,15 @@ describe('Teams bot: install, mentions, junk', () => {
     const f = teamsBotFixture();
     for (const text of ['balance', 'add 50', 'auto-recharge', 'history', 'usage', 'payment method', 'help', '帮助', 'hello', '???']) {
       const sent = await f.send({ type: 'message', text });
-      expect(sent.every((a) => !a.text && a.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive'), text).toBe(true);
+      expect(
+        sent.every((a) => !a.text && a.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive'),
+        text,
+      ).toBe(true);
     }
   });
 });
 
-describe('Teams bot: the admin\'s own time zone', () => {
+describe("Teams bot: the admin's own time zone", () => {
   const clientInfo = (timezone: string) => ({ entities: [{ type: 'clientInfo', locale: 'zh-CN', country: 'CN', platform: 'Web', timezone }] });
 
   it('shows times in the zone the Teams client sends, remembers it for the person, and uses it where an activity has none', async () => {
@@ -588,7 +605,7 @@ describe('Teams bot: the admin\'s own time zone', () => {
 });
 
 describe('Teams bot: what the chat list and the notification say', () => {
-  it('every reply carries a one-line summary of what it says, in the asker\'s language', async () => {
+  it("every reply carries a one-line summary of what it says, in the asker's language", async () => {
     const f = teamsBotFixture();
     await f.ledger.grantFunds('tenant-a', { amount: '37.66', currency: 'USD', idempotencyKey: 'seed', actor: 'operator' });
     expect((await f.say('balance')).summary).toBe('Communications Credits balance: $37.66');
@@ -614,5 +631,3 @@ describe('Teams bot: what the chat list and the notification say', () => {
     expect(refused.summary).toMatch(/^Sorry, Communications Credits can only be viewed/);
   });
 });
-
-export type { AdaptiveCard };

@@ -46,7 +46,23 @@ describe('verbs', () => {
   it('are unique, and every verb has a schema', () => {
     expect(new Set(VERBS).size).toBe(VERBS.length);
     expect(Object.keys(actionDataSchemas).sort()).toEqual([...VERBS].sort());
-    expect(VERBS).toEqual(expect.arrayContaining(['balance.refresh', 'funds.start', 'funds.review', 'funds.confirm', 'funds.cancel', 'autoRecharge.open', 'autoRecharge.save', 'autoRecharge.toggle', 'paymentMethod.open', 'paymentMethod.choose', 'history.page', 'help', 'alerts.threshold']));
+    expect(VERBS).toEqual(
+      expect.arrayContaining([
+        'balance.refresh',
+        'funds.start',
+        'funds.review',
+        'funds.confirm',
+        'funds.cancel',
+        'autoRecharge.open',
+        'autoRecharge.save',
+        'autoRecharge.toggle',
+        'paymentMethod.open',
+        'paymentMethod.choose',
+        'history.page',
+        'help',
+        'alerts.threshold',
+      ]),
+    );
   });
 
   it('every verb is used by some card', () => {
@@ -99,7 +115,12 @@ describe('parseActionData', () => {
   });
 
   it('reads toggles from Input.Toggle strings and from booleans', () => {
-    expect(parsed({ verb: 'autoRecharge.save', enabled: 'true', trigger: '20', amount: '100' })).toEqual({ verb: 'autoRecharge.save', enabled: true, trigger: '20', amount: '100' });
+    expect(parsed({ verb: 'autoRecharge.save', enabled: 'true', trigger: '20', amount: '100' })).toEqual({
+      verb: 'autoRecharge.save',
+      enabled: true,
+      trigger: '20',
+      amount: '100',
+    });
     expect(parsed({ verb: 'autoRecharge.save', enabled: 'false' })).toMatchObject({ enabled: false });
     expect(parsed({ verb: 'autoRecharge.toggle', enabled: false })).toEqual({ verb: 'autoRecharge.toggle', enabled: false });
     expect(parseActionData({ verb: 'autoRecharge.toggle', enabled: 'yes' }).ok).toBe(false);
@@ -107,7 +128,8 @@ describe('parseActionData', () => {
   });
 
   it('accepts only the sandbox test cards', () => {
-    for (const id of Object.keys(TEST_CARDS)) expect(parsed({ verb: 'paymentMethod.choose', testCardId: id })).toEqual({ verb: 'paymentMethod.choose', testCardId: id });
+    for (const id of Object.keys(TEST_CARDS))
+      expect(parsed({ verb: 'paymentMethod.choose', testCardId: id })).toEqual({ verb: 'paymentMethod.choose', testCardId: id });
     expect(parseActionData({ verb: 'paymentMethod.choose', testCardId: '4242424242424242' }).ok).toBe(false);
     expect(parseActionData({ verb: 'paymentMethod.choose', testCardId: 'toString' }).ok).toBe(false);
   });

@@ -8,7 +8,9 @@ import { cardCatalogue } from './fixtures.js';
 import { cardText, cardTexts } from './validateCard.js';
 
 const HAN = /\p{Script=Han}/u;
-const SAMPLE_RATES = JSON.parse(readFileSync(new URL('../../data/rates/sample-rates.json', import.meta.url), 'utf8')) as { rates: Array<{ destination: string }> };
+const SAMPLE_RATES = JSON.parse(readFileSync(new URL('../../data/rates/sample-rates.json', import.meta.url), 'utf8')) as {
+  rates: Array<{ destination: string }>;
+};
 const COUNTRIES = [...new Set(SAMPLE_RATES.rates.map((r) => r.destination).filter((d) => !['Domestic', 'International', '*'].includes(d)))];
 
 /** Every string of the Chinese table, functions called with sample arguments. */
@@ -86,7 +88,11 @@ describe('one term per concept in Chinese', () => {
 
   it('no space after "。" anywhere, in the tables or on a card', () => {
     expect(texts.filter((text) => /。 /.test(text))).toEqual([]);
-    for (const { name, card } of cardCatalogue('zh-CN')) expect(cardTexts(card).filter((text) => /。 /.test(text)), name).toEqual([]);
+    for (const { name, card } of cardCatalogue('zh-CN'))
+      expect(
+        cardTexts(card).filter((text) => /。 /.test(text)),
+        name,
+      ).toEqual([]);
   });
 
   it('keeps 通信点数 as the product and says once that the admin center calls it 通信额度', () => {
@@ -94,7 +100,11 @@ describe('one term per concept in Chinese', () => {
     const mentions = texts.filter((text) => text.includes('通信额度'));
     expect(mentions).toHaveLength(1);
     expect(cardText(renderWelcomeCard({}, 'zh-CN'))).toContain('通信额度');
-    expect(cardText(renderBalanceCard(balance({ balanceMinor: 0, status: 'suspended', autoRecharge: autoRecharge({ state: 'paused', consecutiveFailures: 3 }) }), 'zh-CN'))).toMatch(/通话已暂停[\s\S]*自动充值已暂停|自动充值已暂停[\s\S]*通话已暂停/);
+    expect(
+      cardText(
+        renderBalanceCard(balance({ balanceMinor: 0, status: 'suspended', autoRecharge: autoRecharge({ state: 'paused', consecutiveFailures: 3 }) }), 'zh-CN'),
+      ),
+    ).toMatch(/通话已暂停[\s\S]*自动充值已暂停|自动充值已暂停[\s\S]*通话已暂停/);
     expect(cardText(renderHistoryCard(history({ entries: historyEntries(3), olderCursor: '1', newerCursor: '9' }), 'zh-CN'))).toMatch(/较早[\s\S]*较新/);
   });
 });

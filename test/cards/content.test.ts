@@ -73,7 +73,11 @@ describe('balance card', () => {
 
   it('lists the 3 lots expiring soonest and the 5 newest transactions', () => {
     const lots = [5, 1, 4, 2, 3].map((month) => ({ remainingMinor: month * 100, expiresAt: new Date(Date.UTC(2026, month, 1)).toISOString() }));
-    const recent = Array.from({ length: 8 }, (_, i) => ({ kind: 'usage' as const, amountMinor: -(i + 1), at: new Date(Date.UTC(2026, 0, 1 + i)).toISOString() }));
+    const recent = Array.from({ length: 8 }, (_, i) => ({
+      kind: 'usage' as const,
+      amountMinor: -(i + 1),
+      at: new Date(Date.UTC(2026, 0, 1 + i)).toISOString(),
+    }));
     const text = cardText(renderBalanceCard(balance({ lots, recent }), 'en-US'));
     expect(text).toContain('$1.00\n');
     expect(text).toContain('$2.00');
@@ -113,7 +117,11 @@ describe('add funds card', () => {
 
   it('keeps presets within the limits', () => {
     const card = renderAddFundsCard({ currency: 'USD', limits: { minMinor: 5000, maxMinor: 10_000 } }, 'en-US');
-    expect(executeActions(card).filter((a) => a.data.amount !== undefined).map((a) => a.data.amount)).toEqual(['50.00', '100.00']);
+    expect(
+      executeActions(card)
+        .filter((a) => a.data.amount !== undefined)
+        .map((a) => a.data.amount),
+    ).toEqual(['50.00', '100.00']);
   });
 
   it('shows why an amount was refused, under the input, and keeps what was typed', () => {
@@ -125,8 +133,11 @@ describe('add funds card', () => {
 
   it.each([
     [{ code: 'amount-too-large', maxMinor: 1_000_000, currency: 'USD' }, 'Enter at most $10,000.00.'],
-    [{ code: 'balance-out-of-range', maxMinor: 10_000_000_000_000, currency: 'USD' }, 'That would take the balance above $100,000,000,000.00, the most an account can hold.'],
-    [{ code: 'invalid-amount', input: 'fifty', reason: 'not-a-number' }, '“fifty” isn\'t an amount'],
+    [
+      { code: 'balance-out-of-range', maxMinor: 10_000_000_000_000, currency: 'USD' },
+      'That would take the balance above $100,000,000,000.00, the most an account can hold.',
+    ],
+    [{ code: 'invalid-amount', input: 'fifty', reason: 'not-a-number' }, "“fifty” isn't an amount"],
     [{ code: 'invalid-amount', input: '', reason: 'not-a-number' }, 'Enter an amount'],
     [{ code: 'invalid-amount', input: '1.234', reason: 'too-many-decimals' }, 'USD amounts have at most 2 decimal places.'],
     [{ code: 'invalid-amount', input: '-5', reason: 'negative' }, 'Enter a positive amount.'],
@@ -138,7 +149,9 @@ describe('add funds card', () => {
   it('explains in Chinese, with the limit', () => {
     const text = cardText(renderAddFundsCard({ currency: 'USD', error: { code: 'amount-too-small', minMinor: 1000, currency: 'USD' } }, 'zh-CN'));
     expect(text).toContain('金额至少为 US$10.00。');
-    const range = cardText(renderAddFundsCard({ currency: 'USD', error: { code: 'balance-out-of-range', maxMinor: 10_000_000_000_000, currency: 'USD' } }, 'zh-CN'));
+    const range = cardText(
+      renderAddFundsCard({ currency: 'USD', error: { code: 'balance-out-of-range', maxMinor: 10_000_000_000_000, currency: 'USD' } }, 'zh-CN'),
+    );
     expect(range).toContain('这会使余额超过 US$100,000,000,000.00，即账户所能持有的上限。');
   });
 });
@@ -211,7 +224,10 @@ describe('auto-recharge card', () => {
 
   it('shows a refused field with its reason and keeps the typed values', () => {
     const card = renderAutoRechargeCard(
-      settings({ values: { enabled: true, trigger: '20', amount: '5' }, error: { field: 'amount', error: { code: 'amount-too-small', minMinor: 1000, currency: 'USD' } } }),
+      settings({
+        values: { enabled: true, trigger: '20', amount: '5' },
+        error: { field: 'amount', error: { code: 'amount-too-small', minMinor: 1000, currency: 'USD' } },
+      }),
       'en-US',
     );
     expect(cardText(card)).toContain('Enter at least $10.00.');
@@ -242,14 +258,19 @@ describe('auto-recharge card', () => {
 
 describe('payment method card', () => {
   it('offers every sandbox test card, clearly labelled, and never asks for a card number', () => {
-    const card = renderPaymentMethodCard({ current: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034 }, currentTestCardId: 'visa-success', sandbox: true }, 'en-US');
+    const card = renderPaymentMethodCard(
+      { current: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034 }, currentTestCardId: 'visa-success', sandbox: true },
+      'en-US',
+    );
     const text = cardText(card);
     expect(text).toContain('Sandbox test cards');
     expect(text).toContain('no real money');
     expect(text).toContain('never asks for a card number');
     expect(text).toContain('Mastercard •••• 0002');
     expect(text).toContain('Visa •••• 0069, expires 01/2024');
-    const choices = executeActions(card).filter((a) => a.verb === 'paymentMethod.choose').map((a) => a.data.testCardId);
+    const choices = executeActions(card)
+      .filter((a) => a.verb === 'paymentMethod.choose')
+      .map((a) => a.data.testCardId);
     expect(choices).toEqual(Object.keys(TEST_CARDS).filter((id) => id !== 'visa-success'));
     expect(text).toContain('In use');
     expect(cardInputs(card)).toEqual([]);
@@ -280,7 +301,9 @@ describe('payment method card', () => {
 
   it('no warning for the paying card', () => {
     const current = { ...TEST_CARDS['visa-success'], test: true };
-    expect(JSON.stringify(renderPaymentMethodCard({ current, currentTestCardId: 'visa-success', sandbox: true, autoRechargeOn: true }, 'en-US'))).not.toContain('"style":"warning"');
+    expect(JSON.stringify(renderPaymentMethodCard({ current, currentTestCardId: 'visa-success', sandbox: true, autoRechargeOn: true }, 'en-US'))).not.toContain(
+      '"style":"warning"',
+    );
   });
 
   it('offers no test cards with a real gateway', () => {
@@ -294,7 +317,17 @@ describe('history card', () => {
   it('labels every entry kind, with actor, and pages with cursors', () => {
     const card = renderHistoryCard(history({ entries: historyEntries(9), olderCursor: '491', newerCursor: '501' }), 'en-US');
     const text = cardText(card);
-    for (const label of ['Account opened', 'Funds added', 'Mar 5, 2026 · 1 call', 'Funds expired', 'Settings changed', 'Payment method changed', 'Auto-recharge started', 'Auto-recharge failed', 'Expiry reminder']) {
+    for (const label of [
+      'Account opened',
+      'Funds added',
+      'Mar 5, 2026 · 1 call',
+      'Funds expired',
+      'Settings changed',
+      'Payment method changed',
+      'Auto-recharge started',
+      'Auto-recharge failed',
+      'Expiry reminder',
+    ]) {
       expect(text).toContain(label);
     }
     expect(text).toContain('Mar 5, 2026, 14:30 · System');
@@ -323,7 +356,19 @@ describe('history card', () => {
 
   it('labels entries in Chinese', () => {
     const text = cardText(renderHistoryCard(history({ entries: historyEntries(9) }), 'zh-CN'));
-    for (const label of ['开通账户', '充值', '2026年3月5日 · 1 通电话', '资金到期', '设置变更', '更换付款方式', '开始自动充值', '自动充值失败', '到期提醒', '系统', '运营方']) {
+    for (const label of [
+      '开通账户',
+      '充值',
+      '2026年3月5日 · 1 通电话',
+      '资金到期',
+      '设置变更',
+      '更换付款方式',
+      '开始自动充值',
+      '自动充值失败',
+      '到期提醒',
+      '系统',
+      '运营方',
+    ]) {
       expect(text).toContain(label);
     }
   });
@@ -346,14 +391,17 @@ describe('usage card', () => {
   });
 
   it('says so when there is no usage', () => {
-    expect(cardText(renderUsageCard(usage({ rows: [], totalMinor: 0, runway: { daysLeft: null, until: 'zero' } }), 'en-US'))).toContain('No usage in this period.');
+    expect(cardText(renderUsageCard(usage({ rows: [], totalMinor: 0, runway: { daysLeft: null, until: 'zero' } }), 'en-US'))).toContain(
+      'No usage in this period.',
+    );
   });
 });
 
 describe('help and welcome', () => {
   it('help lists example phrasings in the locale language', () => {
     const en = cardText(renderHelpCard(HELP_TOPIC_NAMES, 'en-US'));
-    for (const phrase of ['balance', 'add 50', 'turn on auto-recharge', 'auto-recharge below 20 add 100', 'history', 'usage', 'payment method']) expect(en).toContain(phrase);
+    for (const phrase of ['balance', 'add 50', 'turn on auto-recharge', 'auto-recharge below 20 add 100', 'history', 'usage', 'payment method'])
+      expect(en).toContain(phrase);
     const zh = cardText(renderHelpCard(HELP_TOPIC_NAMES, 'zh-CN'));
     for (const phrase of ['余额', '充值50美元', '开启自动充值', '关闭自动充值', '历史', '帮助']) expect(zh).toContain(phrase);
   });
@@ -393,8 +441,18 @@ describe('alert cards', () => {
     [11, 'has expired', 'funds.start', 'warning'],
     [12, 'far above the usual $3.50 an hour', 'usage.open', 'attention'],
     [13, 'Calls were made to Sierra Leone, a country this organization has not called before.', 'usage.destination', 'attention'],
-    [14, 'Calls were made to Sierra Leone, Somalia, Nauru, Tuvalu, Cuba and 9,995 more destinations this organization has not called before.', 'usage.destination', 'attention'],
-    [14, 'so a destination not on the record counts as new each time. New destinations will not raise another alert until Mar 5, 2026, 15:00:', 'usage.destination', 'attention'],
+    [
+      14,
+      'Calls were made to Sierra Leone, Somalia, Nauru, Tuvalu, Cuba and 9,995 more destinations this organization has not called before.',
+      'usage.destination',
+      'attention',
+    ],
+    [
+      14,
+      'so a destination not on the record counts as new each time. New destinations will not raise another alert until Mar 5, 2026, 15:00:',
+      'usage.destination',
+      'attention',
+    ],
     [15, 'Calls were made to Somalia and Nauru, countries this organization has not called before.', 'usage.destination', 'attention'],
   ] as const)('alert %i says %j and acts with %s', (i, text, verb, style) => {
     expect(cardText(card(i))).toContain(text);
@@ -432,7 +490,7 @@ describe('message cards for every other reply', () => {
 
   it('unknown command suggests help', () => {
     const card = renderProblemCard({ code: 'unknown-command', input: 'make me a sandwich' }, 'en-US');
-    expect(cardText(card)).toContain('I didn\'t understand “make me a sandwich”. Type help');
+    expect(cardText(card)).toContain("I didn't understand “make me a sandwich”. Type help");
     expect(verbs(card)[0]).toBe('help');
   });
 
@@ -456,7 +514,9 @@ describe('message cards for every other reply', () => {
   });
 
   it('too-many-decimals knows the account currency', () => {
-    expect(cardText(renderProblemCard({ code: 'invalid-amount', input: '1.5', reason: 'too-many-decimals' }, 'en-US', 'JPY'))).toContain('JPY amounts have no decimal places.');
+    expect(cardText(renderProblemCard({ code: 'invalid-amount', input: '1.5', reason: 'too-many-decimals' }, 'en-US', 'JPY'))).toContain(
+      'JPY amounts have no decimal places.',
+    );
   });
 
   it('every problem has a title and text in both languages, and amount problems lead back to Add funds', () => {

@@ -16,12 +16,15 @@ describe('after a new-destination alert', () => {
   it.each([
     ['en-US', 'Calls to Sierra Leone', '24 calls', 'Who called', 'Alex Wilber\n', 'Caller not recorded', 'Teams admin center', 'Times are in UTC.'],
     ['zh-CN', '拨往塞拉利昂的通话', '24 通电话', '谁拨打了', 'Alex Wilber\n', '未记录拨打者', 'Teams 管理中心', '时间均为 UTC。'],
-  ])('in %s the drill-down lists the calls by person, the latest ones, and where to restrict calling abroad', (locale, title, total, byCaller, caller, unknown, adminCenter, zone) => {
-    const text = cardText(renderDestinationCallsCard(destinationCalls(), locale));
-    for (const part of [title, total, byCaller, caller, unknown, adminCenter, zone]) expect(text).toContain(part);
-  });
+  ])(
+    'in %s the drill-down lists the calls by person, the latest ones, and where to restrict calling abroad',
+    (locale, title, total, byCaller, caller, unknown, adminCenter, zone) => {
+      const text = cardText(renderDestinationCallsCard(destinationCalls(), locale));
+      for (const part of [title, total, byCaller, caller, unknown, adminCenter, zone]) expect(text).toContain(part);
+    },
+  );
 
-  it('sums each person\'s calls, minutes and cost, the biggest spender first, and lists the latest calls with when and how long', () => {
+  it("sums each person's calls, minutes and cost, the biggest spender first, and lists the latest calls with when and how long", () => {
     const vm = destinationCalls();
     const text = cardText(renderDestinationCallsCard(vm, { locale: 'en-US', timeZone: 'Asia/Kolkata' }));
     const people = new Map<string, { calls: number; seconds: number; minor: number }>();
@@ -46,7 +49,10 @@ describe('after a new-destination alert', () => {
 
 describe('the spending-spike alert says what it compared', () => {
   it.each([
-    ['en-US', 'Calls in the hour from Mar 5, 2026, 13:00 cost $262.00. The previous 7 days averaged $0.20 an hour, and an hour above $10.00 raises this alert.'],
+    [
+      'en-US',
+      'Calls in the hour from Mar 5, 2026, 13:00 cost $262.00. The previous 7 days averaged $0.20 an hour, and an hour above $10.00 raises this alert.',
+    ],
     ['zh-CN', '从 2026年3月5日 13:00 开始的一小时内通话花费 US$262.00。过去 7 天平均每小时 US$0.20，一小时超过 US$10.00 就会触发此提醒。'],
   ])('in %s', (locale, sentence) => {
     expect(cardText(renderAlertCard(ALERTS[16]!, locale))).toContain(sentence);

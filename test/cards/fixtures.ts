@@ -165,11 +165,27 @@ export const ALERTS: Alert[] = [
   { ...alertBase, balanceMinor: -420, type: 'suspended' },
   { ...alertBase, balanceMinor: 4580, type: 'resumed' },
   { ...alertBase, balanceMinor: 10_850, type: 'auto-recharge-succeeded', amountMinor: 10_000, attemptId: 'recharge-4' },
-  { ...alertBase, type: 'auto-recharge-failed', attemptId: 'recharge-5', reason: 'declined', consecutiveFailures: 1, paused: false, retryAt: '2026-03-05T14:45:00.000Z' },
+  {
+    ...alertBase,
+    type: 'auto-recharge-failed',
+    attemptId: 'recharge-5',
+    reason: 'declined',
+    consecutiveFailures: 1,
+    paused: false,
+    retryAt: '2026-03-05T14:45:00.000Z',
+  },
   { ...alertBase, type: 'auto-recharge-failed', attemptId: 'recharge-7', reason: 'declined', consecutiveFailures: 3, paused: true, retryAt: null },
   { ...alertBase, type: 'auto-recharge-failed', attemptId: 'recharge-8', reason: 'expired-card', consecutiveFailures: 1, paused: false, retryAt: null },
   { ...alertBase, type: 'auto-recharge-failed', attemptId: 'recharge-9', reason: 'no-payment-method', consecutiveFailures: 1, paused: false, retryAt: null },
-  { ...alertBase, type: 'auto-recharge-failed', attemptId: 'recharge-10', reason: 'gateway-error', consecutiveFailures: 2, paused: false, retryAt: '2026-03-05T15:30:00.000Z' },
+  {
+    ...alertBase,
+    type: 'auto-recharge-failed',
+    attemptId: 'recharge-10',
+    reason: 'gateway-error',
+    consecutiveFailures: 2,
+    paused: false,
+    retryAt: '2026-03-05T15:30:00.000Z',
+  },
   { ...alertBase, type: 'funds-expiring', lotId: 'lot-3', days: 30, remainingMinor: 1266, expiresAt: '2026-04-04T09:00:00.000Z' },
   { ...alertBase, type: 'funds-expiring', lotId: 'lot-3', days: 1, remainingMinor: 1266, expiresAt: '2026-03-06T09:00:00.000Z' },
   { ...alertBase, type: 'funds-expired', lotId: 'lot-3', amountMinor: 1266 },
@@ -209,7 +225,16 @@ export const ALERTS: Alert[] = [
     quietUntil: null,
     destinationListFull: false,
   },
-  { ...alertBase, type: 'unusual-spend', reason: 'hourly-spike', hourStart: '2026-03-05T13:00:00.000Z', spendMinor: 26_200, baselineMinor: 20, thresholdMinor: 1000, destination: null },
+  {
+    ...alertBase,
+    type: 'unusual-spend',
+    reason: 'hourly-spike',
+    hourStart: '2026-03-05T13:00:00.000Z',
+    spendMinor: 26_200,
+    baselineMinor: 20,
+    thresholdMinor: 1000,
+    destination: null,
+  },
   {
     ...alertBase,
     type: 'unusual-spend',
@@ -267,7 +292,10 @@ export const PROBLEMS: Problem[] = [
   { code: 'payment-failed', reason: 'gateway-error', message: 'ECONNRESET at gateway.internal:443', amountMinor: 5000, currency: 'USD' },
   { code: 'not-admin' },
   { code: 'not-manager' },
-  { code: 'consent-required', consentUrl: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent?client_id=00000000-0000-0000-0000-000000000000' },
+  {
+    code: 'consent-required',
+    consentUrl: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/adminconsent?client_id=00000000-0000-0000-0000-000000000000',
+  },
   { code: 'unknown-command', input: 'make me a sandwich' },
   { code: 'message-too-long', maxLength: 500 },
   { code: 'stale-card' },
@@ -283,8 +311,17 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   const add = (name: string, card: AdaptiveCard) => cards.push({ name, card });
 
   add('balance', renderBalanceCard(balance({ insight: { runwayDays: 17, lastUsageSyncAt: AT } }), locale));
-  add('balance, zero lots and no transactions', renderBalanceCard(balance({ balanceMinor: 0, status: 'suspended', lots: [], recent: [], autoRecharge: autoRecharge({ state: 'off' }) }), locale));
-  add('balance, negative', renderBalanceCard(balance({ balanceMinor: -1234, status: 'suspended', lots: [], autoRecharge: autoRecharge({ state: 'paused', consecutiveFailures: 3 }) }), locale));
+  add(
+    'balance, zero lots and no transactions',
+    renderBalanceCard(balance({ balanceMinor: 0, status: 'suspended', lots: [], recent: [], autoRecharge: autoRecharge({ state: 'off' }) }), locale),
+  );
+  add(
+    'balance, negative',
+    renderBalanceCard(
+      balance({ balanceMinor: -1234, status: 'suspended', lots: [], autoRecharge: autoRecharge({ state: 'paused', consecutiveFailures: 3 }) }),
+      locale,
+    ),
+  );
   add(
     'balance, JPY with many lots and transactions',
     renderBalanceCard(
@@ -292,16 +329,35 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
         currency: 'JPY',
         balanceMinor: 123_456,
         lowBalanceAlertMinor: 1000,
-        autoRecharge: autoRecharge({ state: 'retrying', triggerMinor: 2000, amountMinor: 10_000, nextRetryAt: '2026-03-05T15:00:00.000Z', consecutiveFailures: 1 }),
+        autoRecharge: autoRecharge({
+          state: 'retrying',
+          triggerMinor: 2000,
+          amountMinor: 10_000,
+          nextRetryAt: '2026-03-05T15:00:00.000Z',
+          consecutiveFailures: 1,
+        }),
         lots: Array.from({ length: 8 }, (_, i) => ({ remainingMinor: 10_000 + i, expiresAt: new Date(Date.UTC(2026, 11 - i, 1)).toISOString() })),
-        recent: Array.from({ length: 12 }, (_, i) => ({ kind: 'usage' as const, amountMinor: -(i + 1) * 11, at: new Date(Date.UTC(2026, 2, 1 + i)).toISOString() })),
+        recent: Array.from({ length: 12 }, (_, i) => ({
+          kind: 'usage' as const,
+          amountMinor: -(i + 1) * 11,
+          at: new Date(Date.UTC(2026, 2, 1 + i)).toISOString(),
+        })),
         insight: { runwayDays: null },
       }),
       locale,
     ),
   );
-  add('balance, waiting for a card', renderBalanceCard(balance({ autoRecharge: autoRecharge({ state: 'waiting-for-payment-method' }), insight: { runwayDays: 3, runwayUntil: 'trigger' } }), locale));
-  add('balance, recharge in progress', renderBalanceCard(balance({ balanceMinor: 1500, autoRecharge: autoRecharge({ state: 'in-progress', inFlightMinor: 10_000 }) }), locale));
+  add(
+    'balance, waiting for a card',
+    renderBalanceCard(
+      balance({ autoRecharge: autoRecharge({ state: 'waiting-for-payment-method' }), insight: { runwayDays: 3, runwayUntil: 'trigger' } }),
+      locale,
+    ),
+  );
+  add(
+    'balance, recharge in progress',
+    renderBalanceCard(balance({ balanceMinor: 1500, autoRecharge: autoRecharge({ state: 'in-progress', inFlightMinor: 10_000 }) }), locale),
+  );
 
   add(
     'balance, suspended after a declined recharge',
@@ -319,16 +375,34 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
     ),
   );
   add('get started', renderGetStartedCard({ currency: 'USD', cardOnFile: null }, locale));
-  add('get started, card chosen', renderGetStartedCard({ currency: 'USD', cardOnFile: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034, test: true } }, locale));
+  add(
+    'get started, card chosen',
+    renderGetStartedCard({ currency: 'USD', cardOnFile: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034, test: true } }, locale),
+  );
   add('add funds', renderAddFundsCard({ currency: 'USD', balanceMinor: 3766, limits: { minMinor: 1000, maxMinor: 1_000_000 } }, locale));
-  add('add funds, too small', renderAddFundsCard({ currency: 'USD', limits: { minMinor: 1000, maxMinor: 1_000_000 }, amount: '5', error: { code: 'amount-too-small', minMinor: 1000, currency: 'USD' } }, locale));
-  add('add funds, not a number', renderAddFundsCard({ currency: 'USD', amount: 'fifty', error: { code: 'invalid-amount', input: 'fifty', reason: 'not-a-number' } }, locale));
+  add(
+    'add funds, too small',
+    renderAddFundsCard(
+      { currency: 'USD', limits: { minMinor: 1000, maxMinor: 1_000_000 }, amount: '5', error: { code: 'amount-too-small', minMinor: 1000, currency: 'USD' } },
+      locale,
+    ),
+  );
+  add(
+    'add funds, not a number',
+    renderAddFundsCard({ currency: 'USD', amount: 'fifty', error: { code: 'invalid-amount', input: 'fifty', reason: 'not-a-number' } }, locale),
+  );
   add('add funds, JPY', renderAddFundsCard({ currency: 'JPY', balanceMinor: -500, limits: { minMinor: 10, maxMinor: 10_000 } }, locale));
-  add('add funds, KWD three decimals', renderAddFundsCard({ currency: 'KWD', error: { code: 'invalid-amount', input: '1.2345', reason: 'too-many-decimals' } }, locale));
+  add(
+    'add funds, KWD three decimals',
+    renderAddFundsCard({ currency: 'KWD', error: { code: 'invalid-amount', input: '1.2345', reason: 'too-many-decimals' } }, locale),
+  );
 
   add('confirmation', renderConfirmationCard(confirmation(), locale));
   add('confirmation, no card', renderConfirmationCard(confirmation({ card: null }), locale));
-  add('confirmation, expired card', renderConfirmationCard(confirmation({ card: { brand: 'Visa', last4: '0069', expMonth: 1, expYear: 2024, expired: true } }), locale));
+  add(
+    'confirmation, expired card',
+    renderConfirmationCard(confirmation({ card: { brand: 'Visa', last4: '0069', expMonth: 1, expYear: 2024, expired: true } }), locale),
+  );
   add('confirmation, JPY negative balance', renderConfirmationCard(confirmation({ currency: 'JPY', amountMinor: 5000, balanceMinor: -1200 }), locale));
 
   add('receipt', renderReceiptCard(receipt({ resumed: true }), locale));
@@ -344,23 +418,42 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   add('auto-recharge, off', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'off' }) }), locale));
   add(
     'auto-recharge, off with a card and a suggestion',
-    renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'off' }), cardOnFile: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034, test: true }, suggestedAmountMinor: 14_000 }), locale),
+    renderAutoRechargeCard(
+      settings({
+        autoRecharge: autoRecharge({ state: 'off' }),
+        cardOnFile: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034, test: true },
+        suggestedAmountMinor: 14_000,
+      }),
+      locale,
+    ),
   );
   add('auto-recharge, no card on file', renderAutoRechargeCard(settings({ cardOnFile: null }), locale));
   add('auto-recharge, paused', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'paused', consecutiveFailures: 3 }) }), locale));
   add('auto-recharge, waiting', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'waiting-for-payment-method' }) }), locale));
-  add('auto-recharge, retrying', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'retrying', nextRetryAt: '2026-03-05T15:00:00.000Z' }) }), locale));
+  add(
+    'auto-recharge, retrying',
+    renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'retrying', nextRetryAt: '2026-03-05T15:00:00.000Z' }) }), locale),
+  );
   add('auto-recharge, in progress', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'in-progress' }) }), locale));
   add(
     'auto-recharge, amount error',
-    renderAutoRechargeCard(settings({ values: { enabled: true, trigger: '20', amount: '5' }, error: { field: 'amount', error: { code: 'amount-too-small', minMinor: 1000, currency: 'USD' } } }), locale),
+    renderAutoRechargeCard(
+      settings({
+        values: { enabled: true, trigger: '20', amount: '5' },
+        error: { field: 'amount', error: { code: 'amount-too-small', minMinor: 1000, currency: 'USD' } },
+      }),
+      locale,
+    ),
   );
   add(
     'auto-recharge, trigger error',
     renderAutoRechargeCard(settings({ values: { trigger: '-1' }, error: { field: 'trigger', error: { code: 'trigger-negative' } } }), locale),
   );
   add('alert threshold', renderAlertThresholdCard(threshold(), locale));
-  add('alert threshold, error', renderAlertThresholdCard(threshold({ value: 'ten', error: { code: 'invalid-amount', input: 'ten', reason: 'not-a-number' } }), locale));
+  add(
+    'alert threshold, error',
+    renderAlertThresholdCard(threshold({ value: 'ten', error: { code: 'invalid-amount', input: 'ten', reason: 'not-a-number' } }), locale),
+  );
   add('alert threshold, saved', renderAlertThresholdCard(threshold({ thresholdMinor: 2500, saved: true }), locale));
   add('alerts here, offer in a channel', renderAlertsHereCard({ state: 'offer', scope: 'channel' }, locale));
   add('alerts here, offer in a group chat', renderAlertsHereCard({ state: 'offer', scope: 'groupChat' }, locale));
@@ -370,15 +463,42 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   add('alerts here, not subscribed', renderAlertsHereCard({ state: 'not-subscribed' }, locale));
   add('alerts here, personal chat', renderAlertsHereCard({ state: 'personal' }, locale));
 
-  add('payment method, sandbox', renderPaymentMethodCard({ current: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034 }, currentTestCardId: 'visa-success', sandbox: true }, locale));
+  add(
+    'payment method, sandbox',
+    renderPaymentMethodCard(
+      { current: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034 }, currentTestCardId: 'visa-success', sandbox: true },
+      locale,
+    ),
+  );
   add('payment method, none on file', renderPaymentMethodCard({ current: null, currentTestCardId: null, sandbox: true }, locale));
-  add('payment method, changed to expired', renderPaymentMethodCard({ current: { brand: 'Visa', last4: '0069', expMonth: 1, expYear: 2024, expired: true }, currentTestCardId: 'visa-expired', sandbox: true, changed: true }, locale));
+  add(
+    'payment method, changed to expired',
+    renderPaymentMethodCard(
+      { current: { brand: 'Visa', last4: '0069', expMonth: 1, expYear: 2024, expired: true }, currentTestCardId: 'visa-expired', sandbox: true, changed: true },
+      locale,
+    ),
+  );
   add(
     'payment method, declining test card with auto-recharge on',
-    renderPaymentMethodCard({ current: { brand: 'Mastercard', last4: '0002', expMonth: 12, expYear: 2034, test: true }, currentTestCardId: 'mastercard-decline', sandbox: true, changed: true, autoRechargeOn: true }, locale),
+    renderPaymentMethodCard(
+      {
+        current: { brand: 'Mastercard', last4: '0002', expMonth: 12, expYear: 2034, test: true },
+        currentTestCardId: 'mastercard-decline',
+        sandbox: true,
+        changed: true,
+        autoRechargeOn: true,
+      },
+      locale,
+    ),
   );
-  add('confirmation, test card', renderConfirmationCard(confirmation({ card: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034, test: true } }), locale));
-  add('payment method, real gateway', renderPaymentMethodCard({ current: { brand: 'Amex', last4: '1005', expMonth: 3, expYear: 2029 }, sandbox: false }, locale));
+  add(
+    'confirmation, test card',
+    renderConfirmationCard(confirmation({ card: { brand: 'Visa', last4: '4242', expMonth: 12, expYear: 2034, test: true } }), locale),
+  );
+  add(
+    'payment method, real gateway',
+    renderPaymentMethodCard({ current: { brand: 'Amex', last4: '1005', expMonth: 3, expYear: 2029 }, sandbox: false }, locale),
+  );
 
   add('history', renderHistoryCard(history({ newerCursor: '501' }), locale));
   add('history, empty', renderHistoryCard(history({ entries: [], olderCursor: null }), locale));
@@ -386,7 +506,12 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
     'history, long page',
     renderHistoryCard(
       history({
-        entries: historyEntries(HISTORY_MAX_ROWS + 15, 999_999_999, { actor: LONG_NAME, note: { kind: 'text', text: LONG_NAME }, kind: 'purchase-failed', failure: 'declined' }),
+        entries: historyEntries(HISTORY_MAX_ROWS + 15, 999_999_999, {
+          actor: LONG_NAME,
+          note: { kind: 'text', text: LONG_NAME },
+          kind: 'purchase-failed',
+          failure: 'declined',
+        }),
         olderCursor: '1',
         newerCursor: '1000000000',
         span: { first: 999_999_965, last: 999_999_999, total: 1_000_000_000 },
@@ -412,11 +537,11 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
       locale,
     ),
   );
-  add('history, money only', renderHistoryCard(history({ view: 'money', entries: historyEntries(13).filter((e) => e.kind === 'funds-added' || e.kind === 'expired') }), locale));
   add(
-    'history, money only and empty',
-    renderHistoryCard(history({ view: 'money', entries: [], olderCursor: '100' }), locale),
+    'history, money only',
+    renderHistoryCard(history({ view: 'money', entries: historyEntries(13).filter((e) => e.kind === 'funds-added' || e.kind === 'expired') }), locale),
   );
+  add('history, money only and empty', renderHistoryCard(history({ view: 'money', entries: [], olderCursor: '100' }), locale));
   add('history, JPY', renderHistoryCard(history({ currency: 'JPY', olderCursor: null }), locale));
 
   add('usage', renderUsageCard(usage(), locale));
@@ -425,7 +550,13 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
     'usage, many rows',
     renderUsageCard(
       usage({
-        rows: Array.from({ length: 40 }, (_, i) => ({ callType: 'user_out', destination: `${LONG_NAME} ${i}`, count: i, minutes: i * 2.5, amountMinor: i * 100 })),
+        rows: Array.from({ length: 40 }, (_, i) => ({
+          callType: 'user_out',
+          destination: `${LONG_NAME} ${i}`,
+          count: i,
+          minutes: i * 2.5,
+          amountMinor: i * 100,
+        })),
         totalMinor: 78_000,
         runway: { daysLeft: 0, until: 'trigger' },
       }),

@@ -17,7 +17,10 @@ import { cardProblems, cardText } from './validateCard.js';
 const NOW = Date.parse('2026-03-05T14:30:00.000Z');
 
 function account(over: (a: Account) => unknown = () => {}): Account {
-  const a = newAccount('contoso-tenant-id', 'USD', NOW - 86_400_000, { lowBalanceAlertMinor: 1000, autoRecharge: { enabled: true, triggerMinor: 2000, amountMinor: 10_000 } });
+  const a = newAccount('contoso-tenant-id', 'USD', NOW - 86_400_000, {
+    lowBalanceAlertMinor: 1000,
+    autoRecharge: { enabled: true, triggerMinor: 2000, amountMinor: 10_000 },
+  });
   over(a);
   return a;
 }
@@ -69,11 +72,26 @@ describe('balanceViewModel', () => {
   it('shows money-moving entries only, and renders a valid card', () => {
     const a = account((x) => {
       x.balanceMinor = 3766;
-      x.lots = [{ id: 'lot-2', purchasedAt: NOW - 1000, expiresAt: Date.parse('2027-03-05T00:00:00Z'), originalMinor: 5000, remainingMinor: 3766, source: 'manual', addedBy: 'u1', remindersSent: [] }];
+      x.lots = [
+        {
+          id: 'lot-2',
+          purchasedAt: NOW - 1000,
+          expiresAt: Date.parse('2027-03-05T00:00:00Z'),
+          originalMinor: 5000,
+          remainingMinor: 3766,
+          source: 'manual',
+          addedBy: 'u1',
+          remindersSent: [],
+        },
+      ];
     });
     const recent = [
       entry({ id: '5', detail: { kind: 'settings-changed', lowBalanceAlertMinor: 500 } }),
-      entry({ id: '6', amountMinor: 5000, detail: { kind: 'funds-added', lotId: 'lot-2', source: 'auto-recharge', expiresAt: '2027-03-05T00:00:00.000Z', note: null } }),
+      entry({
+        id: '6',
+        amountMinor: 5000,
+        detail: { kind: 'funds-added', lotId: 'lot-2', source: 'auto-recharge', expiresAt: '2027-03-05T00:00:00.000Z', note: null },
+      }),
     ];
     const vm = balanceViewModel(a, recent, { now: NOW, insight: { runwayDays: 12, runwayUntil: 'trigger' } });
     expect(vm).toMatchObject({ currency: 'USD', balanceMinor: 3766, status: 'active', lowBalanceAlertMinor: 1000, asOf: '2026-03-05T14:30:00.000Z' });
@@ -99,23 +117,59 @@ describe('historyEntryViewModel', () => {
       actor: 'system',
       detail: {
         kind: 'usage',
-        usage: { recordId: 'r1', startDateTime: '2026-03-05T09:00:00Z', durationSeconds: 60, callType: 'user_out', destinationContext: 'International', destinationName: 'United Kingdom', userId: 'u', conferenceId: null, pricedFrom: 'charge' },
+        usage: {
+          recordId: 'r1',
+          startDateTime: '2026-03-05T09:00:00Z',
+          durationSeconds: 60,
+          callType: 'user_out',
+          destinationContext: 'International',
+          destinationName: 'United Kingdom',
+          userId: 'u',
+          conferenceId: null,
+          pricedFrom: 'charge',
+        },
       },
     });
-    expect(historyEntryViewModel(usage)).toMatchObject({ id: '42', kind: 'usage', amountMinor: -137, at: '2026-03-05T09:00:00Z', note: { kind: 'destination', name: 'United Kingdom' }, caller: 'u' });
-    const added = entry({ actor: '29:1abc', amountMinor: 5000, detail: { kind: 'funds-added', lotId: 'lot-7', source: 'manual', expiresAt: '2027-03-05T00:00:00Z', note: 'refund' } });
+    expect(historyEntryViewModel(usage)).toMatchObject({
+      id: '42',
+      kind: 'usage',
+      amountMinor: -137,
+      at: '2026-03-05T09:00:00Z',
+      note: { kind: 'destination', name: 'United Kingdom' },
+      caller: 'u',
+    });
+    const added = entry({
+      actor: '29:1abc',
+      amountMinor: 5000,
+      detail: { kind: 'funds-added', lotId: 'lot-7', source: 'manual', expiresAt: '2027-03-05T00:00:00Z', note: 'refund' },
+    });
     expect(historyEntryViewModel(added, () => 'Adele Vance')).toMatchObject({ actor: 'Adele Vance', source: 'manual', note: { kind: 'text', text: 'refund' } });
-    const card = renderHistoryCard({ currency: 'USD', view: 'all', entries: [historyEntryViewModel(usage), historyEntryViewModel(added, () => 'Adele Vance')], olderCursor: null, newerCursor: null }, 'zh-CN');
+    const card = renderHistoryCard(
+      {
+        currency: 'USD',
+        view: 'all',
+        entries: [historyEntryViewModel(usage), historyEntryViewModel(added, () => 'Adele Vance')],
+        olderCursor: null,
+        newerCursor: null,
+      },
+      'zh-CN',
+    );
     expect(cardProblems(card)).toEqual([]);
     expect(cardText(card)).toContain('Adele Vance');
   });
 
-  it('keeps details as data, so the card says them in the reader\'s language', () => {
+  it("keeps details as data, so the card says them in the reader's language", () => {
     const card = (detail: JournalEntry['detail']) => historyEntryViewModel(entry({ detail }));
-    expect(card({ kind: 'payment-method-changed', description: 'Mastercard ending 0002', card: { brand: 'Mastercard', last4: '0002' } }).note).toEqual({ kind: 'card', brand: 'Mastercard', last4: '0002' });
+    expect(card({ kind: 'payment-method-changed', description: 'Mastercard ending 0002', card: { brand: 'Mastercard', last4: '0002' } }).note).toEqual({
+      kind: 'card',
+      brand: 'Mastercard',
+      last4: '0002',
+    });
     // Written before the card was kept as data: read from the words.
     expect(card({ kind: 'payment-method-changed', description: 'Visa ending 4242' }).note).toEqual({ kind: 'card', brand: 'Visa', last4: '4242' });
-    expect(card({ kind: 'funds-added', lotId: 'l', source: 'manual', expiresAt: '2027-01-01T00:00:00Z', note: RECOVERED_NOTE }).note).toEqual({ kind: 'recovered' });
+    expect(card({ kind: 'funds-added', lotId: 'l', source: 'manual', expiresAt: '2027-01-01T00:00:00Z', note: RECOVERED_NOTE }).note).toEqual({
+      kind: 'recovered',
+    });
     expect(card({ kind: 'purchase-failed', offerId: 'o', reason: 'declined' }).failure).toBe('declined');
     const entries = [
       { kind: 'payment-method-changed', description: 'Mastercard ending 0002', card: { brand: 'Mastercard', last4: '0002' } },

@@ -14,7 +14,7 @@ const call = (id: number, at: string, caller: string, amountMinor = -27): Histor
   note: { kind: 'destination', name: 'United Kingdom' },
 });
 
-describe('history rows: a day\'s calls are one row, in the reader\'s zone', () => {
+describe("history rows: a day's calls are one row, in the reader's zone", () => {
   // 15:30 and 16:30 UTC: the same day in UTC and Los Angeles, two days in Shanghai (23:30 and 00:30).
   const evening = [call(2, '2026-03-05T16:30:00.000Z', 'Megan Bowen'), call(1, '2026-03-05T15:30:00.000Z', 'Adele Vance')];
 
@@ -30,7 +30,10 @@ describe('history rows: a day\'s calls are one row, in the reader\'s zone', () =
   });
 
   it('a daylight-saving night is one day: calls either side of the change in New York', () => {
-    const rows = historyRows([call(2, '2026-03-08T07:30:00.000Z', 'A'), call(1, '2026-03-08T06:30:00.000Z', 'B')], formatter('en-US', 'America/New_York').dayKey);
+    const rows = historyRows(
+      [call(2, '2026-03-08T07:30:00.000Z', 'A'), call(1, '2026-03-08T06:30:00.000Z', 'B')],
+      formatter('en-US', 'America/New_York').dayKey,
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ kind: 'calls', day: '2026-03-08', calls: 2, amountMinor: -54 });
   });
@@ -59,7 +62,15 @@ describe('history rows: a day\'s calls are one row, in the reader\'s zone', () =
 
 describe('history card', () => {
   it('shows a payment that failed, and why', () => {
-    const failed: HistoryEntryViewModel = { id: '9', kind: 'purchase-failed', amountMinor: 0, balanceAfterMinor: 0, at: '2026-03-05T14:30:00.000Z', actor: 'Adele Vance', failure: 'declined' };
+    const failed: HistoryEntryViewModel = {
+      id: '9',
+      kind: 'purchase-failed',
+      amountMinor: 0,
+      balanceAfterMinor: 0,
+      at: '2026-03-05T14:30:00.000Z',
+      actor: 'Adele Vance',
+      failure: 'declined',
+    };
     const en = cardText(renderHistoryCard(history({ entries: [failed] }), 'en-US'));
     expect(en).toContain('Card payment failed');
     expect(en).toContain('The card on file was declined.');

@@ -72,12 +72,13 @@ describe('languages', () => {
 });
 
 describe.each(['zh-CN', 'zh-Hans', 'zh-TW'])('cards in %s', (locale) => {
-  it.each(cardCatalogue(locale).filter(({ name }) => !name.startsWith('message')).map(({ name, card }) => [name, card] as const))(
-    '%s is written in Chinese',
-    (_name, card) => {
-      expect(cardText(card)).toMatch(HAN);
-    },
-  );
+  it.each(
+    cardCatalogue(locale)
+      .filter(({ name }) => !name.startsWith('message'))
+      .map(({ name, card }) => [name, card] as const),
+  )('%s is written in Chinese', (_name, card) => {
+    expect(cardText(card)).toMatch(HAN);
+  });
 });
 
 describe('cards in English', () => {
@@ -90,8 +91,20 @@ describe('help', () => {
   it('suggests the phrasings of the spec in each language', () => {
     const helpExamples = (locale: string) => Object.values(strings(locale).help.topics).flatMap((examples) => examples.map(([example]) => example));
     expect(helpExamples('en-US')).toEqual(
-      expect.arrayContaining(['balance', 'add 50', 'turn on auto-recharge', 'auto-recharge below 20 add 100', 'history', 'usage', 'payment method', 'post alerts here', 'stop alerts here']),
+      expect.arrayContaining([
+        'balance',
+        'add 50',
+        'turn on auto-recharge',
+        'auto-recharge below 20 add 100',
+        'history',
+        'usage',
+        'payment method',
+        'post alerts here',
+        'stop alerts here',
+      ]),
     );
-    expect(helpExamples('zh-CN')).toEqual(expect.arrayContaining(['余额', '充值50美元', '开启自动充值', '关闭自动充值', '历史记录', '帮助', '在这里发提醒', '停止在这里发提醒']));
+    expect(helpExamples('zh-CN')).toEqual(
+      expect.arrayContaining(['余额', '充值50美元', '开启自动充值', '关闭自动充值', '历史记录', '帮助', '在这里发提醒', '停止在这里发提醒']),
+    );
   });
 });

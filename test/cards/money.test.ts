@@ -28,10 +28,15 @@ describe('amounts on cards', () => {
 
   it('keep every digit for any amount and currency precision', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -1e14, max: 1e14 }), fc.constantFrom('USD', 'EUR', 'JPY', 'KWD', 'CLF'), fc.constantFrom('en-US', 'en-GB', 'zh-CN'), (minor, currency, locale) => {
-        const text = formatter(locale).money(minor, currency);
-        expect(text.replace(/[^\d.-]/g, '').replace(/^-?\.+|\.+$/g, '')).toBe(toDecimalString(minor, currency));
-      }),
+      fc.property(
+        fc.integer({ min: -1e14, max: 1e14 }),
+        fc.constantFrom('USD', 'EUR', 'JPY', 'KWD', 'CLF'),
+        fc.constantFrom('en-US', 'en-GB', 'zh-CN'),
+        (minor, currency, locale) => {
+          const text = formatter(locale).money(minor, currency);
+          expect(text.replace(/[^\d.-]/g, '').replace(/^-?\.+|\.+$/g, '')).toBe(toDecimalString(minor, currency));
+        },
+      ),
     );
   });
 
@@ -45,7 +50,7 @@ describe('amounts on cards', () => {
 
   it('show a negative balance as negative, and what is owed', () => {
     const card = renderBalanceCard(balance({ balanceMinor: -1234, status: 'suspended', lots: [] }), 'en-US');
-    const big = (card.body[1] as { text: string; color: string; size: string });
+    const big = card.body[1] as { text: string; color: string; size: string };
     expect(big).toMatchObject({ text: '-$12.34', color: 'attention', size: 'extraLarge' });
     expect(cardText(card)).toContain('New funds first pay off the $12.34 owed.');
   });

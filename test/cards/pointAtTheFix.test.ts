@@ -17,7 +17,12 @@ const suspendedAfterDecline = balance({
 
 describe('suspended after a declined recharge', () => {
   it.each([
-    ['en-US', 'Auto-recharge could not add funds: Mastercard •••• 0002, expires 12/2034 (test card) was declined.', 'Change payment method', 'The balance is already below the auto-recharge trigger.'],
+    [
+      'en-US',
+      'Auto-recharge could not add funds: Mastercard •••• 0002, expires 12/2034 (test card) was declined.',
+      'Change payment method',
+      'The balance is already below the auto-recharge trigger.',
+    ],
     ['zh-CN', '自动充值未能充值：Mastercard •••• 0002，有效期至 12/2034（测试卡） 被拒绝。', '更换付款方式', '余额已低于自动充值触发金额。'],
   ])('in %s the red panel names the declined card and the first button changes it', (locale, panel, primary, runway) => {
     const card = renderBalanceCard(suspendedAfterDecline, locale);
@@ -52,7 +57,12 @@ describe('the balance card', () => {
 
 describe('a new tenant', () => {
   it.each([
-    ['en-US', 'Get started with Communications Credits', 'Choose a payment method', ['toll-free dial-in', 'Add funds: nothing is charged until you confirm.', 'Set up auto-recharge']],
+    [
+      'en-US',
+      'Get started with Communications Credits',
+      'Choose a payment method',
+      ['toll-free dial-in', 'Add funds: nothing is charged until you confirm.', 'Set up auto-recharge'],
+    ],
     ['zh-CN', '开始使用通信点数', '选择付款方式', ['免费电话拨入', '充值：确认之前不会扣款。', '设置自动充值']],
   ] as const)('in %s sees how to start, not a red suspension', (locale, title, first, lines) => {
     const card = renderGetStartedCard({ currency: 'USD', cardOnFile: null }, locale);
@@ -91,8 +101,11 @@ describe('the usage card', () => {
 });
 
 describe('the auto-recharge card', () => {
-  it('shows the card it charges, starts at the bot\'s suggestion while off, and puts each limit under its field', () => {
-    const card = renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'off' }), cardOnFile: MASTERCARD, suggestedAmountMinor: 14_000 }), 'en-US');
+  it("shows the card it charges, starts at the bot's suggestion while off, and puts each limit under its field", () => {
+    const card = renderAutoRechargeCard(
+      settings({ autoRecharge: autoRecharge({ state: 'off' }), cardOnFile: MASTERCARD, suggestedAmountMinor: 14_000 }),
+      'en-US',
+    );
     const text = cardText(card);
     expect(text).toContain('Charges\nMastercard •••• 0002, expires 12/2034 (test card)');
     expect(cardInputs(card).find((i) => i.id === 'amount')?.value).toBe('140.00');

@@ -14,7 +14,7 @@ import { cardText } from './validateCard.js';
 
 const count = (text: string, part: string) => text.split(part).length - 1;
 
-describe('times in the reader\'s zone', () => {
+describe("times in the reader's zone", () => {
   it.each([
     // Half-hour and 45-minute offsets.
     ['Asia/Kolkata', '2026-03-05T18:29:00Z', 'Mar 5, 2026, 23:59', '2026-03-05'],
@@ -104,7 +104,7 @@ describe('cards name the zone once, and a date-only value none', () => {
     expect(en).toContain('Mar 5, 2027');
   });
 
-  it('the history card and the usage period in the reader\'s zone', () => {
+  it("the history card and the usage period in the reader's zone", () => {
     const zh = cardText(renderHistoryCard(history({ entries: historyEntries(2) }), shanghai));
     expect(zh).toContain('2026年3月5日 22:30');
     expect(count(zh, '时间均为中国标准时间。')).toBe(1);

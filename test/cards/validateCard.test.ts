@@ -35,7 +35,17 @@ describe('validateCard', () => {
     ['a 1.6 property', (c) => ({ ...c, actions: [execute({ role: 'Button' })] }), /supported in version 1\.6/],
     ['a misspelt property', (c) => ({ ...c, body: [{ type: 'TextBlock', text: 'x', wieght: 'bolder' }] }), /no property "wieght"/],
     ['a 1.6 element', (c) => ({ ...c, body: [{ type: 'Carousel', pages: [] }] }), /Carousel/],
-    ['duplicate input ids', (c) => ({ ...c, body: [{ type: 'Input.Text', id: 'a', label: 'A' }, { type: 'Input.Text', id: 'a', label: 'B' }] }), /Duplicate Id/],
+    [
+      'duplicate input ids',
+      (c) => ({
+        ...c,
+        body: [
+          { type: 'Input.Text', id: 'a', label: 'A' },
+          { type: 'Input.Text', id: 'a', label: 'B' },
+        ],
+      }),
+      /Duplicate Id/,
+    ],
     ['a required input without label', (c) => ({ ...c, body: [{ type: 'Input.Text', id: 'a', isRequired: true, errorMessage: 'e' }] }), /should have a label/],
     ['too many actions', (c) => ({ ...c, actions: Array.from({ length: 6 }, () => execute()) }), /TooManyActions/],
     ['an image from the internet', (c) => ({ ...c, body: [{ type: 'Image', url: 'https://example.com/x.png' }] }), /image from the internet/],
@@ -44,9 +54,17 @@ describe('validateCard', () => {
     ['an oversized payload', (c) => ({ ...c, body: [{ type: 'TextBlock', text: 'x'.repeat(MAX_CARD_BYTES), wrap: true }] }), /Teams' limit/],
     ['Execute without fallback', (c) => ({ ...c, actions: [execute({ fallback: undefined })] }), /no Action.Submit fallback/],
     ['Execute whose data lacks the verb', (c) => ({ ...c, actions: [execute({ data: { amount: '5' } })] }), /data.verb/],
-    ['a fallback with other data', (c) => ({ ...c, actions: [execute({ fallback: { type: 'Action.Submit', title: 'Go', data: { verb: 'balance.refresh' } } })] }), /fallback data differs/],
+    [
+      'a fallback with other data',
+      (c) => ({ ...c, actions: [execute({ fallback: { type: 'Action.Submit', title: 'Go', data: { verb: 'balance.refresh' } } })] }),
+      /fallback data differs/,
+    ],
     ['a fallback sending other inputs', (c) => ({ ...c, actions: [execute({ associatedInputs: 'none' })] }), /fallback sends different inputs/],
-    ['a nested misspelt property', (c) => ({ ...c, body: [{ type: 'Container', items: [{ type: 'FactSet', facts: [{ title: 'a', vale: 'b' }] }] }] }), /no property "vale"/],
+    [
+      'a nested misspelt property',
+      (c) => ({ ...c, body: [{ type: 'Container', items: [{ type: 'FactSet', facts: [{ title: 'a', vale: 'b' }] }] }] }),
+      /no property "vale"/,
+    ],
   ];
   it.each(broken)('rejects %s', (_name, breakIt, message) => {
     const problems = cardProblems(breakIt(base()));

@@ -6,11 +6,17 @@ import { useTempFolders } from './tempFolders.js';
 describe('the conversation book', () => {
   const tempFolder = useTempFolders('conversations-');
 
-  it('keeps a channel\'s alert subscription (who and when) across reopening, until it is unsubscribed', async () => {
+  it("keeps a channel's alert subscription (who and when) across reopening, until it is unsubscribed", async () => {
     const file = path.join(await tempFolder(), 'conversations.json');
     const book = await ConversationBook.open(file);
     await book.remember({
-      conversation: { id: '19:billing@thread.tacv2', tenantId: 't1', scope: 'channel', reference: { conversation: { id: '19:billing@thread.tacv2' } as never }, locale: 'en-US' },
+      conversation: {
+        id: '19:billing@thread.tacv2',
+        tenantId: 't1',
+        scope: 'channel',
+        reference: { conversation: { id: '19:billing@thread.tacv2' } as never },
+        locale: 'en-US',
+      },
       person: { tenantId: 't1', userId: '29:alex', aadObjectId: 'aad-alex', name: 'Alex', locale: 'en-US' },
       at: '2026-01-01T00:00:00.000Z',
     });

@@ -160,7 +160,7 @@ describe('fail-stop after a failed write', () => {
     const changed = store.change('t', addFunds('t', 500, 'b')).then(() => order.push('change durable'));
     const read = store.account('t').then((account) => order.push(`read ${account!.balanceMinor}`));
     const journal = store.journal('t', 0, 10).then((entries) => order.push(`journal ${entries.length}`));
-    const other = store.account('quiet').then(() => order.push('other tenant'));
+    void store.account('quiet').then(() => order.push('other tenant'));
     await sleep(50);
     expect(order).toEqual(['other tenant']);
     release();

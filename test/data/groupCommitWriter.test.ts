@@ -20,7 +20,11 @@ describe('group commit writer', () => {
 
   it('stops for good at a failed fsync: tells onFailure first, then rejects every waiting line, cut and later append', async () => {
     const events: string[] = [];
-    const { writer } = await startWriter(await tempFolder(), () => events.push('durable'), (error) => events.push(`failed ${(error as NodeJS.ErrnoException).code}`));
+    const { writer } = await startWriter(
+      await tempFolder(),
+      () => events.push('durable'),
+      (error) => events.push(`failed ${(error as NodeJS.ErrnoException).code}`),
+    );
     await writer.append('{"n":1}\n', 1);
     const disk = await takeDisk();
     disk.fail('EIO', ['datasync']);
@@ -54,7 +58,10 @@ describe('group commit writer', () => {
     for (let hops = 0; hops < 8; hops++) {
       let chained: Promise<void> = writer.append('{"first":true}\n');
       for (let i = 0; i < hops; i++) chained = chained.then(() => undefined);
-      await within(chained.then(() => writer.append('{"second":true}\n')), 2_000);
+      await within(
+        chained.then(() => writer.append('{"second":true}\n')),
+        2_000,
+      );
     }
     await writer.close();
   });

@@ -23,7 +23,15 @@ export function addFunds(tenantId: string, amountMinor: number, key: string, now
     const draft = new ChangeDraft(account, tenantId, now);
     draft.open('USD', DEFAULTS);
     const entry = draft.record({
-      detail: { kind: 'funds-added', lotId: `lot-${key}`, source: 'manual', expiresAt: iso(addCalendarMonths(now, 12)), note: null, purpose: 'grant', chargeId: null },
+      detail: {
+        kind: 'funds-added',
+        lotId: `lot-${key}`,
+        source: 'manual',
+        expiresAt: iso(addCalendarMonths(now, 12)),
+        note: null,
+        purpose: 'grant',
+        chargeId: null,
+      },
       amountMinor,
       actor: 'tester',
       idempotencyKey: key,

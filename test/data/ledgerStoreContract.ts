@@ -94,8 +94,16 @@ export function describeLedgerStoreContract<S extends LedgerStore>(
       let store = await open();
       await store.change('t1', addFunds('t1', 5_000, 'first'));
       const refusal = new Error('amount too small');
-      await expect(store.change('t1', () => { throw refusal; })).rejects.toBe(refusal);
-      await expect(store.change('new-tenant', () => { throw refusal; })).rejects.toBe(refusal);
+      await expect(
+        store.change('t1', () => {
+          throw refusal;
+        }),
+      ).rejects.toBe(refusal);
+      await expect(
+        store.change('new-tenant', () => {
+          throw refusal;
+        }),
+      ).rejects.toBe(refusal);
 
       // The store goes on working after a refusal.
       await store.change('t1', addFunds('t1', 1_000, 'second'));

@@ -59,10 +59,24 @@ describe('lowdb ledger store', () => {
     await store.change('t', recordUsage('t', usageBatch('late', 5)));
     const all = await wholeJournal(store, 't');
     expect(all.map((e) => e.id)).toEqual(Array.from({ length: 115 }, (_, i) => String(i + 1)));
-    const ranges = [[0, 200], [0, 10], [70, 20], [80, 30], [100, 10], [105, 10], [109, 3], [110, 5], [114, 5], [60, 55]] as const;
+    const ranges = [
+      [0, 200],
+      [0, 10],
+      [70, 20],
+      [80, 30],
+      [100, 10],
+      [105, 10],
+      [109, 3],
+      [110, 5],
+      [114, 5],
+      [60, 55],
+    ] as const;
     const expectRanges = async () => {
       for (const [after, limit] of ranges) {
-        expect((await store.journal('t', after, limit)).map((e) => e.id), `after ${after} limit ${limit}`).toEqual(all.slice(after, after + limit).map((e) => e.id));
+        expect(
+          (await store.journal('t', after, limit)).map((e) => e.id),
+          `after ${after} limit ${limit}`,
+        ).toEqual(all.slice(after, after + limit).map((e) => e.id));
       }
     };
     await expectRanges();

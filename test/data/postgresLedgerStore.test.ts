@@ -58,7 +58,10 @@ describe('PostgreSQL ledger store', () => {
 
     // Six batches of 100 records, each sent through both processes; ten fund keys, each pressed in both.
     const batches = Array.from({ length: 6 }, (_, i) => usageBatch(`batch${i}`, 100, 7));
-    const charged = Promise.all([...batches.map((batch) => a.change('t', recordUsage('t', batch))), ...batches.map((batch) => b.change('t', recordUsage('t', batch)))]);
+    const charged = Promise.all([
+      ...batches.map((batch) => a.change('t', recordUsage('t', batch))),
+      ...batches.map((batch) => b.change('t', recordUsage('t', batch))),
+    ]);
     const funds = Promise.all(Array.from({ length: 10 }, (_, k) => [a, b].map((store) => store.change('t', addFunds('t', 500, `f${k}`)))).flat());
     const [counts, entryIds] = await Promise.all([charged, funds]);
 
@@ -213,9 +216,10 @@ describe('PostgreSQL ledger store', () => {
       `INSERT INTO ${schema}.journal (tenant_id, entry_no, kind, amount_minor, balance_after_minor, at, idempotency_key, entry) VALUES ('t', 1, $1, 0, 0, $2, NULL, $3)`,
       [opening.kind, opening.at, JSON.stringify(opening)],
     );
-    await other.query(`INSERT INTO ${schema}.accounts (tenant_id, currency, opened_at, balance_minor, debt_minor, lots_minor, entry_count) VALUES ('t', 'USD', $1, 0, 0, 0, 1)`, [
-      opening.at,
-    ]);
+    await other.query(
+      `INSERT INTO ${schema}.accounts (tenant_id, currency, opened_at, balance_minor, debt_minor, lots_minor, entry_count) VALUES ('t', 'USD', $1, 0, 0, 0, 1)`,
+      [opening.at],
+    );
     const change = store.change('t', addFunds('t', 2_500, 'k'));
     await lockedBackend();
     await other.query('COMMIT');
@@ -256,14 +260,30 @@ describe('PostgreSQL ledger store', () => {
     for (const tenant of tenants) {
       await store.change(tenant, addFunds(tenant, 10_000, 'k\u0000'));
       await store.change(tenant, addFunds(tenant, 10_000, 'k\uD800'));
-      expect(await store.change(tenant, recordUsage(tenant, records.map((recordId) => ({ recordId, chargeMinor: 1 }))))).toBe(records.length);
+      expect(
+        await store.change(
+          tenant,
+          recordUsage(
+            tenant,
+            records.map((recordId) => ({ recordId, chargeMinor: 1 })),
+          ),
+        ),
+      ).toBe(records.length);
     }
     expect((await store.tenantIds()).sort()).toEqual([...tenants].sort());
 
     await store.close();
     store = await open(url);
     for (const tenant of tenants) {
-      expect(await store.change(tenant, recordUsage(tenant, records.map((recordId) => ({ recordId, chargeMinor: 1 }))))).toBe(0);
+      expect(
+        await store.change(
+          tenant,
+          recordUsage(
+            tenant,
+            records.map((recordId) => ({ recordId, chargeMinor: 1 })),
+          ),
+        ),
+      ).toBe(0);
       expect(await store.change(tenant, addFunds(tenant, 10_000, 'k\u0000'))).toBe('2');
       const journal = await wholeJournal(store, tenant);
       expect(journal.flatMap((entry) => (entry.detail.kind === 'usage' ? [entry.detail.usage.recordId] : []))).toEqual(records);
@@ -340,7 +360,9 @@ describe('PostgreSQL ledger store', () => {
     await expect(db.query(`UPDATE ${schema}.accounts SET debt_minor = 10, balance_minor = balance_minor - 10`)).rejects.toThrow(/no_debt_while_lots_remain/);
     await expect(db.query(`UPDATE ${schema}.lots SET remaining_minor = original_minor + 1`)).rejects.toThrow(/remaining_within_original/);
     await expect(db.query(`UPDATE ${schema}.lots SET remaining_minor = 0`)).rejects.toThrow(/remaining_within_original/);
-    await expect(db.query(`INSERT INTO ${schema}.operation_keys (tenant_id, key, kind, entry_no) VALUES ('t', 'f', 'funds-added', 9)`)).rejects.toMatchObject({ code: '23505' });
+    await expect(db.query(`INSERT INTO ${schema}.operation_keys (tenant_id, key, kind, entry_no) VALUES ('t', 'f', 'funds-added', 9)`)).rejects.toMatchObject({
+      code: '23505',
+    });
     await expect(db.query(`INSERT INTO ${schema}.usage_keys (tenant_id, record_id, day) VALUES ('t', 'u1', 1)`)).rejects.toMatchObject({ code: '23505' });
     const { rows } = await db.query(`SELECT lot_id, original_minor, remaining_minor FROM ${schema}.lots`);
     expect(rows).toEqual([{ lot_id: 'lot-f', original_minor: '2000', remaining_minor: '1500' }]);

@@ -26,7 +26,7 @@ async function expectAllConsistent(store: LowdbLedgerStore): Promise<void> {
 }
 
 async function lastWalSegment(dir: string): Promise<string> {
-  const segments = (await readdir(path.join(dir, 'wal'))).sort((a, b) => parseInt(a) - parseInt(b));
+  const segments = (await readdir(path.join(dir, 'wal'))).sort((a, b) => parseInt(a, 10) - parseInt(b, 10));
   return path.join(dir, 'wal', segments.at(-1)!);
 }
 
@@ -145,7 +145,7 @@ describe('recovery after a crash', () => {
     // A crash during the first checkpoint of 'new': its journal and key files are written, its account document is not.
     const folder = path.join(beforeCheckpoint, 'journal', tenantFileName('new'));
     await cp(path.join(afterCheckpoint, 'journal', tenantFileName('new')), folder, { recursive: true });
-    await writeFile(path.join(folder, 'notes.txt'), 'not the store\'s');
+    await writeFile(path.join(folder, 'notes.txt'), "not the store's");
     const recovered = await openLowdbLedgerStore({ dir: beforeCheckpoint, ...QUIET });
     expect(await readdir(folder)).toEqual(['notes.txt']);
     expect((await recovered.account('new'))!.balanceMinor).toBe(5_000 - 28);

@@ -15,7 +15,8 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     }
     client.pipe(upstream).pipe(client);
   });
-  const listen = (port: number) => new Promise<number>((resolve) => server.listen(port, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+  const listen = (port: number) =>
+    new Promise<number>((resolve) => server.listen(port, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
   const port = await listen(0);
   return {
     port,

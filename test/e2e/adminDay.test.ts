@@ -19,7 +19,7 @@ const HAN = /\p{Script=Han}/u;
  * low balance, new destinations, a spending spike, calling suspended, resumed. Every card and
  * every notification line reads in Chinese, in Shanghai time.
  */
-describe('an admin\'s day in Teams, in Chinese from Shanghai', () => {
+describe("an admin's day in Teams, in Chinese from Shanghai", () => {
   let connector: FakeConnector;
   let bot: BotUnderTest;
   let wei: ReturnType<BotUnderTest['teams']>;
@@ -35,7 +35,12 @@ describe('an admin\'s day in Teams, in Chinese from Shanghai', () => {
   }
 
   async function press(data: Record<string, unknown>) {
-    const response = await wei.post({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: data.verb, data } }, ...SHANGHAI });
+    const response = await wei.post({
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb: data.verb, data } },
+      ...SHANGHAI,
+    });
     expect(response.status).toBe(200);
     return response.body.value;
   }
@@ -43,7 +48,9 @@ describe('an admin\'s day in Teams, in Chinese from Shanghai', () => {
   /** The alerts posted into Wei's chat so far (cards whose band names the product, not answers to Wei), with their notification lines. */
   const proactive = () =>
     connector.calls
-      .filter((c) => (c.kind === 'send' || c.kind === 'reply') && !c.activityId?.startsWith('day-') && c.conversationId === wei.conversationId && c.status === 200)
+      .filter(
+        (c) => (c.kind === 'send' || c.kind === 'reply') && !c.activityId?.startsWith('day-') && c.conversationId === wei.conversationId && c.status === 200,
+      )
       .filter((c) => c.body?.attachments?.[0]?.content?.body?.[0]?.items?.[1]?.text === '通信点数')
       .map((c) => ({ card: c.body.attachments[0].content, summary: c.body.summary as string, text: cardText(c.body.attachments[0].content) }));
 
@@ -94,13 +101,25 @@ describe('an admin\'s day in Teams, in Chinese from Shanghai', () => {
   it('a month of calls: low balance, new destinations, a spike, suspended, each saying what happened in Chinese', async () => {
     const now = bot.clock.now();
     // 150 calls over 30 days to the usual countries: the first usage raises no destination alert.
-    const month = calls(150, { from: now - 30 * DAY, every: (29 * DAY) / 150, charge: '1.50', countries: ['Japan', 'Germany', 'India', 'Canada', 'China', 'United Kingdom'], id: 'month' });
+    const month = calls(150, {
+      from: now - 30 * DAY,
+      every: (29 * DAY) / 150,
+      charge: '1.50',
+      countries: ['Japan', 'Germany', 'India', 'Canada', 'China', 'United Kingdom'],
+      id: 'month',
+    });
     expect((await bot.operator('POST', '/api/usage', { records: month })).body).toMatchObject({ accepted: 150 });
     // Then Sierra Leone, a country never called, four times in one hour for 262.00.
     const fraud = calls(4, { from: now - HOUR / 2, every: 60_000, charge: '65.50', countries: ['Sierra Leone'], id: 'fraud' });
     expect((await bot.operator('POST', '/api/usage', { records: fraud })).body).toMatchObject({ accepted: 4 });
     // Then more than is left: calling stops.
-    expect((await bot.operator('POST', '/api/usage', { records: calls(1, { from: now - 10 * 60_000, every: 0, charge: '20.00', countries: ['Japan'], id: 'last' }) })).body).toMatchObject({ accepted: 1 });
+    expect(
+      (
+        await bot.operator('POST', '/api/usage', {
+          records: calls(1, { from: now - 10 * 60_000, every: 0, charge: '20.00', countries: ['Japan'], id: 'last' }),
+        })
+      ).body,
+    ).toMatchObject({ accepted: 1 });
     await bot.app.alerts.idle();
 
     const alerts = await waitFor('the alerts', () => (proactive().length >= 4 ? proactive() : false), 20_000);
@@ -127,7 +146,7 @@ describe('an admin\'s day in Teams, in Chinese from Shanghai', () => {
     expect(drill).toContain('Teams 管理中心');
   }, 60_000);
 
-  it('the history sums a day\'s calls in Shanghai time, and the money view shows the purchase', async () => {
+  it("the history sums a day's calls in Shanghai time, and the money view shows the purchase", async () => {
     const history = await say('历史记录');
     expect(history.text).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 · \d+ 通电话/);
     expect(history.text).toMatch(/第 \d+–\d+ 条，共 \d+ 条/);

@@ -21,7 +21,10 @@ describe('proactive alert delivery', () => {
   async function setUp(env: Record<string, string> = {}): Promise<{ connector: FakeConnector; bot: BotUnderTest }> {
     const connector = await startFakeConnector();
     const bot = await startBot(connector, env);
-    cleanup.push(() => connector.close(), () => bot.stop());
+    cleanup.push(
+      () => connector.close(),
+      () => bot.stop(),
+    );
     return { connector, bot };
   }
 
@@ -51,12 +54,18 @@ describe('proactive alert delivery', () => {
     const usageMs = Date.now() - started;
     expect(usageMs).toBeLessThan(1000);
 
-    await waitFor('the alert everywhere it can go', () => [throttled!, flaky!, healthy!].every((c) => connector.cardsIn(c.conversationId).some((x) => SUSPENDED.test(cardText(x.card)))), 20_000);
+    await waitFor(
+      'the alert everywhere it can go',
+      () => [throttled!, flaky!, healthy!].every((c) => connector.cardsIn(c.conversationId).some((x) => SUSPENDED.test(cardText(x.card)))),
+      20_000,
+    );
     await bot.app.alerts.idle();
 
     // Every proactive post into the conversation since the usage, failed or not.
     const attempts = (conversationId: string) =>
-      connector.calls.filter((c) => c.conversationId === conversationId && c.at >= started && (c.kind === 'send' || c.kind === 'reply') && !c.activityId?.startsWith('teams-'));
+      connector.calls.filter(
+        (c) => c.conversationId === conversationId && c.at >= started && (c.kind === 'send' || c.kind === 'reply') && !c.activityId?.startsWith('teams-'),
+      );
     const throttledAttempts = attempts(throttled!.conversationId);
     expect(throttledAttempts.map((c) => c.status)).toEqual([429, 200, 200]); // low balance (throttled once), below zero
     expect(throttledAttempts[1]!.at - throttledAttempts[0]!.at).toBeGreaterThanOrEqual(950);
@@ -89,7 +98,10 @@ describe('proactive alert delivery', () => {
 
     // The same Bot Connector, a new process on the same data folder.
     const bot = await startBot(first.connector, {}, { dataDir });
-    cleanup.push(() => first.connector.close(), () => bot.stop());
+    cleanup.push(
+      () => first.connector.close(),
+      () => bot.stop(),
+    );
     await waitFor('the alert after the restart', () => first.connector.cardsIn(down.conversationId).some((x) => SUSPENDED.test(cardText(x.card))), 20_000);
     await bot.app.alerts.idle();
     expect(first.connector.cardsIn(reached.conversationId).filter((x) => SUSPENDED.test(cardText(x.card)))).toHaveLength(1);

@@ -81,7 +81,11 @@ describe('POST /api/messages without app credentials', () => {
 
   it.skipIf(!external)('refuses a caller that is not on loopback', async () => {
     const port = new URL(bot.base).port;
-    const response = await fetch(`http://${external}:${port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message()) });
+    const response = await fetch(`http://${external}:${port}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(message()),
+    });
     expect(response.status).toBe(403);
   });
 

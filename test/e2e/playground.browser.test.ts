@@ -87,21 +87,33 @@ describe('in the Agents Playground', () => {
     const [tenantId] = await bot.app.store.tenantIds();
     expect((await bot.app.ledger.account(tenantId!))?.balanceMinor).toBe(0);
 
-    await lastCard().getByRole('button', { name: /Confirm/ }).click();
+    await lastCard()
+      .getByRole('button', { name: /Confirm/ })
+      .click();
     await expect.poll(() => lastCard().innerText(), { timeout: 20_000 }).toContain('Funds added');
     await shot('5-receipt');
     expect(await lastCard().innerText()).toContain('$50.00');
-    expect(await lastCard().getByRole('button', { name: /Confirm/ }).count()).toBe(0);
+    expect(
+      await lastCard()
+        .getByRole('button', { name: /Confirm/ })
+        .count(),
+    ).toBe(0);
     expect((await bot.app.ledger.account(tenantId!))?.balanceMinor).toBe(5000);
   }, 60_000);
 
-  it('shows the history with a day\'s calls summed into one row', async () => {
+  it("shows the history with a day's calls summed into one row", async () => {
     const [tenantId] = await bot.app.store.tenantIds();
     const now = Date.now();
     // Calls over the last five days, imported at once: grouped by the day they were made.
     const calls = Array.from({ length: 30 }, (_, i) => {
       const start = now - 5 * 86_400_000 + i * 4 * 3_600_000;
-      return record(tenantId!, '0.05', { startDateTime: new Date(start).toISOString(), endDateTime: new Date(start + 120_000).toISOString(), destinationContext: 'International', destinationName: ['Japan', 'Germany', 'India'][i % 3]!, userId: `user-${i % 4}` });
+      return record(tenantId!, '0.05', {
+        startDateTime: new Date(start).toISOString(),
+        endDateTime: new Date(start + 120_000).toISOString(),
+        destinationContext: 'International',
+        destinationName: ['Japan', 'Germany', 'India'][i % 3]!,
+        userId: `user-${i % 4}`,
+      });
     });
     expect((await bot.operator('POST', '/api/usage', { records: calls })).body).toMatchObject({ accepted: 30 });
     await page.locator('[data-lexical-editor="true"]').click();

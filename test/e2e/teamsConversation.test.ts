@@ -78,10 +78,13 @@ describe('a tenant admin in Teams, end to end', () => {
     expect(usage.body).toMatchObject({ accepted: 1 });
     await waitFor('the recharge', async () => (await bot.account(TENANT)).balance === '125.00');
 
-    const alexAlert = await waitFor('the alert in Alex\'s chat', () => alertsIn(alex.conversationId, /Auto-recharge added funds/)[0]);
+    const alexAlert = await waitFor("the alert in Alex's chat", () => alertsIn(alex.conversationId, /Auto-recharge added funds/)[0]);
     expect(cardText(alexAlert.card)).toContain('$100.00');
     expectValidCard(alexAlert.card);
-    const weiAlert = await waitFor('the alert in Wei\'s chat, in Chinese', () => alertsIn(wei.conversationId, new RegExp(zhCN.alerts.rechargeSucceededTitle))[0]);
+    const weiAlert = await waitFor(
+      "the alert in Wei's chat, in Chinese",
+      () => alertsIn(wei.conversationId, new RegExp(zhCN.alerts.rechargeSucceededTitle))[0],
+    );
     expect(cardText(weiAlert.card)).toMatch(/100\.00/);
 
     await bot.app.alerts.idle();
@@ -123,7 +126,8 @@ describe('a tenant admin in Teams, end to end', () => {
   it('each alert reaches each admin conversation once', async () => {
     await bot.app.alerts.idle();
     const alex = bot.teams(TENANT, ALEX);
-    for (const title of [/Auto-recharge added funds/, /Auto-recharge failed/, /Calling suspended/]) expect(alertsIn(alex.conversationId, title), String(title)).toHaveLength(1);
+    for (const title of [/Auto-recharge added funds/, /Auto-recharge failed/, /Calling suspended/])
+      expect(alertsIn(alex.conversationId, title), String(title)).toHaveLength(1);
   });
 
   it('Chinese phrasings work end to end', async () => {
@@ -149,13 +153,21 @@ describe('a tenant admin in Teams, end to end', () => {
     await other.execute({ ...buttons(confirmation.card)[Verb.fundsConfirm]!, tenantId: TENANT });
     expect((await bot.account('fabrikam-e2e')).balance).toBe('10.00');
     expect((await bot.account(TENANT)).balance).toBe('135.00');
-    expect(connector.cardsIn(other.conversationId).some((c) => /Auto-recharge added funds|Auto-recharge failed|Calling suspended/.test(cardText(c.card)))).toBe(false);
+    expect(connector.cardsIn(other.conversationId).some((c) => /Auto-recharge added funds|Auto-recharge failed|Calling suspended/.test(cardText(c.card)))).toBe(
+      false,
+    );
   });
 
   it('junk bodies and junk card payloads get no 5xx and move no money', async () => {
     const alex = bot.teams(TENANT, ALEX);
     const before = (await bot.account(TENANT)).balanceMinor;
-    for (const body of ['not json', '[]', '{}', JSON.stringify({ type: 'message' }), JSON.stringify({ type: 'message', serviceUrl: 'ftp://x', conversation: { id: 'c' }, from: { id: 'u' } })]) {
+    for (const body of [
+      'not json',
+      '[]',
+      '{}',
+      JSON.stringify({ type: 'message' }),
+      JSON.stringify({ type: 'message', serviceUrl: 'ftp://x', conversation: { id: 'c' }, from: { id: 'u' } }),
+    ]) {
       const response = await bot.http('POST', '/api/messages', body);
       expect(response.status, body).toBeLessThan(500);
     }

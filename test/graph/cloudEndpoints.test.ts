@@ -33,8 +33,14 @@ describe('Graph settings from the environment', () => {
   });
 
   it('reads the credential the way @azure/identity does: secret, else certificate, else managed identity', () => {
-    expect(settings({ AZURE_CLIENT_ID: 'app', AZURE_CLIENT_SECRET: 's', AZURE_CLIENT_CERTIFICATE_PATH: '/c.pem' })?.credential).toEqual({ kind: 'secret', secret: 's' });
-    expect(settings({ AZURE_CLIENT_ID: 'app', AZURE_CLIENT_CERTIFICATE_PATH: '/c.pem' })?.credential).toEqual({ kind: 'certificate', certificatePath: '/c.pem' });
+    expect(settings({ AZURE_CLIENT_ID: 'app', AZURE_CLIENT_SECRET: 's', AZURE_CLIENT_CERTIFICATE_PATH: '/c.pem' })?.credential).toEqual({
+      kind: 'secret',
+      secret: 's',
+    });
+    expect(settings({ AZURE_CLIENT_ID: 'app', AZURE_CLIENT_CERTIFICATE_PATH: '/c.pem' })?.credential).toEqual({
+      kind: 'certificate',
+      certificatePath: '/c.pem',
+    });
     expect(settings({ AZURE_CLIENT_ID: 'app', AZURE_TENANT_ID: 'home' })?.credential).toEqual({ kind: 'managed-identity' });
   });
 
@@ -47,6 +53,8 @@ describe('Graph settings from the environment', () => {
 
   it('refuses combinations that cannot work, saying what is missing', () => {
     expect(() => settings({ AZURE_CLIENT_ID: 'app' })).toThrow(/managed identity.*AZURE_TENANT_ID/);
-    expect(() => settings({ AZURE_CLIENT_ID: 'app', AZURE_CLIENT_SECRET: 's', GRAPH_MAIL_SENDER: 'n@x.example' })).toThrow(/GRAPH_MAIL_SENDER needs AZURE_TENANT_ID/);
+    expect(() => settings({ AZURE_CLIENT_ID: 'app', AZURE_CLIENT_SECRET: 's', GRAPH_MAIL_SENDER: 'n@x.example' })).toThrow(
+      /GRAPH_MAIL_SENDER needs AZURE_TENANT_ID/,
+    );
   });
 });

@@ -74,7 +74,9 @@ describe('the app with Microsoft Graph configured', () => {
 
     const mail = await eventually(() => home.sentMail.find((m) => m.to.includes('ga@contoso.example')));
     expect(mail.sender).toBe(SENDER);
-    expect(mail.subject).toBe(noticeEmail({ type: 'suspended', tenantId, currency: 'USD', balanceMinor: -234, at: new Date().toISOString() }, { name: null, locale: 'zh-CN' }).subject);
+    expect(mail.subject).toBe(
+      noticeEmail({ type: 'suspended', tenantId, currency: 'USD', balanceMinor: -234, at: new Date().toISOString() }, { name: null, locale: 'zh-CN' }).subject,
+    );
   });
 
   it('answers 502 with the consent link for a tenant that has not consented', async () => {

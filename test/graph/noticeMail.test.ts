@@ -55,7 +55,9 @@ describe('notice mail through Graph sendMail', () => {
     await f.queue.enqueue('notice-1', message('Balance below zero'));
     await f.queue.deliverDue();
 
-    expect(home.sentMail).toEqual([{ sender: SENDER, to: ['admin@contoso.example'], subject: 'Balance below zero', contentType: 'HTML', content: '<p>Balance below zero.</p>' }]);
+    expect(home.sentMail).toEqual([
+      { sender: SENDER, to: ['admin@contoso.example'], subject: 'Balance below zero', contentType: 'HTML', content: '<p>Balance below zero.</p>' },
+    ]);
     expect(f.queue.pending).toEqual([]);
 
     await f.queue.enqueue('notice-1', message('Balance below zero'));
@@ -70,7 +72,9 @@ describe('notice mail through Graph sendMail', () => {
     await f.queue.deliverDue();
 
     expect(home.sentMail).toEqual([]);
-    expect(f.queue.pending).toMatchObject([{ id: 'notice-2', attempts: 1, nextAttemptAt: f.clock.now() + MINUTE_MS, lastError: expect.stringMatching(/unavailable: .*503/) }]);
+    expect(f.queue.pending).toMatchObject([
+      { id: 'notice-2', attempts: 1, nextAttemptAt: f.clock.now() + MINUTE_MS, lastError: expect.stringMatching(/unavailable: .*503/) },
+    ]);
     expect(f.logs.join('\n')).toMatch(/notice-2 not sent/);
 
     // Not due yet: not tried.
@@ -139,7 +143,10 @@ describe('notice emails to the admins in the directory', () => {
       clock: f.clock,
     });
     const stored = (type: Alert['type'] = 'suspended'): StoredAlert =>
-      ({ id: randomUUID(), alert: { type, tenantId, currency: 'USD', balanceMinor: -250, at: '2026-01-15T12:00:00.000Z', thresholdMinor: 1000 } }) as StoredAlert;
+      ({
+        id: randomUUID(),
+        alert: { type, tenantId, currency: 'USD', balanceMinor: -250, at: '2026-01-15T12:00:00.000Z', thresholdMinor: 1000 },
+      }) as StoredAlert;
     return { ...f, tenantId, tenant, sink, stored };
   }
 

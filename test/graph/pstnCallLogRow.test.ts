@@ -37,7 +37,10 @@ describe('a pstnCallLogRow as a usage record', () => {
 
   it('prices a row with no charge from the rate table, and names what is wrong with a broken one', () => {
     expect(readPstnCallLogRow('t', pstnCallLogRow(NOW, 1, { charge: null }))).toMatchObject({ kind: 'credits', record: { charge: null } });
-    expect(readPstnCallLogRow('t', pstnCallLogRow(NOW, 1, { startDateTime: 'yesterday' }))).toMatchObject({ kind: 'malformed', error: expect.stringMatching(/startDateTime/) });
+    expect(readPstnCallLogRow('t', pstnCallLogRow(NOW, 1, { startDateTime: 'yesterday' }))).toMatchObject({
+      kind: 'malformed',
+      error: expect.stringMatching(/startDateTime/),
+    });
   });
 
   it('carries a decimal charge to the exact cents, never through floating-point arithmetic', () => {

@@ -14,7 +14,6 @@ import { pstnCallLogRow } from './fakeCloud/pstnCallLogRows.js';
 import { fakeCloudClients, startFakeCloud } from './graphHarness.js';
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 let cloud: FakeMicrosoftCloud;
 beforeAll(async () => {
@@ -49,7 +48,9 @@ const idOf = (row: Record<string, unknown>) => row.id as string;
 describe('usage sync from Graph', () => {
   it('pages through the call log and charges only rows paid from Communications Credits, each once', async () => {
     const f = syncFixture();
-    const credits = [5, 50, 300, 1_000, 2_000, 3_000].map((minutesAgo, i) => pstnCallLogRow(f.clock.now(), minutesAgo, { charge: [0.12, 1.5, 0.07, 2, 0.1, 0.2][i] }));
+    const credits = [5, 50, 300, 1_000, 2_000, 3_000].map((minutesAgo, i) =>
+      pstnCallLogRow(f.clock.now(), minutesAgo, { charge: [0.12, 1.5, 0.07, 2, 0.1, 0.2][i] }),
+    );
     const callingPlan = pstnCallLogRow(f.clock.now(), 60, { licenseCapability: 'MCOPSTNU', charge: 0 });
     const domesticPlan = pstnCallLogRow(f.clock.now(), 90, { licenseCapability: 'MCOPSTN1', charge: 0 });
     f.tenant.publishCalls(credits[0]!, callingPlan, ...credits.slice(1, 4), domesticPlan, ...credits.slice(4));
@@ -62,7 +63,11 @@ describe('usage sync from Graph', () => {
     // 0.12 + 1.50 + 0.07 + 2.00 + 0.10 + 0.20, in cents, exactly.
     expect(f.balance()).toBe(-399);
     expect(journalSum(f.store, f.tenantId)).toBe(-399);
-    expect(f.sync.status(f.tenantId)).toMatchObject({ syncedThrough: new Date(f.clock.now()).toISOString(), lastSyncAt: new Date(f.clock.now()).toISOString(), problem: null });
+    expect(f.sync.status(f.tenantId)).toMatchObject({
+      syncedThrough: new Date(f.clock.now()).toISOString(),
+      lastSyncAt: new Date(f.clock.now()).toISOString(),
+      problem: null,
+    });
 
     const again = await f.sync.syncTenant(f.tenantId);
     expect(again.ok && again.value).toMatchObject({ read: 8, accepted: 0, duplicates: 6, skipped: 2 });
@@ -83,7 +88,12 @@ describe('usage sync from Graph', () => {
     f.tenant.publishCalls(late, fresh);
     const second = await f.sync.syncTenant(f.tenantId);
 
-    expect(second.ok && second.value).toMatchObject({ from: new Date(firstEnd - LATE_ARRIVAL_OVERLAP_HOURS * HOUR_MS).toISOString(), read: 3, accepted: 2, duplicates: 1 });
+    expect(second.ok && second.value).toMatchObject({
+      from: new Date(firstEnd - LATE_ARRIVAL_OVERLAP_HOURS * HOUR_MS).toISOString(),
+      read: 3,
+      accepted: 2,
+      duplicates: 1,
+    });
     f.clock.advance(HOUR_MS);
     const third = await f.sync.syncTenant(f.tenantId);
     expect(third.ok && third.value).toMatchObject({ read: 3, accepted: 0, duplicates: 3 });
@@ -101,7 +111,12 @@ describe('usage sync from Graph', () => {
 
     // The fake refuses ranges over 90 days, as Graph does.
     expect(outcome.ok && outcome.value).toMatchObject({ read: 2, accepted: 2 });
-    expect(cloud.graphCalls(/getPstnCalls/).filter((r) => r.tenantId === f.tenantId).map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(
+      cloud
+        .graphCalls(/getPstnCalls/)
+        .filter((r) => r.tenantId === f.tenantId)
+        .map((r) => r.status),
+    ).toEqual([200, 200, 200]);
   });
 
   it('waits out 429 Retry-After, and retries 503 and dropped connections', async () => {
@@ -109,7 +124,13 @@ describe('usage sync from Graph', () => {
     const rows = Array.from({ length: 7 }, (_, i) => pstnCallLogRow(f.clock.now(), 10 + i));
     f.tenant.publishCalls(...rows);
     const tenantCalls = /getPstnCalls/;
-    cloud.inject({ path: tenantCalls, times: 1, status: 429, headers: { 'Retry-After': '1' }, body: { error: { code: 'TooManyRequests', message: 'Too many requests' } } });
+    cloud.inject({
+      path: tenantCalls,
+      times: 1,
+      status: 429,
+      headers: { 'Retry-After': '1' },
+      body: { error: { code: 'TooManyRequests', message: 'Too many requests' } },
+    });
     const started = Date.now();
 
     const throttled = await f.sync.syncTenant(f.tenantId);
@@ -171,7 +192,12 @@ describe('usage sync from Graph', () => {
 
     expect(outcome.ok && outcome.value).toMatchObject({ accepted: 1, duplicates: 1 });
     expect(cloud.tokensIssued(f.tenantId)).toBe(2);
-    expect(cloud.graphCalls(/getPstnCalls/).filter((r) => r.tenantId === f.tenantId).map((r) => r.status)).toEqual([200, 401, 200]);
+    expect(
+      cloud
+        .graphCalls(/getPstnCalls/)
+        .filter((r) => r.tenantId === f.tenantId)
+        .map((r) => r.status),
+    ).toEqual([200, 401, 200]);
   });
 
   it('skips nothing when Graph keeps failing: the next sync reads the same rows again', async () => {
@@ -294,7 +320,9 @@ describe('usage sync from Graph', () => {
   it('counts every charged row exactly once across syncs, late arrivals and faults', async () => {
     const step = fc.record({
       hoursLater: fc.integer({ min: 0, max: 30 }),
-      arrivals: fc.array(fc.record({ hoursLate: fc.integer({ min: 0, max: 47 }), credits: fc.boolean(), cents: fc.integer({ min: 0, max: 5_000 }) }), { maxLength: 6 }),
+      arrivals: fc.array(fc.record({ hoursLate: fc.integer({ min: 0, max: 47 }), credits: fc.boolean(), cents: fc.integer({ min: 0, max: 5_000 }) }), {
+        maxLength: 6,
+      }),
       fault: fc.constantFrom('none', '429', '503', 'drop', 'expired-token', 'outage'),
     });
     await fc.assert(
@@ -313,11 +341,15 @@ describe('usage sync from Graph', () => {
             if (arrival.credits) charged.set(idOf(row), arrival.cents);
           }
           const fault =
-            s.fault === '429' ? { status: 429, headers: { 'Retry-After': '0' }, times: 2 }
-            : s.fault === '503' ? { status: 503, times: 2 }
-            : s.fault === 'drop' ? { dropConnection: true, times: 1 }
-            : s.fault === 'outage' ? { status: 503, times: 4 }
-            : null;
+            s.fault === '429'
+              ? { status: 429, headers: { 'Retry-After': '0' }, times: 2 }
+              : s.fault === '503'
+                ? { status: 503, times: 2 }
+                : s.fault === 'drop'
+                  ? { dropConnection: true, times: 1 }
+                  : s.fault === 'outage'
+                    ? { status: 503, times: 4 }
+                    : null;
           if (fault) cloud.inject({ path: tenantCalls, ...fault });
           if (s.fault === 'expired-token') cloud.expireTokens();
           await f.sync.syncTenant(f.tenantId);

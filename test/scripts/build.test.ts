@@ -27,7 +27,9 @@ afterAll(async () => {
 describe('npm run build (scripts/build.mjs)', () => {
   it('writes the bundle, the vendored restify and node-fetch and the sample rate table, all JavaScript in ASCII', async () => {
     const files = await readdir(outdir, { recursive: true });
-    expect(files).toEqual(expect.arrayContaining(['index.js', 'sample-rates.json', 'build.json', 'node_modules/restify/index.js', 'node_modules/node-fetch/index.js']));
+    expect(files).toEqual(
+      expect.arrayContaining(['index.js', 'sample-rates.json', 'build.json', 'node_modules/restify/index.js', 'node_modules/node-fetch/index.js']),
+    );
     for (const file of files.filter((f) => f.endsWith('.js'))) {
       expect(/[^\x00-\x7f]/.test(await readFile(path.join(outdir, file), 'utf8')), file).toBe(false);
     }

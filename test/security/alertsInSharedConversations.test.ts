@@ -28,7 +28,10 @@ describe('alerts in shared conversations', () => {
   async function setUp(): Promise<{ connector: FakeConnector; bot: BotUnderTest }> {
     const connector = await startFakeConnector();
     const bot = await startBot(connector, { ADMIN_USER_IDS: 'aad-alex,aad-zoe' });
-    cleanup.push(() => connector.close(), () => bot.stop());
+    cleanup.push(
+      () => connector.close(),
+      () => bot.stop(),
+    );
     return { connector, bot };
   }
 
@@ -39,7 +42,9 @@ describe('alerts in shared conversations', () => {
   const alertsIn = (connector: FakeConnector, conversationId: string, title: RegExp) =>
     proactive(connector, conversationId).filter((c) => c.status === 200 && title.test(cardText(c.body?.attachments?.[0]?.content))).length;
 
-  it('a channel or group chat where an admin writes gets no alert until an admin there subscribes it; "stop alerts here" stops them', { timeout: 60_000 }, async () => {
+  it('a channel or group chat where an admin writes gets no alert until an admin there subscribes it; "stop alerts here" stops them', {
+    timeout: 60_000,
+  }, async () => {
     const { connector, bot } = await setUp();
     const personal = bot.teams(TENANT, ALEX);
     // A reply thread in the channel: the channel is the conversation.
@@ -55,7 +60,7 @@ describe('alerts in shared conversations', () => {
     // Usage through the operator API takes the balance below the threshold (10.00): a low-balance alert.
     expect((await bot.operator('POST', `/api/tenants/${TENANT}/funds`, { amount: '20.00', currency: 'USD', idempotencyKey: 'grant-1' })).status).toBe(200);
     expect((await bot.usage(TENANT, '15.00')).body).toMatchObject({ accepted: 1 });
-    await waitFor('the admin\'s personal chat to get the alert', () => alertsIn(connector, personal.conversationId, /Low balance/) === 1);
+    await waitFor("the admin's personal chat to get the alert", () => alertsIn(connector, personal.conversationId, /Low balance/) === 1);
     await bot.app.alerts.idle();
     for (const id of [CHANNEL, GROUP_CHAT, OTHER_CHANNEL]) expect(proactive(connector, id)).toEqual([]);
 
@@ -97,7 +102,9 @@ describe('alerts in shared conversations', () => {
     expect(Object.values(bot.app.conversations['document'].data.conversations).filter((c) => c.alertSubscription)).toEqual([]);
   });
 
-  it('another tenant taking over a subscribed conversation id neither inherits the subscription nor gets this tenant\'s alerts', { timeout: 60_000 }, async () => {
+  it("another tenant taking over a subscribed conversation id neither inherits the subscription nor gets this tenant's alerts", {
+    timeout: 60_000,
+  }, async () => {
     const { connector, bot } = await setUp();
     await bot.teams(TENANT, ALEX).install();
     const channel = bot.teams(TENANT, ALEX, { id: CHANNEL, type: 'channel' });
@@ -111,9 +118,11 @@ describe('alerts in shared conversations', () => {
     expect((await bot.usage(TENANT, '15.00')).body).toMatchObject({ accepted: 1 });
     await waitFor('the personal chat to get the alert', () => alertsIn(connector, `a:personal-${TENANT}-${ALEX.id}`, /Low balance/) === 1);
     // Nor do the other tenant's alerts go there: its admin only wrote there, and subscribed nothing.
-    expect((await bot.operator('POST', `/api/tenants/${OTHER_TENANT}/funds`, { amount: '20.00', currency: 'USD', idempotencyKey: 'grant-1' })).status).toBe(200);
+    expect((await bot.operator('POST', `/api/tenants/${OTHER_TENANT}/funds`, { amount: '20.00', currency: 'USD', idempotencyKey: 'grant-1' })).status).toBe(
+      200,
+    );
     expect((await bot.usage(OTHER_TENANT, '15.00')).body).toMatchObject({ accepted: 1 });
-    await waitFor('the other tenant\'s alert to be delivered', async () => (await bot.app.store.pendingAlerts()).length === 0);
+    await waitFor("the other tenant's alert to be delivered", async () => (await bot.app.store.pendingAlerts()).length === 0);
     await bot.app.alerts.idle();
     expect(proactive(connector, CHANNEL)).toEqual([]);
   });

@@ -16,7 +16,8 @@ const INFLATED_BYTES = 64 * 1024 * 1024;
 
 /** A JSON body `{"text":"aaaa…"}` of 64 MiB, compressed without ever holding it whole. */
 async function bomb(encoding: 'gzip' | 'deflate' | 'br'): Promise<Buffer> {
-  const compressor = encoding === 'gzip' ? zlib.createGzip({ level: 9 }) : encoding === 'deflate' ? zlib.createDeflate({ level: 9 }) : zlib.createBrotliCompress();
+  const compressor =
+    encoding === 'gzip' ? zlib.createGzip({ level: 9 }) : encoding === 'deflate' ? zlib.createDeflate({ level: 9 }) : zlib.createBrotliCompress();
   const out: Buffer[] = [];
   compressor.on('data', (c: Buffer) => out.push(c));
   const done = new Promise((resolve) => compressor.on('end', resolve));
@@ -77,9 +78,21 @@ describe('compressed bodies', () => {
 
   it('refuses a compressed body even when it is small and valid', async () => {
     const body = zlib.gzipSync(JSON.stringify({ records: [] }));
-    const response = await rawRequest(local.base, 'POST', '/api/usage', { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Bearer ${OPERATOR_KEY}` }, body);
+    const response = await rawRequest(
+      local.base,
+      'POST',
+      '/api/usage',
+      { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Bearer ${OPERATOR_KEY}` },
+      body,
+    );
     expect(response.status).toBe(415);
-    const plain = await rawRequest(local.base, 'POST', '/api/usage', { 'content-type': 'application/json', 'content-encoding': 'identity', authorization: `Bearer ${OPERATOR_KEY}` }, JSON.stringify({ records: [] }));
+    const plain = await rawRequest(
+      local.base,
+      'POST',
+      '/api/usage',
+      { 'content-type': 'application/json', 'content-encoding': 'identity', authorization: `Bearer ${OPERATOR_KEY}` },
+      JSON.stringify({ records: [] }),
+    );
     expect(plain.status).toBe(200);
   });
 });
@@ -89,7 +102,12 @@ describe('compressed bodies with app credentials (the internet-facing setup)', (
   let bot: BotUnderTest;
   beforeAll(async () => {
     connector = await startFakeConnector();
-    bot = await startBot(connector, { MicrosoftAppId: '6f1c2e3d-4b5a-4c7d-8e9f-0a1b2c3d4e5f', MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant', HOST: '127.0.0.1' });
+    bot = await startBot(connector, {
+      MicrosoftAppId: '6f1c2e3d-4b5a-4c7d-8e9f-0a1b2c3d4e5f',
+      MicrosoftAppPassword: 'not-a-real-secret',
+      MicrosoftAppType: 'MultiTenant',
+      HOST: '127.0.0.1',
+    });
   });
   afterAll(async () => {
     await bot?.stop();

@@ -35,7 +35,15 @@ describe('content types of JSON routes', () => {
   });
 
   const operator = { authorization: `Bearer ${OPERATOR_KEY}` };
-  const message = () => ({ type: 'message', text: 'balance', channelId: 'emulator', serviceUrl: connector.serviceUrl, conversation: { id: 'emu-ct' }, from: { id: 'user-ct' }, recipient: { id: 'bot' } });
+  const message = () => ({
+    type: 'message',
+    text: 'balance',
+    channelId: 'emulator',
+    serviceUrl: connector.serviceUrl,
+    conversation: { id: 'emu-ct' },
+    from: { id: 'user-ct' },
+    recipient: { id: 'bot' },
+  });
   const routes = () =>
     [
       ['/api/messages', {}, JSON.stringify(message())],

@@ -69,7 +69,8 @@ describe('journal CSV export', () => {
 
   it('cuts an export whose journal read fails after the head, logs it, and keeps serving', async () => {
     const original = store.journal;
-    store.journal = (tenantId, after, limit) => (after >= PAGE ? Promise.reject(new Error("EIO: i/o error, read '/srv/data/journal/csv-broken/2.jsonl'")) : original(tenantId, after, limit));
+    store.journal = (tenantId, after, limit) =>
+      after >= PAGE ? Promise.reject(new Error("EIO: i/o error, read '/srv/data/journal/csv-broken/2.jsonl'")) : original(tenantId, after, limit);
     try {
       const response = await fetch(`${api.base}/api/tenants/csv-broken/journal.csv`, { headers: auth });
       expect(response.status).toBe(200);

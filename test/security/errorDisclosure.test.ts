@@ -101,7 +101,11 @@ describe('error answers', () => {
       [await rawRequest(api.base, 'POST', '/api/usage', { ...auth, 'content-type': 'text/plain' }, '{}'), 415, 'unsupported-media-type'],
       [await rawRequest(api.base, 'GET', '/api/tenants/..%2F..%2Fetc/account', auth), 400, 'bad-request'],
       [await rawRequest(api.base, 'GET', '/api/tenants/nobody/account', auth), 404, 'not-found'],
-      [await rawRequest(api.base, 'POST', '/api/tenants/e1/funds', json, JSON.stringify({ amount: '0.01', currency: 'USD', idempotencyKey: 'tiny' })), 422, 'amount-too-small'],
+      [
+        await rawRequest(api.base, 'POST', '/api/tenants/e1/funds', json, JSON.stringify({ amount: '0.01', currency: 'USD', idempotencyKey: 'tiny' })),
+        422,
+        'amount-too-small',
+      ],
     ];
     for (const [response, status, code] of refusals) expectSafe(response, status, code);
   });

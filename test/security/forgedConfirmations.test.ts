@@ -60,7 +60,9 @@ describe('forged and tampered confirmations', () => {
       expect(text).toContain('nothing was charged');
     }
     // Submit (the fallback) reaches the same rule.
-    const submitted = await bot.teams(tenant, ALEX).post({ type: 'message', value: { verb: Verb.fundsConfirm, operationId: 'op-2', amount: '10000.00', currency: 'USD' } });
+    const submitted = await bot
+      .teams(tenant, ALEX)
+      .post({ type: 'message', value: { verb: Verb.fundsConfirm, operationId: 'op-2', amount: '10000.00', currency: 'USD' } });
     expect(submitted.status).toBe(200);
     expect(await balanceMinor(tenant)).toBe(0);
     expect(await charges(tenant)).toEqual([]);
@@ -72,11 +74,13 @@ describe('forged and tampered confirmations', () => {
     const forged = ['recharge:recharge-1', 'auto-recharge-1', 'recharge-1', 'recharge:recharge-2', 'auto-recharge-2'];
     await alex.say('balance');
     // Before: an id the next recharge will use cannot pre-empt it with a small amount.
-    for (const operationId of forged) expect(await press(tenant, ALEX, { verb: Verb.fundsConfirm, operationId, amount: '10.00', currency: 'USD' })).toContain(INVALID);
+    for (const operationId of forged)
+      expect(await press(tenant, ALEX, { verb: Verb.fundsConfirm, operationId, amount: '10.00', currency: 'USD' })).toContain(INVALID);
     await alex.say('auto-recharge below 30 add 100');
     await waitFor('the first recharge', async () => (await balanceMinor(tenant)) === 10_000);
     // After: replaying the recharge's ids for ten thousand gets nothing.
-    for (const operationId of forged) expect(await press(tenant, ALEX, { verb: Verb.fundsConfirm, operationId, amount: '10000.00', currency: 'USD' })).toContain(INVALID);
+    for (const operationId of forged)
+      expect(await press(tenant, ALEX, { verb: Verb.fundsConfirm, operationId, amount: '10000.00', currency: 'USD' })).toContain(INVALID);
     expect(await balanceMinor(tenant)).toBe(10_000);
     expect((await charges(tenant)).map((c) => [c.idempotencyKey, c.amountMinor])).toEqual([['recharge:recharge-1', 10_000]]);
     expect((await fundsAdded(tenant)).map((e) => e.amountMinor)).toEqual([10_000]);
@@ -97,7 +101,7 @@ describe('forged and tampered confirmations', () => {
     expect(await balanceMinor(fabrikam)).toBe(5000);
   });
 
-  it("an offer shown to another admin cannot be confirmed or cancelled by someone else", async () => {
+  it('an offer shown to another admin cannot be confirmed or cancelled by someone else', async () => {
     const tenant = freshTenant();
     const alexs = await confirmation(tenant, ALEX, '50');
     const text = await press(tenant, MEGAN, alexs.confirm, alexs.id);
@@ -190,10 +194,17 @@ describe('operator grant keys', () => {
     const tenant = 'grant-reuse';
     expect(await grant(tenant, 'refund-2026-12-03', '25.00')).toMatchObject({ status: 200, body: { replayed: false, amountMinor: 2500 } });
     expect(await grant(tenant, 'refund-2026-12-03', '25')).toMatchObject({ status: 200, body: { replayed: true, amountMinor: 2500 } });
-    for (const [amount, currency] of [['30.00', 'USD'], ['25.00', 'EUR']] as const) {
+    for (const [amount, currency] of [
+      ['30.00', 'USD'],
+      ['25.00', 'EUR'],
+    ] as const) {
       const reused = await grant(tenant, 'refund-2026-12-03', amount, currency);
       expect(reused.status, `${amount} ${currency}`).toBe(409);
-      expect(reused.body).toEqual({ error: 'key-reused-with-different-parameters', message: expect.stringMatching(/already used with other parameters \(25\.00 USD\).*new key/), reference: expect.any(String) });
+      expect(reused.body).toEqual({
+        error: 'key-reused-with-different-parameters',
+        message: expect.stringMatching(/already used with other parameters \(25\.00 USD\).*new key/),
+        reference: expect.any(String),
+      });
     }
     expect((await bot.account(tenant)).balanceMinor).toBe(2500);
   });
@@ -234,7 +245,9 @@ describe('offers across a restart', () => {
       expect(cardText(confirmed.body.value)).toContain('Funds added');
       const again = await bot.teams(tenant, ALEX).execute(buttons(open.card)[Verb.fundsConfirm]!, open.id);
       expect(cardText(again.body.value)).toContain('already added');
-      const stale = await bot.teams(tenant, ALEX).execute({ verb: Verb.fundsConfirm, operationId: buttons(cancelled.card)[Verb.fundsCancel]!.operationId }, cancelled.id);
+      const stale = await bot
+        .teams(tenant, ALEX)
+        .execute({ verb: Verb.fundsConfirm, operationId: buttons(cancelled.card)[Verb.fundsCancel]!.operationId }, cancelled.id);
       expect(cardText(stale.body.value)).toContain(INVALID);
       expect((await bot.account(tenant)).balanceMinor).toBe(5000);
       expect(await bot.app.gateway.settledCharges(0)).toHaveLength(1);

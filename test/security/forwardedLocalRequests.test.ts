@@ -58,7 +58,12 @@ describe('forwarded requests with app credentials', () => {
   let bot: BotUnderTest;
   beforeAll(async () => {
     connector = await startFakeConnector();
-    bot = await startBot(connector, { MicrosoftAppId: '6f1c2e3d-4b5a-4c7d-8e9f-0a1b2c3d4e5f', MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant', HOST: '127.0.0.1' });
+    bot = await startBot(connector, {
+      MicrosoftAppId: '6f1c2e3d-4b5a-4c7d-8e9f-0a1b2c3d4e5f',
+      MicrosoftAppPassword: 'not-a-real-secret',
+      MicrosoftAppType: 'MultiTenant',
+      HOST: '127.0.0.1',
+    });
   });
   afterAll(async () => {
     await bot?.stop();

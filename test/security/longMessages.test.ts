@@ -30,10 +30,10 @@ const t = (locale: Language) => (locale === 'zh-CN' ? zhCN : en);
 const MESSAGES: Array<[string, Language]> = [
   ['1 '.repeat(400), 'en-US'],
   ['$1 '.repeat(2000), 'en-US'],
-  ['add ' + 'one hundred and fifty dollars '.repeat(100), 'en-US'],
+  [`add ${'one hundred and fifty dollars '.repeat(100)}`, 'en-US'],
   ['美元'.repeat(3000), 'zh-CN'],
-  ['充值' + '一百'.repeat(1000), 'zh-CN'],
-  ['余额' + '1美元😀'.repeat(400), 'zh-CN'],
+  [`充值${'一百'.repeat(1000)}`, 'zh-CN'],
+  [`余额${'1美元😀'.repeat(400)}`, 'zh-CN'],
   [repeatedTo('add ', '1 ', MAX_COMMAND_LENGTH), 'en-US'],
   [repeatedTo('auto-recharge below ', '$1 ', MAX_COMMAND_LENGTH), 'en-US'],
   [repeatedTo('充值', '5块', MAX_COMMAND_LENGTH), 'zh-CN'],
@@ -89,7 +89,7 @@ describe('long messages over HTTP, while the operator API is in use', () => {
     }
   }
 
-  it('builds the recognizers\' models (half a second, once) when the bot loads at its first activity, in both languages: not at start, not in a later turn', () => {
+  it("builds the recognizers' models (half a second, once) when the bot loads at its first activity, in both languages: not at start, not in a later turn", () => {
     // Not at start: they would double the start-up time and hold ~55 MB in a bot nobody wrote to yet.
     expect(shownAtStart).toEqual([]);
     expect(shownAtInstall.some((text) => /[a-z]/i.test(text))).toBe(true);

@@ -52,7 +52,13 @@ describe('multipart uploads', () => {
     ['/api/tenants/t1/funds', { authorization: `Bearer ${OPERATOR_KEY}` }],
   ])('refuses a multipart upload to %s with 415 and writes no temp file', async (route, auth) => {
     const body = multipart(2 * 1024 * 1024);
-    const response = await rawRequest(bot.base, 'POST', route, { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': body.length, ...auth }, body);
+    const response = await rawRequest(
+      bot.base,
+      'POST',
+      route,
+      { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': body.length, ...auth },
+      body,
+    );
     expect(response.status).toBe(415);
     expect(response.json).toMatchObject({ error: 'unsupported-media-type', reference: response.headers['x-request-id'] });
     expect(await uploads()).toEqual([]);
@@ -67,7 +73,13 @@ describe('multipart uploads', () => {
 
   it('refuses a multipart upload without credentials before looking at it', async () => {
     const body = multipart(1024 * 1024);
-    const response = await rawRequest(bot.base, 'POST', '/api/usage', { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': body.length }, body);
+    const response = await rawRequest(
+      bot.base,
+      'POST',
+      '/api/usage',
+      { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': body.length },
+      body,
+    );
     expect(response.status).toBe(401);
     expect(await uploads()).toEqual([]);
     expect(connector.calls).toHaveLength(0);

@@ -87,7 +87,9 @@ describe('out-of-range amounts', () => {
     const usage = await call('POST', '/api/usage', { records: [...records, record('debt-t', '0.01')] });
     expect(usage.status).toBe(200);
     expect(usage.body.accepted).toBe(101);
-    expect(usage.body.rejected).toEqual([{ index: 100, error: expect.stringContaining('would take the balance or a usage total beyond ±100000000000.00 USD') }]);
+    expect(usage.body.rejected).toEqual([
+      { index: 100, error: expect.stringContaining('would take the balance or a usage total beyond ±100000000000.00 USD') },
+    ]);
     expect(await exactBalance(call, 'debt-t')).toBe(-(100 * 99_999_999_900 + 1));
 
     for (let i = 0; i < 100; i++) {
@@ -103,12 +105,18 @@ describe('out-of-range amounts', () => {
   it('a flood of unique destinations raises a bounded number of alerts and keeps the statistics bounded', async () => {
     const connector = await startFakeConnector();
     const bot = await startBot(connector);
-    cleanup.push(() => connector.close(), () => bot.stop());
+    cleanup.push(
+      () => connector.close(),
+      () => bot.stop(),
+    );
     const tenant = 'flood-t';
     const admin = bot.teams(tenant, { id: '29:admin', aadObjectId: 'aad-admin', name: 'Admin' });
     await admin.install();
     const now = bot.clock.now();
-    expect((await bot.operator('POST', '/api/usage', { records: [record(tenant, '0.01', { destinationContext: 'International', destinationName: 'Japan' }, now)] })).body.accepted).toBe(1);
+    expect(
+      (await bot.operator('POST', '/api/usage', { records: [record(tenant, '0.01', { destinationContext: 'International', destinationName: 'Japan' }, now)] }))
+        .body.accepted,
+    ).toBe(1);
 
     for (let batch = 0; batch < 4; batch++) {
       const records = Array.from({ length: 10_000 }, (_, i) =>

@@ -57,7 +57,15 @@ describe('oversize bodies', () => {
   });
 
   it('takes a body just under each limit (a bot activity of 200 KiB, a usage batch of 10,000 records)', async () => {
-    const message = { type: 'message', text: `balance${' '.repeat(200 * KiB)}`, channelId: 'emulator', serviceUrl: connector.serviceUrl, conversation: { id: 'emu-big' }, from: { id: 'user-big' }, recipient: { id: 'bot' } };
+    const message = {
+      type: 'message',
+      text: `balance${' '.repeat(200 * KiB)}`,
+      channelId: 'emulator',
+      serviceUrl: connector.serviceUrl,
+      conversation: { id: 'emu-big' },
+      from: { id: 'user-big' },
+      recipient: { id: 'bot' },
+    };
     expect((await rawRequest(bot.base, 'POST', '/api/messages', json, JSON.stringify(message))).status).toBe(200);
     await bot.operator('POST', '/api/tenants/big-t/funds', { amount: '10000.00', currency: 'USD', idempotencyKey: 'big-seed' });
     const batch = JSON.stringify({ records: Array.from({ length: 10_000 }, () => record('big-t', '0.01', { destinationName: 'x'.repeat(200) })) });

@@ -36,7 +36,9 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const file = path.join(entry.parentPath, entry.name);
-    files[path.relative(dir, file)] = createHash('sha256').update(await readFile(file)).digest('hex');
+    files[path.relative(dir, file)] = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
   }
   return files;
 }
@@ -81,7 +83,9 @@ describe('a damaged data folder', () => {
       const api = await startOperatorApi(NO_BACKGROUND_CHECKPOINT, { dataDir: dir });
       if (life === 0) {
         for (const tenant of ['acme', 'globex', 'initech', 'umbrella']) {
-          expect((await api.call('POST', `/api/tenants/${tenant}/funds`, { amount: '100.00', currency: 'USD', idempotencyKey: `seed-${tenant}` })).status).toBe(200);
+          expect((await api.call('POST', `/api/tenants/${tenant}/funds`, { amount: '100.00', currency: 'USD', idempotencyKey: `seed-${tenant}` })).status).toBe(
+            200,
+          );
           expect((await api.call('POST', '/api/usage', { records: [record(tenant, '1.25'), record(tenant, '0.75')] })).status).toBe(200);
         }
         await (api.app.store as LowdbLedgerStore).checkpoint();
@@ -113,13 +117,21 @@ describe('a damaged data folder', () => {
   it('refuses a missing account document of a tenant the WAL holds only in part, keeping its journal', async () => {
     const dir = await damaged();
     await rm(account(dir, 'acme'));
-    await expectRefusal(dir, new RegExp(`${escaped(account(dir, 'acme'))} is missing: the write-ahead log \\(.*\\) holds tenant "acme"'s entries from \\d+, not from the first. Restore the account document from a backup`));
+    await expectRefusal(
+      dir,
+      new RegExp(
+        `${escaped(account(dir, 'acme'))} is missing: the write-ahead log \\(.*\\) holds tenant "acme"'s entries from \\d+, not from the first. Restore the account document from a backup`,
+      ),
+    );
   });
 
   it('refuses a missing account document of a tenant whose journal is all there is of it', async () => {
     const dir = await damaged();
     await rm(account(dir, 'umbrella'));
-    await expectRefusal(dir, new RegExp(`${escaped(account(dir, 'umbrella'))} is missing, but the tenant's journal ${escaped(journalFolder(dir, 'umbrella'))} is there`));
+    await expectRefusal(
+      dir,
+      new RegExp(`${escaped(account(dir, 'umbrella'))} is missing, but the tenant's journal ${escaped(journalFolder(dir, 'umbrella'))} is there`),
+    );
   });
 
   it('refuses a whole accounts folder gone', async () => {
@@ -135,7 +147,9 @@ describe('a damaged data folder', () => {
     await writeSealedDocument(account(dir, 'globex'), { ...document, tenantId: 'acme', account: { ...document.account, tenantId: 'acme' } });
     await expectRefusal(
       dir,
-      new RegExp(`${escaped(account(dir, 'globex'))} holds the account of tenant "acme", whose document is ${escaped(account(dir, 'acme'))}, which exists too: two documents for one tenant`),
+      new RegExp(
+        `${escaped(account(dir, 'globex'))} holds the account of tenant "acme", whose document is ${escaped(account(dir, 'acme'))}, which exists too: two documents for one tenant`,
+      ),
     );
   });
 
@@ -156,14 +170,20 @@ describe('a damaged data folder', () => {
     const dir = await damaged();
     const copy = path.join(dir, 'accounts', 'acme-backup.json');
     await cp(account(dir, 'acme'), copy);
-    await expectRefusal(dir, new RegExp(`${escaped(copy)} holds the account of tenant "acme", whose document is ${escaped(account(dir, 'acme'))}, which exists too`));
+    await expectRefusal(
+      dir,
+      new RegExp(`${escaped(copy)} holds the account of tenant "acme", whose document is ${escaped(account(dir, 'acme'))}, which exists too`),
+    );
   });
 
   it('refuses a deleted WAL segment: the first after the checkpoint, or one in the middle', async () => {
     const [first, middle] = await walSegments(image);
     let dir = await damaged();
     await rm(walFile(dir, first!));
-    await expectRefusal(dir, new RegExp(`checkpoint.json names WAL segment ${first} as the one after the checkpoint, and ${escaped(walFile(dir, first!))} is missing`));
+    await expectRefusal(
+      dir,
+      new RegExp(`checkpoint.json names WAL segment ${first} as the one after the checkpoint, and ${escaped(walFile(dir, first!))} is missing`),
+    );
 
     dir = await damaged();
     await rm(walFile(dir, middle!));
@@ -198,18 +218,24 @@ describe('a damaged data folder', () => {
     let dir = await damaged();
     const marker = await readSealedDocument<{ walSeq: number; walSegment: number }>(path.join(dir, 'checkpoint.json'));
     await writeSealedDocument(path.join(dir, 'checkpoint.json'), { walSeq: marker.walSeq + 40, walSegment: segments.at(-1)! + 2 });
-    await expectRefusal(dir, /checkpoint.json names WAL segment \d+ as the one after the checkpoint, but the log ends at segment \d+: the marker is past the end of the log/);
+    await expectRefusal(
+      dir,
+      /checkpoint.json names WAL segment \d+ as the one after the checkpoint, but the log ends at segment \d+: the marker is past the end of the log/,
+    );
 
     dir = await damaged();
     await writeSealedDocument(path.join(dir, 'checkpoint.json'), { walSeq: marker.walSeq + 3, walSegment: marker.walSegment });
-    await expectRefusal(dir, /checkpoint.json says the write-ahead log goes on after record \d+ in .*, whose line 1 holds record \d+: the marker and the log do not belong together/);
+    await expectRefusal(
+      dir,
+      /checkpoint.json says the write-ahead log goes on after record \d+ in .*, whose line 1 holds record \d+: the marker and the log do not belong together/,
+    );
 
     dir = await damaged();
     await editLine(path.join(dir, 'checkpoint.json'), 1, `"walSeq":${marker.walSeq}`, `"walSeq":${marker.walSeq + 1}`);
     await expectRefusal(dir, /checkpoint.json fails its checksum although it is valid JSON/);
   });
 
-  it("refuses an edited last journal line at start, and an edited older one when it is read, naming file and line", async () => {
+  it('refuses an edited last journal line at start, and an edited older one when it is read, naming file and line', async () => {
     let dir = await damaged();
     const file = path.join(journalFolder(dir, 'initech'), '0.jsonl');
     const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
@@ -252,12 +278,15 @@ describe('a damaged data folder', () => {
     await expectRefusal(dir, /checkpoint.json is plain JSON without a checksum.*older version of the bot \(format 1, without checksums\)/);
 
     const wal = path.join(await damaged(), 'wal', `${(await walSegments(image))[0]}.log`);
-    const plain = (await readFile(wal, 'utf8')).trimEnd().split('\n').map((line) => JSON.stringify(opened(line)));
+    const plain = (await readFile(wal, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.stringify(opened(line)));
     await writeFile(wal, `${plain.join('\n')}\n`);
     await expectRefusal(path.dirname(path.dirname(wal)), /line 1 is plain JSON without a checksum/);
   });
 
-  it('leaves files and folders that are not the store\'s alone, and starts', async () => {
+  it("leaves files and folders that are not the store's alone, and starts", async () => {
     const dir = await damaged();
     const strangers = {
       'notes.txt': 'an operator was here',
@@ -303,7 +332,9 @@ describe('a damaged data folder', () => {
 describe('a disk that stops taking writes under the running app', () => {
   const takeDisk = useTestDisk();
 
-  it('answers 503 store-unavailable to writes and reads, says why on /readyz, and serves again by itself once the disk takes writes', { timeout: 60_000 }, async () => {
+  it('answers 503 store-unavailable to writes and reads, says why on /readyz, and serves again by itself once the disk takes writes', {
+    timeout: 60_000,
+  }, async () => {
     const api = await startOperatorApi(NO_BACKGROUND_CHECKPOINT, { dataDir: await tempFolder() });
     try {
       expect((await api.call('POST', '/api/tenants/acme/funds', { amount: '100.00', currency: 'USD', idempotencyKey: 'seed' })).status).toBe(200);

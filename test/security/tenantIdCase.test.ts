@@ -30,7 +30,9 @@ describe('a tenant GUID in any case names one account', () => {
     expect((await bot.operator('POST', `/api/tenants/${UPPER}/funds`, { amount: '100.00', currency: 'USD', idempotencyKey: 'grant-1' })).status).toBe(200);
     expect((await bot.operator('POST', `/api/tenants/${MIXED}/funds`, { amount: '50.00', currency: 'USD', idempotencyKey: 'grant-2' })).status).toBe(200);
     // The same key again through the lower-case path is the same grant, not a new one.
-    expect((await bot.operator('POST', `/api/tenants/${LOWER}/funds`, { amount: '50.00', currency: 'USD', idempotencyKey: 'grant-2' })).body).toMatchObject({ replayed: true });
+    expect((await bot.operator('POST', `/api/tenants/${LOWER}/funds`, { amount: '50.00', currency: 'USD', idempotencyKey: 'grant-2' })).body).toMatchObject({
+      replayed: true,
+    });
 
     // Usage records naming the tenant in upper case charge it.
     const usage = await bot.usage(UPPER, '12.34');

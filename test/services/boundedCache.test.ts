@@ -6,7 +6,10 @@ describe('BoundedCache', () => {
   it('builds a value once and then serves it from memory', () => {
     const cache = new BoundedCache<string, { locale: string }>(4);
     let built = 0;
-    const make = (locale: string) => (built++, { locale });
+    const make = (locale: string) => {
+      built++;
+      return { locale };
+    };
     const first = cache.getOrCreate('en-GB', make);
     expect(cache.getOrCreate('en-GB', make)).toBe(first);
     expect(built).toBe(1);
@@ -53,8 +56,16 @@ describe('BoundedCache', () => {
   it('keeps null as a value, not as a miss', () => {
     const cache = new BoundedCache<string, string | null>(2);
     let built = 0;
-    cache.getOrCreate('k', () => (built++, null));
-    expect(cache.getOrCreate('k', () => (built++, 'x'))).toBeNull();
+    cache.getOrCreate('k', () => {
+      built++;
+      return null;
+    });
+    expect(
+      cache.getOrCreate('k', () => {
+        built++;
+        return 'x';
+      }),
+    ).toBeNull();
     expect(built).toBe(1);
   });
 

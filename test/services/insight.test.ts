@@ -60,7 +60,7 @@ describe('insight', () => {
     expect(journalSum(store, 't1')).toBe((await ledger.account('t1'))!.balanceMinor);
   });
 
-  it('compares an hour with the tenant\'s own week, never with the low-balance threshold: $262 in an hour at a $300 threshold alerts', async () => {
+  it("compares an hour with the tenant's own week, never with the low-balance threshold: $262 in an hour at a $300 threshold alerts", async () => {
     const { ledger, store, clock } = ledgerFixture();
     await ledger.grantFunds('t1', { amount: '5000', currency: 'USD', idempotencyKey: 'g', actor: 'operator' });
     await ledger.setLowBalanceAlert('t1', '300', 'admin');
@@ -86,7 +86,7 @@ describe('insight', () => {
     expect(store.alertsOf('t1', 'unusual-spend')).toEqual([expect.objectContaining({ spendMinor: 1000, baselineMinor: 0, thresholdMinor: 1000 })]);
   });
 
-  it('a week without any spend is no baseline: a tenant\'s first calls raise no spike', async () => {
+  it("a week without any spend is no baseline: a tenant's first calls raise no spike", async () => {
     const { ledger, store, clock } = ledgerFixture();
     await ledger.grantFunds('t1', { amount: '500', currency: 'USD', idempotencyKey: 'g', actor: 'operator' });
     await ledger.ingestUsage([usage('t1', '200.00', clock)]);

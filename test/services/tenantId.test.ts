@@ -9,7 +9,14 @@ describe('canonicalTenantId', () => {
   });
 
   it('keeps any other id as written', () => {
-    for (const id of ['local', 'Contoso', 'tenant-A', '3F2A8C1E5B7D4E9A9C1F2D4E6A8B0C1D', '{3F2A8C1E-5B7D-4E9A-9C1F-2D4E6A8B0C1D}', '3F2A8C1E-5B7D-4E9A-9C1F-2D4E6A8B0C1DX']) {
+    for (const id of [
+      'local',
+      'Contoso',
+      'tenant-A',
+      '3F2A8C1E5B7D4E9A9C1F2D4E6A8B0C1D',
+      '{3F2A8C1E-5B7D-4E9A-9C1F-2D4E6A8B0C1D}',
+      '3F2A8C1E-5B7D-4E9A-9C1F-2D4E6A8B0C1DX',
+    ]) {
       expect(canonicalTenantId(id)).toBe(id);
       expect(isTenantGuid(id)).toBe(false);
     }

@@ -4,9 +4,39 @@
  * mixes, at lengths from a few characters to far past any command.
  */
 export const HOSTILE_UNITS = [
-  '1 ', '1', '$1 ', '€1 ', '¥1', '1,', '1.', '-1 ', '2k ', '1e', '😀1', '1 usd ', 'usd 1 ', 'x 1 ', '1 x x x ',
-  'one ', 'five ', 'hundred ', 'one hundred and fifty dollars ', '1 dollar 50 cents ', 'usd ', '$ ', 'dollars ',
-  '美元', '1美元', '一百', '5块', '五块五', '一百美元 ', '人民币1', '余额低于1时自动充值', '十', '😀',
+  '1 ',
+  '1',
+  '$1 ',
+  '€1 ',
+  '¥1',
+  '1,',
+  '1.',
+  '-1 ',
+  '2k ',
+  '1e',
+  '😀1',
+  '1 usd ',
+  'usd 1 ',
+  'x 1 ',
+  '1 x x x ',
+  'one ',
+  'five ',
+  'hundred ',
+  'one hundred and fifty dollars ',
+  '1 dollar 50 cents ',
+  'usd ',
+  '$ ',
+  'dollars ',
+  '美元',
+  '1美元',
+  '一百',
+  '5块',
+  '五块五',
+  '一百美元 ',
+  '人民币1',
+  '余额低于1时自动充值',
+  '十',
+  '😀',
 ];
 
 /** Ways a command can open, so each family of commands meets the units. */
@@ -20,6 +50,7 @@ export function repeatedTo(opening: string, unit: string, length: number): strin
 /** The shapes and more, from short to far past the command limit. */
 export function hostileMessages(lengths: readonly number[]): string[] {
   const messages: string[] = [];
-  for (const opening of OPENINGS) for (const unit of HOSTILE_UNITS) for (const length of lengths) messages.push(repeatedTo(opening, unit, Math.max(length, opening.length + 1)));
+  for (const opening of OPENINGS)
+    for (const unit of HOSTILE_UNITS) for (const length of lengths) messages.push(repeatedTo(opening, unit, Math.max(length, opening.length + 1)));
   return messages;
 }

@@ -41,7 +41,9 @@ export function ledgerFixture(policy: Partial<LedgerPolicy> = {}, options: Fixtu
 export function ledgerFixtureOver<S extends LedgerStore>(store: S, policy: Partial<LedgerPolicy> = {}, options: FixtureOptions = {}) {
   const clock = new TestClock();
   // Tenants start with the paying test card, as if an admin had chosen it, unless a test says otherwise.
-  const gateway = new SandboxGateway(memoryDocument(emptySandboxState()), clock, { cardForNewTenants: options.cardForNewTenants === undefined ? 'visa-success' : options.cardForNewTenants });
+  const gateway = new SandboxGateway(memoryDocument(emptySandboxState()), clock, {
+    cardForNewTenants: options.cardForNewTenants === undefined ? 'visa-success' : options.cardForNewTenants,
+  });
   const errors: unknown[] = [];
   const ledger = new LedgerService({
     store,

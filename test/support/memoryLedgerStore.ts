@@ -31,7 +31,10 @@ export class MemoryLedgerStore implements LedgerStore {
       if (stored.length) for (const l of this.listeners) l(stored);
       return outcome.result;
     });
-    this.queues.set(tenantId, next.catch(() => undefined));
+    this.queues.set(
+      tenantId,
+      next.catch(() => undefined),
+    );
     return next;
   }
 

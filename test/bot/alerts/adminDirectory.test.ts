@@ -32,13 +32,16 @@ async function recipients(book: ConversationBook, access: AccessPolicy, tenantId
   const directory = new AdminDirectory(book, access);
   const all = [...book.conversationsOf('t1'), ...book.conversationsOf('t2')];
   const allowed = await Promise.all(all.map((c) => directory.mayReceive(c, tenantId)));
-  return all.filter((_, i) => allowed[i]).map((c) => c.id).sort();
+  return all
+    .filter((_, i) => allowed[i])
+    .map((c) => c.id)
+    .sort();
 }
 
 const subscription = (tenantId: string, by: string) => ({ tenantId, by: `${tenantId}/aad-${by}`, at: AT });
 
 describe('where alerts go (AdminDirectory.mayReceive)', () => {
-  it('to admins\' personal chats only, not to a channel or group chat where an admin merely wrote', async () => {
+  it("to admins' personal chats only, not to a channel or group chat where an admin merely wrote", async () => {
     const b = await book();
     expect(await recipients(b, admins, 't1')).toEqual(['personal-alex']);
     expect(await recipients(b, admins, 't2')).toEqual(['personal-zoe']);
@@ -52,7 +55,13 @@ describe('where alerts go (AdminDirectory.mayReceive)', () => {
     expect(await recipients(b, admins, 't1')).toEqual(['19:channel@thread.tacv2', '19:group@thread.v2', 'personal-alex']);
     // Someone else writing there later changes nothing about who subscribed it.
     await b.remember({
-      conversation: { id: '19:group@thread.v2', tenantId: 't1', scope: 'groupChat', reference: { conversation: { id: '19:group@thread.v2' } as never }, locale: 'en-US' },
+      conversation: {
+        id: '19:group@thread.v2',
+        tenantId: 't1',
+        scope: 'groupChat',
+        reference: { conversation: { id: '19:group@thread.v2' } as never },
+        locale: 'en-US',
+      },
       person: { tenantId: 't1', userId: '29:megan', aadObjectId: 'aad-megan', name: 'megan', locale: 'en-US' },
       at: '2026-01-02T00:00:00.000Z',
     });
@@ -63,7 +72,7 @@ describe('where alerts go (AdminDirectory.mayReceive)', () => {
     expect(await recipients(b, admins, 't1')).toEqual(['19:group@thread.v2', 'personal-alex']);
   });
 
-  it('never to another tenant\'s conversations, subscribed or not', async () => {
+  it("never to another tenant's conversations, subscribed or not", async () => {
     const b = await book();
     await b.subscribeToAlerts('19:other-channel@thread.tacv2', subscription('t2', 'zoe'));
     expect(await recipients(b, admins, 't1')).toEqual(['personal-alex']);
@@ -73,11 +82,17 @@ describe('where alerts go (AdminDirectory.mayReceive)', () => {
     expect(await recipients(b, admins, 't2')).toEqual(['19:other-channel@thread.tacv2', 'personal-zoe']);
   });
 
-  it('drops a subscription when the conversation is next seen under another tenant: it never carries one tenant\'s alerts to another', async () => {
+  it("drops a subscription when the conversation is next seen under another tenant: it never carries one tenant's alerts to another", async () => {
     const b = await book();
     await b.subscribeToAlerts('19:channel@thread.tacv2', subscription('t1', 'alex'));
     await b.remember({
-      conversation: { id: '19:channel@thread.tacv2', tenantId: 't2', scope: 'channel', reference: { conversation: { id: '19:channel@thread.tacv2' } as never }, locale: 'en-US' },
+      conversation: {
+        id: '19:channel@thread.tacv2',
+        tenantId: 't2',
+        scope: 'channel',
+        reference: { conversation: { id: '19:channel@thread.tacv2' } as never },
+        locale: 'en-US',
+      },
       person: { tenantId: 't2', userId: '29:zoe', aadObjectId: 'aad-zoe', name: 'zoe', locale: 'en-US' },
       at: '2026-01-02T00:00:00.000Z',
     });

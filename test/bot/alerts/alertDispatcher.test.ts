@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AlertDispatcher, type AlertSink } from '../../../bot/alerts/alertDispatcher.js';
 import type { Alert, StoredAlert } from '../../../services/alerts.js';
 
-const alert = (tenantId: string, type: Alert['type'] = 'suspended'): Alert => ({ type, tenantId, currency: 'USD', balanceMinor: -100, at: '2026-01-01T00:00:00.000Z' }) as Alert;
+const alert = (tenantId: string, type: Alert['type'] = 'suspended'): Alert =>
+  ({ type, tenantId, currency: 'USD', balanceMinor: -100, at: '2026-01-01T00:00:00.000Z' }) as Alert;
 
 function source(pending: StoredAlert[] = []) {
   const listeners: Array<(alerts: StoredAlert[]) => void> = [];
@@ -33,9 +34,15 @@ describe('AlertDispatcher', () => {
   it('never acknowledges an alert a sink could not take, and tries it again later', async () => {
     const s = source();
     let failures = 1;
-    const d = new AlertDispatcher(s, [sink('flaky', async () => {
-        if (failures-- > 0) throw new Error('disk full');
-      })], { retryFailedAfterMs: 10, log: { info: () => undefined, error: () => undefined, warn: () => undefined } });
+    const d = new AlertDispatcher(
+      s,
+      [
+        sink('flaky', async () => {
+          if (failures-- > 0) throw new Error('disk full');
+        }),
+      ],
+      { retryFailedAfterMs: 10, log: { info: () => undefined, error: () => undefined, warn: () => undefined } },
+    );
     await d.start();
     s.raise([{ id: 'x', alert: alert('t1') }]);
     await d.idle();
@@ -72,7 +79,10 @@ describe('AlertDispatcher', () => {
       }),
     ]);
     await d.start();
-    s.raise([{ id: 'first', alert: alert('t1') }, { id: 'second', alert: alert('t1') }]);
+    s.raise([
+      { id: 'first', alert: alert('t1') },
+      { id: 'second', alert: alert('t1') },
+    ]);
     await new Promise((r) => setTimeout(r, 10));
     expect(calls).toEqual(['first', 'second']);
     expect(s.acknowledged).toEqual(['second']);

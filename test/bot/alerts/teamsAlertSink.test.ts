@@ -81,7 +81,7 @@ describe('TeamsAlertSink', () => {
     expect(sent.find((s) => s.conversationId === 'conv-wei')!.text).toMatch(/[\u4e00-\u9fff]/);
   });
 
-  it('says what happened in the line the chat list and the notification show, in each conversation\'s language', async () => {
+  it("says what happened in the line the chat list and the notification show, in each conversation's language", async () => {
     const { sink, sent } = await setUp({ admins: ['aad-alex', 'aad-wei'] });
     await sink.deliver(stored('a1'), new AbortController().signal);
     expect(sent.find((s) => s.conversationId === 'conv-alex')!.summary).toBe('Calling suspended: balance -$5.00');
@@ -91,7 +91,14 @@ describe('TeamsAlertSink', () => {
   it('shows times in the zone last seen from the person a personal chat is with', async () => {
     const { sink, sent, book } = await setUp({ admins: ['aad-alex', 'aad-wei'] });
     await book.remember({
-      conversation: { id: 'conv-wei', tenantId: TENANT, scope: 'personal', reference: { conversation: { id: 'conv-wei' } as never }, locale: 'zh-CN', timeZone: 'Asia/Shanghai' },
+      conversation: {
+        id: 'conv-wei',
+        tenantId: TENANT,
+        scope: 'personal',
+        reference: { conversation: { id: 'conv-wei' } as never },
+        locale: 'zh-CN',
+        timeZone: 'Asia/Shanghai',
+      },
       person: { tenantId: TENANT, userId: '29:wei', aadObjectId: 'aad-wei', name: 'wei', locale: 'zh-CN', timeZone: 'Asia/Shanghai' },
       at: '2026-01-01T00:00:00.000Z',
     });
@@ -116,7 +123,7 @@ describe('TeamsAlertSink', () => {
     expect(sent).toHaveLength(3);
   });
 
-  it('keeps each conversation\'s alerts in raising order, and a stuck conversation holds up only itself', async () => {
+  it("keeps each conversation's alerts in raising order, and a stuck conversation holds up only itself", async () => {
     let release!: () => void;
     const { sink, sent } = await setUp({ gate: { 'conv-alex': new Promise<void>((r) => (release = r)) } });
     const signal = new AbortController().signal;
@@ -135,7 +142,8 @@ describe('TeamsAlertSink', () => {
 
 describe('TeamsAlertSink in shared conversations', () => {
   const signal = new AbortController().signal;
-  const subscribe = (book: ConversationBook, id: string) => book.subscribeToAlerts(id, { tenantId: TENANT, by: `${TENANT}/aad-alex`, at: '2026-01-01T00:00:00.000Z' });
+  const subscribe = (book: ConversationBook, id: string) =>
+    book.subscribeToAlerts(id, { tenantId: TENANT, by: `${TENANT}/aad-alex`, at: '2026-01-01T00:00:00.000Z' });
 
   it('posts nothing in a channel or group chat where an admin wrote, until an admin subscribes it, and nothing more once unsubscribed', async () => {
     const { sink, sent, book } = await setUp({ admins: ['aad-alex'] });
@@ -144,12 +152,22 @@ describe('TeamsAlertSink in shared conversations', () => {
 
     await subscribe(book, CHANNEL);
     await sink.deliver(stored('a2'), signal);
-    expect(sent.slice(1).map((s) => s.conversationId).sort()).toEqual([CHANNEL, 'conv-alex']);
+    expect(
+      sent
+        .slice(1)
+        .map((s) => s.conversationId)
+        .sort(),
+    ).toEqual([CHANNEL, 'conv-alex']);
 
     await subscribe(book, GROUP_CHAT);
     await book.unsubscribeFromAlerts(CHANNEL, TENANT);
     await sink.deliver(stored('a3'), signal);
-    expect(sent.slice(3).map((s) => s.conversationId).sort()).toEqual([GROUP_CHAT, 'conv-alex']);
+    expect(
+      sent
+        .slice(3)
+        .map((s) => s.conversationId)
+        .sort(),
+    ).toEqual([GROUP_CHAT, 'conv-alex']);
   });
 
   it('delivers a pending alert once to a subscribed conversation across a restart, and not to one unsubscribed before its turn', async () => {
@@ -167,10 +185,16 @@ describe('TeamsAlertSink in shared conversations', () => {
     expect([count('conv-alex'), count(CHANNEL), count(GROUP_CHAT)]).toEqual([2, 2, 1]);
   });
 
-  it('never posts one tenant\'s alert in another tenant\'s subscribed channel', async () => {
+  it("never posts one tenant's alert in another tenant's subscribed channel", async () => {
     const { sink, sent, book } = await setUp({ admins: ['aad-alex', 'aad-zoe'] });
     await book.remember({
-      conversation: { id: '19:other@thread.tacv2', tenantId: 't2', scope: 'channel', reference: { conversation: { id: '19:other@thread.tacv2' } as never }, locale: 'en-US' },
+      conversation: {
+        id: '19:other@thread.tacv2',
+        tenantId: 't2',
+        scope: 'channel',
+        reference: { conversation: { id: '19:other@thread.tacv2' } as never },
+        locale: 'en-US',
+      },
       person: { tenantId: 't2', userId: '29:zoe', aadObjectId: 'aad-zoe', name: 'zoe', locale: 'en-US' },
       at: '2026-01-01T00:00:00.000Z',
     });

@@ -48,34 +48,76 @@ describe('onTurnError', () => {
 
   it('answers a failed invoke with the polite line as its invoke response, whatever the locale', async () => {
     const sent: any[] = [];
-    await turnErrorHandler()(fakeContext({ type: 'invoke', locale: 7 }, async (a) => void sent.push(a)), new Error('boom'));
-    expect(sent).toEqual([{ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: expect.stringMatching(/^Something went wrong on our side\. Please try again in a moment\. Reference: [0-9a-f-]{36}$/) } } }]);
+    await turnErrorHandler()(
+      fakeContext({ type: 'invoke', locale: 7 }, async (a) => void sent.push(a)),
+      new Error('boom'),
+    );
+    expect(sent).toEqual([
+      {
+        type: 'invokeResponse',
+        value: {
+          status: 200,
+          body: {
+            statusCode: 200,
+            type: 'application/vnd.microsoft.activity.message',
+            value: expect.stringMatching(/^Something went wrong on our side\. Please try again in a moment\. Reference: [0-9a-f-]{36}$/),
+          },
+        },
+      },
+    ]);
   });
 
   it('never throws: not when the answer cannot be sent, not when logging fails, not without an activity', async () => {
     const { log, lines } = captureLog();
     const handler = turnErrorHandler(log);
     // No conversation to answer in: the send fails as the connector client would.
-    await expect(handler(fakeContext({ type: 'message', locale: null }, () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'id')"))), new Error('boom'))).resolves.toBeUndefined();
+    await expect(
+      handler(
+        fakeContext({ type: 'message', locale: null }, () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'id')"))),
+        new Error('boom'),
+      ),
+    ).resolves.toBeUndefined();
     expect(lines.map((l) => l.msg)).toEqual(['Bot turn failed', 'Could not tell the user about the failed turn']);
 
-    const closedLog = { error: () => { throw new Error('log is closed'); } };
+    const closedLog = {
+      error: () => {
+        throw new Error('log is closed');
+      },
+    };
     const throwingLog = turnErrorHandler({ child: () => closedLog } as unknown as Log);
     const sent: unknown[] = [];
-    await expect(throwingLog(fakeContext({ type: 'message', locale: 'zh-CN' }, async (a) => void sent.push(a)), new Error('boom'))).resolves.toBeUndefined();
+    await expect(
+      throwingLog(
+        fakeContext({ type: 'message', locale: 'zh-CN' }, async (a) => void sent.push(a)),
+        new Error('boom'),
+      ),
+    ).resolves.toBeUndefined();
     expect(sent.map((text) => withAnyId(text as string))).toEqual([politeLine(zhCN)]);
-    await expect(throwingLog(fakeContext({ type: 'message' }, () => Promise.reject(new Error('offline'))), new Error('boom'))).resolves.toBeUndefined();
+    await expect(
+      throwingLog(
+        fakeContext({ type: 'message' }, () => Promise.reject(new Error('offline'))),
+        new Error('boom'),
+      ),
+    ).resolves.toBeUndefined();
 
-    await expect(handler(fakeContext(undefined, async () => undefined), new Error('boom'))).resolves.toBeUndefined();
+    await expect(
+      handler(
+        fakeContext(undefined, async () => undefined),
+        new Error('boom'),
+      ),
+    ).resolves.toBeUndefined();
   });
 
   it('says nothing for a proactive turn: nobody is waiting for an answer', async () => {
     const sent: unknown[] = [];
-    await turnErrorHandler()(fakeContext({ type: 'event', locale: 3 }, async (a) => void sent.push(a)), new Error('boom'));
+    await turnErrorHandler()(
+      fakeContext({ type: 'event', locale: 3 }, async (a) => void sent.push(a)),
+      new Error('boom'),
+    );
     expect(sent).toEqual([]);
   });
 
-  it('shows the turn\'s id, the request\'s reference, and logs the failure under it', async () => {
+  it("shows the turn's id, the request's reference, and logs the failure under it", async () => {
     const { log, lines } = captureLog();
     const sent: unknown[] = [];
     const context = fakeContext({ type: 'message', locale: 'en-US' }, async (a) => void sent.push(a));

@@ -6,7 +6,7 @@ import { createServer, listen } from '../../../bot/server.js';
 import { captureLog } from '../../support/captureLog.js';
 
 /** The endpoint gives each turn the request's reference as its id, and a log whose lines carry both. */
-describe('a bot turn\'s id', () => {
+describe("a bot turn's id", () => {
   const capture = captureLog();
   const server = createServer(capture.log);
   const seen: string[] = [];
@@ -35,8 +35,17 @@ describe('a bot turn\'s id', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('is the request\'s x-request-id, and is on the turn\'s log lines with the reference', async () => {
-    const activity = { type: 'message', id: 'a1', text: 'balance', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9', conversation: { id: 'c1' }, from: { id: 'u1' }, recipient: { id: 'b1' } };
+  it("is the request's x-request-id, and is on the turn's log lines with the reference", async () => {
+    const activity = {
+      type: 'message',
+      id: 'a1',
+      text: 'balance',
+      channelId: 'msteams',
+      serviceUrl: 'http://127.0.0.1:9',
+      conversation: { id: 'c1' },
+      from: { id: 'u1' },
+      recipient: { id: 'b1' },
+    };
     const response = await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
     expect(response.status).toBe(200);
     const reference = response.headers.get('x-request-id');

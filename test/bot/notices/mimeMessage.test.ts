@@ -55,7 +55,11 @@ describe('RFC 5322 notice emails, as an independent parser reads them', () => {
 
   it('round-trips any subject, display names, text and HTML', async () => {
     // Plain ASCII, any Unicode, and the pieces that mean something in a header (quotes, encoded-word marks).
-    const unit = fc.oneof(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), fc.constantFrom('"', '\\', '=?', '?=', '=?UTF-8?B?5a2X?=', '<a@b.c>', ',', ';', '(', ')'));
+    const unit = fc.oneof(
+      fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
+      fc.constantFrom('"', '\\', '=?', '?=', '=?UTF-8?B?5a2X?=', '<a@b.c>', ',', ';', '(', ')'),
+    );
     const line = fc
       .oneof(fc.string({ unit, minLength: 1, maxLength: 60 }), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 200 }))
       .filter((s) => s.trim() === s && !/[\p{Cc}\p{Zl}\p{Zp}]/u.test(s));

@@ -36,9 +36,11 @@ describe('operator API answers, as the document describes them', () => {
   /** One request as given (the key, and JSON's content type when there is a body, unless overridden), its answer checked against the document. */
   async function described(method: string, route: string, body?: unknown, headers: Record<string, string | null> = {}): Promise<RawResponse> {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    const sent = Object.entries({ authorization: `Bearer ${API_KEY}`, ...(payload !== undefined && { 'content-type': 'application/json' }), ...headers }).filter(
-      (entry): entry is [string, string] => entry[1] !== null,
-    );
+    const sent = Object.entries({
+      authorization: `Bearer ${API_KEY}`,
+      ...(payload !== undefined && { 'content-type': 'application/json' }),
+      ...headers,
+    }).filter((entry): entry is [string, string] => entry[1] !== null);
     const response = await rawRequest(api.base, method, route, Object.fromEntries(sent), payload);
     expect(contract.answerProblems(method, route, response), `${method} ${route} → ${response.status} ${response.text.slice(0, 300)}`).toEqual([]);
     return response;
@@ -91,7 +93,12 @@ describe('operator API answers, as the document describes them', () => {
     expect((await described('POST', '/api/usage', { records: [] }, { authorization: 'Bearer wrong' })).status).toBe(401);
     expect((await described('POST', '/api/usage', 'records', { 'content-type': 'text/plain' })).status).toBe(415);
     expect((await described('POST', '/api/usage', { records: [] }, { 'content-encoding': 'gzip' })).status).toBe(415);
-    const tooLarge = await streamUntilAnswered(api.base, '/api/usage', { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', 'content-length': BODY_LIMITS.usageBatch + 1 }, 0);
+    const tooLarge = await streamUntilAnswered(
+      api.base,
+      '/api/usage',
+      { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', 'content-length': BODY_LIMITS.usageBatch + 1 },
+      0,
+    );
     expect(tooLarge.status).toBe(413);
     expect(contract.answerProblems('POST', '/api/usage', tooLarge)).toEqual([]);
   });
@@ -111,7 +118,12 @@ describe('operator API answers, as the document describes them', () => {
     expect((await described('POST', '/api/tenants/-bad/funds', { amount: '20', currency: 'USD', idempotencyKey: 'k' })).status).toBe(400);
     expect((await described('POST', '/api/tenants/funds-t/funds', { amount: '20' }, { authorization: null })).status).toBe(401);
     expect((await described('POST', '/api/tenants/funds-t/funds', 'amount=20', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
-    const tooLarge = await described('POST', '/api/tenants/funds-t/funds', { amount: '20', currency: 'USD', idempotencyKey: 'big', note: 'x'.repeat(BODY_LIMITS.grant) });
+    const tooLarge = await described('POST', '/api/tenants/funds-t/funds', {
+      amount: '20',
+      currency: 'USD',
+      idempotencyKey: 'big',
+      note: 'x'.repeat(BODY_LIMITS.grant),
+    });
     expect(tooLarge.status).toBe(413);
   });
 
@@ -156,7 +168,10 @@ describe('operator API answers, as the document describes them', () => {
     // Below the trigger: the sandbox's card pays a recharge.
     await wellFormed('POST', '/api/usage', { records: [record(tenantId, '10.00', {}, at())] });
     await ledger.idle();
-    expect((await described('GET', `/api/tenants/${tenantId}/account`)).json).toMatchObject({ balanceMinor: 6500, lots: [{ source: 'manual' }, { source: 'auto-recharge' }] });
+    expect((await described('GET', `/api/tenants/${tenantId}/account`)).json).toMatchObject({
+      balanceMinor: 6500,
+      lots: [{ source: 'manual' }, { source: 'auto-recharge' }],
+    });
     // Confirmation cards: one cancelled, one paid.
     ok(await ledger.offerPurchase(tenantId, { offerId: 'offer-cancelled', amount: '30', offeredTo: 'admin-1' }));
     ok(await ledger.cancelPurchase(tenantId, 'offer-cancelled', 'admin-1'));

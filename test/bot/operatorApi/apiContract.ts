@@ -82,8 +82,12 @@ export class ApiContract {
       const resolved = header.$ref ? this.resolve(header.$ref) : header;
       if (resolved.required && answer.headers[name.toLowerCase()] === undefined) problems.push(`header ${name} is missing`);
     }
-    const mediaType = String(answer.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (!(mediaType in (described.content ?? {}))) return [...problems, `${mediaType || 'no content type'} is not among ${Object.keys(described.content ?? {}).join(', ')}`];
+    const mediaType = String(answer.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
+    if (!(mediaType in (described.content ?? {})))
+      return [...problems, `${mediaType || 'no content type'} is not among ${Object.keys(described.content ?? {}).join(', ')}`];
     const validate = this.schemaAt(pointer('paths', path, verb, 'responses', answer.status, 'content', mediaType, 'schema'));
     let body: unknown = answer.text;
     if (mediaType === 'application/json') {

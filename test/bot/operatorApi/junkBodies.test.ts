@@ -5,9 +5,18 @@ import { record, startOperatorApi } from './operatorApiServer.js';
 type Api = Awaited<ReturnType<typeof startOperatorApi>>;
 
 /** Records that are almost right: each field may be swapped for junk of any JSON type. */
-const junkValue = fc.oneof(fc.jsonValue(), fc.string(), fc.double(), fc.constantFrom('', '-1', '1e9', '0.001', 'NaN', '١٢', '12,5', ' 7 ', '2026-02-30T00:00:00Z'));
+const junkValue = fc.oneof(
+  fc.jsonValue(),
+  fc.string(),
+  fc.double(),
+  fc.constantFrom('', '-1', '1e9', '0.001', 'NaN', '١٢', '12,5', ' 7 ', '2026-02-30T00:00:00Z'),
+);
 const almostRecord = fc
-  .record({ field: fc.constantFrom('id', 'tenantId', 'startDateTime', 'duration', 'charge', 'currency', 'callType', 'destinationName'), value: junkValue, charge: fc.integer({ min: 0, max: 999 }) })
+  .record({
+    field: fc.constantFrom('id', 'tenantId', 'startDateTime', 'duration', 'charge', 'currency', 'callType', 'destinationName'),
+    value: junkValue,
+    charge: fc.integer({ min: 0, max: 999 }),
+  })
   .map(({ field, value, charge }) => ({ ...record('junk-t', `0.${String(charge).padStart(3, '0').slice(0, 2)}`), [field]: value }));
 
 describe('operator API under junk', () => {

@@ -28,7 +28,8 @@ describe('kill -9 during ingestion, then restart', () => {
     const acknowledged = new Set<string>();
     let port = await freePort();
     let bot = await startBot(dataDir, port);
-    for (const t of tenants) expect((await post(port, `/api/tenants/${t}/funds`, { amount: '10000.00', currency: 'USD', idempotencyKey: `seed-${t}` })).status).toBe(200);
+    for (const t of tenants)
+      expect((await post(port, `/api/tenants/${t}/funds`, { amount: '10000.00', currency: 'USD', idempotencyKey: `seed-${t}` })).status).toBe(200);
 
     for (let cycle = 0; cycle < 4; cycle++) {
       // Eight writers send batches until the process is killed under them.

@@ -18,13 +18,16 @@ function* walk(node: unknown, at: Array<string | number> = []): Generator<[Json,
 /** Where the document holds a schema: components, parameters, bodies, answers and headers. */
 function schemaLocations(document: Json): string[] {
   const locations = Object.keys(document.components.schemas).map((id) => pointer('components', 'schemas', id));
-  for (const [name, header] of Object.entries<Json>(document.components.headers)) if (header.schema) locations.push(pointer('components', 'headers', name, 'schema'));
+  for (const [name, header] of Object.entries<Json>(document.components.headers))
+    if (header.schema) locations.push(pointer('components', 'headers', name, 'schema'));
   for (const [path, item] of Object.entries<Json>(document.paths)) {
     for (const [verb, operation] of Object.entries<Json>(item)) {
       (operation.parameters ?? []).forEach((_: unknown, i: number) => locations.push(pointer('paths', path, verb, 'parameters', i, 'schema')));
-      for (const mediaType of Object.keys(operation.requestBody?.content ?? {})) locations.push(pointer('paths', path, verb, 'requestBody', 'content', mediaType, 'schema'));
+      for (const mediaType of Object.keys(operation.requestBody?.content ?? {}))
+        locations.push(pointer('paths', path, verb, 'requestBody', 'content', mediaType, 'schema'));
       for (const [status, answer] of Object.entries<Json>(operation.responses)) {
-        for (const mediaType of Object.keys(answer.content ?? {})) locations.push(pointer('paths', path, verb, 'responses', status, 'content', mediaType, 'schema'));
+        for (const mediaType of Object.keys(answer.content ?? {}))
+          locations.push(pointer('paths', path, verb, 'responses', status, 'content', mediaType, 'schema'));
       }
     }
   }
@@ -89,7 +92,10 @@ describe('the OpenAPI document', () => {
         ids.add(operation.operationId);
         const statuses = Object.keys(operation.responses);
         expect(statuses.length, where).toBeGreaterThan(0);
-        expect(statuses.some((s) => s.startsWith('2')), `${where} has a success answer`).toBe(true);
+        expect(
+          statuses.some((s) => s.startsWith('2')),
+          `${where} has a success answer`,
+        ).toBe(true);
         for (const [status, answer] of Object.entries<Json>(operation.responses)) {
           expect(status, where).toMatch(/^[1-5]\d\d$/);
           expect(answer.description, `${where} ${status}`).toEqual(expect.any(String));
@@ -164,7 +170,9 @@ describe('the OpenAPI document', () => {
     expect(contract.answerProblems('GET', '/api/tenants/shape-t/account', answer({ ...real.body, lots }))).toEqual([
       '/lots/0 must NOT have additional properties: addedBy',
     ]);
-    expect(contract.answerProblems('GET', '/api/tenants/shape-t/account', answer({ ...real.body, balanceMinor: 25.5 }))).toEqual(['/balanceMinor must be integer']);
+    expect(contract.answerProblems('GET', '/api/tenants/shape-t/account', answer({ ...real.body, balanceMinor: 25.5 }))).toEqual([
+      '/balanceMinor must be integer',
+    ]);
     expect(contract.answerProblems('GET', '/api/tenants/shape-t/account', { ...real, status: 418 })).toEqual([
       'GET /api/tenants/{tenantId}/account does not describe status 418',
     ]);

@@ -64,14 +64,20 @@ describe('the app with DATABASE_URL, over HTTP', () => {
     const page = await both('GET', '/api/tenants/same-t/journal?limit=3');
     await both('GET', `/api/tenants/same-t/journal?after=${page.body.next}&limit=10`);
     await both('GET', '/api/tenants/same-t/insight');
-    const csv = await Promise.all([embedded, postgres].map(async (api) => (await fetch(`${api.base}/api/tenants/same-t/journal.csv`, { headers: { authorization: `Bearer ${API_KEY}` } })).text()));
+    const csv = await Promise.all(
+      [embedded, postgres].map(async (api) =>
+        (await fetch(`${api.base}/api/tenants/same-t/journal.csv`, { headers: { authorization: `Bearer ${API_KEY}` } })).text(),
+      ),
+    );
     expect(csv[1]).toBe(csv[0]);
   });
 
   it('keeps concurrent requests on one tenant exact to the cent', async () => {
     await both('POST', '/api/tenants/busy-t/funds', { amount: '100.00', currency: 'USD', idempotencyKey: 'busy-seed' });
     const responses = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => postgres.call('POST', '/api/usage', { records: [record('busy-t', `0.${String(i % 10).padStart(2, '0')}`, {}, clock.now())] })),
+      Array.from({ length: 100 }, (_, i) =>
+        postgres.call('POST', '/api/usage', { records: [record('busy-t', `0.${String(i % 10).padStart(2, '0')}`, {}, clock.now())] }),
+      ),
     );
     expect(responses.every((response) => response.status === 200 && response.body.accepted === 1)).toBe(true);
     const account = await postgres.call('GET', '/api/tenants/busy-t/account');
@@ -89,7 +95,10 @@ describe('the app with DATABASE_URL, over HTTP', () => {
       const fund = () => app.call('POST', '/api/tenants/outage-t/funds', { amount: '20.00', currency: 'USD', idempotencyKey: 'outage-seed' });
       expect((await fund()).status).toBe(200);
       await proxy.cut();
-      expect(await app.call('POST', '/api/usage', { records: [record('outage-t', '1.00', {}, clock.now())] })).toMatchObject({ status: 503, body: { error: 'store-unavailable' } });
+      expect(await app.call('POST', '/api/usage', { records: [record('outage-t', '1.00', {}, clock.now())] })).toMatchObject({
+        status: 503,
+        body: { error: 'store-unavailable' },
+      });
       expect((await fetch(`${app.base}/readyz`)).status).toBe(503);
       await proxy.restore();
       await vi.waitFor(async () => expect((await fetch(`${app.base}/readyz`)).status).toBe(200), { timeout: 10_000 });

@@ -74,7 +74,8 @@ export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: 
     await adapter.processActivity(activity(overrides) as Activity);
     const sent = adapter.activeQueue.slice(before);
     for (const reply of sent) {
-      for (const attachment of reply.attachments ?? []) expectValidCard(attachment.content, `card sent for ${overrides.text ?? overrides.name ?? overrides.type}`);
+      for (const attachment of reply.attachments ?? [])
+        expectValidCard(attachment.content, `card sent for ${overrides.text ?? overrides.name ?? overrides.type}`);
       // Teams shows a card message as its summary in the chat list and the notification.
       if (reply.attachments?.length && !(typeof reply.summary === 'string' && reply.summary.trim() && !reply.summary.includes('\n'))) {
         throw new Error(`the card sent for ${overrides.text ?? overrides.name ?? overrides.type} has no one-line summary`);
@@ -84,7 +85,10 @@ export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: 
   }
 
   /** A message; returns the one card the bot answered with. */
-  async function say(text: string, overrides: Partial<Activity> & { tenantId?: string; person?: Person } = {}): Promise<{ card: AdaptiveCard; id: string; summary: string }> {
+  async function say(
+    text: string,
+    overrides: Partial<Activity> & { tenantId?: string; person?: Person } = {},
+  ): Promise<{ card: AdaptiveCard; id: string; summary: string }> {
     const sent = await send({ type: 'message', text, ...overrides });
     if (sent.length !== 1) throw new Error(`expected one reply to "${text}", got ${sent.length}`);
     const reply = sent[0]!;
@@ -93,7 +97,12 @@ export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: 
   }
 
   /** Presses the card's button with `verb` as Action.Execute; returns the invoke response body. */
-  async function execute(card: AdaptiveCard, verb: string, inputs: Record<string, unknown> = {}, overrides: Partial<Activity> & { tenantId?: string; person?: Person } = {}) {
+  async function execute(
+    card: AdaptiveCard,
+    verb: string,
+    inputs: Record<string, unknown> = {},
+    overrides: Partial<Activity> & { tenantId?: string; person?: Person } = {},
+  ) {
     const action = executeActions(card).find((a) => a.verb === verb);
     if (!action) throw new Error(`no ${verb} button on the card`);
     return invoke({ action: { type: 'Action.Execute', verb, data: { ...action.data, ...inputs } } }, overrides);
@@ -108,7 +117,12 @@ export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: 
   }
 
   /** Presses the button as Action.Submit (a message with `value`), replying to the card's message. */
-  async function submit(card: { card: AdaptiveCard; id: string }, verb: string, inputs: Record<string, unknown> = {}, overrides: Partial<Activity> & { tenantId?: string; person?: Person } = {}) {
+  async function submit(
+    card: { card: AdaptiveCard; id: string },
+    verb: string,
+    inputs: Record<string, unknown> = {},
+    overrides: Partial<Activity> & { tenantId?: string; person?: Person } = {},
+  ) {
     const action = executeActions(card.card).find((a) => a.verb === verb);
     if (!action) throw new Error(`no ${verb} button on the card`);
     return send({ type: 'message', value: { ...action.data, ...inputs }, replyToId: card.id, ...overrides });

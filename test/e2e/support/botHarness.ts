@@ -23,7 +23,11 @@ export interface Member {
  * talking to a fake Bot Connector. `teams(...)` makes a Teams client for one person in one tenant
  * that posts activities over HTTP exactly as Teams would.
  */
-export async function startBot(connector: FakeConnector, env: Record<string, string> = {}, options: { dataDir?: string; clock?: TestClock; cardForNewTenants?: TestCardId | null } = {}) {
+export async function startBot(
+  connector: FakeConnector,
+  env: Record<string, string> = {},
+  options: { dataDir?: string; clock?: TestClock; cardForNewTenants?: TestCardId | null } = {},
+) {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'bot-e2e-')));
   const clock = options.clock ?? new TestClock(Date.now());
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, OPERATOR_API_KEY: OPERATOR_KEY, CHECKPOINT_SECONDS: '0.2', LOG_LEVEL: QUIET_LOG_LEVEL, ...env });
@@ -100,7 +104,8 @@ export async function startBot(connector: FakeConnector, env: Record<string, str
     operator,
     teams,
     account: async (tenantId: string) => (await operator('GET', `/api/tenants/${tenantId}/account`)).body,
-    journal: async (tenantId: string) => (await operator('GET', `/api/tenants/${tenantId}/journal?limit=1000`)).body.entries as Array<{ kind: string; amountMinor: number }>,
+    journal: async (tenantId: string) =>
+      (await operator('GET', `/api/tenants/${tenantId}/journal?limit=1000`)).body.entries as Array<{ kind: string; amountMinor: number }>,
     /** Posts one usage record charging `charge` (major units) to `tenantId`. */
     usage: (tenantId: string, charge: string, id = `call-${++sequence}-${Math.random().toString(36).slice(2)}`) =>
       operator('POST', '/api/usage', { records: [record(tenantId, charge, { id }, clock.now())] }),

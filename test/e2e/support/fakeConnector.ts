@@ -44,7 +44,15 @@ export async function startFakeConnector() {
       const sub = parts[3];
       const second = parts[4] ?? null;
       const kind: ConnectorCall['kind'] =
-        sub === 'activities' && req.method === 'POST' ? (second ? 'reply' : 'send') : sub === 'activities' && req.method === 'PUT' ? 'update' : sub === 'members' ? 'member' : 'other';
+        sub === 'activities' && req.method === 'POST'
+          ? second
+            ? 'reply'
+            : 'send'
+          : sub === 'activities' && req.method === 'PUT'
+            ? 'update'
+            : sub === 'members'
+              ? 'member'
+              : 'other';
       const body = text ? JSON.parse(text) : null;
       const call: ConnectorCall = { method: req.method ?? '', kind, conversationId, activityId: second, body, postedId: null, status: 200, at: Date.now() };
       calls.push(call);

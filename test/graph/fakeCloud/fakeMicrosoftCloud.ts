@@ -154,13 +154,25 @@ export class FakeMicrosoftCloud {
     if (!tenant) return signInError(400, 'invalid_request', 90002, `Tenant '${tenantId}' not found.`);
     if (form.get('grant_type') !== 'client_credentials') return signInError(400, 'unsupported_grant_type', 70003, 'Only client credentials here.');
     if (form.get('scope') !== `${this.baseUrl}/.default`) return signInError(400, 'invalid_scope', 70011, `The scope '${form.get('scope')}' is not valid.`);
-    if (form.get('client_id') !== this.clientId) return signInError(400, 'unauthorized_client', 700016, `Application with identifier '${form.get('client_id')}' was not found in the directory '${tenantId}'.`);
+    if (form.get('client_id') !== this.clientId)
+      return signInError(
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${form.get('client_id')}' was not found in the directory '${tenantId}'.`,
+      );
     const assertion = form.get('client_assertion');
     if (assertion !== null) {
-      if (!this.assertionIsSigned(assertion, `${this.baseUrl}/${tenantId}/oauth2/v2.0/token`)) return signInError(401, 'invalid_client', 700027, 'Client assertion failed signature validation.');
+      if (!this.assertionIsSigned(assertion, `${this.baseUrl}/${tenantId}/oauth2/v2.0/token`))
+        return signInError(401, 'invalid_client', 700027, 'Client assertion failed signature validation.');
     } else if (form.get('client_secret') !== this.clientSecret) return signInError(401, 'invalid_client', 7000215, 'Invalid client secret provided.');
     if (tenant.signIn === 'app-not-in-tenant') {
-      return signInError(400, 'unauthorized_client', 700016, `Application with identifier '${this.clientId}' was not found in the directory '${tenantId}'. This can happen if the application has not been installed by the administrator of the tenant.`);
+      return signInError(
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${this.clientId}' was not found in the directory '${tenantId}'. This can happen if the application has not been installed by the administrator of the tenant.`,
+      );
     }
     if (tenant.signIn === 'no-service-principal') {
       return signInError(401, 'invalid_client', 7000229, `The client application ${this.clientId} is missing service principal in the tenant ${tenantId}.`);
@@ -211,14 +223,19 @@ export class FakeMicrosoftCloud {
     const memberOf = /^\/users\/([^/]+)\/transitiveMemberOf\/microsoft\.graph\.directoryRole$/.exec(route);
     if (memberOf && req.method === 'GET') {
       if (!tenant.users.has(memberOf[1]!)) return { status: 404, body: graphError('Request_ResourceNotFound', `Resource '${memberOf[1]}' does not exist.`) };
-      const roles = tenant.activatedRolesOf(memberOf[1]!).map((roleTemplateId) => ({ '@odata.type': '#microsoft.graph.directoryRole', id: `role-${roleTemplateId}`, roleTemplateId }));
+      const roles = tenant
+        .activatedRolesOf(memberOf[1]!)
+        .map((roleTemplateId) => ({ '@odata.type': '#microsoft.graph.directoryRole', id: `role-${roleTemplateId}`, roleTemplateId }));
       return needs('RoleManagement.Read.Directory') ?? { status: 200, body: { value: roles } };
     }
 
     const user = /^\/users\/([^/]+)$/.exec(route);
     if (user && req.method === 'GET') {
       const found = tenant.users.get(user[1]!);
-      return needs('User.Read.All') ?? (found ? { status: 200, body: found } : { status: 404, body: graphError('Request_ResourceNotFound', `Resource '${user[1]}' does not exist.`) });
+      return (
+        needs('User.Read.All') ??
+        (found ? { status: 200, body: found } : { status: 404, body: graphError('Request_ResourceNotFound', `Resource '${user[1]}' does not exist.`) })
+      );
     }
 
     const group = /^\/groups\/([^/]+)(\/transitiveMembers\/microsoft\.graph\.user)?$/.exec(route);
@@ -238,7 +255,8 @@ export class FakeMicrosoftCloud {
   private pstnCalls(tenant: FakeTenant, fromText: string, toText: string, url: URL): Reply {
     const from = Date.parse(fromText);
     const to = Date.parse(toText);
-    if (Number.isNaN(from) || Number.isNaN(to) || to < from) return { status: 400, body: graphError('BadRequest', 'fromDateTime and toDateTime must be dates, from before to.') };
+    if (Number.isNaN(from) || Number.isNaN(to) || to < from)
+      return { status: 400, body: graphError('BadRequest', 'fromDateTime and toDateTime must be dates, from before to.') };
     if (to - from > 90 * DAY_MS) return { status: 400, body: graphError('BadRequest', 'The date range can be at most 90 days.') };
     const rows = tenant.callLog.filter((row) => {
       const start = Date.parse(String(row.startDateTime));
@@ -246,10 +264,18 @@ export class FakeMicrosoftCloud {
     });
     const skip = Number(url.searchParams.get('$skiptoken') ?? 0);
     const page = rows.slice(skip, skip + this.pageSize);
-    const next = skip + this.pageSize < rows.length ? `${this.baseUrl}/v1.0/communications/callRecords/getPstnCalls(fromDateTime=${fromText},toDateTime=${toText})?$skiptoken=${skip + this.pageSize}` : undefined;
+    const next =
+      skip + this.pageSize < rows.length
+        ? `${this.baseUrl}/v1.0/communications/callRecords/getPstnCalls(fromDateTime=${fromText},toDateTime=${toText})?$skiptoken=${skip + this.pageSize}`
+        : undefined;
     return {
       status: 200,
-      body: { '@odata.context': `${this.baseUrl}/v1.0/$metadata#Collection(microsoft.graph.callRecords.pstnCallLogRow)`, '@odata.count': page.length, value: page, ...(next ? { '@odata.nextLink': next } : {}) },
+      body: {
+        '@odata.context': `${this.baseUrl}/v1.0/$metadata#Collection(microsoft.graph.callRecords.pstnCallLogRow)`,
+        '@odata.count': page.length,
+        value: page,
+        ...(next ? { '@odata.nextLink': next } : {}),
+      },
     };
   }
 
@@ -270,7 +296,9 @@ export class FakeMicrosoftCloud {
   }
 }
 
-const graphError = (code: string, message: string) => ({ error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID() } } });
+const graphError = (code: string, message: string) => ({
+  error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID() } },
+});
 
 function signInError(status: number, error: string, code: number, description: string): Reply {
   return {

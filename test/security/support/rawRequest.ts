@@ -12,7 +12,13 @@ export interface RawResponse {
  * One HTTP request exactly as given (no content type or encoding added, the body sent as these
  * bytes), for inputs `fetch` would not send or would fix up.
  */
-export function rawRequest(base: string, method: string, route: string, headers: Record<string, string | number> = {}, body?: Buffer | string): Promise<RawResponse> {
+export function rawRequest(
+  base: string,
+  method: string,
+  route: string,
+  headers: Record<string, string | number> = {},
+  body?: Buffer | string,
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const request = http.request(`${base}${route}`, { method, headers, agent: false }, (response) => {
       const chunks: Buffer[] = [];

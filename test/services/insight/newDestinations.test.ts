@@ -103,7 +103,11 @@ describe('new destinations', () => {
     // The rule still works once the list is full: a destination not on it counts as new, and says why.
     clock.advance(HOUR);
     await ledger.ingestUsage([intl('t1', 'Japan', clock), intl('t1', 'Somalia', clock)]);
-    expect(newDestinationAlerts(store.alertsOf('t1', 'unusual-spend')).at(-1)).toMatchObject({ destination: 'Somalia', moreDestinations: [], destinationListFull: true });
+    expect(newDestinationAlerts(store.alertsOf('t1', 'unusual-spend')).at(-1)).toMatchObject({
+      destination: 'Somalia',
+      moreDestinations: [],
+      destinationListFull: true,
+    });
   });
 
   it('keeps the destinations through a checkpoint, also one written before they were a set', async () => {

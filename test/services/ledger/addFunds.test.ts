@@ -73,7 +73,10 @@ describe('adding funds', () => {
   it('a declined or expired card adds nothing, and the failure says what was not charged', async () => {
     const { ledger, gateway, store } = ledgerFixture();
     await gateway.chooseTestCard('t1', 'mastercard-decline');
-    expect(await purchase(ledger, 't1', '50')).toMatchObject({ ok: false, error: { code: 'payment-failed', reason: 'declined', amountMinor: 5000, currency: 'USD' } });
+    expect(await purchase(ledger, 't1', '50')).toMatchObject({
+      ok: false,
+      error: { code: 'payment-failed', reason: 'declined', amountMinor: 5000, currency: 'USD' },
+    });
     await gateway.chooseTestCard('t1', 'visa-expired');
     expect(await purchase(ledger, 't1', '50')).toMatchObject({ ok: false, error: { code: 'payment-failed', reason: 'expired-card' } });
     expect(store.entries.get('t1')!.filter((e) => e.amountMinor !== 0)).toEqual([]);
@@ -86,12 +89,19 @@ describe('adding funds', () => {
     const granted = await ledger.grantFunds('t1', { amount: '25.00', currency: 'EUR', idempotencyKey: 'g1', actor: 'operator', note: 'goodwill' });
     expect(granted).toMatchObject({ ok: true, value: { amountMinor: 2500, currency: 'EUR' } });
     expect((await ledger.account('t1'))!.currency).toBe('EUR');
-    expect(store.entries.get('t1')![1]).toMatchObject({ actor: 'operator', idempotencyKey: 'grant:g1', detail: { note: 'goodwill', purpose: 'grant', chargeId: null } });
+    expect(store.entries.get('t1')![1]).toMatchObject({
+      actor: 'operator',
+      idempotencyKey: 'grant:g1',
+      detail: { note: 'goodwill', purpose: 'grant', chargeId: null },
+    });
     expect(await ledger.grantFunds('t1', { amount: '25.00', currency: 'USD', idempotencyKey: 'g2', actor: 'operator' })).toMatchObject({
       ok: false,
       error: { code: 'currency-mismatch', expected: 'EUR', got: 'USD' },
     });
-    expect(await ledger.grantFunds('t1', { amount: '5.00', currency: 'EUR', idempotencyKey: 'g3', actor: 'operator' })).toMatchObject({ ok: false, error: { code: 'amount-too-small' } });
+    expect(await ledger.grantFunds('t1', { amount: '5.00', currency: 'EUR', idempotencyKey: 'g3', actor: 'operator' })).toMatchObject({
+      ok: false,
+      error: { code: 'amount-too-small' },
+    });
     expect(sandboxCharges(gateway)).toHaveLength(0);
   });
 });

@@ -105,8 +105,15 @@ describe('usage', () => {
     // Domestic: 1 minute × 0.019 → 0.02
     await ledger.ingestUsage([usage('t1', null, clock, { durationSeconds: 5 })]);
     // Elsewhere: the wildcard International rate: 0.02 + 2 × 0.25 = 0.52
-    await ledger.ingestUsage([usage('t1', null, clock, { durationSeconds: 61, callType: 'conf_out', destinationContext: 'International', destinationName: 'Peru' })]);
-    expect(store.entries.get('t1')!.filter((e) => e.kind === 'usage').map((e) => e.amountMinor)).toEqual([-27, -2, -52]);
+    await ledger.ingestUsage([
+      usage('t1', null, clock, { durationSeconds: 61, callType: 'conf_out', destinationContext: 'International', destinationName: 'Peru' }),
+    ]);
+    expect(
+      store.entries
+        .get('t1')!
+        .filter((e) => e.kind === 'usage')
+        .map((e) => e.amountMinor),
+    ).toEqual([-27, -2, -52]);
   });
 
   it('keeps the call record on the usage entry for later breakdowns', async () => {
@@ -117,7 +124,17 @@ describe('usage', () => {
       kind: 'usage',
       amountMinor: -12,
       idempotencyKey: record.id,
-      detail: { usage: { recordId: record.id, callType: 'conf_out', destinationName: 'Japan', durationSeconds: 60, userId: 'u-7', conferenceId: 'conf-9', pricedFrom: 'charge' } },
+      detail: {
+        usage: {
+          recordId: record.id,
+          callType: 'conf_out',
+          destinationName: 'Japan',
+          durationSeconds: 60,
+          userId: 'u-7',
+          conferenceId: 'conf-9',
+          pricedFrom: 'charge',
+        },
+      },
     });
   });
 

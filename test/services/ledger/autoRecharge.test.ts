@@ -11,7 +11,8 @@ async function fundedWithAutoRecharge(card: 'visa-success' | 'mastercard-decline
   return fixture;
 }
 
-const charges = (gateway: unknown) => Object.values((gateway as { document: { data: { charges: Record<string, { outcome: { ok: boolean } }> } } }).document.data.charges);
+const charges = (gateway: unknown) =>
+  Object.values((gateway as { document: { data: { charges: Record<string, { outcome: { ok: boolean } }> } } }).document.data.charges);
 
 describe('auto-recharge', () => {
   it('adds the amount when a change leaves the balance below the trigger, and says so', async () => {
@@ -125,7 +126,14 @@ describe('auto-recharge', () => {
       current!.recharge.inFlight = { attemptId: 'recharge-9', startedAt: clock.now(), amountMinor: 5000, chargeKey: 'recharge:recharge-9' };
       return { result: null };
     });
-    await gateway.charge({ tenantId: 't1', idempotencyKey: 'recharge:recharge-9', amountMinor: 5000, currency: 'USD', purpose: 'auto-recharge', actor: 'system' });
+    await gateway.charge({
+      tenantId: 't1',
+      idempotencyKey: 'recharge:recharge-9',
+      amountMinor: 5000,
+      currency: 'USD',
+      purpose: 'auto-recharge',
+      actor: 'system',
+    });
     await ledger.resumeRecharges();
     expect(charges(gateway)).toHaveLength(1);
     expect(account.balanceMinor).toBe(8000);
@@ -134,11 +142,20 @@ describe('auto-recharge', () => {
 
   it('validates settings: amount within limits, trigger zero or more', async () => {
     const { ledger } = ledgerFixture();
-    expect(await ledger.setAutoRecharge('t1', { enabled: true, trigger: '20', amount: '5' }, 'admin')).toMatchObject({ ok: false, error: { code: 'amount-too-small' } });
-    expect(await ledger.setAutoRecharge('t1', { enabled: true, trigger: '20', amount: '20000' }, 'admin')).toMatchObject({ ok: false, error: { code: 'amount-too-large' } });
+    expect(await ledger.setAutoRecharge('t1', { enabled: true, trigger: '20', amount: '5' }, 'admin')).toMatchObject({
+      ok: false,
+      error: { code: 'amount-too-small' },
+    });
+    expect(await ledger.setAutoRecharge('t1', { enabled: true, trigger: '20', amount: '20000' }, 'admin')).toMatchObject({
+      ok: false,
+      error: { code: 'amount-too-large' },
+    });
     expect(await ledger.setAutoRecharge('t1', { trigger: '-1' }, 'admin')).toMatchObject({ ok: false, error: { code: 'invalid-amount', reason: 'negative' } });
     expect(await ledger.setAutoRecharge('t1', { trigger: 'abc' }, 'admin')).toMatchObject({ ok: false, error: { code: 'invalid-amount' } });
-    expect(await ledger.setAutoRecharge('t1', { enabled: true, trigger: '0', amount: '10' }, 'admin')).toMatchObject({ ok: true, value: { enabled: true, triggerMinor: 0, amountMinor: 1000 } });
+    expect(await ledger.setAutoRecharge('t1', { enabled: true, trigger: '0', amount: '10' }, 'admin')).toMatchObject({
+      ok: true,
+      value: { enabled: true, triggerMinor: 0, amountMinor: 1000 },
+    });
     expect(await ledger.setAutoRecharge('t1', { enabled: false }, 'admin')).toMatchObject({ ok: true, value: { enabled: false } });
   });
 

@@ -11,11 +11,7 @@ const DAY = 86_400_000;
 const HUGE_CENTS = 99_999_999_900;
 const cents = fc.oneof(fc.integer({ min: 0, max: HUGE_CENTS }), { arbitrary: fc.constant(HUGE_CENTS), weight: 2 }, fc.integer({ min: 1, max: 100 }));
 
-type Op =
-  | { type: 'grant'; cents: number }
-  | { type: 'usage'; charges: number[] }
-  | { type: 'advance'; days: number }
-  | { type: 'sweep' };
+type Op = { type: 'grant'; cents: number } | { type: 'usage'; charges: number[] } | { type: 'advance'; days: number } | { type: 'sweep' };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ type: fc.constant('grant' as const), cents }),
@@ -32,7 +28,12 @@ describe('amounts near the bound (property)', () => {
         let grants = 0;
         for (const o of ops) {
           if (o.type === 'grant') {
-            const result = await ledger.grantFunds('t', { amount: toDecimalString(o.cents, 'USD'), currency: 'USD', idempotencyKey: `g${++grants}`, actor: 'operator' });
+            const result = await ledger.grantFunds('t', {
+              amount: toDecimalString(o.cents, 'USD'),
+              currency: 'USD',
+              idempotencyKey: `g${++grants}`,
+              actor: 'operator',
+            });
             if (!result.ok) expect(result.error.code).toMatch(/^(amount-too-small|balance-out-of-range)$/);
           } else if (o.type === 'usage') {
             const outcome = await ledger.ingestUsage(o.charges.map((c) => usage('t', toDecimalString(c, 'USD'), clock)));

@@ -15,8 +15,17 @@ const HUGE = '999999999.00';
 describe('MAX_USAGE_CHARGE', () => {
   it('accepts a record at and just below the maximum, and rejects one just above on its own', async () => {
     const { ledger, store, clock } = ledgerFixture();
-    const outcome = await ledger.ingestUsage([usage('t1', '10000.00', clock), usage('t1', '9999.99', clock), usage('t1', '10000.01', clock), usage('t1', '1.00', clock)]);
-    expect(outcome).toEqual({ accepted: 3, duplicates: 0, rejected: [{ index: 2, error: 'charge "10000.01" is above the maximum usage charge of 10000.00 USD' }] });
+    const outcome = await ledger.ingestUsage([
+      usage('t1', '10000.00', clock),
+      usage('t1', '9999.99', clock),
+      usage('t1', '10000.01', clock),
+      usage('t1', '1.00', clock),
+    ]);
+    expect(outcome).toEqual({
+      accepted: 3,
+      duplicates: 0,
+      rejected: [{ index: 2, error: 'charge "10000.01" is above the maximum usage charge of 10000.00 USD' }],
+    });
     const account = (await ledger.account('t1'))!;
     expect(account.balanceMinor).toBe(-(1_000_000 + 999_999 + 100));
     expect(journalSum(store, 't1')).toBe(account.balanceMinor);
@@ -59,7 +68,11 @@ describe('MAX_USAGE_CHARGE', () => {
   });
 
   it('rejects a duration beyond 31 days, and a rate-table price past exact arithmetic', () => {
-    const table: RateTable = { label: 'dear', currency: 'USD', rates: [{ callType: '*', destination: '*', perMinute: '999999999.999999', connectionFee: '0' }] };
+    const table: RateTable = {
+      label: 'dear',
+      currency: 'USD',
+      rates: [{ callType: '*', destination: '*', perMinute: '999999999.999999', connectionFee: '0' }],
+    };
     const clock = new TestClock();
     const now = clock.now();
     const record = (durationSeconds: number) => usage('t1', null, clock, { durationSeconds });
@@ -84,7 +97,9 @@ describe('the account range rule', () => {
     const records = Array.from({ length: 101 }, (_, i) => usage('t1', HUGE, clock, { id: `big-${i}` }));
     const outcome = await ledger.ingestUsage([...records, usage('t1', '0.05', clock)]);
     expect(outcome.accepted).toBe(101);
-    expect(outcome.rejected).toEqual([{ index: 100, error: expect.stringMatching(/^charging 999999999\.00 USD would take the balance or a usage total beyond ±100000000000\.00 USD/) }]);
+    expect(outcome.rejected).toEqual([
+      { index: 100, error: expect.stringMatching(/^charging 999999999\.00 USD would take the balance or a usage total beyond ±100000000000\.00 USD/) },
+    ]);
     const account = (await ledger.account('t1'))!;
     expect(account.balanceMinor).toBe(-(100 * 99_999_999_900 + 5));
     expect(account.debtMinor).toBe(-account.balanceMinor);

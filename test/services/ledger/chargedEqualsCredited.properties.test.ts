@@ -44,17 +44,43 @@ const person = fc.constantFrom(...PEOPLE);
 const presser = fc.constantFrom('owner' as const, 'owner' as const, ...PEOPLE);
 const tamper: fc.Arbitrary<Tamper> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ kind: 'none' as const }) },
-  fc.record({ kind: fc.constant('amount' as const), amount: fc.constantFrom('10000.00', '0.01', '999999999.99', '-50', '50'), currency: fc.constantFrom('USD', 'EUR', 'JPY') }),
+  fc.record({
+    kind: fc.constant('amount' as const),
+    amount: fc.constantFrom('10000.00', '0.01', '999999999.99', '-50', '50'),
+    currency: fc.constantFrom('USD', 'EUR', 'JPY'),
+  }),
   fc.record({ kind: fc.constant('forged-id' as const), id: fc.constantFrom(...FORGED_IDS) }),
 );
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ type: fc.constant('review' as const), tenant, person, cents: fc.integer({ min: 500, max: 20_000 }) }) },
-  { weight: 4, arbitrary: fc.record({ type: fc.constant('confirm' as const), card: fc.nat(40), person: presser, inTenant: fc.constantFrom('same' as const, 'same' as const, ...TENANTS), tamper }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('cancel' as const), card: fc.nat(40), person: presser, inTenant: fc.constantFrom('same' as const, ...TENANTS) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      type: fc.constant('confirm' as const),
+      card: fc.nat(40),
+      person: presser,
+      inTenant: fc.constantFrom('same' as const, 'same' as const, ...TENANTS),
+      tamper,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ type: fc.constant('cancel' as const), card: fc.nat(40), person: presser, inTenant: fc.constantFrom('same' as const, ...TENANTS) }),
+  },
   fc.record({ type: fc.constant('grant' as const), tenant, key: fc.nat(3), cents: fc.integer({ min: 1000, max: 5000 }) }),
   { weight: 2, arbitrary: fc.record({ type: fc.constant('usage' as const), tenant, cents: fc.integer({ min: 0, max: 8000 }) }) },
-  fc.record({ type: fc.constant('autoRecharge' as const), tenant, enabled: fc.boolean(), trigger: fc.integer({ min: 0, max: 5000 }), amount: fc.integer({ min: 1000, max: 10_000 }) }),
-  fc.record({ type: fc.constant('card' as const), tenant, card: fc.constantFrom('visa-success' as const, 'mastercard-decline' as const, 'visa-expired' as const) }),
+  fc.record({
+    type: fc.constant('autoRecharge' as const),
+    tenant,
+    enabled: fc.boolean(),
+    trigger: fc.integer({ min: 0, max: 5000 }),
+    amount: fc.integer({ min: 1000, max: 10_000 }),
+  }),
+  fc.record({
+    type: fc.constant('card' as const),
+    tenant,
+    card: fc.constantFrom('visa-success' as const, 'mastercard-decline' as const, 'visa-expired' as const),
+  }),
   fc.record({ type: fc.constant('advance' as const), hours: fc.integer({ min: 1, max: 30 }) }),
 );
 
@@ -93,7 +119,8 @@ describe('charged = credited', () => {
           switch (o.type) {
             case 'review': {
               const reply = await press(o.tenant, o.person, { verb: Verb.fundsReview, amount: cents(o.cents) });
-              if (reply.kind === 'card' && buttonData(reply.card, Verb.fundsCancel)) shown.push({ tenant: o.tenant, person: o.person, card: reply.card, amountMinor: o.cents });
+              if (reply.kind === 'card' && buttonData(reply.card, Verb.fundsCancel))
+                shown.push({ tenant: o.tenant, person: o.person, card: reply.card, amountMinor: o.cents });
               return;
             }
             case 'confirm':
@@ -102,7 +129,9 @@ describe('charged = credited', () => {
               if (!target) return;
               const verb = o.type === 'confirm' ? Verb.fundsConfirm : Verb.fundsCancel;
               // A card without Confirm (no usable card on file) can still be forged into one.
-              const data: Record<string, unknown> = { ...(buttonData(target.card, verb) ?? { verb, operationId: buttonData(target.card, Verb.fundsCancel)!.operationId }) };
+              const data: Record<string, unknown> = {
+                ...(buttonData(target.card, verb) ?? { verb, operationId: buttonData(target.card, Verb.fundsCancel)!.operationId }),
+              };
               if (o.type === 'confirm' && o.tamper.kind === 'amount') Object.assign(data, { amount: o.tamper.amount, currency: o.tamper.currency });
               if (o.type === 'confirm' && o.tamper.kind === 'forged-id') data.operationId = o.tamper.id;
               return press(o.inTenant === 'same' ? target.tenant : o.inTenant, o.person === 'owner' ? target.person : o.person, data);

@@ -42,7 +42,12 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ type: fc.constant('usage' as const), cents: fc.integer({ min: 0, max: 6_000 }), record: fc.integer({ min: 0, max: 30 }) }),
   fc.record({ type: fc.constant('advance' as const), days: fc.integer({ min: 1, max: 200 }) }),
   fc.constant({ type: 'sweep' as const }),
-  fc.record({ type: fc.constant('autoRecharge' as const), enabled: fc.boolean(), trigger: fc.integer({ min: 0, max: 5000 }), amount: fc.integer({ min: 1000, max: 10_000 }) }),
+  fc.record({
+    type: fc.constant('autoRecharge' as const),
+    enabled: fc.boolean(),
+    trigger: fc.integer({ min: 0, max: 5000 }),
+    amount: fc.integer({ min: 1000, max: 10_000 }),
+  }),
   fc.record({ type: fc.constantFrom('card' as const), card: fc.constantFrom('visa-success' as const, 'mastercard-decline' as const, 'visa-expired' as const) }),
 );
 
@@ -121,7 +126,9 @@ export async function checkLedgerProperties(makeFixture: () => Promise<LedgerPro
         expect(rebuiltState).toEqual(liveState);
         // Never more than one recharge attempt at a time.
         const started = entries.filter((e) => e.kind === 'auto-recharge-started').length;
-        const finished = entries.filter((e) => e.kind === 'auto-recharge-failed' || (e.kind === 'funds-added' && e.detail.kind === 'funds-added' && e.detail.source === 'auto-recharge')).length;
+        const finished = entries.filter(
+          (e) => e.kind === 'auto-recharge-failed' || (e.kind === 'funds-added' && e.detail.kind === 'funds-added' && e.detail.source === 'auto-recharge'),
+        ).length;
         expect(started - finished).toBe(account.recharge.inFlight ? 1 : 0);
       } finally {
         await close();

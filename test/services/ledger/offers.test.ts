@@ -24,10 +24,24 @@ describe('confirmation offers: the server records what Confirm may charge', () =
   it('showing the card records the offer durably: id, amount, currency, who, expiry; nothing moves', async () => {
     const f = ledgerFixture();
     const offer = await offered(f);
-    expect(offer).toMatchObject({ offerId: 'offer-1', amountMinor: 5000, currency: 'USD', offeredTo: ADMIN, state: 'open', expiresAt: f.clock.now() + 24 * HOUR_MS });
+    expect(offer).toMatchObject({
+      offerId: 'offer-1',
+      amountMinor: 5000,
+      currency: 'USD',
+      offeredTo: ADMIN,
+      state: 'open',
+      expiresAt: f.clock.now() + 24 * HOUR_MS,
+    });
     const entry = f.store.entries.get('t1')!.at(-1)!;
     expect(entry).toMatchObject({ kind: 'purchase-offered', amountMinor: 0, actor: ADMIN, idempotencyKey: 'purchase:offer-1' });
-    expect(entry.detail).toEqual({ kind: 'purchase-offered', offerId: 'offer-1', amountMinor: 5000, currency: 'USD', offeredTo: ADMIN, expiresAt: new Date(f.clock.now() + 24 * HOUR_MS).toISOString() });
+    expect(entry.detail).toEqual({
+      kind: 'purchase-offered',
+      offerId: 'offer-1',
+      amountMinor: 5000,
+      currency: 'USD',
+      offeredTo: ADMIN,
+      expiresAt: new Date(f.clock.now() + 24 * HOUR_MS).toISOString(),
+    });
     await nothingMoved(f);
   });
 
@@ -46,7 +60,9 @@ describe('confirmation offers: the server records what Confirm may charge', () =
     const f = ledgerFixture();
     await offered(f, 'offer-1', '50.00');
     expect(await f.ledger.confirmPurchase('t1', 'offer-1', ADMIN)).toMatchObject({ ok: true, value: { amountMinor: 5000, replayed: false } });
-    expect(sandboxCharges(f.gateway)).toEqual([expect.objectContaining({ idempotencyKey: 'purchase:offer-1', amountMinor: 5000, currency: 'USD', purpose: 'funds' })]);
+    expect(sandboxCharges(f.gateway)).toEqual([
+      expect.objectContaining({ idempotencyKey: 'purchase:offer-1', amountMinor: 5000, currency: 'USD', purpose: 'funds' }),
+    ]);
     expect((await f.ledger.account('t1'))!.offers).toEqual({});
   });
 
@@ -120,8 +136,11 @@ describe('confirmation offers: the server records what Confirm may charge', () =
   it('an id cannot be offered twice', async () => {
     const f = ledgerFixture();
     await offered(f, 'same');
-    expect(await f.ledger.offerPurchase('t1', { offerId: 'same', amount: '10000', offeredTo: ADMIN })).toMatchObject({ ok: false, error: { code: 'key-reused' } });
-    expect((await f.ledger.confirmPurchase('t1', 'same', ADMIN))).toMatchObject({ ok: true, value: { amountMinor: 5000 } });
+    expect(await f.ledger.offerPurchase('t1', { offerId: 'same', amount: '10000', offeredTo: ADMIN })).toMatchObject({
+      ok: false,
+      error: { code: 'key-reused' },
+    });
+    expect(await f.ledger.confirmPurchase('t1', 'same', ADMIN)).toMatchObject({ ok: true, value: { amountMinor: 5000 } });
   });
 
   it('a declined offer stays declined: pressed again it charges nothing more', async () => {
@@ -130,7 +149,10 @@ describe('confirmation offers: the server records what Confirm may charge', () =
     await offered(f);
     expect(await f.ledger.confirmPurchase('t1', 'offer-1', ADMIN)).toMatchObject({ ok: false, error: { code: 'payment-failed', reason: 'declined' } });
     await f.gateway.chooseTestCard('t1', 'visa-success');
-    expect(await f.ledger.confirmPurchase('t1', 'offer-1', ADMIN)).toMatchObject({ ok: false, error: { code: 'payment-failed', reason: 'declined', amountMinor: 5000 } });
+    expect(await f.ledger.confirmPurchase('t1', 'offer-1', ADMIN)).toMatchObject({
+      ok: false,
+      error: { code: 'payment-failed', reason: 'declined', amountMinor: 5000 },
+    });
     expect(sandboxCharges(f.gateway)).toHaveLength(1);
     await nothingMoved(f);
   });

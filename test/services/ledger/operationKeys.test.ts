@@ -3,7 +3,7 @@ import { invariantViolation, type Account } from '../../../services/ledger/accou
 import { fromSnapshot, toSnapshot } from '../../../services/ledger/accountSnapshot.js';
 import { applyEntry } from '../../../services/ledger/applyEntry.js';
 import type { EntryDetail, JournalEntry } from '../../../services/ledger/journal.js';
-import { journalSum, ledgerFixture, purchase, sandboxCharges, usage } from '../../support/ledgerFixture.js';
+import { journalSum, ledgerFixture, sandboxCharges, usage } from '../../support/ledgerFixture.js';
 
 const ADMIN = 'aad-admin';
 
@@ -14,7 +14,9 @@ describe('one key space per purpose', () => {
     await f.ledger.setAutoRecharge('t1', { enabled: true, trigger: '20', amount: '100' }, ADMIN);
     await f.ledger.ingestUsage([usage('t1', '15', f.clock)]);
     await f.ledger.idle();
-    expect(sandboxCharges(f.gateway)).toEqual([expect.objectContaining({ idempotencyKey: 'recharge:recharge-1', amountMinor: 10_000, purpose: 'auto-recharge' })]);
+    expect(sandboxCharges(f.gateway)).toEqual([
+      expect.objectContaining({ idempotencyKey: 'recharge:recharge-1', amountMinor: 10_000, purpose: 'auto-recharge' }),
+    ]);
     const lot = f.store.entries.get('t1')!.find((e) => e.kind === 'funds-added' && e.actor === 'system')!;
     expect(lot).toMatchObject({ idempotencyKey: 'recharge:recharge-1', amountMinor: 10_000, detail: { purpose: 'recharge', source: 'auto-recharge' } });
 
@@ -55,8 +57,14 @@ describe('one key space per purpose', () => {
 
   it("an operator's key reused: same parameters replay, other amount or currency are refused (Stripe's rule)", async () => {
     const f = ledgerFixture();
-    expect(await f.ledger.grantFunds('t1', { amount: '25.00', currency: 'USD', idempotencyKey: 'k', actor: 'operator' })).toMatchObject({ ok: true, value: { replayed: false } });
-    expect(await f.ledger.grantFunds('t1', { amount: '25', currency: 'USD', idempotencyKey: 'k', actor: 'operator' })).toMatchObject({ ok: true, value: { replayed: true, amountMinor: 2500 } });
+    expect(await f.ledger.grantFunds('t1', { amount: '25.00', currency: 'USD', idempotencyKey: 'k', actor: 'operator' })).toMatchObject({
+      ok: true,
+      value: { replayed: false },
+    });
+    expect(await f.ledger.grantFunds('t1', { amount: '25', currency: 'USD', idempotencyKey: 'k', actor: 'operator' })).toMatchObject({
+      ok: true,
+      value: { replayed: true, amountMinor: 2500 },
+    });
     expect(await f.ledger.grantFunds('t1', { amount: '30.00', currency: 'USD', idempotencyKey: 'k', actor: 'operator' })).toEqual({
       ok: false,
       error: { code: 'key-reused-with-different-parameters', first: { amountMinor: 2500, currency: 'USD' } },
@@ -71,14 +79,20 @@ describe('one key space per purpose', () => {
   it('the same operator key in two tenants is two grants', async () => {
     const f = ledgerFixture();
     await f.ledger.grantFunds('t1', { amount: '50', currency: 'USD', idempotencyKey: 'same-key', actor: 'operator' });
-    expect(await f.ledger.grantFunds('t2', { amount: '20', currency: 'USD', idempotencyKey: 'same-key', actor: 'operator' })).toMatchObject({ ok: true, value: { replayed: false } });
+    expect(await f.ledger.grantFunds('t2', { amount: '20', currency: 'USD', idempotencyKey: 'same-key', actor: 'operator' })).toMatchObject({
+      ok: true,
+      value: { replayed: false },
+    });
   });
 
   it('usage record ids live in their own table: a usage id equal to a grant key charges and grants both', async () => {
     const f = ledgerFixture();
     await f.ledger.grantFunds('t1', { amount: '50', currency: 'USD', idempotencyKey: 'call-x', actor: 'operator' });
     expect(await f.ledger.ingestUsage([usage('t1', '5', f.clock, { id: 'call-x' })])).toMatchObject({ accepted: 1 });
-    expect(await f.ledger.grantFunds('t1', { amount: '50', currency: 'USD', idempotencyKey: 'call-x', actor: 'operator' })).toMatchObject({ ok: true, value: { replayed: true } });
+    expect(await f.ledger.grantFunds('t1', { amount: '50', currency: 'USD', idempotencyKey: 'call-x', actor: 'operator' })).toMatchObject({
+      ok: true,
+      value: { replayed: true },
+    });
     expect((await f.ledger.account('t1'))!.balanceMinor).toBe(4500);
   });
 });
@@ -89,10 +103,31 @@ function legacyJournal(): JournalEntry[] {
   const entries: JournalEntry[] = [];
   const add = (detail: EntryDetail, amountMinor: number, actor: string, idempotencyKey: string | null) => {
     balance += amountMinor;
-    entries.push({ id: String(entries.length + 1), tenantId: 't1', kind: detail.kind, amountMinor, balanceAfterMinor: balance, at: '2026-01-10T10:00:00.000Z', actor, idempotencyKey, detail });
+    entries.push({
+      id: String(entries.length + 1),
+      tenantId: 't1',
+      kind: detail.kind,
+      amountMinor,
+      balanceAfterMinor: balance,
+      at: '2026-01-10T10:00:00.000Z',
+      actor,
+      idempotencyKey,
+      detail,
+    });
   };
-  const lot = (lotId: string, source: 'manual' | 'auto-recharge') => ({ kind: 'funds-added' as const, lotId, source, expiresAt: '2027-01-10T10:00:00.000Z', note: null });
-  add({ kind: 'account-opened', currency: 'USD', lowBalanceAlertMinor: 1000, autoRecharge: { enabled: true, triggerMinor: 2000, amountMinor: 5000 } }, 0, 'system', null);
+  const lot = (lotId: string, source: 'manual' | 'auto-recharge') => ({
+    kind: 'funds-added' as const,
+    lotId,
+    source,
+    expiresAt: '2027-01-10T10:00:00.000Z',
+    note: null,
+  });
+  add(
+    { kind: 'account-opened', currency: 'USD', lowBalanceAlertMinor: 1000, autoRecharge: { enabled: true, triggerMinor: 2000, amountMinor: 5000 } },
+    0,
+    'system',
+    null,
+  );
   add(lot('lot-2', 'manual'), 4000, ADMIN, '6f1c2d9e-card-operation');
   add(lot('lot-3', 'manual'), 2500, 'operator', 'refund-1');
   add({ kind: 'purchase-cancelled' }, 0, ADMIN, 'c0ffee-cancelled-card');
@@ -113,7 +148,12 @@ describe('journals and snapshots from before keys were namespaced', () => {
     const account = fold(legacyJournal());
     expect(invariantViolation(account)).toBeNull();
     expect(account.balanceMinor).toBe(11_500);
-    expect([...account.keys.operations.keys()]).toEqual(['legacy:6f1c2d9e-card-operation', 'legacy:refund-1', 'legacy:c0ffee-cancelled-card', 'legacy:recharge-1']);
+    expect([...account.keys.operations.keys()]).toEqual([
+      'legacy:6f1c2d9e-card-operation',
+      'legacy:refund-1',
+      'legacy:c0ffee-cancelled-card',
+      'legacy:recharge-1',
+    ]);
     expect(account.recharge.inFlight).toMatchObject({ attemptId: 'recharge-2', chargeKey: 'auto-recharge-2' });
     expect(account.offers).toEqual({});
   });
@@ -134,19 +174,35 @@ describe('journals and snapshots from before keys were namespaced', () => {
     expect(toSnapshot(fromSnapshot(toSnapshot(live)))).toEqual(toSnapshot(live));
   });
 
-  it("an operator retrying a grant key of that time still gets its first outcome, or 409 with other parameters", async () => {
+  it('an operator retrying a grant key of that time still gets its first outcome, or 409 with other parameters', async () => {
     const f = ledgerFixture();
     f.store.accounts.set('t1', fold(legacyJournal()));
-    expect(await f.ledger.grantFunds('t1', { amount: '25', currency: 'USD', idempotencyKey: 'refund-1', actor: 'operator' })).toMatchObject({ ok: true, value: { replayed: true, amountMinor: 2500 } });
-    expect(await f.ledger.grantFunds('t1', { amount: '30', currency: 'USD', idempotencyKey: 'refund-1', actor: 'operator' })).toMatchObject({ ok: false, error: { code: 'key-reused-with-different-parameters' } });
-    expect(await f.ledger.grantFunds('t1', { amount: '25', currency: 'USD', idempotencyKey: 'c0ffee-cancelled-card', actor: 'operator' })).toMatchObject({ ok: false, error: { code: 'key-reused' } });
+    expect(await f.ledger.grantFunds('t1', { amount: '25', currency: 'USD', idempotencyKey: 'refund-1', actor: 'operator' })).toMatchObject({
+      ok: true,
+      value: { replayed: true, amountMinor: 2500 },
+    });
+    expect(await f.ledger.grantFunds('t1', { amount: '30', currency: 'USD', idempotencyKey: 'refund-1', actor: 'operator' })).toMatchObject({
+      ok: false,
+      error: { code: 'key-reused-with-different-parameters' },
+    });
+    expect(await f.ledger.grantFunds('t1', { amount: '25', currency: 'USD', idempotencyKey: 'c0ffee-cancelled-card', actor: 'operator' })).toMatchObject({
+      ok: false,
+      error: { code: 'key-reused' },
+    });
     await f.ledger.idle();
   });
 
   it('an attempt left in flight then completes with the key it was charged with, once', async () => {
     const f = ledgerFixture();
     f.store.accounts.set('t1', fold(legacyJournal()));
-    await f.gateway.charge({ tenantId: 't1', idempotencyKey: 'auto-recharge-2', amountMinor: 5000, currency: 'USD', purpose: 'auto-recharge', actor: 'system' });
+    await f.gateway.charge({
+      tenantId: 't1',
+      idempotencyKey: 'auto-recharge-2',
+      amountMinor: 5000,
+      currency: 'USD',
+      purpose: 'auto-recharge',
+      actor: 'system',
+    });
     await f.ledger.resumeRecharges();
     expect(sandboxCharges(f.gateway)).toHaveLength(1);
     const account = (await f.ledger.account('t1'))!;

@@ -31,12 +31,26 @@ describe('purchases charged before a crash', () => {
     // Declined charges and recharge attempts are not purchases to recover.
     await f.gateway.chooseTestCard('t2', 'mastercard-decline');
     await f.gateway.charge({ tenantId: 't2', idempotencyKey: 'purchase:declined', amountMinor: 4000, currency: 'USD', purpose: 'funds', actor: ADMIN });
-    await f.gateway.charge({ tenantId: 't3', idempotencyKey: 'recharge:recharge-1', amountMinor: 4000, currency: 'USD', purpose: 'auto-recharge', actor: 'system' });
+    await f.gateway.charge({
+      tenantId: 't3',
+      idempotencyKey: 'recharge:recharge-1',
+      amountMinor: 4000,
+      currency: 'USD',
+      purpose: 'auto-recharge',
+      actor: 'system',
+    });
 
     expect(await f.ledger.reconcilePurchases()).toBe(1);
     expect(await f.ledger.reconcilePurchases()).toBe(0);
     const added = f.store.entries.get('t1')!.filter((e) => e.kind === 'funds-added');
-    expect(added).toEqual([expect.objectContaining({ idempotencyKey: 'purchase:offer-lost', amountMinor: 4000, actor: ADMIN, detail: expect.objectContaining({ note: RECOVERED_NOTE }) })]);
+    expect(added).toEqual([
+      expect.objectContaining({
+        idempotencyKey: 'purchase:offer-lost',
+        amountMinor: 4000,
+        actor: ADMIN,
+        detail: expect.objectContaining({ note: RECOVERED_NOTE }),
+      }),
+    ]);
     expect((await f.ledger.account('t1'))!.offers).toEqual({});
     expect(await f.ledger.account('t2')).toBeUndefined();
     expect(await f.ledger.account('t3')).toBeUndefined();

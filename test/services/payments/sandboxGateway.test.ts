@@ -75,9 +75,20 @@ describe('sandbox gateway: one key, one charge, one set of parameters', () => {
   it('answers charges recorded before outcomes carried amounts with the recorded amount', async () => {
     const { gateway } = sandbox({
       cards: {},
-      charges: { 't1\u0000op-old': { ...request({ idempotencyKey: 'op-old', amountMinor: 4000 }), outcome: { ok: true, chargeId: 'ch_t1\u0000op-old' }, at: '2026-01-15T11:00:00.000Z' } },
+      charges: {
+        't1\u0000op-old': {
+          ...request({ idempotencyKey: 'op-old', amountMinor: 4000 }),
+          outcome: { ok: true, chargeId: 'ch_t1\u0000op-old' },
+          at: '2026-01-15T11:00:00.000Z',
+        },
+      },
     });
-    expect(await gateway.charge(request({ idempotencyKey: 'op-old', amountMinor: 4000 }))).toEqual({ ok: true, chargeId: 'ch_t1\u0000op-old', amountMinor: 4000, currency: 'USD' });
+    expect(await gateway.charge(request({ idempotencyKey: 'op-old', amountMinor: 4000 }))).toEqual({
+      ok: true,
+      chargeId: 'ch_t1\u0000op-old',
+      amountMinor: 4000,
+      currency: 'USD',
+    });
     expect(await gateway.charge(request({ idempotencyKey: 'op-old', amountMinor: 1_000_000 }))).toMatchObject({ ok: false, reason: 'key-reused' });
   });
 });
