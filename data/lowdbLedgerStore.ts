@@ -6,6 +6,7 @@ import { toSnapshot } from '../services/ledger/accountSnapshot.js';
 import type { JournalEntry } from '../services/ledger/journal.js';
 import { consoleLog, StoreUnavailableError, type Change, type LedgerStore, type NoChange, type StoreHealth } from '../services/ports.js';
 import type { AlertOutbox } from './alertOutbox.js';
+import { sequenceProblem } from './changeSequence.js';
 import { Checkpointer, type CheckpointCut, type TenantCut } from './checkpoint.js';
 import { DataLayout } from './dataLayout.js';
 import { canWrite } from './durableJsonFile.js';
@@ -469,20 +470,6 @@ class LowdbLedger implements LowdbLedgerStore {
 function takeUsage(account: Account): TenantCut['usage'] {
   const all = account.keys.takeUsageRewrite();
   return all ? { rewrite: true, triples: all } : { rewrite: false, triples: account.keys.takeAddedUsage() };
-}
-
-/** Why a change's entries do not continue the tenant's journal, if they do not. */
-function sequenceProblem(tenantId: string, entryCount: number, change: Change<unknown>): string | null {
-  const { account, entries } = change;
-  for (const [i, entry] of entries.entries()) {
-    if (entry.tenantId !== tenantId || entry.id !== String(entryCount + 1 + i)) {
-      return `produced entry ${entry.id} of tenant ${entry.tenantId} where entry ${entryCount + 1 + i} was due`;
-    }
-  }
-  if (entries.length > 0 && (account.tenantId !== tenantId || account.entryCount !== entryCount + entries.length)) {
-    return `left its account at entry ${account.entryCount} after entries up to ${entryCount + entries.length}`;
-  }
-  return null;
 }
 
 function countUnfiled(tenants: Iterable<TenantState>): number {
