@@ -77,6 +77,7 @@ function pageFiller(view: HistoryView, dayKey: (iso: string) => string): (entry:
  * authorisation when followed (bot/exports/exportLink.ts).
  */
 export async function exportHistory(turn: Turn, deps: HandlerDeps): Promise<Reply> {
+  // As for the history card: a tenant's first word opens its account, so the link never leads to a 404.
   await deps.ledger.openAccount(turn.tenantId);
   const { t } = localize(turn);
   return cardReply(renderHistoryExportCard(deps.journalCsvLink(turn.tenantId, actorOf(turn)), turn), t.exportHistory.summary);
