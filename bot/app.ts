@@ -28,6 +28,8 @@ import type { Mailer } from './notices/mailer.js';
 import { parseMailbox } from './notices/mimeMessage.js';
 import { OutboxMailer } from './notices/outboxMailer.js';
 import { registerOperatorApi } from './operatorApi/routes.js';
+import { EXPORT_LINK_MINUTES, exportBaseUrl, exportLinkSecret, journalExportUrl, signExportToken } from './exports/exportLink.js';
+import { registerExportRoutes } from './exports/exportRoutes.js';
 import { createServer, listen } from './server.js';
 import { LazyBot } from './teams/lazyBot.js';
 
@@ -110,6 +112,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log,
     ...(graph && { syncUsage: (tenantId: string) => graph.usageSync.syncTenant(tenantId), accountExtras: (tenantId: string) => graph.accountExtras(tenantId) }),
   });
+  // Admins' CSV downloads: links the bot signs in chat and serves here.
+  const exportSecret = exportLinkSecret(config.exportLinkSecret, config.bot.appPassword);
+  registerExportRoutes(server, { ledger, secret: exportSecret, clock, log });
+  const journalCsvLink = (tenantId: string, actor: string) => {
+    const expiresAt = clock.now() + EXPORT_LINK_MINUTES * 60_000;
+    const token = signExportToken(exportSecret, { tenantId, actor, expiresAt });
+    return {
+      url: journalExportUrl(exportBaseUrl(config.teamsApp.botDomain, app.port), token),
+      expiresAt: new Date(expiresAt).toISOString(),
+      minutes: EXPORT_LINK_MINUTES,
+    };
+  };
   // The Bot Framework side (botbuilder: about 0.4 s and 35 MB) loads at the first activity.
   const adapter = new LazyAdapter(config, log);
   const bot = new LazyBot(
@@ -124,6 +138,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           newOperationId: () => randomUUID(),
           usageSyncedAt: (tenantId) => graph?.usageSync.status(tenantId).lastSyncAt ?? null,
           alertSubscriptions: conversations,
+          journalCsvLink,
         },
         access,
         tracker: new ConversationTracker(conversations, clock, log),

@@ -31,6 +31,7 @@ const Env = z.object({
   DEFAULT_TENANT_ID: tenantId.default('local'),
   ADMIN_USER_IDS: csv,
   OPERATOR_API_KEY: z.string().optional(),
+  EXPORT_LINK_SECRET: z.string().optional(),
   LOW_BALANCE_ALERT: decimal.default('10.00'),
   MIN_ADDITION: decimal.default('10.00'),
   MAX_ADDITION: decimal.default('10000.00'),
@@ -92,6 +93,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     defaultTenantId: e.DEFAULT_TENANT_ID,
     adminUserIds: e.ADMIN_USER_IDS,
     operatorApiKey: e.OPERATOR_API_KEY ?? null,
+    /** Signs the admins' CSV download links (bot/exports/exportLink.ts); null: derived from the app password, else random at start. */
+    exportLinkSecret: e.EXPORT_LINK_SECRET ?? null,
     ledger: {
       lowBalanceAlert: e.LOW_BALANCE_ALERT,
       minAddition: e.MIN_ADDITION,

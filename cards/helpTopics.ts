@@ -3,6 +3,17 @@
  * routes name the topic of each (bot/routes/commandRoutes.ts), and the help card lists exactly
  * those, so help and routing cannot drift apart.
  */
-export const HELP_TOPIC_NAMES = ['balance', 'addFunds', 'autoRecharge', 'lowBalanceAlert', 'history', 'usage', 'paymentMethod', 'alertsHere', 'help'] as const;
+export const HELP_TOPIC_NAMES = [
+  'balance',
+  'addFunds',
+  'autoRecharge',
+  'lowBalanceAlert',
+  'history',
+  'exportHistory',
+  'usage',
+  'paymentMethod',
+  'alertsHere',
+  'help',
+] as const;
 
 export type HelpTopic = (typeof HELP_TOPIC_NAMES)[number];

@@ -6,6 +6,7 @@ import {
   columnSet,
   header,
   note,
+  openUrlAction,
   textBlock,
   withOverflow,
   type AdaptiveCard,
@@ -17,7 +18,7 @@ import { localize, type Formatter, type Reader } from './format.js';
 import { actorLabel, entryKindLabel, timesNote } from './fragments.js';
 import type { Strings } from './i18n/index.js';
 import { destinationLabel } from './destinations.js';
-import type { HistoryEntryViewModel, HistoryNote, HistoryView, HistoryViewModel } from './viewModels.js';
+import type { CsvLinkViewModel, HistoryEntryViewModel, HistoryNote, HistoryView, HistoryViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
 
 /** Rows per history page (an entry, or a day's calls): a full page of long rows stays well under Teams' 28 KB. */
@@ -108,7 +109,7 @@ export function renderHistoryCard(vm: HistoryViewModel, reader: Reader): Adaptiv
   if (rows.length === 0) body.push(note(vm.view === 'money' ? t.history.emptyMoney : t.history.empty, { spacing: 'medium' }));
   for (const row of rows) body.push(row.kind === 'calls' ? callsRow(row, vm.currency, t, f) : entryRow(row.entry, vm.currency, t, f));
   if (rows.length > 0) body.push(timesNote(t, f));
-  body.push(note(t.history.csv, { spacing: 'small' }));
+  body.push(note(t.history.csv(f.integer(vm.csvLink.minutes)), { spacing: 'small' }));
 
   const page = (direction: 'older' | 'newer', cursor: string, title: string) =>
     executeAction({ verb: Verb.historyPage, title, data: { direction, cursor, ...viewData(vm.view) }, ignoreInputs: true });
@@ -122,8 +123,18 @@ export function renderHistoryCard(vm: HistoryViewModel, reader: Reader): Adaptiv
   actions.push(
     executeAction({ verb: Verb.historyPage, title: other === 'money' ? t.actions.moneyOnly : t.actions.everything, data: viewData(other), ignoreInputs: true }),
   );
+  actions.push(openUrlAction(t.actions.downloadCsv, vm.csvLink.url));
   actions.push(button(Verb.balanceRefresh, t.actions.showBalance));
   return adaptiveCard(body, withOverflow(actions, t.actions.more));
+}
+
+/** The answer to "export history": the download button, until when it works, and a warning not to share it. */
+export function renderHistoryExportCard(link: CsvLinkViewModel, reader: Reader): AdaptiveCard {
+  const { t, f } = localize(reader);
+  return adaptiveCard(
+    [header(t.exportHistory.title), textBlock(t.exportHistory.text(f.time(link.expiresAt))), timesNote(t, f)],
+    [openUrlAction(t.actions.downloadCsv, link.url), button(Verb.historyPage, t.actions.history)],
+  );
 }
 
 /** The money view travels in the buttons' data; everything is the default and needs none. */

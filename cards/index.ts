@@ -29,7 +29,7 @@ export { renderAutoRechargeCard, autoRechargeSettingsSummary, AUTO_RECHARGE_INPU
 export { renderAlertThresholdCard, alertThresholdSummary, THRESHOLD_INPUT_ID } from './alertThreshold.js';
 export { renderAlertsHereCard, alertsHereSummary } from './alertsHere.js';
 export { renderPaymentMethodCard, paymentMethodSummary } from './paymentMethod.js';
-export { renderHistoryCard, historySummary, historyRows, HISTORY_MAX_ROWS, type HistoryRow } from './history.js';
+export { renderHistoryCard, renderHistoryExportCard, historySummary, historyRows, HISTORY_MAX_ROWS, type HistoryRow } from './history.js';
 export { renderDestinationCallsCard, destinationCallsSummary, DESTINATION_CALLERS_SHOWN, DESTINATION_CALLS_SHOWN } from './destinationCalls.js';
 export { destinationName, regionCodeOf } from './destinations.js';
 export { renderUsageCard, usageSummary, usageRowLabel, USAGE_MAX_ROWS } from './usage.js';

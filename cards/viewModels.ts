@@ -232,6 +232,17 @@ export interface HistoryViewModel {
   newerCursor: string | null;
   /** The journal entries the page covers (numbered `first` to `last`) and how many there are. */
   span?: { first: number; last: number; total: number };
+  /** A signed link to the whole journal as CSV, made for the reader. */
+  csvLink: CsvLinkViewModel;
+}
+
+/** A signed, short-lived download link (bot/exports/exportLink.ts). */
+export interface CsvLinkViewModel {
+  url: string;
+  /** When the link stops working (ISO). */
+  expiresAt: string;
+  /** How long links work, in minutes. */
+  minutes: number;
 }
 
 export interface UsageRowViewModel {

@@ -10,6 +10,7 @@ export type Command =
   | { name: 'greeting' }
   | { name: 'balance' }
   | { name: 'history' }
+  | { name: 'exportHistory' }
   | { name: 'usage' }
   | { name: 'paymentMethod' }
   | { name: 'addFunds'; amount: AmountReading }
@@ -50,6 +51,9 @@ const PAYMENT_METHOD =
   /payment|card on file|credit card|debit card|test cards?|\b(change|update|replace|switch|add|use|set|pick|choose) (a |the |my |our |another )?(new |different |test )?card\b|^cards?$|付款方式|支付方式|付款卡|银行卡|信用卡|借记卡|换卡|换一张卡/;
 const ADD_FUNDS =
   /\b(add|top[\s-]*up|topup|buy|purchase|deposit|recharge|refill|replenish)\b|^(please\s+)?(fund|load|put|pay|credit)\b|充值|加钱|存入|购买|买|续费|入金|加款|充钱|充/;
+/** "export history", "download csv", "导出历史记录": the whole history as a file. */
+const EXPORT_HISTORY =
+  /\b(export|download)\b.*\b(history|transactions?|journal|statement|ledger|csv|spreadsheet|excel)\b|\bcsv\b|导出|下载.*(历史|记录|明细|流水|账单|表格)/;
 const HISTORY = /history|transactions?|journal|statement|ledger|recent|activity|历史|交易|记录|账单|流水|明细/;
 const USAGE = /usage|spend|spent|spending|consumption|calls?\b|minutes|用量|使用情况|使用量|消费|消耗|话费|通话|花了|花费/;
 const BALANCE = /balance|credits?|how much|status|account|funds|money|left|remaining|余额|剩余|还有多少|多少钱|账户|帐户|额度|查询|余下/;
@@ -84,6 +88,7 @@ export function commandRequest(raw: string): CommandRequest {
   if (text === '') return known({ name: 'help' });
   if ((ALERTS_HERE.alerts.test(text) && ALERTS_HERE.place.test(text)) || ALERTS_HERE.subscription.test(text))
     return known({ name: 'alertsHere', subscribe: !ALERTS_HERE.off.test(text) });
+  if (EXPORT_HISTORY.test(text)) return known({ name: 'exportHistory' });
   if (AUTO_RECHARGE.test(text)) return { name: 'autoRecharge', read: () => ({ name: 'autoRecharge', change: autoRechargeRequest(text) }) };
   if (LOW_BALANCE_ALERT.test(text)) return { name: 'lowBalanceAlert', read: () => ({ name: 'lowBalanceAlert', threshold: readOneAmount(text) }) };
   if (PAYMENT_METHOD.test(text)) return known({ name: 'paymentMethod' });

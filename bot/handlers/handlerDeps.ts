@@ -1,7 +1,7 @@
 import type { LedgerService } from '../../services/ledgerService.js';
 import type { SandboxGateway } from '../../services/payments/sandboxGateway.js';
 import type { Clock, PaymentGateway } from '../../services/ports.js';
-import type { AdaptiveCard } from '../../cards/index.js';
+import type { AdaptiveCard, CsvLinkViewModel } from '../../cards/index.js';
 import type { ConversationBook, KnownConversation } from '../../data/conversationReferences.js';
 
 /** Who is asking, and where, from the activity (never from card data). */
@@ -29,6 +29,8 @@ export interface HandlerDeps {
   newOperationId(): string;
   /** When usage was last synced from Microsoft Graph for the tenant; null without Graph or before the first sync. */
   usageSyncedAt(tenantId: string): string | null;
+  /** A signed link to the tenant's journal as CSV, made for the person asking (bot/exports/exportLink.ts), and when it expires. */
+  journalCsvLink(tenantId: string, actor: string): CsvLinkViewModel;
   /** Which shared conversations get the tenant's alerts ("post alerts here", "stop alerts here"). */
   alertSubscriptions: Pick<ConversationBook, 'conversation' | 'person' | 'subscribeToAlerts' | 'unsubscribeFromAlerts'>;
 }

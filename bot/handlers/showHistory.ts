@@ -1,18 +1,20 @@
 import {
   formatter,
+  localize,
   HISTORY_MAX_ROWS,
   historyEntryViewModel,
   historySummary,
   historyTime,
   isShownInHistory,
   renderHistoryCard,
+  renderHistoryExportCard,
   type ActionDataOf,
   type HistoryView,
   type HistoryViewModel,
   type Verb,
 } from '../../cards/index.js';
 import type { JournalEntry } from '../../services/ledger/journal.js';
-import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
+import { actorOf, cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
 import { scanBack, scanForward, type Take } from './journalScan.js';
 
 type Page = Omit<ActionDataOf<typeof Verb.historyPage>, 'verb'>;
@@ -49,6 +51,7 @@ export async function showHistory(turn: Turn, deps: HandlerDeps, page: Page = {}
     olderCursor: first > 1 ? String(first) : null,
     newerCursor: last < total ? String(last) : null,
     ...(total > 0 && last >= first ? { span: { first, last, total } } : {}),
+    csvLink: deps.journalCsvLink(turn.tenantId, actorOf(turn)),
   };
   return cardReply(renderHistoryCard(vm, turn), historySummary(vm, turn));
 }
@@ -66,4 +69,16 @@ function pageFiller(view: HistoryView, dayKey: (iso: string) => string): (entry:
     if (day !== null) days.add(day);
     return 'keep';
   };
+}
+
+/**
+ * "export history": a card with a download link for the whole journal as CSV, made for this person
+ * and this tenant. The route's 'view' permission is checked before; the link itself is the
+ * authorisation when followed (bot/exports/exportLink.ts).
+ */
+export async function exportHistory(turn: Turn, deps: HandlerDeps): Promise<Reply> {
+  // As for the history card: a tenant's first word opens its account, so the link never leads to a 404.
+  await deps.ledger.openAccount(turn.tenantId);
+  const { t } = localize(turn);
+  return cardReply(renderHistoryExportCard(deps.journalCsvLink(turn.tenantId, actorOf(turn)), turn), t.exportHistory.summary);
 }

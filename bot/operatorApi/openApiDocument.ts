@@ -54,6 +54,7 @@ function parameters(place: 'path' | 'query', fields: z.ZodObject, descriptions: 
 const ERROR_MEANINGS = {
   400: 'The request is malformed (the tenant id, the query or the body); nothing changed. `message` says why.',
   401: 'The `Authorization: Bearer <OPERATOR_API_KEY>` header is missing or wrong.',
+  403: 'The download link is not one this server signed (`link-invalid`) or it has expired (`link-expired`); no data.',
   404: 'The tenant has no account.',
   409: 'The idempotency key was already used for another request; nothing changed.',
   413: 'The body is larger than this endpoint takes; it is not read.',
@@ -197,6 +198,17 @@ function buildDocument() {
         parameters: tenantPath,
         answers: { 200: { description: 'RFC 4180 CSV with a header line.', csv: z.string() } },
         errors: [400, 404],
+      }),
+    },
+    '/api/exports/journal.csv': {
+      get: operation({
+        operationId: 'getJournalExport',
+        summary: "A tenant's whole journal as CSV, through a signed link an admin got in Teams.",
+        description:
+          'No operator key: the token `t` (made by the bot for a tenant admin allowed to view, valid 15 minutes) is the authorisation and names the tenant. The CSV is the one of `getJournalCsv`.',
+        parameters: parameters('query', z.object({ t: z.string() }), { t: 'The signed token from the link.' }),
+        answers: { 200: { description: 'RFC 4180 CSV with a header line, as an attachment.', csv: z.string() } },
+        errors: [403, 404],
       }),
     },
     '/api/tenants/{tenantId}/insight': {

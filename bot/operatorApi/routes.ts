@@ -150,6 +150,11 @@ async function getJournal(deps: OperatorApiDeps, req: Request, res: Response): P
 async function getJournalCsv(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
   const tenantId = tenantParam(req, res);
   if (!tenantId) return;
+  await sendJournalCsv(deps, req, res, tenantId);
+}
+
+/** A tenant's journal as a CSV attachment (or 404 without an account): the operator's export and the admin's signed link. */
+export async function sendJournalCsv(deps: Pick<OperatorApiDeps, 'ledger' | 'log'>, req: Request, res: Response, tenantId: string): Promise<void> {
   const account = await deps.ledger.account(tenantId);
   if (!account) return void noAccount(res, tenantId);
   res.writeHead(200, {

@@ -9,7 +9,7 @@ import type { HandlerDeps, Reply, Turn } from '../handlers/handlerDeps.js';
 import { messageTooLong, unknownCommand } from '../handlers/explainProblem.js';
 import { showBalance } from '../handlers/showBalance.js';
 import { showHelp, showWelcome } from '../handlers/showHelp.js';
-import { showHistory } from '../handlers/showHistory.js';
+import { exportHistory, showHistory } from '../handlers/showHistory.js';
 import { showPaymentMethod } from '../handlers/showPaymentMethod.js';
 import { showUsage } from '../handlers/showUsage.js';
 
@@ -32,6 +32,7 @@ export const COMMAND_ROUTES: { [N in CommandName]: CommandRoute<N> } = {
   autoRecharge: { permission: 'manage', help: 'autoRecharge', handle: autoRechargeCommand },
   lowBalanceAlert: { permission: 'manage', help: 'lowBalanceAlert', handle: alertThresholdCommand },
   history: { permission: 'view', help: 'history', handle: (turn, deps) => showHistory(turn, deps) },
+  exportHistory: { permission: 'view', help: 'exportHistory', handle: (turn, deps) => exportHistory(turn, deps) },
   usage: { permission: 'view', help: 'usage', handle: (turn, deps) => showUsage(turn, deps) },
   paymentMethod: { permission: 'manage', help: 'paymentMethod', handle: (turn, deps) => showPaymentMethod(turn, deps) },
   alertsHere: { permission: 'manage', help: 'alertsHere', handle: alertsHereCommand },

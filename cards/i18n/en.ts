@@ -44,6 +44,7 @@ export const en = {
     history: 'History',
     refresh: 'Refresh',
     showBalance: 'Show balance',
+    downloadCsv: 'Download CSV',
     usage: 'Usage',
     help: 'Help',
     review: 'Review',
@@ -226,11 +227,17 @@ export const en = {
     callsOnDay: (date: string, count: string, calls: number) => (calls === 1 ? `${date} · 1 call` : `${date} · ${count} calls`),
     settingPart: (part: string) => `${part}.`,
     recovered: 'Recorded at restart: the card was charged before the funds could be added.',
-    csv: "Every entry in a spreadsheet: your operator can export this history as CSV (the operator API's journal.csv).",
+    csv: (minutes: string) => `Download CSV gets every entry for a spreadsheet. The link works for ${minutes} minutes, for anyone who has it.`,
     empty: 'No entries on this page.',
     emptyMoney: 'No money in or out on this page.',
     balanceAfter: (amount: string) => `Balance ${amount}`,
     by: (time: string, actor: string) => `${time} · ${actor}`,
+  },
+  exportHistory: {
+    title: 'Export history',
+    text: (time: string) =>
+      `Download every entry of this account's history as a CSV file for a spreadsheet. The link works until ${time}; until then anyone who has it can download the file, so do not share it.`,
+    summary: 'History as CSV: download link',
   },
   entryKind: {
     'account-opened': 'Account opened',
@@ -288,6 +295,7 @@ export const en = {
       ],
       lowBalanceAlert: [['low balance alert 15', 'Alert admins when the balance falls below 15']],
       history: [['history', 'Every change to the balance, calls summed per day']],
+      exportHistory: [['export history', 'Download the whole history as CSV (the link works for 15 minutes)']],
       usage: [['usage', 'Recent calls by type and destination']],
       paymentMethod: [['payment method', 'See or change the card on file']],
       alertsHere: [

@@ -30,6 +30,7 @@ export const zhCN: Strings = {
     history: '历史记录',
     refresh: '刷新',
     showBalance: '查看余额',
+    downloadCsv: '下载 CSV',
     usage: '用量',
     help: '帮助',
     review: '下一步',
@@ -197,11 +198,16 @@ export const zhCN: Strings = {
     callsOnDay: (date, count, _calls) => `${date} · ${count} 通电话`,
     settingPart: (part) => `${part}。`,
     recovered: '重启时补记：资金计入之前卡已被扣款。',
-    csv: '如需在电子表格中查看每一条记录，运营方可以通过运营 API 的 journal.csv 将历史记录导出为 CSV。',
+    csv: (minutes) => `点“下载 CSV”可获取全部记录，用电子表格打开。链接 ${minutes} 分钟内有效，拿到链接的人都能下载，请勿转发。`,
     empty: '本页没有记录。',
     emptyMoney: '本页没有资金进出。',
     balanceAfter: (amount) => `余额 ${amount}`,
     by: (time, actor) => `${time} · ${actor}`,
+  },
+  exportHistory: {
+    title: '导出历史记录',
+    text: (time) => `将本账户的全部历史记录下载为 CSV 文件，可用电子表格打开。链接在 ${time} 前有效；在此之前拿到链接的人都能下载，请勿转发。`,
+    summary: '历史记录 CSV：下载链接',
   },
   entryKind: {
     'account-opened': '开通账户',
@@ -258,6 +264,7 @@ export const zhCN: Strings = {
       ],
       lowBalanceAlert: [['余额提醒 15', '余额低于 15 时提醒管理员']],
       history: [['历史记录', '余额的每一次变动（通话按天汇总）']],
+      exportHistory: [['导出历史记录', '将全部历史记录下载为 CSV（链接 15 分钟内有效）']],
       usage: [['用量', '按通话类型和目的地查看最近用量']],
       paymentMethod: [['付款方式', '查看或更换已登记的卡']],
       alertsHere: [

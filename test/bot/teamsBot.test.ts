@@ -3,7 +3,8 @@ import { Verb, type AdaptiveCard } from '../../cards/index.js';
 import { claimOffer } from '../../services/ledger/confirmPurchase.js';
 import { journalSum } from '../support/ledgerFixture.js';
 import { cardText, executeActions } from '../cards/validateCard.js';
-import { ALEX, MEGAN, teamsBotFixture } from './support/teamsBotFixture.js';
+import { verifyExportToken } from '../../bot/exports/exportLink.js';
+import { ALEX, EXPORT_SECRET, MEGAN, teamsBotFixture } from './support/teamsBotFixture.js';
 
 const fundsAdded = (f: ReturnType<typeof teamsBotFixture>, tenantId = 'tenant-a') =>
   (f.store.entries.get(tenantId) ?? []).filter((e) => e.kind === 'funds-added');
@@ -268,6 +269,22 @@ describe('Teams bot: a history worth reading', () => {
     expect(text).not.toContain('calls');
     const zh = await f.invoke({ action: { type: 'Action.Execute', verb: Verb.historyPage, data: moneyButton.data } }, { locale: 'zh-CN' });
     expect(cardText(zh.body.value)).toContain('资金进出');
+  });
+
+  it('the history card and "export history" carry a download link signed for the asker\'s tenant, valid 15 minutes', async () => {
+    const f = teamsBotFixture();
+    const linkOn = (card: AdaptiveCard) => {
+      const open = JSON.stringify(card).match(/"type":"Action.OpenUrl","title":"[^"]+","url":"([^"]+)"/);
+      return new URL(open![1]!);
+    };
+    for (const text of ['history', 'export history', 'download csv']) {
+      const url = linkOn((await f.say(text)).card);
+      expect(url.pathname).toBe('/api/exports/journal.csv');
+      const check = verifyExportToken(EXPORT_SECRET, url.searchParams.get('t')!, f.clock.now());
+      expect(check, text).toEqual({ ok: true, grant: { tenantId: 'tenant-a', actor: ALEX.aadObjectId, expiresAt: f.clock.now() + 15 * 60_000 } });
+    }
+    const other = linkOn((await f.say('export history', { tenantId: 'tenant-b' })).card);
+    expect(verifyExportToken(EXPORT_SECRET, other.searchParams.get('t')!, f.clock.now())).toMatchObject({ ok: true, grant: { tenantId: 'tenant-b' } });
   });
 });
 

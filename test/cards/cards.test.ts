@@ -16,7 +16,8 @@ describe.each([...LOCALES, 'en-GB', 'zh-SG'])('every card in %s', (locale) => {
   it('are version 1.5 with a schema and no text of their own to send', () => {
     for (const { card } of cards) {
       expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5', $schema: expect.stringContaining('adaptive-card.json') });
-      expect(JSON.stringify(card)).not.toMatch(/https?:\/\/(?!adaptivecards\.io\/schemas|login\.microsoftonline\.com)/);
+      // Besides the schema and consent, only the bot's own signed download links.
+      expect(JSON.stringify(card)).not.toMatch(/https?:\/\/(?!adaptivecards\.io\/schemas|login\.microsoftonline\.com|bot\.contoso\.com\/api\/exports\/)/);
     }
   });
 });

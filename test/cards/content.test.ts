@@ -13,6 +13,7 @@ import {
   renderConfirmationCard,
   renderHelpCard,
   renderHistoryCard,
+  renderHistoryExportCard,
   renderPaymentFailedCard,
   renderPaymentMethodCard,
   renderProblemCard,
@@ -23,7 +24,20 @@ import {
   HELP_TOPIC_NAMES,
   type AdaptiveCard,
 } from '../../cards/index.js';
-import { ALERTS, autoRecharge, balance, confirmation, history, historyEntries, OPERATION_ID, PROBLEMS, receipt, settings, usage } from './fixtures.js';
+import {
+  ALERTS,
+  autoRecharge,
+  balance,
+  confirmation,
+  CSV_LINK,
+  history,
+  historyEntries,
+  OPERATION_ID,
+  PROBLEMS,
+  receipt,
+  settings,
+  usage,
+} from './fixtures.js';
 import { cardActions, cardInputs, cardText, executeActions } from './validateCard.js';
 
 const verbs = (card: AdaptiveCard) => executeActions(card).map((a) => a.verb);
@@ -345,7 +359,27 @@ describe('history card', () => {
 
   it('has no Older or Newer on the only page', () => {
     const card = renderHistoryCard(history({ entries: historyEntries(2), olderCursor: null, newerCursor: null }), 'en-US');
-    expect(titles(card)).toEqual(['Money in and out only', 'Show balance']);
+    expect(titles(card)).toEqual(['Money in and out only', 'Download CSV', 'Show balance']);
+  });
+
+  it('offers the whole history as CSV through the signed link, and says how long it works', () => {
+    for (const locale of ['en-US', 'zh-CN']) {
+      const card = renderHistoryCard(history({ entries: historyEntries(2), olderCursor: null, newerCursor: null }), locale);
+      const download = (card.actions ?? []).find((a) => a.type === 'Action.OpenUrl');
+      expect(download).toEqual({ type: 'Action.OpenUrl', title: locale === 'en-US' ? 'Download CSV' : '下载 CSV', url: CSV_LINK.url });
+      expect(cardText(card)).toContain(locale === 'en-US' ? 'works for 15 minutes' : '15 分钟内有效');
+      expect(cardText(card)).not.toContain('journal.csv');
+    }
+  });
+
+  it('answers "export history" with the download button, until when it works, and the history button', () => {
+    const en = renderHistoryExportCard(CSV_LINK, 'en-US');
+    expect(en.actions?.[0]).toEqual({ type: 'Action.OpenUrl', title: 'Download CSV', url: CSV_LINK.url });
+    expect(titles(en)).toEqual(['Download CSV', 'History']);
+    expect(cardText(en)).toContain('until 14:30; until then');
+    const zh = renderHistoryExportCard(CSV_LINK, { locale: 'zh-CN', timeZone: 'Asia/Shanghai' });
+    expect(zh.actions?.[0]).toMatchObject({ title: '下载 CSV', url: CSV_LINK.url });
+    expect(cardText(zh)).toContain('链接在 22:30 前有效');
   });
 
   it('cuts a long page and continues Older right after the last row shown', () => {

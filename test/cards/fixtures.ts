@@ -15,6 +15,7 @@ import {
   renderHelpCard,
   HELP_TOPIC_NAMES,
   renderHistoryCard,
+  renderHistoryExportCard,
   renderDestinationCallsCard,
   renderMessageCard,
   renderPaymentFailedCard,
@@ -133,8 +134,12 @@ export function historyEntries(count: number, newestId = 500, over: Partial<Hist
   });
 }
 
+/** A download link as the bot makes one (the card only shows it). */
+export const CSV_LINK = { url: 'https://bot.contoso.com/api/exports/journal.csv?t=token', expiresAt: AT, minutes: 15 };
+
 export const history = (over: Partial<HistoryViewModel> = {}): HistoryViewModel => ({
   currency: 'USD',
+  csvLink: CSV_LINK,
   view: 'all',
   span: { first: 491, last: 500, total: 500 },
   entries: historyEntries(10),
@@ -543,6 +548,7 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   );
   add('history, money only and empty', renderHistoryCard(history({ view: 'money', entries: [], olderCursor: '100' }), locale));
   add('history, JPY', renderHistoryCard(history({ currency: 'JPY', olderCursor: null }), locale));
+  add('history export', renderHistoryExportCard(CSV_LINK, locale));
 
   add('usage', renderUsageCard(usage(), locale));
   add('usage, empty', renderUsageCard(usage({ rows: [], totalMinor: 0, runway: { daysLeft: null, until: 'zero', suggestedRechargeMinor: null } }), locale));

@@ -1,3 +1,4 @@
+import { CSV_LINK } from './fixtures.js';
 import { describe, expect, it } from 'vitest';
 import { newAccount, type Account } from '../../services/ledger/account.js';
 import type { JournalEntry } from '../../services/ledger/journal.js';
@@ -148,6 +149,7 @@ describe('historyEntryViewModel', () => {
       {
         currency: 'USD',
         view: 'all',
+        csvLink: CSV_LINK,
         entries: [historyEntryViewModel(usage), historyEntryViewModel(added, () => 'Adele Vance')],
         olderCursor: null,
         newerCursor: null,
@@ -177,13 +179,13 @@ describe('historyEntryViewModel', () => {
       { kind: 'settings-changed', autoRecharge: { enabled: true, triggerMinor: 2000, amountMinor: 10_000 }, lowBalanceAlertMinor: 1500 },
       { kind: 'expiry-reminder', lotId: 'l', days: 7, expiresAt: '2027-01-01T00:00:00Z' },
     ].map((detail, i) => historyEntryViewModel(entry({ id: String(i + 1), detail: detail as JournalEntry['detail'] })));
-    const zh = cardText(renderHistoryCard({ currency: 'USD', view: 'all', entries, olderCursor: null, newerCursor: null }, 'zh-CN'));
+    const zh = cardText(renderHistoryCard({ currency: 'USD', view: 'all', entries, olderCursor: null, newerCursor: null, csvLink: CSV_LINK }, 'zh-CN'));
     expect(zh).toContain('Mastercard •••• 0002');
     expect(zh).not.toContain('ending');
     expect(zh).toContain('重启时补记');
     expect(zh).toContain('自动充值：已开启：余额低于 US$20.00 时充值 US$100.00。余额不足提醒：低于 US$15.00。');
     expect(zh).toContain('2027年1月1日 到期');
-    const en = cardText(renderHistoryCard({ currency: 'USD', view: 'all', entries, olderCursor: null, newerCursor: null }, 'en-US'));
+    const en = cardText(renderHistoryCard({ currency: 'USD', view: 'all', entries, olderCursor: null, newerCursor: null, csvLink: CSV_LINK }, 'en-US'));
     expect(en).toContain('Auto-recharge: On: below $20.00, add $100.00. Low-balance alert: Below $15.00.');
   });
 });

@@ -5,10 +5,14 @@ import type { AccessPolicy } from '../../../services/access.js';
 import type { TestCardId } from '../../../services/payments/sandboxGateway.js';
 import { AllowListAccessPolicy } from '../../../bot/access/allowListAccessPolicy.js';
 import { ConversationTracker } from '../../../bot/teams/conversationTracker.js';
+import { EXPORT_LINK_MINUTES, journalExportUrl, signExportToken } from '../../../bot/exports/exportLink.js';
 import { CreditsBot } from '../../../bot/teams/creditsBot.js';
 import { ledgerFixture } from '../../support/ledgerFixture.js';
 import { memoryDocument } from '../../support/memoryDocument.js';
 import { executeActions, expectValidCard } from '../../cards/validateCard.js';
+
+/** The secret the fixture's download links are signed with. */
+export const EXPORT_SECRET = 'fixture-export-secret';
 
 export const silent = { warn: () => undefined, error: () => undefined };
 
@@ -43,6 +47,11 @@ export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: 
       newOperationId: () => `op-${++operations}`,
       usageSyncedAt: (tenantId) => usageSyncedAt.get(tenantId) ?? null,
       alertSubscriptions: book,
+      journalCsvLink: (tenantId, actor) => {
+        const expiresAt = ledger.clock.now() + EXPORT_LINK_MINUTES * 60_000;
+        const token = signExportToken(EXPORT_SECRET, { tenantId, actor, expiresAt });
+        return { url: journalExportUrl('http://127.0.0.1:3978', token), expiresAt: new Date(expiresAt).toISOString(), minutes: EXPORT_LINK_MINUTES };
+      },
     },
     access: options.access ?? new AllowListAccessPolicy(options.adminUserIds ?? [], localMode),
     tracker: new ConversationTracker(book, ledger.clock, silent),
