@@ -154,9 +154,10 @@ describe('PostgreSQL ledger store', () => {
     await blocker.query(`INSERT INTO ${schema}.usage_keys (tenant_id, record_id, day) VALUES ('t', 'b-7', 1)`);
     const batch = recordUsage('t', usageBatch('b', 20));
     const begins = vi.spyOn(pg.Client.prototype, 'query');
-    const change = store.change('t', batch);
+    // Its refusal is awaited from the start: it may come while the backend is being terminated.
+    const refused = expect(store.change('t', batch)).rejects.toBeInstanceOf(StoreUnavailableError);
     await db.query('SELECT pg_terminate_backend($1)', [await lockedBackend()]);
-    await expect(change).rejects.toBeInstanceOf(StoreUnavailableError);
+    await refused;
     expect(begins.mock.calls.some(([query]) => query === 'BEGIN')).toBe(warmUps === 0);
     begins.mockRestore();
     expect(store.health().ok).toBe(false);
