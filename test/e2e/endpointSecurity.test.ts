@@ -1,15 +1,15 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { useBotUnderTest } from './support/botHarness.js';
+import { APP_CREDENTIALS_ENV, useBotUnderTest } from './support/botHarness.js';
 
-const APP_ID = '6f1c2e3d-4b5a-4c7d-8e9f-0a1b2c3d4e5f';
+const APP_ID = APP_CREDENTIALS_ENV.MicrosoftAppId;
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const jwt = (claims: Record<string, unknown>) =>
   `${b64({ alg: 'RS256', kid: 'forged-key', typ: 'JWT' })}.${b64({ iss: 'https://api.botframework.com', nbf: 0, exp: Math.floor(Date.now() / 1000) + 3600, ...claims })}.${Buffer.from('not a signature').toString('base64url')}`;
 
 describe('POST /api/messages with app credentials', () => {
   // A fake app id and password: no test here may need the internet to be refused.
-  const harness = useBotUnderTest({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant', HOST: '127.0.0.1' });
+  const harness = useBotUnderTest(APP_CREDENTIALS_ENV);
 
   const activity = () => ({
     type: 'message',

@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBot, OPERATOR_KEY, useBotUnderTest, type BotUnderTest } from '../e2e/support/botHarness.js';
+import { startBot, OPERATOR_KEY, APP_CREDENTIALS_ENV, useBotUnderTest, type BotUnderTest } from '../e2e/support/botHarness.js';
 import { startFakeConnector, type FakeConnector } from '../e2e/support/fakeConnector.js';
 import { rawRequest } from './support/rawRequest.js';
 
@@ -98,12 +98,7 @@ describe('compressed bodies', () => {
 });
 
 describe('compressed bodies with app credentials (the internet-facing setup)', () => {
-  const harness = useBotUnderTest({
-    MicrosoftAppId: '6f1c2e3d-4b5a-4c7d-8e9f-0a1b2c3d4e5f',
-    MicrosoftAppPassword: 'not-a-real-secret',
-    MicrosoftAppType: 'MultiTenant',
-    HOST: '127.0.0.1',
-  });
+  const harness = useBotUnderTest(APP_CREDENTIALS_ENV);
 
   it('refuses a bomb without a token before reading it (401), with little memory', async () => {
     const body = await bomb('gzip');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useBotUnderTest } from '../e2e/support/botHarness.js';
+import { APP_CREDENTIALS_ENV, useBotUnderTest } from '../e2e/support/botHarness.js';
 
 /**
  * Threat: in local mode (no MicrosoftAppId) the only guard of `/api/messages` is that the caller is
@@ -44,12 +44,7 @@ describe('forwarded requests in local mode', () => {
 });
 
 describe('forwarded requests with app credentials', () => {
-  const harness = useBotUnderTest({
-    MicrosoftAppId: '6f1c2e3d-4b5a-4c7d-8e9f-0a1b2c3d4e5f',
-    MicrosoftAppPassword: 'not-a-real-secret',
-    MicrosoftAppType: 'MultiTenant',
-    HOST: '127.0.0.1',
-  });
+  const harness = useBotUnderTest(APP_CREDENTIALS_ENV);
 
   it('leaves proxies to the token check (a hosting front end adds these headers): 401, not 403', async () => {
     const response = await harness.bot.http('POST', '/api/messages', { type: 'message' }, { 'x-forwarded-for': '203.0.113.7' });

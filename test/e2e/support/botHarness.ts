@@ -12,6 +12,14 @@ import { record } from '../../bot/operatorApi/operatorApiServer.js';
 
 export const OPERATOR_KEY = 'e2e-operator-key';
 
+/** A fake app id and password, as the internet-facing setup has: the bot then demands a Bot Framework token. */
+export const APP_CREDENTIALS_ENV = {
+  MicrosoftAppId: '6f1c2e3d-4b5a-4c7d-8e9f-0a1b2c3d4e5f',
+  MicrosoftAppPassword: 'not-a-real-secret',
+  MicrosoftAppType: 'MultiTenant',
+  HOST: '127.0.0.1',
+};
+
 export interface Member {
   id: string;
   aadObjectId: string;
