@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConversationBook } from '../../data/conversationReferences.js';
+import { sighting } from '../support/conversationBookFixture.js';
 import { useTempFolders } from './tempFolders.js';
 
 describe('the conversation book', () => {
@@ -9,17 +10,7 @@ describe('the conversation book', () => {
   it("keeps a channel's alert subscription (who and when) across reopening, until it is unsubscribed", async () => {
     const file = path.join(await tempFolder(), 'conversations.json');
     const book = await ConversationBook.open(file);
-    await book.remember({
-      conversation: {
-        id: '19:billing@thread.tacv2',
-        tenantId: 't1',
-        scope: 'channel',
-        reference: { conversation: { id: '19:billing@thread.tacv2' } as never },
-        locale: 'en-US',
-      },
-      person: { tenantId: 't1', userId: '29:alex', aadObjectId: 'aad-alex', name: 'Alex', locale: 'en-US' },
-      at: '2026-01-01T00:00:00.000Z',
-    });
+    await book.remember(sighting('19:billing@thread.tacv2', { tenantId: 't1', scope: 'channel', user: 'alex', name: 'Alex' }));
     const subscription = { tenantId: 't1', by: 't1/aad-alex', at: '2026-01-02T03:04:05.000Z' };
     expect(await book.subscribeToAlerts('19:billing@thread.tacv2', subscription)).toBe(true);
 

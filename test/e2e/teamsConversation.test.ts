@@ -3,7 +3,7 @@ import { Verb } from '../../cards/index.js';
 import { zhCN } from '../../cards/i18n/index.js';
 import { cardText, expectValidCard } from '../cards/validateCard.js';
 import { headerOf, isTo, readEml } from '../bot/notices/eml.js';
-import { buttons, startBot, type BotUnderTest, type Member } from './support/botHarness.js';
+import { buttons, startBot, useBotUnderTest, type BotUnderTest, type Member } from './support/botHarness.js';
 import { startFakeConnector, waitFor, type FakeConnector } from './support/fakeConnector.js';
 
 const ALEX: Member = { id: '29:alex', aadObjectId: 'aad-alex', name: 'Alex Wilber' };
@@ -191,20 +191,11 @@ describe('a tenant admin in Teams, end to end', () => {
 });
 
 describe('who may do what, end to end', () => {
-  let connector: FakeConnector;
-  let bot: BotUnderTest;
-  beforeAll(async () => {
-    connector = await startFakeConnector();
-    bot = await startBot(connector, { ADMIN_USER_IDS: 'aad-alex' });
-  });
-  afterAll(async () => {
-    await bot?.stop();
-    await connector?.close();
-  });
+  const harness = useBotUnderTest({ ADMIN_USER_IDS: 'aad-alex' });
 
   it('refuses a non-admin politely with no data, and their button presses move nothing', async () => {
-    const alex = bot.teams(TENANT, ALEX);
-    const megan = bot.teams(TENANT, { id: '29:megan', aadObjectId: 'aad-megan', name: 'Megan' });
+    const alex = harness.bot.teams(TENANT, ALEX);
+    const megan = harness.bot.teams(TENANT, { id: '29:megan', aadObjectId: 'aad-megan', name: 'Megan' });
     await alex.say('add 50');
     const refused = await megan.say('balance');
     expect(cardText(refused.card)).toContain('administrators');
@@ -214,13 +205,13 @@ describe('who may do what, end to end', () => {
     const pressed = await megan.execute(buttons(confirmation.card)[Verb.fundsConfirm]!, confirmation.id);
     expect(pressed.status).toBe(200);
     expect(pressed.body.type).toBe('application/vnd.microsoft.activity.message');
-    expect((await bot.account(TENANT)).balance).toBe('0.00');
+    expect((await harness.bot.account(TENANT)).balance).toBe('0.00');
 
     // Alerts go to admins only: Alex hears that the balance fell below zero, Megan does not.
     await alex.execute(buttons(confirmation.card)[Verb.fundsConfirm]!, confirmation.id);
-    await bot.usage(TENANT, '60.00');
-    await waitFor('the alert to Alex', () => connector.cardsIn(alex.conversationId).some((c) => /Calling suspended/.test(cardText(c.card))));
-    await bot.app.alerts.idle();
-    expect(connector.cardsIn(megan.conversationId).some((c) => /Calling suspended/.test(cardText(c.card)))).toBe(false);
+    await harness.bot.usage(TENANT, '60.00');
+    await waitFor('the alert to Alex', () => harness.connector.cardsIn(alex.conversationId).some((c) => /Calling suspended/.test(cardText(c.card))));
+    await harness.bot.app.alerts.idle();
+    expect(harness.connector.cardsIn(megan.conversationId).some((c) => /Calling suspended/.test(cardText(c.card)))).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBot, OPERATOR_KEY, type BotUnderTest } from '../e2e/support/botHarness.js';
+import { startBot, OPERATOR_KEY, APP_CREDENTIALS_ENV, useBotUnderTest, type BotUnderTest } from '../e2e/support/botHarness.js';
 import { startFakeConnector, type FakeConnector } from '../e2e/support/fakeConnector.js';
 import { rawRequest } from './support/rawRequest.js';
 
@@ -98,30 +98,16 @@ describe('compressed bodies', () => {
 });
 
 describe('compressed bodies with app credentials (the internet-facing setup)', () => {
-  let connector: FakeConnector;
-  let bot: BotUnderTest;
-  beforeAll(async () => {
-    connector = await startFakeConnector();
-    bot = await startBot(connector, {
-      MicrosoftAppId: '6f1c2e3d-4b5a-4c7d-8e9f-0a1b2c3d4e5f',
-      MicrosoftAppPassword: 'not-a-real-secret',
-      MicrosoftAppType: 'MultiTenant',
-      HOST: '127.0.0.1',
-    });
-  });
-  afterAll(async () => {
-    await bot?.stop();
-    await connector?.close();
-  });
+  const harness = useBotUnderTest(APP_CREDENTIALS_ENV);
 
   it('refuses a bomb without a token before reading it (401), with little memory', async () => {
     const body = await bomb('gzip');
     const before = rssMiB();
     for (let i = 0; i < 3; i++) {
-      const response = await rawRequest(bot.base, 'POST', '/api/messages', { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body);
+      const response = await rawRequest(harness.bot.base, 'POST', '/api/messages', { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body);
       expect(response.status).toBe(401);
     }
     expect(rssMiB() - before).toBeLessThan(48);
-    expect(connector.calls).toHaveLength(0);
+    expect(harness.connector.calls).toHaveLength(0);
   });
 });

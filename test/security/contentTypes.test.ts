@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPERATOR_KEY, startBot, type BotUnderTest } from '../e2e/support/botHarness.js';
-import { startFakeConnector, type FakeConnector } from '../e2e/support/fakeConnector.js';
+import { describe, expect, it } from 'vitest';
+import { OPERATOR_KEY, useBotUnderTest } from '../e2e/support/botHarness.js';
 import { rawRequest } from './support/rawRequest.js';
 
 /**
@@ -23,23 +22,14 @@ const WRONG_TYPES = [
 ];
 
 describe('content types of JSON routes', () => {
-  let connector: FakeConnector;
-  let bot: BotUnderTest;
-  beforeAll(async () => {
-    connector = await startFakeConnector();
-    bot = await startBot(connector);
-  });
-  afterAll(async () => {
-    await bot?.stop();
-    await connector?.close();
-  });
+  const harness = useBotUnderTest();
 
   const operator = { authorization: `Bearer ${OPERATOR_KEY}` };
   const message = () => ({
     type: 'message',
     text: 'balance',
     channelId: 'emulator',
-    serviceUrl: connector.serviceUrl,
+    serviceUrl: harness.connector.serviceUrl,
     conversation: { id: 'emu-ct' },
     from: { id: 'user-ct' },
     recipient: { id: 'bot' },
@@ -54,21 +44,21 @@ describe('content types of JSON routes', () => {
   it('refuses every other type with 415 and a reference, and acts on nothing', async () => {
     for (const [route, auth, body] of routes()) {
       for (const type of WRONG_TYPES) {
-        const response = await rawRequest(bot.base, 'POST', route, { ...(type && { 'content-type': type }), ...auth }, body);
+        const response = await rawRequest(harness.bot.base, 'POST', route, { ...(type && { 'content-type': type }), ...auth }, body);
         expect(response.status, `${route} ${type}`).toBe(415);
         expect(response.json).toMatchObject({ error: 'unsupported-media-type', reference: response.headers['x-request-id'] });
       }
     }
-    expect(connector.calls).toHaveLength(0);
-    expect((await bot.operator('GET', '/api/tenants/ct-t/account')).status).toBe(404);
+    expect(harness.connector.calls).toHaveLength(0);
+    expect((await harness.bot.operator('GET', '/api/tenants/ct-t/account')).status).toBe(404);
   });
 
   it('accepts application/json with or without a UTF-8 charset, in any case', async () => {
     for (const type of ['application/json', 'Application/JSON; charset=UTF-8', 'application/json;charset="utf-8"']) {
       const [route, auth, body] = routes()[1];
-      expect((await rawRequest(bot.base, 'POST', route, { 'content-type': type, ...auth }, body)).status, type).toBe(200);
+      expect((await rawRequest(harness.bot.base, 'POST', route, { 'content-type': type, ...auth }, body)).status, type).toBe(200);
     }
     const [route, auth, body] = routes()[0];
-    expect((await rawRequest(bot.base, 'POST', route, { 'content-type': 'application/json; charset=utf-8', ...auth }, body)).status).toBe(200);
+    expect((await rawRequest(harness.bot.base, 'POST', route, { 'content-type': 'application/json; charset=utf-8', ...auth }, body)).status).toBe(200);
   });
 });

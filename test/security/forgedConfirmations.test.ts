@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Verb } from '../../cards/index.js';
 import { zhCN } from '../../cards/i18n/index.js';
 import { cardText } from '../cards/validateCard.js';
-import { buttons, startBot, type BotUnderTest, type Member } from '../e2e/support/botHarness.js';
-import { startFakeConnector, waitFor, type FakeConnector } from '../e2e/support/fakeConnector.js';
+import { buttons, startBot, useBotUnderTest, type Member } from '../e2e/support/botHarness.js';
+import { startFakeConnector, waitFor } from '../e2e/support/fakeConnector.js';
 
 /**
  * Threat: a tenant admin (or anyone who can press or forge a card button) getting credit without
@@ -18,27 +18,17 @@ const OLGA: Member = { id: '29:olga', aadObjectId: 'aad-olga', name: 'Olga' };
 const INVALID = 'This card is no longer valid';
 
 describe('forged and tampered confirmations', () => {
-  let connector: FakeConnector;
-  let bot: BotUnderTest;
+  const harness = useBotUnderTest();
   let tenantSeq = 0;
   /** A fresh tenant per test, so each one's money is its own. */
   const freshTenant = () => `contoso-sec-${++tenantSeq}`;
 
-  beforeAll(async () => {
-    connector = await startFakeConnector();
-    bot = await startBot(connector);
-  });
-  afterAll(async () => {
-    await bot?.stop();
-    await connector?.close();
-  });
-
-  const balanceMinor = async (tenantId: string) => (await bot.account(tenantId)).balanceMinor as number;
-  const charges = async (tenantId: string) => (await bot.app.gateway.settledCharges(0)).filter((c) => c.tenantId === tenantId);
-  const fundsAdded = async (tenantId: string) => (await bot.journal(tenantId)).filter((e) => e.kind === 'funds-added');
+  const balanceMinor = async (tenantId: string) => (await harness.bot.account(tenantId)).balanceMinor as number;
+  const charges = async (tenantId: string) => (await harness.bot.app.gateway.settledCharges(0)).filter((c) => c.tenantId === tenantId);
+  const fundsAdded = async (tenantId: string) => (await harness.bot.journal(tenantId)).filter((e) => e.kind === 'funds-added');
   /** A confirmation card for `amount` shown to `member`, and its buttons' data. */
   async function confirmation(tenantId: string, member: Member, amount: string) {
-    const shown = await bot.teams(tenantId, member).say(`add ${amount}`);
+    const shown = await harness.bot.teams(tenantId, member).say(`add ${amount}`);
     const confirm = buttons(shown.card)[Verb.fundsConfirm]!;
     const cancel = buttons(shown.card)[Verb.fundsCancel]!;
     expect(Object.keys(confirm).sort()).toEqual(['operationId', 'verb']);
@@ -46,21 +36,21 @@ describe('forged and tampered confirmations', () => {
   }
   /** Presses a button with `data` and returns the card the bot answered with. */
   async function press(tenantId: string, member: Member, data: Record<string, unknown>, replyToId?: string) {
-    const response = await bot.teams(tenantId, member).execute(data, replyToId);
+    const response = await harness.bot.teams(tenantId, member).execute(data, replyToId);
     expect(response.status).toBe(200);
     return cardText(response.body.value);
   }
 
   it('an operation id the server never issued moves nothing and says the card is no longer valid', async () => {
     const tenant = freshTenant();
-    await bot.teams(tenant, ALEX).say('balance');
+    await harness.bot.teams(tenant, ALEX).say('balance');
     for (const operationId of ['3f2a8c1e-5b7d-4e9a-9c1f-2d4e6a8b0c1d', 'op-1', 'purchase:op-1', 'grant:seed', 'legacy:x']) {
       const text = await press(tenant, ALEX, { verb: Verb.fundsConfirm, operationId, amount: '10000.00', currency: 'USD' });
       expect(text, operationId).toContain(INVALID);
       expect(text).toContain('nothing was charged');
     }
     // Submit (the fallback) reaches the same rule.
-    const submitted = await bot
+    const submitted = await harness.bot
       .teams(tenant, ALEX)
       .post({ type: 'message', value: { verb: Verb.fundsConfirm, operationId: 'op-2', amount: '10000.00', currency: 'USD' } });
     expect(submitted.status).toBe(200);
@@ -70,7 +60,7 @@ describe('forged and tampered confirmations', () => {
 
   it('auto-recharge ids (recharge:…, auto-recharge-N, recharge-N) cannot be confirmed, before or after the recharge', async () => {
     const tenant = freshTenant();
-    const alex = bot.teams(tenant, ALEX);
+    const alex = harness.bot.teams(tenant, ALEX);
     const forged = ['recharge:recharge-1', 'auto-recharge-1', 'recharge-1', 'recharge:recharge-2', 'auto-recharge-2'];
     await alex.say('balance');
     // Before: an id the next recharge will use cannot pre-empt it with a small amount.
@@ -89,7 +79,7 @@ describe('forged and tampered confirmations', () => {
   it("another tenant's offer cannot be confirmed or cancelled here, and stays usable there", async () => {
     const contoso = freshTenant();
     const fabrikam = freshTenant();
-    await bot.teams(contoso, ALEX).say('balance');
+    await harness.bot.teams(contoso, ALEX).say('balance');
     const olgas = await confirmation(fabrikam, OLGA, '50');
     expect(await press(contoso, ALEX, olgas.confirm)).toContain(INVALID);
     expect(await press(contoso, ALEX, olgas.cancel)).toContain(INVALID);
@@ -115,7 +105,7 @@ describe('forged and tampered confirmations', () => {
   it('an expired offer moves nothing', async () => {
     const tenant = freshTenant();
     const card = await confirmation(tenant, ALEX, '50');
-    bot.clock.advance(24 * 3_600_000 + 1);
+    harness.bot.clock.advance(24 * 3_600_000 + 1);
     const text = await press(tenant, ALEX, card.confirm, card.id);
     expect(text).toContain(INVALID);
     expect(text).toContain('expired');
@@ -155,7 +145,7 @@ describe('forged and tampered confirmations', () => {
     const [first, second, submitted] = await Promise.all([
       press(tenant, ALEX, card.confirm, card.id),
       press(tenant, ALEX, { ...card.confirm, amount: '10000.00' }, card.id),
-      bot.teams(tenant, ALEX).submit(card.confirm, card.id),
+      harness.bot.teams(tenant, ALEX).submit(card.confirm, card.id),
     ]);
     expect(first).toContain('Funds added');
     expect(second).toContain('Funds added');
@@ -177,18 +167,9 @@ describe('forged and tampered confirmations', () => {
 });
 
 describe('operator grant keys', () => {
-  let connector: FakeConnector;
-  let bot: BotUnderTest;
-  beforeAll(async () => {
-    connector = await startFakeConnector();
-    bot = await startBot(connector);
-  });
-  afterAll(async () => {
-    await bot?.stop();
-    await connector?.close();
-  });
+  const harness = useBotUnderTest();
   const grant = (tenantId: string, idempotencyKey: string, amount: string, currency = 'USD') =>
-    bot.operator('POST', `/api/tenants/${tenantId}/funds`, { amount, currency, idempotencyKey, note: 'goodwill' });
+    harness.bot.operator('POST', `/api/tenants/${tenantId}/funds`, { amount, currency, idempotencyKey, note: 'goodwill' });
 
   it("a reused key with other parameters is 409 with a clear error (Stripe's rule); the same parameters replay", async () => {
     const tenant = 'grant-reuse';
@@ -206,12 +187,12 @@ describe('operator grant keys', () => {
         reference: expect.any(String),
       });
     }
-    expect((await bot.account(tenant)).balanceMinor).toBe(2500);
+    expect((await harness.bot.account(tenant)).balanceMinor).toBe(2500);
   });
 
   it("an admin's card can never pre-empt an operator grant key, and a grant never pre-empts a card", async () => {
     const tenant = 'grant-collide';
-    const alex = bot.teams(tenant, ALEX);
+    const alex = harness.bot.teams(tenant, ALEX);
     // The admin forges a Confirm with the key the operator will use: nothing happens.
     const forged = await alex.execute({ verb: Verb.fundsConfirm, operationId: 'refund-2026-12-03', amount: '10.00', currency: 'USD' });
     expect(cardText(forged.body.value)).toContain(INVALID);
@@ -222,8 +203,10 @@ describe('operator grant keys', () => {
     const confirm = buttons(shown.card)[Verb.fundsConfirm]!;
     expect(await grant(tenant, confirm.operationId as string, '40.00')).toMatchObject({ status: 200, body: { replayed: false } });
     expect(cardText((await alex.execute(confirm, shown.id)).body.value)).toContain('Funds added');
-    expect((await bot.account(tenant)).balanceMinor).toBe(2500 + 4000 + 5000);
-    const keys = (await bot.journal(tenant)).filter((e) => e.kind === 'funds-added').map((e) => (e as unknown as { idempotencyKey: string }).idempotencyKey);
+    expect((await harness.bot.account(tenant)).balanceMinor).toBe(2500 + 4000 + 5000);
+    const keys = (await harness.bot.journal(tenant))
+      .filter((e) => e.kind === 'funds-added')
+      .map((e) => (e as unknown as { idempotencyKey: string }).idempotencyKey);
     expect(keys).toEqual(['grant:refund-2026-12-03', `grant:${confirm.operationId}`, `purchase:${confirm.operationId}`]);
   });
 });

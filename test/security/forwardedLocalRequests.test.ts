@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBot, type BotUnderTest } from '../e2e/support/botHarness.js';
-import { startFakeConnector, type FakeConnector } from '../e2e/support/fakeConnector.js';
+import { describe, expect, it } from 'vitest';
+import { APP_CREDENTIALS_ENV, useBotUnderTest } from '../e2e/support/botHarness.js';
 
 /**
  * Threat: in local mode (no MicrosoftAppId) the only guard of `/api/messages` is that the caller is
@@ -10,22 +9,13 @@ import { startFakeConnector, type FakeConnector } from '../e2e/support/fakeConne
  */
 
 describe('forwarded requests in local mode', () => {
-  let connector: FakeConnector;
-  let bot: BotUnderTest;
-  beforeAll(async () => {
-    connector = await startFakeConnector();
-    bot = await startBot(connector);
-  });
-  afterAll(async () => {
-    await bot?.stop();
-    await connector?.close();
-  });
+  const harness = useBotUnderTest();
 
   const message = (tenantId: string) => ({
     type: 'message',
     text: 'balance',
     channelId: 'msteams',
-    serviceUrl: connector.serviceUrl,
+    serviceUrl: harness.connector.serviceUrl,
     conversation: { id: `a:fwd-${tenantId}`, conversationType: 'personal', tenantId },
     channelData: { tenant: { id: tenantId } },
     from: { id: '29:tunnel-user', aadObjectId: 'aad-tunnel-user' },
@@ -39,39 +29,25 @@ describe('forwarded requests in local mode', () => {
     ['an empty X-Forwarded-For', { 'x-forwarded-for': '' }],
     ['X-Forwarded-For naming loopback', { 'x-forwarded-for': '127.0.0.1' }],
   ])('refuses a loopback request carrying %s with 403 and runs no turn', async (_what, headers) => {
-    const response = await bot.http('POST', '/api/messages', message('tunnel-t'), headers);
+    const response = await harness.bot.http('POST', '/api/messages', message('tunnel-t'), headers);
     expect(response.status).toBe(403);
     expect(response.body).toMatchObject({ error: 'forbidden', reference: expect.any(String) });
-    expect(connector.calls).toHaveLength(0);
-    expect((await bot.account('tunnel-t')).error).toBe('not-found');
+    expect(harness.connector.calls).toHaveLength(0);
+    expect((await harness.bot.account('tunnel-t')).error).toBe('not-found');
   });
 
   it('still serves a plain loopback caller (Emulator, Playground)', async () => {
-    const response = await bot.http('POST', '/api/messages', message('plain-t'));
+    const response = await harness.bot.http('POST', '/api/messages', message('plain-t'));
     expect(response.status).toBe(200);
-    expect(connector.calls.length).toBeGreaterThan(0);
+    expect(harness.connector.calls.length).toBeGreaterThan(0);
   });
 });
 
 describe('forwarded requests with app credentials', () => {
-  let connector: FakeConnector;
-  let bot: BotUnderTest;
-  beforeAll(async () => {
-    connector = await startFakeConnector();
-    bot = await startBot(connector, {
-      MicrosoftAppId: '6f1c2e3d-4b5a-4c7d-8e9f-0a1b2c3d4e5f',
-      MicrosoftAppPassword: 'not-a-real-secret',
-      MicrosoftAppType: 'MultiTenant',
-      HOST: '127.0.0.1',
-    });
-  });
-  afterAll(async () => {
-    await bot?.stop();
-    await connector?.close();
-  });
+  const harness = useBotUnderTest(APP_CREDENTIALS_ENV);
 
   it('leaves proxies to the token check (a hosting front end adds these headers): 401, not 403', async () => {
-    const response = await bot.http('POST', '/api/messages', { type: 'message' }, { 'x-forwarded-for': '203.0.113.7' });
+    const response = await harness.bot.http('POST', '/api/messages', { type: 'message' }, { 'x-forwarded-for': '203.0.113.7' });
     expect(response.status).toBe(401);
   });
 });

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BODY_LIMITS } from '../../bot/http/jsonBody.js';
-import { OPERATOR_KEY, startBot, type BotUnderTest } from '../e2e/support/botHarness.js';
-import { startFakeConnector, type FakeConnector } from '../e2e/support/fakeConnector.js';
+import { OPERATOR_KEY, useBotUnderTest } from '../e2e/support/botHarness.js';
 import { record } from '../bot/operatorApi/operatorApiServer.js';
 import { rawRequest, streamUntilAnswered } from './support/rawRequest.js';
 
@@ -16,16 +15,7 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 
 describe('oversize bodies', () => {
-  let connector: FakeConnector;
-  let bot: BotUnderTest;
-  beforeAll(async () => {
-    connector = await startFakeConnector();
-    bot = await startBot(connector);
-  });
-  afterAll(async () => {
-    await bot?.stop();
-    await connector?.close();
-  });
+  const harness = useBotUnderTest();
 
   const json = { 'content-type': 'application/json' };
   const operator = { ...json, authorization: `Bearer ${OPERATOR_KEY}` };
@@ -43,14 +33,14 @@ describe('oversize bodies', () => {
 
   it.each(routes)('%s refuses a declared length above its limit before reading the body', async (route, headers, limit) => {
     // The body is never sent: only an answer given on the headers alone arrives.
-    const response = await streamUntilAnswered(bot.base, route, { ...headers, 'content-length': limit + 1 }, 0);
+    const response = await streamUntilAnswered(harness.bot.base, route, { ...headers, 'content-length': limit + 1 }, 0);
     expect(response.status).toBe(413);
     expect(response.bytesWritten).toBe(0);
     expect(response.json).toMatchObject({ error: 'body-too-large', reference: response.headers['x-request-id'] });
   });
 
   it.each(routes)('%s refuses a chunked body as soon as it passes its limit', async (route, headers, limit) => {
-    const response = await streamUntilAnswered(bot.base, route, headers, limit * 8, Buffer.alloc(Math.min(64 * KiB, limit / 4), 0x20));
+    const response = await streamUntilAnswered(harness.bot.base, route, headers, limit * 8, Buffer.alloc(Math.min(64 * KiB, limit / 4), 0x20));
     expect(response.status).toBe(413);
     expect(response.bytesWritten).toBeLessThan(limit * 8);
     expect(response.headers.connection).toBe('close');
@@ -61,23 +51,23 @@ describe('oversize bodies', () => {
       type: 'message',
       text: `balance${' '.repeat(200 * KiB)}`,
       channelId: 'emulator',
-      serviceUrl: connector.serviceUrl,
+      serviceUrl: harness.connector.serviceUrl,
       conversation: { id: 'emu-big' },
       from: { id: 'user-big' },
       recipient: { id: 'bot' },
     };
-    expect((await rawRequest(bot.base, 'POST', '/api/messages', json, JSON.stringify(message))).status).toBe(200);
-    await bot.operator('POST', '/api/tenants/big-t/funds', { amount: '10000.00', currency: 'USD', idempotencyKey: 'big-seed' });
+    expect((await rawRequest(harness.bot.base, 'POST', '/api/messages', json, JSON.stringify(message))).status).toBe(200);
+    await harness.bot.operator('POST', '/api/tenants/big-t/funds', { amount: '10000.00', currency: 'USD', idempotencyKey: 'big-seed' });
     const batch = JSON.stringify({ records: Array.from({ length: 10_000 }, () => record('big-t', '0.01', { destinationName: 'x'.repeat(200) })) });
     expect(batch.length).toBeGreaterThan(BODY_LIMITS.activity * 8);
-    const response = await rawRequest(bot.base, 'POST', '/api/usage', operator, batch);
+    const response = await rawRequest(harness.bot.base, 'POST', '/api/usage', operator, batch);
     expect(response.status).toBe(200);
     expect(response.json.accepted).toBe(10_000);
   });
 
   it('refuses a caller without credentials without reading its body to the end', async () => {
     for (const route of ['/api/usage', '/api/tenants/big-t/funds']) {
-      const response = await streamUntilAnswered(bot.base, route, json, 64 * MiB);
+      const response = await streamUntilAnswered(harness.bot.base, route, json, 64 * MiB);
       expect(response.status).toBe(401);
       expect(response.headers.connection).toBe('close');
       expect(response.bytesWritten).toBeLessThan(64 * MiB);
@@ -85,7 +75,7 @@ describe('oversize bodies', () => {
   });
 
   it('answers the next request on a new connection after a refusal', async () => {
-    await streamUntilAnswered(bot.base, '/api/messages', json, 4 * MiB);
-    expect((await bot.operator('GET', '/api/tenants/big-t/account')).status).toBe(200);
+    await streamUntilAnswered(harness.bot.base, '/api/messages', json, 4 * MiB);
+    expect((await harness.bot.operator('GET', '/api/tenants/big-t/account')).status).toBe(200);
   });
 });

@@ -1,21 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { AllowListAccessPolicy } from '../../../bot/access/allowListAccessPolicy.js';
 import { AdminDirectory } from '../../../bot/alerts/adminDirectory.js';
-import { ConversationBook, type ConversationBookData, type KnownConversation } from '../../../data/conversationReferences.js';
+import type { ConversationBook, KnownConversation } from '../../../data/conversationReferences.js';
 import type { AccessPolicy, Permission } from '../../../services/access.js';
-import { memoryDocument } from '../../support/memoryDocument.js';
+import { emptyConversationBook, sighting } from '../../support/conversationBookFixture.js';
 
 const AT = '2026-01-01T00:00:00.000Z';
 
 /** A book where `alex` (an admin) and `megan` (not one) of tenant t1, and `zoe` (an admin) of t2, have written. */
 async function book() {
-  const book = new ConversationBook(memoryDocument<ConversationBookData>({ conversations: {}, people: {} }));
-  const seen = (id: string, scope: KnownConversation['scope'], tenantId: string, name: string) =>
-    book.remember({
-      conversation: { id, tenantId, scope, reference: { conversation: { id } as never }, locale: 'en-US' },
-      person: { tenantId, userId: `29:${name}`, aadObjectId: `aad-${name}`, name, locale: 'en-US' },
-      at: AT,
-    });
+  const book = emptyConversationBook();
+  const seen = (id: string, scope: KnownConversation['scope'], tenantId: string, user: string) =>
+    book.remember(sighting(id, { tenantId, scope, user, at: AT }));
   await seen('personal-alex', 'personal', 't1', 'alex');
   await seen('personal-megan', 'personal', 't1', 'megan');
   await seen('19:channel@thread.tacv2', 'channel', 't1', 'alex');
@@ -54,17 +50,7 @@ describe('where alerts go (AdminDirectory.mayReceive)', () => {
     expect(await b.subscribeToAlerts('19:group@thread.v2', subscription('t1', 'alex'))).toBe(true);
     expect(await recipients(b, admins, 't1')).toEqual(['19:channel@thread.tacv2', '19:group@thread.v2', 'personal-alex']);
     // Someone else writing there later changes nothing about who subscribed it.
-    await b.remember({
-      conversation: {
-        id: '19:group@thread.v2',
-        tenantId: 't1',
-        scope: 'groupChat',
-        reference: { conversation: { id: '19:group@thread.v2' } as never },
-        locale: 'en-US',
-      },
-      person: { tenantId: 't1', userId: '29:megan', aadObjectId: 'aad-megan', name: 'megan', locale: 'en-US' },
-      at: '2026-01-02T00:00:00.000Z',
-    });
+    await b.remember(sighting('19:group@thread.v2', { tenantId: 't1', scope: 'groupChat', user: 'megan', at: '2026-01-02T00:00:00.000Z' }));
     expect(b.conversation('19:group@thread.v2')?.alertSubscription).toEqual(subscription('t1', 'alex'));
 
     expect(await b.unsubscribeFromAlerts('19:channel@thread.tacv2', 't1')).toBe(true);
@@ -85,17 +71,7 @@ describe('where alerts go (AdminDirectory.mayReceive)', () => {
   it("drops a subscription when the conversation is next seen under another tenant: it never carries one tenant's alerts to another", async () => {
     const b = await book();
     await b.subscribeToAlerts('19:channel@thread.tacv2', subscription('t1', 'alex'));
-    await b.remember({
-      conversation: {
-        id: '19:channel@thread.tacv2',
-        tenantId: 't2',
-        scope: 'channel',
-        reference: { conversation: { id: '19:channel@thread.tacv2' } as never },
-        locale: 'en-US',
-      },
-      person: { tenantId: 't2', userId: '29:zoe', aadObjectId: 'aad-zoe', name: 'zoe', locale: 'en-US' },
-      at: '2026-01-02T00:00:00.000Z',
-    });
+    await b.remember(sighting('19:channel@thread.tacv2', { tenantId: 't2', scope: 'channel', user: 'zoe', at: '2026-01-02T00:00:00.000Z' }));
     expect(b.conversation('19:channel@thread.tacv2')?.alertSubscription).toBeUndefined();
     expect(await recipients(b, admins, 't1')).toEqual(['personal-alex']);
     expect(await recipients(b, admins, 't2')).toEqual(['personal-zoe']);

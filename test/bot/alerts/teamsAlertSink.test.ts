@@ -3,7 +3,8 @@ import { AllowListAccessPolicy } from '../../../bot/access/allowListAccessPolicy
 import { AdminDirectory } from '../../../bot/alerts/adminDirectory.js';
 import { DeliveryLog, type DeliveryLogData } from '../../../bot/alerts/deliveryLog.js';
 import { TeamsAlertSink } from '../../../bot/alerts/teamsAlertSink.js';
-import { ConversationBook, type ConversationBookData } from '../../../data/conversationReferences.js';
+import type { ConversationBook } from '../../../data/conversationReferences.js';
+import { emptyConversationBook, sighting } from '../../support/conversationBookFixture.js';
 import type { Alert, StoredAlert } from '../../../services/alerts.js';
 import { memoryDocument } from '../../support/memoryDocument.js';
 import { cardText } from '../../cards/validateCard.js';
@@ -38,7 +39,7 @@ const GROUP_CHAT = '19:finance@thread.v2';
 
 /** Personal chats with alex, wei and megan; alex also wrote in a channel and a group chat (subscribed to nothing). */
 async function setUp(options: { admins?: string[]; script?: Record<string, unknown[]>; gate?: Record<string, Promise<void>> } = {}) {
-  const book = new ConversationBook(memoryDocument<ConversationBookData>({ conversations: {}, people: {} }));
+  const book = emptyConversationBook();
   const conversations = [
     ['alex', 'en-US', `conv-alex`, 'personal'],
     ['wei', 'zh-CN', `conv-wei`, 'personal'],
@@ -47,11 +48,7 @@ async function setUp(options: { admins?: string[]; script?: Record<string, unkno
     ['alex', 'en-US', GROUP_CHAT, 'groupChat'],
   ] as const;
   for (const [name, locale, id, scope] of conversations) {
-    await book.remember({
-      conversation: { id, tenantId: TENANT, scope, reference: { conversation: { id } as never }, locale },
-      person: { tenantId: TENANT, userId: `29:${name}`, aadObjectId: `aad-${name}`, name, locale },
-      at: '2026-01-01T00:00:00.000Z',
-    });
+    await book.remember(sighting(id, { tenantId: TENANT, scope, user: name, locale }));
   }
   const access = new AllowListAccessPolicy(options.admins ?? [], (options.admins ?? []).length === 0);
   const log = new DeliveryLog(memoryDocument<DeliveryLogData>({}));
@@ -90,18 +87,7 @@ describe('TeamsAlertSink', () => {
 
   it('shows times in the zone last seen from the person a personal chat is with', async () => {
     const { sink, sent, book } = await setUp({ admins: ['aad-alex', 'aad-wei'] });
-    await book.remember({
-      conversation: {
-        id: 'conv-wei',
-        tenantId: TENANT,
-        scope: 'personal',
-        reference: { conversation: { id: 'conv-wei' } as never },
-        locale: 'zh-CN',
-        timeZone: 'Asia/Shanghai',
-      },
-      person: { tenantId: TENANT, userId: '29:wei', aadObjectId: 'aad-wei', name: 'wei', locale: 'zh-CN', timeZone: 'Asia/Shanghai' },
-      at: '2026-01-01T00:00:00.000Z',
-    });
+    await book.remember(sighting('conv-wei', { tenantId: TENANT, scope: 'personal', user: 'wei', locale: 'zh-CN', timeZone: 'Asia/Shanghai' }));
     await sink.deliver(stored('a1'), new AbortController().signal);
     const wei = sent.find((s) => s.conversationId === 'conv-wei')!.text;
     expect(wei).toContain('2026年1月1日 08:00');
@@ -187,17 +173,7 @@ describe('TeamsAlertSink in shared conversations', () => {
 
   it("never posts one tenant's alert in another tenant's subscribed channel", async () => {
     const { sink, sent, book } = await setUp({ admins: ['aad-alex', 'aad-zoe'] });
-    await book.remember({
-      conversation: {
-        id: '19:other@thread.tacv2',
-        tenantId: 't2',
-        scope: 'channel',
-        reference: { conversation: { id: '19:other@thread.tacv2' } as never },
-        locale: 'en-US',
-      },
-      person: { tenantId: 't2', userId: '29:zoe', aadObjectId: 'aad-zoe', name: 'zoe', locale: 'en-US' },
-      at: '2026-01-01T00:00:00.000Z',
-    });
+    await book.remember(sighting('19:other@thread.tacv2', { tenantId: 't2', scope: 'channel', user: 'zoe' }));
     await book.subscribeToAlerts('19:other@thread.tacv2', { tenantId: 't2', by: 't2/aad-zoe', at: '2026-01-01T00:00:00.000Z' });
     await sink.deliver(stored('a1'), signal);
     expect(sent.map((s) => s.conversationId)).toEqual(['conv-alex']);

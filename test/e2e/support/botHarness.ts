@@ -5,11 +5,20 @@ import path from 'node:path';
 import { createApp, type App } from '../../../bot/app.js';
 import { loadConfig } from '../../../bot/config.js';
 import type { TestCardId } from '../../../services/payments/sandboxGateway.js';
+import { afterAll, beforeAll } from 'vitest';
 import { TestClock } from '../../support/memoryLedgerStore.js';
-import type { FakeConnector } from './fakeConnector.js';
+import { startFakeConnector, type FakeConnector } from './fakeConnector.js';
 import { record } from '../../bot/operatorApi/operatorApiServer.js';
 
 export const OPERATOR_KEY = 'e2e-operator-key';
+
+/** A fake app id and password, as the internet-facing setup has: the bot then demands a Bot Framework token. */
+export const APP_CREDENTIALS_ENV = {
+  MicrosoftAppId: '6f1c2e3d-4b5a-4c7d-8e9f-0a1b2c3d4e5f',
+  MicrosoftAppPassword: 'not-a-real-secret',
+  MicrosoftAppType: 'MultiTenant',
+  HOST: '127.0.0.1',
+};
 
 export interface Member {
   id: string;
@@ -123,6 +132,36 @@ export async function startBot(
 }
 
 export type BotUnderTest = Awaited<ReturnType<typeof startBot>>;
+
+/**
+ * One bot and its fake connector for the tests of the enclosing `describe`: started before them
+ * (with `env` as in `startBot`) and stopped after them. Read `bot` and `connector` inside tests and
+ * hooks, not while the suite is being collected: they exist only once the tests begin.
+ */
+export function useBotUnderTest(env: Record<string, string> = {}) {
+  let connector: FakeConnector | undefined;
+  let bot: BotUnderTest | undefined;
+  beforeAll(async () => {
+    connector = await startFakeConnector();
+    bot = await startBot(connector, env);
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await connector?.close();
+  });
+  const started = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`the ${name} is read before the suite's beforeAll started it`);
+    return value;
+  };
+  return {
+    get bot() {
+      return started(bot, 'bot');
+    },
+    get connector() {
+      return started(connector, 'connector');
+    },
+  };
+}
 
 /** The buttons' data of a card, by verb. */
 export function buttons(card: any): Record<string, Record<string, unknown>> {
