@@ -16,13 +16,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
   constructor(readonly file: string) {}
 
   async read(): Promise<T | null> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if (isMissing(error)) return null;
-      throw error;
-    }
+    const text = await readTextIfPresent(this.file);
+    if (text === null) return null;
     try {
       return JSON.parse(text) as T;
     } catch (error) {
@@ -33,6 +28,21 @@ export class DurableJsonFile<T> implements Adapter<T> {
   write(data: T): Promise<void> {
     // Serialised before the first await, so later changes to `data` belong to the next write.
     return writeFileAtomically(this.file, JSON.stringify(data));
+  }
+}
+
+/**
+ * A file's text, or null when it does not exist. Other failures name the file: errors of an open
+ * handle (EISDIR, EIO) do not.
+ */
+export async function readTextIfPresent(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw Object.assign(new Error(`The file ${file} cannot be read: ${(error as Error).message}`, { cause: error }), {
+      code: (error as NodeJS.ErrnoException).code,
+    });
   }
 }
 

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
 import { DamagedDataError, OLD_FORMAT, RESTORE_FROM_BACKUP } from './damagedData.js';
-import { isMissing, writeFileAtomically } from './durableJsonFile.js';
+import { readTextIfPresent, writeFileAtomically } from './durableJsonFile.js';
 import { describeSealProblem, seal, unseal } from './sealedLine.js';
 
 /**
@@ -13,16 +12,8 @@ export class SealedJsonFile<T> implements Adapter<T> {
   constructor(readonly file: string) {}
 
   async read(): Promise<T | null> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if (isMissing(error)) return null;
-      // Errors of an open handle (EISDIR, EIO) do not name the file.
-      throw Object.assign(new Error(`The file ${this.file} cannot be read: ${(error as Error).message}`, { cause: error }), {
-        code: (error as NodeJS.ErrnoException).code,
-      });
-    }
+    const text = await readTextIfPresent(this.file);
+    if (text === null) return null;
     const opened = unseal(text.endsWith('\n') ? text.slice(0, -1) : text);
     if (!opened.ok) {
       throw new DamagedDataError(this.file, describeSealProblem(opened.problem), opened.problem === 'old-format' ? OLD_FORMAT : RESTORE_FROM_BACKUP);
