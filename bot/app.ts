@@ -8,7 +8,7 @@ import { loadRateTable } from '../data/rates/loadRateTable.js';
 import type { AccessPolicy } from '../services/access.js';
 import { LedgerService } from '../services/ledgerService.js';
 import { emptySandboxState, SandboxGateway, type TestCardId } from '../services/payments/sandboxGateway.js';
-import { systemClock, type Clock, type LedgerStore } from '../services/ports.js';
+import { systemClock, type Clock, type LedgerStore, type PaymentGateway } from '../services/ports.js';
 import { pricer } from '../services/rates.js';
 import { AllowListAccessPolicy } from './access/allowListAccessPolicy.js';
 import { AdminDirectory } from './alerts/adminDirectory.js';
@@ -41,7 +41,9 @@ export interface App {
   store: LedgerStore;
   /** Which store holds the ledger (the folder, or the database without its password), for the start-up log. */
   storeDescription: string;
-  gateway: SandboxGateway;
+  gateway: PaymentGateway;
+  /** The sandbox gateway when it is the one in use (PAYMENT_GATEWAY=sandbox, the default). */
+  sandbox: SandboxGateway | null;
   /** botbuilder's adapter, loaded at the first activity or proactive send. */
   adapter: LazyAdapter;
   conversations: ConversationBook;
@@ -82,12 +84,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.log ?? createLog(config.log);
   // The ledger and where money comes from.
   const { store, description: storeDescription } = await openLedgerStore(config, log);
-  const gateway = new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock, {
-    cardForNewTenants: options.sandboxCardForNewTenants ?? null,
-  });
-  const ledger = new LedgerService({
+  // Stripe (and its library) only when chosen; else the sandbox's test cards.
+  const stripe =
+    config.payments.gateway === 'stripe' ? (await import('./payments/openStripe.js')).openStripe(config.payments, { ledger: () => ledger, clock, log }) : null;
+  const sandbox = stripe
+    ? null
+    : new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock, {
+        cardForNewTenants: options.sandboxCardForNewTenants ?? null,
+      });
+  const gateway: PaymentGateway = stripe?.gateway ?? sandbox!;
+  const ledger: LedgerService = new LedgerService({
     store,
     gateway,
+    refunds: stripe?.gateway ?? null,
     clock,
     price: pricer(await loadRateTable(config.ratesFile)),
     policy: { defaultCurrency: config.defaultCurrency, ...config.ledger },
@@ -106,6 +115,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const inFlight = new RequestsInFlight(log);
   const server = createServer(log, inFlight);
   registerHealthChecks(server, { store });
+  stripe?.registerRoutes(server);
   registerOperatorApi(server, {
     ledger,
     apiKey: config.operatorApiKey,
@@ -132,7 +142,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         handlers: {
           ledger,
           gateway,
-          sandbox: gateway,
+          sandbox,
+          cardSetupUrl: stripe ? (tenantId, language) => stripe.gateway.cardSetupUrl(tenantId, language) : null,
           clock,
           displayName: (tenantId, actor) => conversations.person(`${tenantId}/${actor}`)?.name ?? null,
           newOperationId: () => randomUUID(),
@@ -178,6 +189,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     store,
     storeDescription,
     gateway,
+    sandbox,
     adapter,
     conversations,
     alerts,
@@ -188,6 +200,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await ledger.resumeRecharges();
       const recovered = await ledger.reconcilePurchases();
       if (recovered > 0) log.warn({ recovered }, `Added ${recovered} purchase(s) charged before the last stop but not yet in the ledger.`);
+      const refunded = await ledger.reconcileRefunds();
+      if (refunded > 0) log.warn({ refunded }, `Journaled ${refunded} refund(s) made before the last stop but not yet in the ledger.`);
       app.port = await listen(server, config.port, config.host);
       // Alerts left pending by a crash or restart are delivered now.
       await alerts.start();

@@ -34,6 +34,11 @@ const SECRET_SETTINGS = [
   'AZURE_CLIENT_SECRET',
   'OPERATOR_API_KEY',
   'DATABASE_URL',
+  'secretKey',
+  'webhookSecret',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
+  'stripe-signature',
 ];
 const REDACTED = [
   ...SECRET_HEADERS.flatMap((h) => [`["${h}"]`, `headers["${h}"]`, `*.headers["${h}"]`, `*.*.headers["${h}"]`]),

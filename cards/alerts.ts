@@ -1,6 +1,7 @@
 import { button, executeAction } from './action.js';
 import { HOUR_MS } from '../services/calendar.js';
-import { adaptiveCard, factSet, header, textBlock, type AdaptiveCard, type CardAction, type ContainerStyle, type Fact } from './elements.js';
+import { adaptiveCard, factSet, header, openUrlAction, textBlock, type AdaptiveCard, type CardAction, type ContainerStyle, type Fact } from './elements.js';
+import { declineReasonText } from './outcomes.js';
 import { destinationName } from './destinations.js';
 import { localize, type Formatter, type Reader } from './format.js';
 import { timesNote } from './fragments.js';
@@ -81,11 +82,17 @@ function whatHappened(alert: AlertViewModel, reader: Reader): Omit<AlertContent,
             ? t.alerts.rechargeRetry(f.dateTime(alert.retryAt))
             : '';
       const actions: CardAction[] = [button(Verb.paymentMethodOpen, t.actions.changePaymentMethod, 'positive')];
+      // The bank holds the payment for 3-D Secure: its page comes first; the funds follow once it is confirmed.
+      if (alert.authenticationUrl) actions.unshift(openUrlAction(t.stripe.completeAuthentication, alert.authenticationUrl));
       if (alert.paused) actions.push(executeAction({ verb: Verb.autoRechargeToggle, title: t.actions.resume, data: { enabled: true }, ignoreInputs: true }));
       actions.push(autoRecharge, button(Verb.fundsStart, t.actions.addFunds));
       return {
         title: alert.paused ? t.alerts.rechargePausedTitle : t.alerts.rechargeFailedTitle,
-        text: t.common.sentences(t.alerts.failure[alert.reason], next),
+        text: t.common.sentences(
+          t.alerts.failure[alert.reason],
+          alert.declineCode && alert.reason !== 'authentication-required' ? t.stripe.declineReason(declineReasonText(alert.declineCode, t)) : '',
+          next,
+        ),
         style: 'attention',
         actions,
       };

@@ -1,6 +1,7 @@
 import { toDecimalString } from '../services/money.js';
 import { button, executeAction } from './action.js';
-import { adaptiveCard, container, factSet, header, note, textBlock, type AdaptiveCard, type CardElement, type Fact } from './elements.js';
+import { adaptiveCard, container, factSet, header, note, openUrlAction, textBlock, type AdaptiveCard, type CardElement, type Fact } from './elements.js';
+import type { Strings } from './i18n/index.js';
 import { localize, type Reader } from './format.js';
 import { actorLabel } from './fragments.js';
 import type { CancelledViewModel, PaymentFailedViewModel, PaymentUnderWayViewModel, ReceiptViewModel } from './viewModels.js';
@@ -53,10 +54,16 @@ export function renderPaymentFailedCard(vm: PaymentFailedViewModel, reader: Read
   const body: CardElement[] = [
     header(t.funds.failedTitle, undefined, 'attention'),
     textBlock(t.errors.payment[vm.reason], { color: 'attention', spacing: 'medium' }),
-    factSet([{ title: t.funds.amount, value: f.money(vm.amountMinor, vm.currency) }]),
-    textBlock(t.funds.failedNothingAdded, { spacing: 'small' }),
-    note(t.common.operation(vm.operationId), { spacing: 'medium' }),
   ];
+  if (vm.declineCode && vm.reason !== 'authentication-required')
+    body.push(textBlock(t.stripe.declineReason(declineReasonText(vm.declineCode, t)), { spacing: 'small' }));
+  body.push(factSet([{ title: t.funds.amount, value: f.money(vm.amountMinor, vm.currency) }]));
+  if (vm.reason !== 'authentication-required') body.push(textBlock(t.funds.failedNothingAdded, { spacing: 'small' }));
+  body.push(note(t.common.operation(vm.operationId), { spacing: 'medium' }));
+  // The bank's page: the funds come once the bank confirms (Stripe's webhook), not from this card.
+  if (vm.reason === 'authentication-required' && vm.authenticationUrl) {
+    return adaptiveCard(body, [openUrlAction(t.stripe.completeAuthentication, vm.authenticationUrl), button(Verb.balanceRefresh, t.actions.showBalance)]);
+  }
   // Trying again opens a fresh add-funds card (a new operation), never a replay of this one.
   const retry = executeAction({
     verb: Verb.fundsStart,
@@ -66,6 +73,11 @@ export function renderPaymentFailedCard(vm: PaymentFailedViewModel, reader: Read
   });
   const choose = button(Verb.paymentMethodOpen, t.actions.paymentMethod, 'positive');
   return adaptiveCard(body, vm.reason === 'gateway-error' ? [retry, choose] : [choose, retry]);
+}
+
+/** A card network's decline code (`insufficient_funds`) in the reader's words; an unknown one is named as it came. */
+export function declineReasonText(code: string, t: Strings): string {
+  return Object.hasOwn(t.stripe.declineCodes, code) ? t.stripe.declineCodes[code]! : t.stripe.otherDecline(code);
 }
 
 /** "Funds added: +$50.00 · balance $87.66". */

@@ -1,6 +1,20 @@
 import { TEST_CARDS, type TestCardId } from '../services/payments/sandboxGateway.js';
 import { button, executeAction } from './action.js';
-import { actionSet, adaptiveCard, column, columnSet, container, factSet, header, note, textBlock, type AdaptiveCard, type CardElement } from './elements.js';
+import {
+  actionSet,
+  adaptiveCard,
+  column,
+  columnSet,
+  container,
+  factSet,
+  header,
+  note,
+  openUrlAction,
+  textBlock,
+  type AdaptiveCard,
+  type CardAction,
+  type CardElement,
+} from './elements.js';
 import { localize, type Reader } from './format.js';
 import { cardOnFileText } from './fragments.js';
 import type { Strings } from './i18n/index.js';
@@ -45,11 +59,18 @@ export function renderPaymentMethodCard(vm: PaymentMethodViewModel, reader: Read
         spacing: 'medium',
       }),
     );
+  } else if (vm.setupUrl !== undefined) {
+    // Stripe: the card is typed on Stripe's own page, opened from here.
+    body.push(
+      textBlock(vm.setupUrl ? t.stripe.setupNote : t.stripe.setupUnavailable, { spacing: 'medium', ...(vm.setupUrl ? {} : { color: 'warning' as const }) }),
+    );
   } else {
     body.push(textBlock(t.payment.realGateway, { spacing: 'medium' }));
   }
   body.push(note(t.payment.security, { spacing: 'medium' }));
-  return adaptiveCard(body, [button(Verb.balanceRefresh, t.actions.showBalance), button(Verb.fundsStart, t.actions.addFunds)]);
+  const actions: CardAction[] = [button(Verb.balanceRefresh, t.actions.showBalance), button(Verb.fundsStart, t.actions.addFunds)];
+  if (vm.setupUrl) actions.unshift(openUrlAction(t.stripe.addOrChangeCard, vm.setupUrl));
+  return adaptiveCard(body, actions);
 }
 
 /** With auto-recharge on, what will happen at its next recharge with a card that cannot pay. */

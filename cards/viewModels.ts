@@ -146,6 +146,10 @@ export interface PaymentFailedViewModel {
   operationId: string;
   amountMinor: Minor;
   currency: string;
+  /** The bank's reason as the gateway gave it (Stripe's decline code: `insufficient_funds`, …). */
+  declineCode?: string | null;
+  /** With `authentication-required`: the bank's page where the admin confirms the payment. */
+  authenticationUrl?: string | null;
 }
 
 export interface AutoRechargeSettingsViewModel {
@@ -182,6 +186,8 @@ export interface PaymentMethodViewModel {
   changed?: boolean;
   /** Auto-recharge is on: a card it cannot charge is warned about. */
   autoRechargeOn?: boolean;
+  /** With the Stripe gateway: Stripe's page where a card is added or changed; null when it could not be made just now. */
+  setupUrl?: string | null;
 }
 
 export interface HistoryEntryViewModel {

@@ -18,6 +18,10 @@ export type Alert =
       consecutiveFailures: number;
       paused: boolean;
       retryAt: string | null;
+      /** The bank's reason as the gateway gave it (Stripe's decline code), for admins to read. */
+      declineCode?: string;
+      /** With `authentication-required`: where an admin confirms the payment with the bank. */
+      authenticationUrl?: string;
     })
   | (AlertBase & { type: 'funds-expiring'; lotId: string; days: number; remainingMinor: Minor; expiresAt: string })
   | (AlertBase & { type: 'funds-expired'; lotId: string; amountMinor: Minor })

@@ -1,12 +1,16 @@
 import { dayNumber, DAY_MS } from './calendar.js';
 import { accountStatus, type Account, type AccountStatus, type Offer } from './ledger/account.js';
-import type { FundsOutcome } from './ledger/addFunds.js';
+import { addedFunds, type FundsOutcome } from './ledger/addFunds.js';
 import { cancelPurchase, type CancelOutcome } from './ledger/cancelPurchase.js';
 import { claimOffer, settlePurchase } from './ledger/confirmPurchase.js';
 import { creditPurchaseCharge } from './ledger/creditPurchaseCharge.js';
 import { grantFunds } from './ledger/grantFunds.js';
 import { offerPurchase } from './ledger/offerPurchase.js';
-import { isPurchaseKey, legacyKey, purchaseKey } from './ledger/operationKeys.js';
+import { isPurchaseKey, isRechargeKey, legacyKey, purchaseKey, refundKey } from './ledger/operationKeys.js';
+import { handledEvent, linkPaymentCustomer, noteEvent, saveCard, settleGatewayPayment, type GatewayEvent } from './ledger/gatewayRecords.js';
+import type { SavedCardDetail } from './ledger/journal.js';
+import { recordRefund, refundableLot, refundedBefore, type RefundError } from './ledger/refundFunds.js';
+import type { KeyOutcome } from './ledger/idempotencyKeys.js';
 import { applyUsage, type PriceRecord, type UsageBatchOutcome, type UsageRecord } from './ledger/applyUsage.js';
 import { completeRecharge } from './ledger/autoRecharge.js';
 import { ChangeDraft } from './ledger/changeDraft.js';
@@ -19,7 +23,16 @@ import type { UsageTotals } from './insight/usageStats.js';
 import { parseDecimal } from './money.js';
 import { changeAutoRecharge, changeLowBalanceAlert, recordPaymentMethodChange } from './ledger/settings.js';
 import type { Minor } from './money.js';
-import { consoleLog, type Clock, type LedgerStore, type Log, type PaymentGateway } from './ports.js';
+import {
+  consoleLog,
+  type ChargeOutcome,
+  type Clock,
+  type LedgerStore,
+  type Log,
+  type PaymentGateway,
+  type RefundGateway,
+  type SettledCharge,
+} from './ports.js';
 import { err, ok, type Result } from './result.js';
 
 export interface LedgerServiceDeps {
@@ -30,6 +43,18 @@ export interface LedgerServiceDeps {
   price: PriceRecord;
   /** Told of background failures (a recharge that could not be recorded); default `consoleLog`. */
   log?: Log;
+  /** Sends money back to cards (the Stripe gateway); without it refunds are refused. */
+  refunds?: RefundGateway | null;
+}
+
+export interface RefundRequest {
+  /** The purchase's operation id (the offer id on the admin's card) or a journal key (`purchase:…`, `recharge:…`). */
+  operationId: string;
+  /** Decimal text in major units. */
+  amount: string;
+  /** The operator's key, kept in the refund key space. */
+  idempotencyKey: string;
+  actor: string;
 }
 
 export interface GrantRequest {
@@ -244,6 +269,76 @@ export class LedgerService {
     this.startRecharges(tenantId);
   }
 
+  /** The tenant's customer at the payment gateway, recorded once; the first recorded wins. Null for a tenant without an account. */
+  linkPaymentCustomer(tenantId: string, customerId: string): Promise<string | null> {
+    return this.deps.store.change(tenantId, (current) => linkPaymentCustomer(current, tenantId, customerId, this.now()));
+  }
+
+  /** Whether a webhook event was already acted on for the tenant. */
+  async handledGatewayEvent(tenantId: string, eventId: string): Promise<boolean> {
+    return handledEvent(await this.account(tenantId), eventId);
+  }
+
+  /** A card saved on the gateway's page (a webhook): the card on file unless a newer one is; true when it changed. */
+  async savedCard(tenantId: string, card: SavedCardDetail, event: GatewayEvent | null): Promise<boolean> {
+    const changed = await this.deps.store.change(tenantId, (current) => saveCard(current, tenantId, card, event, this.now()));
+    this.startRecharges(tenantId);
+    return changed;
+  }
+
+  /** An event that concerned the tenant but changed nothing: recorded, so a redelivery is not looked at again. */
+  noteGatewayEvent(tenantId: string, event: GatewayEvent): Promise<null> {
+    return this.deps.store.change(tenantId, (current) => noteEvent(current, tenantId, event, this.now()));
+  }
+
+  /** What a charge came to, learnt from the gateway later (a webhook): see `settleGatewayPayment`. */
+  async gatewayPaymentSettled(
+    tenantId: string,
+    payment: { key: string; actor: string; outcome: ChargeOutcome },
+    event: GatewayEvent | null,
+  ): Promise<Result<FundsOutcome | null, LedgerError>> {
+    const result = await this.deps.store.change(tenantId, (current) => settleGatewayPayment(current, tenantId, payment, event, this.now()));
+    if (!result.ok) this.report(new Error(`payment ${payment.key} of tenant ${tenantId} could not be recorded: ${result.error.code}`));
+    this.startRecharges(tenantId);
+    return result;
+  }
+
+  /**
+   * An operator's refund of part of a card payment: never more than what remains of the lot it
+   * added. The gateway refunds first (with the refund key, so asking again refunds once), then the
+   * journal takes it from that lot; a refund a crash kept from the journal is found at start-up.
+   */
+  async refund(tenantId: string, request: RefundRequest): Promise<Result<KeyOutcome & { replayed: boolean; currency: string }, RefundError | LedgerError>> {
+    const account = await this.account(tenantId);
+    if (!account) return err({ code: 'no-account' });
+    const amount = parseAmount(request.amount, account.currency);
+    if (!amount.ok) return amount;
+    const key = refundKey(request.idempotencyKey);
+    const first = refundedBefore(account, key);
+    if (first) {
+      if (first.amountMinor !== -amount.value)
+        return err({ code: 'key-reused-with-different-parameters', first: { amountMinor: -first.amountMinor, currency: account.currency } });
+      return ok({ ...first, replayed: true, currency: account.currency });
+    }
+    const refunds = this.deps.refunds;
+    if (!refunds) return err({ code: 'refunds-unavailable' });
+    const refundable = refundableLot(account, request.operationId, amount.value);
+    if (!refundable.ok) return refundable;
+    const { lot, chargeId, fundsKey } = refundable.value;
+    const sent = await refunds.refund({ tenantId, idempotencyKey: key, chargeId, amountMinor: amount.value, currency: account.currency, lotId: lot.id });
+    if (!sent.ok) return err({ code: 'refund-failed', reason: sent.reason, message: sent.message });
+    const recorded = await this.deps.store.change(tenantId, (current) =>
+      recordRefund(
+        current,
+        tenantId,
+        { key, fundsKey, lotId: lot.id, chargeId, refundId: sent.refundId, amountMinor: sent.amountMinor, actor: request.actor },
+        this.now(),
+      ),
+    );
+    this.startRecharges(tenantId);
+    return recorded.ok ? ok({ ...recorded.value, replayed: false, currency: account.currency }) : recorded;
+  }
+
   /**
    * The scheduled sweep: expires lots, raises expiry reminders, retries recharges whose back-off
    * has passed, and forgets usage keys older than the acceptance window.
@@ -273,7 +368,10 @@ export class LedgerService {
   async reconcilePurchases(): Promise<number> {
     let recovered = 0;
     for (const charge of await this.deps.gateway.settledCharges(this.now() - RECONCILE_DAYS * DAY_MS)) {
-      if (charge.purpose !== 'funds') continue;
+      if (charge.purpose !== 'funds') {
+        if (await this.reconcileRecharge(charge)) recovered++;
+        continue;
+      }
       const bare = !isPurchaseKey(charge.idempotencyKey);
       const payment = {
         key: bare ? purchaseKey(charge.idempotencyKey) : charge.idempotencyKey,
@@ -291,6 +389,43 @@ export class LedgerService {
       this.startRecharges(charge.tenantId);
       if (result.ok && !result.value.replayed) recovered++;
       else if (!result.ok) this.report(new Error(`charge ${charge.chargeId} of tenant ${charge.tenantId} could not be added: ${result.error.code}`));
+    }
+    return recovered;
+  }
+
+  /**
+   * An auto-recharge charged but not in the ledger (a gateway that settles later, such as Stripe
+   * after 3-D Secure, whose webhook a stop missed): its attempt completes, or its lot is added.
+   * Recharges of the sandbox settle when charged and are picked up by `resumeRecharges`.
+   */
+  private async reconcileRecharge(charge: SettledCharge): Promise<boolean> {
+    const account = await this.account(charge.tenantId);
+    if (!account || addedFunds(account, charge.idempotencyKey) || !isRechargeKey(charge.idempotencyKey)) return false;
+    const outcome: ChargeOutcome = { ok: true, chargeId: charge.chargeId, amountMinor: charge.amountMinor, currency: charge.currency };
+    const result = await this.gatewayPaymentSettled(charge.tenantId, { key: charge.idempotencyKey, actor: charge.actor, outcome }, null);
+    return result.ok && result.value !== null && !result.value.replayed;
+  }
+
+  /** Refunds the gateway made whose journal entry a crash kept from the ledger: journaled now, once. */
+  async reconcileRefunds(): Promise<number> {
+    const refunds = this.deps.refunds;
+    if (!refunds) return 0;
+    let recovered = 0;
+    for (const refund of await refunds.settledRefunds(this.now() - RECONCILE_DAYS * DAY_MS)) {
+      const account = await this.account(refund.tenantId);
+      const lot = account?.lots.find((l) => l.id === refund.lotId);
+      if (!account || refundedBefore(account, refund.idempotencyKey)) continue;
+      const record = {
+        key: refund.idempotencyKey,
+        fundsKey: lot?.paidBy?.key ?? '',
+        lotId: refund.lotId,
+        chargeId: refund.chargeId,
+        refundId: refund.refundId,
+        amountMinor: refund.amountMinor,
+        actor: 'operator',
+      };
+      const result = await this.deps.store.change(refund.tenantId, (current) => recordRefund(current, refund.tenantId, record, this.now()));
+      if (result.ok) recovered++;
     }
     return recovered;
   }
@@ -335,6 +470,8 @@ export class LedgerService {
       });
       // An unknown outcome stays in flight; the next sweep asks the gateway again with the same key.
       if (!outcome.ok && outcome.reason === 'gateway-error') return;
+      // Held for 3-D Secure: recorded (admins get the link once); the webhook, or the next sweep asking again, brings the outcome.
+      const held = !outcome.ok && outcome.reason === 'authentication-required';
       if (!outcome.ok && outcome.reason === 'key-reused')
         this.report(new Error(`the gateway refused recharge key ${attempt.chargeKey} of tenant ${tenantId}: ${outcome.message}`));
       const failed = await this.deps.store.change(tenantId, (current) => {
@@ -344,6 +481,7 @@ export class LedgerService {
       });
       // Charged but not creditable: left in flight, and loud, rather than credited wrongly.
       if (failed) return this.report(new Error(`recharge ${attempt.attemptId} of tenant ${tenantId} was charged but could not be added: ${failed.code}`));
+      if (held) return;
     }
   }
 

@@ -91,8 +91,12 @@ export interface CardOnFile {
   expYear: number;
 }
 
-/** Why a charge did not go through. `gateway-error` is an unknown outcome: asking again with the key is safe. */
-export type ChargeFailureReason = 'declined' | 'expired-card' | 'no-payment-method' | 'gateway-error';
+/**
+ * Why a charge did not go through. `gateway-error` is an unknown outcome: asking again with the key is safe.
+ * `authentication-required`: the bank wants the cardholder to confirm the payment (3-D Secure); it
+ * is not refused yet, and goes through once they do.
+ */
+export type ChargeFailureReason = 'declined' | 'expired-card' | 'no-payment-method' | 'gateway-error' | 'authentication-required';
 
 /** An admin's purchase (a lot follows the charge) or an auto-recharge attempt. */
 export type ChargePurpose = 'funds' | 'auto-recharge';
@@ -104,7 +108,15 @@ export type ChargePurpose = 'funds' | 'auto-recharge';
  */
 export type ChargeOutcome =
   | { ok: true; chargeId: string; amountMinor: Minor; currency: string }
-  | { ok: false; reason: ChargeFailureReason; message: string }
+  | {
+      ok: false;
+      reason: ChargeFailureReason;
+      message: string;
+      /** The card network's or bank's reason when the gateway gives one (`card_declined`, `insufficient_funds`, …), for admins to read. */
+      declineCode?: string;
+      /** With `authentication-required`: the payment waiting for the cardholder, and the page where they confirm it. */
+      authentication?: PendingAuthentication;
+    }
   | { ok: false; reason: 'key-reused'; message: string; first: { amountMinor: Minor; currency: string; purpose: ChargePurpose } };
 
 export interface ChargeRequest {
@@ -116,6 +128,12 @@ export interface ChargeRequest {
   purpose: ChargePurpose;
   /** Who asked: the admin's id, or `system`. */
   actor: string;
+}
+
+/** A payment the bank holds until the cardholder confirms it (3-D Secure) on `url`. */
+export interface PendingAuthentication {
+  chargeId: string;
+  url: string;
 }
 
 export interface SettledCharge extends ChargeRequest {
@@ -133,4 +151,32 @@ export interface PaymentGateway {
   charge(request: ChargeRequest): Promise<ChargeOutcome>;
   /** Successful charges made since `since`, so a charge whose funds a crash kept from the ledger is found. */
   settledCharges(since: number): Promise<SettledCharge[]>;
+}
+
+/** Money sent back to the card a lot was paid with. The key is namespaced (`refund:…`). */
+export interface RefundRequest {
+  tenantId: string;
+  idempotencyKey: string;
+  /** The gateway's charge that paid for the lot. */
+  chargeId: string;
+  amountMinor: Minor;
+  currency: string;
+  /** The lot the refund is journaled against. */
+  lotId: string;
+}
+
+export type RefundOutcome =
+  | { ok: true; refundId: string; amountMinor: Minor; currency: string }
+  | { ok: false; reason: 'refused' | 'gateway-error'; message: string };
+
+export interface SettledRefund extends RefundRequest {
+  refundId: string;
+  at: number;
+}
+
+/** A gateway that can refund (the Stripe gateway; the sandbox cannot). */
+export interface RefundGateway {
+  refund(request: RefundRequest): Promise<RefundOutcome>;
+  /** Refunds made since `since`, so one a crash kept from the journal is found at start-up. */
+  settledRefunds(since: number): Promise<SettledRefund[]>;
 }

@@ -14,7 +14,14 @@ export async function confirmAddFunds(turn: Turn, deps: HandlerDeps, data: Actio
   if (result.ok) return receiptReply(result.value, data.operationId, turn.user.name ?? actor, turn);
   const error = result.error;
   if (error.code === 'payment-failed') {
-    const vm: PaymentFailedViewModel = { reason: error.reason, operationId: data.operationId, amountMinor: error.amountMinor, currency: error.currency };
+    const vm: PaymentFailedViewModel = {
+      reason: error.reason,
+      operationId: data.operationId,
+      amountMinor: error.amountMinor,
+      currency: error.currency,
+      declineCode: error.declineCode ?? null,
+      authenticationUrl: error.authenticationUrl ?? null,
+    };
     return cardReply(renderPaymentFailedCard(vm, turn), paymentFailedSummary(vm, turn));
   }
   const account = await deps.ledger.account(turn.tenantId);

@@ -2,6 +2,7 @@ import type { LedgerService } from '../../services/ledgerService.js';
 import type { SandboxGateway } from '../../services/payments/sandboxGateway.js';
 import type { Clock, PaymentGateway } from '../../services/ports.js';
 import type { AdaptiveCard, CsvLinkViewModel } from '../../cards/index.js';
+import type { Language } from '../../cards/i18n/index.js';
 import type { ConversationBook, KnownConversation } from '../../data/conversationReferences.js';
 
 /** Who is asking, and where, from the activity (never from card data). */
@@ -22,6 +23,8 @@ export interface HandlerDeps {
   gateway: PaymentGateway;
   /** The sandbox gateway when it is the one in use (its test cards can be chosen in chat). */
   sandbox: SandboxGateway | null;
+  /** With the Stripe gateway: a Stripe Checkout page where an admin saves a card for the tenant (its URL); null otherwise. */
+  cardSetupUrl?: ((tenantId: string, language: Language) => Promise<string | null>) | null;
   clock: Clock;
   /** A display name for a journal actor (a user id) of the tenant, when the bot knows one. */
   displayName(tenantId: string, actor: string): string | null;

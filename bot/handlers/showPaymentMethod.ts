@@ -1,4 +1,5 @@
 import { paymentMethodSummary, renderPaymentMethodCard, type PaymentMethodViewModel } from '../../cards/index.js';
+import { languageOf } from '../../cards/i18n/index.js';
 import { cardOnFileOf } from './cardOnFile.js';
 import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
 
@@ -15,5 +16,6 @@ export async function showPaymentMethod(turn: Turn, deps: HandlerDeps, options: 
     changed: options.changed ?? false,
     autoRechargeOn: account?.autoRecharge.enabled ?? false,
   };
+  if (deps.cardSetupUrl) vm.setupUrl = await deps.cardSetupUrl(turn.tenantId, languageOf(turn.locale));
   return cardReply(renderPaymentMethodCard(vm, turn), paymentMethodSummary(vm, turn));
 }

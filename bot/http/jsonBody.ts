@@ -21,6 +21,8 @@ export const BODY_LIMITS = {
   activity: 256 * KiB,
   usageBatch: 16 * MiB,
   grant: 16 * KiB,
+  /** A Stripe webhook event: the object it names and its previous attributes, a few KB; Stripe's largest are well under 256 KiB. */
+  stripeEvent: 256 * KiB,
 } as const;
 
 type Refusal = { status: 400 | 413 | 415 } & ErrorBody;
@@ -67,7 +69,7 @@ function refuse(res: Response, { status, ...body }: Refusal): null {
 }
 
 /** The body's bytes, or 'too-large' as soon as more than `maxBytes` arrived (reading stops there). */
-function readUpTo(req: Request, maxBytes: number): Promise<Buffer | 'too-large' | 'aborted'> {
+export function readUpTo(req: Request, maxBytes: number): Promise<Buffer | 'too-large' | 'aborted'> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -76,7 +76,7 @@ export const AccountJson = z
   .describe("A tenant's account: decimal strings beside minor units. `lastSyncAt` and `usageSync` appear when Microsoft Graph is configured.");
 export type AccountJson = z.infer<typeof AccountJson>;
 
-const ChargeFailureReason = z.enum(['declined', 'expired-card', 'no-payment-method', 'gateway-error']);
+const ChargeFailureReason = z.enum(['declined', 'expired-card', 'no-payment-method', 'gateway-error', 'authentication-required']);
 const AutoRechargeSettings = z.strictObject({ enabled: z.boolean(), triggerMinor: Minor, amountMinor: Minor });
 
 /** What each kind of journal entry keeps in `detail`; every kind has one (checked against `EntryKind`). */
@@ -109,7 +109,19 @@ const DETAIL_BY_KIND = {
   }),
   expired: z.strictObject({ lotId: z.string() }),
   'settings-changed': z.strictObject({ autoRecharge: AutoRechargeSettings.optional(), lowBalanceAlertMinor: Minor.optional() }),
-  'payment-method-changed': z.strictObject({ description: z.string() }),
+  'payment-method-changed': z.strictObject({
+    description: z.string(),
+    card: z
+      .strictObject({
+        brand: z.string(),
+        last4: z.string(),
+        expMonth: Count.optional(),
+        expYear: Count.optional(),
+        methodId: z.string().optional().describe("The gateway's id of the card (Stripe's PaymentMethod)."),
+        savedAt: Time.optional(),
+      })
+      .optional(),
+  }),
   'auto-recharge-started': z.strictObject({ attemptId: z.string(), amountMinor: Minor }),
   'auto-recharge-failed': z.strictObject({
     attemptId: z.string(),
@@ -123,6 +135,14 @@ const DETAIL_BY_KIND = {
   'purchase-charging': z.strictObject({ offerId: z.string() }),
   'purchase-failed': z.strictObject({ offerId: z.string(), reason: ChargeFailureReason }),
   'purchase-cancelled': z.strictObject({ offerId: z.string().optional().describe('Absent on entries written before offers existed.') }),
+  'payment-customer-linked': z.strictObject({ customerId: z.string().describe("The tenant's customer at the payment gateway (Stripe's Customer id).") }),
+  'payment-authenticating': z
+    .strictObject({ key: z.string(), chargeId: z.string(), url: z.url() })
+    .describe("The charge of `key` waits for the cardholder's bank (3-D Secure) at `url`; funds come once it succeeds."),
+  'gateway-event': z.strictObject({ eventId: z.string(), eventType: z.string() }).describe('A payment gateway webhook event acted on; never acted on again.'),
+  'funds-refunded': z
+    .strictObject({ lotId: z.string(), refundId: z.string(), chargeId: z.string(), fundsKey: z.string() })
+    .describe('Money refunded to the card that paid for lot `lotId` (added under `fundsKey`).'),
 } satisfies Record<EntryKind, z.ZodType>;
 
 export const JournalEntryJson = z

@@ -1,6 +1,6 @@
 import type { Minor } from '../money.js';
-import type { ChargeFailureReason } from '../ports.js';
-import type { AutoRechargeSettings, LotSource } from './journal.js';
+import type { ChargeFailureReason, PendingAuthentication } from '../ports.js';
+import type { AutoRechargeSettings, LotSource, SavedCardDetail } from './journal.js';
 import { IdempotencyKeys } from './idempotencyKeys.js';
 import { emptyUsageStats, type UsageStats } from '../insight/usageStats.js';
 import { rangeViolation } from './accountRange.js';
@@ -16,6 +16,8 @@ export interface Lot {
   addedBy: string;
   /** Expiry reminders already raised for this lot, in days before expiry (30, 7, 1). */
   remindersSent: number[];
+  /** The operation key that added it and the gateway's charge that paid for it (a refund goes back to that charge); absent on lots added before it was kept. */
+  paidBy?: { key: string; chargeId: string | null };
 }
 
 /**
@@ -35,12 +37,14 @@ export interface Offer {
   /** `charging`: Confirm claimed it; `failed`: the gateway refused the charge (`failure` says why). */
   state: 'open' | 'charging' | 'failed';
   failure: ChargeFailureReason | null;
+  /** While being charged: the bank waits for the admin to confirm the payment here (3-D Secure). */
+  authentication?: PendingAuthentication;
 }
 
 /** Where the auto-recharge state machine stands; changed only by journal entries. */
 export interface RechargeState {
   /** `chargeKey` is the gateway key of the attempt (`recharge:<attemptId>`). */
-  inFlight: { attemptId: string; startedAt: number; amountMinor: Minor; chargeKey: string } | null;
+  inFlight: { attemptId: string; startedAt: number; amountMinor: Minor; chargeKey: string; authentication?: PendingAuthentication } | null;
   consecutiveFailures: number;
   paused: boolean;
   nextRetryAt: number | null;
@@ -70,6 +74,10 @@ export interface Account {
   lastUsageAt: number | null;
   /** Recent usage totals for breakdowns, the runway forecast and spend alerts. */
   usage: UsageStats;
+  /** The tenant's customer at the payment gateway (Stripe), once made. */
+  paymentCustomerId: string | null;
+  /** The card saved at the payment gateway (Stripe); the sandbox keeps its test cards itself. */
+  paymentMethod: SavedCardDetail | null;
 }
 
 export type AccountStatus = 'active' | 'suspended';
@@ -107,6 +115,8 @@ export function newAccount(tenantId: string, currency: string, at: number, defau
     keys: new IdempotencyKeys(),
     lastUsageAt: null,
     usage: emptyUsageStats(),
+    paymentCustomerId: null,
+    paymentMethod: null,
   };
 }
 

@@ -11,11 +11,13 @@ export function toSnapshot(account: Account): AccountSnapshot {
   return { ...structuredClone(rest), usage: usageStatsToSnapshot(usage), keys: keys.toSnapshot() };
 }
 
-/** Reads a snapshot, including one written before offers and namespaced keys existed. */
+/** Reads a snapshot, including one written before offers, namespaced keys or gateway records existed. */
 export function fromSnapshot(snapshot: AccountSnapshot): Account {
   const { keys, usage, ...rest } = snapshot;
   const account: Account = { ...structuredClone(rest), usage: usageStatsFromSnapshot(usage), keys: IdempotencyKeys.fromSnapshot(keys) };
   account.offers ??= {};
+  account.paymentCustomerId ??= null;
+  account.paymentMethod ??= null;
   const attempt = account.recharge.inFlight;
   if (attempt) attempt.chargeKey ??= legacyRechargeChargeKey(attempt.attemptId);
   return account;

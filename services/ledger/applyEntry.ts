@@ -45,6 +45,7 @@ export function applyEntry(account: Account | undefined, entry: JournalEntry): A
       if (detail.lowBalanceAlertMinor !== undefined) account.lowBalanceAlertMinor = detail.lowBalanceAlertMinor;
       break;
     case 'payment-method-changed':
+      if (detail.card && 'methodId' in detail.card) account.paymentMethod = { ...detail.card };
       account.recharge.waitingForPaymentMethod = false;
       account.recharge.paused = false;
       account.recharge.consecutiveFailures = 0;
@@ -96,6 +97,22 @@ export function applyEntry(account: Account | undefined, entry: JournalEntry): A
     case 'purchase-cancelled':
       if (detail.offerId !== undefined) delete account.offers[purchaseKey(detail.offerId)];
       break;
+    case 'payment-customer-linked':
+      account.paymentCustomerId = detail.customerId;
+      break;
+    case 'payment-authenticating': {
+      const authentication = { chargeId: detail.chargeId, url: detail.url };
+      const offer = account.offers[detail.key];
+      if (offer) offer.authentication = authentication;
+      else if (account.recharge.inFlight?.chargeKey === detail.key) account.recharge.inFlight.authentication = authentication;
+      else throw new Error(`entry ${entry.id} of ${entry.tenantId} waits for a payment (${detail.key}) the account is not making`);
+      break;
+    }
+    case 'gateway-event':
+      break;
+    case 'funds-refunded':
+      refundFromLot(account, detail.lotId, -entry.amountMinor);
+      break;
   }
   const outcomeKey = outcomeKeyOf(entry);
   if (outcomeKey) {
@@ -131,6 +148,7 @@ function addLot(account: Account, entry: JournalEntry, detail: Extract<EntryDeta
     source: detail.source,
     addedBy: entry.actor,
     remindersSent: [],
+    ...(entry.idempotencyKey ? { paidBy: { key: entry.idempotencyKey, chargeId: detail.chargeId ?? null } } : {}),
   };
   // Lots stay in purchase order; an entry is never older than the lots before it.
   account.lots.push(lot);
@@ -158,6 +176,19 @@ function forfeitLot(account: Account, lotId: string, amount: number): void {
   if (!lot || lot.remainingMinor !== amount) throw new Error(`expiry of lot ${lotId} does not match its remaining amount`);
   account.lots.splice(index, 1);
   account.balanceMinor -= amount;
+}
+
+/** A refund takes what it can from its lot; the rest (used since it was asked) is drawn like a charge. */
+function refundFromLot(account: Account, lotId: string, amount: number): void {
+  const index = account.lots.findIndex((l) => l.id === lotId);
+  const lot = account.lots[index];
+  const fromLot = Math.min(lot?.remainingMinor ?? 0, amount);
+  if (lot) {
+    lot.remainingMinor -= fromLot;
+    if (lot.remainingMinor === 0) account.lots.splice(index, 1);
+    account.balanceMinor -= fromLot;
+  }
+  if (amount > fromLot) drawFifo(account, amount - fromLot);
 }
 
 function offerOf(account: Account, entry: JournalEntry, offerId: string): Offer {

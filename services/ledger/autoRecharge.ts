@@ -73,6 +73,25 @@ export function completeRecharge(draft: ChangeDraft, attemptId: string, outcome:
     draft.raise({ ...base, balanceMinor: account.balanceMinor, type: 'auto-recharge-succeeded', amountMinor: outcome.amountMinor, attemptId });
     return null;
   }
+  if (outcome.reason === 'authentication-required') {
+    // The bank holds the payment until an admin confirms it: the attempt stays in flight, and its
+    // funds come when the gateway says it succeeded. Admins hear of it once, with the link.
+    const held = outcome.authentication;
+    if (!held || attempt.authentication?.chargeId === held.chargeId) return null;
+    draft.record({ detail: { kind: 'payment-authenticating', key: attempt.chargeKey, ...held }, amountMinor: 0, actor: 'system', idempotencyKey: null });
+    draft.raise({
+      ...base,
+      balanceMinor: account.balanceMinor,
+      type: 'auto-recharge-failed',
+      attemptId,
+      reason: 'authentication-required',
+      consecutiveFailures: account.recharge.consecutiveFailures,
+      paused: false,
+      retryAt: null,
+      authenticationUrl: held.url,
+    });
+    return null;
+  }
   // A refusal of the key charged nothing; the next attempt has a key of its own.
   const reason: RechargeFailureReason = outcome.reason === 'key-reused' ? 'gateway-error' : outcome.reason;
   const consecutiveFailures = account.recharge.consecutiveFailures + 1;
@@ -86,7 +105,17 @@ export function completeRecharge(draft: ChangeDraft, attemptId: string, outcome:
     idempotencyKey: null,
   });
   if (consecutiveFailures === 1 || paused) {
-    draft.raise({ ...base, balanceMinor: account.balanceMinor, type: 'auto-recharge-failed', attemptId, reason, consecutiveFailures, paused, retryAt });
+    draft.raise({
+      ...base,
+      balanceMinor: account.balanceMinor,
+      type: 'auto-recharge-failed',
+      attemptId,
+      reason,
+      consecutiveFailures,
+      paused,
+      retryAt,
+      ...(outcome.reason !== 'key-reused' && outcome.declineCode ? { declineCode: outcome.declineCode } : {}),
+    });
   }
   return null;
 }

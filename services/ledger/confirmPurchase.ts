@@ -30,6 +30,7 @@ export function claimOffer(current: Account | undefined, tenantId: string, offer
   if (!live.ok) return { result: live };
   const offer = live.value;
   if (offer.state === 'failed') return { result: err(refused(offer, offer.failure ?? 'declined', 'The payment was refused when this card was confirmed.')) };
+  // The bank still waits for the admin: asking the gateway again tells whether they confirmed it.
   if (offer.state === 'charging') return { result: ok({ kind: 'charge', offer: { ...offer } }) };
   // Checked again before the card is charged: other funds may have come in since the offer.
   if (fundsBreakRange(current, offer.amountMinor)) return { result: err({ code: 'balance-out-of-range', maxMinor: MAX_MINOR, currency: offer.currency }) };
@@ -65,14 +66,34 @@ export function settlePurchase(
   }
   // A refusal of the key means nothing was charged now; to the admin it is the service failing.
   const reason = charge.reason === 'key-reused' ? 'gateway-error' : charge.reason;
-  const failure = err(refused(offer, reason, charge.message));
-  const stillCharging = current?.offers[key]?.state === 'charging';
-  if (charge.reason === 'gateway-error' || !stillCharging) return { result: failure };
+  const details = charge.reason === 'key-reused' ? {} : { declineCode: charge.declineCode, authenticationUrl: charge.authentication?.url };
+  const failure = err(refused(offer, reason, charge.message, details));
+  const held = current?.offers[key];
+  if (charge.reason === 'gateway-error' || held?.state !== 'charging') return { result: failure };
   const draft = new ChangeDraft(current, tenantId, now);
+  if (charge.reason === 'authentication-required') {
+    // Still being charged: the funds come when the gateway says the admin's bank confirmed it.
+    if (charge.authentication && held.authentication?.chargeId !== charge.authentication.chargeId)
+      draft.record({ detail: { kind: 'payment-authenticating', key, ...charge.authentication }, amountMinor: 0, actor: offer.offeredTo, idempotencyKey: null });
+    return draft.finish(failure);
+  }
   draft.record({ detail: { kind: 'purchase-failed', offerId: offer.offerId, reason }, amountMinor: 0, actor: offer.offeredTo, idempotencyKey: key });
   return draft.finish(failure);
 }
 
-function refused(offer: Offer, reason: Extract<LedgerError, { code: 'payment-failed' }>['reason'], message: string): LedgerError {
-  return { code: 'payment-failed', reason, message, amountMinor: offer.amountMinor, currency: offer.currency };
+function refused(
+  offer: Offer,
+  reason: Extract<LedgerError, { code: 'payment-failed' }>['reason'],
+  message: string,
+  details: { declineCode?: string | undefined; authenticationUrl?: string | undefined } = {},
+): LedgerError {
+  return {
+    code: 'payment-failed',
+    reason,
+    message,
+    amountMinor: offer.amountMinor,
+    currency: offer.currency,
+    ...(details.declineCode ? { declineCode: details.declineCode } : {}),
+    ...(details.authenticationUrl ? { authenticationUrl: details.authenticationUrl } : {}),
+  };
 }

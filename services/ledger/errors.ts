@@ -25,4 +25,14 @@ export type LedgerError =
   /** The key was first used with another amount or currency (Stripe's rule: refused, never replayed). */
   | { code: 'key-reused-with-different-parameters'; first: { amountMinor: Minor; currency: string } }
   | { code: 'offer-invalid'; reason: OfferInvalidReason }
-  | { code: 'payment-failed'; reason: ChargeFailureReason; message: string; amountMinor: Minor; currency: string };
+  | {
+      code: 'payment-failed';
+      reason: ChargeFailureReason;
+      message: string;
+      amountMinor: Minor;
+      currency: string;
+      /** The bank's reason as the gateway gave it (`insufficient_funds`, …), for the admin to read. */
+      declineCode?: string;
+      /** With `authentication-required`: where the admin confirms the payment with their bank. */
+      authenticationUrl?: string;
+    };

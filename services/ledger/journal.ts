@@ -1,5 +1,5 @@
 import type { Minor } from '../money.js';
-import type { ChargeFailureReason } from '../ports.js';
+import type { ChargeFailureReason, PendingAuthentication } from '../ports.js';
 
 /** Every change to an account is one of these, appended to its journal and never rewritten. */
 export type EntryKind =
@@ -15,7 +15,11 @@ export type EntryKind =
   | 'purchase-offered'
   | 'purchase-charging'
   | 'purchase-failed'
-  | 'purchase-cancelled';
+  | 'purchase-cancelled'
+  | 'payment-customer-linked'
+  | 'payment-authenticating'
+  | 'gateway-event'
+  | 'funds-refunded';
 
 export type LotSource = 'manual' | 'auto-recharge';
 
@@ -77,7 +81,7 @@ export type EntryDetail =
       lowBalanceAlertMinor?: Minor;
     }
   /** `description` in words for the operator's journal; `card` for cards to say in the reader's language (absent before it was kept). */
-  | { kind: 'payment-method-changed'; description: string; card?: { brand: string; last4: string } }
+  | { kind: 'payment-method-changed'; description: string; card?: { brand: string; last4: string } | SavedCardDetail }
   | { kind: 'auto-recharge-started'; attemptId: string; amountMinor: Minor }
   | {
       kind: 'auto-recharge-failed';
@@ -101,7 +105,34 @@ export type EntryDetail =
    * An admin cancelled a confirmation card before Confirm claimed it: it can never charge.
    * Entries written before offers existed have no `offerId`.
    */
-  | { kind: 'purchase-cancelled'; offerId?: string };
+  | { kind: 'purchase-cancelled'; offerId?: string }
+  /** The tenant's customer at the payment gateway (Stripe's Customer), made once, before its first card is saved. */
+  | { kind: 'payment-customer-linked'; customerId: string }
+  /**
+   * The charge of a purchase or an auto-recharge (`key`) waits for the cardholder to confirm it
+   * with their bank (3-D Secure) at `url`; its funds come when the gateway says it succeeded.
+   */
+  | ({ kind: 'payment-authenticating'; key: string } & PendingAuthentication)
+  /** A gateway's webhook event was acted on (in the same change as what it did): its id is never acted on again. */
+  | { kind: 'gateway-event'; eventId: string; eventType: string }
+  /**
+   * Money sent back to the card that paid for a lot (an operator's refund): the entry's amount is
+   * taken from that lot; what the lot no longer holds (used since the refund was asked) from the
+   * balance. The entry's key is the refund key.
+   */
+  | { kind: 'funds-refunded'; lotId: string; refundId: string; chargeId: string; fundsKey: string };
+
+/** A card saved at the payment gateway: what the cards show and the id charges are made with. */
+export interface SavedCardDetail {
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+  /** The gateway's id of the card (Stripe's PaymentMethod). */
+  methodId: string;
+  /** When it was saved at the gateway: a late event about an older card never replaces a newer one. */
+  savedAt: string;
+}
 
 export interface JournalEntry {
   /** The tenant's entry number ("1", "2", …): with `tenantId`, unique; also the paging cursor. */

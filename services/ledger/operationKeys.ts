@@ -21,6 +21,14 @@ export const grantKey = (operatorKey: string): string => `grant:${operatorKey}`;
 
 export const isPurchaseKey = (key: string): boolean => key.startsWith('purchase:');
 
+export const isRechargeKey = (key: string): boolean => key.startsWith('recharge:');
+
+/** An operator's refund of part of a lot, keyed by the operator's own idempotency key. */
+export const refundKey = (operatorKey: string): string => `refund:${operatorKey}`;
+
+/** A payment gateway's webhook event, acted on once. */
+export const gatewayEventKey = (eventId: string): string => `gateway-event:${eventId}`;
+
 /**
  * Where a key written before keys were namespaced is kept. Such a journal entry does not say which
  * purpose its key served, so it keeps a space of its own: no new key (always prefixed as above)
@@ -41,6 +49,7 @@ export function outcomeKeyOf(entry: JournalEntry): string | null {
   if (idempotencyKey === null) return null;
   if (detail.kind === 'funds-added') return detail.purpose ? idempotencyKey : legacyKey(idempotencyKey);
   if (detail.kind === 'purchase-cancelled') return detail.offerId !== undefined ? idempotencyKey : legacyKey(idempotencyKey);
+  if (detail.kind === 'funds-refunded' || detail.kind === 'gateway-event') return idempotencyKey;
   return null;
 }
 

@@ -160,7 +160,7 @@ describe('operator API answers, as the document describes them', () => {
 
   it('the journal shows every kind of entry the document names, each as described', async () => {
     const tenantId = 'kinds-t';
-    const { ledger, gateway } = api.app;
+    const { ledger, sandbox } = api.app;
     const ok = <T extends { ok: boolean }>(result: T) => expect(result.ok, JSON.stringify(result)).toBe(true);
     await grant(tenantId, '25.00', 'kinds-seed');
     ok(await ledger.setLowBalanceAlert(tenantId, '5', 'admin-1'));
@@ -178,7 +178,7 @@ describe('operator API answers, as the document describes them', () => {
     ok(await ledger.offerPurchase(tenantId, { offerId: 'offer-paid', amount: '30', offeredTo: 'admin-1' }));
     ok(await ledger.confirmPurchase(tenantId, 'offer-paid', 'admin-1'));
     // A declining card: a purchase and the next recharge fail.
-    await gateway.chooseTestCard(tenantId, 'mastercard-decline');
+    await sandbox!.chooseTestCard(tenantId, 'mastercard-decline');
     await ledger.paymentMethodChanged(tenantId, 'Mastercard ending 0002', 'admin-1');
     ok(await ledger.offerPurchase(tenantId, { offerId: 'offer-declined', amount: '30', offeredTo: 'admin-1' }));
     expect((await ledger.confirmPurchase(tenantId, 'offer-declined', 'admin-1')).ok).toBe(false);
