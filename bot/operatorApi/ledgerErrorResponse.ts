@@ -1,4 +1,5 @@
 import type { LedgerError } from '../../services/ledger/errors.js';
+import type { RefundError } from '../../services/ledger/refundFunds.js';
 import { toDecimalString } from '../../services/money.js';
 import type { ErrorBody } from '../http/errorAnswers.js';
 
@@ -41,4 +42,28 @@ export function ledgerErrorResponse(error: LedgerError): { status: 402 | 404 | 4
           ? 402
           : 422;
   return { status, body: { error: error.code, message } };
+}
+
+/** A refused refund: an amount error as for a grant, or why the refund cannot be made (nothing was sent back). */
+export function refundErrorResponse(error: RefundError | LedgerError): { status: 402 | 404 | 409 | 422 | 501 | 502; body: ErrorBody } {
+  switch (error.code) {
+    case 'unknown-operation':
+      return { status: 404, body: { error: error.code, message: `No card payment of this tenant has the operation id ${error.operationId}.` } };
+    case 'refund-exceeds-lot':
+      return {
+        status: 409,
+        body: {
+          error: error.code,
+          message: `At most ${toDecimalString(error.remainingMinor, error.currency)} ${error.currency} remains of the funds this payment added; a refund cannot be larger.`,
+        },
+      };
+    case 'refund-failed':
+      return error.reason === 'refused'
+        ? { status: 402, body: { error: error.code, message: `Stripe refused the refund: ${error.message}` } }
+        : { status: 502, body: { error: error.code, message: 'The payment gateway did not answer; nothing was journaled. Ask again with the same key.' } };
+    case 'refunds-unavailable':
+      return { status: 501, body: { error: error.code, message: 'Refunds need the Stripe gateway (PAYMENT_GATEWAY=stripe); the sandbox cannot refund.' } };
+    default:
+      return ledgerErrorResponse(error);
+  }
 }

@@ -3,8 +3,19 @@ import { ErrorBody, withReference } from '../http/errorAnswers.js';
 import { Live, NotLive, NotReady, Ready } from '../http/healthAnswers.js';
 import { BODY_LIMITS } from '../http/jsonBody.js';
 import { JOURNAL_CSV_COLUMNS } from './journalCsv.js';
-import { AccountJson, FundsAnswer, InsightJson, JournalEntryJson, JournalPage, SyncFailureJson, SyncReportJson, Time, UsageAnswer } from './responseSchemas.js';
-import { FundsBody, JournalQuery, MAX_USAGE_RECORDS, TenantId, UsageBatch, UsageRecordBody } from './schemas.js';
+import {
+  AccountJson,
+  FundsAnswer,
+  InsightJson,
+  JournalEntryJson,
+  JournalPage,
+  RefundAnswer,
+  SyncFailureJson,
+  SyncReportJson,
+  Time,
+  UsageAnswer,
+} from './responseSchemas.js';
+import { FundsBody, JournalQuery, MAX_USAGE_RECORDS, RefundBody, TenantId, UsageBatch, UsageRecordBody } from './schemas.js';
 
 type JsonSchema = z.core.JSONSchema.JSONSchema;
 type SchemaRef = { $ref: string };
@@ -54,6 +65,7 @@ function parameters(place: 'path' | 'query', fields: z.ZodObject, descriptions: 
 const ERROR_MEANINGS = {
   400: 'The request is malformed (the tenant id, the query or the body); nothing changed. `message` says why.',
   401: 'The `Authorization: Bearer <OPERATOR_API_KEY>` header is missing or wrong.',
+  402: 'The payment gateway refused the request (`refund-failed`); nothing changed.',
   403: 'The download link is not one this server signed (`link-invalid`) or it has expired (`link-expired`); no data.',
   404: 'The tenant has no account.',
   409: 'The idempotency key was already used for another request; nothing changed.',
@@ -61,6 +73,8 @@ const ERROR_MEANINGS = {
   415: 'The body is not `application/json`, or it is compressed.',
   422: 'The request is well formed but the ledger refused it (amount out of the limits, wrong currency…); nothing changed.',
   500: 'An unexpected failure; the log has it under the reference.',
+  501: 'The gateway in use cannot do this (`refunds-unavailable`: refunds need PAYMENT_GATEWAY=stripe).',
+  502: 'The payment gateway did not answer (`refund-failed`); nothing was journaled: ask again with the same key.',
   503: 'The operator API is off (OPERATOR_API_KEY is unset), or the store cannot write; `message` says which when it can.',
 } as const;
 type ErrorStatus = keyof typeof ERROR_MEANINGS;
@@ -174,6 +188,19 @@ function buildDocument() {
         body: { schema: requests.add('FundsRequest', FundsBody), description: `At most ${BODY_LIMITS.grant} bytes.` },
         answers: { 200: { description: 'The grant (or its replay) and the account after it.', json: responses.add('FundsAnswer', FundsAnswer) } },
         errors: [400, 409, 413, 415, 422],
+      }),
+    },
+    '/api/tenants/{tenantId}/refunds': {
+      post: operation({
+        operationId: 'postRefund',
+        summary: 'Refund part of a card payment through Stripe, journaled against the lot it added.',
+        description:
+          'Sends `amount` back to the card that paid for the purchase (or auto-recharge) `operationId`, then journals a negative `funds-refunded` entry against the lot it added. Never more than what remains of that lot (409 `refund-exceeds-lot` says how much does). The same key again replays the first answer (`replayed: true`) and refunds nothing more; with another amount it is refused (409). A refund a crash kept from the journal is journaled at the next start. Needs PAYMENT_GATEWAY=stripe.',
+        operatorKey: true,
+        parameters: tenantPath,
+        body: { schema: requests.add('RefundRequest', RefundBody), description: `At most ${BODY_LIMITS.grant} bytes.` },
+        answers: { 200: { description: 'The refund (or its replay) and the account after it.', json: responses.add('RefundAnswer', RefundAnswer) } },
+        errors: [400, 402, 404, 409, 413, 415, 422, 501, 502],
       }),
     },
     '/api/tenants/{tenantId}/journal': {

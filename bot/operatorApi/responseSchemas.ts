@@ -185,6 +185,15 @@ export const FundsAnswer = z.strictObject({
 });
 export type FundsAnswer = z.infer<typeof FundsAnswer>;
 
+export const RefundAnswer = z.strictObject({
+  entryId: z.string().describe('The `funds-refunded` journal entry.'),
+  amountMinor: Minor.describe('Negative: what left the balance.'),
+  balanceAfterMinor: Minor,
+  replayed: z.boolean().describe('True when this key was already refunded: nothing new was sent back.'),
+  account: AccountJson,
+});
+export type RefundAnswer = z.infer<typeof RefundAnswer>;
+
 const UsageTotals = { calls: Count, seconds: Count, minor: Minor };
 
 export const InsightJson = z

@@ -3,13 +3,13 @@ import type { LedgerService } from '../../services/ledgerService.js';
 import { accountJson, journalEntryJson } from './accountJson.js';
 import { journalCsv } from './journalCsv.js';
 import { operatorAuthorizer } from './auth.js';
-import { ledgerErrorResponse } from './ledgerErrorResponse.js';
+import { ledgerErrorResponse, refundErrorResponse } from './ledgerErrorResponse.js';
 import { openApiDocument } from './openApiDocument.js';
-import { describeIssues, FundsBody, JournalQuery, TenantId, toUsageRecord, UsageBody, UsageRecordBody } from './schemas.js';
+import { describeIssues, FundsBody, JournalQuery, RefundBody, TenantId, toUsageRecord, UsageBody, UsageRecordBody } from './schemas.js';
 import type { UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { SyncOutcome } from '../../services/usageSync.js';
 import { GRAPH_NOT_CONFIGURED, syncResponse } from './syncResponse.js';
-import type { AccountSyncExtras, FundsAnswer, InsightJson, JournalPage, UsageAnswer } from './responseSchemas.js';
+import type { AccountSyncExtras, FundsAnswer, InsightJson, JournalPage, RefundAnswer, UsageAnswer } from './responseSchemas.js';
 import { BODY_LIMITS, jsonBody } from '../http/jsonBody.js';
 import { streamBody } from '../http/streamBody.js';
 import type { ErrorBody } from '../http/errorAnswers.js';
@@ -50,6 +50,10 @@ export function registerOperatorApi(server: Server, deps: OperatorApiDeps): void
   server.post(
     '/api/tenants/:tenantId/funds',
     guarded((req, res) => postFunds(deps, req, res)),
+  );
+  server.post(
+    '/api/tenants/:tenantId/refunds',
+    guarded((req, res) => postRefund(deps, req, res)),
   );
   server.get(
     '/api/tenants/:tenantId/journal',
@@ -132,6 +136,29 @@ async function postFunds(deps: OperatorApiDeps, req: Request, res: Response): Pr
     replayed: result.value.replayed,
     account: accountJson(account),
   } satisfies FundsAnswer);
+}
+
+/** A refund of part of a card payment, through the gateway, journaled against the lot it added. */
+async function postRefund(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
+  const tenantId = tenantParam(req, res);
+  if (!tenantId) return;
+  const json = await jsonBody(req, res, BODY_LIMITS.grant);
+  if (!json) return;
+  const body = RefundBody.safeParse(json.value);
+  if (!body.success) return void badRequest(res, describeIssues(body.error));
+  const result = await deps.ledger.refund(tenantId, { ...body.data, actor: 'operator' });
+  if (!result.ok) {
+    const { status, body: errorBody } = refundErrorResponse(result.error);
+    return void res.send(status, errorBody);
+  }
+  const account = (await deps.ledger.account(tenantId))!;
+  res.send(200, {
+    entryId: result.value.entryId,
+    amountMinor: result.value.amountMinor,
+    balanceAfterMinor: result.value.balanceAfterMinor,
+    replayed: result.value.replayed,
+    account: accountJson(account),
+  } satisfies RefundAnswer);
 }
 
 async function getJournal(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {

@@ -78,6 +78,16 @@ export const FundsBody = z.object({
   note: z.string().max(500).nullish(),
 });
 
+export const RefundBody = z.object({
+  operationId: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe("The purchase's operation id (shown on the admin's receipt), or a journal key such as `purchase:…` or `recharge:recharge-3`."),
+  amount: DecimalText.describe("How much to refund, in the account's currency: at most what remains of the lot the purchase added."),
+  idempotencyKey: z.string().min(1).max(200),
+});
+
 export const JournalQuery = z.object({
   after: z.coerce.number().int().nonnegative().default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),

@@ -195,7 +195,10 @@ describe('operator API answers, as the document describes them', () => {
 
     const journal = await described('GET', `/api/tenants/${tenantId}/journal?limit=1000`);
     const kinds = new Set(journal.json.entries.map((e: { kind: string }) => e.kind));
-    expect([...kinds].sort()).toEqual([...contract.document.components.schemas.JournalEntry.properties.kind.enum].sort());
+    // Kinds only the Stripe gateway writes are checked against the document in test/bot/payments/stripeOverHttp.test.ts.
+    const stripeOnly = ['payment-customer-linked', 'payment-authenticating', 'gateway-event', 'funds-refunded'];
+    const documented = contract.document.components.schemas.JournalEntry.properties.kind.enum.filter((kind: string) => !stripeOnly.includes(kind));
+    expect([...kinds].sort()).toEqual([...documented].sort());
     expect((await described('GET', `/api/tenants/${tenantId}/account`)).json).toMatchObject({ lots: [], status: 'suspended' });
     expect((await described('GET', `/api/tenants/${tenantId}/insight`)).status).toBe(200);
     expect((await described('GET', `/api/tenants/${tenantId}/journal.csv`)).status).toBe(200);
