@@ -15,7 +15,7 @@ export const RETURN_PATHS = {
  */
 export function registerStripeReturnPages(server: Server): void {
   const page = (path: string, text: (t: ReturnType<typeof strings>) => string) =>
-    server.get(path, (req, res) => {
+    server.get(path, async (req, res) => {
       const lang = typeof req.query?.lang === 'string' ? req.query.lang : null;
       const t = strings(lang);
       const html = `<!doctype html><html lang="${lang === 'zh-CN' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${t.stripe.returnTitle}</title></head><body style="font-family: system-ui, sans-serif; margin: 3rem auto; max-width: 32rem;"><h1>${t.stripe.returnTitle}</h1><p>${text(t)}</p></body></html>`;
