@@ -52,7 +52,7 @@ describe('the Stripe gateway over HTTP', () => {
   /** The OpenUrl buttons of a card, by title. */
   const links = (card: unknown): Record<string, string> => {
     const out: Record<string, string> = {};
-    JSON.stringify(card, (key, value) => {
+    JSON.stringify(card, (_key, value) => {
       if (value && typeof value === 'object' && value.type === 'Action.OpenUrl') out[value.title] = value.url;
       return value;
     });
