@@ -4,7 +4,7 @@ import { adaptiveCard, factSet, header, openUrlAction, textBlock, type AdaptiveC
 import { declineReasonText } from './outcomes.js';
 import { destinationName } from './destinations.js';
 import { localize, type Formatter, type Reader } from './format.js';
-import { timesNote } from './fragments.js';
+import { cardOnFileText, timesNote } from './fragments.js';
 import type { AlertViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
 
@@ -97,6 +97,15 @@ function whatHappened(alert: AlertViewModel, reader: Reader): Omit<AlertContent,
         actions,
       };
     }
+    case 'payment-method-saved': {
+      const card = cardOnFileText({ brand: alert.brand, last4: alert.last4, expMonth: alert.expMonth, expYear: alert.expYear }, t, f);
+      return {
+        title: t.stripe.cardSavedTitle,
+        text: t.payment.changed(card),
+        style: 'good',
+        actions: [button(Verb.paymentMethodOpen, t.actions.paymentMethod), showBalance],
+      };
+    }
     case 'funds-expiring':
       return {
         title: t.alerts.expiringTitle,
@@ -163,6 +172,8 @@ export function alertSummary(alert: AlertViewModel, reader: Reader): string {
       return line(t.alerts.expiringTitle, t.summary.expiring(money(alert.remainingMinor), f.date(alert.expiresAt)));
     case 'funds-expired':
       return line(t.alerts.expiredTitle, money(alert.amountMinor));
+    case 'payment-method-saved':
+      return line(t.stripe.cardSavedTitle, t.payment.cardShort(alert.brand, alert.last4));
     case 'unusual-spend': {
       if (alert.reason === 'new-destination' && alert.destination) {
         const more = (alert.moreDestinations?.length ?? 0) + (alert.unnamedDestinations ?? 0);

@@ -23,6 +23,8 @@ export type Alert =
       /** With `authentication-required`: where an admin confirms the payment with the bank. */
       authenticationUrl?: string;
     })
+  /** A card was saved on the payment gateway's page (Stripe Checkout): admins see it is on file. */
+  | (AlertBase & { type: 'payment-method-saved'; brand: string; last4: string; expMonth: number; expYear: number })
   | (AlertBase & { type: 'funds-expiring'; lotId: string; days: number; remainingMinor: Minor; expiresAt: string })
   | (AlertBase & { type: 'funds-expired'; lotId: string; amountMinor: Minor })
   | (AlertBase & {

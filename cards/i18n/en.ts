@@ -442,6 +442,7 @@ export const en = {
   /** The Stripe gateway: saving a card on Stripe's page, the bank's confirmation, the card networks' decline reasons. */
   stripe: {
     addOrChangeCard: 'Add or change card',
+    cardSavedTitle: 'Card saved',
     setupNote: "Cards are saved on Stripe's secure page, never in chat. The card shows here once Stripe has saved it.",
     setupUnavailable: "Stripe's page could not be opened just now. Please try again in a few minutes.",
     completeAuthentication: 'Confirm with your bank',

@@ -397,6 +397,7 @@ export const zhCN: Strings = {
   },
   stripe: {
     addOrChangeCard: '添加或更换付款方式',
+    cardSavedTitle: '已登记新卡',
     setupNote: '卡号只在 Stripe 的安全页面上填写，绝不经过聊天。Stripe 保存后，已登记的卡会显示在这里。',
     setupUnavailable: '暂时无法打开 Stripe 的页面。请几分钟后重试。',
     completeAuthentication: '向银行确认付款',

@@ -77,6 +77,18 @@ export function saveCard(
       actor: 'system',
       idempotencyKey: null,
     });
+    // The admin saved it on Stripe's page, outside Teams: the chat hears of it.
+    draft.raise({
+      type: 'payment-method-saved',
+      tenantId,
+      currency: current.currency,
+      balanceMinor: current.balanceMinor,
+      at: new Date(now).toISOString(),
+      brand: card.brand,
+      last4: card.last4,
+      expMonth: card.expMonth,
+      expYear: card.expYear,
+    });
     startRechargeIfDue(draft, now);
   }
   recordEvent(draft, event);

@@ -23,6 +23,8 @@ describe('the Stripe gateway over HTTP', () => {
     connector = await startFakeConnector();
     stripe = await startStripeDouble({ now: () => clock.now() });
     bot = await startBot(connector, stripe.env, { clock, cardForNewTenants: null });
+    // The first activity loads botbuilder and the amount recognizers (seconds on a busy machine): here, not in a test.
+    await bot.teams('stripe-warm-up', ADMIN).say('help');
   });
   afterAll(async () => {
     await bot?.stop();
@@ -97,6 +99,11 @@ describe('the Stripe gateway over HTTP', () => {
     const saved = stripe.saveCard(Object.values(links(before.card))[0]!, { brand: 'mastercard', last4: '4444', expMonth: 3, expYear: 2031 });
     expect(await stripe.deliver(bot.base, saved.completed)).toMatchObject({ status: 200, body: { handled: 'handled' } });
     expect((await client(tenant, ADMIN).say('payment method')).text).toContain('Mastercard •••• 4444, expires 03/2031');
+    // The admin saved it outside Teams: the chat hears of it.
+    const notice = await waitFor('the card-saved notice', () =>
+      connector.calls.find((c) => c.conversationId === `a:personal-${tenant}-${ADMIN.id}` && c.body?.summary === 'Card saved: Mastercard •••• 4444'),
+    );
+    expect(cardText(notice.body.attachments[0].content)).toContain('Payment method changed to Mastercard •••• 4444, expires 03/2031.');
     // setup_intent.succeeded says the same again: nothing more changes.
     const entries = (await bot.journal(tenant)).length;
     expect((await stripe.deliver(bot.base, saved.succeeded)).status).toBe(200);
