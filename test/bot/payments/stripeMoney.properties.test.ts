@@ -1,14 +1,10 @@
 import fc from 'fast-check';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StripeEventHandler } from '../../../bot/payments/stripeEvents.js';
-import { StripeGateway } from '../../../bot/payments/stripeGateway.js';
-import { LedgerService } from '../../../services/ledgerService.js';
 import { purchaseKey } from '../../../services/ledger/operationKeys.js';
-import { pricer } from '../../../services/rates.js';
-import { POLICY, RATES } from '../../support/ledgerFixture.js';
 import { MemoryLedgerStore, TestClock } from '../../support/memoryLedgerStore.js';
-import { DOUBLE_KEY, startStripeDouble, type CardBehaviour, type StripeDouble } from './stripeDouble.js';
+import { stripeLedger } from './stripeLedger.js';
+import { startStripeDouble, type CardBehaviour, type StripeDouble } from './stripeDouble.js';
 
 const BEHAVIOURS: CardBehaviour[] = ['succeed', 'card_declined', 'insufficient_funds', 'expired_card', 'requires_action', 'authentication_required'];
 const TENANTS = ['a', 'b'] as const;
@@ -53,20 +49,7 @@ describe('Stripe: Σ succeeded PaymentIntents = Σ lots from purchases and recha
         run++;
         const tenantIds = TENANTS.map((t) => `prop-${run}-${t}`);
         const store = new MemoryLedgerStore();
-        const errors: unknown[] = [];
-        const log = { info: () => undefined, warn: () => undefined, error: (details: object) => void errors.push(details) };
-        const url = new URL(stripe.base);
-        const client = new Stripe(DOUBLE_KEY, { host: url.hostname, port: Number(url.port), protocol: 'http', maxNetworkRetries: 0, telemetry: false });
-        let ledger: LedgerService | undefined;
-        const records = {
-          account: (t: string) => ledger!.account(t),
-          openAccount: (t: string) => ledger!.openAccount(t),
-          linkCustomer: (t: string, id: string) => ledger!.linkPaymentCustomer(t, id),
-        };
-        const gateway = new StripeGateway({ stripe: client, records, clock, publicBaseUrl: 'https://bot.contoso.test', log });
-        const service = new LedgerService({ store, gateway, clock, policy: POLICY, price: pricer(RATES), log });
-        ledger = service;
-        const events = new StripeEventHandler(client, gateway, service);
+        const { ledger: service, gateway, events } = stripeLedger(store, stripe, clock);
         const delivered: Stripe.Event[] = [];
         const deliver = async (event: Stripe.Event) => {
           delivered.push(event);
