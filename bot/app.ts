@@ -8,7 +8,7 @@ import { loadRateTable } from '../data/rates/loadRateTable.js';
 import type { AccessPolicy } from '../services/access.js';
 import { LedgerService } from '../services/ledgerService.js';
 import { emptySandboxState, SandboxGateway, type TestCardId } from '../services/payments/sandboxGateway.js';
-import { systemClock, type Clock, type LedgerStore, type PaymentGateway } from '../services/ports.js';
+import { StoreUnavailableError, systemClock, type Clock, type LedgerStore, type PaymentGateway } from '../services/ports.js';
 import { pricer } from '../services/rates.js';
 import { AllowListAccessPolicy } from './access/allowListAccessPolicy.js';
 import { AdminDirectory } from './alerts/adminDirectory.js';
@@ -180,6 +180,25 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     { onAcknowledged: (id) => deliveries.forget(id), log },
   );
 
+  /**
+   * Charges and refunds the gateway made that a crash kept from the ledger, added now. A gateway
+   * that does not answer (Stripe unreachable) does not stop the start: the sweep tries again until
+   * it has been done once.
+   */
+  const reconcile = async (): Promise<boolean> => {
+    try {
+      const recovered = await ledger.reconcilePurchases();
+      if (recovered > 0) log.warn({ recovered }, `Added ${recovered} purchase(s) charged before the last stop but not yet in the ledger.`);
+      const refunded = await ledger.reconcileRefunds();
+      if (refunded > 0) log.warn({ refunded }, `Journaled ${refunded} refund(s) made before the last stop but not yet in the ledger.`);
+      return true;
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
+      log.error({ err: error }, 'the payment gateway could not be reconciled with the ledger; the next sweep tries again');
+      return false;
+    }
+  };
+
   let sweepTimer: NodeJS.Timeout | undefined;
   let closing = 'not closing';
   const app: App = {
@@ -198,14 +217,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async start() {
       // A crash may have left a recharge in flight, or a charged purchase without its lot.
       await ledger.resumeRecharges();
-      const recovered = await ledger.reconcilePurchases();
-      if (recovered > 0) log.warn({ recovered }, `Added ${recovered} purchase(s) charged before the last stop but not yet in the ledger.`);
-      const refunded = await ledger.reconcileRefunds();
-      if (refunded > 0) log.warn({ refunded }, `Journaled ${refunded} refund(s) made before the last stop but not yet in the ledger.`);
+      let reconciled = await reconcile();
       app.port = await listen(server, config.port, config.host);
       // Alerts left pending by a crash or restart are delivered now.
       await alerts.start();
-      sweepTimer = setInterval(() => void ledger.sweep().catch((error: unknown) => log.error({ err: error }, 'sweep failed')), config.sweepMinutes * 60_000);
+      sweepTimer = setInterval(async () => {
+        await ledger.sweep().catch((error: unknown) => log.error({ err: error }, 'sweep failed'));
+        if (!reconciled) reconciled = await reconcile();
+      }, config.sweepMinutes * 60_000);
       sweepTimer.unref();
       graph?.start();
       return app.port;

@@ -62,10 +62,20 @@ export function transactionViewModel(entry: JournalEntry): TransactionViewModel 
  * charged, cancelled: nothing happened to money); a failed payment stays, since the admin needs
  * to see the attempt. The money view: money in and out, and the payments that failed.
  */
+/** Entries that record how a payment is going, not money: the confirmation cards' and the payment gateway's. */
+const BOOKKEEPING: ReadonlySet<JournalEntry['kind']> = new Set([
+  'purchase-offered',
+  'purchase-charging',
+  'purchase-cancelled',
+  'payment-customer-linked',
+  'payment-authenticating',
+  'gateway-event',
+]);
+
 export function isShownInHistory(entry: Pick<JournalEntry, 'kind'>, view: HistoryView): boolean {
   if (entry.kind === 'purchase-failed' || entry.kind === 'auto-recharge-failed') return true;
   if (view === 'money') return isMoneyInOrOut(entry);
-  return entry.kind !== 'purchase-offered' && entry.kind !== 'purchase-charging' && entry.kind !== 'purchase-cancelled';
+  return !BOOKKEEPING.has(entry.kind);
 }
 
 /** When an entry happened, as a history dates it: a call when it started (however late it was imported). */
@@ -117,10 +127,11 @@ function legacyCard(description: string): { brand: string; last4: string } | nul
 
 /**
  * Money in and out, as an admin reads a statement: funds added (purchases, auto-recharges,
- * grants and refunds) and funds expired. Calls are money out too, but one entry each: they are
+ * grants and refunds), funds refunded to the card, and funds expired. Calls are money out too, but one entry each: they are
  * summed per day instead.
  */
-export const isMoneyInOrOut = (entry: Pick<JournalEntry, 'kind'>): boolean => entry.kind === 'funds-added' || entry.kind === 'expired';
+export const isMoneyInOrOut = (entry: Pick<JournalEntry, 'kind'>): boolean =>
+  entry.kind === 'funds-added' || entry.kind === 'expired' || entry.kind === 'funds-refunded';
 
 /**
  * The balance card's data. `recent` holds the latest journal entries the bot read (any order):
