@@ -461,6 +461,7 @@ export const en = {
       card_velocity_exceeded: 'the card has reached its spending limit',
       processing_error: 'the bank could not process the payment',
       authentication_required: 'the bank asks for confirmation (3-D Secure)',
+      payment_intent_authentication_failure: 'the payment was not confirmed with the bank',
     } as Record<string, string>,
     otherDecline: (code: string) => `the bank declined the payment (${code})`,
     returnTitle: 'Communications Credits',

@@ -416,6 +416,7 @@ export const zhCN: Strings = {
       card_velocity_exceeded: '卡已达到消费限额',
       processing_error: '银行无法处理这笔付款',
       authentication_required: '银行要求确认（3-D Secure）',
+      payment_intent_authentication_failure: '付款未获银行确认',
     },
     otherDecline: (code) => `银行拒绝了这笔付款（${code}）`,
     returnTitle: '通信点数',

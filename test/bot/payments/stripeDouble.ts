@@ -301,7 +301,14 @@ export async function startStripeDouble(options: { now?: () => number } = {}) {
         succeed(intent);
         return event('payment_intent.succeeded', intent);
       }
-      cardError(intent, 'card_declined', 'authentication_required', 'The cardholder did not complete authentication.');
+      intent.status = 'requires_payment_method';
+      intent.next_action = null;
+      intent.last_payment_error = {
+        type: 'invalid_request_error',
+        code: 'payment_intent_authentication_failure',
+        message: 'The provided PaymentMethod has failed authentication.',
+        payment_method: { id: intent.payment_method },
+      };
       return event('payment_intent.payment_failed', intent);
     },
     event,

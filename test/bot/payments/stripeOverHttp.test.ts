@@ -173,6 +173,20 @@ describe('the Stripe gateway over HTTP', () => {
     expect(succeededFor(tenant)).toHaveLength(1);
   });
 
+  it('3-D Secure not passed: nothing is added and the purchase fails, in the journal and on Confirm', async () => {
+    const tenant = 'stripe-3ds-failed';
+    await saveCard(tenant, 'requires_action');
+    await buy(tenant, '35');
+    const intent = [...stripe.intents.values()].find((i) => i.metadata.tenantId === tenant)!;
+    expect((await stripe.deliver(bot.base, stripe.authenticate(intent.id, false))).status).toBe(200);
+    expect(await funds(tenant)).toEqual([]);
+    const failed = (await bot.journal(tenant)).find((e) => e.kind === 'purchase-failed') as unknown as { idempotencyKey: string };
+    expect(failed).toBeDefined();
+    const again = await client(tenant, ADMIN).press({ verb: 'funds.confirm', operationId: failed.idempotencyKey.replace(/^purchase:/, '') });
+    expect(again.text).toContain('Payment failed');
+    expect(succeededFor(tenant)).toEqual([]);
+  });
+
   it('refuses unsigned, forged and stale events with 400 and changes nothing', async () => {
     const tenant = 'stripe-forged';
     await saveCard(tenant, 'requires_action');
