@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardText, expectValidCard } from '../../cards/validateCard.js';
-import { buttons, startBot, type BotUnderTest, type Member } from '../../e2e/support/botHarness.js';
+import { buttons, OPERATOR_KEY, startBot, type BotUnderTest, type Member } from '../../e2e/support/botHarness.js';
+import { rawRequest } from '../../security/support/rawRequest.js';
+import { ApiContract } from '../operatorApi/apiContract.js';
 import { startFakeConnector, waitFor, type FakeConnector } from '../../e2e/support/fakeConnector.js';
 import { TestClock } from '../../support/memoryLedgerStore.js';
 import { startStripeDouble, type CardBehaviour, type StripeDouble } from './stripeDouble.js';
@@ -261,6 +263,33 @@ describe('the Stripe gateway over HTTP', () => {
     expect((await stripe.deliver(bot.base, stripe.authenticate(intent.id))).status).toBe(200);
     expect(await funds(tenant)).toEqual([3000, 5000]);
     expect((await bot.account(tenant)).autoRecharge).toMatchObject({ status: 'ready' });
+  });
+
+  it('answers refunds and journals with the Stripe entries as the OpenAPI document describes them', async () => {
+    const contract = await ApiContract.load(bot.base);
+    const kinds = new Set<string>();
+    const described = async (method: string, route: string, body?: unknown) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const headers = { authorization: `Bearer ${OPERATOR_KEY}`, ...(payload ? { 'content-type': 'application/json' } : {}) };
+      const response = await rawRequest(bot.base, method, route, headers, payload);
+      expect(contract.answerProblems(method, route, response), `${method} ${route} → ${response.text.slice(0, 300)}`).toEqual([]);
+      return response;
+    };
+    for (const tenant of ['stripe-card', 'stripe-3ds', 'stripe-refund', 'stripe-recharge']) {
+      for (const entry of (await described('GET', `/api/tenants/${tenant}/journal?limit=1000`)).json.entries) kinds.add(entry.kind);
+    }
+    expect([...kinds]).toEqual(expect.arrayContaining(['payment-customer-linked', 'payment-authenticating', 'gateway-event', 'funds-refunded']));
+    const operationId = 'no-such-operation';
+    expect(contract.requestProblems('POST', '/api/tenants/t/refunds', { operationId, amount: '1.00', idempotencyKey: 'doc-1' })).toEqual([]);
+    expect((await described('POST', '/api/tenants/stripe-refund/refunds', { operationId, amount: '1.00', idempotencyKey: 'doc-1' })).status).toBe(404);
+    expect((await described('POST', '/api/tenants/stripe-refund/refunds', { operationId: 'x', amount: 'ten', idempotencyKey: 'doc-2' })).status).toBe(400);
+    const paid = (await bot.journal('stripe-3ds')).find((e) => e.kind === 'funds-added') as unknown as { idempotencyKey: string };
+    expect(
+      (await described('POST', '/api/tenants/stripe-3ds/refunds', { operationId: paid.idempotencyKey, amount: '10.00', idempotencyKey: 'doc-3' })).status,
+    ).toBe(200);
+    expect(
+      (await described('POST', '/api/tenants/stripe-3ds/refunds', { operationId: paid.idempotencyKey, amount: '100.00', idempotencyKey: 'doc-4' })).status,
+    ).toBe(409);
   });
 
   it('a crash between the PaymentIntent and the lot: the lot is added once at the next start', async () => {
