@@ -275,10 +275,14 @@ export class StripeGateway implements PaymentGateway, RefundGateway {
     const amount = toStripeAmount(request.amountMinor, request.currency);
     if (amount === null) return { ok: false, reason: 'refused', message: `Stripe cannot refund ${request.currency} in these units.` };
     try {
-      const refund = await this.stripe.refunds.create(
-        { payment_intent: request.chargeId, amount, metadata: { tenantId: request.tenantId, ledgerKey: request.idempotencyKey, lotId: request.lotId } },
-        { idempotencyKey: this.stripeKey(request.tenantId, request.idempotencyKey) },
-      );
+      // Stripe forgets the key after 24 hours: a refund made for it before is found on the payment instead.
+      const earlier = await this.refundFor(request);
+      const refund =
+        earlier ??
+        (await this.stripe.refunds.create(
+          { payment_intent: request.chargeId, amount, metadata: { tenantId: request.tenantId, ledgerKey: request.idempotencyKey, lotId: request.lotId } },
+          { idempotencyKey: this.stripeKey(request.tenantId, request.idempotencyKey) },
+        ));
       if (refund.status === 'failed' || refund.status === 'canceled')
         return { ok: false, reason: 'refused', message: `Stripe refund ${refund.id} is ${refund.status}.` };
       const refunded = fromStripeAmount(refund.amount, request.currency);
@@ -290,6 +294,13 @@ export class StripeGateway implements PaymentGateway, RefundGateway {
       this.options.log.error({ err: error, tenantId: request.tenantId, key: request.idempotencyKey }, 'Stripe did not take a refund');
       return { ok: false, reason: 'gateway-error', message: 'Stripe did not answer the refund.' };
     }
+  }
+
+  private async refundFor(request: RefundRequest): Promise<Stripe.Refund | null> {
+    for await (const refund of this.stripe.refunds.list({ payment_intent: request.chargeId, limit: 100 })) {
+      if (refund.metadata?.ledgerKey === request.idempotencyKey && refund.metadata?.tenantId === request.tenantId) return refund;
+    }
+    return null;
   }
 
   async settledRefunds(since: number): Promise<SettledRefund[]> {

@@ -203,7 +203,9 @@ export async function startStripeDouble(options: { now?: () => number } = {}) {
     }
     if (method === 'GET' && path === '/v1/refunds')
       return list(
-        [...refunds.values()].filter((r) => createdSince(r, params)).map((r) => ({ ...r })),
+        [...refunds.values()]
+          .filter((r) => createdSince(r, params) && (!params.payment_intent || r.payment_intent === params.payment_intent))
+          .map((r) => ({ ...r })),
         params,
         path,
       );
@@ -289,6 +291,10 @@ export async function startStripeDouble(options: { now?: () => number } = {}) {
         completed: event('checkout.session.completed', session),
         succeeded: event('setup_intent.succeeded', setup),
       };
+    },
+    /** Stripe forgets idempotency keys after 24 hours: from now on each key is new to it. */
+    forgetIdempotencyKeys() {
+      idempotency.clear();
     },
     /** Changes how a saved card behaves from now on (the bank starts declining it…). */
     setBehaviour(methodId: string, behaviour: CardBehaviour) {

@@ -61,6 +61,19 @@ describe('the Stripe gateway on PostgreSQL, several instances', () => {
     expect(refund).toMatchObject({ ok: true, value: { amountMinor: -1200 } });
     expect([...stripe.refunds.values()]).toMatchObject([{ amount: 1200, currency: 'jpy' }]);
     expect((await a.ledger.account(tenant))?.lots).toMatchObject([{ remainingMinor: 3800, paidBy: { chargeId: intent.id } }]);
+
+    // Past Stripe's 24 hours: a charge or refund asked again with its key is found on the Customer or the payment, never made twice.
+    const lotId = (await a.ledger.account(tenant))!.lots[0]!.id;
+    const lost = { tenantId: tenant, idempotencyKey: 'refund:r-lost', chargeId: intent.id, amountMinor: 300, currency: 'JPY', lotId };
+    expect(await a.gateway.refund(lost)).toMatchObject({ ok: true });
+    stripe.forgetIdempotencyKeys();
+    expect(await b.ledger.refund(tenant, { operationId: 'yen-1', amount: '300', idempotencyKey: 'r-lost', actor: 'operator' })).toMatchObject({ ok: true });
+    expect([...stripe.refunds.values()].map((r) => r.amount)).toEqual([1200, 300]);
+    expect((await a.ledger.account(tenant))?.balanceMinor).toBe(3500);
+    const charge = { tenantId: tenant, idempotencyKey: 'purchase:yen-1', amountMinor: 5000, currency: 'JPY', purpose: 'funds' as const, actor: 'admin' };
+    expect(await b.gateway.charge(charge)).toMatchObject({ ok: true, chargeId: intent.id });
+    expect(await b.gateway.charge({ ...charge, amountMinor: 6000 })).toMatchObject({ ok: false, reason: 'key-reused' });
+    expect([...stripe.intents.values()].filter((i) => i.metadata.tenantId === tenant)).toHaveLength(1);
     expect([...a.errors, ...b.errors]).toEqual([]);
   });
 });
