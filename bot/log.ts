@@ -22,9 +22,9 @@ export function createLog(settings: Config['log'], destination?: DestinationStre
 /**
  * Where credentials can sit in what is logged: request headers (alone, or under `req`/`request`),
  * and the configuration's secrets (bot password, Graph client secret, operator key, database URL,
- * which may hold a password) should a part of it be logged.
+ * which may hold a password, Stripe's secret key and webhook secret) should a part of it be logged.
  */
-const SECRET_HEADERS = ['authorization', 'cookie', 'x-api-key', 'proxy-authorization'];
+const SECRET_HEADERS = ['authorization', 'cookie', 'x-api-key', 'proxy-authorization', 'stripe-signature'];
 const SECRET_SETTINGS = [
   'appPassword',
   'clientSecret',
@@ -38,7 +38,6 @@ const SECRET_SETTINGS = [
   'webhookSecret',
   'STRIPE_SECRET_KEY',
   'STRIPE_WEBHOOK_SECRET',
-  'stripe-signature',
 ];
 const REDACTED = [
   ...SECRET_HEADERS.flatMap((h) => [`["${h}"]`, `headers["${h}"]`, `*.headers["${h}"]`, `*.*.headers["${h}"]`]),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../bot/config.js';
+import { createLog } from '../../../bot/log.js';
 import { fromStripeAmount, toStripeAmount } from '../../../bot/payments/stripeAmounts.js';
 
 const STRIPE = {
@@ -60,5 +61,19 @@ describe("amounts in Stripe's units", () => {
     // Four-decimal CLF is finer than Stripe's two decimals.
     expect(toStripeAmount(12345, 'CLF')).toBeNull();
     expect(toStripeAmount(12300, 'CLF')).toBe(123);
+  });
+});
+
+describe('the log', () => {
+  it("cuts Stripe's secret key and webhook secret should the configuration be logged", () => {
+    const lines: string[] = [];
+    const log = createLog({ level: 'info', production: true }, { write: (line: string) => void lines.push(line) });
+    const config = loadConfig(STRIPE);
+    log.info({ config }, 'the whole configuration');
+    log.info({ payments: config.payments }, 'its part');
+    log.info({ req: { headers: { 'stripe-signature': 't=1,v1=signature-secret' } } }, 'a webhook');
+    const text = lines.join('');
+    for (const secret of [STRIPE.STRIPE_SECRET_KEY, STRIPE.STRIPE_WEBHOOK_SECRET, 'signature-secret']) expect(text).not.toContain(secret);
+    expect(text).toContain('[redacted]');
   });
 });
