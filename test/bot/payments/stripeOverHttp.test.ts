@@ -316,3 +316,21 @@ describe('the Stripe gateway over HTTP', () => {
     expect(succeededFor(tenant)).toHaveLength(1);
   });
 });
+
+describe('the Stripe gateway when Stripe does not answer', () => {
+  it('starts all the same (start-up reconciliation waits for the sweep), and the payment-method card says Stripe is away', async () => {
+    const connector = await startFakeConnector();
+    const gone = await startStripeDouble();
+    const env = { ...gone.env };
+    await gone.close();
+    const bot = await startBot(connector, env, { cardForNewTenants: null });
+    try {
+      expect((await bot.http('GET', '/healthz')).status).toBe(200);
+      const card = (await bot.teams('stripe-down', ADMIN).say('payment method')).card;
+      expect(cardText(card)).toContain("Stripe's page could not be opened just now");
+    } finally {
+      await bot.stop();
+      await connector.close();
+    }
+  });
+});
