@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Server } from 'restify';
-import { ConversationBook } from '../data/conversationReferences.js';
+import { displayNamesOf, type ConversationBook } from '../data/conversationReferences.js';
 import { openJsonDocument } from '../data/jsonDocument.js';
+import { openBotState } from '../data/openBotState.js';
 import { openLedgerStore } from '../data/openLedgerStore.js';
 import { loadRateTable } from '../data/rates/loadRateTable.js';
 import type { AccessPolicy } from '../services/access.js';
@@ -82,6 +83,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.log ?? createLog(config.log);
   // The ledger and where money comes from.
   const { store, description: storeDescription } = await openLedgerStore(config, log);
+  const state = await openBotState(config);
   const gateway = new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock, {
     cardForNewTenants: options.sandboxCardForNewTenants ?? null,
   });
@@ -99,7 +101,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   // Who may do what, and the people and conversations the bot has met.
   const access = options.access ?? graph?.accessPolicy(new AllowListAccessPolicy(config.adminUserIds, false)) ?? AllowListAccessPolicy.fromConfig(config);
-  const conversations = await ConversationBook.open(file('conversations.json'));
+  const conversations = state.conversations;
   const admins = new AdminDirectory(conversations, access);
 
   // The endpoints: health, operator API and Bot Framework messages on one server.
@@ -134,7 +136,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           gateway,
           sandbox: gateway,
           clock,
-          displayName: (tenantId, actor) => conversations.person(`${tenantId}/${actor}`)?.name ?? null,
+          displayNames: (tenantId) => displayNamesOf(conversations, tenantId),
           newOperationId: () => randomUUID(),
           usageSyncedAt: (tenantId) => graph?.usageSync.status(tenantId).lastSyncAt ?? null,
           alertSubscriptions: conversations,
@@ -209,6 +211,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await alerts.close();
       closing = "the store's final checkpoint";
       await store.close();
+      await state.close();
       closing = 'closed';
     },
     stillRunning() {

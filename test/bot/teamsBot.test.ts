@@ -524,17 +524,17 @@ describe('Teams bot: install, mentions, junk', () => {
     const f = teamsBotFixture();
     const sent = await f.send({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'Credits' }] });
     expect(cardText(sent[0]!.attachments![0]!.content)).toContain('Welcome');
-    expect(f.book.conversationsOf('tenant-a')).toHaveLength(1);
-    expect(f.book.person('tenant-a/aad-alex')?.name).toBe('Alex Wilber');
+    expect(await f.book.conversationsOf('tenant-a')).toHaveLength(1);
+    expect((await f.book.person('tenant-a', 'tenant-a/aad-alex'))?.name).toBe('Alex Wilber');
     await f.send({ type: 'installationUpdate', action: 'remove' });
-    expect(f.book.conversationsOf('tenant-a')).toHaveLength(0);
+    expect(await f.book.conversationsOf('tenant-a')).toHaveLength(0);
   });
 
   it('remembers the locale last seen from a person (the language of their emails)', async () => {
     const f = teamsBotFixture();
     await f.say('balance');
     await f.say('余额', { locale: 'zh-CN' });
-    expect(f.book.person('tenant-a/aad-alex')?.locale).toBe('zh-CN');
+    expect((await f.book.person('tenant-a', 'tenant-a/aad-alex'))?.locale).toBe('zh-CN');
   });
 
   it('strips the bot mention in a channel', async () => {
@@ -544,7 +544,7 @@ describe('Teams bot: install, mentions, junk', () => {
       entities: [{ type: 'mention', mentioned: { id: '28:bot', name: 'Credits' }, text: '<at>Credits</at>' }],
     });
     expect(cardText(card)).toContain('$0.00');
-    expect(f.book.conversation('19:general@thread.tacv2')?.scope).toBe('channel');
+    expect((await f.book.conversation('tenant-a', '19:general@thread.tacv2'))?.scope).toBe('channel');
   });
 
   it('answers junk text with help and junk card data with a stale-card note, never moving money', async () => {
@@ -602,7 +602,7 @@ describe("Teams bot: the admin's own time zone", () => {
     const zh = await f.say('余额', { locale: 'zh-CN', ...clientInfo('Asia/Shanghai') });
     expect(cardText(zh.card)).toContain('截至 2026年3月5日 22:30');
     expect(cardText(zh.card)).toContain('时间均为中国标准时间。');
-    expect(f.book.person('tenant-a/aad-alex')?.timeZone).toBe('Asia/Shanghai');
+    expect((await f.book.person('tenant-a', 'tenant-a/aad-alex'))?.timeZone).toBe('Asia/Shanghai');
     // A button press (an invoke) that carries no clientInfo: the zone last seen from the person.
     const refreshed = await f.execute(zh.card, Verb.balanceRefresh, {}, { locale: 'zh-CN' });
     expect(cardText(refreshed.body.value)).toContain('截至 2026年3月5日 22:30');
