@@ -8,7 +8,7 @@ import { openLedgerStore } from '../data/openLedgerStore.js';
 import { loadRateTable } from '../data/rates/loadRateTable.js';
 import type { AccessPolicy } from '../services/access.js';
 import { LedgerService } from '../services/ledgerService.js';
-import { emptySandboxState, SandboxGateway, type TestCardId } from '../services/payments/sandboxGateway.js';
+import { SandboxGateway, type TestCardId } from '../services/payments/sandboxGateway.js';
 import { systemClock, type Clock, type LedgerStore } from '../services/ports.js';
 import { pricer } from '../services/rates.js';
 import { AllowListAccessPolicy } from './access/allowListAccessPolicy.js';
@@ -84,7 +84,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // The ledger and where money comes from.
   const { store, description: storeDescription } = await openLedgerStore(config, log);
   const state = await openBotState(config);
-  const gateway = new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock, {
+  const gateway = new SandboxGateway(state.sandbox, clock, {
     cardForNewTenants: options.sandboxCardForNewTenants ?? null,
   });
   const ledger = new LedgerService({
@@ -97,7 +97,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
 
   // Microsoft Graph, when configured: usage sync, roles from the directory, notices through sendMail.
-  const graph = await openGraph(config, { ledger, ledgerTenants: () => store.tenantIds(), clock, usageWindowDays: config.ledger.usageWindowDays, log });
+  const graph = await openGraph(config, {
+    ledger,
+    ledgerTenants: () => store.tenantIds(),
+    clock,
+    usageWindowDays: config.ledger.usageWindowDays,
+    syncRecords: state.usageSync,
+    mailQueue: state.mailQueue,
+    log,
+  });
 
   // Who may do what, and the people and conversations the bot has met.
   const access = options.access ?? graph?.accessPolicy(new AllowListAccessPolicy(config.adminUserIds, false)) ?? AllowListAccessPolicy.fromConfig(config);
@@ -138,7 +146,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           clock,
           displayNames: (tenantId) => displayNamesOf(conversations, tenantId),
           newOperationId: () => randomUUID(),
-          usageSyncedAt: (tenantId) => graph?.usageSync.status(tenantId).lastSyncAt ?? null,
+          usageSyncedAt: async (tenantId) => (graph ? (await graph.usageSync.status(tenantId)).lastSyncAt : null),
           alertSubscriptions: conversations,
           journalCsvLink,
         },

@@ -28,7 +28,7 @@ export interface HandlerDeps {
   /** A fresh operation id for a confirmation card: the id of the offer the ledger records for it. */
   newOperationId(): string;
   /** When usage was last synced from Microsoft Graph for the tenant; null without Graph or before the first sync. */
-  usageSyncedAt(tenantId: string): string | null;
+  usageSyncedAt(tenantId: string): Promise<string | null>;
   /** A signed link to the tenant's journal as CSV, made for the person asking (bot/exports/exportLink.ts), and when it expires. */
   journalCsvLink(tenantId: string, actor: string): CsvLinkViewModel;
   /** Which shared conversations get the tenant's alerts ("post alerts here", "stop alerts here"). */

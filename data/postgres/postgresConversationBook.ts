@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { keyFromText, keyText } from './keyText.js';
 import {
   personKey,
   type AlertSubscription,
@@ -77,7 +78,7 @@ WHERE conversation.inserted AND other.conversation_id = $10 AND other.tenant_id 
 /**
  * The conversation book in PostgreSQL (`known_people`, `known_conversations`), shared by every
  * instance: each operation is one statement on one tenant's rows, so concurrent instances never
- * lose each other's updates.
+ * lose each other's updates. Ids and keys are stored as `keyText`, as the ledger stores its keys.
  */
 export class PostgresConversationBook implements ConversationBook {
   constructor(private readonly pool: pg.Pool) {}
@@ -86,8 +87,8 @@ export class PostgresConversationBook implements ConversationBook {
     const { conversation, person, at } = sighting;
     const tenantId = conversation.tenantId;
     await this.pool.query(REMEMBER, [
-      tenantId,
-      personKey(tenantId, person),
+      keyText(tenantId),
+      keyText(personKey(tenantId, person)),
       person.userId,
       person.aadObjectId,
       person.name,
@@ -95,7 +96,7 @@ export class PostgresConversationBook implements ConversationBook {
       person.timeZone ?? null,
       person.email ?? null,
       at,
-      conversation.id,
+      keyText(conversation.id),
       conversation.scope,
       JSON.stringify(conversation.reference),
       conversation.locale,
@@ -104,14 +105,18 @@ export class PostgresConversationBook implements ConversationBook {
   }
 
   async setEmail(tenantId: string, key: string, email: string): Promise<void> {
-    await this.pool.query('UPDATE known_people SET email = $3 WHERE tenant_id = $1 AND person_key = $2 AND email IS DISTINCT FROM $3', [tenantId, key, email]);
+    await this.pool.query('UPDATE known_people SET email = $3 WHERE tenant_id = $1 AND person_key = $2 AND email IS DISTINCT FROM $3', [
+      keyText(tenantId),
+      keyText(key),
+      email,
+    ]);
   }
 
   async subscribeToAlerts(conversationId: string, subscription: AlertSubscription): Promise<boolean> {
     const { rowCount } = await this.pool.query(
       `UPDATE known_conversations SET subscribed_by = $3, subscribed_at = $4
        WHERE tenant_id = $1 AND conversation_id = $2 AND scope <> 'personal'`,
-      [subscription.tenantId, conversationId, subscription.by, subscription.at],
+      [keyText(subscription.tenantId), keyText(conversationId), keyText(subscription.by), subscription.at],
     );
     return rowCount === 1;
   }
@@ -120,35 +125,37 @@ export class PostgresConversationBook implements ConversationBook {
     const { rowCount } = await this.pool.query(
       `UPDATE known_conversations SET subscribed_by = NULL, subscribed_at = NULL
        WHERE tenant_id = $1 AND conversation_id = $2 AND subscribed_by IS NOT NULL`,
-      [tenantId, conversationId],
+      [keyText(tenantId), keyText(conversationId)],
     );
     return rowCount === 1;
   }
 
   async forget(tenantId: string, conversationId: string): Promise<void> {
-    await this.pool.query('DELETE FROM known_conversations WHERE tenant_id = $1 AND conversation_id = $2', [tenantId, conversationId]);
+    await this.pool.query('DELETE FROM known_conversations WHERE tenant_id = $1 AND conversation_id = $2', [keyText(tenantId), keyText(conversationId)]);
   }
 
   async conversation(tenantId: string, conversationId: string): Promise<KnownConversation | undefined> {
     const { rows } = await this.pool.query<ConversationRow>('SELECT * FROM known_conversations WHERE tenant_id = $1 AND conversation_id = $2', [
-      tenantId,
-      conversationId,
+      keyText(tenantId),
+      keyText(conversationId),
     ]);
     return rows[0] && conversationOf(rows[0]);
   }
 
   async conversationsOf(tenantId: string): Promise<KnownConversation[]> {
-    const { rows } = await this.pool.query<ConversationRow>('SELECT * FROM known_conversations WHERE tenant_id = $1 ORDER BY conversation_id', [tenantId]);
+    const { rows } = await this.pool.query<ConversationRow>('SELECT * FROM known_conversations WHERE tenant_id = $1 ORDER BY conversation_id', [
+      keyText(tenantId),
+    ]);
     return rows.map(conversationOf);
   }
 
   async person(tenantId: string, key: string): Promise<KnownPerson | undefined> {
-    const { rows } = await this.pool.query<PersonRow>('SELECT * FROM known_people WHERE tenant_id = $1 AND person_key = $2', [tenantId, key]);
+    const { rows } = await this.pool.query<PersonRow>('SELECT * FROM known_people WHERE tenant_id = $1 AND person_key = $2', [keyText(tenantId), keyText(key)]);
     return rows[0] && personOf(rows[0]);
   }
 
   async peopleOf(tenantId: string): Promise<KnownPerson[]> {
-    const { rows } = await this.pool.query<PersonRow>('SELECT * FROM known_people WHERE tenant_id = $1 ORDER BY person_key', [tenantId]);
+    const { rows } = await this.pool.query<PersonRow>('SELECT * FROM known_people WHERE tenant_id = $1 ORDER BY person_key', [keyText(tenantId)]);
     return rows.map(personOf);
   }
 }
@@ -157,8 +164,8 @@ const iso = (time: Date | string) => new Date(time).toISOString();
 
 function personOf(row: PersonRow): KnownPerson {
   return {
-    key: row.person_key,
-    tenantId: row.tenant_id,
+    key: keyFromText(row.person_key),
+    tenantId: keyFromText(row.tenant_id),
     userId: row.user_id,
     aadObjectId: row.aad_object_id,
     name: row.name,
@@ -171,14 +178,15 @@ function personOf(row: PersonRow): KnownPerson {
 
 function conversationOf(row: ConversationRow): KnownConversation {
   return {
-    id: row.conversation_id,
-    tenantId: row.tenant_id,
+    id: keyFromText(row.conversation_id),
+    tenantId: keyFromText(row.tenant_id),
     scope: row.scope,
     reference: row.reference,
-    userKey: row.user_key,
+    userKey: keyFromText(row.user_key),
     locale: row.locale,
     timeZone: row.time_zone,
     updatedAt: iso(row.updated_at),
-    ...(row.subscribed_by && row.subscribed_at && { alertSubscription: { tenantId: row.tenant_id, by: row.subscribed_by, at: iso(row.subscribed_at) } }),
+    ...(row.subscribed_by &&
+      row.subscribed_at && { alertSubscription: { tenantId: keyFromText(row.tenant_id), by: keyFromText(row.subscribed_by), at: iso(row.subscribed_at) } }),
   };
 }

@@ -45,7 +45,7 @@ export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: 
       clock: ledger.clock,
       displayNames: (tenantId) => displayNamesOf(book, tenantId),
       newOperationId: () => `op-${++operations}`,
-      usageSyncedAt: (tenantId) => usageSyncedAt.get(tenantId) ?? null,
+      usageSyncedAt: async (tenantId) => usageSyncedAt.get(tenantId) ?? null,
       alertSubscriptions: book,
       journalCsvLink: (tenantId, actor) => {
         const expiresAt = ledger.clock.now() + EXPORT_LINK_MINUTES * 60_000;

@@ -99,7 +99,7 @@ describe('charged = credited', () => {
           clock,
           displayNames: async () => () => null,
           newOperationId: () => `op-${++operations}`,
-          usageSyncedAt: () => null,
+          usageSyncedAt: async () => null,
           alertSubscriptions: emptyConversationBook(),
           journalCsvLink: () => ({ url: 'http://127.0.0.1/api/exports/journal.csv?t=unused', expiresAt: new Date(clock.now()).toISOString(), minutes: 15 }),
         };
