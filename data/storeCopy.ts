@@ -14,9 +14,6 @@ import { keyText } from './postgres/keyText.js';
 import { migrateDatabase } from './postgres/migrate.js';
 import { alertId, oldestDay } from './postgres/postgresLedgerStore.js';
 
-/** Journal entries read and written at a time (one statement each, in the tenant's one transaction). */
-const CHUNK = 5_000;
-
 /** The tables a copy fills; the target must have none of their rows unless told otherwise. */
 const TABLES = [
   'accounts',
@@ -43,6 +40,8 @@ export interface StoreCopyOptions {
    * hold exactly the folder's journal (a copy re-run), and refused if they differ.
    */
   intoNonEmpty?: boolean;
+  /** Journal entries read and written at a time (one statement each, in the tenant's one transaction). Default 5,000. */
+  chunkEntries?: number;
   log?: (message: string) => void;
 }
 
@@ -79,6 +78,7 @@ export class StoreCopyRefused extends Error {}
  */
 export async function copyDataFolder(options: StoreCopyOptions): Promise<StoreCopyReport> {
   const log = options.log ?? (() => undefined);
+  const chunk = options.chunkEntries ?? 5_000;
   const connection = clientConfig(options.url);
   await migrateDatabase(connection, log);
   const pool = new pg.Pool({ ...connection, max: 2 });
@@ -95,7 +95,7 @@ export async function copyDataFolder(options: StoreCopyOptions): Promise<StoreCo
     const alerts = groupByTenant(await source.pendingAlerts());
     const report: StoreCopyReport = { tenants: [], alertIds: new Map(), conversations: 0, people: 0, sandboxCharges: 0, queuedMail: 0 };
     for (const tenantId of (await source.tenantIds()).sort()) {
-      const copy = await copyTenant(pool, source, tenantId, alerts.get(tenantId) ?? [], report.alertIds);
+      const copy = await copyTenant(pool, source, tenantId, alerts.get(tenantId) ?? [], report.alertIds, chunk);
       await verifyTenant(pool, copy);
       report.tenants.push(copy);
       log(`tenant ${tenantId}: ${copy.state}, ${copy.entries} entries, balance ${copy.balanceMinor} (minor units)`);
@@ -127,7 +127,14 @@ function groupByTenant(alerts: readonly StoredAlert[]): Map<string, StoredAlert[
  * writes a change (the account replayed to the chunk's end, its lots and keys), the last with the
  * pending alerts, the usage keys the folder still holds, and a snapshot.
  */
-async function copyTenant(pool: pg.Pool, source: LedgerStore, tenantId: string, pending: StoredAlert[], alertIds: Map<string, string>): Promise<TenantCopy> {
+async function copyTenant(
+  pool: pg.Pool,
+  source: LedgerStore,
+  tenantId: string,
+  pending: StoredAlert[],
+  alertIds: Map<string, string>,
+  chunk: number,
+): Promise<TenantCopy> {
   const original = await source.account(tenantId);
   if (!original) throw new Error(`The folder lists tenant ${tenantId} but holds no account for it.`);
   const client = await pool.connect();
@@ -136,13 +143,13 @@ async function copyTenant(pool: pg.Pool, source: LedgerStore, tenantId: string, 
     const { rows } = await client.query<{ entry_count: string }>('SELECT entry_count FROM accounts WHERE tenant_id = $1 FOR UPDATE', [keyText(tenantId)]);
     if (rows[0]) {
       await client.query('ROLLBACK');
-      await alreadyCopied(pool, source, tenantId, original, Number(rows[0].entry_count));
+      await alreadyCopied(pool, source, tenantId, original, Number(rows[0].entry_count), chunk);
       return { tenantId, entries: original.entryCount, balanceMinor: original.balanceMinor, state: 'already-copied' };
     }
     let account: Account | undefined;
     let head: AccountHead | null = null;
     for (let after = 0; after < original.entryCount; ) {
-      const entries = await source.journal(tenantId, after, CHUNK);
+      const entries = await source.journal(tenantId, after, chunk);
       if (entries.length === 0) throw new Error(`The journal of tenant ${tenantId} ends at entry ${after}, but its account counts ${original.entryCount}.`);
       const lotsBefore = new Map((account?.lots ?? []).map((lot) => [lot.id, lot.remainingMinor]));
       for (const entry of entries) account = applyEntry(account, entry);
@@ -182,19 +189,21 @@ function sameAccount(tenantId: string, replayed: Account, original: Account): vo
 }
 
 /** A tenant the database already holds is left alone only if it holds exactly the folder's journal. */
-async function alreadyCopied(pool: pg.Pool, source: LedgerStore, tenantId: string, original: Account, entryCount: number): Promise<void> {
+async function alreadyCopied(pool: pg.Pool, source: LedgerStore, tenantId: string, original: Account, entryCount: number, chunk: number): Promise<void> {
   const refuse = (why: string) => {
     throw new StoreCopyRefused(`Tenant ${tenantId} is already in the database and ${why}; it was not copied again. Copy into an empty database instead.`);
   };
   if (entryCount !== original.entryCount) refuse(`has ${entryCount} journal entries where the folder has ${original.entryCount}`);
   for (let after = 0; after < original.entryCount; ) {
-    const entries = await source.journal(tenantId, after, CHUNK);
+    const entries = await source.journal(tenantId, after, chunk);
     const { rows } = await pool.query<{ entry: JournalEntry }>('SELECT entry FROM journal WHERE tenant_id = $1 AND entry_no > $2 ORDER BY entry_no LIMIT $3', [
       keyText(tenantId),
       after,
-      CHUNK,
+      chunk,
     ]);
-    if (rows.length !== entries.length || rows.some((row, i) => JSON.stringify(row.entry) !== JSON.stringify(entries[i]))) refuse('holds another journal');
+    if (entries.length === 0 || rows.length !== entries.length || rows.some((row, i) => JSON.stringify(row.entry) !== JSON.stringify(entries[i]))) {
+      refuse('holds another journal');
+    }
     after += entries.length;
   }
 }
