@@ -100,8 +100,11 @@ export async function copyDataFolder(options: StoreCopyOptions): Promise<StoreCo
       report.tenants.push(copy);
       log(`tenant ${tenantId}: ${copy.state}, ${copy.entries} entries, balance ${copy.balanceMinor} (minor units)`);
     }
-    // Alert deliveries (alert-deliveries.json) are copied here, under `report.alertIds`, once PostgreSQL holds them.
     await copyBotState(pool, options.dataDir, report);
+    // ALERT DELIVERIES: who already got each pending alert (DATA_DIR/alert-deliveries.json, keyed by
+    // the folder's alert ids) is to be copied here, under `report.alertIds`, once PostgreSQL has a
+    // table for it (its name then joins TABLES). Until then a pending alert is delivered again, after
+    // the copy, to those who had already got it.
     return report;
   } finally {
     await source.close();
@@ -118,7 +121,11 @@ async function occupiedTables(pool: pg.Pool): Promise<string[]> {
 
 function groupByTenant(alerts: readonly StoredAlert[]): Map<string, StoredAlert[]> {
   const byTenant = new Map<string, StoredAlert[]>();
-  for (const stored of alerts) byTenant.set(stored.alert.tenantId, [...(byTenant.get(stored.alert.tenantId) ?? []), stored]);
+  for (const stored of alerts) {
+    const tenantAlerts = byTenant.get(stored.alert.tenantId) ?? [];
+    tenantAlerts.push(stored);
+    byTenant.set(stored.alert.tenantId, tenantAlerts);
+  }
   return byTenant;
 }
 
