@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import pg from 'pg';
 import type { Account } from '../services/ledger/account.js';
 import { toSnapshot } from '../services/ledger/accountSnapshot.js';
@@ -79,6 +80,8 @@ export class StoreCopyRefused extends Error {}
 export async function copyDataFolder(options: StoreCopyOptions): Promise<StoreCopyReport> {
   const log = options.log ?? (() => undefined);
   const chunk = options.chunkEntries ?? 5_000;
+  // Opening the store would make a folder that is not there (a mistyped DATA_DIR): refuse instead.
+  if (!(await stat(options.dataDir).catch(() => null))?.isDirectory()) throw new StoreCopyRefused(`There is no data folder at ${options.dataDir}.`);
   const connection = clientConfig(options.url);
   await migrateDatabase(connection, log);
   const pool = new pg.Pool({ ...connection, max: 2 });

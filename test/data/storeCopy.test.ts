@@ -67,6 +67,7 @@ describe('copying an embedded data folder into PostgreSQL', () => {
     expect(pending.map((stored) => stored.alert)).toEqual(before.alerts.map((stored) => stored.alert));
     expect(pending.map((stored) => stored.id)).toEqual(before.alerts.map((stored) => report.alertIds.get(stored.id)));
 
+    await expect(copyDataFolder({ dataDir: `${dir}-mistyped`, url })).rejects.toThrow(/There is no data folder/);
     // Again: refused as not empty; told to, it finds both tenants already there and checks them.
     await expect(copyDataFolder({ dataDir: dir, url })).rejects.toThrow(StoreCopyRefused);
     expect((await copyDataFolder({ dataDir: dir, url, intoNonEmpty: true })).tenants.map((t) => t.state)).toEqual(['already-copied', 'already-copied']);
