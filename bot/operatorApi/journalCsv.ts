@@ -22,7 +22,7 @@ export const JOURNAL_CSV_COLUMNS = [
 const JOURNAL_CSV_HEADER = `${JOURNAL_CSV_COLUMNS.join(',')}\r\n`;
 
 /** RFC 4180 quoting; text starting with =, +, - or @ (other than a number) is defused so spreadsheets do not run it. */
-function cell(value: string | number | null | undefined): string {
+export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
   if (/^[=+\-@]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
@@ -64,7 +64,7 @@ function journalCsvLines(entries: JournalEntry[], currency: string): string {
       lotId,
       d.kind === 'funds-added' ? d.note : null,
     ]
-      .map(cell)
+      .map(csvCell)
       .join(',')}\r\n`;
   }
   return out;
