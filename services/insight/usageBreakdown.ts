@@ -159,18 +159,31 @@ export async function journalUsageBreakdown(
   query: UsageBreakdownQuery,
   maxEntries: number,
 ): Promise<UsageBreakdown & { truncated: boolean }> {
-  const builder = new UsageBreakdownBuilder(query);
+  const { breakdowns, truncated } = await journalUsageBreakdowns(readJournal, entryCount, [query], maxEntries);
+  return { ...breakdowns[0]!, truncated };
+}
+
+/** As `journalUsageBreakdown`, several breakdowns (a card's days and its top users) in one scan. */
+export async function journalUsageBreakdowns(
+  readJournal: ReadJournal,
+  entryCount: number,
+  queries: UsageBreakdownQuery[],
+  maxEntries: number,
+): Promise<{ breakdowns: UsageBreakdown[]; truncated: boolean }> {
+  const builders = queries.map((query) => new UsageBreakdownBuilder(query));
+  const from = Math.min(...queries.map((query) => query.from));
   const floor = Math.max(0, entryCount - maxEntries);
+  const done = (truncated: boolean) => ({ breakdowns: builders.map((builder) => builder.result()), truncated });
   for (let below = entryCount; below > floor; ) {
     const after = Math.max(floor, below - PAGE);
     const page = await readJournal(after, below - after);
     for (let i = page.length - 1; i >= 0; i--) {
       const entry = page[i]!;
-      if (Date.parse(entry.at) < query.from) return { ...builder.result(), truncated: false };
+      if (Date.parse(entry.at) < from) return done(false);
       const call = usageCallOf(entry);
-      if (call) builder.add(call);
+      if (call) for (const builder of builders) builder.add(call);
     }
     below = after;
   }
-  return { ...builder.result(), truncated: floor > 0 };
+  return done(floor > 0);
 }
