@@ -52,10 +52,23 @@ export const chartAmount = (minor: Minor, currency: string): number => Number(to
 export const SPLIT_MAX_SLICES = 5;
 const SLICE_COLORS: ChartColor[] = ['categoricalBlue', 'categoricalTeal', 'categoricalPurple', 'categoricalMarigold', 'good', 'neutral'];
 
-/** "3/5" (zh-CN "3/5"): a day of the chart's x axis, as a UTC day ("2026-03-05") names it. */
-function dayLabel(day: string, f: Pick<Formatter, 'locale'>): string {
-  const at = Date.parse(`${day}T00:00:00Z`);
-  return Number.isNaN(at) ? day : new Intl.DateTimeFormat(f.locale, { timeZone: 'UTC', month: 'numeric', day: 'numeric' }).format(at);
+/**
+ * The x axis of days ("2026-03-05", UTC): "5" (zh-CN "5日"), the day of the month alone, since
+ * Teams cuts the labels of 30 bars short. A day whose number came earlier in the series (a span
+ * longer than a month, or across February) is "3/5" instead: the chart keys points by their label.
+ */
+function dayLabels(days: string[], f: Pick<Formatter, 'locale'>): string[] {
+  const dayOfMonth = new Intl.DateTimeFormat(f.locale, { timeZone: 'UTC', day: 'numeric' });
+  const monthAndDay = new Intl.DateTimeFormat(f.locale, { timeZone: 'UTC', month: 'numeric', day: 'numeric' });
+  const used = new Set<string>();
+  return days.map((day) => {
+    const at = Date.parse(`${day}T00:00:00Z`);
+    if (Number.isNaN(at)) return day;
+    const short = dayOfMonth.format(at);
+    const label = used.has(short) ? monthAndDay.format(at) : short;
+    used.add(label);
+    return label;
+  });
 }
 
 /** Spend per day as bars; without charts, the busiest day and the daily average. */
@@ -69,7 +82,10 @@ export function spendPerDayChart(days: SpendDayViewModel[], currency: string, t:
     xAxisTitle: t.insight.dayAxis,
     yAxisTitle: currency,
     color: 'categoricalBlue',
-    data: days.map((day) => ({ x: dayLabel(day.day, f), y: chartAmount(day.minor, currency) })),
+    data: dayLabels(
+      days.map((day) => day.day),
+      f,
+    ).map((x, i) => ({ x, y: chartAmount(days[i]!.minor, currency) })),
     spacing: 'medium',
     fallback: note(
       busiest && busiest.minor > 0
@@ -110,16 +126,14 @@ export function runwayChart(
   f: Formatter,
 ): LineChart {
   const last = points.at(-1);
+  const labels = dayLabels(
+    points.map((p) => p.day),
+    f,
+  );
   const series: LineChart['data'] = [
-    { legend: t.insight.projectedBalance, color: 'categoricalBlue', values: points.map((p) => ({ x: dayLabel(p.day, f), y: chartAmount(p.minor, currency) })) },
+    { legend: t.insight.projectedBalance, color: 'categoricalBlue', values: points.map((p, i) => ({ x: labels[i]!, y: chartAmount(p.minor, currency) })) },
   ];
-  if (untilTrigger) {
-    series.push({
-      legend: t.insight.triggerLine,
-      color: 'warning',
-      values: points.map((p) => ({ x: dayLabel(p.day, f), y: chartAmount(floorMinor, currency) })),
-    });
-  }
+  if (untilTrigger) series.push({ legend: t.insight.triggerLine, color: 'warning', values: labels.map((x) => ({ x, y: chartAmount(floorMinor, currency) })) });
   const reaches = last && last.minor <= floorMinor;
   return {
     type: 'Chart.Line',

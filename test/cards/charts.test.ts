@@ -38,7 +38,9 @@ describe('charts in the usage card', () => {
       expect(data).toHaveLength(30);
       // Amounts are the exact decimals in major units: 100 + (i*37 % 900) cents, 0 on every seventh day.
       expect(data.map((d) => d.y)).toEqual(PER_DAY.map((d) => d.minor / 100));
-      expect(data[0]!.x).toBe('2/4');
+      // Days of the month (Feb 4 … Mar 5): Teams cuts longer labels of 30 bars.
+      expect(data[0]!.x).toBe(locale === 'en-US' ? '4' : '4日');
+      expect(data[25]!.x).toBe(locale === 'en-US' ? '1' : '1日');
       expect((bars.fallback as { type: string }).type).toBe('TextBlock');
 
       const donut = chart(card, 'Chart.Donut')!;
@@ -68,6 +70,17 @@ describe('charts in the usage card', () => {
     expect((chart(zh, 'Chart.VerticalBar')!.fallback as { text: string }).text).toMatch(/^支出最多的一天：2026年2月27日，US\$9\.51。日均：/);
     expect(chart(zh, 'Chart.VerticalBar')!.title).toBe('最近 30 天每日支出');
     expect((chart(zh, 'Chart.Donut')!.fallback as { facts: Array<{ title: string }> }).facts[0]!.title).toBe('国际');
+  });
+
+  it('labels each bar once, even when the 30 days hold a day number twice (across February)', () => {
+    const days = Array.from({ length: 30 }, (_, i) => ({
+      day: new Date(Date.parse('2026-02-01T00:00:00Z') + i * 86_400_000).toISOString().slice(0, 10),
+      minor: 100,
+    }));
+    const labels = (chart(renderUsageCard(usage({ perDay: days }), 'en-US'), 'Chart.VerticalBar')!.data as Array<{ x: string }>).map((d) => d.x);
+    expect(labels.slice(0, 3)).toEqual(['1', '2', '3']);
+    expect(labels.slice(27)).toEqual(['28', '3/1', '3/2']);
+    expect(new Set(labels).size).toBe(30);
   });
 
   it('puts the sixth destination and beyond in one "Other" slice', () => {
