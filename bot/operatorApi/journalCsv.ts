@@ -18,6 +18,9 @@ export const JOURNAL_CSV_COLUMNS = [
   'userId',
   'lotId',
   'note',
+  'userPrincipalName',
+  'userDisplayName',
+  'department',
 ] as const;
 const JOURNAL_CSV_HEADER = `${JOURNAL_CSV_COLUMNS.join(',')}\r\n`;
 
@@ -63,6 +66,9 @@ function journalCsvLines(entries: JournalEntry[], currency: string): string {
       usage?.userId,
       lotId,
       d.kind === 'funds-added' ? d.note : null,
+      usage?.userPrincipalName,
+      usage?.userDisplayName,
+      usage?.department,
     ]
       .map(csvCell)
       .join(',')}\r\n`;
