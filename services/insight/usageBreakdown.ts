@@ -43,7 +43,7 @@ export interface UsageGroupRow extends UsageTotals {
    * ("2026-03-05"); `UNKNOWN_USER`, `NO_DEPARTMENT` or `UNKNOWN_CALL_TYPE` for calls without one.
    */
   key: string;
-  /** The group as people read it: a user's display name (the latest seen), else the key. */
+  /** The group as people read it: a user's display name (the first met; the newest from the journal), else the key. */
   label: string;
   /** The key is one of the stand-ins for "none" (cards word it in the reader's language). */
   unknown: boolean;
@@ -97,7 +97,8 @@ export class UsageBreakdownBuilder {
       row = { key, label: key, unknown, calls: 0, seconds: 0, minor: 0 };
       this.rows.set(key, row);
     }
-    if (groupBy === 'user' && call.userDisplayName) row.label = call.userDisplayName;
+    // The first name met: the journal is read newest first, so a renamed user shows their name now.
+    if (groupBy === 'user' && call.userDisplayName && row.label === key) row.label = call.userDisplayName;
     for (const totals of [row, this.total]) {
       totals.calls++;
       totals.seconds += call.seconds;
