@@ -1,5 +1,5 @@
 import { divideRoundingUp, toDecimalString, type Minor } from '../services/money.js';
-import { clip, factSet, note, type CardElement, type Spacing } from './elements.js';
+import { clip, factSet, note, textBlock, type CardElement, type Spacing } from './elements.js';
 import type { Formatter } from './format.js';
 import type { Strings } from './i18n/index.js';
 import type { ProjectionPointViewModel, SpendDayViewModel, SpendSliceViewModel } from './viewModels.js';
@@ -16,6 +16,7 @@ interface ChartBase {
   id?: string;
   spacing?: Spacing;
   separator?: boolean;
+  /** Not set: not every host draws it, so a chart's heading is a text block above it (`titled`). */
   title?: string;
   /** What a host without charts shows instead. */
   fallback: CardElement;
@@ -71,6 +72,11 @@ function dayLabels(days: string[], f: Pick<Formatter, 'locale'>): string[] {
   });
 }
 
+/** A chart under its heading: the heading shows in every host, the chart or its fallback below it. */
+export function titled(title: string, chart: Chart): CardElement[] {
+  return [textBlock(title, { weight: 'bolder', spacing: 'medium' }), chart];
+}
+
 /** Spend per day as bars; without charts, the busiest day and the daily average. */
 export function spendPerDayChart(days: SpendDayViewModel[], currency: string, t: Strings, f: Formatter): VerticalBarChart {
   const busiest = days.reduce<SpendDayViewModel | null>((top, day) => (!top || day.minor > top.minor ? day : top), null);
@@ -78,7 +84,6 @@ export function spendPerDayChart(days: SpendDayViewModel[], currency: string, t:
   const average = days.length === 0 ? 0 : divideRoundingUp(total, days.length);
   return {
     type: 'Chart.VerticalBar',
-    title: t.insight.perDayTitle,
     xAxisTitle: t.insight.dayAxis,
     yAxisTitle: currency,
     color: 'categoricalBlue',
@@ -86,12 +91,12 @@ export function spendPerDayChart(days: SpendDayViewModel[], currency: string, t:
       days.map((day) => day.day),
       f,
     ).map((x, i) => ({ x, y: chartAmount(days[i]!.minor, currency) })),
-    spacing: 'medium',
+    spacing: 'small',
     fallback: note(
       busiest && busiest.minor > 0
         ? t.insight.perDayFallback(f.date(`${busiest.day}T12:00:00Z`), f.money(busiest.minor, currency), f.money(average, currency))
         : t.insight.perDayNone,
-      { spacing: 'medium' },
+      { spacing: 'small' },
     ),
   };
 }
@@ -106,12 +111,11 @@ export function spendSplitChart(slices: SpendSliceViewModel[], currency: string,
   const share = (minor: Minor) => `${total === 0 ? 0 : Math.round((minor * 100) / total)}%`;
   return {
     type: 'Chart.Donut',
-    title: t.insight.splitTitle,
     data: shown.map((slice, i) => ({ legend: slice.label, value: chartAmount(slice.minor, currency), color: SLICE_COLORS[i] })),
-    spacing: 'medium',
+    spacing: 'small',
     fallback: factSet(
       shown.map((slice) => ({ title: slice.label, value: `${f.money(slice.minor, currency)} · ${share(slice.minor)}` })),
-      { spacing: 'medium' },
+      { spacing: 'small' },
     ),
   };
 }
@@ -137,7 +141,6 @@ export function runwayChart(
   const reaches = last && last.minor <= floorMinor;
   return {
     type: 'Chart.Line',
-    title: t.insight.runwayTitle,
     xAxisTitle: t.insight.dayAxis,
     yAxisTitle: currency,
     data: series,

@@ -40,4 +40,4 @@ export { renderMessageCard, renderProblemCard, messageSummary, problemSummary, t
 export { amountErrorText, problemContent } from './problems.js';
 export * from './fromLedger.js';
 export { spendPerDay, topSpenders, runwayProjection, TOP_SPENDERS, PROJECTION_MAX_DAYS } from './insightViewModels.js';
-export { spendPerDayChart, spendSplitChart, runwayChart, chartAmount, SPLIT_MAX_SLICES, type Chart } from './charts.js';
+export { spendPerDayChart, spendSplitChart, runwayChart, titled, chartAmount, SPLIT_MAX_SLICES, type Chart } from './charts.js';

@@ -20,7 +20,7 @@ import { localize, type Formatter, type Reader } from './format.js';
 import { runwayText } from './fragments.js';
 import type { Strings } from './i18n/index.js';
 import type { SpendSliceViewModel, TopSpendersViewModel, UsageRowViewModel, UsageViewModel } from './viewModels.js';
-import { spendPerDayChart, spendSplitChart } from './charts.js';
+import { spendPerDayChart, spendSplitChart, titled } from './charts.js';
 import { Verb } from './verbs.js';
 
 /** Rows shown; the rest are summed up in one line (the total still counts them). */
@@ -48,8 +48,8 @@ export function renderUsageCard(vm: UsageViewModel, reader: Reader): AdaptiveCar
     );
 
   const body: CardElement[] = [header(t.usage.title, f.dateRange(vm.from, vm.to))];
-  if (vm.perDay?.some((day) => day.minor > 0)) body.push(spendPerDayChart(vm.perDay, vm.currency, t, f));
-  if (vm.rows.length > 0) body.push(spendSplitChart(destinationSlices(vm.rows, t, f), vm.currency, t, f));
+  if (vm.perDay?.some((day) => day.minor > 0)) body.push(...titled(t.insight.perDayTitle, spendPerDayChart(vm.perDay, vm.currency, t, f)));
+  if (vm.rows.length > 0) body.push(...titled(t.insight.splitTitle, spendSplitChart(destinationSlices(vm.rows, t, f), vm.currency, t, f)));
   if (vm.rows.length === 0) {
     body.push(note(t.usage.empty, { spacing: 'medium' }));
   } else {

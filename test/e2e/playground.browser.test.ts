@@ -160,6 +160,7 @@ describe('in the Agents Playground', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => lastCard().innerText(), { timeout: 20_000 }).toContain('Top spenders this month');
     const usageCard = lastCard();
+    expect(await usageCard.innerText()).toContain('Spend per day, last 30 days');
     expect(await usageCard.innerText()).toContain('Megan Bowen');
     // Drawn, not fallen back: the charts are SVG in the card, and their fallback texts are not shown.
     await expect.poll(() => usageCard.locator('svg').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
@@ -169,7 +170,7 @@ describe('in the Agents Playground', () => {
     await page.locator('[data-lexical-editor="true"]').click();
     await page.keyboard.type('balance');
     await page.keyboard.press('Enter');
-    await expect.poll(() => lastCard().innerText(), { timeout: 20_000 }).toContain('Forecast');
+    await expect.poll(() => lastCard().innerText(), { timeout: 20_000 }).toContain('Projected balance');
     await tallShot(lastCard(), '6c-balance-runway');
     await expect.poll(() => lastCard().locator('svg').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
   }, 60_000);
