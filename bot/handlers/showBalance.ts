@@ -39,7 +39,7 @@ export async function showBalance(turn: Turn, deps: HandlerDeps): Promise<Reply>
     insight: {
       runwayDays: runway?.daysLeft ?? null,
       runwayUntil: until,
-      lastUsageSyncAt: deps.usageSyncedAt(turn.tenantId),
+      lastUsageSyncAt: await deps.usageSyncedAt(turn.tenantId),
       projection: runwayProjection(account.balanceMinor, runway?.dailyBurnMinor ?? 0, floorMinor, now),
       floorMinor,
     },
