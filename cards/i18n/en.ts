@@ -453,6 +453,28 @@ export const en = {
     personal:
       'Admins always get billing alerts in their personal chat with me, so there is nothing to change here. "post alerts here" and "stop alerts here" are for a team channel or group chat.',
   },
+  // Charts and per-user insight (issue 11, "insight").
+  insight: {
+    perDayTitle: 'Spend per day, last 30 days',
+    dayAxis: 'Day',
+    perDayFallback: (day: string, amount: string, average: string) => `Busiest day: ${day}, ${amount}. Average: ${average} a day.`,
+    perDayNone: 'No spend in the last 30 days.',
+    splitTitle: 'Spend by destination',
+    other: 'Other',
+    topSpendersTitle: 'Top spenders this month',
+    topSpendersNone: 'No calls this month yet.',
+    unknownUser: 'Unknown user',
+    calls: (count: string) => (count === '1' ? '1 call' : `${count} calls`),
+    partial: 'Counted from the most recent calls only: this month has more than one card can read.',
+    runwayTitle: 'Projected balance',
+    projectedBalance: 'Balance',
+    triggerLine: 'Auto-recharge trigger',
+    runwayFallback: (floor: string, date: string, untilTrigger: boolean) =>
+      untilTrigger
+        ? `At this pace the balance reaches the auto-recharge trigger (${floor}) around ${date}.`
+        : `At this pace the balance reaches ${floor} around ${date}.`,
+    runwayBeyond: (days: string) => `At this pace the balance lasts beyond the next ${days} days.`,
+  },
 };
 
 export type Strings = typeof en;
