@@ -27,11 +27,19 @@ export interface IdempotencyKeysSnapshot {
  * used, so 17–26 bytes a key; any slot count, not only powers of two), with the day
  * the call started so keys older than the acceptance window can be dropped. Two different ids share
  * a fingerprint with odds of about one in 10^10 per million keys.
+ *
+ * A store may leave the keys it holds on disk there until they are needed (`deferStoredUsage`):
+ * a tenant with a million keys then costs nothing at start-up. Anything that asks the table
+ * (`hasUsage`, `usageCount`, a prune, an export) reads them in first, so a stored key is never
+ * missed; the store reads them ahead, without blocking, before it lets a change decide.
  */
-export class IdempotencyKeys {
+export class IdempotencyKeys implements UsageKeySink {
   readonly operations = new Map<string, KeyOutcome>();
   private table = new Uint32Array(3 * MIN_CAPACITY);
   private used = 0;
+  /** Where the keys still on disk are, until they are in the table. */
+  private stored: StoredUsageKeys | null = null;
+  private storedLoading: Promise<void> | null = null;
   /** [hi, lo, day] triples added since the store last took them (first `addedLength` numbers). */
   private added = new Uint32Array(0);
   private addedLength = 0;
@@ -39,14 +47,21 @@ export class IdempotencyKeys {
   private rewrite = false;
 
   get usageCount(): number {
+    this.readStoredUsageNow();
     return this.used;
   }
 
   hasUsage(key: string): boolean {
+    this.readStoredUsageNow();
     const [hi, lo] = fingerprint(key);
     return this.slotOf(hi, lo) >= 0;
   }
 
+  /**
+   * Adds a key (tracked for the store to write). While stored keys are still on disk this is
+   * allowed (recovery replays the log's usage entries): a key that is also stored may then be
+   * written twice, which loading tolerates.
+   */
   addUsage(key: string, day: number): void {
     const [hi, lo] = fingerprint(key);
     if (this.slotOf(hi, lo) >= 0) return;
@@ -60,6 +75,7 @@ export class IdempotencyKeys {
    * keys are few (one per addition) and kept for good, so an old key can never add twice.
    */
   pruneUsageBefore(oldestDay: number): void {
+    this.readStoredUsageNow();
     const old = this.table;
     const keep: number[] = [];
     for (let i = 0; i < old.length; i += 3) {
@@ -106,6 +122,7 @@ export class IdempotencyKeys {
 
   /** Every usage key as packed [hi, lo, day] triples. */
   exportUsage(): Uint32Array {
+    this.readStoredUsageNow();
     const packed = new Uint32Array(this.used * 3);
     let j = 0;
     for (let i = 0; i < this.table.length; i += 3) {
@@ -123,20 +140,23 @@ export class IdempotencyKeys {
    * `takeAddedUsage` give them; a triple may repeat). They count as already stored: not added.
    */
   loadUsage(packed: Uint32Array): void {
-    this.clearUsage(packed.length / 3);
-    this.addStoredUsage(packed);
-  }
-
-  /**
-   * Forgets every usage key and sizes the table for `expectedCount` keys, once, so that a store
-   * loading its key file chunk by chunk (`addStoredUsage`) never grows it key by key.
-   */
-  clearUsage(expectedCount: number): void {
-    this.table = new Uint32Array(3 * capacityFor(expectedCount));
+    this.table = new Uint32Array(3 * MIN_CAPACITY);
     this.used = 0;
     this.added = new Uint32Array(0);
     this.addedLength = 0;
     this.rewrite = false;
+    this.stored = null;
+    this.reserveUsage(packed.length / 3);
+    this.addStoredUsage(packed);
+  }
+
+  /**
+   * Makes room for `count` more keys, once, so that keys loaded chunk by chunk (`addStoredUsage`)
+   * never grow the table key by key. Keeps every key it holds.
+   */
+  reserveUsage(count: number): void {
+    const capacity = capacityFor(this.used + count);
+    if (capacity > this.capacity) this.resize(capacity);
   }
 
   /** Adds packed [hi, lo, day] triples that are already stored (a triple may repeat): not tracked as added. */
@@ -150,6 +170,47 @@ export class IdempotencyKeys {
       if (this.used + 1 > this.capacity * MAX_LOAD) this.resize(Math.ceil(this.capacity * GROWTH));
       this.insert(hi, lo, packed[i + 2]!);
     }
+  }
+
+  /**
+   * Leaves the keys a store holds on disk there until something needs them: `hasUsage` and the
+   * rest read them in (blocking), or the store reads them ahead with `readStoredUsage`.
+   */
+  deferStoredUsage(stored: StoredUsageKeys): void {
+    this.stored = stored;
+    this.storedLoading = null;
+  }
+
+  /** Whether keys held on disk are not yet in the table. */
+  get storedUsagePending(): boolean {
+    return this.stored !== null;
+  }
+
+  /**
+   * Reads the deferred keys in without blocking the event loop (once, however many callers ask;
+   * a failed read is tried again by the next caller). Keys added meanwhile stay.
+   */
+  readStoredUsage(): Promise<void> {
+    const stored = this.stored;
+    if (!stored) return Promise.resolve();
+    this.storedLoading ??= stored.read(this).then(
+      () => {
+        if (this.stored === stored) this.stored = null;
+      },
+      (error: unknown) => {
+        this.storedLoading = null;
+        throw error;
+      },
+    );
+    return this.storedLoading;
+  }
+
+  /** Reads the deferred keys in at once, if any are still on disk (a repeat of a key read before is skipped). */
+  private readStoredUsageNow(): void {
+    const stored = this.stored;
+    if (!stored) return;
+    stored.readNow(this);
+    this.stored = null;
   }
 
   /** The operation keys as plain JSON; usage keys are written separately by the store. */
@@ -218,6 +279,22 @@ export class IdempotencyKeys {
       if ((old[i]! | old[i + 1]!) !== 0) this.insert(old[i]!, old[i + 1]!, old[i + 2]!);
     }
   }
+}
+
+/** Where the keys go as a store reads them: `IdempotencyKeys` is one. */
+export interface UsageKeySink {
+  /** Makes room for about `count` more keys. */
+  reserveUsage(count: number): void;
+  /** Takes packed [hi, lo, day] triples; the array may be reused once this returns. */
+  addStoredUsage(triples: Uint32Array): void;
+}
+
+/** Usage keys a store holds on disk, not yet read (see `deferStoredUsage`). */
+export interface StoredUsageKeys {
+  /** Reads them into `sink` without blocking the event loop. */
+  read(sink: UsageKeySink): Promise<void>;
+  /** Reads them into `sink` at once. */
+  readNow(sink: UsageKeySink): void;
 }
 
 const MIN_CAPACITY = 1024;
