@@ -64,10 +64,8 @@ export class IdempotencyKeys implements UsageKeySink {
    */
   addUsage(key: string, day: number): void {
     const [hi, lo] = fingerprint(key);
-    if (this.slotOf(hi, lo) >= 0) return;
     if (this.used + 1 > this.capacity * MAX_LOAD) this.resize(Math.ceil(this.capacity * GROWTH));
-    this.insert(hi, lo, day);
-    if (!this.rewrite) this.track(hi, lo, day);
+    if (this.insertIfNew(hi, lo, day) && !this.rewrite) this.track(hi, lo, day);
   }
 
   /**
@@ -166,9 +164,8 @@ export class IdempotencyKeys implements UsageKeySink {
       const hi = packed[i]!;
       const lo = packed[i + 1]!;
       if ((hi | lo) === 0) throw new Error('A usage key fingerprint is (0, 0), which marks an empty slot.');
-      if (this.slotOf(hi, lo) >= 0) continue;
       if (this.used + 1 > this.capacity * MAX_LOAD) this.resize(Math.ceil(this.capacity * GROWTH));
-      this.insert(hi, lo, packed[i + 2]!);
+      this.insertIfNew(hi, lo, packed[i + 2]!);
     }
   }
 
@@ -261,6 +258,25 @@ export class IdempotencyKeys implements UsageKeySink {
     }
   }
 
+  /** Adds a fingerprint unless it is there already, in one probe; says whether it was new. */
+  private insertIfNew(hi: number, lo: number, day: number): boolean {
+    const table = this.table;
+    const capacity = this.capacity;
+    for (let s = this.home(hi, lo); ; s = s + 1 === capacity ? 0 : s + 1) {
+      const a = table[s * 3]!;
+      const b = table[s * 3 + 1]!;
+      if ((a | b) === 0) {
+        table[s * 3] = hi;
+        table[s * 3 + 1] = lo;
+        table[s * 3 + 2] = day;
+        this.used++;
+        return true;
+      }
+      if (a === hi && b === lo) return false;
+    }
+  }
+
+  /** Adds a fingerprint known not to be there (a prune or a growth moving the keys). */
   private insert(hi: number, lo: number, day: number): void {
     const capacity = this.capacity;
     let s = this.home(hi, lo);
