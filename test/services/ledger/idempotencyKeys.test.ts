@@ -68,6 +68,16 @@ describe('idempotency keys', () => {
     expect(copy.hasUsage('b') && copy.hasUsage('c-999') && copy.hasUsage('d')).toBe(true);
   });
 
+  it('refuses a day that does not fit its 16-bit slot rather than cut it short (a prune would then drop a recent key)', () => {
+    const keys = new IdempotencyKeys();
+    keys.addUsage('2149', 0xffff);
+    expect(() => keys.addUsage('2150', 0x10000)).toThrow(/day must be a whole number from 0 to 65535; it is 65536/);
+    expect(() => new IdempotencyKeys().loadUsage(Uint32Array.of(1, 2, 0x10000))).toThrow(/65536/);
+    keys.pruneUsageBefore(0xffff);
+    expect(keys.hasUsage('2149')).toBe(true);
+    expect(keys.hasUsage('2150')).toBe(false);
+  });
+
   it('refuses a snapshot with inline usage keys (the older format)', () => {
     expect(() => IdempotencyKeys.fromSnapshot({ operations: [], usage: 'AAAA' } as never)).toThrow(/older format/);
   });
