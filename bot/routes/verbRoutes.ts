@@ -52,12 +52,21 @@ export const VERB_ROUTES: { [V in Verb]: VerbRoute<V> } = {
   },
   [Verb.autoRechargeSave]: {
     permission: 'manage',
-    handle: (turn, deps, { enabled, trigger, amount }) =>
-      saveAutoRecharge(turn, deps, {
-        ...(enabled !== undefined ? { enabled } : {}),
-        ...(trigger !== undefined ? { trigger } : {}),
-        ...(amount !== undefined ? { amount } : {}),
-      }),
+    handle: (turn, deps, { enabled, trigger, amount, monthlyMax, monthlyCount, dailyAlert }) =>
+      saveAutoRecharge(
+        turn,
+        deps,
+        {
+          ...(enabled !== undefined ? { enabled } : {}),
+          ...(trigger !== undefined ? { trigger } : {}),
+          ...(amount !== undefined ? { amount } : {}),
+        },
+        {
+          ...(monthlyMax !== undefined ? { monthlyMax } : {}),
+          ...(monthlyCount !== undefined ? { monthlyCount } : {}),
+          ...(dailyAlert !== undefined ? { dailyAlert } : {}),
+        },
+      ),
   },
   [Verb.autoRechargeToggle]: { permission: 'manage', handle: (turn, deps, { enabled }) => saveAutoRecharge(turn, deps, { enabled }) },
   [Verb.paymentMethodOpen]: { permission: 'manage', handle: (turn, deps) => showPaymentMethod(turn, deps) },
