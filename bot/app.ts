@@ -139,6 +139,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           usageSyncedAt: (tenantId) => graph?.usageSync.status(tenantId).lastSyncAt ?? null,
           alertSubscriptions: conversations,
           journalCsvLink,
+          viewerUserIds: async (tenantId) => (await admins.people(tenantId)).map((person) => person.userId),
         },
         access,
         tracker: new ConversationTracker(conversations, clock, log),

@@ -96,6 +96,8 @@ export interface BalanceViewModel {
   newTenant?: boolean;
   /** When the balance was read. */
   asOf?: IsoTime;
+  /** Teams user ids for whom the card refreshes itself to the balance of the moment it is opened (Universal Actions); none: no refresh. */
+  refreshUserIds?: string[];
   insight?: {
     /** Whole days until the balance reaches `runwayUntil` at the trailing 30-day burn rate; null: no recent usage. */
     runwayDays?: number | null;

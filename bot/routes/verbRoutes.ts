@@ -30,7 +30,8 @@ export interface VerbRoute<V extends Verb> {
  * data has passed its verb's schema; amounts in it are checked again by the ledger.
  */
 export const VERB_ROUTES: { [V in Verb]: VerbRoute<V> } = {
-  [Verb.balanceRefresh]: { permission: 'view', handle: (turn, deps) => showBalance(turn, deps) },
+  // Pressed on a card or invoked by the card's automatic refresh: shows the balance now, moves and writes nothing.
+  [Verb.balanceRefresh]: { permission: 'view', handle: (turn, deps) => showBalance(turn, deps, { readOnly: true }) },
   [Verb.historyPage]: {
     permission: 'view',
     handle: (turn, deps, { direction, cursor, view }) =>
