@@ -390,7 +390,8 @@ export class LedgerService {
     (this.deps.log ?? consoleLog).error({ err: error }, 'auto-recharge failed in the background');
   }
 
-  private now(): number {
+  /** The ledger's clock: what "this month" and "today" are for the spend controls. */
+  now(): number {
     return this.deps.clock.now();
   }
 }

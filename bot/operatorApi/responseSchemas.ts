@@ -58,7 +58,9 @@ export const AccountJson = z
     status: z.enum(['active', 'suspended']).describe('Suspended at or below zero: no credit-funded call is authorised.'),
     autoRecharge: z.strictObject({
       enabled: z.boolean(),
-      status: z.enum(['off', 'ready', 'in-flight', 'retrying', 'waiting-for-payment-method', 'paused', 'limited-this-month']),
+      status: z
+        .enum(['off', 'ready', 'in-flight', 'retrying', 'waiting-for-payment-method', 'paused', 'limited-this-month'])
+        .describe('`limited-this-month`: the monthly cap was reached; auto-recharge resumes next month or when an admin lifts the cap.'),
       trigger: Decimal,
       triggerMinor: Minor,
       amount: Decimal,
@@ -66,6 +68,17 @@ export const AccountJson = z
       consecutiveFailures: Count,
       nextRetryAt: Time.nullable(),
     }),
+    spendControls: z
+      .strictObject({
+        monthlyRechargeMax: Decimal.nullable(),
+        monthlyRechargeMaxMinor: Minor.nullable(),
+        monthlyRechargeMaxCount: Count.nullable(),
+        dailySpendAlert: Decimal.nullable(),
+        dailySpendAlertMinor: Minor.nullable(),
+        timeZone: z.string().describe('IANA time zone the months and days count in.'),
+        thisMonth: z.strictObject({ month: z.string().describe('YYYY-MM in `timeZone`.'), recharges: Count, addedMinor: Minor }),
+      })
+      .describe('Monthly auto-recharge caps and the daily spend alert (null: none), and what auto-recharge added this month.'),
     lowBalanceAlert: Decimal,
     lowBalanceAlertMinor: Minor,
     lots: z.array(Lot).describe('Lots with money left, oldest purchase first.'),

@@ -200,6 +200,10 @@ describe('operator API answers, as the document describes them', () => {
     ok(await ledger.setSpendControls(tenantId, { monthlyRechargeCount: 1, dailySpendAlert: '10' }, 'admin-1'));
     await wellFormed('POST', '/api/usage', { records: [record(tenantId, '45.00', {}, at())] });
     await ledger.idle();
+    expect((await described('GET', `/api/tenants/${tenantId}/account`)).json).toMatchObject({
+      autoRecharge: { status: 'limited-this-month' },
+      spendControls: { monthlyRechargeMaxCount: 1, dailySpendAlert: '10.00', thisMonth: { recharges: 1, addedMinor: 5000 } },
+    });
 
     const journal = await described('GET', `/api/tenants/${tenantId}/journal?limit=1000`);
     const kinds = new Set(journal.json.entries.map((e: { kind: string }) => e.kind));
