@@ -61,6 +61,21 @@ describe('monthly auto-recharge cap', () => {
     expect(journalSum(store, 't1')).toBe((await ledger.account('t1'))!.balanceMinor);
   });
 
+  it('a suspended account (no calls, so no usage) still recharges at the next month: the sweep starts it', async () => {
+    const fixture = await withCaps({ count: 1 });
+    const { ledger, clock, store } = fixture;
+    await spendBelowTrigger(fixture);
+    await ledger.ingestUsage([usage('t1', '80.00', clock)]);
+    await ledger.idle();
+    expect((await ledger.account('t1'))!.balanceMinor).toBeLessThan(0);
+    expect(recharges(fixture)).toHaveLength(1);
+    clock.set('2026-02-01T00:05:00Z');
+    await ledger.sweep();
+    await ledger.idle();
+    expect(recharges(fixture)).toHaveLength(2);
+    expect(store.alertsOf('t1', 'auto-recharge-limited')).toHaveLength(1);
+  });
+
   it('an amount cap never lets the month take more than the cap, and a recharge that would pass it does not start', async () => {
     const fixture = await withCaps({ max: '120' });
     for (let i = 0; i < 4; i++) await spendBelowTrigger(fixture);
