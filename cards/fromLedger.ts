@@ -117,6 +117,15 @@ export function historyEntryViewModel(entry: JournalEntry, actorName: (actor: st
       kind: 'settings',
       ...(detail.autoRecharge ? { autoRecharge: { ...detail.autoRecharge } } : {}),
       ...(detail.lowBalanceAlertMinor !== undefined ? { lowBalanceAlertMinor: detail.lowBalanceAlertMinor } : {}),
+      ...(detail.spendControls
+        ? {
+            spendControls: {
+              monthlyMaxMinor: detail.spendControls.monthlyRechargeMaxMinor,
+              monthlyMaxCount: detail.spendControls.monthlyRechargeMaxCount,
+              dailyAlertMinor: detail.spendControls.dailySpendAlertMinor,
+            },
+          }
+        : {}),
     };
   } else if (detail.kind === 'expiry-reminder') {
     vm.note = { kind: 'expires', at: detail.expiresAt };

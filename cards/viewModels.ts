@@ -234,7 +234,12 @@ export type HistoryNote =
   /** A purchase recorded at restart: the card was charged before the funds could be added. */
   | { kind: 'recovered' }
   /** What a settings change set. */
-  | { kind: 'settings'; autoRecharge?: { enabled: boolean; triggerMinor: Minor; amountMinor: Minor }; lowBalanceAlertMinor?: Minor }
+  | {
+      kind: 'settings';
+      autoRecharge?: { enabled: boolean; triggerMinor: Minor; amountMinor: Minor };
+      lowBalanceAlertMinor?: Minor;
+      spendControls?: { monthlyMaxMinor: Minor | null; monthlyMaxCount: number | null; dailyAlertMinor: Minor | null };
+    }
   /** An expiry reminder: when the lot expires. */
   | { kind: 'expires'; at: IsoTime };
 

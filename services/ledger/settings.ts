@@ -67,9 +67,10 @@ export function changeSpendControls(account: Account, change: Partial<SpendContr
     if (ceiling <= 0) return { result: err({ code: 'amount-too-small', minMinor: 1, currency }) };
     if (!isMinorInRange(ceiling)) return { result: err({ code: 'invalid-amount', input: String(ceiling), reason: 'too-large' }) };
   }
+  // The zone follows the admin who last changed a cap: a save that changes none (the card sends every field) keeps it.
   const current = account.spendControls;
-  const caps = (c: SpendControls) => [c.monthlyRechargeMaxMinor, c.monthlyRechargeMaxCount, c.dailySpendAlertMinor, c.timeZone].join('|');
-  if (caps(next) === caps(current)) return { result: ok(next) };
+  const caps = (c: SpendControls) => [c.monthlyRechargeMaxMinor, c.monthlyRechargeMaxCount, c.dailySpendAlertMinor].join('|');
+  if (caps(next) === caps(current)) return { result: ok(current) };
   const draft = new ChangeDraft(account, account.tenantId, now);
   draft.record({ detail: { kind: 'settings-changed', spendControls: next }, amountMinor: 0, actor, idempotencyKey: null });
   startRechargeIfDue(draft, now);

@@ -43,6 +43,10 @@ describe('Teams bot: spend controls by text', () => {
     const changes = f.store.entries.get('tenant-a')!.filter((e) => e.detail.kind === 'settings-changed' && e.detail.spendControls);
     expect(changes).toHaveLength(5);
     expect(new Set(changes.map((e) => e.actor))).toEqual(new Set([ALEX.aadObjectId]));
+    // The history says what each change set.
+    const history = cardText((await f.say('history')).card);
+    expect(history).toContain('Monthly cap: $500.00 or 3 recharges, whichever comes first.');
+    expect(history).toContain('Daily alert: More than $200.00 a day.');
   });
 
   it('sets them in Chinese, and answers in Chinese', async () => {

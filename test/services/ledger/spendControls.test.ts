@@ -181,6 +181,19 @@ describe('monthly auto-recharge cap', () => {
     });
   });
 
+  it('the zone follows the admin who last changed a cap; a save that changes none keeps it and writes nothing', async () => {
+    const fixture = await withCaps({ count: 2, timeZone: 'Asia/Shanghai' });
+    const entries = () => fixture.store.entries.get('t1')!.length;
+    const before = entries();
+    expect(await fixture.ledger.setSpendControls('t1', { monthlyRechargeCount: 2, timeZone: 'America/New_York' }, 'other-admin')).toMatchObject({
+      ok: true,
+      value: { timeZone: 'Asia/Shanghai' },
+    });
+    expect(entries()).toBe(before);
+    await fixture.ledger.setSpendControls('t1', { monthlyRechargeCount: 3, timeZone: 'America/New_York' }, 'other-admin');
+    expect((await fixture.ledger.account('t1'))!.spendControls).toMatchObject({ monthlyRechargeMaxCount: 3, timeZone: 'America/New_York' });
+  });
+
   it('the journal rebuilds the same tally and pause (recovery replays what the rules did)', async () => {
     const fixture = await withCaps({ count: 1, max: '400', daily: '10' });
     for (let i = 0; i < 3; i++) await spendBelowTrigger(fixture);
