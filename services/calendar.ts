@@ -1,4 +1,5 @@
-/** Calendar arithmetic in UTC, the ledger's time zone. */
+/** Calendar arithmetic: in UTC, the ledger's time zone, and in a tenant's zone for its months and days (spend controls). */
+import { BoundedCache } from './boundedCache.js';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -36,18 +37,13 @@ export interface ZonedDate {
 }
 
 // Intl formats are costly to build and zones come from clients: kept per zone, bounded.
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
-const MAX_ZONES_KEPT = 256;
+const zoneFormats = new BoundedCache<string, Intl.DateTimeFormat>(256);
 
 function zoneFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = zoneFormats.get(timeZone);
-  if (!format) {
+  return zoneFormats.getOrCreate(timeZone, (zone) => {
     const fields = { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' } as const;
-    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', ...fields });
-    if (zoneFormats.size >= MAX_ZONES_KEPT) zoneFormats.clear();
-    zoneFormats.set(timeZone, format);
-  }
-  return format;
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', ...fields });
+  });
 }
 
 /** Whether Intl knows the IANA zone (names come from clients: checked before they are used or kept). */
