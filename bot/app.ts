@@ -150,6 +150,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           usageSyncedAt: async (tenantId) => (graph ? (await graph.usageSync.status(tenantId)).lastSyncAt : null),
           alertSubscriptions: conversations,
           journalCsvLink,
+          viewerUserIds: async (tenantId) => (await admins.people(tenantId)).map((person) => person.userId),
         },
         access,
         tracker: new ConversationTracker(conversations, clock, log),

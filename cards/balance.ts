@@ -1,4 +1,4 @@
-import { button } from './action.js';
+import { button, refreshWith } from './action.js';
 import {
   adaptiveCard,
   container,
@@ -111,7 +111,9 @@ export function renderBalanceCard(vm: BalanceViewModel, reader: Reader): Adaptiv
         button(Verb.paymentMethodOpen, t.actions.paymentMethod),
       ];
   actions.push(button(Verb.usageOpen, t.actions.usage), button(Verb.alertsOpen, t.actions.changeThreshold), button(Verb.balanceRefresh, t.actions.refresh));
-  return adaptiveCard(body, withOverflow(actions, t.actions.more));
+  const card = adaptiveCard(body, withOverflow(actions, t.actions.more));
+  if (vm.refreshUserIds?.length) card.refresh = refreshWith(Verb.balanceRefresh, t.actions.refresh, vm.refreshUserIds);
+  return card;
 }
 
 /** "Communications Credits balance: $37.66"; suspended, "Calling suspended: balance -$4.50". */

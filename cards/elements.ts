@@ -136,8 +136,16 @@ export interface AdaptiveCard {
   type: 'AdaptiveCard';
   $schema: typeof CARD_SCHEMA;
   version: typeof CARD_VERSION;
+  /** Universal Actions: what Teams invokes to show `userIds` the card as it is now. */
+  refresh?: CardRefresh;
   body: CardElement[];
   actions?: CardAction[];
+}
+
+/** Teams runs `action` when one of `userIds` (Teams user ids, at most 60) opens the card, and shows the card the bot answers. */
+export interface CardRefresh {
+  action: ExecuteAction;
+  userIds: string[];
 }
 
 type Options<T, K extends keyof T> = Omit<T, 'type' | K>;

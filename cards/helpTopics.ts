@@ -8,6 +8,7 @@ export const HELP_TOPIC_NAMES = [
   'addFunds',
   'autoRecharge',
   'lowBalanceAlert',
+  'spendControls',
   'history',
   'exportHistory',
   'usage',

@@ -201,6 +201,15 @@ function noteText(detail: HistoryNote, currency: string, t: Strings, f: Formatte
         );
       if (detail.lowBalanceAlertMinor !== undefined)
         parts.push(t.summary.line(t.balance.lowBalanceAlert, t.balance.lowBalanceAlertValue(f.money(detail.lowBalanceAlertMinor, currency))));
+      const sc = detail.spendControls;
+      if (sc) {
+        const cap = t.spendControls.capValue(
+          sc.monthlyMaxMinor === null ? null : f.money(sc.monthlyMaxMinor, currency),
+          sc.monthlyMaxCount === null ? null : f.integer(sc.monthlyMaxCount),
+        );
+        const daily = sc.dailyAlertMinor === null ? t.spendControls.none : t.spendControls.dailyValue(f.money(sc.dailyAlertMinor, currency));
+        parts.push(t.summary.line(t.spendControls.monthlyCap, cap), t.summary.line(t.spendControls.dailyAlert, daily));
+      }
       return t.common.sentences(...parts.map((part) => t.history.settingPart(part)));
     }
   }

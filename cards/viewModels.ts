@@ -35,7 +35,7 @@ export interface CardOnFileViewModel {
  * `nextRetryAt`; `paused`: three failures in a row; `waiting-for-payment-method`: the card is
  * expired or missing; `in-progress`: an attempt is being charged now.
  */
-export type AutoRechargeState = 'off' | 'on' | 'in-progress' | 'retrying' | 'paused' | 'waiting-for-payment-method';
+export type AutoRechargeState = 'off' | 'on' | 'in-progress' | 'retrying' | 'paused' | 'waiting-for-payment-method' | 'limited';
 
 export interface AutoRechargeViewModel {
   state: AutoRechargeState;
@@ -45,7 +45,23 @@ export interface AutoRechargeViewModel {
   nextRetryAt?: IsoTime | null;
   /** The amount being charged now, when `in-progress`. */
   inFlightMinor?: Minor;
+  /** When `limited` (the monthly cap was reached): when the next month starts and recharges resume. */
+  resumesAt?: IsoTime;
 }
+
+/** The spend controls (monthly auto-recharge caps, daily spend alert; null: none) and what this month took. */
+export interface SpendControlsViewModel {
+  monthlyMaxMinor: Minor | null;
+  monthlyMaxCount: number | null;
+  dailyAlertMinor: Minor | null;
+  /** What auto-recharge added this calendar month (the tenant's zone). */
+  thisMonth: { recharges: number; addedMinor: Minor };
+  /** The IANA zone months and days count in. */
+  timeZone: string;
+}
+
+/** The spend control fields of the auto-recharge card (input ids and the Save action's data keys). */
+export type SpendControlField = 'monthlyMax' | 'monthlyCount' | 'dailyAlert';
 
 export interface LotViewModel {
   remainingMinor: Minor;
@@ -80,6 +96,8 @@ export interface BalanceViewModel {
   newTenant?: boolean;
   /** When the balance was read. */
   asOf?: IsoTime;
+  /** Teams user ids for whom the card refreshes itself to the balance of the moment it is opened (Universal Actions); none: no refresh. */
+  refreshUserIds?: string[];
   insight?: {
     /** Whole days until the balance reaches `runwayUntil` at the trailing 30-day burn rate; null: no recent usage. */
     runwayDays?: number | null;
@@ -188,13 +206,15 @@ export interface AutoRechargeSettingsViewModel {
   autoRecharge: AutoRechargeViewModel;
   limits?: AmountLimits;
   /** The inputs as submitted, kept when the card comes back with an error. */
-  values?: { enabled?: boolean; trigger?: string; amount?: string };
+  values?: { enabled?: boolean; trigger?: string; amount?: string } & { [F in SpendControlField]?: string };
   /** Which field was refused, and why. */
-  error?: { field: 'enabled' | 'trigger' | 'amount'; error: AmountError };
+  error?: { field: 'enabled' | 'trigger' | 'amount' | SpendControlField; error: AmountError };
   /** The settings were just saved. */
   saved?: boolean;
   /** The card auto-recharge charges; null: none on file. Not shown when unknown (undefined). */
   cardOnFile?: CardOnFileViewModel | null;
+  /** The spend controls, set from the same card; not shown when undefined. */
+  spendControls?: SpendControlsViewModel;
   /** The runway's suggested recharge: the amount field's value while auto-recharge is off. */
   suggestedAmountMinor?: Minor | null;
 }
@@ -249,7 +269,12 @@ export type HistoryNote =
   /** A purchase recorded at restart: the card was charged before the funds could be added. */
   | { kind: 'recovered' }
   /** What a settings change set. */
-  | { kind: 'settings'; autoRecharge?: { enabled: boolean; triggerMinor: Minor; amountMinor: Minor }; lowBalanceAlertMinor?: Minor }
+  | {
+      kind: 'settings';
+      autoRecharge?: { enabled: boolean; triggerMinor: Minor; amountMinor: Minor };
+      lowBalanceAlertMinor?: Minor;
+      spendControls?: { monthlyMaxMinor: Minor | null; monthlyMaxCount: number | null; dailyAlertMinor: Minor | null };
+    }
   /** An expiry reminder: when the lot expires. */
   | { kind: 'expires'; at: IsoTime };
 

@@ -1,5 +1,5 @@
 import type { Minor } from './money.js';
-import type { RechargeFailureReason } from './ledger/journal.js';
+import type { RechargeFailureReason, RechargeLimitKind } from './ledger/journal.js';
 
 /**
  * What admins are told without asking. Alerts are raised inside the ledger change that caused
@@ -19,6 +19,22 @@ export type Alert =
       paused: boolean;
       retryAt: string | null;
     })
+  /**
+   * Auto-recharge reached its monthly cap and pauses until `resumesAt` (the next month, in the
+   * tenant's zone): what the month took, the caps, so the card can say how to lift them.
+   */
+  | (AlertBase & {
+      type: 'auto-recharge-limited';
+      limit: RechargeLimitKind;
+      month: string;
+      maxMinor: Minor | null;
+      maxCount: number | null;
+      rechargedMinor: Minor;
+      recharges: number;
+      resumesAt: string;
+    })
+  /** The tenant's day `day` (in its zone) spent more than the admins' daily alert amount. */
+  | (AlertBase & { type: 'daily-spend-exceeded'; day: string; spentMinor: Minor; ceilingMinor: Minor })
   | (AlertBase & { type: 'funds-expiring'; lotId: string; days: number; remainingMinor: Minor; expiresAt: string })
   | (AlertBase & { type: 'funds-expired'; lotId: string; amountMinor: Minor })
   | (AlertBase & {
@@ -57,7 +73,7 @@ export interface AlertBase {
 export type AlertType = Alert['type'];
 
 /** The source document promises an email for these three; Teams gets every alert. */
-export const EMAILED_ALERTS: ReadonlySet<AlertType> = new Set(['auto-recharge-succeeded', 'auto-recharge-failed', 'suspended']);
+export const EMAILED_ALERTS: ReadonlySet<AlertType> = new Set(['auto-recharge-succeeded', 'auto-recharge-failed', 'auto-recharge-limited', 'suspended']);
 
 export interface StoredAlert {
   id: string;

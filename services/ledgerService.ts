@@ -12,13 +12,13 @@ import { completeRecharge } from './ledger/autoRecharge.js';
 import { ChangeDraft } from './ledger/changeDraft.js';
 import type { LedgerError } from './ledger/errors.js';
 import { expireLots } from './ledger/expireLots.js';
-import type { AutoRechargeSettings, JournalEntry } from './ledger/journal.js';
+import type { AutoRechargeSettings, JournalEntry, SpendControls } from './ledger/journal.js';
 import { accountDefaults, additionLimits, parseAmount, type LedgerPolicy } from './ledger/policy.js';
 import { runway, usageBreakdown, type Runway, type UsageBreakdownRow } from './insight/runway.js';
 import type { UsageTotals } from './insight/usageStats.js';
 import { journalUsageBreakdown, journalUsageBreakdowns, USAGE_SCAN_LIMIT, type UsageBreakdown, type UsageBreakdownQuery } from './insight/usageBreakdown.js';
 import { parseDecimal } from './money.js';
-import { changeAutoRecharge, changeLowBalanceAlert, recordPaymentMethodChange } from './ledger/settings.js';
+import { changeAutoRecharge, changeLowBalanceAlert, changeSpendControls, MAX_MONTHLY_RECHARGES, recordPaymentMethodChange } from './ledger/settings.js';
 import type { Minor } from './money.js';
 import { consoleLog, type Clock, type LedgerStore, type Log, type PaymentGateway } from './ports.js';
 import { err, ok, type Result } from './result.js';
@@ -58,6 +58,16 @@ export interface AutoRechargeChange {
   /** Decimal text in major units. */
   trigger?: string;
   amount?: string;
+}
+
+/** A change to the spend controls as the bot or a card sends it: decimal text, null removes a cap, absent keeps it. */
+export interface SpendControlsChange {
+  monthlyRechargeMax?: string | null;
+  /** Whole recharges per month, as typed or sent. */
+  monthlyRechargeCount?: string | number | null;
+  dailySpendAlert?: string | null;
+  /** The setting admin's IANA zone, when known: months and days count in it from now on. */
+  timeZone?: string | null;
 }
 
 /** How far back start-up looks for charged purchases missing from the ledger. */
@@ -259,6 +269,35 @@ export class LedgerService {
     return this.deps.store.change(tenantId, (current) => changeLowBalanceAlert(current ?? account, parsed.value, actor, this.now()));
   }
 
+  /** Sets or removes the monthly auto-recharge caps and the daily spend alert; every figure is checked again here. */
+  async setSpendControls(tenantId: string, change: SpendControlsChange, actor: string): Promise<Result<SpendControls, LedgerError>> {
+    const account = await this.openAccount(tenantId);
+    const controls: Partial<SpendControls> = {};
+    for (const [field, text] of [
+      ['monthlyRechargeMaxMinor', change.monthlyRechargeMax],
+      ['dailySpendAlertMinor', change.dailySpendAlert],
+    ] as const) {
+      if (text === undefined) continue;
+      if (text === null) {
+        controls[field] = null;
+        continue;
+      }
+      const parsed = parseAmount(text, account.currency);
+      if (!parsed.ok) return parsed;
+      controls[field] = parsed.value;
+    }
+    if (change.monthlyRechargeCount !== undefined) {
+      const count = change.monthlyRechargeCount;
+      const text = String(count).trim();
+      if (count !== null && !/^\d{1,6}$/.test(text)) return err({ code: 'recharge-count-invalid', input: text, max: MAX_MONTHLY_RECHARGES });
+      controls.monthlyRechargeMaxCount = count === null ? null : Number(text);
+    }
+    if (change.timeZone) controls.timeZone = change.timeZone;
+    const result = await this.deps.store.change(tenantId, (current) => changeSpendControls(current ?? account, controls, actor, this.now()));
+    this.startRecharges(tenantId);
+    return result;
+  }
+
   /** Records that the card on file changed (the gateway already holds the new one); `card` lets cards name it in any language. */
   async paymentMethodChanged(tenantId: string, description: string, actor: string, card?: { brand: string; last4: string }): Promise<void> {
     const account = await this.openAccount(tenantId);
@@ -373,7 +412,7 @@ export class LedgerService {
     (this.deps.log ?? consoleLog).error({ err: error }, 'auto-recharge failed in the background');
   }
 
-  /** The time by the ledger's clock. */
+  /** The ledger's clock: what "this month" and "today" are for the spend controls. */
   now(): number {
     return this.deps.clock.now();
   }

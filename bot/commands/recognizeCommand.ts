@@ -1,5 +1,6 @@
 import { writesANumber } from './amountSpans.js';
 import { checkMention, readAmounts, readOneAmount, type AmountMention, type AmountReading } from './readAmounts.js';
+import { readSpendControls, spendControlsIntent, type SpendControlsRequest } from './spendControlsRequest.js';
 
 /** The longest message read as a command; a longer one is answered as too long, before any reading. */
 export const MAX_COMMAND_LENGTH = 500;
@@ -16,6 +17,7 @@ export type Command =
   | { name: 'addFunds'; amount: AmountReading }
   | { name: 'autoRecharge'; change: AutoRechargeRequest }
   | { name: 'lowBalanceAlert'; threshold: AmountReading }
+  | { name: 'spendControls'; request: SpendControlsRequest }
   | { name: 'alertsHere'; subscribe: boolean }
   | { name: 'tooLong' }
   | { name: 'unknown' };
@@ -89,6 +91,9 @@ export function commandRequest(raw: string): CommandRequest {
   if ((ALERTS_HERE.alerts.test(text) && ALERTS_HERE.place.test(text)) || ALERTS_HERE.subscription.test(text))
     return known({ name: 'alertsHere', subscribe: !ALERTS_HERE.off.test(text) });
   if (EXPORT_HISTORY.test(text)) return known({ name: 'exportHistory' });
+  // Before auto-recharge and the low-balance alert, whose words a spend control also uses.
+  const spend = spendControlsIntent(text);
+  if (spend) return { name: 'spendControls', read: () => ({ name: 'spendControls', request: readSpendControls(text, spend) }) };
   if (AUTO_RECHARGE.test(text)) return { name: 'autoRecharge', read: () => ({ name: 'autoRecharge', change: autoRechargeRequest(text) }) };
   if (LOW_BALANCE_ALERT.test(text)) return { name: 'lowBalanceAlert', read: () => ({ name: 'lowBalanceAlert', threshold: readOneAmount(text) }) };
   if (PAYMENT_METHOD.test(text)) return known({ name: 'paymentMethod' });

@@ -59,7 +59,9 @@ export const AccountJson = z
     status: z.enum(['active', 'suspended']).describe('Suspended at or below zero: no credit-funded call is authorised.'),
     autoRecharge: z.strictObject({
       enabled: z.boolean(),
-      status: z.enum(['off', 'ready', 'in-flight', 'retrying', 'waiting-for-payment-method', 'paused']),
+      status: z
+        .enum(['off', 'ready', 'in-flight', 'retrying', 'waiting-for-payment-method', 'paused', 'limited-this-month'])
+        .describe('`limited-this-month`: the monthly cap was reached; auto-recharge resumes next month or when an admin lifts the cap.'),
       trigger: Decimal,
       triggerMinor: Minor,
       amount: Decimal,
@@ -67,6 +69,17 @@ export const AccountJson = z
       consecutiveFailures: Count,
       nextRetryAt: Time.nullable(),
     }),
+    spendControls: z
+      .strictObject({
+        monthlyRechargeMax: Decimal.nullable(),
+        monthlyRechargeMaxMinor: Minor.nullable(),
+        monthlyRechargeMaxCount: Count.nullable(),
+        dailySpendAlert: Decimal.nullable(),
+        dailySpendAlertMinor: Minor.nullable(),
+        timeZone: z.string().describe('IANA time zone the months and days count in.'),
+        thisMonth: z.strictObject({ month: z.string().describe('YYYY-MM in `timeZone`.'), recharges: Count, addedMinor: Minor }),
+      })
+      .describe('Monthly auto-recharge caps and the daily spend alert (null: none), and what auto-recharge added this month.'),
     lowBalanceAlert: Decimal,
     lowBalanceAlertMinor: Minor,
     lots: z.array(Lot).describe('Lots with money left, oldest purchase first.'),
@@ -112,9 +125,25 @@ const DETAIL_BY_KIND = {
     }),
   }),
   expired: z.strictObject({ lotId: z.string() }),
-  'settings-changed': z.strictObject({ autoRecharge: AutoRechargeSettings.optional(), lowBalanceAlertMinor: Minor.optional() }),
+  'settings-changed': z.strictObject({
+    autoRecharge: AutoRechargeSettings.optional(),
+    lowBalanceAlertMinor: Minor.optional(),
+    spendControls: z
+      .strictObject({
+        monthlyRechargeMaxMinor: Minor.nullable(),
+        monthlyRechargeMaxCount: Count.nullable(),
+        dailySpendAlertMinor: Minor.nullable(),
+        timeZone: z.string().describe('IANA time zone the months and days count in.'),
+      })
+      .optional()
+      .describe('Monthly auto-recharge caps (null: none) and the daily spend alert amount.'),
+  }),
   'payment-method-changed': z.strictObject({ description: z.string() }),
-  'auto-recharge-started': z.strictObject({ attemptId: z.string(), amountMinor: Minor }),
+  'auto-recharge-started': z.strictObject({
+    attemptId: z.string(),
+    amountMinor: Minor,
+    month: z.string().optional().describe("The tenant's calendar month (YYYY-MM) the attempt counts in against the monthly cap."),
+  }),
   'auto-recharge-failed': z.strictObject({
     attemptId: z.string(),
     reason: ChargeFailureReason,
@@ -122,6 +151,12 @@ const DETAIL_BY_KIND = {
     paused: z.boolean(),
     retryAt: Time.nullable(),
   }),
+  'auto-recharge-limited': z
+    .strictObject({ month: z.string(), limit: z.enum(['amount', 'count']), rechargedMinor: Minor, recharges: Count })
+    .describe('A recharge was due but would pass the monthly cap: auto-recharge pauses for the rest of `month`.'),
+  'daily-spend-exceeded': z
+    .strictObject({ day: z.string(), spentMinor: Minor, ceilingMinor: Minor })
+    .describe("The tenant's day (YYYY-MM-DD, its time zone) spent more than the daily alert amount."),
   'expiry-reminder': z.strictObject({ lotId: z.string(), days: Count, expiresAt: Time }),
   'purchase-offered': z.strictObject({ offerId: z.string(), amountMinor: Minor, currency: z.string(), offeredTo: z.string(), expiresAt: Time }),
   'purchase-charging': z.strictObject({ offerId: z.string() }),

@@ -113,7 +113,7 @@ async function getAccount(deps: OperatorApiDeps, req: Request, res: Response): P
   if (!tenantId) return;
   const account = await deps.ledger.account(tenantId);
   if (!account) return void noAccount(res, tenantId);
-  res.send(200, accountJson(account, (await deps.accountExtras?.(tenantId)) ?? {}));
+  res.send(200, accountJson(account, deps.ledger.now(), (await deps.accountExtras?.(tenantId)) ?? {}));
 }
 
 async function postFunds(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
@@ -135,7 +135,7 @@ async function postFunds(deps: OperatorApiDeps, req: Request, res: Response): Pr
     amountMinor: result.value.amountMinor,
     balanceAfterMinor: result.value.balanceAfterMinor,
     replayed: result.value.replayed,
-    account: accountJson(account),
+    account: accountJson(account, deps.ledger.now()),
   } satisfies FundsAnswer);
 }
 

@@ -4,6 +4,7 @@ import { addFundsCommand } from '../commands/addFundsCommand.js';
 import { alertsHereCommand } from '../commands/alertsHereCommand.js';
 import { alertThresholdCommand } from '../commands/alertThresholdCommand.js';
 import { autoRechargeCommand } from '../commands/autoRechargeCommand.js';
+import { spendControlsCommand } from '../commands/spendControlsCommand.js';
 import { MAX_COMMAND_LENGTH, type Command, type CommandName } from '../commands/recognizeCommand.js';
 import type { HandlerDeps, Reply, Turn } from '../handlers/handlerDeps.js';
 import { messageTooLong, unknownCommand } from '../handlers/explainProblem.js';
@@ -31,6 +32,7 @@ export const COMMAND_ROUTES: { [N in CommandName]: CommandRoute<N> } = {
   addFunds: { permission: 'manage', help: 'addFunds', handle: addFundsCommand },
   autoRecharge: { permission: 'manage', help: 'autoRecharge', handle: autoRechargeCommand },
   lowBalanceAlert: { permission: 'manage', help: 'lowBalanceAlert', handle: alertThresholdCommand },
+  spendControls: { permission: 'manage', help: 'spendControls', handle: spendControlsCommand },
   history: { permission: 'view', help: 'history', handle: (turn, deps) => showHistory(turn, deps) },
   exportHistory: { permission: 'view', help: 'exportHistory', handle: (turn, deps) => exportHistory(turn, deps) },
   usage: { permission: 'view', help: 'usage', handle: (turn, deps) => showUsage(turn, deps) },

@@ -253,6 +253,8 @@ export const en = {
     'purchase-charging': 'Confirmed, charging the card',
     'purchase-failed': 'Card payment failed',
     'purchase-cancelled': 'Addition cancelled',
+    'auto-recharge-limited': 'Auto-recharge paused by the monthly cap',
+    'daily-spend-exceeded': 'Daily spend above the alert amount',
   } satisfies Record<EntryKind, string>,
   autoRechargeAdded: 'Auto-recharge added funds',
   usage: {
@@ -294,6 +296,12 @@ export const en = {
         ['turn off auto-recharge', 'Stop automatic recharges'],
       ],
       lowBalanceAlert: [['low balance alert 15', 'Alert admins when the balance falls below 15']],
+      spendControls: [
+        ['limit auto-recharge to $500 a month', 'Cap what auto-recharge may add each calendar month'],
+        ['limit auto-recharge to 3 a month', 'Cap how many recharges a month'],
+        ['remove the recharge limit', 'Lift the monthly caps'],
+        ['alert me when more than $200 is spent in a day', "Alert admins when a day's calls cost more"],
+      ],
       history: [['history', 'Every change to the balance, calls summed per day']],
       exportHistory: [['export history', 'Download the whole history as CSV (the link works for 15 minutes)']],
       usage: [['usage', 'Recent calls by type and destination']],
@@ -474,6 +482,49 @@ export const en = {
         ? `At this pace the balance reaches the auto-recharge trigger (${floor}) around ${date}.`
         : `At this pace the balance reaches ${floor} around ${date}.`,
     runwayBeyond: (days: string) => `At this pace the balance lasts beyond the next ${days} days.`,
+  },
+  /** Spend controls (issue 11): monthly auto-recharge caps and the daily spend alert. */
+  spendControls: {
+    title: 'Spend controls',
+    intro:
+      "Cap what auto-recharge may take from the card each calendar month, and get an alert when a day's calls cost more than you expect. Leave a field empty for no cap.",
+    monthlyMaxLabel: (currency: string) => `Auto-recharge at most this much a month (${currency})`,
+    monthlyMaxLimit: (amount: string) => `At least one recharge (${amount}). Empty: no cap.`,
+    monthlyCountLabel: 'Auto-recharge at most this many times a month',
+    monthlyCountLimit: (max: number) => `A whole number from 1 to ${max}. Empty: no cap.`,
+    dailyAlertLabel: (currency: string) => `Alert when a day's spend is more than (${currency})`,
+    dailyAlertLimit: 'More than zero. Empty: no alert.',
+    monthlyCap: 'Monthly cap',
+    dailyAlert: 'Daily alert',
+    none: 'None',
+    capValue: (amount: string | null, count: string | null) =>
+      amount && count ? `${amount} or ${count} recharges, whichever comes first` : amount ? amount : count ? `${count} recharges` : 'None',
+    dailyValue: (amount: string) => `More than ${amount} a day`,
+    thisMonth: 'This month',
+    thisMonthValue: (amount: string, count: number) => (count === 1 ? `${amount} in 1 recharge` : `${amount} in ${count} recharges`),
+    zone: (zone: string) => `Months and days count in ${zone}.`,
+    limitedUntil: (time: string) => `Paused by the monthly cap until ${time}`,
+    limitedExplanation: (time: string) =>
+      'Auto-recharge reached its monthly cap and is paused until ' +
+      `${time}. To resume it now, raise or remove the cap below (or write "remove the recharge limit"); adding funds by hand works as always.`,
+    saved: 'Spend controls saved.',
+    limitBelowRecharge: (limit: string, amount: string) =>
+      `A monthly cap of ${limit} is less than one recharge of ${amount}, so auto-recharge could never run. Raise the cap or lower the recharge amount.`,
+    countInvalid: (input: string, max: number) => `"${input}" is not a number of recharges: write a whole number from 1 to ${max}.`,
+    limitedTitle: 'Auto-recharge paused for the month',
+    limitedCount: (count: number, time: string) =>
+      `Auto-recharge has made ${count === 1 ? '1 recharge' : `${count} recharges`} this month, as many as your monthly cap allows, so it is paused until ${time}.`,
+    limitedAmount: (added: string, cap: string, time: string) =>
+      `Auto-recharge has added ${added} this month and one more recharge would pass your monthly cap of ${cap}, so it is paused until ${time}.`,
+    howToLift:
+      'Calling stops when the balance reaches zero. To lift the pause, raise or remove the cap on the auto-recharge card, or write "remove the recharge limit"; or add funds by hand.',
+    dailyTitle: 'Daily spend above your alert',
+    daily: (day: string, spent: string, ceiling: string) => `Calls on ${day} cost ${spent}, more than the ${ceiling} a day you asked to hear about.`,
+    dailyHint: 'If this is unexpected it can be toll fraud: check usage. The amount is on the auto-recharge card.',
+    summaryLimited: (time: string) => `paused until ${time}`,
+    summaryDaily: (spent: string) => `${spent} spent in a day`,
+    unreadable:
+      'Say a monthly cap as an amount ("limit auto-recharge to $500 a month") or a number of recharges ("limit auto-recharge to 3 a month"), and a daily alert as an amount ("alert me when more than $200 is spent in a day").',
   },
 };
 

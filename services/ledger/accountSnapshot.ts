@@ -1,4 +1,4 @@
-import type { Account } from './account.js';
+import { NO_SPEND_CONTROLS, type Account } from './account.js';
 import { IdempotencyKeys, type IdempotencyKeysSnapshot } from './idempotencyKeys.js';
 import { usageStatsFromSnapshot, usageStatsToSnapshot, type UsageStatsSnapshot } from '../insight/usageStats.js';
 import { legacyRechargeChargeKey } from './operationKeys.js';
@@ -16,6 +16,11 @@ export function fromSnapshot(snapshot: AccountSnapshot): Account {
   const { keys, usage, ...rest } = snapshot;
   const account: Account = { ...structuredClone(rest), usage: usageStatsFromSnapshot(usage), keys: IdempotencyKeys.fromSnapshot(keys) };
   account.offers ??= {};
+  // Snapshots from before spend controls existed.
+  account.spendControls ??= { ...NO_SPEND_CONTROLS };
+  account.dailySpendAlertedDay ??= null;
+  account.recharge.monthly ??= { month: '', recharges: 0, addedMinor: 0 };
+  account.recharge.limitedMonth ??= null;
   const attempt = account.recharge.inFlight;
   if (attempt) attempt.chargeKey ??= legacyRechargeChargeKey(attempt.attemptId);
   return account;

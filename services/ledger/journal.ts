@@ -11,6 +11,8 @@ export type EntryKind =
   | 'payment-method-changed'
   | 'auto-recharge-started'
   | 'auto-recharge-failed'
+  | 'auto-recharge-limited'
+  | 'daily-spend-exceeded'
   | 'expiry-reminder'
   | 'purchase-offered'
   | 'purchase-charging'
@@ -57,6 +59,21 @@ export interface AutoRechargeSettings {
 
 export type RechargeFailureReason = ChargeFailureReason;
 
+/**
+ * What admins may cap (issue 11): auto-recharge per calendar month, by amount and/or by count, and
+ * a day's spend before they are alerted. Null: no cap. Months and days are the tenant's, in
+ * `timeZone` (IANA), the zone of the admin who last set them.
+ */
+export interface SpendControls {
+  monthlyRechargeMaxMinor: Minor | null;
+  monthlyRechargeMaxCount: number | null;
+  dailySpendAlertMinor: Minor | null;
+  timeZone: string;
+}
+
+/** Which monthly cap stopped a recharge. */
+export type RechargeLimitKind = 'amount' | 'count';
+
 export type EntryDetail =
   | {
       kind: 'account-opened';
@@ -80,10 +97,12 @@ export type EntryDetail =
       kind: 'settings-changed';
       autoRecharge?: AutoRechargeSettings;
       lowBalanceAlertMinor?: Minor;
+      spendControls?: SpendControls;
     }
   /** `description` in words for the operator's journal; `card` for cards to say in the reader's language (absent before it was kept). */
   | { kind: 'payment-method-changed'; description: string; card?: { brand: string; last4: string } }
-  | { kind: 'auto-recharge-started'; attemptId: string; amountMinor: Minor }
+  /** `month`: the tenant's calendar month the attempt counts in against the monthly cap (absent before caps existed). */
+  | { kind: 'auto-recharge-started'; attemptId: string; amountMinor: Minor; month?: string }
   | {
       kind: 'auto-recharge-failed';
       attemptId: string;
@@ -92,6 +111,13 @@ export type EntryDetail =
       paused: boolean;
       retryAt: string | null;
     }
+  /**
+   * A recharge was due but the monthly cap would be passed: auto-recharge pauses until `month` is
+   * over or an admin lifts the cap. What the month has taken so far, for the alert and the history.
+   */
+  | { kind: 'auto-recharge-limited'; month: string; limit: RechargeLimitKind; rechargedMinor: Minor; recharges: number }
+  /** The tenant's day `day` spent more than the daily alert amount; recorded so it is said once a day. */
+  | { kind: 'daily-spend-exceeded'; day: string; spentMinor: Minor; ceilingMinor: Minor }
   | { kind: 'expiry-reminder'; lotId: string; days: number; expiresAt: string }
   /**
    * A confirmation card was shown: the offer Confirm may charge and credit, exactly this amount,

@@ -29,6 +29,7 @@ import {
   type AdaptiveCard,
   type AlertThresholdViewModel,
   type AutoRechargeSettingsViewModel,
+  type SpendControlsViewModel,
   type AutoRechargeViewModel,
   type BalanceViewModel,
   type ConfirmationViewModel,
@@ -276,7 +277,40 @@ export const ALERTS: Alert[] = [
     quietUntil: null,
     destinationListFull: false,
   },
+  {
+    ...alertBase,
+    type: 'auto-recharge-limited',
+    limit: 'count',
+    month: '2026-03',
+    maxMinor: null,
+    maxCount: 3,
+    rechargedMinor: 15_000,
+    recharges: 3,
+    resumesAt: '2026-03-31T16:00:00.000Z',
+  },
+  {
+    ...alertBase,
+    type: 'auto-recharge-limited',
+    limit: 'amount',
+    month: '2026-03',
+    maxMinor: 50_000,
+    maxCount: null,
+    rechargedMinor: 45_000,
+    recharges: 9,
+    resumesAt: '2026-04-01T00:00:00.000Z',
+  },
+  { ...alertBase, type: 'daily-spend-exceeded', day: '2026-03-05', spentMinor: 21_337, ceilingMinor: 20_000 },
 ];
+
+/** Spend controls with a monthly amount and count cap, a daily alert, and what March took so far. */
+export const spendControls = (over: Partial<SpendControlsViewModel> = {}): SpendControlsViewModel => ({
+  monthlyMaxMinor: 50_000,
+  monthlyMaxCount: 3,
+  dailyAlertMinor: 20_000,
+  thisMonth: { recharges: 2, addedMinor: 10_000 },
+  timeZone: 'Asia/Shanghai',
+  ...over,
+});
 
 /** Calls to Sierra Leone over a few days by three people, one not named, newest first. */
 export const destinationCalls = (over: Partial<DestinationCallsViewModel> = {}): DestinationCallsViewModel => ({
@@ -466,6 +500,28 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
     renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'retrying', nextRetryAt: '2026-03-05T15:00:00.000Z' }) }), locale),
   );
   add('auto-recharge, in progress', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'in-progress' }) }), locale));
+  add('auto-recharge, spend controls', renderAutoRechargeCard(settings({ spendControls: spendControls() }), locale));
+  add(
+    'auto-recharge, paused by the monthly cap',
+    renderAutoRechargeCard(
+      settings({
+        autoRecharge: autoRecharge({ state: 'limited', resumesAt: '2026-03-31T16:00:00.000Z' }),
+        spendControls: spendControls({ thisMonth: { recharges: 3, addedMinor: 15_000 } }),
+      }),
+      locale,
+    ),
+  );
+  add(
+    'auto-recharge, spend control refused',
+    renderAutoRechargeCard(
+      settings({
+        spendControls: spendControls({ monthlyMaxMinor: null, monthlyMaxCount: null, dailyAlertMinor: null }),
+        values: { monthlyMax: '20', monthlyCount: 'abc' },
+        error: { field: 'monthlyMax', error: { code: 'monthly-limit-below-recharge', limitMinor: 2000, amountMinor: 5000, currency: 'USD' } },
+      }),
+      locale,
+    ),
+  );
   add(
     'auto-recharge, amount error',
     renderAutoRechargeCard(

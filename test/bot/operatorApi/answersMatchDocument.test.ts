@@ -276,11 +276,22 @@ describe('operator API answers, as the document describes them', () => {
     clock.advance(30 * DAY_MS);
     await ledger.sweep();
     await ledger.idle();
+    expect((await described('GET', `/api/tenants/${tenantId}/account`)).json).toMatchObject({ lots: [], status: 'suspended' });
+    // Spend controls: a paying card recharges once this month; the cap of one pauses the next, and the day's spend passes its alert.
+    await gateway.chooseTestCard(tenantId, 'visa-success');
+    await ledger.paymentMethodChanged(tenantId, 'Visa ending 4242', 'admin-1');
+    await ledger.idle();
+    ok(await ledger.setSpendControls(tenantId, { monthlyRechargeCount: 1, dailySpendAlert: '10' }, 'admin-1'));
+    await wellFormed('POST', '/api/usage', { records: [record(tenantId, '45.00', {}, at())] });
+    await ledger.idle();
+    expect((await described('GET', `/api/tenants/${tenantId}/account`)).json).toMatchObject({
+      autoRecharge: { status: 'limited-this-month' },
+      spendControls: { monthlyRechargeMaxCount: 1, dailySpendAlert: '10.00', thisMonth: { recharges: 1, addedMinor: 5000 } },
+    });
 
     const journal = await described('GET', `/api/tenants/${tenantId}/journal?limit=1000`);
     const kinds = new Set(journal.json.entries.map((e: { kind: string }) => e.kind));
     expect([...kinds].sort()).toEqual([...contract.document.components.schemas.JournalEntry.properties.kind.enum].sort());
-    expect((await described('GET', `/api/tenants/${tenantId}/account`)).json).toMatchObject({ lots: [], status: 'suspended' });
     expect((await described('GET', `/api/tenants/${tenantId}/insight`)).status).toBe(200);
     expect((await described('GET', `/api/tenants/${tenantId}/journal.csv`)).status).toBe(200);
   });
