@@ -3,8 +3,19 @@ import { ErrorBody, withReference } from '../http/errorAnswers.js';
 import { Live, NotLive, NotReady, Ready } from '../http/healthAnswers.js';
 import { BODY_LIMITS } from '../http/jsonBody.js';
 import { JOURNAL_CSV_COLUMNS } from './journalCsv.js';
-import { AccountJson, FundsAnswer, InsightJson, JournalEntryJson, JournalPage, SyncFailureJson, SyncReportJson, Time, UsageAnswer } from './responseSchemas.js';
-import { FundsBody, JournalQuery, MAX_USAGE_RECORDS, TenantId, UsageBatch, UsageRecordBody } from './schemas.js';
+import {
+  AccountJson,
+  FundsAnswer,
+  InsightJson,
+  JournalEntryJson,
+  JournalPage,
+  ReportAnswer,
+  SyncFailureJson,
+  SyncReportJson,
+  Time,
+  UsageAnswer,
+} from './responseSchemas.js';
+import { FundsBody, JournalQuery, MAX_USAGE_RECORDS, ReportBody, TenantId, UsageBatch, UsageRecordBody } from './schemas.js';
 
 type JsonSchema = z.core.JSONSchema.JSONSchema;
 type SchemaRef = { $ref: string };
@@ -72,7 +83,7 @@ interface OperationSpec {
   /** Asks for the operator key (and so may answer 401 and 503). */
   operatorKey?: true;
   parameters?: object[];
-  body?: { schema: SchemaRef; description: string };
+  body?: { schema: SchemaRef; description: string; optional?: true };
   /** The success answer, and any other answer that is not the common error body. */
   answers: Record<number, { description: string; json: SchemaRef } | { description: string; csv: z.ZodType }>;
   errors?: ErrorStatus[];
@@ -99,7 +110,7 @@ function buildDocument() {
       tags: [spec.operatorKey ? 'Operator API' : 'Service'],
       ...(spec.operatorKey && { security: [{ operatorKey: [] }] }),
       ...(spec.parameters && { parameters: spec.parameters }),
-      ...(spec.body && { requestBody: { required: true, description: spec.body.description, content: jsonContent(spec.body.schema) } }),
+      ...(spec.body && { requestBody: { required: !spec.body.optional, description: spec.body.description, content: jsonContent(spec.body.schema) } }),
       responses: answered,
     };
   }
@@ -236,6 +247,19 @@ function buildDocument() {
           },
         },
         errors: [400],
+      }),
+    },
+    '/api/tenants/{tenantId}/report': {
+      post: operation({
+        operationId: 'postReport',
+        summary: "Send the tenant's weekly report to its admins now.",
+        description:
+          "The report of the last seven days, to each admin's personal chat and mailbox (not to admins who switched it off), answered with whom it reached. It is not stored and does not count as the week's report, which still comes at its scheduled time. The body is optional and must be `{}`.",
+        operatorKey: true,
+        parameters: tenantPath,
+        body: { schema: requests.add('ReportRequest', ReportBody), description: `Optional; at most ${BODY_LIMITS.report} bytes.`, optional: true },
+        answers: { 200: { description: 'Whom the report reached.', json: responses.add('ReportAnswer', ReportAnswer) } },
+        errors: [400, 404, 413, 415],
       }),
     },
   };

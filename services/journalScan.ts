@@ -1,5 +1,9 @@
-import type { JournalEntry } from '../../services/ledger/journal.js';
-import type { HandlerDeps } from './handlerDeps.js';
+import type { JournalEntry } from './ledger/journal.js';
+
+/** Where the journal is read from: the ledger service (or anything that pages entries as it does). */
+export interface JournalSource {
+  ledger: { journal(tenantId: string, afterEntryNo: number, limit: number): Promise<JournalEntry[]> };
+}
 
 /** Entries read per journal request while scanning. */
 const WINDOW = 200;
@@ -14,7 +18,7 @@ export type Take = 'keep' | 'skip' | 'stop';
  * ones, newest first; the scan covered the entries numbered `lowest` to `before - 1`.
  */
 export async function scanBack(
-  deps: Pick<HandlerDeps, 'ledger'>,
+  deps: JournalSource,
   tenantId: string,
   options: { before: number; maxRead: number; take: (entry: JournalEntry) => Take },
 ): Promise<{ entries: JournalEntry[]; lowest: number }> {
@@ -38,7 +42,7 @@ export async function scanBack(
 
 /** As `scanBack`, forwards from the entry numbered above `after`: kept entries oldest first, covering `after + 1` to `highest`. */
 export async function scanForward(
-  deps: Pick<HandlerDeps, 'ledger'>,
+  deps: JournalSource,
   tenantId: string,
   options: { after: number; last: number; maxRead: number; take: (entry: JournalEntry) => Take },
 ): Promise<{ entries: JournalEntry[]; highest: number }> {
