@@ -114,7 +114,8 @@ export async function collectWeeklyReport(
   };
   const scan = await scanBack(source, account.tenantId, { before: account.entryCount + 1, maxRead: REPORT_MAX_ENTRIES, take });
   const top = <K>(map: Map<K, UsageTotals>) => {
-    const sorted = [...map].sort((a, b) => b[1].minor - a[1].minor || b[1].calls - a[1].calls);
+    // Largest spend first; ties by name, so the report does not depend on the order calls came in.
+    const sorted = [...map].sort((a, b) => b[1].minor - a[1].minor || b[1].calls - a[1].calls || String(a[0] ?? '').localeCompare(String(b[0] ?? '')));
     const others = totals();
     for (const [, t] of sorted.slice(REPORT_TOP)) {
       others.calls += t.calls;
