@@ -32,8 +32,9 @@ const CHINESE_DAY_NUMBER: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四
 
 /** "9", "9am", "5 pm", "17:00", "at 8"; minutes other than :00 make it unreadable. */
 const ENGLISH_TIME = /\b(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?=\s|$|[^\w])/g;
-/** "9点", "17:00", "下午5点", "早上九点", "十七点". */
-const CHINESE_TIME = /(上午|早上|早晨|中午|下午|晚上)?\s*(\d{1,2}|[零一二两三四五六七八九十]{1,3})\s*(?:(?:点|时)(?:整|钟)?|[:：](\d{2}))/g;
+/** "9点", "17:00", "下午5点", "早上九点", "十七点"; "9点半", "9点15分" are not whole hours. */
+const CHINESE_TIME =
+  /(上午|早上|早晨|中午|下午|晚上)?\s*(\d{1,2}|[零一二两三四五六七八九十]{1,3})\s*(?:(?:点|时)(整|钟|半|[一三]刻|[\d零一二两三四五六七八九十]+分)?|[:：](\d{2}))/g;
 const CHINESE_DIGITS: Record<string, number> = { 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 
 /** Reads a message already known to be about the weekly report (normalised: lower case, NFKC). */
@@ -57,9 +58,10 @@ export function readWeeklyReport(text: string): WeeklyReportRequest {
 function readHours(text: string): number[] | 'unreadable' {
   const hours: number[] = [];
   for (const match of text.matchAll(CHINESE_TIME)) {
-    const [, period, number, minutes] = match;
+    const [, period, number, past, minutes] = match;
     const value = /\d/.test(number!) ? Number(number) : chineseNumber(number!);
-    if (value === null || (minutes !== undefined && minutes !== '00')) return 'unreadable';
+    const wholeHour = (past === undefined || past === '整' || past === '钟') && (minutes === undefined || minutes === '00');
+    if (value === null || !wholeHour) return 'unreadable';
     const afternoon = period === '下午' || period === '晚上';
     hours.push(afternoon && value < 12 ? value + 12 : value);
   }
