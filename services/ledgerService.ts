@@ -60,9 +60,9 @@ export interface OfferPurchaseRequest {
 /** What the weekly report needs to know that the ledger does not keep. */
 export interface WeeklyReportContext {
   /** The zone of the tenant's admins as last seen, for a tenant whose admins never set the report's hour; null: UTC. */
-  zoneOf(tenantId: string): string | null;
+  zoneOf(tenantId: string): Promise<string | null>;
   /** The display name the bot knows for a user id of the tenant. */
-  nameOf(tenantId: string, userId: string): string | null;
+  nameOf(tenantId: string, userId: string): Promise<string | null>;
 }
 
 export type WeeklyReportAlert = Extract<Alert, { type: 'weekly-report' }>;
@@ -292,7 +292,7 @@ export class LedgerService {
         const account = await this.account(tenantId);
         if (!account) continue;
         const now = this.now();
-        const zone = account.weeklyReport.timeZone ?? context.zoneOf(tenantId) ?? 'UTC';
+        const zone = account.weeklyReport.timeZone ?? (await context.zoneOf(tenantId)) ?? 'UTC';
         const due = dueReport(account.weeklyReport, zone, now, account.openedAt);
         if (!due || account.keys.operations.has(weeklyReportKey(tenantId, due.week))) continue;
         const report = await collectWeeklyReport({ ledger: this }, account, { week: due.week, to: due.dueAt }, this.runwayOf(account), (userId) =>

@@ -42,7 +42,7 @@ export class TeamsAlertSink implements ReportingAlertSink {
 
   /** Takes its place in each conversation's lane before it first waits, so raising order is kept. */
   async deliver(stored: StoredAlert, signal: AbortSignal): Promise<Delivered[]> {
-    const conversations = this.deps.book.conversationsOf(stored.alert.tenantId);
+    const conversations = await this.deps.book.conversationsOf(stored.alert.tenantId);
     const sent = await Promise.all(conversations.map((conversation) => this.inLane(conversation.id, () => this.deliverTo(stored, conversation.id, signal))));
     return sent.filter((delivered) => delivered !== null);
   }
@@ -64,13 +64,14 @@ export class TeamsAlertSink implements ReportingAlertSink {
     const { book, log, adapter, appId, admins } = this.deps;
     const logger = this.deps.logger ?? consoleLog;
     const recipient = `teams:${conversationId}`;
-    const conversation = book.conversation(conversationId);
+    const tenantId = stored.alert.tenantId;
+    const conversation = await book.conversation(tenantId, conversationId);
     if (!conversation || log.has(stored.id, recipient)) return null;
-    const person = conversation.scope === 'personal' ? book.person(conversation.userKey) : undefined;
+    const person = conversation.scope === 'personal' ? await book.person(tenantId, conversation.userKey) : undefined;
     // A weekly report is each admin's own: not for a shared conversation, nor for one who switched it off.
     if (stored.alert.type === 'weekly-report' && (!person || !wantsAlert(stored.alert, person.aadObjectId ?? person.userId))) return null;
     // Decided when its turn in the lane comes: a conversation unsubscribed meanwhile gets nothing more.
-    if (!(await admins.mayReceive(conversation, stored.alert.tenantId))) return null;
+    if (!(await admins.mayReceive(conversation, tenantId))) return null;
     // A personal chat reads in its person's zone; a shared one in the zone last seen there.
     const timeZone = person?.timeZone ?? conversation.timeZone ?? null;
     const reader = { locale: conversation.locale, timeZone };
@@ -94,7 +95,7 @@ export class TeamsAlertSink implements ReportingAlertSink {
     });
     if (outcome === 'gone') {
       logger.warn({ conversationId }, 'conversation is gone (bot removed or blocked); forgetting it');
-      await book.forget(conversationId);
+      await book.forget(tenantId, conversationId);
     } else if (outcome === 'failed') {
       logger.error({ alertId: stored.id, conversationId }, 'alert refused by Teams; not sent to this conversation');
     }

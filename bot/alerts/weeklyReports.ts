@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConversationBook } from '../../data/conversationReferences.js';
+import { personKey, type ConversationBook } from '../../data/conversationReferences.js';
 import type { LedgerService, WeeklyReportContext } from '../../services/ledgerService.js';
 import { consoleLog, type Log } from '../../services/ports.js';
 import type { Delivered, ReportingAlertSink } from './alertDispatcher.js';
@@ -8,13 +8,10 @@ import type { DeliveryLog } from './deliveryLog.js';
 /** What the weekly report needs of the people the bot met: their names, and the zone a tenant's admins are in. */
 export function weeklyReportContext(book: Pick<ConversationBook, 'person' | 'peopleOf'>): WeeklyReportContext {
   return {
-    nameOf: (tenantId, userId) => book.person(`${tenantId}/${userId}`)?.name ?? null,
+    nameOf: async (tenantId, userId) => (await book.person(tenantId, personKey(tenantId, { aadObjectId: userId, userId })))?.name ?? null,
     // The zone the tenant's people last wrote from, until an admin sets the report's hour (which fixes theirs).
-    zoneOf: (tenantId) =>
-      book
-        .peopleOf(tenantId)
-        .filter((p) => p.timeZone)
-        .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0]?.timeZone ?? null,
+    zoneOf: async (tenantId) =>
+      (await book.peopleOf(tenantId)).filter((p) => p.timeZone).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0]?.timeZone ?? null,
   };
 }
 

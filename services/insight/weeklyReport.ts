@@ -4,7 +4,8 @@ import { accountStatus, type Account, type AccountStatus, type RechargeState } f
 import type { AutoRechargeSettings, JournalEntry, RechargeFailureReason } from '../ledger/journal.js';
 import type { Minor } from '../money.js';
 import type { Runway } from './runway.js';
-import { destinationOf, type UsageTotals } from './usageStats.js';
+import { UsageBreakdownBuilder, usageCallOf, type UsageGroupRow } from './usageBreakdown.js';
+import type { UsageTotals } from './usageStats.js';
 
 /** Destinations and callers a report names; the rest are summed as "others". */
 export const REPORT_TOP = 5;
@@ -60,7 +61,8 @@ export interface ReportPeriod {
 
 /**
  * Builds the report of the seven days before `period.to` from the account and its journal: one
- * backward scan over two weeks of entries, keeping only sums. Calls are counted by when they
+ * backward scan over two weeks of entries, keeping only sums (the usage breakdown's, by
+ * destination and by user, and the payments). Calls are counted by when they
  * started (a call imported late still counts in its week): rows arrive at most a few days late
  * and never before they started, so scanning back to entries written before the fortnight began
  * sees every call that started in it.
@@ -70,15 +72,15 @@ export async function collectWeeklyReport(
   account: Account,
   period: ReportPeriod,
   runway: Runway,
-  nameOf: (userId: string) => string | null,
+  nameOf: (userId: string) => Promise<string | null>,
 ): Promise<WeeklyReport> {
   const to = period.to;
   const from = addDays(to, -7);
   const fortnight = addDays(to, -14);
-  const thisWeek = totals();
-  const lastWeek = totals();
-  const destinations = new Map<string, UsageTotals>();
-  const users = new Map<string | null, UsageTotals>();
+  // The usage card's and the operator API's breakdown, fed from one scan.
+  const byDestination = new UsageBreakdownBuilder({ groupBy: 'destination', from, to });
+  const byUser = new UsageBreakdownBuilder({ groupBy: 'user', from, to });
+  const weekBefore = new UsageBreakdownBuilder({ groupBy: 'day', from: fortnight, to: from });
   const autoRecharges = { count: 0, minor: 0 };
   const otherAdditions = { count: 0, minor: 0 };
   const failedPayments: WeeklyReport['failedPayments'] = { count: 0, lastReason: null };
@@ -92,15 +94,9 @@ export async function collectWeeklyReport(
       return 'stop';
     }
     const detail = entry.detail;
-    if (detail.kind === 'usage') {
-      const started = Date.parse(detail.usage.startDateTime);
-      const charge = -entry.amountMinor;
-      const seconds = detail.usage.durationSeconds ?? 0;
-      if (started >= fortnight && started < from) add(lastWeek, seconds, charge);
-      if (!inWeek(started)) return 'skip';
-      add(thisWeek, seconds, charge);
-      add(bucket(destinations, destinationOf(detail.usage)), seconds, charge);
-      add(bucket(users, detail.usage.userId), seconds, charge);
+    const call = usageCallOf(entry);
+    if (call) {
+      for (const builder of [byDestination, byUser, weekBefore]) builder.add(call);
     } else if (inWeek(at) && detail.kind === 'funds-added') {
       const sum = detail.source === 'auto-recharge' ? autoRecharges : otherAdditions;
       sum.count++;
@@ -113,32 +109,28 @@ export async function collectWeeklyReport(
     return 'skip';
   };
   const scan = await scanBack(source, account.tenantId, { before: account.entryCount + 1, maxRead: REPORT_MAX_ENTRIES, take });
-  const top = <K>(map: Map<K, UsageTotals>) => {
-    // Largest spend first; ties by name, so the report does not depend on the order calls came in.
-    const sorted = [...map].sort((a, b) => b[1].minor - a[1].minor || b[1].calls - a[1].calls || String(a[0] ?? '').localeCompare(String(b[0] ?? '')));
-    const others = totals();
-    for (const [, t] of sorted.slice(REPORT_TOP)) {
-      others.calls += t.calls;
-      others.seconds += t.seconds;
-      others.minor += t.minor;
-    }
-    return { top: sorted.slice(0, REPORT_TOP), others };
-  };
-  const byDestination = top(destinations);
-  const byUser = top(users);
+  const destinations = top(byDestination.result().rows);
+  const users = top(byUser.result().rows);
 
   return {
     week: period.week,
     from: iso(from),
     to: iso(to),
     ...reportAccountFigures(account, to),
-    thisWeek,
-    lastWeek,
+    thisWeek: byDestination.result().total,
+    lastWeek: weekBefore.result().total,
     runway,
-    topDestinations: byDestination.top.map(([destination, t]) => ({ destination, ...t })),
-    otherDestinations: byDestination.others,
-    topUsers: byUser.top.map(([userId, t]) => ({ userId, name: userId === null ? null : nameOf(userId), ...t })),
-    otherUsers: byUser.others,
+    topDestinations: destinations.top.map((row) => ({ destination: row.key, ...totalsOf(row) })),
+    otherDestinations: destinations.others,
+    topUsers: await Promise.all(
+      users.top.map(async (row) => ({
+        userId: row.unknown ? null : row.key,
+        // The name on the call record, else the one the bot knows for the user id.
+        name: row.unknown ? null : row.label !== row.key ? row.label : await nameOf(row.key),
+        ...totalsOf(row),
+      })),
+    ),
+    otherUsers: users.others,
     autoRecharges,
     otherAdditions,
     failedPayments,
@@ -146,6 +138,19 @@ export async function collectWeeklyReport(
     complete: stopped || scan.lowest <= 1,
   };
 }
+
+/** The first REPORT_TOP rows (largest spend first, as the breakdown sorts them) and the rest summed. */
+function top(rows: UsageGroupRow[]): { top: UsageGroupRow[]; others: UsageTotals } {
+  const others: UsageTotals = { calls: 0, seconds: 0, minor: 0 };
+  for (const row of rows.slice(REPORT_TOP)) {
+    others.calls += row.calls;
+    others.seconds += row.seconds;
+    others.minor += row.minor;
+  }
+  return { top: rows.slice(0, REPORT_TOP), others };
+}
+
+const totalsOf = ({ calls, seconds, minor }: UsageTotals): UsageTotals => ({ calls, seconds, minor });
 
 /** What a report says of the account as it stands (taken again inside the change that raises it). */
 export function reportAccountFigures(
@@ -163,18 +168,4 @@ export function reportAccountFigures(
       .sort((a, b) => a.expiresAt - b.expiresAt)
       .map((lot) => ({ remainingMinor: lot.remainingMinor, expiresAt: iso(lot.expiresAt) })),
   };
-}
-
-const totals = (): UsageTotals => ({ calls: 0, seconds: 0, minor: 0 });
-
-function bucket<K>(map: Map<K, UsageTotals>, key: K): UsageTotals {
-  let t = map.get(key);
-  if (!t) map.set(key, (t = totals()));
-  return t;
-}
-
-function add(t: UsageTotals, seconds: number, minor: Minor): void {
-  t.calls++;
-  t.seconds += seconds;
-  t.minor += minor;
 }

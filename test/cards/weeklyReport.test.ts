@@ -152,7 +152,14 @@ describe('the weekly report email', () => {
     const mail = (content: typeof en, to: string) =>
       readEml(
         toRfc5322(
-          { id: `report-${to}`, from: { name: 'Credits', address: 'credits@contoso.com' }, to: { name: null, address: to }, date: new Date(0), ...content },
+          {
+            id: `report-${to}`,
+            tenantId: 't1',
+            from: { name: 'Credits', address: 'credits@contoso.com' },
+            to: { name: null, address: to },
+            date: new Date(0),
+            ...content,
+          },
           'contoso.com',
         ),
       );

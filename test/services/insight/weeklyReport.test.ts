@@ -8,7 +8,7 @@ import { pricer } from '../../../services/rates.js';
 const SH = 'tenant-shanghai';
 const LA = 'tenant-los-angeles';
 const NAMES: Record<string, string> = { 'aad-li': 'Li Wei', 'aad-ana': 'Ana Ruiz' };
-const context: WeeklyReportContext = { zoneOf: () => null, nameOf: (_tenant, userId) => NAMES[userId] ?? null };
+const context: WeeklyReportContext = { zoneOf: async () => null, nameOf: async (_tenant, userId) => NAMES[userId] ?? null };
 
 type ReportAlert = Extract<Alert, { type: 'weekly-report' }>;
 const reports = (store: { alertsOf(tenantId: string, type?: string): Alert[] }, tenantId: string) => store.alertsOf(tenantId, 'weekly-report') as ReportAlert[];
@@ -138,13 +138,13 @@ describe('the weekly report', () => {
     const { clock, ledger, store } = ledgerFixture();
     clock.set('2026-11-30T02:00:00Z');
     await ledger.grantFunds(SH, { amount: '50.00', currency: 'USD', actor: 'operator', idempotencyKey: 'seed' });
-    await ledger.raiseDueWeeklyReports({ ...context, zoneOf: () => 'Asia/Shanghai' });
+    await ledger.raiseDueWeeklyReports({ ...context, zoneOf: async () => 'Asia/Shanghai' });
     expect(reports(store, SH)).toHaveLength(0);
     clock.set('2026-12-07T01:00:00Z');
     // UTC would be 09:00 UTC: not yet.
     await ledger.raiseDueWeeklyReports(context);
     expect(reports(store, SH)).toHaveLength(0);
-    await ledger.raiseDueWeeklyReports({ ...context, zoneOf: () => 'Asia/Shanghai' });
+    await ledger.raiseDueWeeklyReports({ ...context, zoneOf: async () => 'Asia/Shanghai' });
     expect(reports(store, SH).map((a) => a.report.week)).toEqual(['2026-W50']);
   });
 
