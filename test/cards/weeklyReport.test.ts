@@ -2,52 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { toRfc5322 } from '../../bot/notices/mimeMessage.js';
 import { noticeEmail } from '../../bot/notices/noticeEmail.js';
 import { alertSummary, renderAlertCard, renderWeeklyReportCard, weeklyReportSettingsContent, weeklyReportViewModel } from '../../cards/index.js';
-import type { Alert } from '../../services/alerts.js';
-import type { WeeklyReport } from '../../services/insight/weeklyReport.js';
 import { readEml } from '../bot/notices/eml.js';
+import { report, totals } from '../support/weeklyReportFixture.js';
 import { cardBytes, cardText, expectValidCard, MAX_CARD_BYTES } from './validateCard.js';
-
-const totals = (minor: number, calls: number) => ({ minor, calls, seconds: calls * 120 });
-
-function report(over: Partial<WeeklyReport> = {}): Extract<Alert, { type: 'weekly-report' }> {
-  return {
-    type: 'weekly-report',
-    tenantId: 't1',
-    currency: 'USD',
-    balanceMinor: 4_210,
-    at: '2026-11-30T01:00:05.000Z',
-    optedOut: [],
-    report: {
-      week: '2026-W49',
-      from: '2026-11-23T01:00:00.000Z',
-      to: '2026-11-30T01:00:00.000Z',
-      status: 'active',
-      autoRecharge: { enabled: true, triggerMinor: 2_000, amountMinor: 5_000 },
-      recharge: { inFlight: null, consecutiveFailures: 0, paused: false, nextRetryAt: null, waitingForPaymentMethod: false, attemptsStarted: 2 },
-      lowBalanceAlertMinor: 1_000,
-      thisWeek: totals(1_250, 9),
-      lastWeek: totals(1_000, 7),
-      runway: { spentMinor: 4_000, dailyBurnMinor: 134, daysLeft: 16, until: 'trigger', suggestedRechargeMinor: 4_000 },
-      topDestinations: [
-        { destination: 'Japan', ...totals(700, 3) },
-        { destination: 'Domestic', ...totals(500, 5) },
-      ],
-      otherDestinations: totals(50, 1),
-      topUsers: [
-        { userId: 'aad-li', name: 'Li Wei', ...totals(900, 4) },
-        { userId: 'aad-x', name: null, ...totals(300, 4) },
-        { userId: null, name: null, ...totals(50, 1) },
-      ],
-      otherUsers: totals(0, 0),
-      expiring: [{ remainingMinor: 1_500, expiresAt: '2026-12-20T00:00:00.000Z' }],
-      autoRecharges: { count: 2, minor: 10_000 },
-      otherAdditions: { count: 1, minor: 2_500 },
-      failedPayments: { count: 1, lastReason: 'declined' },
-      complete: true,
-      ...over,
-    },
-  };
-}
 
 const SHANGHAI = { locale: 'zh-CN', timeZone: 'Asia/Shanghai' };
 const LOS_ANGELES = { locale: 'en-US', timeZone: 'America/Los_Angeles' };
