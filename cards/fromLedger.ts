@@ -100,6 +100,8 @@ export function historyEntryViewModel(entry: JournalEntry, actorName: (actor: st
       kind: 'settings',
       ...(detail.autoRecharge ? { autoRecharge: { ...detail.autoRecharge } } : {}),
       ...(detail.lowBalanceAlertMinor !== undefined ? { lowBalanceAlertMinor: detail.lowBalanceAlertMinor } : {}),
+      ...(detail.weeklyReportSchedule ? { weeklyReportSchedule: { ...detail.weeklyReportSchedule } } : {}),
+      ...(detail.weeklyReportOptOut ? { weeklyReportOff: detail.weeklyReportOptOut.optedOut } : {}),
     };
   } else if (detail.kind === 'expiry-reminder') {
     vm.note = { kind: 'expires', at: detail.expiresAt };

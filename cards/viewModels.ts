@@ -214,7 +214,15 @@ export type HistoryNote =
   /** A purchase recorded at restart: the card was charged before the funds could be added. */
   | { kind: 'recovered' }
   /** What a settings change set. */
-  | { kind: 'settings'; autoRecharge?: { enabled: boolean; triggerMinor: Minor; amountMinor: Minor }; lowBalanceAlertMinor?: Minor }
+  | {
+      kind: 'settings';
+      autoRecharge?: { enabled: boolean; triggerMinor: Minor; amountMinor: Minor };
+      lowBalanceAlertMinor?: Minor;
+      /** The weekly report's day and hour (in its zone; null: the admins' zone, shown as UTC). */
+      weeklyReportSchedule?: { day: number; hour: number; timeZone: string | null };
+      /** The admin who made the change switched their own weekly report off (true) or on. */
+      weeklyReportOff?: boolean;
+    }
   /** An expiry reminder: when the lot expires. */
   | { kind: 'expires'; at: IsoTime };
 

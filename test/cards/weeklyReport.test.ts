@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { toRfc5322 } from '../../bot/notices/mimeMessage.js';
 import { noticeEmail } from '../../bot/notices/noticeEmail.js';
-import { alertSummary, renderAlertCard, renderWeeklyReportCard, weeklyReportSettingsContent, weeklyReportViewModel } from '../../cards/index.js';
+import {
+  alertSummary,
+  historyEntryViewModel,
+  renderAlertCard,
+  renderHistoryCard,
+  renderWeeklyReportCard,
+  weeklyReportSettingsContent,
+  weeklyReportViewModel,
+} from '../../cards/index.js';
 import { readEml } from '../bot/notices/eml.js';
+import { history } from './fixtures.js';
 import { report, totals } from '../support/weeklyReportFixture.js';
 import { cardBytes, cardText, expectValidCard, MAX_CARD_BYTES } from './validateCard.js';
 
@@ -146,5 +155,31 @@ describe('the weekly report email', () => {
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(text).toContain('<img src=x onerror=alert(1)>');
+  });
+});
+
+describe('weekly report settings in the history', () => {
+  it('say what changed: the day and hour, or that an admin switched theirs off or on', () => {
+    const entry = (id: string, detail: object) =>
+      historyEntryViewModel({
+        id,
+        tenantId: 't1',
+        kind: 'settings-changed',
+        amountMinor: 0,
+        balanceAfterMinor: 1000,
+        at: '2026-11-20T00:00:00.000Z',
+        actor: 'aad-li',
+        idempotencyKey: null,
+        detail: { kind: 'settings-changed', ...detail },
+      });
+    const entries = [
+      entry('3', { weeklyReportOptOut: { actor: 'aad-li', optedOut: true } }),
+      entry('2', { weeklyReportSchedule: { day: 5, hour: 17, timeZone: 'Asia/Shanghai' } }),
+    ];
+    const en = cardText(renderHistoryCard(history({ entries }), 'en-US'));
+    expect(en).toContain('Weekly report: Friday at 17:00 (China Standard Time).');
+    expect(en).toContain('Weekly report off.');
+    const zh = cardText(renderHistoryCard(history({ entries }), 'zh-CN'));
+    expect(zh).toContain('周报：星期五 17:00（中国标准时间）');
   });
 });
