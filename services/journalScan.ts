@@ -5,7 +5,7 @@ export interface JournalSource {
   ledger: { journal(tenantId: string, afterEntryNo: number, limit: number): Promise<JournalEntry[]> };
 }
 
-/** Entries read per journal request while scanning. */
+/** Entries read per journal request while scanning, unless the scan asks for more. */
 const WINDOW = 200;
 
 /** What to do with an entry met while scanning: keep it, pass over it, or end the scan before it. */
@@ -20,13 +20,14 @@ export type Take = 'keep' | 'skip' | 'stop';
 export async function scanBack(
   deps: JournalSource,
   tenantId: string,
-  options: { before: number; maxRead: number; take: (entry: JournalEntry) => Take },
+  options: { before: number; maxRead: number; take: (entry: JournalEntry) => Take; window?: number },
 ): Promise<{ entries: JournalEntry[]; lowest: number }> {
+  const size = options.window ?? WINDOW;
   const entries: JournalEntry[] = [];
   const floor = Math.max(1, options.before - options.maxRead);
   let lowest = Math.max(1, options.before);
   while (lowest > floor) {
-    const from = Math.max(floor, lowest - WINDOW);
+    const from = Math.max(floor, lowest - size);
     const window = await deps.ledger.journal(tenantId, from - 1, lowest - from);
     for (let i = window.length - 1; i >= 0; i--) {
       const entry = window[i]!;
