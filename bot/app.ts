@@ -87,6 +87,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.log ?? createLog(config.log);
   // The ledger and where money comes from.
   const { store, description: storeDescription } = await openLedgerStore(config, log);
+  // What the bot keeps beside the ledger (conversations, sandbox, mail queue, sync watermarks), in the same place.
   const state = await openBotState(config);
   const gateway = new SandboxGateway(state.sandbox, clock, {
     cardForNewTenants: options.sandboxCardForNewTenants ?? null,

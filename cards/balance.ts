@@ -16,6 +16,7 @@ import {
 import { localize, type Reader } from './format.js';
 import { autoRechargeSummary, cardOnFileText, entryKindLabel, runwayText, timesNote } from './fragments.js';
 import type { BalanceViewModel } from './viewModels.js';
+import { runwayChart, titled } from './charts.js';
 import { Verb } from './verbs.js';
 
 export const BALANCE_MAX_LOTS = 3;
@@ -84,6 +85,12 @@ export function renderBalanceCard(vm: BalanceViewModel, reader: Reader): Adaptiv
   const insight: CardElement[] = [];
   if (vm.insight?.runwayDays !== undefined)
     insight.push(textBlock(runwayText(vm.insight.runwayDays, vm.insight.runwayUntil === 'trigger', t, f), { spacing: 'small' }));
+  const projection = vm.insight?.projection ?? [];
+  // A line needs two days; a balance already at its floor has only today.
+  if (projection.length > 1) {
+    const chart = runwayChart(projection, vm.insight?.floorMinor ?? 0, vm.insight?.runwayUntil === 'trigger', vm.currency, t, f);
+    insight.push(...titled(t.insight.runwayTitle, chart));
+  }
   if (vm.insight?.lastUsageSyncAt) insight.push(note(t.balance.lastSync(f.dateTime(vm.insight.lastUsageSyncAt))));
   body.push(...section(t.balance.insightTitle, insight));
   body.push(timesNote(t, f));

@@ -3,6 +3,8 @@
  * Teams renders at 1.5: no images (the bot may run offline), no 1.6 properties.
  */
 
+import type { Chart } from './charts.js';
+
 export const CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 export const CARD_VERSION = '1.5';
 
@@ -87,7 +89,8 @@ export interface InputToggle extends ElementBase {
   wrap?: boolean;
 }
 
-export type CardElement = TextBlock | FactSet | Container | ColumnSet | ActionSet | InputText | InputToggle;
+/** Teams' chart elements (`charts.ts`): each carries a fallback for hosts that do not draw charts. */
+export type CardElement = TextBlock | FactSet | Container | ColumnSet | ActionSet | InputText | InputToggle | Chart;
 
 export type ActionStyle = 'default' | 'positive' | 'destructive';
 

@@ -50,3 +50,5 @@ export {
 export { renderMessageCard, renderProblemCard, messageSummary, problemSummary, type MessageContent, type Tone } from './message.js';
 export { amountErrorText, problemContent } from './problems.js';
 export * from './fromLedger.js';
+export { spendPerDay, topSpenders, runwayProjection, TOP_SPENDERS, PROJECTION_MAX_DAYS } from './insightViewModels.js';
+export { spendPerDayChart, spendSplitChart, runwayChart, titled, chartAmount, SPLIT_MAX_SLICES, type Chart } from './charts.js';

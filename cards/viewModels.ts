@@ -86,7 +86,42 @@ export interface BalanceViewModel {
     /** What the days count down to: the auto-recharge trigger (when on) or zero. Default zero. */
     runwayUntil?: 'trigger' | 'zero';
     lastUsageSyncAt?: IsoTime | null;
+    /** The balance day by day at the trailing burn rate, from today down to the floor (`runwayUntil`'s amount); absent with no usage. */
+    projection?: ProjectionPointViewModel[];
+    /** The amount the projection counts down to: the auto-recharge trigger, or zero. */
+    floorMinor?: Minor;
   };
+}
+
+/** A UTC day ("2026-03-05") and an amount on it. */
+export interface SpendDayViewModel {
+  day: string;
+  minor: Minor;
+}
+
+/** The projected balance at the start of a UTC day. */
+export type ProjectionPointViewModel = SpendDayViewModel;
+
+/** A share of spend: a destination, a call type, a department… */
+export interface SpendSliceViewModel {
+  label: string;
+  minor: Minor;
+}
+
+/** One of the users who spent most (a display name, else the sign-in name; `unknown`: calls naming nobody). */
+export interface SpenderViewModel {
+  label: string;
+  unknown: boolean;
+  calls: number;
+  minor: Minor;
+}
+
+export interface TopSpendersViewModel {
+  /** Counted from the start of this calendar month (UTC). */
+  since: IsoTime;
+  rows: SpenderViewModel[];
+  /** The journal read stopped at its limit: the month's oldest calls are not counted. */
+  truncated: boolean;
 }
 
 /** An amount problem to show in an amount card's error slot (the ledger's error as it came). */
@@ -271,6 +306,10 @@ export interface UsageViewModel {
   to: IsoTime;
   rows: UsageRowViewModel[];
   totalMinor: Minor;
+  /** Spend per UTC day over the period, oldest first, days without calls at 0 (the bars). */
+  perDay?: SpendDayViewModel[];
+  /** Who spent most this month. */
+  topSpenders?: TopSpendersViewModel;
   /** The forecast from `services/insight/runway.ts`, as it came. */
   runway?: {
     /** null: no usage to forecast from. */

@@ -16,6 +16,7 @@ import type { AutoRechargeSettings, JournalEntry } from './ledger/journal.js';
 import { accountDefaults, additionLimits, parseAmount, type LedgerPolicy } from './ledger/policy.js';
 import { runway, usageBreakdown, type Runway, type UsageBreakdownRow } from './insight/runway.js';
 import type { UsageTotals } from './insight/usageStats.js';
+import { journalUsageBreakdown, journalUsageBreakdowns, USAGE_SCAN_LIMIT, type UsageBreakdown, type UsageBreakdownQuery } from './insight/usageBreakdown.js';
 import { parseDecimal } from './money.js';
 import { changeAutoRecharge, changeLowBalanceAlert, recordPaymentMethodChange } from './ledger/settings.js';
 import type { Minor } from './money.js';
@@ -127,6 +128,27 @@ export class LedgerService {
     const account = await this.account(tenantId);
     if (!account) return null;
     return { runway: this.runwayOf(account), breakdown: usageBreakdown(account, this.now(), days) };
+  }
+
+  /**
+   * Calls that started in the query's range, grouped (by user, department, destination, call type
+   * or day), read from the journal; at most `maxEntries` entries are read. null: no account.
+   */
+  async usageBreakdown(tenantId: string, query: UsageBreakdownQuery, maxEntries = USAGE_SCAN_LIMIT): Promise<(UsageBreakdown & { truncated: boolean }) | null> {
+    const account = await this.account(tenantId);
+    if (!account) return null;
+    return journalUsageBreakdown((after, limit) => this.journal(tenantId, after, limit), account.entryCount, query, maxEntries);
+  }
+
+  /** As `usageBreakdown`, several at once from one read of the journal (a card's figures). */
+  async usageBreakdowns(
+    tenantId: string,
+    queries: UsageBreakdownQuery[],
+    maxEntries = USAGE_SCAN_LIMIT,
+  ): Promise<{ breakdowns: UsageBreakdown[]; truncated: boolean } | null> {
+    const account = await this.account(tenantId);
+    if (!account) return null;
+    return journalUsageBreakdowns((after, limit) => this.journal(tenantId, after, limit), account.entryCount, queries, maxEntries);
   }
 
   /** Suggested recharges are rounded up to 10 major units and kept within the addition limits. */
@@ -428,7 +450,8 @@ export class LedgerService {
     (this.deps.log ?? consoleLog).error({ err: error }, 'auto-recharge failed in the background');
   }
 
-  private now(): number {
+  /** The time by the ledger's clock. */
+  now(): number {
     return this.deps.clock.now();
   }
 }

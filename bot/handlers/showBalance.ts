@@ -6,6 +6,7 @@ import {
   isMoneyInOrOut,
   renderBalanceCard,
   renderGetStartedCard,
+  runwayProjection,
 } from '../../cards/index.js';
 import { cardOnFileOf } from './cardOnFile.js';
 import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
@@ -28,14 +29,19 @@ export async function showBalance(turn: Turn, deps: HandlerDeps): Promise<Reply>
   });
   const runway = await deps.ledger.runway(turn.tenantId);
   const cardOnFile = await cardOnFileOf(turn, deps);
+  const now = deps.clock.now();
+  const until = runway?.until ?? 'zero';
+  const floorMinor = until === 'trigger' ? account.autoRecharge.triggerMinor : 0;
   const vm = balanceViewModel(account, scan.entries, {
-    now: deps.clock.now(),
+    now,
     cardOnFile,
     wholeJournal: scan.lowest <= 1,
     insight: {
       runwayDays: runway?.daysLeft ?? null,
-      runwayUntil: runway?.until ?? 'zero',
+      runwayUntil: until,
       lastUsageSyncAt: await deps.usageSyncedAt(turn.tenantId),
+      projection: runwayProjection(account.balanceMinor, runway?.dailyBurnMinor ?? 0, floorMinor, now),
+      floorMinor,
     },
   });
   if (vm.newTenant) return cardReply(renderGetStartedCard({ currency: account.currency, cardOnFile }, turn), getStartedSummary(turn));

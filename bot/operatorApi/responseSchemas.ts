@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EntryKind } from '../../services/ledger/journal.js';
+import { NO_DEPARTMENT, UNKNOWN_CALL_TYPE, UNKNOWN_USER, USAGE_GROUPS } from '../../services/insight/usageBreakdown.js';
 
 /**
  * The operator API's answers as zod schemas. The routes build their bodies typed by these (so a
@@ -241,3 +242,36 @@ export const ReportAnswer = z
   })
   .describe("The weekly report, sent now to the tenant's admins. It is not the week's report, which still comes at its time.");
 export type ReportAnswer = z.infer<typeof ReportAnswer>;
+const UsageGroupTotals = {
+  calls: Count,
+  seconds: Count,
+  amountMinor: Minor.describe('What the calls cost, in minor units.'),
+  amount: Decimal.describe('The same as an exact decimal in the account currency.'),
+};
+
+export const UsageBreakdownJson = z
+  .strictObject({
+    tenantId: z.string(),
+    currency: z.string(),
+    groupBy: z.enum(USAGE_GROUPS),
+    from: Time.describe('Calls that started from this moment…'),
+    to: Time.describe('…until this one (exclusive).'),
+    rows: z
+      .array(
+        z.strictObject({
+          key: z
+            .string()
+            .describe(
+              `The group: a user's sign-in name (else their user id), a department, a destination, a call type or a UTC day; "${UNKNOWN_USER}", "${NO_DEPARTMENT}" or "${UNKNOWN_CALL_TYPE}" for calls without one.`,
+            ),
+          label: z.string().describe("The group as people read it: a user's display name, else the key."),
+          unknown: z.boolean().describe('The key stands for "none".'),
+          ...UsageGroupTotals,
+        }),
+      )
+      .describe('Largest spend first; by day, oldest first (days without calls are left out).'),
+    total: z.strictObject(UsageGroupTotals),
+    truncated: z.boolean().describe("The journal scan stopped at its limit: the range's oldest calls are missing from the totals."),
+  })
+  .describe('Usage of the calls that started in a range, grouped.');
+export type UsageBreakdownJson = z.infer<typeof UsageBreakdownJson>;

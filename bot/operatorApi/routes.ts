@@ -5,7 +5,8 @@ import { journalCsv } from './journalCsv.js';
 import { operatorAuthorizer } from './auth.js';
 import { ledgerErrorResponse } from './ledgerErrorResponse.js';
 import { openApiDocument } from './openApiDocument.js';
-import { describeIssues, FundsBody, JournalQuery, ReportBody, TenantId, toUsageRecord, UsageBody, UsageRecordBody } from './schemas.js';
+import { describeIssues, FundsBody, JournalQuery, ReportBody, TenantId, toUsageRecord, UsageBody, UsageQuery, UsageRecordBody, usageRange } from './schemas.js';
+import { usageBreakdownCsv, usageBreakdownJson } from './usageBreakdownAnswer.js';
 import type { UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { SyncOutcome } from '../../services/usageSync.js';
 import { GRAPH_NOT_CONFIGURED, syncResponse } from './syncResponse.js';
@@ -65,6 +66,10 @@ export function registerOperatorApi(server: Server, deps: OperatorApiDeps): void
   server.get(
     '/api/tenants/:tenantId/insight',
     guarded((req, res) => getInsight(deps, req, res)),
+  );
+  server.get(
+    '/api/tenants/:tenantId/usage',
+    guarded((req, res) => getUsage(deps, req, res)),
   );
   server.post(
     '/api/tenants/:tenantId/sync',
@@ -183,6 +188,37 @@ async function getInsight(deps: OperatorApiDeps, req: Request, res: Response): P
   const insight = await deps.ledger.insight(tenantId);
   if (!insight) return void noAccount(res, tenantId);
   res.send(200, { tenantId, ...insight } satisfies InsightJson);
+}
+
+/**
+ * Usage of the calls that started in a range, grouped by user, department, destination, call type
+ * or day (SPEC §3): JSON, or CSV for `format=csv` or an Accept header that prefers text/csv.
+ */
+async function getUsage(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
+  const tenantId = tenantParam(req, res);
+  if (!tenantId) return;
+  const query = UsageQuery.safeParse(req.query ?? {});
+  if (!query.success) return void badRequest(res, describeIssues(query.error));
+  const range = usageRange(query.data, deps.ledger.now());
+  if (!range.ok) return void badRequest(res, range.error);
+  const account = await deps.ledger.account(tenantId);
+  if (!account) return void noAccount(res, tenantId);
+  const breakdown = (await deps.ledger.usageBreakdown(tenantId, { groupBy: query.data.groupBy, ...range.value }))!;
+  const csv = query.data.format ? query.data.format === 'csv' : wantsCsv(req.header('accept'));
+  if (!csv) return void res.send(200, usageBreakdownJson(breakdown, tenantId, account.currency));
+  res.writeHead(200, {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="usage-${tenantId}-by-${breakdown.groupBy}.csv"`,
+  });
+  res.end(usageBreakdownCsv(breakdown, account.currency));
+}
+
+/** The Accept header names text/csv before (or without) JSON. */
+function wantsCsv(accept: string | undefined): boolean {
+  const types = (accept ?? '').split(',').map((part) => part.split(';')[0]!.trim().toLowerCase());
+  const csv = types.indexOf('text/csv');
+  const json = types.findIndex((type) => type === 'application/json' || type === '*/*');
+  return csv !== -1 && (json === -1 || csv < json);
 }
 
 async function postSync(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {

@@ -499,6 +499,28 @@ export const en = {
     badScheduleTitle: 'Which day and hour?',
     badSchedule: 'Name a day and an hour from 0 to 23, for example "weekly report Monday 9" or "weekly report Friday 17:00". Nothing was changed.',
   },
+  // Charts and per-user insight (issue 11, "insight").
+  insight: {
+    perDayTitle: 'Spend per day, last 30 days',
+    dayAxis: 'Day',
+    perDayFallback: (day: string, amount: string, average: string) => `Busiest day: ${day}, ${amount}. Average: ${average} a day.`,
+    perDayNone: 'No spend in the last 30 days.',
+    splitTitle: 'Spend by destination',
+    other: 'Other',
+    topSpendersTitle: 'Top spenders this month',
+    topSpendersNone: 'No calls this month yet.',
+    unknownUser: 'Unknown user',
+    calls: (count: string) => (count === '1' ? '1 call' : `${count} calls`),
+    partial: 'Counted from the most recent calls only: this month has more than one card can read.',
+    runwayTitle: 'Projected balance',
+    projectedBalance: 'Balance',
+    triggerLine: 'Auto-recharge trigger',
+    runwayFallback: (floor: string, date: string, untilTrigger: boolean) =>
+      untilTrigger
+        ? `At this pace the balance reaches the auto-recharge trigger (${floor}) around ${date}.`
+        : `At this pace the balance reaches ${floor} around ${date}.`,
+    runwayBeyond: (days: string) => `At this pace the balance lasts beyond the next ${days} days.`,
+  },
 };
 
 export type Strings = typeof en;

@@ -449,4 +449,24 @@ export const zhCN: Strings = {
     badScheduleTitle: '哪一天、几点？',
     badSchedule: '请说明星期几和 0 到 23 之间的小时，例如“周报 周一 9点”或“周报 周五 17:00”。未做任何更改。',
   },
+  // 图表和按用户统计（issue 11，"insight"）。
+  insight: {
+    perDayTitle: '最近 30 天每日支出',
+    dayAxis: '日期',
+    perDayFallback: (day, amount, average) => `支出最多的一天：${day}，${amount}。日均：${average}。`,
+    perDayNone: '最近 30 天没有支出。',
+    splitTitle: '按目的地划分的支出',
+    other: '其他',
+    topSpendersTitle: '本月支出最多的用户',
+    topSpendersNone: '本月还没有通话。',
+    unknownUser: '未知用户',
+    calls: (count) => `${count} 次通话`,
+    partial: '仅统计了最近的通话：本月的通话多于一张卡片能读取的数量。',
+    runwayTitle: '预计余额',
+    projectedBalance: '余额',
+    triggerLine: '自动充值触发金额',
+    runwayFallback: (floor, date, untilTrigger) =>
+      untilTrigger ? `按当前速度，余额约在 ${date} 降到自动充值触发金额（${floor}）。` : `按当前速度，余额约在 ${date} 降到 ${floor}。`,
+    runwayBeyond: (days) => `按当前速度，余额可用超过 ${days} 天。`,
+  },
 };

@@ -163,6 +163,28 @@ export const usage = (over: Partial<UsageViewModel> = {}): UsageViewModel => ({
   ...over,
 });
 
+/** 30 UTC days of spend ending 2026-03-05, some without calls. */
+export const PER_DAY = Array.from({ length: 30 }, (_, i) => ({
+  day: new Date(Date.parse('2026-02-04T00:00:00Z') + i * 86_400_000).toISOString().slice(0, 10),
+  minor: i % 7 === 3 ? 0 : 100 + ((i * 37) % 900),
+}));
+
+export const TOP_SPENDERS = {
+  since: '2026-03-01T00:00:00.000Z',
+  rows: [
+    { label: 'Megan Bowen', unknown: false, calls: 14, minor: 2310 },
+    { label: 'adele.vance@contoso.example', unknown: false, calls: 9, minor: 1205 },
+    { label: 'unknown user', unknown: true, calls: 3, minor: 410 },
+  ],
+  truncated: false,
+};
+
+/** A projected balance from $37.66 at $2.27 a day down to the $20.00 trigger. */
+export const PROJECTION = Array.from({ length: 9 }, (_, i) => ({
+  day: new Date(Date.parse('2026-03-05T00:00:00Z') + i * 86_400_000).toISOString().slice(0, 10),
+  minor: Math.max(2000, 3766 - i * 227),
+}));
+
 const alertBase = { tenantId: 'contoso-tenant-id', currency: 'USD', balanceMinor: 850, at: AT };
 
 export const ALERTS: Alert[] = [
@@ -316,6 +338,10 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   const add = (name: string, card: AdaptiveCard) => cards.push({ name, card });
 
   add('balance', renderBalanceCard(balance({ insight: { runwayDays: 17, lastUsageSyncAt: AT } }), locale));
+  add(
+    'balance, with the runway chart',
+    renderBalanceCard(balance({ insight: { runwayDays: 7, runwayUntil: 'trigger', lastUsageSyncAt: AT, projection: PROJECTION, floorMinor: 2000 } }), locale),
+  );
   add(
     'balance, zero lots and no transactions',
     renderBalanceCard(balance({ balanceMinor: 0, status: 'suspended', lots: [], recent: [], autoRecharge: autoRecharge({ state: 'off' }) }), locale),
@@ -551,6 +577,7 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   add('history export', renderHistoryExportCard(CSV_LINK, locale));
 
   add('usage', renderUsageCard(usage(), locale));
+  add('usage, with charts and top spenders', renderUsageCard(usage({ perDay: PER_DAY, topSpenders: TOP_SPENDERS }), locale));
   add('usage, empty', renderUsageCard(usage({ rows: [], totalMinor: 0, runway: { daysLeft: null, until: 'zero', suggestedRechargeMinor: null } }), locale));
   add(
     'usage, many rows',
@@ -565,6 +592,12 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
         })),
         totalMinor: 78_000,
         runway: { daysLeft: 0, until: 'trigger' },
+        perDay: PER_DAY.map((day) => ({ ...day, minor: day.minor * 1_000_003 })),
+        topSpenders: {
+          ...TOP_SPENDERS,
+          truncated: true,
+          rows: Array.from({ length: 5 }, (_, i) => ({ label: `${LONG_NAME} ${i}`, unknown: false, calls: 10_000 + i, minor: 99_999_999 - i })),
+        },
       }),
       locale,
     ),
