@@ -6,6 +6,7 @@ import { formatter, localize, type Formatter, type Reader } from './format.js';
 import { timesNote } from './fragments.js';
 import type { AlertViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
+import { renderWeeklyReportCard, weeklyReportContent, weeklyReportSummary, weeklyReportViewModel } from './weeklyReport.js';
 
 /** What an alert says, in one language: shared by its card and its notice email. */
 export interface AlertContent {
@@ -153,6 +154,11 @@ function whatHappened(alert: AlertViewModel, reader: Reader): Omit<AlertContent,
             : [first, button(Verb.historyPage, t.actions.history), showBalance],
       };
     }
+    case 'weekly-report': {
+      // Its card and email are the report itself (weeklyReport.ts); this is its one-paragraph form.
+      const content = weeklyReportContent(weeklyReportViewModel(alert), reader);
+      return { title: content.title, text: content.balance, style: 'emphasis', actions: [showBalance, button(Verb.usageOpen, t.actions.usage)] };
+    }
   }
 }
 
@@ -190,6 +196,8 @@ export function alertSummary(alert: AlertViewModel, reader: Reader): string {
       }
       return alert.spendMinor !== null ? line(t.alerts.unusualSpendTitle, t.summary.spike(money(alert.spendMinor))) : t.alerts.unusualSpendTitle;
     }
+    case 'weekly-report':
+      return weeklyReportSummary(weeklyReportViewModel(alert), reader);
   }
 }
 
@@ -222,6 +230,7 @@ function newDestinationsText(alert: Extract<AlertViewModel, { type: 'unusual-spe
  * the sentence does not say it), and the button that fixes it (Add funds, Change payment method, …).
  */
 export function renderAlertCard(alert: AlertViewModel, reader: Reader): AdaptiveCard {
+  if (alert.type === 'weekly-report') return renderWeeklyReportCard(weeklyReportViewModel(alert), reader);
   const { t, f } = localize(reader);
   const content = alertContent(alert, reader);
   return adaptiveCard(

@@ -126,6 +126,8 @@ export function historyEntryViewModel(entry: JournalEntry, actorName: (actor: st
             },
           }
         : {}),
+      ...(detail.weeklyReportSchedule ? { weeklyReportSchedule: { ...detail.weeklyReportSchedule } } : {}),
+      ...(detail.weeklyReportOptOut ? { weeklyReportOff: detail.weeklyReportOptOut.optedOut } : {}),
     };
   } else if (detail.kind === 'expiry-reminder') {
     vm.note = { kind: 'expires', at: detail.expiresAt };

@@ -14,6 +14,8 @@ export const HELP_TOPIC_NAMES = [
   'usage',
   'paymentMethod',
   'alertsHere',
+  'weeklyReport',
+  'weeklyReportSchedule',
   'help',
 ] as const;
 

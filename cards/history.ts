@@ -1,3 +1,4 @@
+import { weeklyScheduleText } from './weeklyReport.js';
 import { button, executeAction } from './action.js';
 import {
   adaptiveCard,
@@ -210,6 +211,9 @@ function noteText(detail: HistoryNote, currency: string, t: Strings, f: Formatte
         const daily = sc.dailyAlertMinor === null ? t.spendControls.none : t.spendControls.dailyValue(f.money(sc.dailyAlertMinor, currency));
         parts.push(t.summary.line(t.spendControls.monthlyCap, cap), t.summary.line(t.spendControls.dailyAlert, daily));
       }
+      const schedule = detail.weeklyReportSchedule;
+      if (schedule) parts.push(t.summary.line(t.weeklyReport.title, weeklyScheduleText({ ...schedule, timeZone: schedule.timeZone ?? 'UTC' }, f.locale)));
+      if (detail.weeklyReportOff !== undefined) parts.push(detail.weeklyReportOff ? t.weeklyReport.offTitle : t.weeklyReport.onTitle);
       return t.common.sentences(...parts.map((part) => t.history.settingPart(part)));
     }
   }

@@ -274,6 +274,10 @@ export type HistoryNote =
       autoRecharge?: { enabled: boolean; triggerMinor: Minor; amountMinor: Minor };
       lowBalanceAlertMinor?: Minor;
       spendControls?: { monthlyMaxMinor: Minor | null; monthlyMaxCount: number | null; dailyAlertMinor: Minor | null };
+      /** The weekly report's day and hour (in its zone; null: the admins' zone, shown as UTC). */
+      weeklyReportSchedule?: { day: number; hour: number; timeZone: string | null };
+      /** The admin who made the change switched their own weekly report off (true) or on. */
+      weeklyReportOff?: boolean;
     }
   /** An expiry reminder: when the lot expires. */
   | { kind: 'expires'; at: IsoTime };

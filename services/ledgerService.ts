@@ -1,4 +1,4 @@
-import { dayNumber, DAY_MS } from './calendar.js';
+import { dayNumber, DAY_MS, iso } from './calendar.js';
 import { accountStatus, type Account, type AccountStatus, type Offer } from './ledger/account.js';
 import type { FundsOutcome } from './ledger/addFunds.js';
 import { cancelPurchase, type CancelOutcome } from './ledger/cancelPurchase.js';
@@ -21,6 +21,11 @@ import { parseDecimal } from './money.js';
 import { changeAutoRecharge, changeLowBalanceAlert, changeSpendControls, MAX_MONTHLY_RECHARGES, recordPaymentMethodChange } from './ledger/settings.js';
 import type { Minor } from './money.js';
 import { consoleLog, type Clock, type LedgerStore, type Log, type PaymentGateway } from './ports.js';
+import type { Alert } from './alerts.js';
+import { collectWeeklyReport } from './insight/weeklyReport.js';
+import { dueReport, type WeeklySchedule } from './insight/weeklySchedule.js';
+import { weeklyReportKey } from './ledger/operationKeys.js';
+import { changeWeeklyReportOptOut, changeWeeklyReportSchedule, raiseWeeklyReport } from './ledger/weeklyReport.js';
 import { err, ok, type Result } from './result.js';
 
 export interface LedgerServiceDeps {
@@ -52,6 +57,16 @@ export interface OfferPurchaseRequest {
   /** The actor the card is shown to: the only one who may confirm or cancel it. */
   offeredTo: string;
 }
+
+/** What the weekly report needs to know that the ledger does not keep. */
+export interface WeeklyReportContext {
+  /** The zone of the tenant's admins as last seen, for a tenant whose admins never set the report's hour; null: UTC. */
+  zoneOf(tenantId: string): Promise<string | null>;
+  /** The display name the bot knows for a user id of the tenant. */
+  nameOf(tenantId: string, userId: string): Promise<string | null>;
+}
+
+export type WeeklyReportAlert = Extract<Alert, { type: 'weekly-report' }>;
 
 export interface AutoRechargeChange {
   enabled?: boolean;
@@ -324,6 +339,68 @@ export class LedgerService {
       this.startRecharges(tenantId);
     }
     return total;
+  }
+
+  /**
+   * Raises every tenant's weekly report that is due and not yet raised this week (the ledger key
+   * of the tenant and the week decides that, durably). The dispatcher then delivers each to the
+   * admins. A tenant that fails is logged and does not hold up the others.
+   */
+  async raiseDueWeeklyReports(context: WeeklyReportContext): Promise<{ raised: number }> {
+    let raised = 0;
+    for (const tenantId of await this.deps.store.tenantIds()) {
+      try {
+        const account = await this.account(tenantId);
+        if (!account) continue;
+        const now = this.now();
+        const zone = account.weeklyReport.timeZone ?? (await context.zoneOf(tenantId)) ?? 'UTC';
+        const due = dueReport(account.weeklyReport, zone, now, account.openedAt);
+        if (!due || account.keys.operations.has(weeklyReportKey(tenantId, due.week))) continue;
+        const report = await collectWeeklyReport({ ledger: this }, account, { week: due.week, to: due.dueAt }, this.runwayOf(account), (userId) =>
+          context.nameOf(tenantId, userId),
+        );
+        if (await this.deps.store.change(tenantId, (current) => (current ? raiseWeeklyReport(current, due, report, this.now()) : { result: false }))) raised++;
+      } catch (error) {
+        (this.deps.log ?? consoleLog).error({ err: error, tenantId }, 'weekly report could not be raised');
+      }
+    }
+    return { raised };
+  }
+
+  /**
+   * The report of the seven days until now, for an operator checking delivery: built like the
+   * week's, but not stored and not the week's (the week's still comes when due). Null without an account.
+   */
+  async weeklyReportNow(tenantId: string, context: Pick<WeeklyReportContext, 'nameOf'>): Promise<WeeklyReportAlert | null> {
+    const account = await this.account(tenantId);
+    if (!account) return null;
+    const now = this.now();
+    const report = await collectWeeklyReport({ ledger: this }, account, { week: null, to: now }, this.runwayOf(account), (userId) =>
+      context.nameOf(tenantId, userId),
+    );
+    return {
+      tenantId,
+      currency: account.currency,
+      balanceMinor: account.balanceMinor,
+      at: iso(now),
+      type: 'weekly-report',
+      report,
+      optedOut: [...account.weeklyReport.optedOut],
+    };
+  }
+
+  /** An admin sets the weekly report's day and hour, in their time zone (validated by the caller). */
+  async setWeeklyReportSchedule(tenantId: string, schedule: WeeklySchedule & { timeZone: string | null }, actor: string): Promise<Account> {
+    const account = await this.openAccount(tenantId);
+    await this.deps.store.change(tenantId, (current) => changeWeeklyReportSchedule(current ?? account, schedule, actor, this.now()));
+    return (await this.account(tenantId))!;
+  }
+
+  /** An admin switches their own weekly report off or back on. */
+  async setWeeklyReportOptOut(tenantId: string, actor: string, optedOut: boolean): Promise<Account> {
+    const account = await this.openAccount(tenantId);
+    await this.deps.store.change(tenantId, (current) => changeWeeklyReportOptOut(current ?? account, actor, optedOut, this.now()));
+    return (await this.account(tenantId))!;
   }
 
   /**

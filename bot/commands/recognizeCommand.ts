@@ -1,6 +1,7 @@
 import { writesANumber } from './amountSpans.js';
 import { checkMention, readAmounts, readOneAmount, type AmountMention, type AmountReading } from './readAmounts.js';
 import { readSpendControls, spendControlsIntent, type SpendControlsRequest } from './spendControlsRequest.js';
+import { readWeeklyReport, WEEKLY_REPORT, type WeeklyReportRequest } from './readWeeklyReport.js';
 
 /** The longest message read as a command; a longer one is answered as too long, before any reading. */
 export const MAX_COMMAND_LENGTH = 500;
@@ -19,6 +20,10 @@ export type Command =
   | { name: 'lowBalanceAlert'; threshold: AmountReading }
   | { name: 'spendControls'; request: SpendControlsRequest }
   | { name: 'alertsHere'; subscribe: boolean }
+  /** Show, or switch on or off for oneself, the weekly report. */
+  | { name: 'weeklyReport'; request: Extract<WeeklyReportRequest, { kind: 'show' | 'on' | 'off' }> }
+  /** Set (or fail to read) the day and hour it comes, for every admin. */
+  | { name: 'weeklyReportSchedule'; request: Extract<WeeklyReportRequest, { kind: 'schedule' | 'unreadable' }> }
   | { name: 'tooLong' }
   | { name: 'unknown' };
 
@@ -88,6 +93,11 @@ export function commandRequest(raw: string): CommandRequest {
   if (raw.length > MAX_COMMAND_LENGTH) return known({ name: 'tooLong' });
   const text = normalize(raw);
   if (text === '') return known({ name: 'help' });
+  // Before alerts here: "unsubscribe from the weekly report" is about the report, not a channel.
+  if (WEEKLY_REPORT.test(text)) {
+    const request = readWeeklyReport(text);
+    return known(request.kind === 'schedule' || request.kind === 'unreadable' ? { name: 'weeklyReportSchedule', request } : { name: 'weeklyReport', request });
+  }
   if ((ALERTS_HERE.alerts.test(text) && ALERTS_HERE.place.test(text)) || ALERTS_HERE.subscription.test(text))
     return known({ name: 'alertsHere', subscribe: !ALERTS_HERE.off.test(text) });
   if (EXPORT_HISTORY.test(text)) return known({ name: 'exportHistory' });

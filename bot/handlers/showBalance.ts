@@ -10,7 +10,7 @@ import {
 } from '../../cards/index.js';
 import { cardOnFileOf } from './cardOnFile.js';
 import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
-import { scanBack } from './journalScan.js';
+import { scanBack } from '../../services/journalScan.js';
 
 /** How far back the balance card looks for money in and out (calls in between are skipped). */
 const RECENT_SCAN = 1000;

@@ -9,6 +9,7 @@ import {
   InsightJson,
   JournalEntryJson,
   JournalPage,
+  ReportAnswer,
   SyncFailureJson,
   SyncReportJson,
   Time,
@@ -21,6 +22,7 @@ import {
   JournalQuery,
   MAX_USAGE_RANGE_DAYS,
   MAX_USAGE_RECORDS,
+  ReportBody,
   TenantId,
   UsageBatch,
   UsageQuery,
@@ -95,7 +97,7 @@ interface OperationSpec {
   /** Asks for the operator key (and so may answer 401 and 503). */
   operatorKey?: true;
   parameters?: object[];
-  body?: { schema: SchemaRef; description: string };
+  body?: { schema: SchemaRef; description: string; optional?: true };
   /** The success answer, and any other answer that is not the common error body. */
   answers: Record<number, { description: string; json?: SchemaRef; csv?: z.ZodType }>;
   errors?: ErrorStatus[];
@@ -122,7 +124,7 @@ function buildDocument() {
       tags: [spec.operatorKey ? 'Operator API' : 'Service'],
       ...(spec.operatorKey && { security: [{ operatorKey: [] }] }),
       ...(spec.parameters && { parameters: spec.parameters }),
-      ...(spec.body && { requestBody: { required: true, description: spec.body.description, content: jsonContent(spec.body.schema) } }),
+      ...(spec.body && { requestBody: { required: !spec.body.optional, description: spec.body.description, content: jsonContent(spec.body.schema) } }),
       responses: answered,
     };
   }
@@ -284,6 +286,19 @@ function buildDocument() {
           },
         },
         errors: [400],
+      }),
+    },
+    '/api/tenants/{tenantId}/report': {
+      post: operation({
+        operationId: 'postReport',
+        summary: "Send the tenant's weekly report to its admins now.",
+        description:
+          "The report of the last seven days, to each admin's personal chat and mailbox (not to admins who switched it off), answered with whom it reached. It is not stored and does not count as the week's report, which still comes at its scheduled time. The body is optional and must be `{}`.",
+        operatorKey: true,
+        parameters: tenantPath,
+        body: { schema: requests.add('ReportRequest', ReportBody), description: `Optional; at most ${BODY_LIMITS.report} bytes.`, optional: true },
+        answers: { 200: { description: 'Whom the report reached.', json: responses.add('ReportAnswer', ReportAnswer) } },
+        errors: [400, 404, 413, 415],
       }),
     },
   };

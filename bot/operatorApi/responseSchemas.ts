@@ -137,6 +137,14 @@ const DETAIL_BY_KIND = {
       })
       .optional()
       .describe('Monthly auto-recharge caps (null: none) and the daily spend alert amount.'),
+    weeklyReportSchedule: z
+      .strictObject({ day: z.int().min(1).max(7), hour: z.int().min(0).max(23), timeZone: z.string().nullable() })
+      .optional()
+      .describe("The weekly report's ISO weekday (1 Monday) and hour, on the wall clock of `timeZone`."),
+    weeklyReportOptOut: z
+      .strictObject({ actor: z.string(), optedOut: z.boolean() })
+      .optional()
+      .describe('One admin switched their own weekly report off or back on.'),
   }),
   'payment-method-changed': z.strictObject({ description: z.string() }),
   'auto-recharge-started': z.strictObject({
@@ -162,6 +170,7 @@ const DETAIL_BY_KIND = {
   'purchase-charging': z.strictObject({ offerId: z.string() }),
   'purchase-failed': z.strictObject({ offerId: z.string(), reason: ChargeFailureReason }),
   'purchase-cancelled': z.strictObject({ offerId: z.string().optional().describe('Absent on entries written before offers existed.') }),
+  'weekly-report': z.strictObject({ week: z.string().describe('ISO week in the tenant\'s zone, e.g. "2026-W49".'), dueAt: Time }),
 } satisfies Record<EntryKind, z.ZodType>;
 
 export const JournalEntryJson = z
@@ -247,6 +256,24 @@ export const SyncFailureJson = SyncReportJson.extend({
 });
 export type SyncFailureJson = z.infer<typeof SyncFailureJson>;
 
+export const ReportAnswer = z
+  .strictObject({
+    tenantId: z.string(),
+    from: Time.describe('The seven days reported on start here…'),
+    to: Time.describe('…and end here (now).'),
+    delivered: z
+      .array(
+        z.strictObject({
+          channel: z.enum(['teams', 'email']),
+          to: z.string().nullable().describe('The Teams conversation id, or the mail address (null when the bot knows none).'),
+          name: z.string().nullable().describe("The admin's display name, when known."),
+        }),
+      )
+      .describe("Whom the report reached: each admin's personal chat and mailbox, except admins who switched the weekly report off."),
+    complete: z.boolean().describe('False when Teams or the mail transport failed or took too long for some admins (the log says which).'),
+  })
+  .describe("The weekly report, sent now to the tenant's admins. It is not the week's report, which still comes at its time.");
+export type ReportAnswer = z.infer<typeof ReportAnswer>;
 const UsageGroupTotals = {
   calls: Count,
   seconds: Count,

@@ -5,12 +5,13 @@ import { journalCsv } from './journalCsv.js';
 import { operatorAuthorizer } from './auth.js';
 import { ledgerErrorResponse } from './ledgerErrorResponse.js';
 import { openApiDocument } from './openApiDocument.js';
-import { describeIssues, FundsBody, JournalQuery, TenantId, toUsageRecord, UsageBody, UsageQuery, UsageRecordBody, usageRange } from './schemas.js';
+import { describeIssues, FundsBody, JournalQuery, ReportBody, TenantId, toUsageRecord, UsageBody, UsageQuery, UsageRecordBody, usageRange } from './schemas.js';
 import { usageBreakdownCsv, usageBreakdownJson } from './usageBreakdownAnswer.js';
 import type { UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { SyncOutcome } from '../../services/usageSync.js';
 import { GRAPH_NOT_CONFIGURED, syncResponse } from './syncResponse.js';
-import type { AccountSyncExtras, FundsAnswer, InsightJson, JournalPage, UsageAnswer } from './responseSchemas.js';
+import type { AccountSyncExtras, FundsAnswer, InsightJson, JournalPage, ReportAnswer, UsageAnswer } from './responseSchemas.js';
+import type { ReportNowOutcome } from '../alerts/weeklyReports.js';
 import { BODY_LIMITS, jsonBody } from '../http/jsonBody.js';
 import { streamBody } from '../http/streamBody.js';
 import type { ErrorBody } from '../http/errorAnswers.js';
@@ -23,6 +24,8 @@ export interface OperatorApiDeps {
   accountExtras?: (tenantId: string) => Promise<AccountSyncExtras>;
   /** Pulls a tenant's usage from Microsoft Graph now; absent when Graph is not configured. */
   syncUsage?: (tenantId: string) => Promise<SyncOutcome>;
+  /** Sends the tenant's weekly report now to its admins (not the week's); null without an account. */
+  sendReport: (tenantId: string) => Promise<ReportNowOutcome | null>;
   log: Log;
 }
 
@@ -71,6 +74,10 @@ export function registerOperatorApi(server: Server, deps: OperatorApiDeps): void
   server.post(
     '/api/tenants/:tenantId/sync',
     guarded((req, res) => postSync(deps, req, res)),
+  );
+  server.post(
+    '/api/tenants/:tenantId/report',
+    guarded((req, res) => postReport(deps, req, res)),
   );
   // The description holds no data: no key needed.
   server.get('/api/openapi.json', async (_req, res) => void res.send(200, openApiDocument()));
@@ -220,4 +227,20 @@ async function postSync(deps: OperatorApiDeps, req: Request, res: Response): Pro
   if (!deps.syncUsage) return void res.send(503, GRAPH_NOT_CONFIGURED);
   const { status, body } = syncResponse(await deps.syncUsage(tenantId));
   res.send(status, body);
+}
+
+/** Sends the weekly report now (SPEC §3) and says whom it reached; it does not count as the week's. */
+async function postReport(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
+  const tenantId = tenantParam(req, res);
+  if (!tenantId) return;
+  // No fields: a body, if sent, must be JSON `{}`, and is read only up to a small limit.
+  if (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined) {
+    const json = await jsonBody(req, res, BODY_LIMITS.report);
+    if (!json) return;
+    const body = ReportBody.safeParse(json.value);
+    if (!body.success) return void badRequest(res, `This call takes no fields (send {} or no body). ${describeIssues(body.error)}`);
+  }
+  const outcome = await deps.sendReport(tenantId);
+  if (!outcome) return void noAccount(res, tenantId);
+  res.send(200, { tenantId, ...outcome } satisfies ReportAnswer);
 }

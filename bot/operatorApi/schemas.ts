@@ -136,3 +136,6 @@ function instant(text: string, edge: 'start' | 'end'): number {
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
+
+/** `POST /api/tenants/{id}/report` takes no fields: an empty object, or no body at all. */
+export const ReportBody = z.strictObject({}).describe('Nothing: the report is built from the ledger.');

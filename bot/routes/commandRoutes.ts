@@ -13,6 +13,7 @@ import { showHelp, showWelcome } from '../handlers/showHelp.js';
 import { exportHistory, showHistory } from '../handlers/showHistory.js';
 import { showPaymentMethod } from '../handlers/showPaymentMethod.js';
 import { showUsage } from '../handlers/showUsage.js';
+import { weeklyReportSettings } from '../handlers/weeklyReportSettings.js';
 
 export interface CommandRoute<N extends CommandName> {
   /** What the person must be allowed to do; null: anyone (no account data shown). */
@@ -38,6 +39,13 @@ export const COMMAND_ROUTES: { [N in CommandName]: CommandRoute<N> } = {
   usage: { permission: 'view', help: 'usage', handle: (turn, deps) => showUsage(turn, deps) },
   paymentMethod: { permission: 'manage', help: 'paymentMethod', handle: (turn, deps) => showPaymentMethod(turn, deps) },
   alertsHere: { permission: 'manage', help: 'alertsHere', handle: alertsHereCommand },
+  // Anyone who gets the report may switch it off for themself; its time is the tenant's, set by those who manage.
+  weeklyReport: { permission: 'view', help: 'weeklyReport', handle: (turn, deps, command) => weeklyReportSettings(turn, deps, command.request) },
+  weeklyReportSchedule: {
+    permission: 'manage',
+    help: 'weeklyReportSchedule',
+    handle: (turn, deps, command) => weeklyReportSettings(turn, deps, command.request),
+  },
   help: { permission: null, help: 'help', handle: (turn) => showHelp(turn, HELP_TOPICS) },
   greeting: { permission: null, help: null, handle: (turn) => showWelcome(turn) },
   unknown: { permission: null, help: null, handle: (turn, _deps, _command, text) => unknownCommand(turn, text) },

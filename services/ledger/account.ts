@@ -4,6 +4,7 @@ import type { AutoRechargeSettings, LotSource, SpendControls } from './journal.j
 import { IdempotencyKeys } from './idempotencyKeys.js';
 import { emptyUsageStats, type UsageStats } from '../insight/usageStats.js';
 import { rangeViolation } from './accountRange.js';
+import { DEFAULT_WEEKLY_SCHEDULE, type WeeklySchedule } from '../insight/weeklySchedule.js';
 
 /** One addition of funds. It is drawn first-in, first-out and forfeited 12 months after purchase. */
 export interface Lot {
@@ -77,7 +78,18 @@ export interface Account {
   lastUsageAt: number | null;
   /** Recent usage totals for breakdowns, the runway forecast and spend alerts. */
   usage: UsageStats;
+  weeklyReport: WeeklyReportSettings;
 }
+
+/** When the weekly report goes out, and which admins switched it off for themselves. */
+export interface WeeklyReportSettings extends WeeklySchedule {
+  /** The IANA zone of `day` and `hour`; null until an admin sets them (then the zone of the tenant's admins, else UTC). */
+  timeZone: string | null;
+  /** Actors (Entra object ids or Teams ids) who said "stop weekly report". */
+  optedOut: string[];
+}
+
+export const defaultWeeklyReportSettings = (): WeeklyReportSettings => ({ ...DEFAULT_WEEKLY_SCHEDULE, timeZone: null, optedOut: [] });
 
 export type AccountStatus = 'active' | 'suspended';
 
@@ -121,6 +133,7 @@ export function newAccount(tenantId: string, currency: string, at: number, defau
     keys: new IdempotencyKeys(),
     lastUsageAt: null,
     usage: emptyUsageStats(),
+    weeklyReport: defaultWeeklyReportSettings(),
   };
 }
 

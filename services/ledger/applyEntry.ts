@@ -48,6 +48,12 @@ export function applyEntry(account: Account | undefined, entry: JournalEntry): A
         // New caps are judged afresh: a pause they lift ends, one they still impose is said again.
         account.recharge.limitedMonth = null;
       }
+      if (detail.weeklyReportSchedule) account.weeklyReport = { ...account.weeklyReport, ...detail.weeklyReportSchedule };
+      if (detail.weeklyReportOptOut) {
+        const { actor, optedOut } = detail.weeklyReportOptOut;
+        const others = account.weeklyReport.optedOut.filter((a) => a !== actor);
+        account.weeklyReport = { ...account.weeklyReport, optedOut: optedOut ? [...others, actor] : others };
+      }
       break;
     case 'payment-method-changed':
       account.recharge.waitingForPaymentMethod = false;
@@ -107,6 +113,9 @@ export function applyEntry(account: Account | undefined, entry: JournalEntry): A
     }
     case 'purchase-cancelled':
       if (detail.offerId !== undefined) delete account.offers[purchaseKey(detail.offerId)];
+      break;
+    case 'weekly-report':
+      // Its key (below) is all it leaves: the week's report is raised.
       break;
   }
   const outcomeKey = outcomeKeyOf(entry);

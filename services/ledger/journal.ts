@@ -17,7 +17,8 @@ export type EntryKind =
   | 'purchase-offered'
   | 'purchase-charging'
   | 'purchase-failed'
-  | 'purchase-cancelled';
+  | 'purchase-cancelled'
+  | 'weekly-report';
 
 export type LotSource = 'manual' | 'auto-recharge';
 
@@ -98,6 +99,10 @@ export type EntryDetail =
       autoRecharge?: AutoRechargeSettings;
       lowBalanceAlertMinor?: Minor;
       spendControls?: SpendControls;
+      /** The weekly report's day and hour, in the zone of the admin who set them. */
+      weeklyReportSchedule?: { day: number; hour: number; timeZone: string | null };
+      /** One admin switched their own weekly report off (`optedOut`) or back on. */
+      weeklyReportOptOut?: { actor: string; optedOut: boolean };
     }
   /** `description` in words for the operator's journal; `card` for cards to say in the reader's language (absent before it was kept). */
   | { kind: 'payment-method-changed'; description: string; card?: { brand: string; last4: string } }
@@ -132,7 +137,12 @@ export type EntryDetail =
    * An admin cancelled a confirmation card before Confirm claimed it: it can never charge.
    * Entries written before offers existed have no `offerId`.
    */
-  | { kind: 'purchase-cancelled'; offerId?: string };
+  | { kind: 'purchase-cancelled'; offerId?: string }
+  /**
+   * The week's report was raised (its alert is stored with this entry). The key,
+   * `report:<tenant>:<week>`, makes it once a week: the store refuses a second entry with it.
+   */
+  | { kind: 'weekly-report'; week: string; dueAt: string };
 
 export interface JournalEntry {
   /** The tenant's entry number ("1", "2", …): with `tenantId`, unique; also the paging cursor. */

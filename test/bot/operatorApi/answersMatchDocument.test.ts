@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { weeklyReportContext } from '../../../bot/alerts/weeklyReports.js';
 import { BODY_LIMITS } from '../../../bot/http/jsonBody.js';
 import type { StoreHealth } from '../../../services/ports.js';
 import { TestClock } from '../../support/memoryLedgerStore.js';
@@ -288,6 +289,10 @@ describe('operator API answers, as the document describes them', () => {
       autoRecharge: { status: 'limited-this-month' },
       spendControls: { monthlyRechargeMaxCount: 1, dailySpendAlert: '10.00', thisMonth: { recharges: 1, addedMinor: 5000 } },
     });
+    // The weekly report, due now: scheduled for this weekday and hour (UTC).
+    const now = new Date(clock.now());
+    await ledger.setWeeklyReportSchedule(tenantId, { day: now.getUTCDay() || 7, hour: now.getUTCHours(), timeZone: 'UTC' }, 'admin-1');
+    expect(await ledger.raiseDueWeeklyReports(weeklyReportContext(api.app.conversations))).toEqual({ raised: 1 });
 
     const journal = await described('GET', `/api/tenants/${tenantId}/journal?limit=1000`);
     const kinds = new Set(journal.json.entries.map((e: { kind: string }) => e.kind));
