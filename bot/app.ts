@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Server } from 'restify';
-import { ConversationBook } from '../data/conversationReferences.js';
+import { displayNamesOf, type ConversationBook } from '../data/conversationReferences.js';
 import { openJsonDocument } from '../data/jsonDocument.js';
+import { openBotState } from '../data/openBotState.js';
 import { openLedgerStore } from '../data/openLedgerStore.js';
 import { loadRateTable } from '../data/rates/loadRateTable.js';
 import type { AccessPolicy } from '../services/access.js';
 import { LedgerService } from '../services/ledgerService.js';
-import { emptySandboxState, SandboxGateway, type TestCardId } from '../services/payments/sandboxGateway.js';
+import { SandboxGateway, type TestCardId } from '../services/payments/sandboxGateway.js';
 import { StoreUnavailableError, systemClock, type Clock, type LedgerStore, type PaymentGateway } from '../services/ports.js';
 import { pricer } from '../services/rates.js';
 import { AllowListAccessPolicy } from './access/allowListAccessPolicy.js';
@@ -16,6 +17,7 @@ import { AlertDispatcher } from './alerts/alertDispatcher.js';
 import { DeliveryLog, type DeliveryLogData } from './alerts/deliveryLog.js';
 import { EmailAlertSink } from './alerts/emailAlertSink.js';
 import { TeamsAlertSink } from './alerts/teamsAlertSink.js';
+import { sendWeeklyReportNow, weeklyReportContext } from './alerts/weeklyReports.js';
 import type { Config } from './config.js';
 import { LazyAdapter } from './endpoint/lazyAdapter.js';
 import { registerMessagesEndpoint } from './endpoint/messagesEndpoint.js';
@@ -76,6 +78,9 @@ export interface AppOptions {
   sandboxCardForNewTenants?: TestCardId | null;
 }
 
+/** How often the weekly reports' due times are checked: a report goes out at most this late. */
+const REPORT_CHECK_MINUTES = 5;
+
 /** The composition root: builds every part from the configuration and wires them together. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
@@ -84,12 +89,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.log ?? createLog(config.log);
   // The ledger and where money comes from.
   const { store, description: storeDescription } = await openLedgerStore(config, log);
+  // What the bot keeps beside the ledger (conversations, sandbox, mail queue, sync watermarks), in the same place.
+  const state = await openBotState(config);
   // Stripe (and its library) only when chosen; else the sandbox's test cards.
   const stripe =
     config.payments.gateway === 'stripe' ? (await import('./payments/openStripe.js')).openStripe(config.payments, { ledger: () => ledger, clock, log }) : null;
   const sandbox = stripe
     ? null
-    : new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock, {
+    : new SandboxGateway(state.sandbox, clock, {
         cardForNewTenants: options.sandboxCardForNewTenants ?? null,
       });
   const gateway: PaymentGateway = stripe?.gateway ?? sandbox!;
@@ -104,12 +111,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
 
   // Microsoft Graph, when configured: usage sync, roles from the directory, notices through sendMail.
-  const graph = await openGraph(config, { ledger, ledgerTenants: () => store.tenantIds(), clock, usageWindowDays: config.ledger.usageWindowDays, log });
+  const graph = await openGraph(config, {
+    ledger,
+    ledgerTenants: () => store.tenantIds(),
+    clock,
+    usageWindowDays: config.ledger.usageWindowDays,
+    syncRecords: state.usageSync,
+    mailQueue: state.mailQueue,
+    log,
+  });
 
   // Who may do what, and the people and conversations the bot has met.
   const access = options.access ?? graph?.accessPolicy(new AllowListAccessPolicy(config.adminUserIds, false)) ?? AllowListAccessPolicy.fromConfig(config);
-  const conversations = await ConversationBook.open(file('conversations.json'));
+  const conversations = state.conversations;
   const admins = new AdminDirectory(conversations, access);
+  const reportContext = weeklyReportContext(conversations);
 
   // The endpoints: health, operator API and Bot Framework messages on one server.
   const inFlight = new RequestsInFlight(log);
@@ -120,6 +136,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ledger,
     apiKey: config.operatorApiKey,
     log,
+    sendReport: (tenantId) => sendWeeklyReportNow({ ledger, sinks: reportSinks, deliveries, context: reportContext, log }, tenantId),
     ...(graph && { syncUsage: (tenantId: string) => graph.usageSync.syncTenant(tenantId), accountExtras: (tenantId: string) => graph.accountExtras(tenantId) }),
   });
   // Admins' CSV downloads: links the bot signs in chat and serves here.
@@ -145,11 +162,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           sandbox,
           cardSetupUrl: stripe ? (tenantId, language) => stripe.gateway.cardSetupUrl(tenantId, language) : null,
           clock,
-          displayName: (tenantId, actor) => conversations.person(`${tenantId}/${actor}`)?.name ?? null,
+          displayNames: (tenantId) => displayNamesOf(conversations, tenantId),
           newOperationId: () => randomUUID(),
-          usageSyncedAt: (tenantId) => graph?.usageSync.status(tenantId).lastSyncAt ?? null,
+          usageSyncedAt: async (tenantId) => (graph ? (await graph.usageSync.status(tenantId)).lastSyncAt : null),
           alertSubscriptions: conversations,
           journalCsvLink,
+          viewerUserIds: async (tenantId) => (await admins.people(tenantId)).map((person) => person.userId),
         },
         access,
         tracker: new ConversationTracker(conversations, clock, log),
@@ -162,23 +180,34 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const deliveries = new DeliveryLog(await openJsonDocument<DeliveryLogData>(file('alert-deliveries.json'), {}));
   const from = parseMailbox(config.mailFrom);
   const graphEmail = options.mailer ? null : (graph?.emailSink({ admins, from, log: deliveries }) ?? null);
-  const alerts = new AlertDispatcher(
-    store,
-    [
-      new TeamsAlertSink({
-        adapter,
-        appId: config.bot.appId,
-        book: conversations,
-        admins,
-        log: deliveries,
-        logger: log,
-        retry: options.delivery ?? { baseDelayMs: 2_000, maxDelayMs: 300_000 },
-      }),
-      graphEmail ??
-        new EmailAlertSink({ mailer: options.mailer ?? new OutboxMailer(file('outbox'), from.address?.split('@')[1]), from, admins, log: deliveries, clock }),
-    ],
-    { onAcknowledged: (id) => deliveries.forget(id), log },
-  );
+  const reportSinks = [
+    new TeamsAlertSink({
+      adapter,
+      appId: config.bot.appId,
+      book: conversations,
+      admins,
+      log: deliveries,
+      logger: log,
+      retry: options.delivery ?? { baseDelayMs: 2_000, maxDelayMs: 300_000 },
+    }),
+    graphEmail ??
+      new EmailAlertSink({ mailer: options.mailer ?? new OutboxMailer(file('outbox'), from.address?.split('@')[1]), from, admins, log: deliveries, clock }),
+  ];
+  const alerts = new AlertDispatcher(store, reportSinks, { onAcknowledged: (id) => deliveries.forget(id), log });
+  // Weekly reports: raised by the ledger once per tenant and week when due, delivered as alerts.
+  let reportsRunning: Promise<void> | null = null;
+  const raiseDueReports = () => {
+    // One check at a time; close waits for the one under way.
+    reportsRunning ??= ledger
+      .raiseDueWeeklyReports(reportContext)
+      .then(
+        () => undefined,
+        (error: unknown) => log.error({ err: error }, 'weekly reports could not be raised'),
+      )
+      .finally(() => {
+        reportsRunning = null;
+      });
+  };
 
   /**
    * Charges and refunds the gateway made that a crash kept from the ledger, added now. A gateway
@@ -201,6 +230,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
 
   let sweepTimer: NodeJS.Timeout | undefined;
+  let reportTimer: NodeJS.Timeout | undefined;
   let closing = 'not closing';
   const app: App = {
     server,
@@ -227,22 +257,29 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         if (!reconciled) reconciled = await reconcile();
       }, config.sweepMinutes * 60_000);
       sweepTimer.unref();
+      raiseDueReports();
+      reportTimer = setInterval(raiseDueReports, REPORT_CHECK_MINUTES * 60_000);
+      reportTimer.unref();
       graph?.start();
       return app.port;
     },
     async close() {
       clearInterval(sweepTimer);
+      clearInterval(reportTimer);
       closing = 'HTTP requests and bot turns';
       inFlight.closeConnectionsAfterAnswers();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       closing = 'Graph usage sync and notice mail';
       await graph?.stop();
+      closing = 'weekly reports';
+      await reportsRunning;
       closing = 'auto-recharges';
       await ledger.idle();
       closing = 'alert deliveries';
       await alerts.close();
       closing = "the store's final checkpoint";
       await store.close();
+      await state.close();
       closing = 'closed';
     },
     stillRunning() {

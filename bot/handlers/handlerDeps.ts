@@ -26,14 +26,16 @@ export interface HandlerDeps {
   /** With the Stripe gateway: a Stripe Checkout page where an admin saves a card for the tenant (its URL); null otherwise. */
   cardSetupUrl?: ((tenantId: string, language: Language) => Promise<string | null>) | null;
   clock: Clock;
-  /** A display name for a journal actor (a user id) of the tenant, when the bot knows one. */
-  displayName(tenantId: string, actor: string): string | null;
+  /** The display names of the tenant's journal actors (user ids) the bot knows, read once per card. */
+  displayNames(tenantId: string): Promise<(actor: string) => string | null>;
   /** A fresh operation id for a confirmation card: the id of the offer the ledger records for it. */
   newOperationId(): string;
   /** When usage was last synced from Microsoft Graph for the tenant; null without Graph or before the first sync. */
-  usageSyncedAt(tenantId: string): string | null;
+  usageSyncedAt(tenantId: string): Promise<string | null>;
   /** A signed link to the tenant's journal as CSV, made for the person asking (bot/exports/exportLink.ts), and when it expires. */
   journalCsvLink(tenantId: string, actor: string): CsvLinkViewModel;
+  /** The Teams user ids of the people the bot knows may view the tenant's balance: whose balance cards refresh themselves. */
+  viewerUserIds(tenantId: string): Promise<string[]>;
   /** Which shared conversations get the tenant's alerts ("post alerts here", "stop alerts here"). */
   alertSubscriptions: Pick<ConversationBook, 'conversation' | 'person' | 'subscribeToAlerts' | 'unsubscribeFromAlerts'>;
 }

@@ -1,7 +1,7 @@
 import { destinationCallsSummary, destinationCallViewModel, renderDestinationCallsCard, type DestinationCallViewModel } from '../../cards/index.js';
 import { DAY_MS, iso } from '../../services/calendar.js';
 import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
-import { scanBack } from './journalScan.js';
+import { scanBack } from '../../services/journalScan.js';
 
 /** The window the drill-down searches: as far back as the usage card looks. */
 const DAYS = 30;
@@ -19,7 +19,8 @@ export async function showDestinationCalls(turn: Turn, deps: HandlerDeps, destin
   const now = deps.clock.now();
   const from = now - DAYS * DAY_MS;
   const calls: DestinationCallViewModel[] = [];
-  const callerName = (userId: string) => deps.displayName(turn.tenantId, userId) ?? userId;
+  const displayName = await deps.displayNames(turn.tenantId);
+  const callerName = (userId: string) => displayName(userId) ?? userId;
   const scan = await scanBack(deps, turn.tenantId, {
     before: account.entryCount + 1,
     maxRead: MAX_READ,

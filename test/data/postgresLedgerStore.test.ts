@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dayNumber } from '../../services/calendar.js';
@@ -100,6 +101,29 @@ describe('PostgreSQL ledger store', () => {
     expectConsistent((await b.account('t'))!, await wholeJournal(b, 't'));
   });
 
+  it('catches a cached account up in one read and writes without the lock when another process writes the tenant too (two statements, no transaction)', async () => {
+    const { url } = await db.createSchema();
+    const [a, b] = [await open(url), await open(url)];
+    await a.change('t', addFunds('t', 5_000, 'a0'));
+    await b.change('t', addFunds('t', 1_000, 'b0'));
+    const writes = a.stats.transactions;
+    for (let i = 1; i <= 3; i++) {
+      await b.change('t', addFunds('t', 1_000, `b${i}`));
+      const spy = vi.spyOn(pg.Client.prototype, 'query');
+      try {
+        expect(await a.change('t', addFunds('t', 1_000, `a${i}`))).toBe(String(2 * i + 3));
+        expect(spy.mock.calls.length).toBe(2);
+        expect(spy.mock.calls.filter(([query]) => query === 'BEGIN')).toEqual([]);
+      } finally {
+        spy.mockRestore();
+      }
+    }
+    expect(a.stats.transactions - writes).toBe(3);
+    expect(a.stats.coldLoads).toBe(0);
+    expect((await a.account('t'))!.balanceMinor).toBe(12_000);
+    expectConsistent((await a.account('t'))!, await wholeJournal(a, 't'));
+  });
+
   it('writes in one statement without the lock while alone, and decides again under it when another process wrote meanwhile', async () => {
     const { url } = await db.createSchema();
     const [a, b] = [await open(url), await open(url)];
@@ -136,15 +160,18 @@ describe('PostgreSQL ledger store', () => {
     expect(await cold.change('t', recordUsage('t', usageBatch('b0', 40)))).toBe(0);
   });
 
-  // The first change after opening takes the lock; after two more the store writes without it.
+  // A process without the account cached takes the lock; one holding it catches up in one read and
+  // writes without the lock; after a quiet change it writes without even that read.
   it.each([
-    { path: 'under the lock', warmUps: 0 },
-    { path: 'without the lock', warmUps: 2 },
-  ])('leaves nothing half-written when its write is killed midway ($path), and recovers', async ({ warmUps }) => {
+    { path: 'under the lock', cold: true, warmUps: 0 },
+    { path: 'caught up in one read, without the lock', cold: false, warmUps: 0 },
+    { path: 'alone, without the lock', cold: false, warmUps: 2 },
+  ])('leaves nothing half-written when its write is killed midway ($path), and recovers', async ({ cold, warmUps }) => {
     const { url, schema } = await db.createSchema();
-    const store = await open(url, { probeIntervalMs: 50 });
-    await store.change('t', addFunds('t', 100_000, 'seed'));
-    for (let i = 0; i < warmUps; i++) await store.change('t', addFunds('t', 1_000, `warm-${i}`));
+    const seeder = await open(url, { probeIntervalMs: 50 });
+    await seeder.change('t', addFunds('t', 100_000, 'seed'));
+    for (let i = 0; i < warmUps; i++) await seeder.change('t', addFunds('t', 1_000, `warm-${i}`));
+    const store = cold ? await open(url, { probeIntervalMs: 50 }) : seeder;
     const before = await db.query(`SELECT * FROM ${schema}.accounts`);
     const entries = 2 + warmUps;
 
@@ -158,7 +185,7 @@ describe('PostgreSQL ledger store', () => {
     const refused = expect(store.change('t', batch)).rejects.toBeInstanceOf(StoreUnavailableError);
     await db.query('SELECT pg_terminate_backend($1)', [await lockedBackend()]);
     await refused;
-    expect(begins.mock.calls.some(([query]) => query === 'BEGIN')).toBe(warmUps === 0);
+    expect(begins.mock.calls.some(([query]) => query === 'BEGIN')).toBe(cold);
     begins.mockRestore();
     expect(store.health().ok).toBe(false);
     await blocker.query('ROLLBACK');
@@ -337,9 +364,11 @@ describe('PostgreSQL ledger store', () => {
     const { url, schema } = await db.createSchema();
     const applied = await Promise.all(Array.from({ length: 4 }, () => migrateDatabase({ connectionString: url })));
     await Promise.all(Array.from({ length: 2 }, () => open(url)));
-    expect(applied.flat()).toEqual(['0001_ledger']);
-    const { rows } = await db.query<{ name: string }>(`SELECT name FROM ${schema}.pgmigrations`);
-    expect(rows.map((row) => row.name)).toEqual(['0001_ledger']);
+    const shipped = (await readdir(new URL('../../data/postgres/migrations/', import.meta.url))).map((file) => file.replace(/\.sql$/, '')).sort();
+    expect(shipped[0]).toBe('0001_ledger');
+    expect(applied.flat()).toEqual(shipped);
+    const { rows } = await db.query<{ name: string }>(`SELECT name FROM ${schema}.pgmigrations ORDER BY id`);
+    expect(rows.map((row) => row.name)).toEqual(shipped);
   });
 
   it('keeps the journal append-only: UPDATE, DELETE and TRUNCATE are refused', async () => {
@@ -379,7 +408,10 @@ describe('PostgreSQL ledger store', () => {
        WHERE n.nspname = $1 AND x.indisunique AND t.relname <> 'pgmigrations'`,
       [schema],
     );
-    expect(rows.map((row) => row.table).sort()).toEqual(['accounts', 'alert_outbox', 'journal', 'lots', 'operation_keys', 'usage_keys']);
-    expect(rows.every((row) => row.first === 'tenant_id')).toBe(true);
+    const tables = await db.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = $1 AND tablename <> 'pgmigrations'`, [schema]);
+    // Every table has a unique key, and every unique key starts with the tenant.
+    expect(new Set(rows.map((row) => row.table))).toEqual(new Set(tables.rows.map((row) => row.tablename)));
+    expect(rows.map((row) => row.table)).toEqual(expect.arrayContaining(['accounts', 'alert_outbox', 'journal', 'lots', 'operation_keys', 'usage_keys']));
+    expect(rows.filter((row) => row.first !== 'tenant_id')).toEqual([]);
   });
 });

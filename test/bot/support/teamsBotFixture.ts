@@ -1,14 +1,15 @@
 import { TestAdapter, type Activity } from 'botbuilder';
-import { ConversationBook, type ConversationBookData } from '../../../data/conversationReferences.js';
+import { displayNamesOf } from '../../../data/conversationReferences.js';
 import type { AdaptiveCard } from '../../../cards/index.js';
 import type { AccessPolicy } from '../../../services/access.js';
 import type { TestCardId } from '../../../services/payments/sandboxGateway.js';
 import { AllowListAccessPolicy } from '../../../bot/access/allowListAccessPolicy.js';
+import { AdminDirectory } from '../../../bot/alerts/adminDirectory.js';
 import { ConversationTracker } from '../../../bot/teams/conversationTracker.js';
 import { EXPORT_LINK_MINUTES, journalExportUrl, signExportToken } from '../../../bot/exports/exportLink.js';
 import { CreditsBot } from '../../../bot/teams/creditsBot.js';
 import { ledgerFixture } from '../../support/ledgerFixture.js';
-import { memoryDocument } from '../../support/memoryDocument.js';
+import { emptyConversationBook } from '../../support/conversationBookFixture.js';
 import { executeActions, expectValidCard } from '../../cards/validateCard.js';
 
 /** The secret the fixture's download links are signed with. */
@@ -32,28 +33,30 @@ export const MEGAN: Person = { id: '29:megan', aadObjectId: 'aad-megan', name: '
  */
 export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: boolean; access?: AccessPolicy; cardForNewTenants?: TestCardId | null } = {}) {
   const ledger = ledgerFixture({}, options.cardForNewTenants === undefined ? {} : { cardForNewTenants: options.cardForNewTenants });
-  const book = new ConversationBook(memoryDocument<ConversationBookData>({ conversations: {}, people: {} }));
+  const book = emptyConversationBook();
   const localMode = options.localMode ?? (options.adminUserIds ?? []).length === 0;
   let operations = 0;
   /** When Graph last synced each tenant's usage, as a test sets it. */
   const usageSyncedAt = new Map<string, string>();
+  const access = options.access ?? new AllowListAccessPolicy(options.adminUserIds ?? [], localMode);
   const bot = new CreditsBot({
     handlers: {
       ledger: ledger.ledger,
       gateway: ledger.gateway,
       sandbox: ledger.gateway,
       clock: ledger.clock,
-      displayName: (tenantId, actor) => book.person(`${tenantId}/${actor}`)?.name ?? null,
+      displayNames: (tenantId) => displayNamesOf(book, tenantId),
       newOperationId: () => `op-${++operations}`,
-      usageSyncedAt: (tenantId) => usageSyncedAt.get(tenantId) ?? null,
+      usageSyncedAt: async (tenantId) => usageSyncedAt.get(tenantId) ?? null,
       alertSubscriptions: book,
+      viewerUserIds: async (tenantId) => (await new AdminDirectory(book, access).people(tenantId)).map((person) => person.userId),
       journalCsvLink: (tenantId, actor) => {
         const expiresAt = ledger.clock.now() + EXPORT_LINK_MINUTES * 60_000;
         const token = signExportToken(EXPORT_SECRET, { tenantId, actor, expiresAt });
         return { url: journalExportUrl('http://127.0.0.1:3978', token), expiresAt: new Date(expiresAt).toISOString(), minutes: EXPORT_LINK_MINUTES };
       },
     },
-    access: options.access ?? new AllowListAccessPolicy(options.adminUserIds ?? [], localMode),
+    access,
     tracker: new ConversationTracker(book, ledger.clock, silent),
     tenants: { defaultTenantId: 'local', localMode },
     log: silent,
