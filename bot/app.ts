@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Server } from 'restify';
 import { ConversationBook } from '../data/conversationReferences.js';
 import { openJsonDocument } from '../data/jsonDocument.js';
+import { openCoordination } from '../data/openCoordination.js';
 import { openLedgerStore } from '../data/openLedgerStore.js';
 import { loadRateTable } from '../data/rates/loadRateTable.js';
 import type { AccessPolicy } from '../services/access.js';
@@ -13,7 +14,6 @@ import { pricer } from '../services/rates.js';
 import { AllowListAccessPolicy } from './access/allowListAccessPolicy.js';
 import { AdminDirectory } from './alerts/adminDirectory.js';
 import { AlertDispatcher } from './alerts/alertDispatcher.js';
-import { DeliveryLog, type DeliveryLogData } from './alerts/deliveryLog.js';
 import { EmailAlertSink } from './alerts/emailAlertSink.js';
 import { TeamsAlertSink } from './alerts/teamsAlertSink.js';
 import type { Config } from './config.js';
@@ -82,6 +82,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.log ?? createLog(config.log);
   // The ledger and where money comes from.
   const { store, description: storeDescription } = await openLedgerStore(config, log);
+  // Alert claims and duty locks: what keeps several instances on one database from doing a thing twice.
+  const coordination = await openCoordination(config, store, { clock, alertLeaseMs: config.alertLeaseMs });
+  const { duties } = coordination;
   const gateway = new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock, {
     cardForNewTenants: options.sandboxCardForNewTenants ?? null,
   });
@@ -91,11 +94,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     clock,
     price: pricer(await loadRateTable(config.ratesFile)),
     policy: { defaultCurrency: config.defaultCurrency, ...config.ledger },
+    duties,
     log,
   });
 
   // Microsoft Graph, when configured: usage sync, roles from the directory, notices through sendMail.
-  const graph = await openGraph(config, { ledger, ledgerTenants: () => store.tenantIds(), clock, usageWindowDays: config.ledger.usageWindowDays, log });
+  const graph = await openGraph(config, { ledger, ledgerTenants: () => store.tenantIds(), clock, usageWindowDays: config.ledger.usageWindowDays, duties, log });
 
   // Who may do what, and the people and conversations the bot has met.
   const access = options.access ?? graph?.accessPolicy(new AllowListAccessPolicy(config.adminUserIds, false)) ?? AllowListAccessPolicy.fromConfig(config);
@@ -148,11 +152,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   registerMessagesEndpoint(server, { adapter, logic: (context) => bot.run(context), appId: config.bot.appId, authenticated: config.bot.authenticated, log });
 
   // Alerts: a card in every admin conversation, and the three notice emails; acknowledged once both took them.
-  const deliveries = new DeliveryLog(await openJsonDocument<DeliveryLogData>(file('alert-deliveries.json'), {}));
+  const { deliveries } = coordination;
   const from = parseMailbox(config.mailFrom);
   const graphEmail = options.mailer ? null : (graph?.emailSink({ admins, from, log: deliveries }) ?? null);
   const alerts = new AlertDispatcher(
     store,
+    deliveries,
     [
       new TeamsAlertSink({
         adapter,
@@ -166,7 +171,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       graphEmail ??
         new EmailAlertSink({ mailer: options.mailer ?? new OutboxMailer(file('outbox'), from.address?.split('@')[1]), from, admins, log: deliveries, clock }),
     ],
-    { onAcknowledged: (id) => deliveries.forget(id), log },
+    { log },
   );
 
   let sweepTimer: NodeJS.Timeout | undefined;
@@ -184,14 +189,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     graph,
     port: 0,
     async start() {
-      // A crash may have left a recharge in flight, or a charged purchase without its lot.
+      // A crash may have left a recharge in flight, or a charged purchase without its lot (one instance at a time looks).
       await ledger.resumeRecharges();
-      const recovered = await ledger.reconcilePurchases();
+      const recovered = await duties.run('reconcile-purchases', () => ledger.reconcilePurchases());
       if (recovered > 0) log.warn({ recovered }, `Added ${recovered} purchase(s) charged before the last stop but not yet in the ledger.`);
       app.port = await listen(server, config.port, config.host);
       // Alerts left pending by a crash or restart are delivered now.
       await alerts.start();
-      sweepTimer = setInterval(() => void ledger.sweep().catch((error: unknown) => log.error({ err: error }, 'sweep failed')), config.sweepMinutes * 60_000);
+      // One instance sweeps each period; another takes the next period's if it died.
+      const sweepMs = config.sweepMinutes * 60_000;
+      const sweep = () => duties.runIfDue('sweep', sweepMs, () => ledger.sweep());
+      sweepTimer = setInterval(() => void sweep().catch((error: unknown) => log.error({ err: error }, 'sweep failed')), sweepMs);
       sweepTimer.unref();
       graph?.start();
       return app.port;
@@ -207,6 +215,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await ledger.idle();
       closing = 'alert deliveries';
       await alerts.close();
+      closing = 'duties and their locks';
+      await coordination.close();
       closing = "the store's final checkpoint";
       await store.close();
       closing = 'closed';

@@ -6,7 +6,7 @@ import type { ConversationBook } from '../../data/conversationReferences.js';
 import { cardActivity } from '../teams/cardActivity.js';
 import type { AdminDirectory } from './adminDirectory.js';
 import type { AlertSink } from './alertDispatcher.js';
-import type { DeliveryLog } from './deliveryLog.js';
+import type { DeliveryRecord } from '../../services/alertDeliveries.js';
 import { sendWithRetry, type RetryOptions } from './deliveryRetry.js';
 
 /** What a proactive send needs of the adapter (the app's `LazyAdapter`, or botbuilder's `CloudAdapter`). */
@@ -20,7 +20,7 @@ export interface TeamsAlertSinkDeps {
   appId: string;
   book: ConversationBook;
   admins: AdminDirectory;
-  log: DeliveryLog;
+  log: DeliveryRecord;
   retry: Omit<RetryOptions, 'signal'>;
   /** Default `consoleLog`; the app passes its log. */
   logger?: Log;

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AllowListAccessPolicy } from '../../../bot/access/allowListAccessPolicy.js';
 import { AdminDirectory } from '../../../bot/alerts/adminDirectory.js';
-import { DeliveryLog, type DeliveryLogData } from '../../../bot/alerts/deliveryLog.js';
+import { memoryDeliveryRecord } from '../../support/memoryDeliveryRecord.js';
 import { TeamsAlertSink } from '../../../bot/alerts/teamsAlertSink.js';
 import type { ConversationBook } from '../../../data/conversationReferences.js';
 import { emptyConversationBook, sighting } from '../../support/conversationBookFixture.js';
 import type { Alert, StoredAlert } from '../../../services/alerts.js';
-import { memoryDocument } from '../../support/memoryDocument.js';
 import { cardText } from '../../cards/validateCard.js';
 
 const TENANT = 't1';
@@ -51,7 +50,7 @@ async function setUp(options: { admins?: string[]; script?: Record<string, unkno
     await book.remember(sighting(id, { tenantId: TENANT, scope, user: name, locale }));
   }
   const access = new AllowListAccessPolicy(options.admins ?? [], (options.admins ?? []).length === 0);
-  const log = new DeliveryLog(memoryDocument<DeliveryLogData>({}));
+  const log = memoryDeliveryRecord();
   const { adapter, sent } = fakeAdapter(options.script, options.gate);
   /** A sink as a process builds it at start: a restart is a new sink on the same book and delivery log. */
   const newSink = () =>
