@@ -196,9 +196,8 @@ class PostgresLedger implements PostgresLedgerStore {
   }
 
   /**
-   * Every alert not yet acknowledged, oldest first, whichever process raised it. Phase 2 of running
-   * several instances claims them (`FOR UPDATE SKIP LOCKED` with a lease) instead of each process
-   * delivering them all.
+   * Every alert not yet acknowledged, oldest first, whichever process raised it. The bot delivers
+   * them through `PostgresAlertDeliveries`, which claims each tenant's for one instance at a time.
    */
   async pendingAlerts(): Promise<StoredAlert[]> {
     const { rows } = await this.read(() =>
