@@ -27,13 +27,17 @@ const tenantOfUser = (u: number) => `bench-bot-tenant-${String(u).padStart(2, '0
  * Each of 32 admins has a personal chat in their own tenant, whose account holds 1,000 usage
  * entries already checkpointed to the journal files.
  */
-export async function runBotTurns(ctx: BenchContext): Promise<{ rows: Row[]; figures: TurnFigures[] }> {
+export async function runBotTurns(
+  ctx: BenchContext,
+  options: { env?: Record<string, string>; section?: string } = {},
+): Promise<{ rows: Row[]; figures: TurnFigures[] }> {
+  const section = options.section ?? SECTION;
   const dataDir = await ctx.tempDir('bot');
   const connector = await startFakeConnector();
   const app = new BenchChild('children/appProcess.ts', [dataDir, API_KEY]);
   const clients: HttpClient[] = [];
   try {
-    const { port, echoPort } = await app.ask<{ port: number; echoPort: number }>({ type: 'start', echo: true }, 60_000);
+    const { port, echoPort } = await app.ask<{ port: number; echoPort: number }>({ type: 'start', echo: true, env: options.env }, 60_000);
     const operator = new HttpClient(new URL(`http://127.0.0.1:${port}`), 4, { authorization: `Bearer ${API_KEY}` });
     const balanceBot = new HttpClient(new URL(`http://127.0.0.1:${port}`), USERS);
     const echoBot = new HttpClient(new URL(`http://127.0.0.1:${echoPort}`), USERS);
@@ -115,7 +119,7 @@ export async function runBotTurns(ctx: BenchContext): Promise<{ rows: Row[]; fig
         });
       }
     }
-    return { rows: botRows(figures, connector), figures };
+    return { rows: botRows(figures, connector, section), figures };
   } finally {
     for (const client of clients) client.close();
     await app.stop();
@@ -123,9 +127,9 @@ export async function runBotTurns(ctx: BenchContext): Promise<{ rows: Row[]; fig
   }
 }
 
-function botRows(figures: TurnFigures[], connector: FakeConnector): Row[] {
+function botRows(figures: TurnFigures[], connector: FakeConnector, section: string): Row[] {
   const rows: Row[] = figures.map((f) => ({
-    section: SECTION,
+    section,
     case: `${f.bot === 'balance' ? '"balance" (balance card)' : 'echo bot (floor)'} · c${f.concurrency}`,
     result: `${int(f.turnsPerSecond)} turns/s · p50 ${ms(f.p50Ms)} ms · p99 ${ms(f.p99Ms)} ms · ${int(f.turns)} turns`,
     figures: { ...f },
@@ -136,7 +140,7 @@ function botRows(figures: TurnFigures[], connector: FakeConnector): Row[] {
     if (!balance || !echo) continue;
     const r = balance.p99Ms / echo.p99Ms;
     rows.push({
-      section: SECTION,
+      section,
       case: `"balance" p99 ÷ echo p99 · c${concurrency}`,
       result: `${ratio(r)} (${ms(balance.p99Ms)} ms vs ${ms(echo.p99Ms)} ms; p50 ${ratio(balance.p50Ms / echo.p50Ms)})`,
       target: '≤ 1.5×',

@@ -222,7 +222,7 @@ async function measureFloor(ctx: BenchContext): Promise<FloorFigures[]> {
 }
 
 /** Every tenant of the population starts with one $10,000 lot (the one-tenant case with five), so charges draw lots FIFO. */
-async function prefund(http: HttpClient, population: number): Promise<void> {
+export async function prefund(http: HttpClient, population: number): Promise<void> {
   const grant = (tenant: string, key: string) =>
     http.json('POST', `/api/tenants/${tenant}/funds`, JSON.stringify({ amount: '10000.00', currency: 'USD', idempotencyKey: key }));
   await runLoad({ concurrency: 16, total: population, maxMs: 120_000 }, async (i) => {
@@ -273,7 +273,7 @@ async function compareWithSqlite(ctx: BenchContext, ours: IngestionFigures[]): P
   }
 }
 
-async function runScenario(ctx: BenchContext, app: BenchChild, http: HttpClient, scenario: Scenario, server = 'app'): Promise<IngestionFigures> {
+export async function runScenario(ctx: BenchContext, app: BenchChild, http: HttpClient, scenario: Scenario, server = 'app'): Promise<IngestionFigures> {
   const { shape } = scenario;
   const now = Date.now();
   const prefix = `${ctx.runId}-${scenario.name.replace(/[^a-z0-9]+/gi, '')}`;

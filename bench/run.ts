@@ -2,7 +2,7 @@
  * `npm run bench`: measures the real code paths and prints one table (also written, with every
  * figure behind it, to bench/results/latest.json). Options:
  *   --quick          small sizes, to check the bench itself (figures not comparable)
- *   --only=a,b       some sections only: ingestion, ingestion-memory, history, bot, long-messages, peers
+ *   --only=a,b       some sections only: ingestion, ingestion-memory, history, bot, long-messages, peers, postgres
  *   --profile        CPU-profile each measured process during its measured part only (the
  *                    inspector's profiler, as --cpu-prof does), write bench/results/profiles/*.cpuprofile
  *                    (open them in Chrome DevTools) and print their top frames after the table after the table
@@ -21,6 +21,7 @@ import { withTimeout } from './lib/load.js';
 import { formatFrames, topFrames } from './lib/profile.js';
 import { renderTable } from './lib/table.js';
 import { runPeers } from './peersSection.js';
+import { runPostgresApp } from './postgresApp.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -54,6 +55,7 @@ const sections: Section[] = [
   { name: 'bot', budgetMs: 90_000, run: runBotTurns },
   { name: 'long-messages', budgetMs: 60_000, run: runLongMessages },
   { name: 'peers', budgetMs: 185_000, run: runPeers },
+  { name: 'postgres', budgetMs: 300_000, run: runPostgresApp },
 ];
 
 let cleaningUp = false;

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Server } from 'restify';
-import { ConversationBook } from '../data/conversationReferences.js';
-import { openJsonDocument } from '../data/jsonDocument.js';
+import { displayNamesOf, type ConversationBook } from '../data/conversationReferences.js';
+import { openBotState } from '../data/openBotState.js';
 import { openCoordination } from '../data/openCoordination.js';
 import { openLedgerStore } from '../data/openLedgerStore.js';
 import { loadRateTable } from '../data/rates/loadRateTable.js';
 import type { AccessPolicy } from '../services/access.js';
 import { LedgerService } from '../services/ledgerService.js';
-import { emptySandboxState, SandboxGateway, type TestCardId } from '../services/payments/sandboxGateway.js';
+import { SandboxGateway, type TestCardId } from '../services/payments/sandboxGateway.js';
 import { systemClock, type Clock, type LedgerStore } from '../services/ports.js';
 import { pricer } from '../services/rates.js';
 import { AllowListAccessPolicy } from './access/allowListAccessPolicy.js';
@@ -82,10 +82,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.log ?? createLog(config.log);
   // The ledger and where money comes from.
   const { store, description: storeDescription } = await openLedgerStore(config, log);
+  const state = await openBotState(config);
   // Alert claims and duty locks: what keeps several instances on one database from doing a thing twice.
   const coordination = await openCoordination(config, store, { clock, alertLeaseMs: config.alertLeaseMs });
   const { duties } = coordination;
-  const gateway = new SandboxGateway(await openJsonDocument(file('sandbox-gateway.json'), emptySandboxState()), clock, {
+  const gateway = new SandboxGateway(state.sandbox, clock, {
     cardForNewTenants: options.sandboxCardForNewTenants ?? null,
   });
   const ledger = new LedgerService({
@@ -99,11 +100,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
 
   // Microsoft Graph, when configured: usage sync, roles from the directory, notices through sendMail.
-  const graph = await openGraph(config, { ledger, ledgerTenants: () => store.tenantIds(), clock, usageWindowDays: config.ledger.usageWindowDays, duties, log });
+  const graph = await openGraph(config, {
+    ledger,
+    ledgerTenants: () => store.tenantIds(),
+    clock,
+    usageWindowDays: config.ledger.usageWindowDays,
+    syncRecords: state.usageSync,
+    mailQueue: state.mailQueue,
+    duties,
+    log,
+  });
 
   // Who may do what, and the people and conversations the bot has met.
   const access = options.access ?? graph?.accessPolicy(new AllowListAccessPolicy(config.adminUserIds, false)) ?? AllowListAccessPolicy.fromConfig(config);
-  const conversations = await ConversationBook.open(file('conversations.json'));
+  const conversations = state.conversations;
   const admins = new AdminDirectory(conversations, access);
 
   // The endpoints: health, operator API and Bot Framework messages on one server.
@@ -138,9 +148,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           gateway,
           sandbox: gateway,
           clock,
-          displayName: (tenantId, actor) => conversations.person(`${tenantId}/${actor}`)?.name ?? null,
+          displayNames: (tenantId) => displayNamesOf(conversations, tenantId),
           newOperationId: () => randomUUID(),
-          usageSyncedAt: (tenantId) => graph?.usageSync.status(tenantId).lastSyncAt ?? null,
+          usageSyncedAt: async (tenantId) => (graph ? (await graph.usageSync.status(tenantId)).lastSyncAt : null),
           alertSubscriptions: conversations,
           journalCsvLink,
         },
@@ -219,6 +229,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await coordination.close();
       closing = "the store's final checkpoint";
       await store.close();
+      await state.close();
       closing = 'closed';
     },
     stillRunning() {

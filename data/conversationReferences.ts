@@ -1,6 +1,4 @@
 import type { ConversationReference } from 'botbuilder';
-import type { JsonDocument } from '../services/documentPort.js';
-import { openJsonDocument } from './jsonDocument.js';
 
 /** Where the bot can write to a tenant without being asked: a personal chat, a channel, a group chat. */
 export interface KnownConversation {
@@ -49,11 +47,6 @@ export interface KnownPerson {
   updatedAt: string;
 }
 
-export interface ConversationBookData {
-  conversations: Record<string, KnownConversation>;
-  people: Record<string, KnownPerson>;
-}
-
 export interface Sighting {
   conversation: Omit<KnownConversation, 'userKey' | 'updatedAt' | 'alertSubscription'>;
   person: Omit<KnownPerson, 'key' | 'email' | 'updatedAt'> & { email?: string | null };
@@ -63,105 +56,69 @@ export interface Sighting {
 export const personKey = (tenantId: string, user: { aadObjectId: string | null; userId: string }) => `${tenantId}/${user.aadObjectId ?? user.userId}`;
 
 /**
- * The conversation references and people the bot has met, kept durably in one small JSON document
- * (`DATA_DIR/conversations.json`). A sighting writes only when something changed, so a turn
- * normally costs no disk write.
+ * The conversation references and people the bot has met (the embedded `conversations.json`, or
+ * rows in PostgreSQL). Every operation names its tenant and touches only that tenant's rows, and
+ * each write is one atomic step, so instances sharing a database never lose each other's updates.
  */
-export class ConversationBook {
-  constructor(private readonly document: JsonDocument<ConversationBookData>) {}
-
-  static async open(file: string): Promise<ConversationBook> {
-    return new ConversationBook(await openJsonDocument<ConversationBookData>(file, { conversations: {}, people: {} }));
-  }
-
-  /** Records (or refreshes) a conversation and the person in it; resolves once durable. */
-  async remember(sighting: Sighting): Promise<void> {
-    const key = personKey(sighting.conversation.tenantId, sighting.person);
-    const current = this.document.data;
-    const oldPerson = current.people[key];
-    const person: KnownPerson = {
-      key,
-      ...sighting.person,
-      locale: sighting.person.locale ?? oldPerson?.locale ?? null,
-      timeZone: sighting.person.timeZone ?? oldPerson?.timeZone ?? null,
-      name: sighting.person.name ?? oldPerson?.name ?? null,
-      email: sighting.person.email ?? oldPerson?.email ?? null,
-      updatedAt: sighting.at,
-    };
-    const oldConversation = current.conversations[sighting.conversation.id];
-    const conversation: KnownConversation = {
-      ...sighting.conversation,
-      locale: sighting.conversation.locale ?? oldConversation?.locale ?? null,
-      timeZone: sighting.conversation.timeZone ?? oldConversation?.timeZone ?? null,
-      userKey: key,
-      updatedAt: sighting.at,
-    };
-    // A subscription is one tenant's consent: it never carries over to another tenant's sighting.
-    const subscription = oldConversation?.alertSubscription;
-    if (subscription && subscription.tenantId === conversation.tenantId) conversation.alertSubscription = subscription;
-    if (sameApartFromTime(oldPerson, person) && sameApartFromTime(oldConversation, conversation)) return;
-    await this.document.update((draft) => {
-      draft.people[key] = person;
-      draft.conversations[conversation.id] = conversation;
-    });
-  }
-
-  async setEmail(key: string, email: string): Promise<void> {
-    if (!this.document.data.people[key] || this.document.data.people[key].email === email) return;
-    await this.document.update((draft) => {
-      if (draft.people[key]) draft.people[key].email = email;
-    });
-  }
-
+export interface ConversationBook {
   /**
-   * Opens a channel or group chat of `tenantId` to that tenant's alerts; resolves once durable.
-   * False when the book knows no such conversation of that tenant, or it is a personal chat.
+   * Records (or refreshes) a conversation and the person in it; resolves once durable. A value
+   * the sighting lacks (null locale, name, time zone, email) keeps the one known; the conversation's
+   * alert subscription is kept. Writes nothing when only the time changed.
    */
-  async subscribeToAlerts(conversationId: string, subscription: AlertSubscription): Promise<boolean> {
-    const conversation = this.document.data.conversations[conversationId];
-    if (!conversation || conversation.tenantId !== subscription.tenantId || conversation.scope === 'personal') return false;
-    await this.document.update((draft) => {
-      draft.conversations[conversationId]!.alertSubscription = { ...subscription };
-    });
-    return true;
-  }
-
+  remember(sighting: Sighting): Promise<void>;
+  /** Sets a known person's email address (an unknown person is left unknown). */
+  setEmail(tenantId: string, key: string, email: string): Promise<void>;
+  /**
+   * Opens a channel or group chat of `subscription.tenantId` to that tenant's alerts; resolves once
+   * durable. False when the book knows no such conversation of that tenant, or it is a personal chat.
+   */
+  subscribeToAlerts(conversationId: string, subscription: AlertSubscription): Promise<boolean>;
   /** Stops a conversation's alerts; true when it was subscribed (for that tenant). */
-  async unsubscribeFromAlerts(conversationId: string, tenantId: string): Promise<boolean> {
-    const conversation = this.document.data.conversations[conversationId];
-    if (!conversation?.alertSubscription || conversation.tenantId !== tenantId) return false;
-    await this.document.update((draft) => {
-      delete draft.conversations[conversationId]?.alertSubscription;
-    });
-    return true;
-  }
-
+  unsubscribeFromAlerts(conversationId: string, tenantId: string): Promise<boolean>;
   /** The bot was removed, or Teams said the conversation is gone (403/404): forget it. */
-  async forget(conversationId: string): Promise<void> {
-    if (!this.document.data.conversations[conversationId]) return;
-    await this.document.update((draft) => {
-      delete draft.conversations[conversationId];
-    });
-  }
-
-  conversation(conversationId: string): KnownConversation | undefined {
-    return this.document.data.conversations[conversationId];
-  }
-
-  conversationsOf(tenantId: string): KnownConversation[] {
-    return Object.values(this.document.data.conversations).filter((c) => c.tenantId === tenantId);
-  }
-
-  person(key: string): KnownPerson | undefined {
-    return this.document.data.people[key];
-  }
-
-  peopleOf(tenantId: string): KnownPerson[] {
-    return Object.values(this.document.data.people).filter((p) => p.tenantId === tenantId);
-  }
+  forget(tenantId: string, conversationId: string): Promise<void>;
+  conversation(tenantId: string, conversationId: string): Promise<KnownConversation | undefined>;
+  conversationsOf(tenantId: string): Promise<KnownConversation[]>;
+  /** The person of `tenantId` with this key (`personKey`). */
+  person(tenantId: string, key: string): Promise<KnownPerson | undefined>;
+  peopleOf(tenantId: string): Promise<KnownPerson[]>;
 }
 
-function sameApartFromTime<T extends { updatedAt: string }>(a: T | undefined, b: T): boolean {
-  if (!a) return false;
-  return JSON.stringify({ ...a, updatedAt: '' }) === JSON.stringify({ ...b, updatedAt: '' });
+/** The person and conversation a sighting leaves, given what was known of them (the merge both stores make). */
+export function afterSighting(
+  sighting: Sighting,
+  oldPerson: KnownPerson | undefined,
+  oldConversation: KnownConversation | undefined,
+): { person: KnownPerson; conversation: KnownConversation } {
+  const key = personKey(sighting.conversation.tenantId, sighting.person);
+  const person: KnownPerson = {
+    key,
+    ...sighting.person,
+    locale: sighting.person.locale ?? oldPerson?.locale ?? null,
+    timeZone: sighting.person.timeZone ?? oldPerson?.timeZone ?? null,
+    name: sighting.person.name ?? oldPerson?.name ?? null,
+    email: sighting.person.email ?? oldPerson?.email ?? null,
+    updatedAt: sighting.at,
+  };
+  const conversation: KnownConversation = {
+    ...sighting.conversation,
+    locale: sighting.conversation.locale ?? oldConversation?.locale ?? null,
+    timeZone: sighting.conversation.timeZone ?? oldConversation?.timeZone ?? null,
+    userKey: key,
+    updatedAt: sighting.at,
+  };
+  // A subscription is one tenant's consent: it never carries over to another tenant's sighting.
+  const subscription = oldConversation?.alertSubscription;
+  if (subscription && subscription.tenantId === conversation.tenantId) conversation.alertSubscription = subscription;
+  return { person, conversation };
+}
+
+/**
+ * The names of a tenant's people by actor (their Entra object id, or Teams user id: the part of the
+ * key after the tenant), read once for a list of many entries.
+ */
+export async function displayNamesOf(book: Pick<ConversationBook, 'peopleOf'>, tenantId: string): Promise<(actor: string) => string | null> {
+  const names = new Map((await book.peopleOf(tenantId)).map((person) => [person.key, person.name]));
+  return (actor) => names.get(personKey(tenantId, { aadObjectId: actor, userId: actor })) ?? null;
 }

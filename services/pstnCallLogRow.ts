@@ -10,6 +10,18 @@ const text = z
   .nullish()
   .transform((v) => v ?? null);
 
+/** Graph's `administrativeUnitInfos` of a row: the administrative units of the caller (ids). */
+export const AdministrativeUnitInfos = z
+  .array(z.object({ id: z.string().max(200).nullish() }).loose())
+  .max(100)
+  .nullish()
+  .describe("Graph's administrative units of the caller; the first one's id is the call's department.");
+
+/** The department a row's administrative units name: the first unit's id, or null. */
+export function departmentOf(units: z.infer<typeof AdministrativeUnitInfos>): string | null {
+  return units?.find((unit) => unit.id?.trim())?.id?.trim() ?? null;
+}
+
 /** The fields of Graph's `pstnCallLogRow` the ledger uses; others (callerNumber, operator, …) pass unread. */
 const PstnCallLogRow = z.object({
   id: z.string().min(1).max(200),
@@ -24,7 +36,10 @@ const PstnCallLogRow = z.object({
   destinationName: text,
   licenseCapability: text,
   userId: text,
+  userPrincipalName: text,
+  userDisplayName: text,
   conferenceId: text,
+  administrativeUnitInfos: AdministrativeUnitInfos,
 });
 
 export type PstnCallLogRowOutcome =
@@ -64,6 +79,9 @@ export function readPstnCallLogRow(tenantId: string, raw: unknown): PstnCallLogR
       destinationName: row.destinationName,
       licenseCapability: row.licenseCapability,
       userId: row.userId,
+      userPrincipalName: row.userPrincipalName,
+      userDisplayName: row.userDisplayName,
+      department: departmentOf(row.administrativeUnitInfos),
       conferenceId: row.conferenceId,
     },
   };

@@ -1,12 +1,11 @@
 import { iso, DAY_MS, HOUR_MS } from './calendar.js';
-import type { JsonDocument } from './documentPort.js';
 import type { Duties } from './duties.js';
 import type { GraphProblem, PstnCallLog, TimeWindow } from './graphPorts.js';
 import type { UsageBatchOutcome, UsageRecord } from './ledger/applyUsage.js';
 import type { Clock } from './ports.js';
 import { readPstnCallLogRow } from './pstnCallLogRow.js';
 import { err, ok, type Result } from './result.js';
-import { tenantEntry, tenantSyncStatus, type SyncStatus, type UsageSyncState } from './usageSyncState.js';
+import type { SyncStatus, UsageSyncRecords } from './usageSyncState.js';
 
 /** Graph's getPstnCalls answers windows of at most 90 days. */
 export const MAX_WINDOW_DAYS = 90;
@@ -25,7 +24,7 @@ export interface UsageIngestion {
 export interface UsageSyncDeps {
   ledger: UsageIngestion;
   callLog: PstnCallLog;
-  state: JsonDocument<UsageSyncState>;
+  state: UsageSyncRecords;
   clock: Clock;
   /** Days of usage the ledger accepts (its policy's `usageWindowDays`): the first sync reads back this far. */
   usageWindowDays: number;
@@ -67,8 +66,8 @@ export class UsageSync {
 
   constructor(private readonly deps: UsageSyncDeps) {}
 
-  status(tenantId: string): SyncStatus {
-    return tenantSyncStatus(this.deps.state.data, tenantId);
+  status(tenantId: string): Promise<SyncStatus> {
+    return this.deps.state.status(tenantId);
   }
 
   /**
@@ -113,7 +112,7 @@ export class UsageSync {
   private async run(tenantId: string): Promise<SyncOutcome> {
     const { clock, state, usageWindowDays, log } = this.deps;
     const now = clock.now();
-    const syncedThrough = this.status(tenantId).syncedThrough;
+    const { syncedThrough } = await state.status(tenantId);
     const oldestAccepted = now - usageWindowDays * DAY_MS + ACCEPTANCE_MARGIN_MS;
     const resumeAt = syncedThrough === null ? oldestAccepted : Date.parse(syncedThrough) - LATE_ARRIVAL_OVERLAP_HOURS * HOUR_MS;
     if (syncedThrough !== null && resumeAt < oldestAccepted) {
@@ -121,23 +120,19 @@ export class UsageSync {
     }
     let from = Math.max(resumeAt, oldestAccepted);
     const report = emptyReport(tenantId, from, now);
-    await state.update((draft) => void (tenantEntry(draft, tenantId).lastAttemptAt = iso(now)));
+    await state.record(tenantId, { lastAttemptAt: iso(now) });
     while (from < now) {
       const window = { from, to: Math.min(from + MAX_WINDOW_DAYS * DAY_MS, now) };
       const read = await this.readWindow(tenantId, window, report);
       if (!read.ok) {
         const problem = read.error;
-        await state.update((draft) => void (tenantEntry(draft, tenantId).problem = { ...problem, at: iso(clock.now()) }));
+        await state.record(tenantId, { problem: { ...problem, at: iso(clock.now()) } });
         return err({ problem, report });
       }
-      await state.update((draft) => void (tenantEntry(draft, tenantId).syncedThrough = iso(window.to)));
+      await state.record(tenantId, { syncedThrough: iso(window.to) });
       from = window.to;
     }
-    await state.update((draft) => {
-      const entry = tenantEntry(draft, tenantId);
-      entry.lastSyncAt = iso(clock.now());
-      entry.problem = null;
-    });
+    await state.record(tenantId, { lastSyncAt: iso(clock.now()), problem: null });
     return ok(report);
   }
 

@@ -1,10 +1,5 @@
 import type { GraphProblem } from './graphPorts.js';
 
-/** Where each tenant's usage sync stands; kept durably so a restart resumes from it. */
-export interface UsageSyncState {
-  tenants: TenantSyncState[];
-}
-
 export interface TenantSyncState {
   tenantId: string;
   /** Calls started before this time are read and durably charged (ISO 8601). */
@@ -16,24 +11,20 @@ export interface TenantSyncState {
   problem: (GraphProblem & { at: string }) | null;
 }
 
-export const emptyUsageSyncState = (): UsageSyncState => ({ tenants: [] });
-
 /** What an admin or the operator is told about a tenant's sync. */
 export type SyncStatus = Omit<TenantSyncState, 'tenantId'>;
 
-export function tenantSyncStatus(state: UsageSyncState, tenantId: string): SyncStatus {
-  const { tenantId: _tenantId, ...status } = state.tenants.find((t) => t.tenantId === tenantId) ?? blankTenantState(tenantId);
-  return status;
-}
+export const blankSyncStatus = (): SyncStatus => ({ syncedThrough: null, lastSyncAt: null, lastAttemptAt: null, problem: null });
 
-/** The tenant's entry in a draft of the state, added when missing. */
-export function tenantEntry(draft: UsageSyncState, tenantId: string): TenantSyncState {
-  let entry = draft.tenants.find((t) => t.tenantId === tenantId);
-  if (!entry) {
-    entry = blankTenantState(tenantId);
-    draft.tenants.push(entry);
-  }
-  return entry;
+/**
+ * Where each tenant's usage sync stands, kept durably so a restart (or another instance) resumes
+ * from it. Each operation is one tenant's row.
+ */
+export interface UsageSyncRecords {
+  /** The tenant's sync so far (blank before its first). */
+  status(tenantId: string): Promise<SyncStatus>;
+  /** Sets the given fields of the tenant's status, leaving the others; resolves once durable. */
+  record(tenantId: string, change: Partial<SyncStatus>): Promise<void>;
+  /** Every tenant's, for copying them elsewhere. */
+  all(): Promise<TenantSyncState[]>;
 }
-
-const blankTenantState = (tenantId: string): TenantSyncState => ({ tenantId, syncedThrough: null, lastSyncAt: null, lastAttemptAt: null, problem: null });

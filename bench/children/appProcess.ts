@@ -63,9 +63,12 @@ serveParent(
         globalThis.gc?.();
         return processStats();
       }
-      case 'checkpoint':
-        await (app!.store as LowdbLedgerStore).checkpoint();
+      case 'checkpoint': {
+        // The embedded store files its journal now; the PostgreSQL store has nothing to file.
+        const store = app!.store as Partial<LowdbLedgerStore>;
+        await store.checkpoint?.();
         return null;
+      }
       case 'loopDelayStart':
         // How long the event loop was kept from turning, at 1 ms resolution, until loopDelayStop.
         loopDelay = monitorEventLoopDelay({ resolution: 1 });

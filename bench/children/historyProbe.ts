@@ -8,7 +8,8 @@
 import { loadConfig } from '../../bot/config.js';
 import { openLowdbLedgerStore, type LowdbLedgerStore } from '../../data/lowdbLedgerStore.js';
 import { LedgerService } from '../../services/ledgerService.js';
-import { emptySandboxState, SandboxGateway } from '../../services/payments/sandboxGateway.js';
+import { SandboxGateway } from '../../services/payments/sandboxGateway.js';
+import { emptySandboxState, JsonSandboxRecords } from '../../data/jsonSandboxRecords.js';
 import { systemClock } from '../../services/ports.js';
 import { processStats, serveParent } from '../lib/child.js';
 import { memoryDocument } from '../lib/memoryDocument.js';
@@ -54,7 +55,7 @@ serveParent(
           const config = loadConfig({ DATA_DIR: dir });
           ledger = new LedgerService({
             store: store!,
-            gateway: new SandboxGateway(memoryDocument(emptySandboxState()), systemClock),
+            gateway: new SandboxGateway(new JsonSandboxRecords(memoryDocument(emptySandboxState())), systemClock),
             clock: systemClock,
             price: await samplePricer(),
             policy: { defaultCurrency: config.defaultCurrency, ...config.ledger },

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { loadConfig } from '../../bot/config.js';
-import { openJsonDocument } from '../../data/jsonDocument.js';
 import { openLowdbLedgerStore } from '../../data/lowdbLedgerStore.js';
 import type { UsageBatchOutcome, UsageRecord } from '../../services/ledger/applyUsage.js';
 import { LedgerService } from '../../services/ledgerService.js';
-import { emptySandboxState, SandboxGateway } from '../../services/payments/sandboxGateway.js';
+import { SandboxGateway } from '../../services/payments/sandboxGateway.js';
+import { JsonSandboxRecords } from '../../data/jsonSandboxRecords.js';
 import { systemClock } from '../../services/ports.js';
 import { samplePricer, type LedgerBackend } from './backend.js';
 
@@ -15,7 +15,7 @@ import { samplePricer, type LedgerBackend } from './backend.js';
 export async function openOurs(dir: string): Promise<LedgerBackend> {
   const config = loadConfig({ DATA_DIR: dir });
   const store = await openLowdbLedgerStore({ dir, checkpointIntervalMs: config.checkpointMs });
-  const gateway = new SandboxGateway(await openJsonDocument(path.join(dir, 'sandbox-gateway.json'), emptySandboxState()), systemClock);
+  const gateway = new SandboxGateway(await JsonSandboxRecords.open(path.join(dir, 'sandbox-gateway.json')), systemClock);
   const ledger = new LedgerService({
     store,
     gateway,

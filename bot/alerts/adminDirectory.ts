@@ -13,7 +13,7 @@ export class AdminDirectory {
   ) {}
 
   async people(tenantId: string): Promise<KnownPerson[]> {
-    const people = this.book.peopleOf(tenantId);
+    const people = await this.book.peopleOf(tenantId);
     const allowed = await Promise.all(people.map((person) => this.may(person, tenantId, 'view')));
     return people.filter((_, i) => allowed[i]);
   }
@@ -26,10 +26,10 @@ export class AdminDirectory {
    */
   async mayReceive(conversation: KnownConversation, tenantId: string): Promise<boolean> {
     if (conversation.tenantId !== tenantId) return false;
-    if (conversation.scope === 'personal') return this.may(this.book.person(conversation.userKey), tenantId, 'view');
+    if (conversation.scope === 'personal') return this.may(await this.book.person(tenantId, conversation.userKey), tenantId, 'view');
     const subscription = conversation.alertSubscription;
     if (subscription?.tenantId !== tenantId) return false;
-    return this.may(this.book.person(subscription.by), tenantId, 'manage');
+    return this.may(await this.book.person(tenantId, subscription.by), tenantId, 'manage');
   }
 
   private async may(person: KnownPerson | undefined, tenantId: string, permission: Permission): Promise<boolean> {

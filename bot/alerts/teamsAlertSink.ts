@@ -41,7 +41,7 @@ export class TeamsAlertSink implements AlertSink {
 
   /** Takes its place in each conversation's lane before it first waits, so raising order is kept. */
   async deliver(stored: StoredAlert, signal: AbortSignal): Promise<void> {
-    const conversations = this.deps.book.conversationsOf(stored.alert.tenantId);
+    const conversations = await this.deps.book.conversationsOf(stored.alert.tenantId);
     await Promise.all(conversations.map((conversation) => this.inLane(conversation.id, () => this.deliverTo(stored, conversation.id, signal))));
   }
 
@@ -61,12 +61,14 @@ export class TeamsAlertSink implements AlertSink {
     const { book, log, adapter, appId, admins } = this.deps;
     const logger = this.deps.logger ?? consoleLog;
     const recipient = `teams:${conversationId}`;
-    const conversation = book.conversation(conversationId);
+    const tenantId = stored.alert.tenantId;
+    const conversation = await book.conversation(tenantId, conversationId);
     if (!conversation || log.has(stored.id, recipient)) return;
     // Decided when its turn in the lane comes: a conversation unsubscribed meanwhile gets nothing more.
-    if (!(await admins.mayReceive(conversation, stored.alert.tenantId))) return;
+    if (!(await admins.mayReceive(conversation, tenantId))) return;
     // A personal chat reads in its person's zone; a shared one in the zone last seen there.
-    const timeZone = (conversation.scope === 'personal' ? book.person(conversation.userKey)?.timeZone : null) ?? conversation.timeZone ?? null;
+    const timeZone =
+      (conversation.scope === 'personal' ? (await book.person(tenantId, conversation.userKey))?.timeZone : null) ?? conversation.timeZone ?? null;
     const reader = { locale: conversation.locale, timeZone };
     const message = cardActivity(renderAlertCard(stored.alert, reader), alertSummary(stored.alert, reader));
     const send = async () => {
@@ -88,7 +90,7 @@ export class TeamsAlertSink implements AlertSink {
     });
     if (outcome === 'gone') {
       logger.warn({ conversationId }, 'conversation is gone (bot removed or blocked); forgetting it');
-      await book.forget(conversationId);
+      await book.forget(tenantId, conversationId);
     } else if (outcome === 'failed') {
       logger.error({ alertId: stored.id, conversationId }, 'alert refused by Teams; not sent to this conversation');
     }

@@ -1,12 +1,10 @@
-import path from 'node:path';
-import { openJsonDocument } from '../../data/jsonDocument.js';
 import type { AccessPolicy } from '../../services/access.js';
-import { emptyMailQueueState, MailQueue } from '../../services/mailQueue.js';
 import type { Duties } from '../../services/duties.js';
+import { MailQueue, type MailQueueStore } from '../../services/mailQueue.js';
 import type { Clock } from '../../services/ports.js';
 import { isTenantGuid } from '../../services/tenantId.js';
 import { UsageSync, type UsageIngestion } from '../../services/usageSync.js';
-import { emptyUsageSyncState } from '../../services/usageSyncState.js';
+import type { UsageSyncRecords } from '../../services/usageSyncState.js';
 import type { AdminDirectory } from '../alerts/adminDirectory.js';
 import type { AlertSink } from '../alerts/alertDispatcher.js';
 import type { DeliveryRecord } from '../../services/alertDeliveries.js';
@@ -32,6 +30,10 @@ export interface GraphConnectionDeps {
   ledgerTenants: () => Promise<string[]>;
   clock: Clock;
   usageWindowDays: number;
+  /** Where each tenant's usage sync stands (beside the ledger). */
+  syncRecords: UsageSyncRecords;
+  /** Where notice mail waits for sendMail (beside the ledger). */
+  mailQueue: MailQueueStore;
   /** Each tenant's usage sync runs on one instance at a time, once per GRAPH_SYNC_MINUTES across instances. */
   duties: Duties;
   /** The app's log: Graph's lines carry `component: 'graph'`. */
@@ -68,7 +70,7 @@ export class GraphConnection {
     const usageSync = new UsageSync({
       ledger: deps.ledger,
       callLog: new GraphPstnCallLog(clients),
-      state: await openJsonDocument(path.join(config.dataDir, 'graph-usage-sync.json'), emptyUsageSyncState()),
+      state: deps.syncRecords,
       clock: deps.clock,
       usageWindowDays: deps.usageWindowDays,
       // Ledger tenants that are not GUIDs (`local`, test names) have no directory to sync from.
@@ -79,12 +81,7 @@ export class GraphConnection {
     });
     const mailQueue =
       settings.mailSender && settings.homeTenantId
-        ? new MailQueue(
-            await openJsonDocument(path.join(config.dataDir, 'graph-mail-queue.json'), emptyMailQueueState()),
-            new GraphMailSender(clients, settings.homeTenantId, settings.mailSender),
-            deps.clock,
-            log,
-          )
+        ? new MailQueue(deps.mailQueue, new GraphMailSender(clients, settings.homeTenantId, settings.mailSender), deps.clock, log)
         : null;
     return new GraphConnection(clients, usageSync, new GraphRoleHolders(clients), mailQueue, config.graph.syncMinutes * 60_000, deps.clock, log, events);
   }
@@ -105,7 +102,7 @@ export class GraphConnection {
 
   /** The operator API's account view: when usage was last synced, and why not if it failed. */
   async accountExtras(tenantId: string): Promise<AccountSyncExtras> {
-    const { lastSyncAt, ...usageSync } = this.usageSync.status(tenantId);
+    const { lastSyncAt, ...usageSync } = await this.usageSync.status(tenantId);
     return { lastSyncAt, usageSync };
   }
 

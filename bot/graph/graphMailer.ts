@@ -13,7 +13,7 @@ export class GraphMailer implements Mailer {
 
   async send(mail: OutgoingMail): Promise<void> {
     if (!mail.to.address) throw new Error(`notice ${mail.id} has no address to send to through Graph`);
-    await this.queue.enqueue(mail.id, { to: [mail.to.address], subject: mail.subject, text: mail.text, html: mail.html });
+    await this.queue.enqueue(mail.tenantId, mail.id, { to: [mail.to.address], subject: mail.subject, text: mail.text, html: mail.html });
     void this.queue.deliverDue().catch((error) => this.log(`notice mail queue failed: ${error instanceof Error ? error.message : String(error)}`));
   }
 }

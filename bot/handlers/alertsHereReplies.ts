@@ -6,6 +6,7 @@ import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDep
 export const alertsHereReply = (turn: Turn, vm: AlertsHereViewModel): Reply => cardReply(renderAlertsHereCard(vm, turn), alertsHereSummary(vm, turn));
 
 /** "Alerts are posted here, as Alex asked on …". */
-export function subscribedReply(turn: Turn, deps: HandlerDeps, subscription: AlertSubscription): Reply {
-  return alertsHereReply(turn, { state: 'subscribed', by: deps.alertSubscriptions.person(subscription.by)?.name ?? null, at: subscription.at });
+export async function subscribedReply(turn: Turn, deps: HandlerDeps, subscription: AlertSubscription): Promise<Reply> {
+  const by = await deps.alertSubscriptions.person(subscription.tenantId, subscription.by);
+  return alertsHereReply(turn, { state: 'subscribed', by: by?.name ?? null, at: subscription.at });
 }

@@ -23,12 +23,12 @@ export interface HandlerDeps {
   /** The sandbox gateway when it is the one in use (its test cards can be chosen in chat). */
   sandbox: SandboxGateway | null;
   clock: Clock;
-  /** A display name for a journal actor (a user id) of the tenant, when the bot knows one. */
-  displayName(tenantId: string, actor: string): string | null;
+  /** The display names of the tenant's journal actors (user ids) the bot knows, read once per card. */
+  displayNames(tenantId: string): Promise<(actor: string) => string | null>;
   /** A fresh operation id for a confirmation card: the id of the offer the ledger records for it. */
   newOperationId(): string;
   /** When usage was last synced from Microsoft Graph for the tenant; null without Graph or before the first sync. */
-  usageSyncedAt(tenantId: string): string | null;
+  usageSyncedAt(tenantId: string): Promise<string | null>;
   /** A signed link to the tenant's journal as CSV, made for the person asking (bot/exports/exportLink.ts), and when it expires. */
   journalCsvLink(tenantId: string, actor: string): CsvLinkViewModel;
   /** Which shared conversations get the tenant's alerts ("post alerts here", "stop alerts here"). */

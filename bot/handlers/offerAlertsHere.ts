@@ -9,7 +9,7 @@ import type { HandlerDeps, Reply, Turn } from './handlerDeps.js';
 export async function offerAlertsHere(turn: Turn, deps: HandlerDeps): Promise<Reply> {
   const { id, scope } = turn.conversation;
   if (scope === 'personal') return alertsHereReply(turn, { state: 'personal' });
-  const subscription = deps.alertSubscriptions.conversation(id)?.alertSubscription;
-  if (subscription?.tenantId === turn.tenantId) return subscribedReply(turn, deps, subscription);
+  const subscription = (await deps.alertSubscriptions.conversation(turn.tenantId, id))?.alertSubscription;
+  if (subscription?.tenantId === turn.tenantId) return await subscribedReply(turn, deps, subscription);
   return alertsHereReply(turn, { state: 'offer', scope });
 }

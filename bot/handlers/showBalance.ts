@@ -35,7 +35,7 @@ export async function showBalance(turn: Turn, deps: HandlerDeps): Promise<Reply>
     insight: {
       runwayDays: runway?.daysLeft ?? null,
       runwayUntil: runway?.until ?? 'zero',
-      lastUsageSyncAt: deps.usageSyncedAt(turn.tenantId),
+      lastUsageSyncAt: await deps.usageSyncedAt(turn.tenantId),
     },
   });
   if (vm.newTenant) return cardReply(renderGetStartedCard({ currency: account.currency, cardOnFile }, turn), getStartedSummary(turn));

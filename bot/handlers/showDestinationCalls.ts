@@ -19,7 +19,8 @@ export async function showDestinationCalls(turn: Turn, deps: HandlerDeps, destin
   const now = deps.clock.now();
   const from = now - DAYS * DAY_MS;
   const calls: DestinationCallViewModel[] = [];
-  const callerName = (userId: string) => deps.displayName(turn.tenantId, userId) ?? userId;
+  const displayName = await deps.displayNames(turn.tenantId);
+  const callerName = (userId: string) => displayName(userId) ?? userId;
   const scan = await scanBack(deps, turn.tenantId, {
     before: account.entryCount + 1,
     maxRead: MAX_READ,

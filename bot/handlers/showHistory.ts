@@ -44,10 +44,11 @@ export async function showHistory(turn: Turn, deps: HandlerDeps, page: Page = {}
     const scan = await scanBack(deps, turn.tenantId, { before, maxRead: MAX_READ, take });
     [entries, first, last] = [scan.entries, scan.lowest, before - 1];
   }
+  const displayName = await deps.displayNames(turn.tenantId);
   const vm: HistoryViewModel = {
     currency: account.currency,
     view,
-    entries: entries.map((entry) => historyEntryViewModel(entry, (actor) => deps.displayName(turn.tenantId, actor) ?? actor)),
+    entries: entries.map((entry) => historyEntryViewModel(entry, (actor) => displayName(actor) ?? actor)),
     olderCursor: first > 1 ? String(first) : null,
     newerCursor: last < total ? String(last) : null,
     ...(total > 0 && last >= first ? { span: { first, last, total } } : {}),

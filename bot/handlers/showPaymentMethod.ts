@@ -11,7 +11,7 @@ export async function showPaymentMethod(turn: Turn, deps: HandlerDeps, options: 
   const vm: PaymentMethodViewModel = {
     current: await cardOnFileOf(turn, deps),
     sandbox: deps.sandbox !== null,
-    currentTestCardId: deps.sandbox?.cardId(turn.tenantId) ?? null,
+    currentTestCardId: (await deps.sandbox?.cardId(turn.tenantId)) ?? null,
     changed: options.changed ?? false,
     autoRechargeOn: account?.autoRecharge.enabled ?? false,
   };

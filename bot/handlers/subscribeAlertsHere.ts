@@ -18,5 +18,5 @@ export async function subscribeAlertsHere(turn: Turn, deps: HandlerDeps): Promis
   };
   // The bot remembers every conversation it hears from before routing, so this holds unless the book lost it.
   if (!(await deps.alertSubscriptions.subscribeToAlerts(id, subscription))) return problemReply(turn, { code: 'internal', reference: 'conversation-unknown' });
-  return subscribedReply(turn, deps, subscription);
+  return await subscribedReply(turn, deps, subscription);
 }

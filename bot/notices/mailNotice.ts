@@ -29,6 +29,7 @@ export async function mailNotice(stored: StoredAlert, recipients: NoticeRecipien
     const content = noticeEmail(stored.alert, recipient);
     await deps.mailer.send({
       id: `alert-${stored.id}-${createHash('sha256').update(recipient.logKey).digest('hex').slice(0, 12)}`,
+      tenantId: stored.alert.tenantId,
       from: deps.from,
       to: { name: recipient.name, address: recipient.address },
       language: content.language,

@@ -8,6 +8,8 @@ export interface Mailbox {
 export interface OutgoingMail {
   /** Stable per alert and recipient: the Message-ID, the outbox file name, an idempotency key. */
   id: string;
+  /** The tenant whose notice it is. */
+  tenantId: string;
   from: Mailbox;
   to: Mailbox;
   /** BCP 47 tag of the language the mail is written in ("en", "zh-CN"). */

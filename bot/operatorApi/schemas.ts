@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isKnownCurrency, jsonNumberToDecimal } from '../../services/money.js';
 import { MAX_CALL_SECONDS, type UsageRecord } from '../../services/ledger/applyUsage.js';
 import { canonicalTenantId } from '../../services/tenantId.js';
+import { AdministrativeUnitInfos, departmentOf } from '../../services/pstnCallLogRow.js';
 
 export const MAX_USAGE_RECORDS = 10_000;
 
@@ -43,6 +44,10 @@ export const UsageRecordBody = z.object({
   destinationName: optionalText,
   licenseCapability: optionalText,
   userId: optionalText,
+  userPrincipalName: optionalText.describe('Who placed the call (Graph\'s sign-in name); calls without one count as "unknown user".'),
+  userDisplayName: optionalText,
+  department: optionalText.describe("The caller's administrative unit or department; when absent, the first of `administrativeUnitInfos`."),
+  administrativeUnitInfos: AdministrativeUnitInfos,
   conferenceId: optionalText,
 });
 
@@ -61,6 +66,9 @@ export function toUsageRecord(body: z.infer<typeof UsageRecordBody>): UsageRecor
     destinationName: body.destinationName ?? null,
     licenseCapability: body.licenseCapability ?? null,
     userId: body.userId ?? null,
+    userPrincipalName: body.userPrincipalName ?? null,
+    userDisplayName: body.userDisplayName ?? null,
+    department: body.department ?? departmentOf(body.administrativeUnitInfos),
     conferenceId: body.conferenceId ?? null,
   };
 }

@@ -32,29 +32,29 @@ export class ConversationTracker {
       person: { tenantId, ...user, name: activity.from.name?.trim() || null, locale: activity.locale || null, timeZone },
       at: new Date(this.clock.now()).toISOString(),
     });
-    await this.lookUpEmail(context, personKey(tenantId, user));
+    await this.lookUpEmail(context, tenantId, personKey(tenantId, user));
   }
 
   /** The time zone last seen from the person an activity is from (activities without one, such as some invokes, use it). */
-  rememberedTimeZone(tenantId: string, activity: Partial<Activity>): string | null {
+  async rememberedTimeZone(tenantId: string, activity: Partial<Activity>): Promise<string | null> {
     const from = activity.from;
     if (!from?.id) return null;
-    return this.book.person(personKey(tenantId, { userId: from.id, aadObjectId: from.aadObjectId || null }))?.timeZone ?? null;
+    return (await this.book.person(tenantId, personKey(tenantId, { userId: from.id, aadObjectId: from.aadObjectId || null })))?.timeZone ?? null;
   }
 
-  async removed(context: TurnContext): Promise<void> {
+  async removed(context: TurnContext, tenantId: string): Promise<void> {
     const id = context.activity.conversation.id;
-    await this.book.forget(id.split(';')[0]!);
-    if (id.includes(';')) await this.book.forget(id);
+    await this.book.forget(tenantId, id.split(';')[0]!);
+    if (id.includes(';')) await this.book.forget(tenantId, id);
   }
 
-  private async lookUpEmail(context: TurnContext, key: string): Promise<void> {
-    if (context.activity.channelId !== 'msteams' || this.emailAsked.has(key) || this.book.person(key)?.email) return;
+  private async lookUpEmail(context: TurnContext, tenantId: string, key: string): Promise<void> {
+    if (context.activity.channelId !== 'msteams' || this.emailAsked.has(key) || (await this.book.person(tenantId, key))?.email) return;
     this.emailAsked.add(key);
     try {
       const member = await TeamsInfo.getMember(context, context.activity.from.id);
       const address = [member.email, member.userPrincipalName].find((a): a is string => typeof a === 'string' && /^[^@\s]+@[^@\s]+$/.test(a));
-      if (address) await this.book.setEmail(key, address);
+      if (address) await this.book.setEmail(tenantId, key, address);
     } catch (error) {
       this.log.warn({ person: key, reason: (error as Error).message }, 'could not read the email address from Teams');
     }

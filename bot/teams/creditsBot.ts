@@ -43,25 +43,25 @@ export class CreditsBot extends TeamsActivityHandler {
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient?.id;
       if (context.activity.membersAdded?.some((member) => member.id === botId)) {
-        await sendCard(context, await showWelcome(this.turnOf(context) ?? this.anonymous(context)));
+        await sendCard(context, await showWelcome((await this.turnOf(context)) ?? this.anonymous(context)));
       }
       await next();
     });
 
     this.onMembersRemoved(async (context, next) => {
-      if (isRemoval(context)) await deps.tracker.removed(context);
+      if (isRemoval(context)) await this.forgetConversation(context);
       await next();
     });
 
     this.onInstallationUpdateRemove(async (context, next) => {
-      await deps.tracker.removed(context);
+      await this.forgetConversation(context);
       await next();
     });
   }
 
   /** Free text goes to the command routes; an Action.Submit (a message whose value is the button's data) to the verb routes. */
   private async answerMessage(context: TurnContext): Promise<void> {
-    const turn = this.turnOf(context);
+    const turn = await this.turnOf(context);
     if (!turn) return sendCard(context, refusal(this.anonymous(context), 'not-admin'));
     const value = context.activity.value as unknown;
     if (value && typeof value === 'object') {
@@ -89,7 +89,7 @@ export class CreditsBot extends TeamsActivityHandler {
   }
 
   private async answerExecute(context: TurnContext): Promise<Reply> {
-    const turn = this.turnOf(context);
+    const turn = await this.turnOf(context);
     if (!turn) return refusal(this.anonymous(context), 'not-admin');
     // The verb travels in `action.verb`; the button's data (merged with the card's inputs) in `action.data`.
     const action = (context.activity.value as { action?: { verb?: unknown; data?: unknown } } | undefined)?.action;
@@ -97,11 +97,17 @@ export class CreditsBot extends TeamsActivityHandler {
     return dispatchAction(turn, this.deps.handlers, this.accessFor(turn), { ...data, verb: action?.verb ?? (data as { verb?: unknown }).verb });
   }
 
-  private turnOf(context: TurnContext): Turn | null {
+  private async turnOf(context: TurnContext): Promise<Turn | null> {
     const tenantId = tenantOf(context.activity, this.deps.tenants);
     if (!tenantId) return null;
     const turn = turnFrom(context.activity, tenantId);
-    return turn.timeZone ? turn : { ...turn, timeZone: this.deps.tracker.rememberedTimeZone(tenantId, context.activity) };
+    return turn.timeZone ? turn : { ...turn, timeZone: await this.deps.tracker.rememberedTimeZone(tenantId, context.activity) };
+  }
+
+  /** The bot was removed: its conversation is forgotten (one of a tenant the bot cannot trust was never remembered). */
+  private async forgetConversation(context: TurnContext): Promise<void> {
+    const tenantId = tenantOf(context.activity, this.deps.tenants);
+    if (tenantId) await this.deps.tracker.removed(context, tenantId);
   }
 
   /** For a reply to someone whose tenant the bot cannot trust: language only, no account. */

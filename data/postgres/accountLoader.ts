@@ -51,7 +51,44 @@ export async function bringUpToDate(
     counters.coldLoads++;
     account = await loadSnapshot(db, tenantId, head);
   }
-  const entries = await readEntries(db, tenantId, account?.entryCount ?? 0, head.entryCount);
+  return applyEntries(tenantId, account, await readEntries(db, tenantId, account?.entryCount ?? 0, head.entryCount), head, counters);
+}
+
+/**
+ * A cached account caught up with what other processes wrote, in one statement (so one consistent
+ * moment, without a transaction): the account row's head and the journal entries after the cached
+ * account's. Null when that cannot be done from the cache (no account row, or the cache is ahead
+ * of it): the caller loads the account under the lock instead.
+ */
+export async function catchUpInOneRead(
+  db: Queryable,
+  tenantId: string,
+  cached: Account,
+  counters: LoadCounters,
+): Promise<{ account: Account; head: AccountHead } | null> {
+  const { rows } = await db.query<{ entry_count: string; alert_count: string; snapshot_entry_count: string; entries: JournalEntry[] }>(
+    `SELECT a.entry_count, a.alert_count, a.snapshot_entry_count,
+            (SELECT coalesce(json_agg(j.entry ORDER BY j.entry_no), '[]'::json) FROM journal j
+              WHERE j.tenant_id = a.tenant_id AND j.entry_no > $2 AND j.entry_no <= a.entry_count) AS entries
+       FROM accounts a WHERE a.tenant_id = $1`,
+    [keyText(tenantId), cached.entryCount],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const head = { entryCount: Number(row.entry_count), alertCount: Number(row.alert_count), snapshotEntryCount: Number(row.snapshot_entry_count) };
+  if (head.entryCount < cached.entryCount) return null;
+  return { account: applyEntries(tenantId, cached, row.entries, head, counters)!, head };
+}
+
+/** Applies `entries` (those after `account`'s, up to `head`) with the fold recovery uses, checking they continue the journal and end where the row says. */
+function applyEntries(
+  tenantId: string,
+  start: Account | undefined,
+  entries: readonly JournalEntry[],
+  head: AccountHead,
+  counters: LoadCounters,
+): Account | undefined {
+  let account = start;
   for (const entry of entries) {
     const due = (account?.entryCount ?? 0) + 1;
     if (entry.tenantId !== tenantId || Number(entry.id) !== due) {

@@ -5,7 +5,7 @@ import { toSnapshot } from '../../services/ledger/accountSnapshot.js';
 import type { JournalEntry } from '../../services/ledger/journal.js';
 import { consoleLog, StoreUnavailableError, type Change, type LedgerStore, type NoChange, type StoreHealth } from '../../services/ports.js';
 import { sequenceProblem } from '../changeSequence.js';
-import { bringUpToDate, readHead, type AccountHead, type LoadCounters } from './accountLoader.js';
+import { bringUpToDate, catchUpInOneRead, readHead, type AccountHead, type LoadCounters } from './accountLoader.js';
 import { writeTenantChanges, type TenantWrite } from './changeWriter.js';
 import { clientConfig } from './connection.js';
 import { DatabaseHealth, messageOf } from './databaseHealth.js';
@@ -84,7 +84,7 @@ interface TenantLine {
   head: AccountHead | null;
   known: boolean;
   /**
-   * Changes under the lock in a row that found no entries of another process. Once there were
+   * Changes (and reads) in a row that found no entries of another process. Once there were
    * `quietNeeded` of them, changes try without the lock first; each time that found another
    * process had written after all, twice as many are needed (a miss costs reloading the account).
    */
@@ -317,6 +317,7 @@ class PostgresLedger implements PostgresLedgerStore {
 
   /** Brings the cached account up to date for a read: one query when nothing changed elsewhere. */
   private async refresh(line: TenantLine): Promise<void> {
+    if (await this.caughtUpWithoutLock(line)) return;
     try {
       const head = await readHead(this.pool, line.tenantId, false);
       if (line.known && sameHead(head, line.head)) return;
@@ -357,8 +358,35 @@ class PostgresLedger implements PostgresLedgerStore {
   /** Commits `changes` (all of one tenant): without the lock while only this process writes the tenant, else under it. */
   private async commitChanges(line: TenantLine, changes: PendingChange[]): Promise<void> {
     const alone = line.known && line.quietCommits >= line.quietNeeded;
-    const left = alone ? await this.commitWithoutLock(line, changes) : changes;
+    let left = alone ? await this.commitWithoutLock(line, changes) : changes;
+    // Another process writes this tenant too: one read catches the cached account up, then the guarded write is tried before the lock.
+    if (left.length > 0 && (await this.caughtUpWithoutLock(line))) left = await this.commitWithoutLock(line, left);
     if (left.length > 0) await this.commitUnderLock(line, left);
+  }
+
+  /**
+   * Catches a cached account up with what other processes wrote, in one statement outside any
+   * transaction. False when there is no cached account to start from or it cannot be caught up
+   * that way (the lock path then loads it, and reports any failure of the database).
+   */
+  private async caughtUpWithoutLock(line: TenantLine): Promise<boolean> {
+    const cached = line.known ? line.account : undefined;
+    if (!cached) return false;
+    try {
+      const caught = await catchUpInOneRead(this.pool, line.tenantId, cached, this.counters);
+      if (!caught) {
+        forget(line);
+        return false;
+      }
+      line.quietCommits = sameHead(caught.head, line.head) ? line.quietCommits + 1 : 0;
+      line.account = caught.account;
+      line.head = caught.head;
+      return true;
+    } catch {
+      // Entries applied before a failure may have changed the cached account in place.
+      forget(line);
+      return false;
+    }
   }
 
   /**

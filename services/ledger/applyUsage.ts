@@ -27,6 +27,11 @@ export interface UsageRecord {
   licenseCapability: string | null;
   userId: string | null;
   conferenceId: string | null;
+  /** Who placed the call (Graph's `userPrincipalName` and `userDisplayName`); absent or null when the row names nobody. */
+  userPrincipalName?: string | null;
+  userDisplayName?: string | null;
+  /** The caller's administrative unit or department, where the rows carry one. */
+  department?: string | null;
 }
 
 export interface UsageBatchOutcome {
@@ -152,5 +157,9 @@ export function usageDetail(record: UsageRecord, pricedFrom: UsageDetail['priced
     userId: record.userId,
     conferenceId: record.conferenceId,
     pricedFrom,
+    // Kept only when the record has them, so entries of records without them stay as they were.
+    ...(record.userPrincipalName ? { userPrincipalName: record.userPrincipalName } : {}),
+    ...(record.userDisplayName ? { userDisplayName: record.userDisplayName } : {}),
+    ...(record.department ? { department: record.department } : {}),
   };
 }

@@ -37,6 +37,11 @@ export interface UsageDetail {
   userId: string | null;
   conferenceId: string | null;
   pricedFrom: 'charge' | 'rate-table';
+  /** Who placed the call, as the call-log row names them (absent on rows that name nobody, and on older entries). */
+  userPrincipalName?: string;
+  userDisplayName?: string;
+  /** The caller's administrative unit or department, where the row carried one. */
+  department?: string;
   /**
    * Set on the one call of a change that raised the tenant's new-destination alert, so replaying
    * the journal counts the hour's alerts again (they are rate-limited per hour).

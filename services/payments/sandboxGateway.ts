@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { JsonDocument } from '../documentPort.js';
 import { isCardExpired } from './cardExpiry.js';
 import type { CardOnFile, ChargeFailureReason, ChargeOutcome, ChargeRequest, Clock, PaymentGateway, SettledCharge } from '../ports.js';
 
@@ -14,17 +13,26 @@ export type TestCardId = keyof typeof TEST_CARDS;
 
 export const isTestCardId = (value: unknown): value is TestCardId => typeof value === 'string' && Object.hasOwn(TEST_CARDS, value);
 
-export interface SandboxState {
-  /** The card on file per tenant, as an admin chose it; a tenant that never chose has `cardForNewTenants`. */
-  cards: Record<string, TestCardId | null>;
-  /** Every charge by tenant and idempotency key: a repeated key answers as it did the first time. */
-  charges: Record<string, StoredCharge>;
-}
-
 /** A charge as the sandbox keeps it: the request and what came of it. */
-type StoredCharge = ChargeRequest & { outcome: { ok: true; chargeId: string } | { ok: false; reason: ChargeFailureReason; message: string }; at: string };
+export type StoredCharge = ChargeRequest & {
+  outcome: { ok: true; chargeId: string } | { ok: false; reason: ChargeFailureReason; message: string };
+  at: string;
+};
 
-export const emptySandboxState = (): SandboxState => ({ cards: {}, charges: {} });
+/**
+ * What the sandbox keeps: the card on file each tenant's admins chose, and every charge by tenant
+ * and idempotency key. Each operation is one tenant's row (but `chargesSince`, a read of all).
+ */
+export interface SandboxRecords {
+  /** The test card the tenant's admins chose (null: none); undefined when they never chose. */
+  chosenCard(tenantId: string): Promise<TestCardId | null | undefined>;
+  chooseCard(tenantId: string, card: TestCardId): Promise<void>;
+  charge(tenantId: string, idempotencyKey: string): Promise<StoredCharge | undefined>;
+  /** Keeps the charge unless its key has one already (the first wins); returns the one kept, once durable. */
+  recordCharge(charge: StoredCharge): Promise<StoredCharge>;
+  /** Every tenant's charges made at or after `since` (ms). */
+  chargesSince(since: number): Promise<StoredCharge[]>;
+}
 
 export interface SandboxOptions {
   /**
@@ -43,7 +51,7 @@ export class SandboxGateway implements PaymentGateway {
   private readonly cardForNewTenants: TestCardId | null;
 
   constructor(
-    private readonly document: JsonDocument<SandboxState>,
+    private readonly records: SandboxRecords,
     private readonly clock: Clock,
     options: SandboxOptions = {},
   ) {
@@ -51,45 +59,40 @@ export class SandboxGateway implements PaymentGateway {
   }
 
   async cardOnFile(tenantId: string): Promise<CardOnFile | null> {
-    const id = this.cardId(tenantId);
+    const id = await this.cardId(tenantId);
     return id ? { ...TEST_CARDS[id] } : null;
   }
 
-  cardId(tenantId: string): TestCardId | null {
-    const cards = this.document.data.cards;
-    return Object.hasOwn(cards, tenantId) ? cards[tenantId]! : this.cardForNewTenants;
+  async cardId(tenantId: string): Promise<TestCardId | null> {
+    const chosen = await this.records.chosenCard(tenantId);
+    return chosen === undefined ? this.cardForNewTenants : chosen;
   }
 
   async chooseTestCard(tenantId: string, card: TestCardId): Promise<CardOnFile> {
-    await this.document.update((state) => {
-      state.cards[tenantId] = card;
-    });
+    await this.records.chooseCard(tenantId, card);
     return { ...TEST_CARDS[card] };
   }
 
   async charge(request: ChargeRequest): Promise<ChargeOutcome> {
-    const key = `${request.tenantId}\u0000${request.idempotencyKey}`;
-    if (!this.document.data.charges[key]) {
-      const outcome = this.decide(request.tenantId, request.idempotencyKey);
-      // The first request for a key wins, even when two arrive together: the other gets its answer.
-      await this.document.update((state) => {
-        state.charges[key] ??= { ...request, outcome, at: new Date(this.clock.now()).toISOString() };
-      });
+    let recorded = await this.records.charge(request.tenantId, request.idempotencyKey);
+    if (!recorded) {
+      const outcome = this.decide(request.idempotencyKey, await this.cardId(request.tenantId), request.tenantId);
+      // The first request for a key wins, even when two arrive together (here or on another instance): the other gets its answer.
+      recorded = await this.records.recordCharge({ ...request, outcome, at: new Date(this.clock.now()).toISOString() });
     }
-    return answer(this.document.data.charges[key]!, request);
+    return answer(recorded, request);
   }
 
   async settledCharges(since: number): Promise<SettledCharge[]> {
-    return Object.values(this.document.data.charges).flatMap((c) => {
+    return (await this.records.chargesSince(since)).flatMap((c) => {
       const at = Date.parse(c.at);
-      if (!c.outcome.ok || at < since) return [];
+      if (!c.outcome.ok) return [];
       const { outcome, at: _at, ...request } = c;
       return [{ ...request, chargeId: outcome.chargeId, at }];
     });
   }
 
-  private decide(tenantId: string, key: string): StoredCharge['outcome'] {
-    const id = this.cardId(tenantId);
+  private decide(key: string, id: TestCardId | null, tenantId: string): StoredCharge['outcome'] {
     if (!id) return { ok: false, reason: 'no-payment-method', message: 'No card on file.' };
     const card = TEST_CARDS[id];
     if (isCardExpired(card, this.clock.now()))

@@ -12,14 +12,14 @@ const inChannel = (tenantId = 'tenant-a'): Partial<Activity> => ({
 });
 const inGroupChat: Partial<Activity> = { conversation: { id: GROUP_CHAT, conversationType: 'groupChat', tenantId: 'tenant-a', isGroup: true, name: '' } };
 
-const subscription = (f: ReturnType<typeof teamsBotFixture>, id: string) => f.book.conversation(id)?.alertSubscription;
+const subscription = async (f: ReturnType<typeof teamsBotFixture>, id: string) => (await f.book.conversation('tenant-a', id))?.alertSubscription;
 
 describe('Teams bot: "post alerts here" and "stop alerts here"', () => {
   it('in a channel, "post alerts here" answers with a card saying every member will see balances and alerts, and subscribes only on Confirm', async () => {
     const f = teamsBotFixture({ adminUserIds: ['aad-alex'] });
     const offer = await f.say('post alerts here', inChannel());
     expect(cardText(offer.card)).toContain('Every member of this channel will see the balance and every billing alert');
-    expect(subscription(f, CHANNEL)).toBeUndefined();
+    expect(await subscription(f, CHANNEL)).toBeUndefined();
 
     // Action.Execute, with the same button as Action.Submit for hosts without Universal Actions.
     const [confirm] = cardActions(offer.card);
@@ -35,14 +35,14 @@ describe('Teams bot: "post alerts here" and "stop alerts here"', () => {
     expect(confirmed.body.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(cardText(confirmed.body.value)).toContain('as Alex Wilber asked');
     expect(executeActions(confirmed.body.value)).toHaveLength(0);
-    expect(subscription(f, CHANNEL)).toEqual({ tenantId: 'tenant-a', by: 'tenant-a/aad-alex', at: '2026-04-01T10:00:00.000Z' });
+    expect(await subscription(f, CHANNEL)).toEqual({ tenantId: 'tenant-a', by: 'tenant-a/aad-alex', at: '2026-04-01T10:00:00.000Z' });
 
     // Asked again, it says who subscribed it rather than offering again.
     expect(cardText((await f.say('post alerts here', inChannel())).card)).toContain('Alerts are posted here');
 
     const stopped = await f.say('stop alerts here', inChannel());
     expect(cardText(stopped.card)).toContain('no longer posted');
-    expect(subscription(f, CHANNEL)).toBeUndefined();
+    expect(await subscription(f, CHANNEL)).toBeUndefined();
     expect(cardText((await f.say('stop alerts here', inChannel())).card)).toContain('not to this conversation');
   });
 
@@ -53,10 +53,10 @@ describe('Teams bot: "post alerts here" and "stop alerts here"', () => {
     const sent = await f.submit(offer, Verb.alertsHereConfirm, {}, { ...inGroupChat, locale: 'zh-CN' });
     expect(sent).toHaveLength(0); // the offer was replaced in place
     expect(cardText(f.shown(offer.id))).toContain('提醒会发布在这里');
-    expect(subscription(f, GROUP_CHAT)?.by).toBe('tenant-a/aad-alex');
+    expect((await subscription(f, GROUP_CHAT))?.by).toBe('tenant-a/aad-alex');
 
     expect(cardText((await f.say('停止在这里发提醒', { ...inGroupChat, locale: 'zh-CN' })).card)).toContain('不再发布');
-    expect(subscription(f, GROUP_CHAT)).toBeUndefined();
+    expect(await subscription(f, GROUP_CHAT)).toBeUndefined();
     expect(cardText((await f.say('在此频道接收提醒', { ...inChannel(), locale: 'zh-CN' })).card)).toContain('此频道的所有成员');
   });
 
@@ -71,7 +71,7 @@ describe('Teams bot: "post alerts here" and "stop alerts here"', () => {
     expect(pressed.body.type).toBe('application/vnd.microsoft.activity.message');
     await f.submit(offer, Verb.alertsHereConfirm, {}, { ...inChannel(), person: MEGAN });
     expect(cardText(f.shown(offer.id))).toContain('Post billing alerts here?'); // the offer stays for an admin
-    expect(subscription(f, CHANNEL)).toBeUndefined();
+    expect(await subscription(f, CHANNEL)).toBeUndefined();
 
     expect(cardText((await f.say('stop alerts here', { ...inChannel(), person: MEGAN })).card)).toContain('administrators');
   });
@@ -81,7 +81,7 @@ describe('Teams bot: "post alerts here" and "stop alerts here"', () => {
     expect(cardText((await f.say('post alerts here', inChannel())).card)).toContain('Global and Billing administrators');
     const pressed = await f.invoke({ action: { type: 'Action.Execute', verb: Verb.alertsHereConfirm, data: { verb: Verb.alertsHereConfirm } } }, inChannel());
     expect(pressed.body.type).toBe('application/vnd.microsoft.activity.message');
-    expect(subscription(f, CHANNEL)).toBeUndefined();
+    expect(await subscription(f, CHANNEL)).toBeUndefined();
   });
 
   it('in a personal chat, explains that personal chats always get alerts, and changes nothing', async () => {
@@ -91,7 +91,7 @@ describe('Teams bot: "post alerts here" and "stop alerts here"', () => {
     expect(cardText((await f.say('在这里发提醒', { locale: 'zh-CN' })).card)).toContain('个人聊天始终会收到账单提醒');
     const forged = await f.invoke({ action: { type: 'Action.Execute', verb: Verb.alertsHereConfirm, data: { verb: Verb.alertsHereConfirm } } });
     expect(cardText(forged.body.value)).toContain('always get billing alerts');
-    expect(Object.values(f.book['document'].data.conversations).filter((c) => c.alertSubscription)).toEqual([]);
+    expect(Object.values(f.book.data.conversations).filter((c) => c.alertSubscription)).toEqual([]);
   });
 
   it("subscribes for the activity's tenant, whatever the card data says", async () => {
@@ -106,8 +106,8 @@ describe('Teams bot: "post alerts here" and "stop alerts here"', () => {
       },
       inChannel('tenant-a'),
     );
-    expect(subscription(f, CHANNEL)?.tenantId).toBe('tenant-a');
-    expect(f.book.conversation('elsewhere')).toBeUndefined();
+    expect((await subscription(f, CHANNEL))?.tenantId).toBe('tenant-a');
+    expect(await f.book.conversation('tenant-b', 'elsewhere')).toBeUndefined();
   });
 });
 

@@ -100,6 +100,29 @@ describe('PostgreSQL ledger store', () => {
     expectConsistent((await b.account('t'))!, await wholeJournal(b, 't'));
   });
 
+  it('catches a cached account up in one read and writes without the lock when another process writes the tenant too (two statements, no transaction)', async () => {
+    const { url } = await db.createSchema();
+    const [a, b] = [await open(url), await open(url)];
+    await a.change('t', addFunds('t', 5_000, 'a0'));
+    await b.change('t', addFunds('t', 1_000, 'b0'));
+    const writes = a.stats.transactions;
+    for (let i = 1; i <= 3; i++) {
+      await b.change('t', addFunds('t', 1_000, `b${i}`));
+      const spy = vi.spyOn(pg.Client.prototype, 'query');
+      try {
+        expect(await a.change('t', addFunds('t', 1_000, `a${i}`))).toBe(String(2 * i + 3));
+        expect(spy.mock.calls.length).toBe(2);
+        expect(spy.mock.calls.filter(([query]) => query === 'BEGIN')).toEqual([]);
+      } finally {
+        spy.mockRestore();
+      }
+    }
+    expect(a.stats.transactions - writes).toBe(3);
+    expect(a.stats.coldLoads).toBe(0);
+    expect((await a.account('t'))!.balanceMinor).toBe(12_000);
+    expectConsistent((await a.account('t'))!, await wholeJournal(a, 't'));
+  });
+
   it('writes in one statement without the lock while alone, and decides again under it when another process wrote meanwhile', async () => {
     const { url } = await db.createSchema();
     const [a, b] = [await open(url), await open(url)];
@@ -136,15 +159,18 @@ describe('PostgreSQL ledger store', () => {
     expect(await cold.change('t', recordUsage('t', usageBatch('b0', 40)))).toBe(0);
   });
 
-  // The first change after opening takes the lock; after two more the store writes without it.
+  // A process without the account cached takes the lock; one holding it catches up in one read and
+  // writes without the lock; after a quiet change it writes without even that read.
   it.each([
-    { path: 'under the lock', warmUps: 0 },
-    { path: 'without the lock', warmUps: 2 },
-  ])('leaves nothing half-written when its write is killed midway ($path), and recovers', async ({ warmUps }) => {
+    { path: 'under the lock', cold: true, warmUps: 0 },
+    { path: 'caught up in one read, without the lock', cold: false, warmUps: 0 },
+    { path: 'alone, without the lock', cold: false, warmUps: 2 },
+  ])('leaves nothing half-written when its write is killed midway ($path), and recovers', async ({ cold, warmUps }) => {
     const { url, schema } = await db.createSchema();
-    const store = await open(url, { probeIntervalMs: 50 });
-    await store.change('t', addFunds('t', 100_000, 'seed'));
-    for (let i = 0; i < warmUps; i++) await store.change('t', addFunds('t', 1_000, `warm-${i}`));
+    const seeder = await open(url, { probeIntervalMs: 50 });
+    await seeder.change('t', addFunds('t', 100_000, 'seed'));
+    for (let i = 0; i < warmUps; i++) await seeder.change('t', addFunds('t', 1_000, `warm-${i}`));
+    const store = cold ? await open(url, { probeIntervalMs: 50 }) : seeder;
     const before = await db.query(`SELECT * FROM ${schema}.accounts`);
     const entries = 2 + warmUps;
 
@@ -158,7 +184,7 @@ describe('PostgreSQL ledger store', () => {
     const refused = expect(store.change('t', batch)).rejects.toBeInstanceOf(StoreUnavailableError);
     await db.query('SELECT pg_terminate_backend($1)', [await lockedBackend()]);
     await refused;
-    expect(begins.mock.calls.some(([query]) => query === 'BEGIN')).toBe(warmUps === 0);
+    expect(begins.mock.calls.some(([query]) => query === 'BEGIN')).toBe(cold);
     begins.mockRestore();
     expect(store.health().ok).toBe(false);
     await blocker.query('ROLLBACK');

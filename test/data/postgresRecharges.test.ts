@@ -1,11 +1,12 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { emptySandboxState, JsonSandboxRecords } from '../../data/jsonSandboxRecords.js';
 import { clientConfig } from '../../data/postgres/connection.js';
 import { PostgresDutyLocks } from '../../data/postgres/postgresDutyLocks.js';
 import { openPostgresLedgerStore, type PostgresLedgerStore } from '../../data/postgres/postgresLedgerStore.js';
 import { Duties } from '../../services/duties.js';
 import { LedgerService } from '../../services/ledgerService.js';
-import { emptySandboxState, SandboxGateway } from '../../services/payments/sandboxGateway.js';
+import { SandboxGateway } from '../../services/payments/sandboxGateway.js';
 import type { ChargeRequest, PaymentGateway } from '../../services/ports.js';
 import { pricer } from '../../services/rates.js';
 import { POLICY, RATES, usage } from '../support/ledgerFixture.js';
@@ -24,7 +25,7 @@ afterEach(async () => {
  * the same attempt would overlap, counting how often each tenant's key is asked to charge.
  */
 function sharedGateway(clock: TestClock) {
-  const sandbox = new SandboxGateway(memoryDocument(emptySandboxState()), clock, { cardForNewTenants: 'visa-success' });
+  const sandbox = new SandboxGateway(new JsonSandboxRecords(memoryDocument(emptySandboxState())), clock, { cardForNewTenants: 'visa-success' });
   const asked = new Map<string, number>();
   const gateway: PaymentGateway = {
     cardOnFile: (tenantId) => sandbox.cardOnFile(tenantId),

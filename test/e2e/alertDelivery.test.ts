@@ -71,8 +71,8 @@ describe('proactive alert delivery', () => {
     expect(throttledAttempts[1]!.at - throttledAttempts[0]!.at).toBeGreaterThanOrEqual(950);
     expect(attempts(flaky!.conversationId).map((c) => c.status)).toEqual([500, 503, 200, 200]);
     expect(attempts(removed!.conversationId).map((c) => c.status)).toEqual([403]);
-    expect(bot.app.conversations.conversation(removed!.conversationId)).toBeUndefined();
-    expect(bot.app.conversations.conversation(healthy!.conversationId)).toBeDefined();
+    expect(await bot.app.conversations.conversation(TENANT, removed!.conversationId)).toBeUndefined();
+    expect(await bot.app.conversations.conversation(TENANT, healthy!.conversationId)).toBeDefined();
     for (const c of [throttled!, flaky!, healthy!]) expect(connector.cardsIn(c.conversationId).filter((x) => SUSPENDED.test(cardText(x.card)))).toHaveLength(1);
     expect(await bot.app.store.pendingAlerts()).toEqual([]);
   });

@@ -9,11 +9,10 @@ import { GraphMailer } from '../../bot/graph/graphMailer.js';
 import { GraphMailSender } from '../../bot/graph/graphMailSender.js';
 import { GraphRoleHolders } from '../../bot/graph/graphRoleHolders.js';
 import { noticeEmail } from '../../bot/notices/noticeEmail.js';
-import { openJsonDocument } from '../../data/jsonDocument.js';
+import { emptyMailQueueState, JsonMailQueueStore } from '../../data/jsonMailQueueStore.js';
 import { ROLE_TEMPLATES } from '../../services/access.js';
 import type { Alert, StoredAlert } from '../../services/alerts.js';
-import type { JsonDocument } from '../../services/documentPort.js';
-import { emptyMailQueueState, MailQueue, type MailQueueState } from '../../services/mailQueue.js';
+import { DEFAULT_MAIL_QUEUE_OPTIONS, MailQueue, type MailQueueStore } from '../../services/mailQueue.js';
 import { memoryDocument } from '../support/memoryDocument.js';
 import { TestClock } from '../support/memoryLedgerStore.js';
 import type { FakeMicrosoftCloud } from './fakeCloud/fakeMicrosoftCloud.js';
@@ -36,15 +35,16 @@ afterEach(() => {
 
 const MINUTE_MS = 60_000;
 
-function queueFixture(doc: JsonDocument<MailQueueState> = memoryDocument(emptyMailQueueState())) {
+function queueFixture(store: MailQueueStore = new JsonMailQueueStore(memoryDocument(emptyMailQueueState()))) {
   const clock = new TestClock();
   const logs: string[] = [];
-  const queue = new MailQueue(doc, new GraphMailSender(fakeCloudClients(cloud), HOME_TENANT, SENDER), clock, (m) => logs.push(m), {
+  const queue = new MailQueue(store, new GraphMailSender(fakeCloudClients(cloud), HOME_TENANT, SENDER), clock, (m) => logs.push(m), {
     baseDelayMs: MINUTE_MS,
     maxDelayMs: 60 * MINUTE_MS,
     rememberSentMs: 7 * 24 * 60 * MINUTE_MS,
+    claimMs: DEFAULT_MAIL_QUEUE_OPTIONS.claimMs,
   });
-  return { clock, queue, logs, doc };
+  return { clock, queue, logs };
 }
 
 const message = (subject: string) => ({ to: ['admin@contoso.example'], subject, text: 'Balance below zero.', html: '<p>Balance below zero.</p>' });
@@ -52,15 +52,15 @@ const message = (subject: string) => ({ to: ['admin@contoso.example'], subject, 
 describe('notice mail through Graph sendMail', () => {
   it('sends a queued notice once Graph answers 202, and never twice', async () => {
     const f = queueFixture();
-    await f.queue.enqueue('notice-1', message('Balance below zero'));
+    await f.queue.enqueue('t1', 'notice-1', message('Balance below zero'));
     await f.queue.deliverDue();
 
     expect(home.sentMail).toEqual([
       { sender: SENDER, to: ['admin@contoso.example'], subject: 'Balance below zero', contentType: 'HTML', content: '<p>Balance below zero.</p>' },
     ]);
-    expect(f.queue.pending).toEqual([]);
+    expect(await f.queue.pending()).toEqual([]);
 
-    await f.queue.enqueue('notice-1', message('Balance below zero'));
+    await f.queue.enqueue('t1', 'notice-1', message('Balance below zero'));
     await f.queue.deliverDue();
     expect(home.sentMail).toHaveLength(1);
   });
@@ -68,11 +68,11 @@ describe('notice mail through Graph sendMail', () => {
   it('keeps a notice Graph would not take, and sends it at a later try', async () => {
     const f = queueFixture();
     const outage = cloud.inject({ path: /sendMail$/, times: 1_000, status: 503 });
-    await f.queue.enqueue('notice-2', message('Auto-recharge failed'));
+    await f.queue.enqueue('t1', 'notice-2', message('Auto-recharge failed'));
     await f.queue.deliverDue();
 
     expect(home.sentMail).toEqual([]);
-    expect(f.queue.pending).toMatchObject([
+    expect(await f.queue.pending()).toMatchObject([
       { id: 'notice-2', attempts: 1, nextAttemptAt: f.clock.now() + MINUTE_MS, lastError: expect.stringMatching(/unavailable: .*503/) },
     ]);
     expect(f.logs.join('\n')).toMatch(/notice-2 not sent/);
@@ -85,21 +85,21 @@ describe('notice mail through Graph sendMail', () => {
     // Still failing at the next try: it waits twice as long.
     f.clock.advance(MINUTE_MS);
     await f.queue.deliverDue();
-    expect(f.queue.pending).toMatchObject([{ attempts: 2, nextAttemptAt: f.clock.now() + 2 * MINUTE_MS }]);
+    expect(await f.queue.pending()).toMatchObject([{ attempts: 2, nextAttemptAt: f.clock.now() + 2 * MINUTE_MS }]);
 
     outage.times = 0;
     f.clock.advance(2 * MINUTE_MS);
     await f.queue.deliverDue();
     expect(home.sentMail.map((m) => m.subject)).toEqual(['Auto-recharge failed']);
-    expect(f.queue.pending).toEqual([]);
+    expect(await f.queue.pending()).toEqual([]);
   });
 
   it('keeps notices while the sender lacks Mail.Send, and sends them once it is granted', async () => {
     const f = queueFixture();
     home.granted.delete('Mail.Send');
-    await f.queue.enqueue('notice-3', message('Auto-recharge added funds'));
+    await f.queue.enqueue('t1', 'notice-3', message('Auto-recharge added funds'));
     await f.queue.deliverDue();
-    expect(f.queue.pending).toMatchObject([{ id: 'notice-3', lastError: expect.stringMatching(/^no-consent: .*403/) }]);
+    expect(await f.queue.pending()).toMatchObject([{ id: 'notice-3', lastError: expect.stringMatching(/^no-consent: .*403/) }]);
 
     home.granted.add('Mail.Send');
     f.clock.advance(MINUTE_MS);
@@ -112,17 +112,17 @@ describe('notice mail through Graph sendMail', () => {
     try {
       const file = path.join(folder, 'graph-mail-queue.json');
       cloud.inject({ path: /sendMail$/, times: 1_000, status: 500 });
-      const before = queueFixture(await openJsonDocument<MailQueueState>(file, emptyMailQueueState()));
-      await before.queue.enqueue('notice-4', message('Balance below zero'));
+      const before = queueFixture(await JsonMailQueueStore.open(file));
+      await before.queue.enqueue('t1', 'notice-4', message('Balance below zero'));
       await before.queue.deliverDue();
       expect(home.sentMail).toEqual([]);
       cloud.clearFaults();
 
-      const after = queueFixture(await openJsonDocument<MailQueueState>(file, emptyMailQueueState()));
+      const after = queueFixture(await JsonMailQueueStore.open(file));
       after.clock.advance(MINUTE_MS);
       await after.queue.deliverDue();
       expect(home.sentMail.map((m) => m.subject)).toEqual(['Balance below zero']);
-      expect(after.queue.pending).toEqual([]);
+      expect(await after.queue.pending()).toEqual([]);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
@@ -196,7 +196,7 @@ describe('notice emails to the admins in the directory', () => {
     const f = sinkFixture();
     f.tenant.addUser({ id: 'ga' }, [ROLE_TEMPLATES.globalAdministrator]);
     await f.sink.deliver(f.stored('low-balance'));
-    expect(f.queue.pending).toEqual([]);
+    expect(await f.queue.pending()).toEqual([]);
   });
 
   it('fails the delivery while the directory cannot be read, so the alert stays pending', async () => {
@@ -205,7 +205,7 @@ describe('notice emails to the admins in the directory', () => {
     const outage = cloud.inject({ path: /roleAssignments/, times: 1_000, status: 503 });
     const alert = f.stored('auto-recharge-failed');
     await expect(f.sink.deliver(alert)).rejects.toThrow(/could not be read from the directory/);
-    expect(f.queue.pending).toEqual([]);
+    expect(await f.queue.pending()).toEqual([]);
 
     outage.times = 0;
     await f.sink.deliver(alert);

@@ -24,8 +24,21 @@ describe('a pstnCallLogRow as a usage record', () => {
         destinationName: 'Japan',
         licenseCapability: 'MCOPSTNPP',
         userId: 'db03c14b-06eb-4189-939b-7cbf3a20ba27',
+        userPrincipalName: 'richard.malk@contoso.example',
+        userDisplayName: 'Richard Malk',
+        department: null,
         conferenceId: 'conf-1',
       },
+    });
+  });
+
+  it("takes the caller's department from the row's first administrative unit", () => {
+    const row = pstnCallLogRow(NOW, 1, { administrativeUnitInfos: [{ id: ' ' }, { id: 'au-sales' }, { id: 'au-emea' }] });
+    expect(readPstnCallLogRow('t', row)).toMatchObject({ kind: 'credits', record: { department: 'au-sales' } });
+    expect(readPstnCallLogRow('t', pstnCallLogRow(NOW, 1, { administrativeUnitInfos: [] }))).toMatchObject({ record: { department: null } });
+    expect(readPstnCallLogRow('t', pstnCallLogRow(NOW, 1, { administrativeUnitInfos: 'sales' }))).toMatchObject({
+      kind: 'malformed',
+      error: expect.stringMatching(/administrativeUnitInfos/),
     });
   });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GraphPstnCallLog } from '../../bot/graph/graphPstnCallLog.js';
 import { Duties, ProcessDutyLocks } from '../../services/duties.js';
 import { LATE_ARRIVAL_OVERLAP_HOURS, UsageSync, type UsageSyncDeps } from '../../services/usageSync.js';
-import { emptyUsageSyncState } from '../../services/usageSyncState.js';
+import { emptyUsageSyncState, JsonUsageSyncRecords } from '../../data/jsonUsageSyncRecords.js';
 import { journalSum, ledgerFixture } from '../support/ledgerFixture.js';
 import { memoryDocument } from '../support/memoryDocument.js';
 import type { FakeMicrosoftCloud } from './fakeCloud/fakeMicrosoftCloud.js';
@@ -27,7 +27,7 @@ function syncFixture(options: { usageWindowDays?: number } = {}) {
   const tenantId = randomUUID();
   const tenant = cloud.tenant(tenantId);
   const { clock, store, ledger } = ledgerFixture(options);
-  const state = memoryDocument(emptyUsageSyncState());
+  const state = new JsonUsageSyncRecords(memoryDocument(emptyUsageSyncState()));
   const logs: string[] = [];
   const deps: UsageSyncDeps = {
     ledger,
@@ -66,7 +66,7 @@ describe('usage sync from Graph', () => {
     // 0.12 + 1.50 + 0.07 + 2.00 + 0.10 + 0.20, in cents, exactly.
     expect(f.balance()).toBe(-399);
     expect(journalSum(f.store, f.tenantId)).toBe(-399);
-    expect(f.sync.status(f.tenantId)).toMatchObject({
+    expect(await f.sync.status(f.tenantId)).toMatchObject({
       syncedThrough: new Date(f.clock.now()).toISOString(),
       lastSyncAt: new Date(f.clock.now()).toISOString(),
       problem: null,
@@ -177,7 +177,7 @@ describe('usage sync from Graph', () => {
 
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(!throttled.ok && throttled.error.problem).toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/429/) });
-    expect(f.sync.status(f.tenantId).syncedThrough).toBeNull();
+    expect((await f.sync.status(f.tenantId)).syncedThrough).toBeNull();
     expect(throttle.times).toBe(0);
     const later = await f.sync.syncTenant(f.tenantId);
     expect(later.ok && later.value).toMatchObject({ read: 1, accepted: 1 });
@@ -217,12 +217,12 @@ describe('usage sync from Graph', () => {
       if (failed.ok) return;
       expect(failed.error.problem).toMatchObject({ kind: 'unavailable', message: expect.stringMatching(/503/) });
       expect(failed.error.report).toMatchObject({ read: 1_000, accepted: 1_000 });
-      expect(f.sync.status(f.tenantId)).toMatchObject({ syncedThrough: null, lastSyncAt: null, problem: { kind: 'unavailable' } });
+      expect(await f.sync.status(f.tenantId)).toMatchObject({ syncedThrough: null, lastSyncAt: null, problem: { kind: 'unavailable' } });
 
       outage.times = 0;
       const recovered = await f.sync.syncTenant(f.tenantId);
       expect(recovered.ok && recovered.value).toMatchObject({ read: 1_200, accepted: 200, duplicates: 1_000 });
-      expect(f.sync.status(f.tenantId).problem).toBeNull();
+      expect((await f.sync.status(f.tenantId)).problem).toBeNull();
       expect(f.usageKeys().sort()).toEqual(rows.map(idOf).sort());
       expect(f.balance()).toBe(-1_200);
     } finally {
@@ -279,14 +279,14 @@ describe('usage sync from Graph', () => {
       message: expect.stringMatching(/AADSTS700016/),
       consentUrl: `${cloud.baseUrl}/${notInstalled.tenantId}/adminconsent?client_id=${cloud.clientId}`,
     });
-    expect(notInstalled.sync.status(notInstalled.tenantId).problem?.kind).toBe('no-consent');
+    expect((await notInstalled.sync.status(notInstalled.tenantId)).problem?.kind).toBe('no-consent');
 
     const notGranted = syncFixture();
     notGranted.tenant.granted.delete('CallRecord-PstnCalls.Read.All');
     notGranted.tenant.publishCalls(pstnCallLogRow(notGranted.clock.now(), 1));
     const forbidden = await notGranted.sync.syncTenant(notGranted.tenantId);
     expect(!forbidden.ok && forbidden.error.problem).toMatchObject({ kind: 'no-consent', message: expect.stringMatching(/403/) });
-    expect(notGranted.sync.status(notGranted.tenantId).syncedThrough).toBeNull();
+    expect((await notGranted.sync.status(notGranted.tenantId)).syncedThrough).toBeNull();
 
     // The broader CallRecords.Read.All reads the PSTN call log too.
     notGranted.tenant.granted.add('CallRecords.Read.All');
@@ -315,9 +315,9 @@ describe('usage sync from Graph', () => {
 
     await sync.syncAll();
 
-    expect(sync.status(a.tenantId).lastSyncAt).not.toBeNull();
-    expect(sync.status(b.id).problem).toMatchObject({ kind: 'no-consent', message: expect.stringMatching(/AADSTS7000229/) });
-    expect(sync.status(c.id).lastSyncAt).not.toBeNull();
+    expect((await sync.status(a.tenantId)).lastSyncAt).not.toBeNull();
+    expect((await sync.status(b.id)).problem).toMatchObject({ kind: 'no-consent', message: expect.stringMatching(/AADSTS7000229/) });
+    expect((await sync.status(c.id)).lastSyncAt).not.toBeNull();
     expect(a.store.entries.get(c.id)?.filter((e) => e.kind === 'usage')).toHaveLength(2);
     expect(a.logs.some((l) => l.includes(b.id) && l.includes('no-consent'))).toBe(true);
   });

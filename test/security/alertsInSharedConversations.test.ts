@@ -71,10 +71,10 @@ describe('alerts in shared conversations', () => {
     const megan = bot.teams(TENANT, MEGAN, { id: CHANNEL, type: 'channel' });
     const refused = await megan.execute(buttons(offer.card)[Verb.alertsHereConfirm]!, offer.id);
     expect(refused.body).toMatchObject({ type: 'application/vnd.microsoft.activity.message' });
-    expect(bot.app.conversations.conversation(CHANNEL)?.alertSubscription).toBeUndefined();
+    expect((await bot.app.conversations.conversation(TENANT, CHANNEL))?.alertSubscription).toBeUndefined();
     const confirmed = await channel.execute(buttons(offer.card)[Verb.alertsHereConfirm]!, offer.id);
     expect(cardText(confirmed.body.value)).toContain('Alerts are posted here');
-    expect(bot.app.conversations.conversation(CHANNEL)?.alertSubscription).toMatchObject({ tenantId: TENANT, by: `${TENANT}/aad-alex` });
+    expect((await bot.app.conversations.conversation(TENANT, CHANNEL))?.alertSubscription).toMatchObject({ tenantId: TENANT, by: `${TENANT}/aad-alex` });
 
     // The next alert (below zero) is posted in the subscribed channel too, once; not in the group chat or the other tenant's channel.
     expect((await bot.usage(TENANT, '10.00')).body).toMatchObject({ accepted: 1 });
@@ -99,7 +99,7 @@ describe('alerts in shared conversations', () => {
     const { bot } = await setUp();
     expect(cardText((await bot.teams(TENANT, ALEX).say('post alerts here')).card)).toContain('always get billing alerts in their personal chat');
     expect(cardText((await bot.teams(TENANT, { ...ALEX, locale: 'zh-CN' }).say('在这里发提醒')).card)).toContain('个人聊天始终会收到账单提醒');
-    expect(Object.values(bot.app.conversations['document'].data.conversations).filter((c) => c.alertSubscription)).toEqual([]);
+    expect((await bot.app.conversations.conversationsOf(TENANT)).filter((c) => c.alertSubscription)).toEqual([]);
   });
 
   it("another tenant taking over a subscribed conversation id neither inherits the subscription nor gets this tenant's alerts", {
@@ -112,7 +112,7 @@ describe('alerts in shared conversations', () => {
     await channel.execute(buttons(offer.card)[Verb.alertsHereConfirm]!, offer.id);
     // An activity of another tenant claiming the same conversation id, from that tenant's admin.
     await bot.teams(OTHER_TENANT, ZOE, { id: CHANNEL, type: 'channel' }).say('balance');
-    expect(bot.app.conversations.conversation(CHANNEL)?.alertSubscription).toBeUndefined();
+    expect((await bot.app.conversations.conversation(TENANT, CHANNEL))?.alertSubscription).toBeUndefined();
 
     expect((await bot.operator('POST', `/api/tenants/${TENANT}/funds`, { amount: '20.00', currency: 'USD', idempotencyKey: 'grant-1' })).status).toBe(200);
     expect((await bot.usage(TENANT, '15.00')).body).toMatchObject({ accepted: 1 });

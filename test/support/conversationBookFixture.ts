@@ -1,8 +1,9 @@
-import { ConversationBook, type ConversationBookData, type KnownConversation, type Sighting } from '../../data/conversationReferences.js';
+import type { KnownConversation, Sighting } from '../../data/conversationReferences.js';
+import { emptyConversationBookData, JsonConversationBook } from '../../data/jsonConversationBook.js';
 import { memoryDocument } from './memoryDocument.js';
 
 /** A conversation book with nothing in it, kept in memory. */
-export const emptyConversationBook = () => new ConversationBook(memoryDocument<ConversationBookData>({ conversations: {}, people: {} }));
+export const emptyConversationBook = () => new JsonConversationBook(memoryDocument(emptyConversationBookData()));
 
 /**
  * What the bot learns when `user` (user id `29:<user>`, AAD object id `aad-<user>`) of `tenantId`

@@ -1,7 +1,8 @@
 import type { UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { LedgerPolicy } from '../../services/ledger/policy.js';
 import { LedgerService } from '../../services/ledgerService.js';
-import { emptySandboxState, SandboxGateway, type TestCardId } from '../../services/payments/sandboxGateway.js';
+import { SandboxGateway, type TestCardId } from '../../services/payments/sandboxGateway.js';
+import { emptySandboxState, JsonSandboxRecords } from '../../data/jsonSandboxRecords.js';
 import type { LedgerStore, PaymentGateway } from '../../services/ports.js';
 import { pricer, type RateTable } from '../../services/rates.js';
 import { memoryDocument } from './memoryDocument.js';
@@ -41,7 +42,7 @@ export function ledgerFixture(policy: Partial<LedgerPolicy> = {}, options: Fixtu
 export function ledgerFixtureOver<S extends LedgerStore>(store: S, policy: Partial<LedgerPolicy> = {}, options: FixtureOptions = {}) {
   const clock = new TestClock();
   // Tenants start with the paying test card, as if an admin had chosen it, unless a test says otherwise.
-  const gateway = new SandboxGateway(memoryDocument(emptySandboxState()), clock, {
+  const gateway = new SandboxGateway(new JsonSandboxRecords(memoryDocument(emptySandboxState())), clock, {
     cardForNewTenants: options.cardForNewTenants === undefined ? 'visa-success' : options.cardForNewTenants,
   });
   const errors: unknown[] = [];
@@ -66,7 +67,7 @@ export async function purchase(ledger: LedgerService, tenantId: string, amount: 
 }
 
 /** The sandbox's charges as it recorded them. */
-export const sandboxCharges = (gateway: SandboxGateway) => Object.values(gateway['document'].data.charges);
+export const sandboxCharges = (gateway: SandboxGateway) => Object.values((gateway['records'] as JsonSandboxRecords).data.charges);
 
 let recordSeq = 0;
 

@@ -26,7 +26,7 @@ const admins = new AllowListAccessPolicy(['aad-alex', 'aad-zoe'], false);
 /** Where each tenant's alerts may go, by conversation id. */
 async function recipients(book: ConversationBook, access: AccessPolicy, tenantId: string): Promise<string[]> {
   const directory = new AdminDirectory(book, access);
-  const all = [...book.conversationsOf('t1'), ...book.conversationsOf('t2')];
+  const all = [...(await book.conversationsOf('t1')), ...(await book.conversationsOf('t2'))];
   const allowed = await Promise.all(all.map((c) => directory.mayReceive(c, tenantId)));
   return all
     .filter((_, i) => allowed[i])
@@ -51,7 +51,7 @@ describe('where alerts go (AdminDirectory.mayReceive)', () => {
     expect(await recipients(b, admins, 't1')).toEqual(['19:channel@thread.tacv2', '19:group@thread.v2', 'personal-alex']);
     // Someone else writing there later changes nothing about who subscribed it.
     await b.remember(sighting('19:group@thread.v2', { tenantId: 't1', scope: 'groupChat', user: 'megan', at: '2026-01-02T00:00:00.000Z' }));
-    expect(b.conversation('19:group@thread.v2')?.alertSubscription).toEqual(subscription('t1', 'alex'));
+    expect((await b.conversation('t1', '19:group@thread.v2'))?.alertSubscription).toEqual(subscription('t1', 'alex'));
 
     expect(await b.unsubscribeFromAlerts('19:channel@thread.tacv2', 't1')).toBe(true);
     expect(await b.unsubscribeFromAlerts('19:channel@thread.tacv2', 't1')).toBe(false);
@@ -72,7 +72,7 @@ describe('where alerts go (AdminDirectory.mayReceive)', () => {
     const b = await book();
     await b.subscribeToAlerts('19:channel@thread.tacv2', subscription('t1', 'alex'));
     await b.remember(sighting('19:channel@thread.tacv2', { tenantId: 't2', scope: 'channel', user: 'zoe', at: '2026-01-02T00:00:00.000Z' }));
-    expect(b.conversation('19:channel@thread.tacv2')?.alertSubscription).toBeUndefined();
+    expect((await b.conversation('t1', '19:channel@thread.tacv2'))?.alertSubscription).toBeUndefined();
     expect(await recipients(b, admins, 't1')).toEqual(['personal-alex']);
     expect(await recipients(b, admins, 't2')).toEqual(['personal-zoe']);
   });
@@ -81,7 +81,7 @@ describe('where alerts go (AdminDirectory.mayReceive)', () => {
     const b = await book();
     expect(await b.subscribeToAlerts('personal-alex', subscription('t1', 'alex'))).toBe(false);
     expect(await b.subscribeToAlerts('19:nowhere@thread.tacv2', subscription('t1', 'alex'))).toBe(false);
-    expect(b.conversation('personal-alex')?.alertSubscription).toBeUndefined();
+    expect((await b.conversation('t1', 'personal-alex'))?.alertSubscription).toBeUndefined();
   });
 
   it('stops posting in a subscribed conversation once its subscriber may no longer manage', async () => {

@@ -98,7 +98,7 @@ describe('TeamsAlertSink', () => {
     const { sink, sent, book } = await setUp({ script: { 'conv-alex': [status(500), status(429)], 'conv-megan': [status(404)] } });
     await sink.deliver(stored('a1'), new AbortController().signal);
     expect(sent.map((s) => s.conversationId).sort()).toEqual(['conv-alex', 'conv-wei']);
-    expect(book.conversation('conv-megan')).toBeUndefined();
+    expect(await book.conversation(TENANT, 'conv-megan')).toBeUndefined();
   });
 
   it('delivers an alert once per conversation, however often it is handed over', async () => {

@@ -11,6 +11,7 @@ import { headerOf } from './eml.js';
 
 const mail = (overrides: Partial<OutgoingMail> = {}): OutgoingMail => ({
   id: 'alert-7.0-abc',
+  tenantId: 't1',
   from: { name: 'Communications Credits', address: 'credits-bot@contoso.com' },
   to: { name: '王小明', address: 'xiaoming@contoso.com' },
   language: 'zh-CN',

@@ -1,5 +1,5 @@
 import { TestAdapter, type Activity } from 'botbuilder';
-import { ConversationBook, type ConversationBookData } from '../../../data/conversationReferences.js';
+import { displayNamesOf } from '../../../data/conversationReferences.js';
 import type { AdaptiveCard } from '../../../cards/index.js';
 import type { AccessPolicy } from '../../../services/access.js';
 import type { TestCardId } from '../../../services/payments/sandboxGateway.js';
@@ -8,7 +8,7 @@ import { ConversationTracker } from '../../../bot/teams/conversationTracker.js';
 import { EXPORT_LINK_MINUTES, journalExportUrl, signExportToken } from '../../../bot/exports/exportLink.js';
 import { CreditsBot } from '../../../bot/teams/creditsBot.js';
 import { ledgerFixture } from '../../support/ledgerFixture.js';
-import { memoryDocument } from '../../support/memoryDocument.js';
+import { emptyConversationBook } from '../../support/conversationBookFixture.js';
 import { executeActions, expectValidCard } from '../../cards/validateCard.js';
 
 /** The secret the fixture's download links are signed with. */
@@ -32,7 +32,7 @@ export const MEGAN: Person = { id: '29:megan', aadObjectId: 'aad-megan', name: '
  */
 export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: boolean; access?: AccessPolicy; cardForNewTenants?: TestCardId | null } = {}) {
   const ledger = ledgerFixture({}, options.cardForNewTenants === undefined ? {} : { cardForNewTenants: options.cardForNewTenants });
-  const book = new ConversationBook(memoryDocument<ConversationBookData>({ conversations: {}, people: {} }));
+  const book = emptyConversationBook();
   const localMode = options.localMode ?? (options.adminUserIds ?? []).length === 0;
   let operations = 0;
   /** When Graph last synced each tenant's usage, as a test sets it. */
@@ -43,9 +43,9 @@ export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: 
       gateway: ledger.gateway,
       sandbox: ledger.gateway,
       clock: ledger.clock,
-      displayName: (tenantId, actor) => book.person(`${tenantId}/${actor}`)?.name ?? null,
+      displayNames: (tenantId) => displayNamesOf(book, tenantId),
       newOperationId: () => `op-${++operations}`,
-      usageSyncedAt: (tenantId) => usageSyncedAt.get(tenantId) ?? null,
+      usageSyncedAt: async (tenantId) => usageSyncedAt.get(tenantId) ?? null,
       alertSubscriptions: book,
       journalCsvLink: (tenantId, actor) => {
         const expiresAt = ledger.clock.now() + EXPORT_LINK_MINUTES * 60_000;

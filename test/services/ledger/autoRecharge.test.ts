@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rechargeStatus, RETRY_BACKOFF_MS } from '../../../services/ledger/autoRecharge.js';
-import { journalSum, ledgerFixture, usage } from '../../support/ledgerFixture.js';
+import { journalSum, ledgerFixture, sandboxCharges, usage } from '../../support/ledgerFixture.js';
 
 async function fundedWithAutoRecharge(card: 'visa-success' | 'mastercard-decline' | 'visa-expired' = 'visa-success') {
   const fixture = ledgerFixture();
@@ -10,9 +10,6 @@ async function fundedWithAutoRecharge(card: 'visa-success' | 'mastercard-decline
   expect(await ledger.setAutoRecharge('t1', { enabled: true, trigger: '20', amount: '50' }, 'admin')).toMatchObject({ ok: true });
   return fixture;
 }
-
-const charges = (gateway: unknown) =>
-  Object.values((gateway as { document: { data: { charges: Record<string, { outcome: { ok: boolean } }> } } }).document.data.charges);
 
 describe('auto-recharge', () => {
   it('adds the amount when a change leaves the balance below the trigger, and says so', async () => {
@@ -30,7 +27,7 @@ describe('auto-recharge', () => {
     const { ledger, store, clock, gateway } = await fundedWithAutoRecharge();
     await Promise.all(Array.from({ length: 50 }, () => ledger.ingestUsage([usage('t1', '0.50', clock)])));
     await ledger.idle();
-    expect(charges(gateway)).toHaveLength(1);
+    expect(sandboxCharges(gateway)).toHaveLength(1);
     expect(store.entries.get('t1')!.filter((e) => e.kind === 'auto-recharge-started')).toHaveLength(1);
     expect((await ledger.account('t1'))!.balanceMinor).toBe(3000 - 2500 + 5000);
   });
@@ -41,7 +38,7 @@ describe('auto-recharge', () => {
     await ledger.ingestUsage([usage('t1', '5', clock)]);
     await ledger.setAutoRecharge('t1', { enabled: true, trigger: '20', amount: '100' }, 'admin');
     await ledger.idle();
-    expect(charges(gateway)).toHaveLength(1);
+    expect(sandboxCharges(gateway)).toHaveLength(1);
     expect((await ledger.account('t1'))!.balanceMinor).toBe(10500);
   });
 
@@ -58,7 +55,7 @@ describe('auto-recharge', () => {
     // Before the back-off has passed, more usage does not retry.
     await ledger.ingestUsage([usage('t1', '1', clock)]);
     await ledger.idle();
-    expect(charges(gateway)).toHaveLength(1);
+    expect(sandboxCharges(gateway)).toHaveLength(1);
 
     clock.advance(RETRY_BACKOFF_MS[0]);
     await ledger.sweep();
@@ -79,7 +76,7 @@ describe('auto-recharge', () => {
     clock.advance(7 * 86_400_000);
     await ledger.sweep();
     await ledger.idle();
-    expect(charges(gateway)).toHaveLength(3);
+    expect(sandboxCharges(gateway)).toHaveLength(3);
 
     // Switching it on again resumes it.
     await gateway.chooseTestCard('t1', 'visa-success');
@@ -100,12 +97,12 @@ describe('auto-recharge', () => {
     await ledger.ingestUsage([usage('t1', '1', clock)]);
     await ledger.sweep();
     await ledger.idle();
-    expect(charges(gateway)).toHaveLength(1);
+    expect(sandboxCharges(gateway)).toHaveLength(1);
 
     await gateway.chooseTestCard('t1', 'visa-success');
     await ledger.paymentMethodChanged('t1', 'Visa •••• 4242', 'admin');
     await ledger.idle();
-    expect(charges(gateway)).toHaveLength(2);
+    expect(sandboxCharges(gateway)).toHaveLength(2);
     expect((await ledger.account('t1'))!.balanceMinor).toBe(3000 - 1600 + 5000);
   });
 
@@ -135,7 +132,7 @@ describe('auto-recharge', () => {
       actor: 'system',
     });
     await ledger.resumeRecharges();
-    expect(charges(gateway)).toHaveLength(1);
+    expect(sandboxCharges(gateway)).toHaveLength(1);
     expect(account.balanceMinor).toBe(8000);
     expect(account.recharge.inFlight).toBeNull();
   });

@@ -7,8 +7,7 @@ import { invariantViolation } from '../../../services/ledger/account.js';
 import type { JournalEntry } from '../../../services/ledger/journal.js';
 import { executeActions } from '../../cards/validateCard.js';
 import { journalSum, ledgerFixture, sandboxCharges, usage } from '../../support/ledgerFixture.js';
-import { ConversationBook, type ConversationBookData } from '../../../data/conversationReferences.js';
-import { memoryDocument } from '../../support/memoryDocument.js';
+import { emptyConversationBook } from '../../support/conversationBookFixture.js';
 
 /**
  * Charged = credited (SPEC §1.8), as an attacker and a busy tenant would test it: confirmation
@@ -98,10 +97,10 @@ describe('charged = credited', () => {
           gateway,
           sandbox: gateway,
           clock,
-          displayName: () => null,
+          displayNames: async () => () => null,
           newOperationId: () => `op-${++operations}`,
-          usageSyncedAt: () => null,
-          alertSubscriptions: new ConversationBook(memoryDocument<ConversationBookData>({ conversations: {}, people: {} })),
+          usageSyncedAt: async () => null,
+          alertSubscriptions: emptyConversationBook(),
           journalCsvLink: () => ({ url: 'http://127.0.0.1/api/exports/journal.csv?t=unused', expiresAt: new Date(clock.now()).toISOString(), minutes: 15 }),
         };
         const turn = (tenantId: string, who: Person): Turn => ({

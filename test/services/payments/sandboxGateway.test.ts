@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptySandboxState, SandboxGateway, type SandboxState } from '../../../services/payments/sandboxGateway.js';
+import { emptySandboxState, JsonSandboxRecords, type SandboxState } from '../../../data/jsonSandboxRecords.js';
+import { SandboxGateway } from '../../../services/payments/sandboxGateway.js';
 import type { ChargeRequest } from '../../../services/ports.js';
 import { memoryDocument } from '../../support/memoryDocument.js';
 import { TestClock } from '../../support/memoryLedgerStore.js';
@@ -16,7 +17,7 @@ const request = (over: Partial<ChargeRequest> = {}): ChargeRequest => ({
 
 function sandbox(state: SandboxState = emptySandboxState()) {
   const document = memoryDocument(state);
-  return { gateway: new SandboxGateway(document, new TestClock(), { cardForNewTenants: 'visa-success' }), document };
+  return { gateway: new SandboxGateway(new JsonSandboxRecords(document), new TestClock(), { cardForNewTenants: 'visa-success' }), document };
 }
 
 describe('sandbox gateway: one key, one charge, one set of parameters', () => {
@@ -95,7 +96,7 @@ describe('sandbox gateway: one key, one charge, one set of parameters', () => {
 
 describe('sandbox gateway: a new tenant', () => {
   it('has no card on file until an admin chooses one, and a charge then finds none', async () => {
-    const gateway = new SandboxGateway(memoryDocument(emptySandboxState()), new TestClock());
+    const gateway = new SandboxGateway(new JsonSandboxRecords(memoryDocument(emptySandboxState())), new TestClock());
     expect(await gateway.cardOnFile('t-new')).toBeNull();
     expect(await gateway.charge(request({ tenantId: 't-new' }))).toMatchObject({ ok: false, reason: 'no-payment-method' });
     await gateway.chooseTestCard('t-new', 'visa-success');
