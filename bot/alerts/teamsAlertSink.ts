@@ -36,12 +36,19 @@ export interface TeamsAlertSinkDeps {
 export class TeamsAlertSink implements AlertSink {
   readonly name = 'teams';
   private readonly lanes = new Map<string, Promise<void>>();
+  /** The conversation lookups, answered in the order the alerts came (a database may answer them in any order). */
+  private lookups: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: TeamsAlertSinkDeps) {}
 
-  /** Takes its place in each conversation's lane before it first waits, so raising order is kept. */
+  /**
+   * Takes its place in each conversation's lane as soon as its lookup is answered, and the lookups
+   * are answered in the order the alerts came, so raising order is kept.
+   */
   async deliver(stored: StoredAlert, signal: AbortSignal): Promise<void> {
-    const conversations = await this.deps.book.conversationsOf(stored.alert.tenantId);
+    const lookup = this.lookups.then(() => this.deps.book.conversationsOf(stored.alert.tenantId));
+    this.lookups = lookup.catch(() => undefined);
+    const conversations = await lookup;
     await Promise.all(conversations.map((conversation) => this.inLane(conversation.id, () => this.deliverTo(stored, conversation.id, signal))));
   }
 

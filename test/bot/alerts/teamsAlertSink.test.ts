@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AllowListAccessPolicy } from '../../../bot/access/allowListAccessPolicy.js';
 import { AdminDirectory } from '../../../bot/alerts/adminDirectory.js';
 import { memoryDeliveryRecord } from '../../support/memoryDeliveryRecord.js';
@@ -120,6 +120,34 @@ describe('TeamsAlertSink', () => {
     release();
     await Promise.all([first, second]);
     const alex = sent.filter((s) => s.conversationId === 'conv-alex').map((s) => s.text);
+    expect(alex[0]).toContain('Low balance');
+    expect(alex[1]).toContain('Calling suspended');
+  });
+  it('keeps raising order when the book answers the lookups out of order (a database pool)', async () => {
+    const { book, sent, newSink } = await setUp();
+    // The first lookup answers last.
+    const lookups: Array<() => void> = [];
+    const slowFirst = Object.create(book) as ConversationBook;
+    slowFirst.conversationsOf = async (tenantId) => {
+      const answer = await book.conversationsOf(tenantId);
+      await new Promise<void>((resolve) => lookups.push(resolve));
+      return answer;
+    };
+    const sink = newSink();
+    (sink as unknown as { deps: { book: ConversationBook } }).deps.book = slowFirst;
+    const signal = new AbortController().signal;
+    const first = sink.deliver(stored('low', 'low-balance'), signal);
+    const second = sink.deliver(stored('zero', 'suspended'), signal);
+    await vi.waitFor(() => expect(lookups.length).toBeGreaterThan(0));
+    for (let i = 0; i < 2; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      lookups.pop()?.();
+    }
+    await new Promise((r) => setTimeout(r, 10));
+    lookups.pop()?.();
+    await Promise.all([first, second]);
+    const alex = sent.filter((s) => s.conversationId === 'conv-alex').map((s) => s.text);
+    expect(alex).toHaveLength(2);
     expect(alex[0]).toContain('Low balance');
     expect(alex[1]).toContain('Calling suspended');
   });
