@@ -3,8 +3,11 @@ import type { StoredAlert } from '../services/alerts.js';
 import type { JsonDocument } from '../services/documentPort.js';
 import type { Clock, LedgerStore } from '../services/ports.js';
 
-/** Per pending alert, the recipients (conversations, mailboxes) that already have it (`DATA_DIR/alert-deliveries.json`). */
+/** Per pending alert, the recipients (conversations, mailboxes) that already have it. */
 export type DeliveryLogData = Record<string, string[]>;
+
+/** Where the embedded store's delivery record lives in `DATA_DIR`. */
+export const EMBEDDED_DELIVERY_LOG = 'alert-deliveries.json';
 
 /**
  * Alert deliveries beside the embedded store: the outbox is the store's, who got what is a JSON

@@ -32,7 +32,7 @@ export class JsonSandboxRecords implements SandboxRecords {
     return Object.hasOwn(cards, tenantId) ? cards[tenantId]! : undefined;
   }
 
-  async chooseCard(tenantId: string, card: TestCardId): Promise<void> {
+  async chooseCard(tenantId: string, card: TestCardId | null): Promise<void> {
     await this.document.update((state) => {
       state.cards[tenantId] = card;
     });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Pool } from 'pg';
 import type { MailQueueStore } from '../services/mailQueue.js';
 import type { SandboxRecords } from '../services/payments/sandboxGateway.js';
 import type { UsageSyncRecords } from '../services/usageSyncState.js';
@@ -8,6 +9,7 @@ import { JsonMailQueueStore } from './jsonMailQueueStore.js';
 import { JsonSandboxRecords } from './jsonSandboxRecords.js';
 import { JsonUsageSyncRecords } from './jsonUsageSyncRecords.js';
 import type { LedgerStoreChoice } from './openLedgerStore.js';
+import type { PostgresConversationBook } from './postgres/postgresConversationBook.js';
 
 /** What the bot keeps beside the ledger, in the same place as the ledger. */
 export interface BotState {
@@ -42,8 +44,14 @@ export async function openBotState(choice: LedgerStoreChoice): Promise<BotState>
   return { ...(await postgresBotState(pool)), close: () => pool.end() };
 }
 
+/** The embedded files of a data folder (what they hold can be read whole, to copy it). */
+export interface EmbeddedBotState extends BotState {
+  conversations: JsonConversationBook;
+  sandbox: JsonSandboxRecords;
+}
+
 /** The embedded files of a data folder. */
-export async function openEmbeddedBotState(dataDir: string): Promise<BotState> {
+export async function openEmbeddedBotState(dataDir: string): Promise<EmbeddedBotState> {
   const file = (name: string) => path.join(dataDir, name);
   return {
     conversations: await JsonConversationBook.open(file(BOT_STATE_FILES.conversations)),
@@ -55,7 +63,7 @@ export async function openEmbeddedBotState(dataDir: string): Promise<BotState> {
 }
 
 /** The tables of a (migrated) database, through `pool`; the caller ends the pool. */
-export async function postgresBotState(pool: import('pg').Pool): Promise<Omit<BotState, 'close'>> {
+export async function postgresBotState(pool: Pool): Promise<Omit<BotState, 'close'> & { conversations: PostgresConversationBook }> {
   const [{ PostgresConversationBook }, { PostgresSandboxRecords }, { PostgresMailQueueStore }, { PostgresUsageSyncRecords }] = await Promise.all([
     import('./postgres/postgresConversationBook.js'),
     import('./postgres/postgresSandboxRecords.js'),

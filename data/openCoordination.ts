@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AlertDeliveries } from '../services/alertDeliveries.js';
 import { Duties, ProcessDutyLocks } from '../services/duties.js';
 import type { Clock, LedgerStore } from '../services/ports.js';
-import { EmbeddedAlertDeliveries, type DeliveryLogData } from './embeddedAlertDeliveries.js';
+import { EMBEDDED_DELIVERY_LOG, EmbeddedAlertDeliveries, type DeliveryLogData } from './embeddedAlertDeliveries.js';
 import { openJsonDocument } from './jsonDocument.js';
 import type { LedgerStoreChoice } from './openLedgerStore.js';
 
@@ -27,7 +27,7 @@ export interface Coordination {
 export async function openCoordination(choice: LedgerStoreChoice, store: LedgerStore, options: { clock: Clock; alertLeaseMs: number }): Promise<Coordination> {
   const instance = `${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   if (!choice.database) {
-    const document = await openJsonDocument<DeliveryLogData>(path.join(choice.dataDir, 'alert-deliveries.json'), {});
+    const document = await openJsonDocument<DeliveryLogData>(path.join(choice.dataDir, EMBEDDED_DELIVERY_LOG), {});
     const duties = new Duties(new ProcessDutyLocks(options.clock));
     return { deliveries: new EmbeddedAlertDeliveries(store, document, options.clock, options.alertLeaseMs), duties, instance, close: () => duties.close() };
   }

@@ -1,6 +1,6 @@
 /**
- * A small JSON document kept durably (conversation references, the sandbox payment gateway's
- * cards, sync watermarks). Services see only this port; the data layer decides where it lives.
+ * A small JSON document kept durably in one process's data folder (the embedded files behind the
+ * row-level ports, and alert deliveries). Services see only this port; the data layer decides where it lives.
  */
 export interface JsonDocument<T> {
   /** The current content. Read it freely; change it only through `update`. */

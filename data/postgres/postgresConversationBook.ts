@@ -104,6 +104,50 @@ export class PostgresConversationBook implements ConversationBook {
     ]);
   }
 
+  /**
+   * Adds people and conversations as they are, times and subscriptions included (`npm run
+   * store:copy`); one already here is kept as it is.
+   */
+  async restore(people: readonly KnownPerson[], conversations: readonly KnownConversation[]): Promise<void> {
+    for (const person of people) {
+      await this.pool.query(
+        `INSERT INTO known_people (tenant_id, person_key, user_id, aad_object_id, name, locale, time_zone, email, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, person_key) DO NOTHING`,
+        [
+          keyText(person.tenantId),
+          keyText(person.key),
+          person.userId,
+          person.aadObjectId,
+          person.name,
+          person.locale,
+          person.timeZone ?? null,
+          person.email,
+          person.updatedAt,
+        ],
+      );
+    }
+    for (const c of conversations) {
+      // A subscription is only ever the conversation's own tenant's (the embedded book holds no other).
+      const subscription = c.alertSubscription?.tenantId === c.tenantId ? c.alertSubscription : undefined;
+      await this.pool.query(
+        `INSERT INTO known_conversations (tenant_id, conversation_id, scope, reference, user_key, locale, time_zone, updated_at, subscribed_by, subscribed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (tenant_id, conversation_id) DO NOTHING`,
+        [
+          keyText(c.tenantId),
+          keyText(c.id),
+          c.scope,
+          JSON.stringify(c.reference),
+          keyText(c.userKey),
+          c.locale,
+          c.timeZone ?? null,
+          c.updatedAt,
+          subscription ? keyText(subscription.by) : null,
+          subscription?.at ?? null,
+        ],
+      );
+    }
+  }
+
   async setEmail(tenantId: string, key: string, email: string): Promise<void> {
     await this.pool.query('UPDATE known_people SET email = $3 WHERE tenant_id = $1 AND person_key = $2 AND email IS DISTINCT FROM $3', [
       keyText(tenantId),

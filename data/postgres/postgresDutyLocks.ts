@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { DutyLease, DutyLocks } from '../../services/duties.js';
+import { keyText } from './keyText.js';
 
 /** A session of its own, holding the advisory locks of the duties this process runs. */
 interface LockSession {
@@ -42,10 +43,11 @@ export class PostgresDutyLocks implements DutyLocks {
   }
 
   async claimPeriod(name: string, minGapMs: number): Promise<boolean> {
+    const { tenantId, duty } = dutyRow(name);
     const { rowCount } = await this.pool.query(
-      `INSERT INTO duty_runs AS d (name, last_started_at) VALUES ($1, now())
-       ON CONFLICT (name) DO UPDATE SET last_started_at = now() WHERE d.last_started_at <= now() - $2 * interval '1 millisecond'`,
-      [name, Math.floor(minGapMs)],
+      `INSERT INTO duty_runs AS d (tenant_id, name, last_started_at) VALUES ($1, $2, now())
+       ON CONFLICT (tenant_id, name) DO UPDATE SET last_started_at = now() WHERE d.last_started_at <= now() - $3 * interval '1 millisecond'`,
+      [keyText(tenantId), duty, Math.floor(minGapMs)],
     );
     return rowCount === 1;
   }
@@ -80,6 +82,12 @@ export class PostgresDutyLocks implements DutyLocks {
     this.session = opening;
     return opening;
   }
+}
+
+/** A tenant's duty is named `<duty>:<tenantId>` (`graph-sync:…`), its row that tenant's; a deployment's (`sweep`) has the empty tenant. */
+function dutyRow(name: string): { tenantId: string; duty: string } {
+  const colon = name.indexOf(':');
+  return colon < 0 ? { tenantId: '', duty: name } : { tenantId: name.slice(colon + 1), duty: name.slice(0, colon) };
 }
 
 /** The advisory lock key of a duty: 64 bits of a hash of its name, in a name space of this bot. */

@@ -606,7 +606,7 @@ function invariantProblem(account: Account): string | null {
  * under the lock, or found current by the write's guard on the account row), so the rows of
  * earlier days are exactly those the prune dropped; with no key left, every row goes.
  */
-function oldestDay(triples: Uint32Array): number {
+export function oldestDay(triples: Uint32Array): number {
   let oldest = 2 ** 31 - 1;
   for (let i = 2; i < triples.length; i += 3) oldest = Math.min(oldest, triples[i]!);
   return oldest;

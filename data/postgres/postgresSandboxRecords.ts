@@ -22,7 +22,7 @@ export class PostgresSandboxRecords implements SandboxRecords {
     return rows[0]?.card;
   }
 
-  async chooseCard(tenantId: string, card: TestCardId): Promise<void> {
+  async chooseCard(tenantId: string, card: TestCardId | null): Promise<void> {
     await this.pool.query('INSERT INTO sandbox_cards (tenant_id, card) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE SET card = EXCLUDED.card', [
       keyText(tenantId),
       card,

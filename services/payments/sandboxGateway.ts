@@ -26,7 +26,7 @@ export type StoredCharge = ChargeRequest & {
 export interface SandboxRecords {
   /** The test card the tenant's admins chose (null: none); undefined when they never chose. */
   chosenCard(tenantId: string): Promise<TestCardId | null | undefined>;
-  chooseCard(tenantId: string, card: TestCardId): Promise<void>;
+  chooseCard(tenantId: string, card: TestCardId | null): Promise<void>;
   charge(tenantId: string, idempotencyKey: string): Promise<StoredCharge | undefined>;
   /** Keeps the charge unless its key has one already (the first wins); returns the one kept, once durable. */
   recordCharge(charge: StoredCharge): Promise<StoredCharge>;

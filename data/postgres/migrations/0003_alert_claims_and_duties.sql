@@ -26,11 +26,12 @@ CREATE TABLE alert_claims (
   PRIMARY KEY (tenant_id)
 );
 
--- When each periodic duty (the sweep, a tenant's Graph usage sync) last started on any instance,
--- so that N instances run it once per period rather than N times. Not keyed by tenant: a Citus
--- reference table, or left on the coordinator.
+-- When each periodic duty last started on any instance, so that N instances run it once per
+-- period rather than N times. A tenant's duty (its Graph usage sync) is that tenant's row; a duty of
+-- the whole deployment (the sweep) has the empty tenant_id.
 CREATE TABLE duty_runs (
+  tenant_id text NOT NULL,
   name text NOT NULL,
   last_started_at timestamptz NOT NULL,
-  PRIMARY KEY (name)
+  PRIMARY KEY (tenant_id, name)
 );
