@@ -86,9 +86,9 @@ export function describeAlertDeliveriesContract(
       await raiseTwo(store, 't2');
       await deliveries.claim(10);
       await deliveries.release('t1');
-      await deliveries.release('t2', 300);
+      await deliveries.release('t2', 1_500);
       expect(ids(await deliveries.claim(10))).toEqual([['t1', ['low-balance', 'suspended']]]);
-      await pause(400);
+      await pause(1_700);
       expect(ids(await deliveries.claim(10))).toEqual([['t2', ['low-balance', 'suspended']]]);
     });
 
@@ -156,15 +156,15 @@ export function describeAlertDeliveriesContract(
       });
 
       it("takes over a dead instance's claim when its lease ends, knowing whom it had reached", async () => {
-        const dead = await open(400);
-        const survivor = await open(400);
+        const dead = await open(1_500);
+        const survivor = await open(1_500);
         await raiseTwo(dead.store, 't1');
         const [claim] = await dead.deliveries.claim(10);
         const alertId = claim!.alerts[0]!.id;
         await dead.deliveries.record(alertId, 'teams:a');
         // The dead instance renews no more.
         expect(await survivor.deliveries.claim(10)).toEqual([]);
-        await pause(500);
+        await pause(1_700);
         const [taken] = await survivor.deliveries.claim(10);
         expect(taken!.alerts.map((a) => a.id)).toEqual(claim!.alerts.map((a) => a.id));
         expect(survivor.deliveries.has(alertId, 'teams:a')).toBe(true);

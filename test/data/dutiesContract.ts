@@ -72,11 +72,11 @@ export function describeDutiesContract(name: string, openDuties: () => Promise<D
       const duties = await open();
       let runs = 0;
       const name = `sweep-${randomUUID()}`;
-      expect(await duties.runIfDue(name, 400, async () => ++runs)).toEqual({ value: 1 });
-      expect(await duties.runIfDue(name, 400, async () => ++runs)).toBeNull();
-      await pause(450);
+      expect(await duties.runIfDue(name, 2_000, async () => ++runs)).toEqual({ value: 1 });
+      expect(await duties.runIfDue(name, 2_000, async () => ++runs)).toBeNull();
+      await pause(2_000);
       await expect(
-        duties.runIfDue(name, 400, async () => {
+        duties.runIfDue(name, 2_000, async () => {
           throw new Error('sweep failed');
         }),
       ).rejects.toThrow('sweep failed');
