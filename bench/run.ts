@@ -51,7 +51,7 @@ interface Section {
 const sections: Section[] = [
   { name: 'ingestion', budgetMs: 180_000, run: runIngestion },
   { name: 'ingestion-memory', budgetMs: 260_000, run: runIngestionMemory },
-  { name: 'history', budgetMs: 200_000, run: runHistory },
+  { name: 'history', budgetMs: 330_000, run: runHistory },
   { name: 'bot', budgetMs: 90_000, run: runBotTurns },
   { name: 'long-messages', budgetMs: 60_000, run: runLongMessages },
   { name: 'peers', budgetMs: 185_000, run: runPeers },

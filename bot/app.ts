@@ -16,6 +16,7 @@ import { AdminDirectory } from './alerts/adminDirectory.js';
 import { AlertDispatcher } from './alerts/alertDispatcher.js';
 import { EmailAlertSink } from './alerts/emailAlertSink.js';
 import { TeamsAlertSink } from './alerts/teamsAlertSink.js';
+import { sendWeeklyReportNow, weeklyReportContext } from './alerts/weeklyReports.js';
 import type { Config } from './config.js';
 import { LazyAdapter } from './endpoint/lazyAdapter.js';
 import { registerMessagesEndpoint } from './endpoint/messagesEndpoint.js';
@@ -74,6 +75,9 @@ export interface AppOptions {
   sandboxCardForNewTenants?: TestCardId | null;
 }
 
+/** How often the weekly reports' due times are checked: a report goes out at most this late. */
+const REPORT_CHECK_MINUTES = 5;
+
 /** The composition root: builds every part from the configuration and wires them together. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const clock = options.clock ?? systemClock;
@@ -82,6 +86,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.log ?? createLog(config.log);
   // The ledger and where money comes from.
   const { store, description: storeDescription } = await openLedgerStore(config, log);
+  // What the bot keeps beside the ledger (conversations, sandbox, mail queue, sync watermarks), in the same place.
   const state = await openBotState(config);
   // Alert claims and duty locks: what keeps several instances on one database from doing a thing twice.
   const coordination = await openCoordination(config, store, { clock, alertLeaseMs: config.alertLeaseMs });
@@ -115,6 +120,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const access = options.access ?? graph?.accessPolicy(new AllowListAccessPolicy(config.adminUserIds, false)) ?? AllowListAccessPolicy.fromConfig(config);
   const conversations = state.conversations;
   const admins = new AdminDirectory(conversations, access);
+  const reportContext = weeklyReportContext(conversations);
 
   // The endpoints: health, operator API and Bot Framework messages on one server.
   const inFlight = new RequestsInFlight(log);
@@ -124,6 +130,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ledger,
     apiKey: config.operatorApiKey,
     log,
+    sendReport: (tenantId) => sendWeeklyReportNow({ ledger, sinks: reportSinks, deliveries, context: reportContext, log }, tenantId),
     ...(graph && { syncUsage: (tenantId: string) => graph.usageSync.syncTenant(tenantId), accountExtras: (tenantId: string) => graph.accountExtras(tenantId) }),
   });
   // Admins' CSV downloads: links the bot signs in chat and serves here.
@@ -153,6 +160,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           usageSyncedAt: async (tenantId) => (graph ? (await graph.usageSync.status(tenantId)).lastSyncAt : null),
           alertSubscriptions: conversations,
           journalCsvLink,
+          viewerUserIds: async (tenantId) => (await admins.people(tenantId)).map((person) => person.userId),
         },
         access,
         tracker: new ConversationTracker(conversations, clock, log),
@@ -165,26 +173,37 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const { deliveries } = coordination;
   const from = parseMailbox(config.mailFrom);
   const graphEmail = options.mailer ? null : (graph?.emailSink({ admins, from, log: deliveries }) ?? null);
-  const alerts = new AlertDispatcher(
-    store,
-    deliveries,
-    [
-      new TeamsAlertSink({
-        adapter,
-        appId: config.bot.appId,
-        book: conversations,
-        admins,
-        log: deliveries,
-        logger: log,
-        retry: options.delivery ?? { baseDelayMs: 2_000, maxDelayMs: 300_000 },
-      }),
-      graphEmail ??
-        new EmailAlertSink({ mailer: options.mailer ?? new OutboxMailer(file('outbox'), from.address?.split('@')[1]), from, admins, log: deliveries, clock }),
-    ],
-    { log },
-  );
+  const reportSinks = [
+    new TeamsAlertSink({
+      adapter,
+      appId: config.bot.appId,
+      book: conversations,
+      admins,
+      log: deliveries,
+      logger: log,
+      retry: options.delivery ?? { baseDelayMs: 2_000, maxDelayMs: 300_000 },
+    }),
+    graphEmail ??
+      new EmailAlertSink({ mailer: options.mailer ?? new OutboxMailer(file('outbox'), from.address?.split('@')[1]), from, admins, log: deliveries, clock }),
+  ];
+  const alerts = new AlertDispatcher(store, deliveries, reportSinks, { log });
+  // Weekly reports: raised by the ledger once per tenant and week when due, delivered as alerts.
+  let reportsRunning: Promise<void> | null = null;
+  const raiseDueReports = () => {
+    // One check at a time; close waits for the one under way.
+    reportsRunning ??= ledger
+      .raiseDueWeeklyReports(reportContext)
+      .then(
+        () => undefined,
+        (error: unknown) => log.error({ err: error }, 'weekly reports could not be raised'),
+      )
+      .finally(() => {
+        reportsRunning = null;
+      });
+  };
 
   let sweepTimer: NodeJS.Timeout | undefined;
+  let reportTimer: NodeJS.Timeout | undefined;
   let closing = 'not closing';
   const app: App = {
     server,
@@ -211,16 +230,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const sweep = () => duties.runIfDue('sweep', sweepMs, () => ledger.sweep());
       sweepTimer = setInterval(() => void sweep().catch((error: unknown) => log.error({ err: error }, 'sweep failed')), sweepMs);
       sweepTimer.unref();
+      raiseDueReports();
+      reportTimer = setInterval(raiseDueReports, REPORT_CHECK_MINUTES * 60_000);
+      reportTimer.unref();
       graph?.start();
       return app.port;
     },
     async close() {
       clearInterval(sweepTimer);
+      clearInterval(reportTimer);
       closing = 'HTTP requests and bot turns';
       inFlight.closeConnectionsAfterAnswers();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       closing = 'Graph usage sync and notice mail';
       await graph?.stop();
+      closing = 'weekly reports';
+      await reportsRunning;
       closing = 'auto-recharges';
       await ledger.idle();
       closing = 'alert deliveries';

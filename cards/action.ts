@@ -1,5 +1,5 @@
 import type { ActionPayload } from './actionData.js';
-import type { ActionDataJson, ActionStyle, ExecuteAction, SubmitAction } from './elements.js';
+import type { ActionDataJson, ActionStyle, CardRefresh, ExecuteAction, SubmitAction } from './elements.js';
 import type { Verb } from './verbs.js';
 
 type DataField<V extends Verb> = object extends ActionPayload<V> ? { data?: ActionPayload<V> } : { data: ActionPayload<V> };
@@ -24,6 +24,18 @@ export function executeAction<V extends Verb>(spec: ActionSpec<V>): ExecuteActio
   if (spec.ignoreInputs) common.associatedInputs = 'none';
   const fallback: SubmitAction = { type: 'Action.Submit', title: spec.title, data, ...common };
   return { type: 'Action.Execute', title: spec.title, verb: spec.verb, data, ...common, fallback };
+}
+
+/** Teams refreshes a card automatically for at most this many users; the rest can refresh it by hand. */
+export const MAX_REFRESH_USERS = 60;
+
+/**
+ * A card's Universal Actions `refresh`: when one of `userIds` opens the card (scrolled back to days
+ * later), Teams invokes `verb` and shows the card the bot answers instead. The first
+ * MAX_REFRESH_USERS ids, each once.
+ */
+export function refreshWith(verb: PlainVerb, title: string, userIds: readonly string[]): CardRefresh {
+  return { action: button(verb, title), userIds: [...new Set(userIds)].slice(0, MAX_REFRESH_USERS) };
 }
 
 /** Verbs whose buttons need no data besides the verb. */

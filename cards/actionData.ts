@@ -31,12 +31,18 @@ export const actionDataSchemas = {
   [Verb.fundsCancel]: z.object({ verb: z.literal(Verb.fundsCancel), operationId }),
   /** `amount`: a suggestion to start the amount field at ("Use $140 for auto-recharge"); nothing is saved until Save. */
   [Verb.autoRechargeOpen]: z.object({ verb: z.literal(Verb.autoRechargeOpen), amount: typedAmount.optional() }),
-  /** From the settings card's inputs (ids `enabled`, `trigger`, `amount`); a missing field keeps its value. */
+  /**
+   * From the settings card's inputs (ids `enabled`, `trigger`, `amount`, and the spend controls
+   * `monthlyMax`, `monthlyCount`, `dailyAlert`, where empty removes the cap); a missing field keeps its value.
+   */
   [Verb.autoRechargeSave]: z.object({
     verb: z.literal(Verb.autoRechargeSave),
     enabled: toggle.optional(),
     trigger: typedAmount.optional(),
     amount: typedAmount.optional(),
+    monthlyMax: typedAmount.optional(),
+    monthlyCount: typedAmount.optional(),
+    dailyAlert: typedAmount.optional(),
   }),
   [Verb.autoRechargeToggle]: z.object({ verb: z.literal(Verb.autoRechargeToggle), enabled: toggle }),
   [Verb.paymentMethodOpen]: verbOnly(Verb.paymentMethodOpen),

@@ -2,10 +2,11 @@ import { button, executeAction } from './action.js';
 import { HOUR_MS } from '../services/calendar.js';
 import { adaptiveCard, factSet, header, textBlock, type AdaptiveCard, type CardAction, type ContainerStyle, type Fact } from './elements.js';
 import { destinationName } from './destinations.js';
-import { localize, type Formatter, type Reader } from './format.js';
+import { formatter, localize, type Formatter, type Reader } from './format.js';
 import { timesNote } from './fragments.js';
 import type { AlertViewModel } from './viewModels.js';
 import { Verb } from './verbs.js';
+import { renderWeeklyReportCard, weeklyReportContent, weeklyReportSummary, weeklyReportViewModel } from './weeklyReport.js';
 
 /** What an alert says, in one language: shared by its card and its notice email. */
 export interface AlertContent {
@@ -90,6 +91,29 @@ function whatHappened(alert: AlertViewModel, reader: Reader): Omit<AlertContent,
         actions,
       };
     }
+    case 'auto-recharge-limited': {
+      const resumes = f.dateTime(alert.resumesAt);
+      const what =
+        alert.limit === 'count'
+          ? t.spendControls.limitedCount(alert.recharges, resumes)
+          : t.spendControls.limitedAmount(money(alert.rechargedMinor), money(alert.maxMinor ?? alert.rechargedMinor), resumes);
+      return {
+        title: t.spendControls.limitedTitle,
+        text: t.common.sentences(what, t.spendControls.howToLift),
+        style: 'warning',
+        actions: [button(Verb.autoRechargeOpen, t.actions.autoRechargeSettings, 'positive'), addFunds, showBalance],
+      };
+    }
+    case 'daily-spend-exceeded':
+      return {
+        title: t.spendControls.dailyTitle,
+        text: t.common.sentences(
+          t.spendControls.daily(dayText(alert.day, reader), money(alert.spentMinor), money(alert.ceilingMinor)),
+          t.spendControls.dailyHint,
+        ),
+        style: 'warning',
+        actions: [button(Verb.usageOpen, t.actions.seeUsage, 'positive'), autoRecharge, showBalance],
+      };
     case 'funds-expiring':
       return {
         title: t.alerts.expiringTitle,
@@ -130,6 +154,11 @@ function whatHappened(alert: AlertViewModel, reader: Reader): Omit<AlertContent,
             : [first, button(Verb.historyPage, t.actions.history), showBalance],
       };
     }
+    case 'weekly-report': {
+      // Its card and email are the report itself (weeklyReport.ts); this is its one-paragraph form.
+      const content = weeklyReportContent(weeklyReportViewModel(alert), reader);
+      return { title: content.title, text: content.balance, style: 'emphasis', actions: [showBalance, button(Verb.usageOpen, t.actions.usage)] };
+    }
   }
 }
 
@@ -152,6 +181,10 @@ export function alertSummary(alert: AlertViewModel, reader: Reader): string {
       return line(t.alerts.rechargeSucceededTitle, `+${money(alert.amountMinor)} · ${balance(money(alert.balanceMinor))}`);
     case 'auto-recharge-failed':
       return line(alert.paused ? t.alerts.rechargePausedTitle : t.alerts.rechargeFailedTitle, t.alerts.failure[alert.reason]);
+    case 'auto-recharge-limited':
+      return line(t.spendControls.limitedTitle, t.spendControls.summaryLimited(f.dateTime(alert.resumesAt)));
+    case 'daily-spend-exceeded':
+      return line(t.spendControls.dailyTitle, t.spendControls.summaryDaily(money(alert.spentMinor)));
     case 'funds-expiring':
       return line(t.alerts.expiringTitle, t.summary.expiring(money(alert.remainingMinor), f.date(alert.expiresAt)));
     case 'funds-expired':
@@ -163,7 +196,15 @@ export function alertSummary(alert: AlertViewModel, reader: Reader): string {
       }
       return alert.spendMinor !== null ? line(t.alerts.unusualSpendTitle, t.summary.spike(money(alert.spendMinor))) : t.alerts.unusualSpendTitle;
     }
+    case 'weekly-report':
+      return weeklyReportSummary(weeklyReportViewModel(alert), reader);
   }
+}
+
+/** A tenant day ("2026-03-10", already in the tenant's zone) as a date in the reader's language, shifted to no zone. */
+function dayText(day: string, reader: Reader): string {
+  const locale = typeof reader === 'object' && reader !== null ? reader.locale : reader;
+  return formatter(locale, 'UTC').date(`${day}T12:00:00.000Z`);
 }
 
 /**
@@ -189,6 +230,7 @@ function newDestinationsText(alert: Extract<AlertViewModel, { type: 'unusual-spe
  * the sentence does not say it), and the button that fixes it (Add funds, Change payment method, …).
  */
 export function renderAlertCard(alert: AlertViewModel, reader: Reader): AdaptiveCard {
+  if (alert.type === 'weekly-report') return renderWeeklyReportCard(weeklyReportViewModel(alert), reader);
   const { t, f } = localize(reader);
   const content = alertContent(alert, reader);
   return adaptiveCard(

@@ -1,4 +1,4 @@
-import { button } from './action.js';
+import { button, refreshWith } from './action.js';
 import {
   adaptiveCard,
   container,
@@ -16,6 +16,7 @@ import {
 import { localize, type Reader } from './format.js';
 import { autoRechargeSummary, cardOnFileText, entryKindLabel, runwayText, timesNote } from './fragments.js';
 import type { BalanceViewModel } from './viewModels.js';
+import { runwayChart, titled } from './charts.js';
 import { Verb } from './verbs.js';
 
 export const BALANCE_MAX_LOTS = 3;
@@ -84,6 +85,12 @@ export function renderBalanceCard(vm: BalanceViewModel, reader: Reader): Adaptiv
   const insight: CardElement[] = [];
   if (vm.insight?.runwayDays !== undefined)
     insight.push(textBlock(runwayText(vm.insight.runwayDays, vm.insight.runwayUntil === 'trigger', t, f), { spacing: 'small' }));
+  const projection = vm.insight?.projection ?? [];
+  // A line needs two days; a balance already at its floor has only today.
+  if (projection.length > 1) {
+    const chart = runwayChart(projection, vm.insight?.floorMinor ?? 0, vm.insight?.runwayUntil === 'trigger', vm.currency, t, f);
+    insight.push(...titled(t.insight.runwayTitle, chart));
+  }
   if (vm.insight?.lastUsageSyncAt) insight.push(note(t.balance.lastSync(f.dateTime(vm.insight.lastUsageSyncAt))));
   body.push(...section(t.balance.insightTitle, insight));
   body.push(timesNote(t, f));
@@ -104,7 +111,9 @@ export function renderBalanceCard(vm: BalanceViewModel, reader: Reader): Adaptiv
         button(Verb.paymentMethodOpen, t.actions.paymentMethod),
       ];
   actions.push(button(Verb.usageOpen, t.actions.usage), button(Verb.alertsOpen, t.actions.changeThreshold), button(Verb.balanceRefresh, t.actions.refresh));
-  return adaptiveCard(body, withOverflow(actions, t.actions.more));
+  const card = adaptiveCard(body, withOverflow(actions, t.actions.more));
+  if (vm.refreshUserIds?.length) card.refresh = refreshWith(Verb.balanceRefresh, t.actions.refresh, vm.refreshUserIds);
+  return card;
 }
 
 /** "Communications Credits balance: $37.66"; suspended, "Calling suspended: balance -$4.50". */

@@ -3,6 +3,8 @@
  * Teams renders at 1.5: no images (the bot may run offline), no 1.6 properties.
  */
 
+import type { Chart } from './charts.js';
+
 export const CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 export const CARD_VERSION = '1.5';
 
@@ -87,7 +89,8 @@ export interface InputToggle extends ElementBase {
   wrap?: boolean;
 }
 
-export type CardElement = TextBlock | FactSet | Container | ColumnSet | ActionSet | InputText | InputToggle;
+/** Teams' chart elements (`charts.ts`): each carries a fallback for hosts that do not draw charts. */
+export type CardElement = TextBlock | FactSet | Container | ColumnSet | ActionSet | InputText | InputToggle | Chart;
 
 export type ActionStyle = 'default' | 'positive' | 'destructive';
 
@@ -133,8 +136,16 @@ export interface AdaptiveCard {
   type: 'AdaptiveCard';
   $schema: typeof CARD_SCHEMA;
   version: typeof CARD_VERSION;
+  /** Universal Actions: what Teams invokes to show `userIds` the card as it is now. */
+  refresh?: CardRefresh;
   body: CardElement[];
   actions?: CardAction[];
+}
+
+/** Teams runs `action` when one of `userIds` (Teams user ids, at most 60) opens the card, and shows the card the bot answers. */
+export interface CardRefresh {
+  action: ExecuteAction;
+  userIds: string[];
 }
 
 type Options<T, K extends keyof T> = Omit<T, 'type' | K>;

@@ -22,6 +22,8 @@ export function autoRechargeSummary(vm: AutoRechargeViewModel, currency: string,
       return t.autoRecharge.paused(vm.consecutiveFailures ?? 3);
     case 'waiting-for-payment-method':
       return t.autoRecharge.waiting;
+    case 'limited':
+      return vm.resumesAt ? t.spendControls.limitedUntil(f.date(vm.resumesAt)) : t.autoRecharge.on(trigger, amount);
   }
 }
 

@@ -1,6 +1,7 @@
 import { iso } from '../services/calendar.js';
 import type { Runway, UsageBreakdownRow } from '../services/insight/runway.js';
-import { rechargeStatus } from '../services/ledger/autoRecharge.js';
+import { rechargedThisMonth, rechargeStatus } from '../services/ledger/autoRecharge.js';
+import { startOfNextZonedMonth } from '../services/calendar.js';
 import { isCardExpired } from '../services/payments/cardExpiry.js';
 import { accountStatus, type Account, type Lot } from '../services/ledger/account.js';
 import type { JournalEntry, RechargeFailureReason } from '../services/ledger/journal.js';
@@ -15,6 +16,7 @@ import type {
   HistoryView,
   DestinationCallViewModel,
   LotViewModel,
+  SpendControlsViewModel,
   TransactionViewModel,
   UsageViewModel,
 } from './viewModels.js';
@@ -24,10 +26,13 @@ import type {
  * (which auto-recharge state to show, whether a card has expired). Pure; reads nothing else.
  */
 
-export function autoRechargeViewModel(account: Pick<Account, 'autoRecharge' | 'recharge'>): AutoRechargeViewModel {
+/** `now` tells whether a monthly-cap pause still holds; without it such a pause shows as on. */
+export function autoRechargeViewModel(account: Pick<Account, 'autoRecharge' | 'recharge' | 'spendControls'>, now?: number): AutoRechargeViewModel {
   const { autoRecharge: settings, recharge } = account;
   const base = { triggerMinor: settings.triggerMinor, amountMinor: settings.amountMinor, consecutiveFailures: recharge.consecutiveFailures };
-  switch (rechargeStatus(account)) {
+  switch (rechargeStatus(account, now)) {
+    case 'limited-this-month':
+      return { ...base, state: 'limited', resumesAt: iso(startOfNextZonedMonth(now!, account.spendControls.timeZone)) };
     case 'off':
       return { ...base, state: 'off' };
     case 'in-flight':
@@ -41,6 +46,18 @@ export function autoRechargeViewModel(account: Pick<Account, 'autoRecharge' | 'r
     case 'ready':
       return { ...base, state: 'on' };
   }
+}
+
+export function spendControlsViewModel(account: Pick<Account, 'recharge' | 'spendControls'>, now: number): SpendControlsViewModel {
+  const controls = account.spendControls;
+  const month = rechargedThisMonth(account, now);
+  return {
+    monthlyMaxMinor: controls.monthlyRechargeMaxMinor,
+    monthlyMaxCount: controls.monthlyRechargeMaxCount,
+    dailyAlertMinor: controls.dailySpendAlertMinor,
+    thisMonth: { recharges: month.recharges, addedMinor: month.addedMinor },
+    timeZone: controls.timeZone,
+  };
 }
 
 /** `test`: the sandbox gateway holds it (every card it has is a test card). */
@@ -100,6 +117,17 @@ export function historyEntryViewModel(entry: JournalEntry, actorName: (actor: st
       kind: 'settings',
       ...(detail.autoRecharge ? { autoRecharge: { ...detail.autoRecharge } } : {}),
       ...(detail.lowBalanceAlertMinor !== undefined ? { lowBalanceAlertMinor: detail.lowBalanceAlertMinor } : {}),
+      ...(detail.spendControls
+        ? {
+            spendControls: {
+              monthlyMaxMinor: detail.spendControls.monthlyRechargeMaxMinor,
+              monthlyMaxCount: detail.spendControls.monthlyRechargeMaxCount,
+              dailyAlertMinor: detail.spendControls.dailySpendAlertMinor,
+            },
+          }
+        : {}),
+      ...(detail.weeklyReportSchedule ? { weeklyReportSchedule: { ...detail.weeklyReportSchedule } } : {}),
+      ...(detail.weeklyReportOptOut ? { weeklyReportOff: detail.weeklyReportOptOut.optedOut } : {}),
     };
   } else if (detail.kind === 'expiry-reminder') {
     vm.note = { kind: 'expires', at: detail.expiresAt };
@@ -137,7 +165,7 @@ export function balanceViewModel(
     currency: account.currency,
     balanceMinor: account.balanceMinor,
     status: accountStatus(account),
-    autoRecharge: autoRechargeViewModel(account),
+    autoRecharge: autoRechargeViewModel(account, options.now),
     lowBalanceAlertMinor: account.lowBalanceAlertMinor,
     lots: account.lots.map(lotViewModel),
     recent: newestFirst.filter(isMoneyInOrOut).map(transactionViewModel),

@@ -8,11 +8,14 @@ export const HELP_TOPIC_NAMES = [
   'addFunds',
   'autoRecharge',
   'lowBalanceAlert',
+  'spendControls',
   'history',
   'exportHistory',
   'usage',
   'paymentMethod',
   'alertsHere',
+  'weeklyReport',
+  'weeklyReportSchedule',
   'help',
 ] as const;
 

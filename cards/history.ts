@@ -1,3 +1,4 @@
+import { weeklyScheduleText } from './weeklyReport.js';
 import { button, executeAction } from './action.js';
 import {
   adaptiveCard,
@@ -201,6 +202,18 @@ function noteText(detail: HistoryNote, currency: string, t: Strings, f: Formatte
         );
       if (detail.lowBalanceAlertMinor !== undefined)
         parts.push(t.summary.line(t.balance.lowBalanceAlert, t.balance.lowBalanceAlertValue(f.money(detail.lowBalanceAlertMinor, currency))));
+      const sc = detail.spendControls;
+      if (sc) {
+        const cap = t.spendControls.capValue(
+          sc.monthlyMaxMinor === null ? null : f.money(sc.monthlyMaxMinor, currency),
+          sc.monthlyMaxCount === null ? null : f.integer(sc.monthlyMaxCount),
+        );
+        const daily = sc.dailyAlertMinor === null ? t.spendControls.none : t.spendControls.dailyValue(f.money(sc.dailyAlertMinor, currency));
+        parts.push(t.summary.line(t.spendControls.monthlyCap, cap), t.summary.line(t.spendControls.dailyAlert, daily));
+      }
+      const schedule = detail.weeklyReportSchedule;
+      if (schedule) parts.push(t.summary.line(t.weeklyReport.title, weeklyScheduleText({ ...schedule, timeZone: schedule.timeZone ?? 'UTC' }, f.locale)));
+      if (detail.weeklyReportOff !== undefined) parts.push(detail.weeklyReportOff ? t.weeklyReport.offTitle : t.weeklyReport.onTitle);
       return t.common.sentences(...parts.map((part) => t.history.settingPart(part)));
     }
   }

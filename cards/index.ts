@@ -36,6 +36,19 @@ export { renderUsageCard, usageSummary, usageRowLabel, USAGE_MAX_ROWS } from './
 export { renderHelpCard, renderWelcomeCard, helpSummary, welcomeSummary } from './help.js';
 export { HELP_TOPIC_NAMES, type HelpTopic } from './helpTopics.js';
 export { renderAlertCard, alertContent, alertSummary, type AlertContent } from './alerts.js';
+export {
+  renderWeeklyReportCard,
+  weeklyReportContent,
+  weeklyReportSummary,
+  weeklyReportViewModel,
+  weeklyReportSettingsContent,
+  weeklyScheduleText,
+  type WeeklyReportSettingsViewModel,
+  type WeeklyReportContent,
+  type WeeklyReportViewModel,
+} from './weeklyReport.js';
 export { renderMessageCard, renderProblemCard, messageSummary, problemSummary, type MessageContent, type Tone } from './message.js';
 export { amountErrorText, problemContent } from './problems.js';
 export * from './fromLedger.js';
+export { spendPerDay, topSpenders, runwayProjection, TOP_SPENDERS, PROJECTION_MAX_DAYS } from './insightViewModels.js';
+export { spendPerDayChart, spendSplitChart, runwayChart, titled, chartAmount, SPLIT_MAX_SLICES, type Chart } from './charts.js';

@@ -58,6 +58,10 @@ export function amountErrorText(error: AmountError, t: Strings, f: Formatter, cu
       return t.errors.offerInvalid[error.reason];
     case 'payment-failed':
       return t.errors.payment[error.reason];
+    case 'monthly-limit-below-recharge':
+      return t.spendControls.limitBelowRecharge(f.money(error.limitMinor, error.currency), f.money(error.amountMinor, error.currency));
+    case 'recharge-count-invalid':
+      return t.spendControls.countInvalid(clip(error.input, 20), error.max);
   }
 }
 
@@ -129,6 +133,8 @@ export function problemContent(problem: Problem, t: Strings, f: Formatter, curre
     case 'amount-too-small':
     case 'amount-too-large':
     case 'trigger-negative':
+    case 'monthly-limit-below-recharge':
+    case 'recharge-count-invalid':
     case 'unknown-currency':
     case 'currency-mismatch':
       return { title: t.errors.title, text: amountErrorText(problem, t, f, currency), tone: 'warning', actions: [button(Verb.fundsStart, t.actions.addFunds)] };

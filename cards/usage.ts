@@ -6,6 +6,7 @@ import {
   clip,
   column,
   columnSet,
+  factSet,
   header,
   note,
   section,
@@ -18,7 +19,8 @@ import { destinationLabel } from './destinations.js';
 import { localize, type Formatter, type Reader } from './format.js';
 import { runwayText } from './fragments.js';
 import type { Strings } from './i18n/index.js';
-import type { UsageRowViewModel, UsageViewModel } from './viewModels.js';
+import type { SpendSliceViewModel, TopSpendersViewModel, UsageRowViewModel, UsageViewModel } from './viewModels.js';
+import { spendPerDayChart, spendSplitChart, titled } from './charts.js';
 import { Verb } from './verbs.js';
 
 /** Rows shown; the rest are summed up in one line (the total still counts them). */
@@ -46,7 +48,8 @@ export function renderUsageCard(vm: UsageViewModel, reader: Reader): AdaptiveCar
     );
 
   const body: CardElement[] = [header(t.usage.title, f.dateRange(vm.from, vm.to))];
-  // A spend-per-day chart (with its text fallback) belongs here, above the table, when the card gets one.
+  if (vm.perDay?.some((day) => day.minor > 0)) body.push(...titled(t.insight.perDayTitle, spendPerDayChart(vm.perDay, vm.currency, t, f)));
+  if (vm.rows.length > 0) body.push(...titled(t.insight.splitTitle, spendSplitChart(destinationSlices(vm.rows, t, f), vm.currency, t, f)));
   if (vm.rows.length === 0) {
     body.push(note(t.usage.empty, { spacing: 'medium' }));
   } else {
@@ -66,6 +69,8 @@ export function renderUsageCard(vm: UsageViewModel, reader: Reader): AdaptiveCar
     const minutes = vm.rows.reduce((total, r) => total + r.minutes, 0);
     body.push(row([t.usage.total, f.integer(calls), f.minutes(minutes), money(vm.totalMinor)], { bold: true, separator: true }));
   }
+
+  if (vm.topSpenders) body.push(...section(t.insight.topSpendersTitle, topSpenderItems(vm.topSpenders, vm.currency, t, f)));
 
   const forecast: CardElement[] = [];
   const suggestion = vm.runway?.suggestedRechargeMinor ?? null;
@@ -92,6 +97,32 @@ export function renderUsageCard(vm: UsageViewModel, reader: Reader): AdaptiveCar
   const actions = [button(Verb.balanceRefresh, t.actions.showBalance), button(Verb.historyPage, t.actions.history)];
   if (!suggestion) actions.push(button(Verb.autoRechargeOpen, t.actions.autoRecharge), button(Verb.fundsStart, t.actions.addFunds));
   return adaptiveCard(body, actions);
+}
+
+/** Spend by destination (Domestic, the country called) in the reader's language, from the rows by call type and destination. */
+function destinationSlices(rows: UsageRowViewModel[], t: Strings, f: Formatter): SpendSliceViewModel[] {
+  const byLabel = new Map<string, number>();
+  for (const row of rows) {
+    const destination = row.destination?.trim();
+    const label = !destination || destination.toLowerCase() === 'unknown' ? t.insight.other : destinationLabel(destination, t, f);
+    byLabel.set(label, (byLabel.get(label) ?? 0) + row.amountMinor);
+  }
+  return [...byLabel].map(([label, minor]) => ({ label, minor }));
+}
+
+/** "Ana Lima — $12.30 · 14 calls", largest first; calls naming nobody as "Unknown user". */
+function topSpenderItems(top: TopSpendersViewModel, currency: string, t: Strings, f: Formatter): CardElement[] {
+  if (top.rows.length === 0) return [note(t.insight.topSpendersNone)];
+  const items: CardElement[] = [
+    factSet(
+      top.rows.map((row) => ({
+        title: row.unknown ? t.insight.unknownUser : clip(row.label, 40),
+        value: `${f.money(row.minor, currency)} · ${t.insight.calls(f.integer(row.calls))}`,
+      })),
+    ),
+  ];
+  if (top.truncated) items.push(note(t.insight.partial));
+  return items;
 }
 
 /** "Usage: Feb 4 – Mar 5, 2026 · $68.05". */

@@ -35,7 +35,7 @@ export interface CardOnFileViewModel {
  * `nextRetryAt`; `paused`: three failures in a row; `waiting-for-payment-method`: the card is
  * expired or missing; `in-progress`: an attempt is being charged now.
  */
-export type AutoRechargeState = 'off' | 'on' | 'in-progress' | 'retrying' | 'paused' | 'waiting-for-payment-method';
+export type AutoRechargeState = 'off' | 'on' | 'in-progress' | 'retrying' | 'paused' | 'waiting-for-payment-method' | 'limited';
 
 export interface AutoRechargeViewModel {
   state: AutoRechargeState;
@@ -45,7 +45,23 @@ export interface AutoRechargeViewModel {
   nextRetryAt?: IsoTime | null;
   /** The amount being charged now, when `in-progress`. */
   inFlightMinor?: Minor;
+  /** When `limited` (the monthly cap was reached): when the next month starts and recharges resume. */
+  resumesAt?: IsoTime;
 }
+
+/** The spend controls (monthly auto-recharge caps, daily spend alert; null: none) and what this month took. */
+export interface SpendControlsViewModel {
+  monthlyMaxMinor: Minor | null;
+  monthlyMaxCount: number | null;
+  dailyAlertMinor: Minor | null;
+  /** What auto-recharge added this calendar month (the tenant's zone). */
+  thisMonth: { recharges: number; addedMinor: Minor };
+  /** The IANA zone months and days count in. */
+  timeZone: string;
+}
+
+/** The spend control fields of the auto-recharge card (input ids and the Save action's data keys). */
+export type SpendControlField = 'monthlyMax' | 'monthlyCount' | 'dailyAlert';
 
 export interface LotViewModel {
   remainingMinor: Minor;
@@ -80,13 +96,50 @@ export interface BalanceViewModel {
   newTenant?: boolean;
   /** When the balance was read. */
   asOf?: IsoTime;
+  /** Teams user ids for whom the card refreshes itself to the balance of the moment it is opened (Universal Actions); none: no refresh. */
+  refreshUserIds?: string[];
   insight?: {
     /** Whole days until the balance reaches `runwayUntil` at the trailing 30-day burn rate; null: no recent usage. */
     runwayDays?: number | null;
     /** What the days count down to: the auto-recharge trigger (when on) or zero. Default zero. */
     runwayUntil?: 'trigger' | 'zero';
     lastUsageSyncAt?: IsoTime | null;
+    /** The balance day by day at the trailing burn rate, from today down to the floor (`runwayUntil`'s amount); absent with no usage. */
+    projection?: ProjectionPointViewModel[];
+    /** The amount the projection counts down to: the auto-recharge trigger, or zero. */
+    floorMinor?: Minor;
   };
+}
+
+/** A UTC day ("2026-03-05") and an amount on it. */
+export interface SpendDayViewModel {
+  day: string;
+  minor: Minor;
+}
+
+/** The projected balance at the start of a UTC day. */
+export type ProjectionPointViewModel = SpendDayViewModel;
+
+/** A share of spend: a destination, a call type, a department… */
+export interface SpendSliceViewModel {
+  label: string;
+  minor: Minor;
+}
+
+/** One of the users who spent most (a display name, else the sign-in name; `unknown`: calls naming nobody). */
+export interface SpenderViewModel {
+  label: string;
+  unknown: boolean;
+  calls: number;
+  minor: Minor;
+}
+
+export interface TopSpendersViewModel {
+  /** Counted from the start of this calendar month (UTC). */
+  since: IsoTime;
+  rows: SpenderViewModel[];
+  /** The journal read stopped at its limit: the month's oldest calls are not counted. */
+  truncated: boolean;
 }
 
 /** An amount problem to show in an amount card's error slot (the ledger's error as it came). */
@@ -153,13 +206,15 @@ export interface AutoRechargeSettingsViewModel {
   autoRecharge: AutoRechargeViewModel;
   limits?: AmountLimits;
   /** The inputs as submitted, kept when the card comes back with an error. */
-  values?: { enabled?: boolean; trigger?: string; amount?: string };
+  values?: { enabled?: boolean; trigger?: string; amount?: string } & { [F in SpendControlField]?: string };
   /** Which field was refused, and why. */
-  error?: { field: 'enabled' | 'trigger' | 'amount'; error: AmountError };
+  error?: { field: 'enabled' | 'trigger' | 'amount' | SpendControlField; error: AmountError };
   /** The settings were just saved. */
   saved?: boolean;
   /** The card auto-recharge charges; null: none on file. Not shown when unknown (undefined). */
   cardOnFile?: CardOnFileViewModel | null;
+  /** The spend controls, set from the same card; not shown when undefined. */
+  spendControls?: SpendControlsViewModel;
   /** The runway's suggested recharge: the amount field's value while auto-recharge is off. */
   suggestedAmountMinor?: Minor | null;
 }
@@ -214,7 +269,16 @@ export type HistoryNote =
   /** A purchase recorded at restart: the card was charged before the funds could be added. */
   | { kind: 'recovered' }
   /** What a settings change set. */
-  | { kind: 'settings'; autoRecharge?: { enabled: boolean; triggerMinor: Minor; amountMinor: Minor }; lowBalanceAlertMinor?: Minor }
+  | {
+      kind: 'settings';
+      autoRecharge?: { enabled: boolean; triggerMinor: Minor; amountMinor: Minor };
+      lowBalanceAlertMinor?: Minor;
+      spendControls?: { monthlyMaxMinor: Minor | null; monthlyMaxCount: number | null; dailyAlertMinor: Minor | null };
+      /** The weekly report's day and hour (in its zone; null: the admins' zone, shown as UTC). */
+      weeklyReportSchedule?: { day: number; hour: number; timeZone: string | null };
+      /** The admin who made the change switched their own weekly report off (true) or on. */
+      weeklyReportOff?: boolean;
+    }
   /** An expiry reminder: when the lot expires. */
   | { kind: 'expires'; at: IsoTime };
 
@@ -263,6 +327,10 @@ export interface UsageViewModel {
   to: IsoTime;
   rows: UsageRowViewModel[];
   totalMinor: Minor;
+  /** Spend per UTC day over the period, oldest first, days without calls at 0 (the bars). */
+  perDay?: SpendDayViewModel[];
+  /** Who spent most this month. */
+  topSpenders?: TopSpendersViewModel;
   /** The forecast from `services/insight/runway.ts`, as it came. */
   runway?: {
     /** null: no usage to forecast from. */

@@ -161,6 +161,8 @@ class LowdbLedger implements LowdbLedgerStore {
     // A read waits for the tenant's changes in flight: later ones wait until it has been answered.
     if (tenant?.changesHeld) return tenant.changesHeld.then(() => this.change(tenantId, decide));
     if (live.unfiledEntries >= MAX_UNFILED_ENTRIES) return this.fileBacklog(live).then(() => this.change(tenantId, decide));
+    // Usage keys still on disk since start-up are read in (without blocking) before a change decides.
+    if (tenant?.account.keys.storedUsagePending) return tenant.account.keys.readStoredUsage().then(() => this.change(tenantId, decide));
     // Read before decide: a draft changes the account in place.
     const entryCount = tenant?.account.entryCount ?? 0;
     let outcome: Change<T> | NoChange<T>;

@@ -12,7 +12,7 @@ import { isMissing, listFolder, syncFolder, WRITE_PROBE } from './durableJsonFil
 import { tenantFileName } from './tenantFileName.js';
 import { checkJournal, holdsLedgerFiles, resetJournal } from './tenantJournal.js';
 import { newTenantState, type TenantState } from './tenantState.js';
-import { loadUsageKeys } from './usageKeyFile.js';
+import { checkUsageKeys, storedUsageKeys } from './usageKeyFile.js';
 import { cutTornTail, deleteWalSegmentsBefore, isAcknowledgement, listWalSegments, readWalSegment, type WalTransaction } from './wal.js';
 
 /** What opening the store found; the counters show that start-up replays only the WAL's tail. */
@@ -209,7 +209,9 @@ async function loadAccounts(layout: DataLayout, repairs: Repair[]): Promise<{ te
     const folder = layout.tenantJournalFolder(fileName);
     repairs.push(await checkJournal(folder, tenantId, journal, account.entryCount));
     const recovered = fromSnapshot(account);
-    repairs.push(await loadUsageKeys(folder, usageKeys, recovered.keys));
+    // Checked now, read into the account's table only when it is needed: a tenant with a million keys costs no start-up time.
+    repairs.push(await checkUsageKeys(folder, usageKeys));
+    if (usageKeys.bytes > 0) recovered.keys.deferStoredUsage(storedUsageKeys(folder, usageKeys));
     tenants.set(tenantId, newTenantState(layout, recovered, 0, journal, account.entryCount, usageKeys));
   });
   return { tenants, documents: new Set(tenants.keys()) };

@@ -1,7 +1,9 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { type FileHandle, mkdir, open, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
+import type { StoredUsageKeys, UsageKeySink } from '../services/ledger/idempotencyKeys.js';
 import { DamagedDataError, RESTORE_FROM_BACKUP } from './damagedData.js';
 import { isMissing, listFolder, syncFolder, writeFileAtomically } from './durableJsonFile.js';
 
@@ -75,91 +77,146 @@ export async function deleteUsageKeys(folder: string, generation: number): Promi
   });
 }
 
-/** Where the keys a file holds go as they are read: `IdempotencyKeys` is one. */
-export interface UsageKeySink {
-  /** Forgets what it held and makes room for about `expectedCount` keys. */
-  clearUsage(expectedCount: number): void;
-  /** Takes packed [hi, lo, day] triples; the array is reused once this returns. */
-  addStoredUsage(triples: Uint32Array): void;
-}
-
 /** How many bytes of a file are read at a time: whole records, about 1 MB. */
 const CHUNK_BYTES = RECORD_BYTES * 87_381;
 
+/** Takes the keys read and forgets them: a check of the file. */
+const DISCARD: UsageKeySink = { reserveUsage() {}, addStoredUsage() {} };
+
+/**
+ * Checks every block of the keys an account document counts, without keeping them, and returns
+ * the repair: it cuts the generation's file back to the recorded length (a crashed checkpoint may
+ * have appended more; those keys come back from the WAL) and deletes every other generation and
+ * leftover temporary key file. Changes no file itself; safe to repeat; recovery runs the repair
+ * only once everything else checked out. Reading the keys into the account's table waits until
+ * they are needed (`storedUsageKeys`).
+ */
+export async function checkUsageKeys(folder: string, end: UsageKeysEnd): Promise<() => Promise<void>> {
+  await readUsageKeys(folder, end, DISCARD);
+  return () => repairUsageKeys(folder, end);
+}
+
+/**
+ * The keys an account document counts, read only when asked (`IdempotencyKeys.deferStoredUsage`).
+ * The file is only appended to beyond `end` while they wait (a rewrite needs them read first), so
+ * the first `end.bytes` bytes stay what `checkUsageKeys` checked; they are checked again as read.
+ */
+export function storedUsageKeys(folder: string, end: UsageKeysEnd): StoredUsageKeys {
+  return { read: (sink) => readUsageKeys(folder, end, sink), readNow: (sink) => readUsageKeysNow(folder, end, sink) };
+}
+
 /**
  * Reads and checks the keys an account document counts into `sink`, chunk by chunk, so no copy of
- * the file stays in memory; changes no file. Returns the repair: it cuts the generation's file
- * back to the recorded length (a crashed checkpoint may have appended more; those keys come back
- * from the WAL) and deletes every other generation and leftover temporary key file. Safe to
- * repeat; recovery runs it only once everything else checked out. A damaged block throws once
- * part of the keys went into the sink: the caller then discards it.
+ * the file stays in memory; changes no file. A damaged block throws once part of the keys went
+ * into the sink (they were stored: keeping them forgets nothing).
  */
-export async function loadUsageKeys(folder: string, end: UsageKeysEnd, sink: UsageKeySink): Promise<() => Promise<void>> {
+async function readUsageKeys(folder: string, end: UsageKeysEnd, sink: UsageKeySink): Promise<void> {
   const file = usageKeyFile(folder, end.generation);
-  const repair = () => repairUsageKeys(folder, end);
   let handle: FileHandle;
   try {
     handle = await open(file, 'r');
   } catch (error) {
-    if (isMissing(error) && end.bytes === 0) {
-      sink.clearUsage(0);
-      return repair;
-    }
-    if (isMissing(error)) throw new DamagedDataError(file, `is missing; its account document counts ${end.bytes} bytes of it`, RESTORE_FROM_BACKUP);
+    if (isAbsentAndEmpty(error, file, end)) return;
     throw error;
   }
   try {
-    const { size } = await handle.stat();
-    if (size < end.bytes) throw new DamagedDataError(file, `has ${size} bytes, fewer than the ${end.bytes} its account document counts`, RESTORE_FROM_BACKUP);
-    // Every block has a header, so this slightly overcounts: the table is sized once.
-    sink.clearUsage(Math.floor(end.bytes / RECORD_BYTES));
-    const read = async (buffer: Buffer, length: number, position: number) => {
+    const reads = readBlocks(file, (await handle.stat()).size, end, sink);
+    for (let step = reads.next(); !step.done; step = reads.next()) {
+      const { buffer, length, position } = step.value;
       for (let got = 0; got < length; ) {
         const { bytesRead } = await handle.read(buffer, got, length - got, position + got);
-        if (bytesRead === 0) throw new DamagedDataError(file, `ended before the ${end.bytes} bytes its account document counts`, RESTORE_FROM_BACKUP);
+        if (bytesRead === 0) throw endedEarly(file, end);
         got += bytesRead;
       }
-    };
-    const header = Buffer.alloc(HEADER_BYTES);
-    // A fresh Uint32Array starts at offset 0 of its own buffer, so it is aligned.
-    const chunk = new Uint32Array(Math.ceil(Math.min(CHUNK_BYTES, end.bytes) / 4));
-    const chunkBytes = Buffer.from(chunk.buffer);
-    for (let offset = 0; offset < end.bytes; ) {
-      let count = -1;
-      if (offset + HEADER_BYTES <= end.bytes) {
-        await read(header, HEADER_BYTES, offset);
-        count = header.readUInt32LE(0);
-      }
-      const blockEnd = offset + HEADER_BYTES + count * RECORD_BYTES;
-      if (count < 0 || blockEnd > end.bytes) {
-        throw new DamagedDataError(
-          file,
-          `has a block at byte ${offset} that runs past the ${end.bytes} bytes its account document counts`,
-          RESTORE_FROM_BACKUP,
-        );
-      }
-      let crc = crc32(header.subarray(0, 4));
-      for (let at = offset + HEADER_BYTES; at < blockEnd; ) {
-        const length = Math.min(CHUNK_BYTES, blockEnd - at);
-        await read(chunkBytes, length, at);
-        crc = crc32(chunkBytes.subarray(0, length), crc);
-        if (!LITTLE_ENDIAN) chunkBytes.subarray(0, length).swap32();
-        sink.addStoredUsage(chunk.subarray(0, length / 4));
-        at += length;
-      }
-      if (crc !== header.readUInt32LE(4)) {
-        throw new DamagedDataError(
-          file,
-          `has a block of ${count} keys at byte ${offset} that fails its checksum: it was changed after it was written`,
-          RESTORE_FROM_BACKUP,
-        );
-      }
-      offset = blockEnd;
     }
-    return repair;
   } finally {
     await handle.close();
   }
+}
+
+/** `readUsageKeys`, blocking: for a caller that needs the keys this moment. */
+function readUsageKeysNow(folder: string, end: UsageKeysEnd, sink: UsageKeySink): void {
+  const file = usageKeyFile(folder, end.generation);
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    if (isAbsentAndEmpty(error, file, end)) return;
+    throw error;
+  }
+  try {
+    const reads = readBlocks(file, fstatSync(fd).size, end, sink);
+    for (let step = reads.next(); !step.done; step = reads.next()) {
+      const { buffer, length, position } = step.value;
+      for (let got = 0; got < length; ) {
+        const bytesRead = readSync(fd, buffer, got, length - got, position + got);
+        if (bytesRead === 0) throw endedEarly(file, end);
+        got += bytesRead;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A read the block reader needs: `length` bytes of the file at `position` into `buffer`, from its start. */
+interface Read {
+  buffer: Buffer;
+  length: number;
+  position: number;
+}
+
+/**
+ * The format, read once for both readers: yields each read it needs (its driver fills the buffer
+ * before resuming it), checks each block against its checksum and hands its keys to `sink`.
+ */
+function* readBlocks(file: string, size: number, end: UsageKeysEnd, sink: UsageKeySink): Generator<Read, void, void> {
+  if (size < end.bytes) throw new DamagedDataError(file, `has ${size} bytes, fewer than the ${end.bytes} its account document counts`, RESTORE_FROM_BACKUP);
+  // Every block has a header, so this slightly overcounts: the table grows once.
+  sink.reserveUsage(Math.floor(end.bytes / RECORD_BYTES));
+  const header = Buffer.alloc(HEADER_BYTES);
+  // A fresh Uint32Array starts at offset 0 of its own buffer, so it is aligned.
+  const chunk = new Uint32Array(Math.ceil(Math.min(CHUNK_BYTES, end.bytes) / 4));
+  const chunkBytes = Buffer.from(chunk.buffer);
+  for (let offset = 0; offset < end.bytes; ) {
+    let count = -1;
+    if (offset + HEADER_BYTES <= end.bytes) {
+      yield { buffer: header, length: HEADER_BYTES, position: offset };
+      count = header.readUInt32LE(0);
+    }
+    const blockEnd = offset + HEADER_BYTES + count * RECORD_BYTES;
+    if (count < 0 || blockEnd > end.bytes) {
+      throw new DamagedDataError(file, `has a block at byte ${offset} that runs past the ${end.bytes} bytes its account document counts`, RESTORE_FROM_BACKUP);
+    }
+    let crc = crc32(header.subarray(0, 4));
+    for (let at = offset + HEADER_BYTES; at < blockEnd; ) {
+      const length = Math.min(CHUNK_BYTES, blockEnd - at);
+      yield { buffer: chunkBytes, length, position: at };
+      crc = crc32(chunkBytes.subarray(0, length), crc);
+      if (!LITTLE_ENDIAN) chunkBytes.subarray(0, length).swap32();
+      sink.addStoredUsage(chunk.subarray(0, length / 4));
+      at += length;
+    }
+    if (crc !== header.readUInt32LE(4)) {
+      throw new DamagedDataError(
+        file,
+        `has a block of ${count} keys at byte ${offset} that fails its checksum: it was changed after it was written`,
+        RESTORE_FROM_BACKUP,
+      );
+    }
+    offset = blockEnd;
+  }
+}
+
+/** Whether opening failed only because the file is missing and the document counts none of it; throws if it counts some. */
+function isAbsentAndEmpty(error: unknown, file: string, end: UsageKeysEnd): boolean {
+  if (!isMissing(error)) return false;
+  if (end.bytes === 0) return true;
+  throw new DamagedDataError(file, `is missing; its account document counts ${end.bytes} bytes of it`, RESTORE_FROM_BACKUP);
+}
+
+function endedEarly(file: string, end: UsageKeysEnd): DamagedDataError {
+  return new DamagedDataError(file, `ended before the ${end.bytes} bytes its account document counts`, RESTORE_FROM_BACKUP);
 }
 
 async function repairUsageKeys(folder: string, end: UsageKeysEnd): Promise<void> {

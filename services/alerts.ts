@@ -1,5 +1,6 @@
 import type { Minor } from './money.js';
-import type { RechargeFailureReason } from './ledger/journal.js';
+import type { RechargeFailureReason, RechargeLimitKind } from './ledger/journal.js';
+import type { WeeklyReport } from './insight/weeklyReport.js';
 
 /**
  * What admins are told without asking. Alerts are raised inside the ledger change that caused
@@ -19,6 +20,22 @@ export type Alert =
       paused: boolean;
       retryAt: string | null;
     })
+  /**
+   * Auto-recharge reached its monthly cap and pauses until `resumesAt` (the next month, in the
+   * tenant's zone): what the month took, the caps, so the card can say how to lift them.
+   */
+  | (AlertBase & {
+      type: 'auto-recharge-limited';
+      limit: RechargeLimitKind;
+      month: string;
+      maxMinor: Minor | null;
+      maxCount: number | null;
+      rechargedMinor: Minor;
+      recharges: number;
+      resumesAt: string;
+    })
+  /** The tenant's day `day` (in its zone) spent more than the admins' daily alert amount. */
+  | (AlertBase & { type: 'daily-spend-exceeded'; day: string; spentMinor: Minor; ceilingMinor: Minor })
   | (AlertBase & { type: 'funds-expiring'; lotId: string; days: number; remainingMinor: Minor; expiresAt: string })
   | (AlertBase & { type: 'funds-expired'; lotId: string; amountMinor: Minor })
   | (AlertBase & {
@@ -44,7 +61,13 @@ export type Alert =
       unnamedDestinations?: number;
       quietUntil?: string | null;
       destinationListFull?: boolean;
-    });
+    })
+  /**
+   * The weekly summary, raised once per tenant and ISO week by the sweep (or built on an
+   * operator's request, then never stored). It goes to admins' personal chats and mailboxes only,
+   * not to channels, and not to the admins in `optedOut` (actors who said "stop weekly report").
+   */
+  | (AlertBase & { type: 'weekly-report'; report: WeeklyReport; optedOut: string[] });
 
 export interface AlertBase {
   tenantId: string;
@@ -56,8 +79,19 @@ export interface AlertBase {
 
 export type AlertType = Alert['type'];
 
-/** The source document promises an email for these three; Teams gets every alert. */
-export const EMAILED_ALERTS: ReadonlySet<AlertType> = new Set(['auto-recharge-succeeded', 'auto-recharge-failed', 'suspended']);
+/** The source document promises an email for these three; the monthly cap's pause and the weekly report are mailed too; Teams gets every alert. */
+export const EMAILED_ALERTS: ReadonlySet<AlertType> = new Set([
+  'auto-recharge-succeeded',
+  'auto-recharge-failed',
+  'auto-recharge-limited',
+  'suspended',
+  'weekly-report',
+]);
+
+/** Whether the admin `actor` gets this alert: everyone, except a weekly report they switched off. */
+export function wantsAlert(alert: Alert, actor: string | null): boolean {
+  return alert.type !== 'weekly-report' || actor === null || !alert.optedOut.includes(actor);
+}
 
 export interface StoredAlert {
   id: string;

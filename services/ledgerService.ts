@@ -1,4 +1,4 @@
-import { dayNumber, DAY_MS } from './calendar.js';
+import { dayNumber, DAY_MS, iso } from './calendar.js';
 import { accountStatus, type Account, type AccountStatus, type Offer } from './ledger/account.js';
 import type { FundsOutcome } from './ledger/addFunds.js';
 import { cancelPurchase, type CancelOutcome } from './ledger/cancelPurchase.js';
@@ -12,15 +12,21 @@ import { completeRecharge } from './ledger/autoRecharge.js';
 import { ChangeDraft } from './ledger/changeDraft.js';
 import type { LedgerError } from './ledger/errors.js';
 import { expireLots } from './ledger/expireLots.js';
-import type { AutoRechargeSettings, JournalEntry } from './ledger/journal.js';
+import type { AutoRechargeSettings, JournalEntry, SpendControls } from './ledger/journal.js';
 import { accountDefaults, additionLimits, parseAmount, type LedgerPolicy } from './ledger/policy.js';
 import { runway, usageBreakdown, type Runway, type UsageBreakdownRow } from './insight/runway.js';
 import type { UsageTotals } from './insight/usageStats.js';
 import { Duties, ProcessDutyLocks } from './duties.js';
+import { journalUsageBreakdown, journalUsageBreakdowns, USAGE_SCAN_LIMIT, type UsageBreakdown, type UsageBreakdownQuery } from './insight/usageBreakdown.js';
 import { parseDecimal } from './money.js';
-import { changeAutoRecharge, changeLowBalanceAlert, recordPaymentMethodChange } from './ledger/settings.js';
+import { changeAutoRecharge, changeLowBalanceAlert, changeSpendControls, MAX_MONTHLY_RECHARGES, recordPaymentMethodChange } from './ledger/settings.js';
 import type { Minor } from './money.js';
 import { consoleLog, type Clock, type LedgerStore, type Log, type PaymentGateway } from './ports.js';
+import type { Alert } from './alerts.js';
+import { collectWeeklyReport } from './insight/weeklyReport.js';
+import { dueReport, type WeeklySchedule } from './insight/weeklySchedule.js';
+import { weeklyReportKey } from './ledger/operationKeys.js';
+import { changeWeeklyReportOptOut, changeWeeklyReportSchedule, raiseWeeklyReport } from './ledger/weeklyReport.js';
 import { err, ok, type Result } from './result.js';
 
 export interface LedgerServiceDeps {
@@ -55,11 +61,31 @@ export interface OfferPurchaseRequest {
   offeredTo: string;
 }
 
+/** What the weekly report needs to know that the ledger does not keep. */
+export interface WeeklyReportContext {
+  /** The zone of the tenant's admins as last seen, for a tenant whose admins never set the report's hour; null: UTC. */
+  zoneOf(tenantId: string): Promise<string | null>;
+  /** The display name the bot knows for a user id of the tenant. */
+  nameOf(tenantId: string, userId: string): Promise<string | null>;
+}
+
+export type WeeklyReportAlert = Extract<Alert, { type: 'weekly-report' }>;
+
 export interface AutoRechargeChange {
   enabled?: boolean;
   /** Decimal text in major units. */
   trigger?: string;
   amount?: string;
+}
+
+/** A change to the spend controls as the bot or a card sends it: decimal text, null removes a cap, absent keeps it. */
+export interface SpendControlsChange {
+  monthlyRechargeMax?: string | null;
+  /** Whole recharges per month, as typed or sent. */
+  monthlyRechargeCount?: string | number | null;
+  dailySpendAlert?: string | null;
+  /** The setting admin's IANA zone, when known: months and days count in it from now on. */
+  timeZone?: string | null;
 }
 
 /** How far back start-up looks for charged purchases missing from the ledger. */
@@ -119,6 +145,27 @@ export class LedgerService {
     const account = await this.account(tenantId);
     if (!account) return null;
     return { runway: this.runwayOf(account), breakdown: usageBreakdown(account, this.now(), days) };
+  }
+
+  /**
+   * Calls that started in the query's range, grouped (by user, department, destination, call type
+   * or day), read from the journal; at most `maxEntries` entries are read. null: no account.
+   */
+  async usageBreakdown(tenantId: string, query: UsageBreakdownQuery, maxEntries = USAGE_SCAN_LIMIT): Promise<(UsageBreakdown & { truncated: boolean }) | null> {
+    const account = await this.account(tenantId);
+    if (!account) return null;
+    return journalUsageBreakdown((after, limit) => this.journal(tenantId, after, limit), account.entryCount, query, maxEntries);
+  }
+
+  /** As `usageBreakdown`, several at once from one read of the journal (a card's figures). */
+  async usageBreakdowns(
+    tenantId: string,
+    queries: UsageBreakdownQuery[],
+    maxEntries = USAGE_SCAN_LIMIT,
+  ): Promise<{ breakdowns: UsageBreakdown[]; truncated: boolean } | null> {
+    const account = await this.account(tenantId);
+    if (!account) return null;
+    return journalUsageBreakdowns((after, limit) => this.journal(tenantId, after, limit), account.entryCount, queries, maxEntries);
   }
 
   /** Suggested recharges are rounded up to 10 major units and kept within the addition limits. */
@@ -244,6 +291,35 @@ export class LedgerService {
     return this.deps.store.change(tenantId, (current) => changeLowBalanceAlert(current ?? account, parsed.value, actor, this.now()));
   }
 
+  /** Sets or removes the monthly auto-recharge caps and the daily spend alert; every figure is checked again here. */
+  async setSpendControls(tenantId: string, change: SpendControlsChange, actor: string): Promise<Result<SpendControls, LedgerError>> {
+    const account = await this.openAccount(tenantId);
+    const controls: Partial<SpendControls> = {};
+    for (const [field, text] of [
+      ['monthlyRechargeMaxMinor', change.monthlyRechargeMax],
+      ['dailySpendAlertMinor', change.dailySpendAlert],
+    ] as const) {
+      if (text === undefined) continue;
+      if (text === null) {
+        controls[field] = null;
+        continue;
+      }
+      const parsed = parseAmount(text, account.currency);
+      if (!parsed.ok) return parsed;
+      controls[field] = parsed.value;
+    }
+    if (change.monthlyRechargeCount !== undefined) {
+      const count = change.monthlyRechargeCount;
+      const text = String(count).trim();
+      if (count !== null && !/^\d{1,6}$/.test(text)) return err({ code: 'recharge-count-invalid', input: text, max: MAX_MONTHLY_RECHARGES });
+      controls.monthlyRechargeMaxCount = count === null ? null : Number(text);
+    }
+    if (change.timeZone) controls.timeZone = change.timeZone;
+    const result = await this.deps.store.change(tenantId, (current) => changeSpendControls(current ?? account, controls, actor, this.now()));
+    this.startRecharges(tenantId);
+    return result;
+  }
+
   /** Records that the card on file changed (the gateway already holds the new one); `card` lets cards name it in any language. */
   async paymentMethodChanged(tenantId: string, description: string, actor: string, card?: { brand: string; last4: string }): Promise<void> {
     const account = await this.openAccount(tenantId);
@@ -270,6 +346,68 @@ export class LedgerService {
       this.startRecharges(tenantId);
     }
     return total;
+  }
+
+  /**
+   * Raises every tenant's weekly report that is due and not yet raised this week (the ledger key
+   * of the tenant and the week decides that, durably). The dispatcher then delivers each to the
+   * admins. A tenant that fails is logged and does not hold up the others.
+   */
+  async raiseDueWeeklyReports(context: WeeklyReportContext): Promise<{ raised: number }> {
+    let raised = 0;
+    for (const tenantId of await this.deps.store.tenantIds()) {
+      try {
+        const account = await this.account(tenantId);
+        if (!account) continue;
+        const now = this.now();
+        const zone = account.weeklyReport.timeZone ?? (await context.zoneOf(tenantId)) ?? 'UTC';
+        const due = dueReport(account.weeklyReport, zone, now, account.openedAt);
+        if (!due || account.keys.operations.has(weeklyReportKey(tenantId, due.week))) continue;
+        const report = await collectWeeklyReport({ ledger: this }, account, { week: due.week, to: due.dueAt }, this.runwayOf(account), (userId) =>
+          context.nameOf(tenantId, userId),
+        );
+        if (await this.deps.store.change(tenantId, (current) => (current ? raiseWeeklyReport(current, due, report, this.now()) : { result: false }))) raised++;
+      } catch (error) {
+        (this.deps.log ?? consoleLog).error({ err: error, tenantId }, 'weekly report could not be raised');
+      }
+    }
+    return { raised };
+  }
+
+  /**
+   * The report of the seven days until now, for an operator checking delivery: built like the
+   * week's, but not stored and not the week's (the week's still comes when due). Null without an account.
+   */
+  async weeklyReportNow(tenantId: string, context: Pick<WeeklyReportContext, 'nameOf'>): Promise<WeeklyReportAlert | null> {
+    const account = await this.account(tenantId);
+    if (!account) return null;
+    const now = this.now();
+    const report = await collectWeeklyReport({ ledger: this }, account, { week: null, to: now }, this.runwayOf(account), (userId) =>
+      context.nameOf(tenantId, userId),
+    );
+    return {
+      tenantId,
+      currency: account.currency,
+      balanceMinor: account.balanceMinor,
+      at: iso(now),
+      type: 'weekly-report',
+      report,
+      optedOut: [...account.weeklyReport.optedOut],
+    };
+  }
+
+  /** An admin sets the weekly report's day and hour, in their time zone (validated by the caller). */
+  async setWeeklyReportSchedule(tenantId: string, schedule: WeeklySchedule & { timeZone: string | null }, actor: string): Promise<Account> {
+    const account = await this.openAccount(tenantId);
+    await this.deps.store.change(tenantId, (current) => changeWeeklyReportSchedule(current ?? account, schedule, actor, this.now()));
+    return (await this.account(tenantId))!;
+  }
+
+  /** An admin switches their own weekly report off or back on. */
+  async setWeeklyReportOptOut(tenantId: string, actor: string, optedOut: boolean): Promise<Account> {
+    const account = await this.openAccount(tenantId);
+    await this.deps.store.change(tenantId, (current) => changeWeeklyReportOptOut(current ?? account, actor, optedOut, this.now()));
+    return (await this.account(tenantId))!;
   }
 
   /**
@@ -396,7 +534,8 @@ export class LedgerService {
     (this.deps.log ?? consoleLog).error({ err: error }, 'auto-recharge failed in the background');
   }
 
-  private now(): number {
+  /** The ledger's clock: what "this month" and "today" are for the spend controls. */
+  now(): number {
     return this.deps.clock.now();
   }
 }

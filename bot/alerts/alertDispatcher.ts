@@ -9,7 +9,23 @@ import { consoleLog, type LedgerStore, type Log } from '../../services/ports.js'
  */
 export interface AlertSink {
   readonly name: string;
-  deliver(stored: StoredAlert, signal: AbortSignal): Promise<void>;
+  /** Resolves once every recipient has it (some sinks say with whom: `ReportingAlertSink`). */
+  deliver(stored: StoredAlert, signal: AbortSignal): Promise<unknown>;
+}
+
+/** One recipient an alert reached: a Teams conversation or a mailbox. */
+export interface Delivered {
+  channel: 'teams' | 'email';
+  /** The conversation id, or the mail address (null when the bot knows none). */
+  to: string | null;
+  /** The person's display name, when known. */
+  name: string | null;
+}
+
+/** A sink that says whom it delivered to (the operator's "send the report now" answers with it). */
+export interface ReportingAlertSink extends AlertSink {
+  /** Resolves with the recipients reached by this call (not those that had it already). */
+  deliver(stored: StoredAlert, signal: AbortSignal): Promise<Delivered[]>;
 }
 
 export interface AlertDispatcherOptions {

@@ -1,11 +1,11 @@
 import { consoleLog, type Log } from '../../services/ports.js';
 import type { ConversationReference, TurnContext } from 'botbuilder';
-import type { StoredAlert } from '../../services/alerts.js';
+import { wantsAlert, type StoredAlert } from '../../services/alerts.js';
 import { alertSummary, renderAlertCard } from '../../cards/alerts.js';
 import type { ConversationBook } from '../../data/conversationReferences.js';
 import { cardActivity } from '../teams/cardActivity.js';
 import type { AdminDirectory } from './adminDirectory.js';
-import type { AlertSink } from './alertDispatcher.js';
+import type { Delivered, ReportingAlertSink } from './alertDispatcher.js';
 import type { DeliveryRecord } from '../../services/alertDeliveries.js';
 import { sendWithRetry, type RetryOptions } from './deliveryRetry.js';
 
@@ -32,10 +32,11 @@ export interface TeamsAlertSinkDeps {
  * line the notification shows ("Calling suspended: balance -$4.50"). Each
  * conversation has its own lane: its alerts arrive in the order they were raised, and one that
  * keeps failing holds up only itself. A conversation Teams answers 403/404 for is forgotten.
+ * The weekly report goes to personal chats only, and not to an admin who switched it off.
  */
-export class TeamsAlertSink implements AlertSink {
+export class TeamsAlertSink implements ReportingAlertSink {
   readonly name = 'teams';
-  private readonly lanes = new Map<string, Promise<void>>();
+  private readonly lanes = new Map<string, Promise<unknown>>();
   /** The conversation lookups, answered in the order the alerts came (a database may answer them in any order). */
   private lookups: Promise<unknown> = Promise.resolve();
 
@@ -45,15 +46,16 @@ export class TeamsAlertSink implements AlertSink {
    * Takes its place in each conversation's lane as soon as its lookup is answered, and the lookups
    * are answered in the order the alerts came, so raising order is kept.
    */
-  async deliver(stored: StoredAlert, signal: AbortSignal): Promise<void> {
+  async deliver(stored: StoredAlert, signal: AbortSignal): Promise<Delivered[]> {
     const lookup = this.lookups.then(() => this.deps.book.conversationsOf(stored.alert.tenantId));
     this.lookups = lookup.catch(() => undefined);
     const conversations = await lookup;
-    await Promise.all(conversations.map((conversation) => this.inLane(conversation.id, () => this.deliverTo(stored, conversation.id, signal))));
+    const sent = await Promise.all(conversations.map((conversation) => this.inLane(conversation.id, () => this.deliverTo(stored, conversation.id, signal))));
+    return sent.filter((delivered) => delivered !== null);
   }
 
-  private inLane(conversationId: string, work: () => Promise<void>): Promise<void> {
-    const previous = this.lanes.get(conversationId) ?? Promise.resolve();
+  private inLane<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+    const previous: Promise<unknown> = this.lanes.get(conversationId) ?? Promise.resolve();
     const mine = previous.catch(() => undefined).then(work);
     this.lanes.set(conversationId, mine);
     void mine
@@ -64,18 +66,21 @@ export class TeamsAlertSink implements AlertSink {
     return mine;
   }
 
-  private async deliverTo(stored: StoredAlert, conversationId: string, signal: AbortSignal): Promise<void> {
+  /** The conversation reached now, or null (it had the alert already, may not get it, or is gone). */
+  private async deliverTo(stored: StoredAlert, conversationId: string, signal: AbortSignal): Promise<Delivered | null> {
     const { book, log, adapter, appId, admins } = this.deps;
     const logger = this.deps.logger ?? consoleLog;
     const recipient = `teams:${conversationId}`;
     const tenantId = stored.alert.tenantId;
     const conversation = await book.conversation(tenantId, conversationId);
-    if (!conversation || log.has(stored.id, recipient)) return;
+    if (!conversation || log.has(stored.id, recipient)) return null;
+    const person = conversation.scope === 'personal' ? await book.person(tenantId, conversation.userKey) : undefined;
+    // A weekly report is each admin's own: not for a shared conversation, nor for one who switched it off.
+    if (stored.alert.type === 'weekly-report' && (!person || !wantsAlert(stored.alert, person.aadObjectId ?? person.userId))) return null;
     // Decided when its turn in the lane comes: a conversation unsubscribed meanwhile gets nothing more.
-    if (!(await admins.mayReceive(conversation, tenantId))) return;
+    if (!(await admins.mayReceive(conversation, tenantId))) return null;
     // A personal chat reads in its person's zone; a shared one in the zone last seen there.
-    const timeZone =
-      (conversation.scope === 'personal' ? (await book.person(tenantId, conversation.userKey))?.timeZone : null) ?? conversation.timeZone ?? null;
+    const timeZone = person?.timeZone ?? conversation.timeZone ?? null;
     const reader = { locale: conversation.locale, timeZone };
     const message = cardActivity(renderAlertCard(stored.alert, reader), alertSummary(stored.alert, reader));
     const send = async () => {
@@ -102,5 +107,6 @@ export class TeamsAlertSink implements AlertSink {
       logger.error({ alertId: stored.id, conversationId }, 'alert refused by Teams; not sent to this conversation');
     }
     await log.record(stored.id, recipient);
+    return outcome === 'sent' ? { channel: 'teams', to: conversationId, name: person?.name ?? null } : null;
   }
 }

@@ -1,5 +1,7 @@
 import { writesANumber } from './amountSpans.js';
 import { checkMention, readAmounts, readOneAmount, type AmountMention, type AmountReading } from './readAmounts.js';
+import { readSpendControls, spendControlsIntent, type SpendControlsRequest } from './spendControlsRequest.js';
+import { readWeeklyReport, WEEKLY_REPORT, type WeeklyReportRequest } from './readWeeklyReport.js';
 
 /** The longest message read as a command; a longer one is answered as too long, before any reading. */
 export const MAX_COMMAND_LENGTH = 500;
@@ -16,7 +18,12 @@ export type Command =
   | { name: 'addFunds'; amount: AmountReading }
   | { name: 'autoRecharge'; change: AutoRechargeRequest }
   | { name: 'lowBalanceAlert'; threshold: AmountReading }
+  | { name: 'spendControls'; request: SpendControlsRequest }
   | { name: 'alertsHere'; subscribe: boolean }
+  /** Show, or switch on or off for oneself, the weekly report. */
+  | { name: 'weeklyReport'; request: Extract<WeeklyReportRequest, { kind: 'show' | 'on' | 'off' }> }
+  /** Set (or fail to read) the day and hour it comes, for every admin. */
+  | { name: 'weeklyReportSchedule'; request: Extract<WeeklyReportRequest, { kind: 'schedule' | 'unreadable' }> }
   | { name: 'tooLong' }
   | { name: 'unknown' };
 
@@ -86,9 +93,17 @@ export function commandRequest(raw: string): CommandRequest {
   if (raw.length > MAX_COMMAND_LENGTH) return known({ name: 'tooLong' });
   const text = normalize(raw);
   if (text === '') return known({ name: 'help' });
+  // Before alerts here: "unsubscribe from the weekly report" is about the report, not a channel.
+  if (WEEKLY_REPORT.test(text)) {
+    const request = readWeeklyReport(text);
+    return known(request.kind === 'schedule' || request.kind === 'unreadable' ? { name: 'weeklyReportSchedule', request } : { name: 'weeklyReport', request });
+  }
   if ((ALERTS_HERE.alerts.test(text) && ALERTS_HERE.place.test(text)) || ALERTS_HERE.subscription.test(text))
     return known({ name: 'alertsHere', subscribe: !ALERTS_HERE.off.test(text) });
   if (EXPORT_HISTORY.test(text)) return known({ name: 'exportHistory' });
+  // Before auto-recharge and the low-balance alert, whose words a spend control also uses.
+  const spend = spendControlsIntent(text);
+  if (spend) return { name: 'spendControls', read: () => ({ name: 'spendControls', request: readSpendControls(text, spend) }) };
   if (AUTO_RECHARGE.test(text)) return { name: 'autoRecharge', read: () => ({ name: 'autoRecharge', change: autoRechargeRequest(text) }) };
   if (LOW_BALANCE_ALERT.test(text)) return { name: 'lowBalanceAlert', read: () => ({ name: 'lowBalanceAlert', threshold: readOneAmount(text) }) };
   if (PAYMENT_METHOD.test(text)) return known({ name: 'paymentMethod' });

@@ -6,7 +6,7 @@ import { isTenantGuid } from '../../services/tenantId.js';
 import { UsageSync, type UsageIngestion } from '../../services/usageSync.js';
 import type { UsageSyncRecords } from '../../services/usageSyncState.js';
 import type { AdminDirectory } from '../alerts/adminDirectory.js';
-import type { AlertSink } from '../alerts/alertDispatcher.js';
+import type { ReportingAlertSink } from '../alerts/alertDispatcher.js';
 import type { DeliveryRecord } from '../../services/alertDeliveries.js';
 import type { Config } from '../config.js';
 import type { Mailbox } from '../notices/mailer.js';
@@ -95,7 +95,7 @@ export class GraphConnection {
    * The notice emails through sendMail, to the admins in each tenant's directory; null without
    * GRAPH_MAIL_SENDER, when the `.eml` outbox stays the transport.
    */
-  emailSink(deps: { admins: Pick<AdminDirectory, 'people'>; from: Mailbox; log: DeliveryRecord }): AlertSink | null {
+  emailSink(deps: { admins: Pick<AdminDirectory, 'people'>; from: Mailbox; log: DeliveryRecord }): ReportingAlertSink | null {
     if (!this.mailQueue) return null;
     return new DirectoryEmailAlertSink({ ...deps, directory: this.roleHolders, mailer: new GraphMailer(this.mailQueue, this.log), clock: this.clock });
   }

@@ -31,6 +31,8 @@ export interface HandlerDeps {
   usageSyncedAt(tenantId: string): Promise<string | null>;
   /** A signed link to the tenant's journal as CSV, made for the person asking (bot/exports/exportLink.ts), and when it expires. */
   journalCsvLink(tenantId: string, actor: string): CsvLinkViewModel;
+  /** The Teams user ids of the people the bot knows may view the tenant's balance: whose balance cards refresh themselves. */
+  viewerUserIds(tenantId: string): Promise<string[]>;
   /** Which shared conversations get the tenant's alerts ("post alerts here", "stop alerts here"). */
   alertSubscriptions: Pick<ConversationBook, 'conversation' | 'person' | 'subscribeToAlerts' | 'unsubscribeFromAlerts'>;
 }

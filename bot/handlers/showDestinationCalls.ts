@@ -1,7 +1,7 @@
 import { destinationCallsSummary, destinationCallViewModel, renderDestinationCallsCard, type DestinationCallViewModel } from '../../cards/index.js';
 import { DAY_MS, iso } from '../../services/calendar.js';
 import { cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
-import { scanBack } from './journalScan.js';
+import { scanBack } from '../../services/journalScan.js';
 
 /** The window the drill-down searches: as far back as the usage card looks. */
 const DAYS = 30;

@@ -15,7 +15,7 @@ import {
 } from '../../cards/index.js';
 import type { JournalEntry } from '../../services/ledger/journal.js';
 import { actorOf, cardReply, type HandlerDeps, type Reply, type Turn } from './handlerDeps.js';
-import { scanBack, scanForward, type Take } from './journalScan.js';
+import { scanBack, scanForward, type Take } from '../../services/journalScan.js';
 
 type Page = Omit<ActionDataOf<typeof Verb.historyPage>, 'verb'>;
 

@@ -16,11 +16,13 @@ const MiB = 1024 * KiB;
  * - A usage batch: 10,000 records of a few hundred bytes each are about 5 MiB; 16 MiB leaves room for
  *   long names, and only a caller holding the operator key gets this far.
  * - A grant: a few short fields (a note is at most 500 characters).
+ * - A report request: no fields at all (`{}` or no body).
  */
 export const BODY_LIMITS = {
   activity: 256 * KiB,
   usageBatch: 16 * MiB,
   grant: 16 * KiB,
+  report: 1 * KiB,
 } as const;
 
 type Refusal = { status: 400 | 413 | 415 } & ErrorBody;

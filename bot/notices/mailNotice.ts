@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { StoredAlert } from '../../services/alerts.js';
 import type { Clock } from '../../services/ports.js';
+import type { Delivered } from '../alerts/alertDispatcher.js';
 import type { DeliveryRecord } from '../../services/alertDeliveries.js';
 import type { Mailbox, Mailer } from './mailer.js';
 import { noticeEmail } from './noticeEmail.js';
@@ -22,8 +23,9 @@ export interface MailNoticeDeps {
   clock: Clock;
 }
 
-/** Mails an alert's notice to each recipient not yet mailed, in the recipient's language. */
-export async function mailNotice(stored: StoredAlert, recipients: NoticeRecipient[], deps: MailNoticeDeps): Promise<void> {
+/** Mails an alert's notice to each recipient not yet mailed, in the recipient's language; resolves with those mailed now. */
+export async function mailNotice(stored: StoredAlert, recipients: NoticeRecipient[], deps: MailNoticeDeps): Promise<Delivered[]> {
+  const mailed: Delivered[] = [];
   for (const recipient of recipients) {
     if (deps.log.has(stored.id, recipient.logKey)) continue;
     const content = noticeEmail(stored.alert, recipient);
@@ -39,5 +41,7 @@ export async function mailNotice(stored: StoredAlert, recipients: NoticeRecipien
       date: new Date(deps.clock.now()),
     });
     await deps.log.record(stored.id, recipient.logKey);
+    mailed.push({ channel: 'email', to: recipient.address, name: recipient.name });
   }
+  return mailed;
 }

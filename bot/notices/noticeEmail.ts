@@ -1,4 +1,4 @@
-import { alertContent, alertSummary, languageOf, localize } from '../../cards/index.js';
+import { alertContent, alertSummary, languageOf, localize, weeklyReportContent, weeklyReportViewModel } from '../../cards/index.js';
 import type { Alert } from '../../services/alerts.js';
 
 export interface NoticeText {
@@ -14,6 +14,7 @@ export interface NoticeText {
  * facts (when, and the balance where the sentence does not say it), and where to act (Teams).
  */
 export function noticeEmail(alert: Alert, recipient: { name: string | null; locale: string | null; timeZone?: string | null }): NoticeText {
+  if (alert.type === 'weekly-report') return weeklyReportEmail(alert, recipient);
   const { t, f } = localize(recipient);
   const content = alertContent(alert, recipient);
   const greeting = recipient.name ? t.email.greeting(recipient.name) : t.email.greetingNoName;
@@ -42,6 +43,63 @@ export function noticeEmail(alert: Alert, recipient: { name: string | null; loca
     `<p>${escapeHtml(greeting)}</p>`,
     `<p>${escapeHtml(content.text)}</p>`,
     `<table>${facts.map(([k, v]) => `<tr><th align="left" style="padding-right: 1em">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`,
+    `<p style="color: #616161; font-size: smaller">${escapeHtml(zone)}</p>`,
+    `<p>${escapeHtml(t.email.openTeams)}</p>`,
+    `<p style="color: #616161; font-size: smaller">— ${escapeHtml(t.product)}<br>${escapeHtml(t.email.why)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { language: languageOf(recipient.locale), subject: t.email.subject(alertSummary(alert, recipient)), text, html };
+}
+
+/**
+ * The weekly report by email: the same sections, facts and notes as its card
+ * (`weeklyReportContent`), as text and as HTML tables.
+ */
+function weeklyReportEmail(
+  alert: Extract<Alert, { type: 'weekly-report' }>,
+  recipient: { name: string | null; locale: string | null; timeZone?: string | null },
+): NoticeText {
+  const { t, f } = localize(recipient);
+  const content = weeklyReportContent(weeklyReportViewModel(alert), recipient);
+  const greeting = recipient.name ? t.email.greeting(recipient.name) : t.email.greetingNoName;
+  const zone = t.common.timesIn(f.zoneName);
+  const text = [
+    greeting,
+    '',
+    content.period,
+    content.balance,
+    '',
+    ...content.sections.flatMap((part) => [
+      part.title,
+      ...(part.facts.length > 0 ? part.facts.map((fact) => `  ${t.summary.line(fact.title, fact.value)}`) : [`  ${part.empty ?? t.common.none}`]),
+      '',
+    ]),
+    ...content.notes,
+    zone,
+    '',
+    t.email.openTeams,
+    '',
+    `— ${t.product}`,
+    t.email.why,
+    '',
+  ].join('\n');
+  const cell = (k: string, v: string) => `<tr><th align="left" style="padding-right: 1em">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`;
+  const html = [
+    '<!DOCTYPE html>',
+    `<html lang="${languageOf(recipient.locale)}"><head><meta charset="utf-8"><title>${escapeHtml(content.title)}</title></head>`,
+    '<body style="font-family: Segoe UI, Helvetica, Arial, sans-serif; color: #242424">',
+    `<h2 style="color: #4F52B2">${escapeHtml(content.title)}</h2>`,
+    `<p>${escapeHtml(greeting)}</p>`,
+    `<p>${escapeHtml(content.period)}<br><strong>${escapeHtml(content.balance)}</strong></p>`,
+    ...content.sections.map(
+      (part) =>
+        `<h3>${escapeHtml(part.title)}</h3>${
+          part.facts.length > 0
+            ? `<table>${part.facts.map((fact) => cell(fact.title, fact.value)).join('')}</table>`
+            : `<p>${escapeHtml(part.empty ?? t.common.none)}</p>`
+        }`,
+    ),
+    ...content.notes.map((line) => `<p style="color: #616161; font-size: smaller">${escapeHtml(line)}</p>`),
     `<p style="color: #616161; font-size: smaller">${escapeHtml(zone)}</p>`,
     `<p>${escapeHtml(t.email.openTeams)}</p>`,
     `<p style="color: #616161; font-size: smaller">— ${escapeHtml(t.product)}<br>${escapeHtml(t.email.why)}</p>`,

@@ -18,11 +18,14 @@ export const JOURNAL_CSV_COLUMNS = [
   'userId',
   'lotId',
   'note',
+  'userPrincipalName',
+  'userDisplayName',
+  'department',
 ] as const;
 const JOURNAL_CSV_HEADER = `${JOURNAL_CSV_COLUMNS.join(',')}\r\n`;
 
 /** RFC 4180 quoting; text starting with =, +, - or @ (other than a number) is defused so spreadsheets do not run it. */
-function cell(value: string | number | null | undefined): string {
+export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
   if (/^[=+\-@]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
@@ -63,8 +66,11 @@ function journalCsvLines(entries: JournalEntry[], currency: string): string {
       usage?.userId,
       lotId,
       d.kind === 'funds-added' ? d.note : null,
+      usage?.userPrincipalName,
+      usage?.userDisplayName,
+      usage?.department,
     ]
-      .map(cell)
+      .map(csvCell)
       .join(',')}\r\n`;
   }
   return out;

@@ -3,8 +3,33 @@ import { ErrorBody, withReference } from '../http/errorAnswers.js';
 import { Live, NotLive, NotReady, Ready } from '../http/healthAnswers.js';
 import { BODY_LIMITS } from '../http/jsonBody.js';
 import { JOURNAL_CSV_COLUMNS } from './journalCsv.js';
-import { AccountJson, FundsAnswer, InsightJson, JournalEntryJson, JournalPage, SyncFailureJson, SyncReportJson, Time, UsageAnswer } from './responseSchemas.js';
-import { FundsBody, JournalQuery, MAX_USAGE_RECORDS, TenantId, UsageBatch, UsageRecordBody } from './schemas.js';
+import {
+  AccountJson,
+  FundsAnswer,
+  InsightJson,
+  JournalEntryJson,
+  JournalPage,
+  ReportAnswer,
+  SyncFailureJson,
+  SyncReportJson,
+  Time,
+  UsageAnswer,
+  UsageBreakdownJson,
+} from './responseSchemas.js';
+import {
+  DEFAULT_USAGE_RANGE_DAYS,
+  FundsBody,
+  JournalQuery,
+  MAX_USAGE_RANGE_DAYS,
+  MAX_USAGE_RECORDS,
+  ReportBody,
+  TenantId,
+  UsageBatch,
+  UsageQuery,
+  UsageRecordBody,
+} from './schemas.js';
+import { USAGE_CSV_COLUMNS } from './usageBreakdownAnswer.js';
+import { NO_DEPARTMENT, UNKNOWN_USER } from '../../services/insight/usageBreakdown.js';
 
 type JsonSchema = z.core.JSONSchema.JSONSchema;
 type SchemaRef = { $ref: string };
@@ -72,9 +97,9 @@ interface OperationSpec {
   /** Asks for the operator key (and so may answer 401 and 503). */
   operatorKey?: true;
   parameters?: object[];
-  body?: { schema: SchemaRef; description: string };
+  body?: { schema: SchemaRef; description: string; optional?: true };
   /** The success answer, and any other answer that is not the common error body. */
-  answers: Record<number, { description: string; json: SchemaRef } | { description: string; csv: z.ZodType }>;
+  answers: Record<number, { description: string; json?: SchemaRef; csv?: z.ZodType }>;
   errors?: ErrorStatus[];
 }
 
@@ -89,7 +114,7 @@ function buildDocument() {
     const errors = new Set<ErrorStatus>([...(spec.errors ?? []), ...(spec.operatorKey ? ([401, 503] as const) : []), 500]);
     const answered: Record<string, object> = {};
     for (const [status, a] of Object.entries(spec.answers)) {
-      answered[status] = answer(a.description, 'json' in a ? jsonContent(a.json) : { 'text/csv': { schema: inlineSchema(a.csv) } });
+      answered[status] = answer(a.description, { ...(a.json && jsonContent(a.json)), ...(a.csv && { 'text/csv': { schema: inlineSchema(a.csv) } }) });
     }
     for (const status of [...errors].sort()) answered[status] ??= answer(ERROR_MEANINGS[status], jsonContent(error));
     return {
@@ -99,7 +124,7 @@ function buildDocument() {
       tags: [spec.operatorKey ? 'Operator API' : 'Service'],
       ...(spec.operatorKey && { security: [{ operatorKey: [] }] }),
       ...(spec.parameters && { parameters: spec.parameters }),
-      ...(spec.body && { requestBody: { required: true, description: spec.body.description, content: jsonContent(spec.body.schema) } }),
+      ...(spec.body && { requestBody: { required: !spec.body.optional, description: spec.body.description, content: jsonContent(spec.body.schema) } }),
       responses: answered,
     };
   }
@@ -221,6 +246,31 @@ function buildDocument() {
         errors: [400, 404],
       }),
     },
+    '/api/tenants/{tenantId}/usage': {
+      get: operation({
+        operationId: 'getUsage',
+        summary: 'Usage of the calls that started in a range, grouped by user, department, destination, call type or day.',
+        description: `Read from the journal, in integer minor units. Calls whose record names no user count as "${UNKNOWN_USER}", records without an administrative unit as "${NO_DEPARTMENT}". The range may span at most ${MAX_USAGE_RANGE_DAYS} days; without \`from\` it is the ${DEFAULT_USAGE_RANGE_DAYS} days before \`to\` (default: now). CSV (\`format=csv\`, or \`Accept: text/csv\`) has the columns ${USAGE_CSV_COLUMNS.join(', ')}; text a spreadsheet would run as a formula is quoted with a leading \`'\`.`,
+        operatorKey: true,
+        parameters: [
+          ...tenantPath,
+          ...parameters('query', UsageQuery, {
+            groupBy: 'What to group by.',
+            from: 'Calls that started from here: a UTC day (from its midnight) or a date and time.',
+            to: 'Until here (exclusive): a UTC day (through its end) or a date and time. Default: now.',
+            format: 'json (the default) or csv; without it, the Accept header decides.',
+          }),
+        ],
+        answers: {
+          200: {
+            description: 'The groups, largest spend first (by day: oldest first).',
+            json: responses.add('UsageBreakdown', UsageBreakdownJson),
+            csv: z.string(),
+          },
+        },
+        errors: [400, 404],
+      }),
+    },
     '/api/tenants/{tenantId}/sync': {
       post: operation({
         operationId: 'postSync',
@@ -236,6 +286,19 @@ function buildDocument() {
           },
         },
         errors: [400],
+      }),
+    },
+    '/api/tenants/{tenantId}/report': {
+      post: operation({
+        operationId: 'postReport',
+        summary: "Send the tenant's weekly report to its admins now.",
+        description:
+          "The report of the last seven days, to each admin's personal chat and mailbox (not to admins who switched it off), answered with whom it reached. It is not stored and does not count as the week's report, which still comes at its scheduled time. The body is optional and must be `{}`.",
+        operatorKey: true,
+        parameters: tenantPath,
+        body: { schema: requests.add('ReportRequest', ReportBody), description: `Optional; at most ${BODY_LIMITS.report} bytes.`, optional: true },
+        answers: { 200: { description: 'Whom the report reached.', json: responses.add('ReportAnswer', ReportAnswer) } },
+        errors: [400, 404, 413, 415],
       }),
     },
   };

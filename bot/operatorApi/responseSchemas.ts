@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EntryKind } from '../../services/ledger/journal.js';
+import { NO_DEPARTMENT, UNKNOWN_CALL_TYPE, UNKNOWN_USER, USAGE_GROUPS } from '../../services/insight/usageBreakdown.js';
 
 /**
  * The operator API's answers as zod schemas. The routes build their bodies typed by these (so a
@@ -58,7 +59,9 @@ export const AccountJson = z
     status: z.enum(['active', 'suspended']).describe('Suspended at or below zero: no credit-funded call is authorised.'),
     autoRecharge: z.strictObject({
       enabled: z.boolean(),
-      status: z.enum(['off', 'ready', 'in-flight', 'retrying', 'waiting-for-payment-method', 'paused']),
+      status: z
+        .enum(['off', 'ready', 'in-flight', 'retrying', 'waiting-for-payment-method', 'paused', 'limited-this-month'])
+        .describe('`limited-this-month`: the monthly cap was reached; auto-recharge resumes next month or when an admin lifts the cap.'),
       trigger: Decimal,
       triggerMinor: Minor,
       amount: Decimal,
@@ -66,6 +69,17 @@ export const AccountJson = z
       consecutiveFailures: Count,
       nextRetryAt: Time.nullable(),
     }),
+    spendControls: z
+      .strictObject({
+        monthlyRechargeMax: Decimal.nullable(),
+        monthlyRechargeMaxMinor: Minor.nullable(),
+        monthlyRechargeMaxCount: Count.nullable(),
+        dailySpendAlert: Decimal.nullable(),
+        dailySpendAlertMinor: Minor.nullable(),
+        timeZone: z.string().describe('IANA time zone the months and days count in.'),
+        thisMonth: z.strictObject({ month: z.string().describe('YYYY-MM in `timeZone`.'), recharges: Count, addedMinor: Minor }),
+      })
+      .describe('Monthly auto-recharge caps and the daily spend alert (null: none), and what auto-recharge added this month.'),
     lowBalanceAlert: Decimal,
     lowBalanceAlertMinor: Minor,
     lots: z.array(Lot).describe('Lots with money left, oldest purchase first.'),
@@ -111,9 +125,33 @@ const DETAIL_BY_KIND = {
     }),
   }),
   expired: z.strictObject({ lotId: z.string() }),
-  'settings-changed': z.strictObject({ autoRecharge: AutoRechargeSettings.optional(), lowBalanceAlertMinor: Minor.optional() }),
+  'settings-changed': z.strictObject({
+    autoRecharge: AutoRechargeSettings.optional(),
+    lowBalanceAlertMinor: Minor.optional(),
+    spendControls: z
+      .strictObject({
+        monthlyRechargeMaxMinor: Minor.nullable(),
+        monthlyRechargeMaxCount: Count.nullable(),
+        dailySpendAlertMinor: Minor.nullable(),
+        timeZone: z.string().describe('IANA time zone the months and days count in.'),
+      })
+      .optional()
+      .describe('Monthly auto-recharge caps (null: none) and the daily spend alert amount.'),
+    weeklyReportSchedule: z
+      .strictObject({ day: z.int().min(1).max(7), hour: z.int().min(0).max(23), timeZone: z.string().nullable() })
+      .optional()
+      .describe("The weekly report's ISO weekday (1 Monday) and hour, on the wall clock of `timeZone`."),
+    weeklyReportOptOut: z
+      .strictObject({ actor: z.string(), optedOut: z.boolean() })
+      .optional()
+      .describe('One admin switched their own weekly report off or back on.'),
+  }),
   'payment-method-changed': z.strictObject({ description: z.string() }),
-  'auto-recharge-started': z.strictObject({ attemptId: z.string(), amountMinor: Minor }),
+  'auto-recharge-started': z.strictObject({
+    attemptId: z.string(),
+    amountMinor: Minor,
+    month: z.string().optional().describe("The tenant's calendar month (YYYY-MM) the attempt counts in against the monthly cap."),
+  }),
   'auto-recharge-failed': z.strictObject({
     attemptId: z.string(),
     reason: ChargeFailureReason,
@@ -121,11 +159,18 @@ const DETAIL_BY_KIND = {
     paused: z.boolean(),
     retryAt: Time.nullable(),
   }),
+  'auto-recharge-limited': z
+    .strictObject({ month: z.string(), limit: z.enum(['amount', 'count']), rechargedMinor: Minor, recharges: Count })
+    .describe('A recharge was due but would pass the monthly cap: auto-recharge pauses for the rest of `month`.'),
+  'daily-spend-exceeded': z
+    .strictObject({ day: z.string(), spentMinor: Minor, ceilingMinor: Minor })
+    .describe("The tenant's day (YYYY-MM-DD, its time zone) spent more than the daily alert amount."),
   'expiry-reminder': z.strictObject({ lotId: z.string(), days: Count, expiresAt: Time }),
   'purchase-offered': z.strictObject({ offerId: z.string(), amountMinor: Minor, currency: z.string(), offeredTo: z.string(), expiresAt: Time }),
   'purchase-charging': z.strictObject({ offerId: z.string() }),
   'purchase-failed': z.strictObject({ offerId: z.string(), reason: ChargeFailureReason }),
   'purchase-cancelled': z.strictObject({ offerId: z.string().optional().describe('Absent on entries written before offers existed.') }),
+  'weekly-report': z.strictObject({ week: z.string().describe('ISO week in the tenant\'s zone, e.g. "2026-W49".'), dueAt: Time }),
 } satisfies Record<EntryKind, z.ZodType>;
 
 export const JournalEntryJson = z
@@ -210,3 +255,55 @@ export const SyncFailureJson = SyncReportJson.extend({
   message: z.string(),
 });
 export type SyncFailureJson = z.infer<typeof SyncFailureJson>;
+
+export const ReportAnswer = z
+  .strictObject({
+    tenantId: z.string(),
+    from: Time.describe('The seven days reported on start here…'),
+    to: Time.describe('…and end here (now).'),
+    delivered: z
+      .array(
+        z.strictObject({
+          channel: z.enum(['teams', 'email']),
+          to: z.string().nullable().describe('The Teams conversation id, or the mail address (null when the bot knows none).'),
+          name: z.string().nullable().describe("The admin's display name, when known."),
+        }),
+      )
+      .describe("Whom the report reached: each admin's personal chat and mailbox, except admins who switched the weekly report off."),
+    complete: z.boolean().describe('False when Teams or the mail transport failed or took too long for some admins (the log says which).'),
+  })
+  .describe("The weekly report, sent now to the tenant's admins. It is not the week's report, which still comes at its time.");
+export type ReportAnswer = z.infer<typeof ReportAnswer>;
+const UsageGroupTotals = {
+  calls: Count,
+  seconds: Count,
+  amountMinor: Minor.describe('What the calls cost, in minor units.'),
+  amount: Decimal.describe('The same as an exact decimal in the account currency.'),
+};
+
+export const UsageBreakdownJson = z
+  .strictObject({
+    tenantId: z.string(),
+    currency: z.string(),
+    groupBy: z.enum(USAGE_GROUPS),
+    from: Time.describe('Calls that started from this moment…'),
+    to: Time.describe('…until this one (exclusive).'),
+    rows: z
+      .array(
+        z.strictObject({
+          key: z
+            .string()
+            .describe(
+              `The group: a user's sign-in name (else their user id), a department, a destination, a call type or a UTC day; "${UNKNOWN_USER}", "${NO_DEPARTMENT}" or "${UNKNOWN_CALL_TYPE}" for calls without one.`,
+            ),
+          label: z.string().describe("The group as people read it: a user's display name, else the key."),
+          unknown: z.boolean().describe('The key stands for "none".'),
+          ...UsageGroupTotals,
+        }),
+      )
+      .describe('Largest spend first; by day, oldest first (days without calls are left out).'),
+    total: z.strictObject(UsageGroupTotals),
+    truncated: z.boolean().describe("The journal scan stopped at its limit: the range's oldest calls are missing from the totals."),
+  })
+  .describe('Usage of the calls that started in a range, grouped.');
+export type UsageBreakdownJson = z.infer<typeof UsageBreakdownJson>;

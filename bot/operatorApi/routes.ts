@@ -5,11 +5,13 @@ import { journalCsv } from './journalCsv.js';
 import { operatorAuthorizer } from './auth.js';
 import { ledgerErrorResponse } from './ledgerErrorResponse.js';
 import { openApiDocument } from './openApiDocument.js';
-import { describeIssues, FundsBody, JournalQuery, TenantId, toUsageRecord, UsageBody, UsageRecordBody } from './schemas.js';
+import { describeIssues, FundsBody, JournalQuery, ReportBody, TenantId, toUsageRecord, UsageBody, UsageQuery, UsageRecordBody, usageRange } from './schemas.js';
+import { usageBreakdownCsv, usageBreakdownJson } from './usageBreakdownAnswer.js';
 import type { UsageRecord } from '../../services/ledger/applyUsage.js';
 import type { SyncOutcome } from '../../services/usageSync.js';
 import { GRAPH_NOT_CONFIGURED, syncResponse } from './syncResponse.js';
-import type { AccountSyncExtras, FundsAnswer, InsightJson, JournalPage, UsageAnswer } from './responseSchemas.js';
+import type { AccountSyncExtras, FundsAnswer, InsightJson, JournalPage, ReportAnswer, UsageAnswer } from './responseSchemas.js';
+import type { ReportNowOutcome } from '../alerts/weeklyReports.js';
 import { BODY_LIMITS, jsonBody } from '../http/jsonBody.js';
 import { streamBody } from '../http/streamBody.js';
 import type { ErrorBody } from '../http/errorAnswers.js';
@@ -22,6 +24,8 @@ export interface OperatorApiDeps {
   accountExtras?: (tenantId: string) => Promise<AccountSyncExtras>;
   /** Pulls a tenant's usage from Microsoft Graph now; absent when Graph is not configured. */
   syncUsage?: (tenantId: string) => Promise<SyncOutcome>;
+  /** Sends the tenant's weekly report now to its admins (not the week's); null without an account. */
+  sendReport: (tenantId: string) => Promise<ReportNowOutcome | null>;
   log: Log;
 }
 
@@ -63,9 +67,17 @@ export function registerOperatorApi(server: Server, deps: OperatorApiDeps): void
     '/api/tenants/:tenantId/insight',
     guarded((req, res) => getInsight(deps, req, res)),
   );
+  server.get(
+    '/api/tenants/:tenantId/usage',
+    guarded((req, res) => getUsage(deps, req, res)),
+  );
   server.post(
     '/api/tenants/:tenantId/sync',
     guarded((req, res) => postSync(deps, req, res)),
+  );
+  server.post(
+    '/api/tenants/:tenantId/report',
+    guarded((req, res) => postReport(deps, req, res)),
   );
   // The description holds no data: no key needed.
   server.get('/api/openapi.json', async (_req, res) => void res.send(200, openApiDocument()));
@@ -108,7 +120,7 @@ async function getAccount(deps: OperatorApiDeps, req: Request, res: Response): P
   if (!tenantId) return;
   const account = await deps.ledger.account(tenantId);
   if (!account) return void noAccount(res, tenantId);
-  res.send(200, accountJson(account, (await deps.accountExtras?.(tenantId)) ?? {}));
+  res.send(200, accountJson(account, deps.ledger.now(), (await deps.accountExtras?.(tenantId)) ?? {}));
 }
 
 async function postFunds(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
@@ -130,7 +142,7 @@ async function postFunds(deps: OperatorApiDeps, req: Request, res: Response): Pr
     amountMinor: result.value.amountMinor,
     balanceAfterMinor: result.value.balanceAfterMinor,
     replayed: result.value.replayed,
-    account: accountJson(account),
+    account: accountJson(account, deps.ledger.now()),
   } satisfies FundsAnswer);
 }
 
@@ -178,10 +190,57 @@ async function getInsight(deps: OperatorApiDeps, req: Request, res: Response): P
   res.send(200, { tenantId, ...insight } satisfies InsightJson);
 }
 
+/**
+ * Usage of the calls that started in a range, grouped by user, department, destination, call type
+ * or day (SPEC §3): JSON, or CSV for `format=csv` or an Accept header that prefers text/csv.
+ */
+async function getUsage(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
+  const tenantId = tenantParam(req, res);
+  if (!tenantId) return;
+  const query = UsageQuery.safeParse(req.query ?? {});
+  if (!query.success) return void badRequest(res, describeIssues(query.error));
+  const range = usageRange(query.data, deps.ledger.now());
+  if (!range.ok) return void badRequest(res, range.error);
+  const account = await deps.ledger.account(tenantId);
+  if (!account) return void noAccount(res, tenantId);
+  const breakdown = (await deps.ledger.usageBreakdown(tenantId, { groupBy: query.data.groupBy, ...range.value }))!;
+  const csv = query.data.format ? query.data.format === 'csv' : wantsCsv(req.header('accept'));
+  if (!csv) return void res.send(200, usageBreakdownJson(breakdown, tenantId, account.currency));
+  res.writeHead(200, {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="usage-${tenantId}-by-${breakdown.groupBy}.csv"`,
+  });
+  res.end(usageBreakdownCsv(breakdown, account.currency));
+}
+
+/** The Accept header names text/csv before (or without) JSON. */
+function wantsCsv(accept: string | undefined): boolean {
+  const types = (accept ?? '').split(',').map((part) => part.split(';')[0]!.trim().toLowerCase());
+  const csv = types.indexOf('text/csv');
+  const json = types.findIndex((type) => type === 'application/json' || type === '*/*');
+  return csv !== -1 && (json === -1 || csv < json);
+}
+
 async function postSync(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
   const tenantId = tenantParam(req, res);
   if (!tenantId) return;
   if (!deps.syncUsage) return void res.send(503, GRAPH_NOT_CONFIGURED);
   const { status, body } = syncResponse(await deps.syncUsage(tenantId));
   res.send(status, body);
+}
+
+/** Sends the weekly report now (SPEC §3) and says whom it reached; it does not count as the week's. */
+async function postReport(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
+  const tenantId = tenantParam(req, res);
+  if (!tenantId) return;
+  // No fields: a body, if sent, must be JSON `{}`, and is read only up to a small limit.
+  if (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined) {
+    const json = await jsonBody(req, res, BODY_LIMITS.report);
+    if (!json) return;
+    const body = ReportBody.safeParse(json.value);
+    if (!body.success) return void badRequest(res, `This call takes no fields (send {} or no body). ${describeIssues(body.error)}`);
+  }
+  const outcome = await deps.sendReport(tenantId);
+  if (!outcome) return void noAccount(res, tenantId);
+  res.send(200, { tenantId, ...outcome } satisfies ReportAnswer);
 }

@@ -3,6 +3,9 @@ import { isKnownCurrency, jsonNumberToDecimal } from '../../services/money.js';
 import { MAX_CALL_SECONDS, type UsageRecord } from '../../services/ledger/applyUsage.js';
 import { canonicalTenantId } from '../../services/tenantId.js';
 import { AdministrativeUnitInfos, departmentOf } from '../../services/pstnCallLogRow.js';
+import { USAGE_GROUPS } from '../../services/insight/usageBreakdown.js';
+import { DAY_MS } from '../../services/calendar.js';
+import { err, ok, type Result } from '../../services/result.js';
 
 export const MAX_USAGE_RECORDS = 10_000;
 
@@ -91,7 +94,48 @@ export const JournalQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
+/** The longest range a usage breakdown covers: the usage acceptance window and a little more. */
+export const MAX_USAGE_RANGE_DAYS = 92;
+/** The range a usage breakdown covers when `from` is not given. */
+export const DEFAULT_USAGE_RANGE_DAYS = 30;
+
+const DayOrTime = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })])
+  .describe('A UTC day ("2026-03-01") or a date and time with an offset ("2026-03-01T08:00:00Z").');
+
+export const UsageQuery = z.object({
+  groupBy: z.enum(USAGE_GROUPS).default('day'),
+  from: DayOrTime.optional(),
+  to: DayOrTime.optional(),
+  format: z.enum(['json', 'csv']).optional(),
+});
+
+/**
+ * The query's range in ms: a day as `from` starts at its midnight (UTC), a day as `to` ends at the
+ * next one (so `from=2026-03-01&to=2026-03-31` is all of March). Default: the 30 days up to `now`.
+ */
+export function usageRange(query: Pick<z.infer<typeof UsageQuery>, 'from' | 'to'>, now: number): Result<{ from: number; to: number }, string> {
+  const to = query.to === undefined ? now : instant(query.to, 'end');
+  const from = query.from === undefined ? to - DEFAULT_USAGE_RANGE_DAYS * DAY_MS : instant(query.from, 'start');
+  if (Number.isNaN(to)) return err(`to: ${query.to} is not a date`);
+  if (Number.isNaN(from)) return err(`from: ${query.from} is not a date`);
+  if (from >= to) return err('from must be before to');
+  if (to - from > MAX_USAGE_RANGE_DAYS * DAY_MS) return err(`the range may span at most ${MAX_USAGE_RANGE_DAYS} days`);
+  return ok({ from, to });
+}
+
+/** A day's start or end, or a date and time; NaN for a day that does not exist (2026-02-30). */
+function instant(text: string, edge: 'start' | 'end'): number {
+  if (text.length > 10) return Date.parse(text);
+  const start = Date.parse(`${text}T00:00:00Z`);
+  if (Number.isNaN(start) || new Date(start).toISOString().slice(0, 10) !== text) return Number.NaN;
+  return edge === 'start' ? start : start + DAY_MS;
+}
+
 /** "records.3.charge: a non-negative decimal …" from a zod error. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
 }
+
+/** `POST /api/tenants/{id}/report` takes no fields: an empty object, or no body at all. */
+export const ReportBody = z.strictObject({}).describe('Nothing: the report is built from the ledger.');

@@ -4,6 +4,7 @@ import { addFundsCommand } from '../commands/addFundsCommand.js';
 import { alertsHereCommand } from '../commands/alertsHereCommand.js';
 import { alertThresholdCommand } from '../commands/alertThresholdCommand.js';
 import { autoRechargeCommand } from '../commands/autoRechargeCommand.js';
+import { spendControlsCommand } from '../commands/spendControlsCommand.js';
 import { MAX_COMMAND_LENGTH, type Command, type CommandName } from '../commands/recognizeCommand.js';
 import type { HandlerDeps, Reply, Turn } from '../handlers/handlerDeps.js';
 import { messageTooLong, unknownCommand } from '../handlers/explainProblem.js';
@@ -12,6 +13,7 @@ import { showHelp, showWelcome } from '../handlers/showHelp.js';
 import { exportHistory, showHistory } from '../handlers/showHistory.js';
 import { showPaymentMethod } from '../handlers/showPaymentMethod.js';
 import { showUsage } from '../handlers/showUsage.js';
+import { weeklyReportSettings } from '../handlers/weeklyReportSettings.js';
 
 export interface CommandRoute<N extends CommandName> {
   /** What the person must be allowed to do; null: anyone (no account data shown). */
@@ -31,11 +33,19 @@ export const COMMAND_ROUTES: { [N in CommandName]: CommandRoute<N> } = {
   addFunds: { permission: 'manage', help: 'addFunds', handle: addFundsCommand },
   autoRecharge: { permission: 'manage', help: 'autoRecharge', handle: autoRechargeCommand },
   lowBalanceAlert: { permission: 'manage', help: 'lowBalanceAlert', handle: alertThresholdCommand },
+  spendControls: { permission: 'manage', help: 'spendControls', handle: spendControlsCommand },
   history: { permission: 'view', help: 'history', handle: (turn, deps) => showHistory(turn, deps) },
   exportHistory: { permission: 'view', help: 'exportHistory', handle: (turn, deps) => exportHistory(turn, deps) },
   usage: { permission: 'view', help: 'usage', handle: (turn, deps) => showUsage(turn, deps) },
   paymentMethod: { permission: 'manage', help: 'paymentMethod', handle: (turn, deps) => showPaymentMethod(turn, deps) },
   alertsHere: { permission: 'manage', help: 'alertsHere', handle: alertsHereCommand },
+  // Anyone who gets the report may switch it off for themself; its time is the tenant's, set by those who manage.
+  weeklyReport: { permission: 'view', help: 'weeklyReport', handle: (turn, deps, command) => weeklyReportSettings(turn, deps, command.request) },
+  weeklyReportSchedule: {
+    permission: 'manage',
+    help: 'weeklyReportSchedule',
+    handle: (turn, deps, command) => weeklyReportSettings(turn, deps, command.request),
+  },
   help: { permission: null, help: 'help', handle: (turn) => showHelp(turn, HELP_TOPICS) },
   greeting: { permission: null, help: null, handle: (turn) => showWelcome(turn) },
   unknown: { permission: null, help: null, handle: (turn, _deps, _command, text) => unknownCommand(turn, text) },

@@ -30,7 +30,8 @@ export interface VerbRoute<V extends Verb> {
  * data has passed its verb's schema; amounts in it are checked again by the ledger.
  */
 export const VERB_ROUTES: { [V in Verb]: VerbRoute<V> } = {
-  [Verb.balanceRefresh]: { permission: 'view', handle: (turn, deps) => showBalance(turn, deps) },
+  // Pressed on a card or invoked by the card's automatic refresh: shows the balance now, moves and writes nothing.
+  [Verb.balanceRefresh]: { permission: 'view', handle: (turn, deps) => showBalance(turn, deps, { readOnly: true }) },
   [Verb.historyPage]: {
     permission: 'view',
     handle: (turn, deps, { direction, cursor, view }) =>
@@ -52,12 +53,21 @@ export const VERB_ROUTES: { [V in Verb]: VerbRoute<V> } = {
   },
   [Verb.autoRechargeSave]: {
     permission: 'manage',
-    handle: (turn, deps, { enabled, trigger, amount }) =>
-      saveAutoRecharge(turn, deps, {
-        ...(enabled !== undefined ? { enabled } : {}),
-        ...(trigger !== undefined ? { trigger } : {}),
-        ...(amount !== undefined ? { amount } : {}),
-      }),
+    handle: (turn, deps, { enabled, trigger, amount, monthlyMax, monthlyCount, dailyAlert }) =>
+      saveAutoRecharge(
+        turn,
+        deps,
+        {
+          ...(enabled !== undefined ? { enabled } : {}),
+          ...(trigger !== undefined ? { trigger } : {}),
+          ...(amount !== undefined ? { amount } : {}),
+        },
+        {
+          ...(monthlyMax !== undefined ? { monthlyMax } : {}),
+          ...(monthlyCount !== undefined ? { monthlyCount } : {}),
+          ...(dailyAlert !== undefined ? { dailyAlert } : {}),
+        },
+      ),
   },
   [Verb.autoRechargeToggle]: { permission: 'manage', handle: (turn, deps, { enabled }) => saveAutoRecharge(turn, deps, { enabled }) },
   [Verb.paymentMethodOpen]: { permission: 'manage', handle: (turn, deps) => showPaymentMethod(turn, deps) },

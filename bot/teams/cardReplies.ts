@@ -8,10 +8,12 @@ export async function sendCard(context: TurnContext, reply: Pick<Reply, 'card' |
 
 /**
  * The answer to an Action.Execute invoke: the card that replaces the pressed one (for everyone in
- * the conversation), or, for a refusal, a line shown only to the person who pressed.
+ * the conversation), or, for a refusal, a line shown only to the person who pressed. A card's
+ * automatic refresh (`refresh`) is always answered with a card, the refusal's for someone who may
+ * not see the account: Teams shows it to that person only.
  */
-export function invokeResponseFor(reply: Reply): AdaptiveCardInvokeResponse {
-  if (reply.kind === 'refusal') return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: reply.text as never };
+export function invokeResponseFor(reply: Reply, refresh = false): AdaptiveCardInvokeResponse {
+  if (reply.kind === 'refusal' && !refresh) return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: reply.text as never };
   return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: reply.card as never };
 }
 

@@ -78,7 +78,8 @@ export class CreditsBot extends TeamsActivityHandler {
       return response.status === 501 ? { status: 400, body: { error: 'not-supported' } } : response;
     }
     try {
-      return { status: 200, body: invokeResponseFor(await this.answerExecute(context)) };
+      const refresh = (context.activity.value as { trigger?: unknown } | undefined)?.trigger === 'automatic';
+      return { status: 200, body: invokeResponseFor(await this.answerExecute(context), refresh) };
     } catch (error) {
       this.log.error('Card action failed', error);
       return {

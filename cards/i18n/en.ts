@@ -253,6 +253,9 @@ export const en = {
     'purchase-charging': 'Confirmed, charging the card',
     'purchase-failed': 'Card payment failed',
     'purchase-cancelled': 'Addition cancelled',
+    'auto-recharge-limited': 'Auto-recharge paused by the monthly cap',
+    'daily-spend-exceeded': 'Daily spend above the alert amount',
+    'weekly-report': 'Weekly report sent',
   } satisfies Record<EntryKind, string>,
   autoRechargeAdded: 'Auto-recharge added funds',
   usage: {
@@ -294,6 +297,12 @@ export const en = {
         ['turn off auto-recharge', 'Stop automatic recharges'],
       ],
       lowBalanceAlert: [['low balance alert 15', 'Alert admins when the balance falls below 15']],
+      spendControls: [
+        ['limit auto-recharge to $500 a month', 'Cap what auto-recharge may add each calendar month'],
+        ['limit auto-recharge to 3 a month', 'Cap how many recharges a month'],
+        ['remove the recharge limit', 'Lift the monthly caps'],
+        ['alert me when more than $200 is spent in a day', "Alert admins when a day's calls cost more"],
+      ],
       history: [['history', 'Every change to the balance, calls summed per day']],
       exportHistory: [['export history', 'Download the whole history as CSV (the link works for 15 minutes)']],
       usage: [['usage', 'Recent calls by type and destination']],
@@ -302,6 +311,11 @@ export const en = {
         ['post alerts here', 'Also post billing alerts in this channel or group chat (every member sees them)'],
         ['stop alerts here', 'Stop posting billing alerts in this channel or group chat'],
       ],
+      weeklyReport: [
+        ['stop weekly report', 'Stop getting the weekly summary (balance, spend, top callers) in chat and by email'],
+        ['weekly report on', 'Get it again'],
+      ],
+      weeklyReportSchedule: [['weekly report Monday 9', 'Set the day and hour it comes for every admin, in your time zone']],
       help: [['help', 'This list']],
     } satisfies Record<HelpTopic, Array<[string, string]>> as Record<HelpTopic, Array<[string, string]>>,
     admins: 'Global and Billing administrators can add funds and change settings; Teams administrators can view the balance.',
@@ -452,6 +466,111 @@ export const en = {
     personalTitle: 'Alerts come to this chat',
     personal:
       'Admins always get billing alerts in their personal chat with me, so there is nothing to change here. "post alerts here" and "stop alerts here" are for a team channel or group chat.',
+  },
+  /** The weekly report (card and email) and the commands that switch and schedule it. */
+  weeklyReport: {
+    title: 'Weekly report',
+    summary: (balance: string, spent: string) => `balance ${balance} · spent ${spent} this week`,
+    accountTitle: 'Account',
+    spendTitle: 'Spend',
+    thisWeek: 'This week',
+    lastWeek: 'The week before',
+    change: 'Change',
+    spendValue: (amount: string, calls: string) => `${amount} · ${calls} calls`,
+    up: (amount: string, percent: string | null) => (percent === null ? `up ${amount}` : `up ${amount} (+${percent}%)`),
+    down: (amount: string, percent: string | null) => (percent === null ? `down ${amount}` : `down ${amount} (−${percent}%)`),
+    noChange: 'no change',
+    topDestinationsTitle: 'Top destinations',
+    topUsersTitle: 'Top callers',
+    unknownCaller: 'No user named',
+    others: 'Others',
+    noCalls: 'No calls this week.',
+    expiringTitle: 'Expiring in the next 30 days',
+    noneExpiring: 'Nothing expires in the next 30 days.',
+    paymentsTitle: 'Payments this week',
+    autoRecharges: 'Auto-recharges',
+    otherAdditions: 'Added by admins and operators',
+    failedPayments: 'Failed payments',
+    countAmount: (count: string, amount: string) => `${count} · ${amount}`,
+    failedValue: (count: string, lastReason: string) => `${count} (last: ${lastReason})`,
+    incomplete: 'This fortnight had more calls than one report reads: the figures count the most recent ones.',
+    howToStop: 'You get this every week as an admin. Write "stop weekly report" to stop it, or "weekly report Monday 9" to change when it comes.',
+    onRequest: "Sent now at the operator's request; the weekly report still comes at its usual time.",
+    /** "Monday at 09:00 (China Standard Time)". */
+    when: (day: string, hour: string, zone: string) => `${day} at ${hour} (${zone})`,
+    onTitle: 'Weekly report on',
+    on: (when: string) => `You get the weekly report every ${when}, in this chat and by email. Write "stop weekly report" to stop it.`,
+    offTitle: 'Weekly report off',
+    off: 'You no longer get the weekly report. Other admins still do. Write "weekly report on" to get it again.',
+    scheduledTitle: 'Weekly report time set',
+    scheduled: (when: string) => `Every admin who gets the weekly report now gets it every ${when}.`,
+    badScheduleTitle: 'Which day and hour?',
+    badSchedule: 'Name a day and an hour from 0 to 23, for example "weekly report Monday 9" or "weekly report Friday 17:00". Nothing was changed.',
+  },
+  // Charts and per-user insight (issue 11, "insight").
+  insight: {
+    perDayTitle: 'Spend per day, last 30 days',
+    dayAxis: 'Day',
+    perDayFallback: (day: string, amount: string, average: string) => `Busiest day: ${day}, ${amount}. Average: ${average} a day.`,
+    perDayNone: 'No spend in the last 30 days.',
+    splitTitle: 'Spend by destination',
+    other: 'Other',
+    topSpendersTitle: 'Top spenders this month',
+    topSpendersNone: 'No calls this month yet.',
+    unknownUser: 'Unknown user',
+    calls: (count: string) => (count === '1' ? '1 call' : `${count} calls`),
+    partial: 'Counted from the most recent calls only: this month has more than one card can read.',
+    runwayTitle: 'Projected balance',
+    projectedBalance: 'Balance',
+    triggerLine: 'Auto-recharge trigger',
+    runwayFallback: (floor: string, date: string, untilTrigger: boolean) =>
+      untilTrigger
+        ? `At this pace the balance reaches the auto-recharge trigger (${floor}) around ${date}.`
+        : `At this pace the balance reaches ${floor} around ${date}.`,
+    runwayBeyond: (days: string) => `At this pace the balance lasts beyond the next ${days} days.`,
+  },
+  /** Spend controls (issue 11): monthly auto-recharge caps and the daily spend alert. */
+  spendControls: {
+    title: 'Spend controls',
+    intro:
+      "Cap what auto-recharge may take from the card each calendar month, and get an alert when a day's calls cost more than you expect. Leave a field empty for no cap.",
+    monthlyMaxLabel: (currency: string) => `Auto-recharge at most this much a month (${currency})`,
+    monthlyMaxLimit: (amount: string) => `At least one recharge (${amount}). Empty: no cap.`,
+    monthlyCountLabel: 'Auto-recharge at most this many times a month',
+    monthlyCountLimit: (max: number) => `A whole number from 1 to ${max}. Empty: no cap.`,
+    dailyAlertLabel: (currency: string) => `Alert when a day's spend is more than (${currency})`,
+    dailyAlertLimit: 'More than zero. Empty: no alert.',
+    monthlyCap: 'Monthly cap',
+    dailyAlert: 'Daily alert',
+    none: 'None',
+    capValue: (amount: string | null, count: string | null) =>
+      amount && count ? `${amount} or ${count} recharges, whichever comes first` : amount ? amount : count ? `${count} recharges` : 'None',
+    dailyValue: (amount: string) => `More than ${amount} a day`,
+    thisMonth: 'This month',
+    thisMonthValue: (amount: string, count: number) => (count === 1 ? `${amount} in 1 recharge` : `${amount} in ${count} recharges`),
+    zone: (zone: string) => `Months and days count in ${zone}.`,
+    limitedUntil: (time: string) => `Paused by the monthly cap until ${time}`,
+    limitedExplanation: (time: string) =>
+      'Auto-recharge reached its monthly cap and is paused until ' +
+      `${time}. To resume it now, raise or remove the cap below (or write "remove the recharge limit"); adding funds by hand works as always.`,
+    saved: 'Spend controls saved.',
+    limitBelowRecharge: (limit: string, amount: string) =>
+      `A monthly cap of ${limit} is less than one recharge of ${amount}, so auto-recharge could never run. Raise the cap or lower the recharge amount.`,
+    countInvalid: (input: string, max: number) => `"${input}" is not a number of recharges: write a whole number from 1 to ${max}.`,
+    limitedTitle: 'Auto-recharge paused for the month',
+    limitedCount: (count: number, time: string) =>
+      `Auto-recharge has made ${count === 1 ? '1 recharge' : `${count} recharges`} this month, as many as your monthly cap allows, so it is paused until ${time}.`,
+    limitedAmount: (added: string, cap: string, time: string) =>
+      `Auto-recharge has added ${added} this month and one more recharge would pass your monthly cap of ${cap}, so it is paused until ${time}.`,
+    howToLift:
+      'Calling stops when the balance reaches zero. To lift the pause, raise or remove the cap on the auto-recharge card, or write "remove the recharge limit"; or add funds by hand.',
+    dailyTitle: 'Daily spend above your alert',
+    daily: (day: string, spent: string, ceiling: string) => `Calls on ${day} cost ${spent}, more than the ${ceiling} a day you asked to hear about.`,
+    dailyHint: 'If this is unexpected it can be toll fraud: check usage. The amount is on the auto-recharge card.',
+    summaryLimited: (time: string) => `paused until ${time}`,
+    summaryDaily: (spent: string) => `${spent} spent in a day`,
+    unreadable:
+      'Say a monthly cap as an amount ("limit auto-recharge to $500 a month") or a number of recharges ("limit auto-recharge to 3 a month"), and a daily alert as an amount ("alert me when more than $200 is spent in a day").',
   },
 };
 

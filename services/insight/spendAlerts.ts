@@ -1,4 +1,4 @@
-import { iso, HOUR_MS } from '../calendar.js';
+import { dayKey, iso, HOUR_MS, startOfNextZonedDay, startOfZonedDay } from '../calendar.js';
 import type { Alert } from '../alerts.js';
 import type { Account } from '../ledger/account.js';
 import type { UsageDetail } from '../ledger/journal.js';
@@ -72,6 +72,49 @@ function weekBefore(hours: Record<string, Minor>, hour: number): Minor {
   for (const [key, minor] of Object.entries(hours)) {
     const h = Number(key);
     if (h < hour && h >= hour - BASELINE_HOURS) total += minor;
+  }
+  return total;
+}
+
+/** A tenant day whose spend passed the daily alert amount. */
+export interface DailySpendExceeded {
+  day: string;
+  spentMinor: Minor;
+  ceilingMinor: Minor;
+}
+
+/**
+ * The daily spend ceiling ("more than X spent today"): after a usage change, the latest tenant day
+ * its calls fell on that spent more than the admins' amount and was not reported yet, if any.
+ * Only today and yesterday (a late import) count: older days are history, not news. At most once
+ * a day, since the ledger records each report (`dailySpendAlertedDay`) and days only move forward.
+ * A day's spend is summed from the kept hourly totals (UTC hours), so in a zone with a half-hour
+ * offset the day's edges are off by that half hour.
+ */
+export function dailySpendExceeded(account: Account, calls: Array<Pick<UsageDetail, 'startDateTime'>>, now: number): DailySpendExceeded | null {
+  const { dailySpendAlertMinor: ceilingMinor, timeZone } = account.spendControls;
+  if (ceilingMinor === null || calls.length === 0) return null;
+  const yesterday = dayKey(startOfZonedDay(now, timeZone) - 1, timeZone);
+  const reported = account.dailySpendAlertedDay ?? '';
+  const days = new Map<string, number>();
+  for (const call of calls) {
+    const at = Date.parse(call.startDateTime);
+    const day = dayKey(at, timeZone);
+    if (day >= yesterday && day > reported && !days.has(day)) days.set(day, at);
+  }
+  for (const [day, at] of [...days].sort(([a], [b]) => (a < b ? 1 : -1))) {
+    const spentMinor = spendBetween(account.usage.hours, startOfZonedDay(at, timeZone), startOfNextZonedDay(at, timeZone));
+    if (spentMinor > ceilingMinor) return { day, spentMinor, ceilingMinor };
+  }
+  return null;
+}
+
+/** The spend of the UTC hours starting in [from, to). */
+function spendBetween(hours: Record<string, Minor>, from: number, to: number): Minor {
+  let total = 0;
+  for (const [key, minor] of Object.entries(hours)) {
+    const start = Number(key) * HOUR_MS;
+    if (start >= from && start < to) total += minor;
   }
   return total;
 }

@@ -43,7 +43,7 @@ export interface UsageGroupRow extends UsageTotals {
    * ("2026-03-05"); `UNKNOWN_USER`, `NO_DEPARTMENT` or `UNKNOWN_CALL_TYPE` for calls without one.
    */
   key: string;
-  /** The group as people read it: a user's display name (the latest seen), else the key. */
+  /** The group as people read it: a user's display name (the first met; the newest from the journal), else the key. */
   label: string;
   /** The key is one of the stand-ins for "none" (cards word it in the reader's language). */
   unknown: boolean;
@@ -97,7 +97,8 @@ export class UsageBreakdownBuilder {
       row = { key, label: key, unknown, calls: 0, seconds: 0, minor: 0 };
       this.rows.set(key, row);
     }
-    if (groupBy === 'user' && call.userDisplayName) row.label = call.userDisplayName;
+    // The first name met: the journal is read newest first, so a renamed user shows their name now.
+    if (groupBy === 'user' && call.userDisplayName && row.label === key) row.label = call.userDisplayName;
     for (const totals of [row, this.total]) {
       totals.calls++;
       totals.seconds += call.seconds;
@@ -138,6 +139,12 @@ function groupOf(call: UsageCall, groupBy: UsageGroup): [key: string, unknown: b
 /** Reads a tenant's journal page by page: entries numbered above `afterEntryNo`, oldest first, at most `limit`. */
 export type ReadJournal = (afterEntryNo: number, limit: number) => Promise<JournalEntry[]>;
 
+/**
+ * Journal entries a breakdown reads at most: three months of a tenant placing about 5,000 calls a
+ * day. A busier tenant's breakdown says it is `truncated`.
+ */
+export const USAGE_SCAN_LIMIT = 500_000;
+
 /** Journal entries read per request while scanning. */
 const PAGE = 1000;
 
@@ -153,18 +160,31 @@ export async function journalUsageBreakdown(
   query: UsageBreakdownQuery,
   maxEntries: number,
 ): Promise<UsageBreakdown & { truncated: boolean }> {
-  const builder = new UsageBreakdownBuilder(query);
+  const { breakdowns, truncated } = await journalUsageBreakdowns(readJournal, entryCount, [query], maxEntries);
+  return { ...breakdowns[0]!, truncated };
+}
+
+/** As `journalUsageBreakdown`, several breakdowns (a card's days and its top users) in one scan. */
+export async function journalUsageBreakdowns(
+  readJournal: ReadJournal,
+  entryCount: number,
+  queries: UsageBreakdownQuery[],
+  maxEntries: number,
+): Promise<{ breakdowns: UsageBreakdown[]; truncated: boolean }> {
+  const builders = queries.map((query) => new UsageBreakdownBuilder(query));
+  const from = Math.min(...queries.map((query) => query.from));
   const floor = Math.max(0, entryCount - maxEntries);
+  const done = (truncated: boolean) => ({ breakdowns: builders.map((builder) => builder.result()), truncated });
   for (let below = entryCount; below > floor; ) {
     const after = Math.max(floor, below - PAGE);
     const page = await readJournal(after, below - after);
     for (let i = page.length - 1; i >= 0; i--) {
       const entry = page[i]!;
-      if (Date.parse(entry.at) < query.from) return { ...builder.result(), truncated: false };
+      if (Date.parse(entry.at) < from) return done(false);
       const call = usageCallOf(entry);
-      if (call) builder.add(call);
+      if (call) for (const builder of builders) builder.add(call);
     }
     below = after;
   }
-  return { ...builder.result(), truncated: floor > 0 };
+  return done(floor > 0);
 }

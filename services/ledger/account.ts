@@ -1,9 +1,10 @@
 import type { Minor } from '../money.js';
 import type { ChargeFailureReason } from '../ports.js';
-import type { AutoRechargeSettings, LotSource } from './journal.js';
+import type { AutoRechargeSettings, LotSource, SpendControls } from './journal.js';
 import { IdempotencyKeys } from './idempotencyKeys.js';
 import { emptyUsageStats, type UsageStats } from '../insight/usageStats.js';
 import { rangeViolation } from './accountRange.js';
+import { DEFAULT_WEEKLY_SCHEDULE, type WeeklySchedule } from '../insight/weeklySchedule.js';
 
 /** One addition of funds. It is drawn first-in, first-out and forfeited 12 months after purchase. */
 export interface Lot {
@@ -40,13 +41,17 @@ export interface Offer {
 /** Where the auto-recharge state machine stands; changed only by journal entries. */
 export interface RechargeState {
   /** `chargeKey` is the gateway key of the attempt (`recharge:<attemptId>`). */
-  inFlight: { attemptId: string; startedAt: number; amountMinor: Minor; chargeKey: string } | null;
+  inFlight: { attemptId: string; startedAt: number; amountMinor: Minor; chargeKey: string; month?: string } | null;
   consecutiveFailures: number;
   paused: boolean;
   nextRetryAt: number | null;
   /** An expired or missing card is not retried until the payment method changes. */
   waitingForPaymentMethod: boolean;
   attemptsStarted: number;
+  /** Recharges credited in the tenant's calendar month `month` (the month each attempt started in), for the monthly cap. */
+  monthly: { month: string; recharges: number; addedMinor: Minor };
+  /** The month auto-recharge paused in for reaching its monthly cap (an admin lifting the cap clears it). */
+  limitedMonth: string | null;
 }
 
 export interface Account {
@@ -64,13 +69,27 @@ export interface Account {
   /** Confirmation offers by purchase key (`purchase:<offerId>`). */
   offers: Record<string, Offer>;
   lowBalanceAlertMinor: Minor;
+  spendControls: SpendControls;
+  /** The latest tenant day whose spend was reported above the daily alert amount. */
+  dailySpendAlertedDay: string | null;
   /** How many journal entries the account has; the next entry's id is this plus one. */
   entryCount: number;
   keys: IdempotencyKeys;
   lastUsageAt: number | null;
   /** Recent usage totals for breakdowns, the runway forecast and spend alerts. */
   usage: UsageStats;
+  weeklyReport: WeeklyReportSettings;
 }
+
+/** When the weekly report goes out, and which admins switched it off for themselves. */
+export interface WeeklyReportSettings extends WeeklySchedule {
+  /** The IANA zone of `day` and `hour`; null until an admin sets them (then the zone of the tenant's admins, else UTC). */
+  timeZone: string | null;
+  /** Actors (Entra object ids or Teams ids) who said "stop weekly report". */
+  optedOut: string[];
+}
+
+export const defaultWeeklyReportSettings = (): WeeklyReportSettings => ({ ...DEFAULT_WEEKLY_SCHEDULE, timeZone: null, optedOut: [] });
 
 export type AccountStatus = 'active' | 'suspended';
 
@@ -78,6 +97,9 @@ export type AccountStatus = 'active' | 'suspended';
 export function accountStatus(account: Pick<Account, 'balanceMinor'>): AccountStatus {
   return account.balanceMinor > 0 ? 'active' : 'suspended';
 }
+
+/** A new account caps nothing; months and days count in UTC until an admin sets a cap. */
+export const NO_SPEND_CONTROLS: SpendControls = { monthlyRechargeMaxMinor: null, monthlyRechargeMaxCount: null, dailySpendAlertMinor: null, timeZone: 'UTC' };
 
 export interface AccountDefaults {
   lowBalanceAlertMinor: Minor;
@@ -100,13 +122,18 @@ export function newAccount(tenantId: string, currency: string, at: number, defau
       nextRetryAt: null,
       waitingForPaymentMethod: false,
       attemptsStarted: 0,
+      monthly: { month: '', recharges: 0, addedMinor: 0 },
+      limitedMonth: null,
     },
     offers: {},
     lowBalanceAlertMinor: defaults.lowBalanceAlertMinor,
+    spendControls: { ...NO_SPEND_CONTROLS },
+    dailySpendAlertedDay: null,
     entryCount: 0,
     keys: new IdempotencyKeys(),
     lastUsageAt: null,
     usage: emptyUsageStats(),
+    weeklyReport: defaultWeeklyReportSettings(),
   };
 }
 

@@ -43,6 +43,17 @@ export function applyEntry(account: Account | undefined, entry: JournalEntry): A
         if (detail.autoRecharge.enabled && (wasOff || account.recharge.paused)) resetFailures(account);
       }
       if (detail.lowBalanceAlertMinor !== undefined) account.lowBalanceAlertMinor = detail.lowBalanceAlertMinor;
+      if (detail.spendControls) {
+        account.spendControls = { ...detail.spendControls };
+        // New caps are judged afresh: a pause they lift ends, one they still impose is said again.
+        account.recharge.limitedMonth = null;
+      }
+      if (detail.weeklyReportSchedule) account.weeklyReport = { ...account.weeklyReport, ...detail.weeklyReportSchedule };
+      if (detail.weeklyReportOptOut) {
+        const { actor, optedOut } = detail.weeklyReportOptOut;
+        const others = account.weeklyReport.optedOut.filter((a) => a !== actor);
+        account.weeklyReport = { ...account.weeklyReport, optedOut: optedOut ? [...others, actor] : others };
+      }
       break;
     case 'payment-method-changed':
       account.recharge.waitingForPaymentMethod = false;
@@ -56,6 +67,7 @@ export function applyEntry(account: Account | undefined, entry: JournalEntry): A
         startedAt: at,
         amountMinor: detail.amountMinor,
         chargeKey: entry.idempotencyKey ?? legacyRechargeChargeKey(detail.attemptId),
+        ...(detail.month ? { month: detail.month } : {}),
       };
       account.recharge.attemptsStarted++;
       break;
@@ -65,6 +77,12 @@ export function applyEntry(account: Account | undefined, entry: JournalEntry): A
       account.recharge.paused = detail.paused;
       account.recharge.nextRetryAt = detail.retryAt ? Date.parse(detail.retryAt) : null;
       account.recharge.waitingForPaymentMethod = detail.reason === 'expired-card' || detail.reason === 'no-payment-method';
+      break;
+    case 'auto-recharge-limited':
+      account.recharge.limitedMonth = detail.month;
+      break;
+    case 'daily-spend-exceeded':
+      account.dailySpendAlertedDay = detail.day;
       break;
     case 'expiry-reminder': {
       const lot = account.lots.find((l) => l.id === detail.lotId);
@@ -96,6 +114,9 @@ export function applyEntry(account: Account | undefined, entry: JournalEntry): A
     case 'purchase-cancelled':
       if (detail.offerId !== undefined) delete account.offers[purchaseKey(detail.offerId)];
       break;
+    case 'weekly-report':
+      // Its key (below) is all it leaves: the week's report is raised.
+      break;
   }
   const outcomeKey = outcomeKeyOf(entry);
   if (outcomeKey) {
@@ -118,6 +139,7 @@ function addLot(account: Account, entry: JournalEntry, detail: Extract<EntryDeta
   account.debtMinor -= repaid;
   account.balanceMinor += amount;
   if (detail.source === 'auto-recharge') {
+    countInMonth(account, amount);
     account.recharge.inFlight = null;
     resetFailures(account);
   }
@@ -134,6 +156,17 @@ function addLot(account: Account, entry: JournalEntry, detail: Extract<EntryDeta
   };
   // Lots stay in purchase order; an entry is never older than the lots before it.
   account.lots.push(lot);
+}
+
+/** A credited recharge counts against the monthly cap of the month its attempt started in. */
+function countInMonth(account: Account, amount: number): void {
+  const month = account.recharge.inFlight?.month;
+  if (!month) return;
+  const monthly = account.recharge.monthly;
+  account.recharge.monthly =
+    monthly.month === month
+      ? { month, recharges: monthly.recharges + 1, addedMinor: monthly.addedMinor + amount }
+      : { month, recharges: 1, addedMinor: amount };
 }
 
 /** Charges draw the oldest lots first; what they cannot cover becomes debt. */

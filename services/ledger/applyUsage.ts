@@ -1,4 +1,4 @@
-import { DAY_MS } from '../calendar.js';
+import { DAY_MS, iso } from '../calendar.js';
 import type { Change, NoChange } from '../ports.js';
 import type { Account } from './account.js';
 import { ChangeDraft } from './changeDraft.js';
@@ -6,7 +6,7 @@ import type { UsageDetail } from './journal.js';
 import { accountDefaults, additionLimits, usageChargeLimit, type LedgerPolicy } from './policy.js';
 import { chargeBreaksRange } from './accountRange.js';
 import { startRechargeIfDue } from './autoRecharge.js';
-import { hourOf, spendAlerts, spendBefore } from '../insight/spendAlerts.js';
+import { dailySpendExceeded, hourOf, spendAlerts, spendBefore } from '../insight/spendAlerts.js';
 import { NewDestinationWatch } from '../insight/newDestinations.js';
 import type { Result } from '../result.js';
 import { MAX_MINOR, toDecimalString, type Minor } from '../money.js';
@@ -131,6 +131,12 @@ export function applyUsage(
     for (const alert of spendAlerts(before, draft.account, charged, now, floorMinor)) draft.raise(alert);
     const alert = newDestinations.alert(draft.account, now);
     if (alert) draft.raise(alert);
+    const exceeded = dailySpendExceeded(draft.account, charged, now);
+    if (exceeded) {
+      draft.record({ detail: { kind: 'daily-spend-exceeded', ...exceeded }, amountMinor: 0, actor: 'system', idempotencyKey: null });
+      const { tenantId, currency, balanceMinor } = draft.account;
+      draft.raise({ tenantId, currency, balanceMinor, at: iso(now), type: 'daily-spend-exceeded', ...exceeded });
+    }
   }
   startRechargeIfDue(draft, now);
   return draft.finish(outcome);

@@ -1,12 +1,13 @@
-import { iso } from '../calendar.js';
+import { iso, monthKey, startOfNextZonedMonth } from '../calendar.js';
 import type { ChargeOutcome } from '../ports.js';
 import type { Account } from './account.js';
 import { fundsBreakRange } from './accountRange.js';
 import type { ChangeDraft } from './changeDraft.js';
-import type { RechargeFailureReason } from './journal.js';
+import type { RechargeFailureReason, RechargeLimitKind } from './journal.js';
 import { creditCharge } from './creditCharge.js';
 import type { LedgerError } from './errors.js';
 import { rechargeKey } from './operationKeys.js';
+import type { Minor } from '../money.js';
 
 /** After this many declines in a row auto-recharge pauses until an admin switches it on again. */
 export const MAX_CONSECUTIVE_FAILURES = 3;
@@ -30,16 +31,74 @@ export function rechargeDue(account: Account, now: number): boolean {
   );
 }
 
+/** What the tenant's current calendar month has taken by auto-recharge (credited recharges). */
+export function rechargedThisMonth(account: Pick<Account, 'recharge' | 'spendControls'>, now: number): { month: string; recharges: number; addedMinor: Minor } {
+  const month = monthKey(now, account.spendControls.timeZone);
+  const { monthly } = account.recharge;
+  return monthly.month === month ? { ...monthly } : { month, recharges: 0, addedMinor: 0 };
+}
+
+/**
+ * The monthly cap one more recharge of the set amount would pass, if any. Decided from the
+ * account's own tally inside the change that would start it, and only one attempt is ever in
+ * flight, so no interleaving of changes or instances can make one recharge too many.
+ */
+export function monthlyCapReached(account: Account, now: number): RechargeLimitKind | null {
+  const { monthlyRechargeMaxMinor: maxMinor, monthlyRechargeMaxCount: maxCount } = account.spendControls;
+  const month = rechargedThisMonth(account, now);
+  if (maxCount !== null && month.recharges + 1 > maxCount) return 'count';
+  if (maxMinor !== null && month.addedMinor + account.autoRecharge.amountMinor > maxMinor) return 'amount';
+  return null;
+}
+
+/** Auto-recharge is paused for the rest of this month by its monthly cap. */
+export const pausedForMonth = (account: Pick<Account, 'recharge' | 'spendControls'>, now: number): boolean =>
+  account.recharge.limitedMonth !== null && account.recharge.limitedMonth === monthKey(now, account.spendControls.timeZone);
+
 /**
  * Starts an attempt inside the change that left the balance below the trigger, so concurrent
- * changes (serialised per tenant) can never start two: the second sees the one in flight.
+ * changes (serialised per tenant) can never start two: the second sees the one in flight. When
+ * the monthly cap would be passed it starts none: auto-recharge pauses for the rest of the month,
+ * recorded once, and admins hear why and how to lift it.
  */
 export function startRechargeIfDue(draft: ChangeDraft, now: number): void {
   const account = draft.account;
   if (!account || !rechargeDue(account, now)) return;
+  const limit = monthlyCapReached(account, now);
+  if (limit) {
+    if (pausedForMonth(account, now)) return;
+    const { month, recharges, addedMinor } = rechargedThisMonth(account, now);
+    draft.record({
+      detail: { kind: 'auto-recharge-limited', month, limit, rechargedMinor: addedMinor, recharges },
+      amountMinor: 0,
+      actor: 'system',
+      idempotencyKey: null,
+    });
+    const { monthlyRechargeMaxMinor, monthlyRechargeMaxCount, timeZone } = account.spendControls;
+    draft.raise({
+      tenantId: account.tenantId,
+      currency: account.currency,
+      balanceMinor: account.balanceMinor,
+      at: iso(now),
+      type: 'auto-recharge-limited',
+      limit,
+      month,
+      maxMinor: monthlyRechargeMaxMinor,
+      maxCount: monthlyRechargeMaxCount,
+      rechargedMinor: addedMinor,
+      recharges,
+      resumesAt: iso(startOfNextZonedMonth(now, timeZone)),
+    });
+    return;
+  }
   const attemptId = `recharge-${account.recharge.attemptsStarted + 1}`;
   draft.record({
-    detail: { kind: 'auto-recharge-started', attemptId, amountMinor: account.autoRecharge.amountMinor },
+    detail: {
+      kind: 'auto-recharge-started',
+      attemptId,
+      amountMinor: account.autoRecharge.amountMinor,
+      month: monthKey(now, account.spendControls.timeZone),
+    },
     amountMinor: 0,
     actor: 'system',
     // The key the card is charged with, in the auto-recharge key space.
@@ -91,14 +150,18 @@ export function completeRecharge(draft: ChangeDraft, attemptId: string, outcome:
   return null;
 }
 
-export type RechargeStatus = 'off' | 'ready' | 'in-flight' | 'retrying' | 'waiting-for-payment-method' | 'paused';
+export type RechargeStatus = 'off' | 'ready' | 'in-flight' | 'retrying' | 'waiting-for-payment-method' | 'paused' | 'limited-this-month';
 
-/** One word for where auto-recharge stands, for cards and the operator API. */
-export function rechargeStatus(account: Pick<Account, 'autoRecharge' | 'recharge'>): RechargeStatus {
+/**
+ * One word for where auto-recharge stands, for cards and the operator API. With `now`, also
+ * whether a monthly-cap pause still holds (it ends with the month); without, that pause reads as ready.
+ */
+export function rechargeStatus(account: Pick<Account, 'autoRecharge' | 'recharge' | 'spendControls'>, now?: number): RechargeStatus {
   const { autoRecharge, recharge } = account;
   if (!autoRecharge.enabled) return 'off';
   if (recharge.inFlight) return 'in-flight';
   if (recharge.paused) return 'paused';
+  if (now !== undefined && pausedForMonth(account, now)) return 'limited-this-month';
   if (recharge.waitingForPaymentMethod) return 'waiting-for-payment-method';
   if (recharge.nextRetryAt !== null) return 'retrying';
   return 'ready';

@@ -18,6 +18,10 @@ export type LedgerError =
   /** The change would take the balance past the account range rule's bound (`accountRange.ts`). */
   | { code: 'balance-out-of-range'; maxMinor: Minor; currency: string }
   | { code: 'trigger-negative' }
+  /** A monthly auto-recharge cap below one recharge would stop every recharge: refused, whichever of the two was being changed. */
+  | { code: 'monthly-limit-below-recharge'; limitMinor: Minor; amountMinor: Minor; currency: string }
+  /** A monthly count of recharges is a whole number from 1 to `max`. */
+  | { code: 'recharge-count-invalid'; input: string; max: number }
   | { code: 'unknown-currency'; currency: string }
   | { code: 'currency-mismatch'; expected: string; got: string }
   | { code: 'no-account' }

@@ -11,11 +11,14 @@ export type EntryKind =
   | 'payment-method-changed'
   | 'auto-recharge-started'
   | 'auto-recharge-failed'
+  | 'auto-recharge-limited'
+  | 'daily-spend-exceeded'
   | 'expiry-reminder'
   | 'purchase-offered'
   | 'purchase-charging'
   | 'purchase-failed'
-  | 'purchase-cancelled';
+  | 'purchase-cancelled'
+  | 'weekly-report';
 
 export type LotSource = 'manual' | 'auto-recharge';
 
@@ -57,6 +60,21 @@ export interface AutoRechargeSettings {
 
 export type RechargeFailureReason = ChargeFailureReason;
 
+/**
+ * What admins may cap (issue 11): auto-recharge per calendar month, by amount and/or by count, and
+ * a day's spend before they are alerted. Null: no cap. Months and days are the tenant's, in
+ * `timeZone` (IANA), the zone of the admin who last set them.
+ */
+export interface SpendControls {
+  monthlyRechargeMaxMinor: Minor | null;
+  monthlyRechargeMaxCount: number | null;
+  dailySpendAlertMinor: Minor | null;
+  timeZone: string;
+}
+
+/** Which monthly cap stopped a recharge. */
+export type RechargeLimitKind = 'amount' | 'count';
+
 export type EntryDetail =
   | {
       kind: 'account-opened';
@@ -80,10 +98,16 @@ export type EntryDetail =
       kind: 'settings-changed';
       autoRecharge?: AutoRechargeSettings;
       lowBalanceAlertMinor?: Minor;
+      spendControls?: SpendControls;
+      /** The weekly report's day and hour, in the zone of the admin who set them. */
+      weeklyReportSchedule?: { day: number; hour: number; timeZone: string | null };
+      /** One admin switched their own weekly report off (`optedOut`) or back on. */
+      weeklyReportOptOut?: { actor: string; optedOut: boolean };
     }
   /** `description` in words for the operator's journal; `card` for cards to say in the reader's language (absent before it was kept). */
   | { kind: 'payment-method-changed'; description: string; card?: { brand: string; last4: string } }
-  | { kind: 'auto-recharge-started'; attemptId: string; amountMinor: Minor }
+  /** `month`: the tenant's calendar month the attempt counts in against the monthly cap (absent before caps existed). */
+  | { kind: 'auto-recharge-started'; attemptId: string; amountMinor: Minor; month?: string }
   | {
       kind: 'auto-recharge-failed';
       attemptId: string;
@@ -92,6 +116,13 @@ export type EntryDetail =
       paused: boolean;
       retryAt: string | null;
     }
+  /**
+   * A recharge was due but the monthly cap would be passed: auto-recharge pauses until `month` is
+   * over or an admin lifts the cap. What the month has taken so far, for the alert and the history.
+   */
+  | { kind: 'auto-recharge-limited'; month: string; limit: RechargeLimitKind; rechargedMinor: Minor; recharges: number }
+  /** The tenant's day `day` spent more than the daily alert amount; recorded so it is said once a day. */
+  | { kind: 'daily-spend-exceeded'; day: string; spentMinor: Minor; ceilingMinor: Minor }
   | { kind: 'expiry-reminder'; lotId: string; days: number; expiresAt: string }
   /**
    * A confirmation card was shown: the offer Confirm may charge and credit, exactly this amount,
@@ -106,7 +137,12 @@ export type EntryDetail =
    * An admin cancelled a confirmation card before Confirm claimed it: it can never charge.
    * Entries written before offers existed have no `offerId`.
    */
-  | { kind: 'purchase-cancelled'; offerId?: string };
+  | { kind: 'purchase-cancelled'; offerId?: string }
+  /**
+   * The week's report was raised (its alert is stored with this entry). The key,
+   * `report:<tenant>:<week>`, makes it once a week: the store refuses a second entry with it.
+   */
+  | { kind: 'weekly-report'; week: string; dueAt: string };
 
 export interface JournalEntry {
   /** The tenant's entry number ("1", "2", …): with `tenantId`, unique; also the paging cursor. */

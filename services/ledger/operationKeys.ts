@@ -19,6 +19,9 @@ export const rechargeKey = (attemptId: string): string => `recharge:${attemptId}
 /** An operator's grant or refund, keyed by the operator's own idempotency key. */
 export const grantKey = (operatorKey: string): string => `grant:${operatorKey}`;
 
+/** The weekly report of one tenant for one ISO week ("2026-W49"): raised once, whatever restarts or instances. */
+export const weeklyReportKey = (tenantId: string, week: string): string => `report:${tenantId}:${week}`;
+
 export const isPurchaseKey = (key: string): boolean => key.startsWith('purchase:');
 
 /**
@@ -41,6 +44,7 @@ export function outcomeKeyOf(entry: JournalEntry): string | null {
   if (idempotencyKey === null) return null;
   if (detail.kind === 'funds-added') return detail.purpose ? idempotencyKey : legacyKey(idempotencyKey);
   if (detail.kind === 'purchase-cancelled') return detail.offerId !== undefined ? idempotencyKey : legacyKey(idempotencyKey);
+  if (detail.kind === 'weekly-report') return idempotencyKey;
   return null;
 }
 

@@ -29,6 +29,7 @@ import {
   type AdaptiveCard,
   type AlertThresholdViewModel,
   type AutoRechargeSettingsViewModel,
+  type SpendControlsViewModel,
   type AutoRechargeViewModel,
   type BalanceViewModel,
   type ConfirmationViewModel,
@@ -163,6 +164,28 @@ export const usage = (over: Partial<UsageViewModel> = {}): UsageViewModel => ({
   ...over,
 });
 
+/** 30 UTC days of spend ending 2026-03-05, some without calls. */
+export const PER_DAY = Array.from({ length: 30 }, (_, i) => ({
+  day: new Date(Date.parse('2026-02-04T00:00:00Z') + i * 86_400_000).toISOString().slice(0, 10),
+  minor: i % 7 === 3 ? 0 : 100 + ((i * 37) % 900),
+}));
+
+export const TOP_SPENDERS = {
+  since: '2026-03-01T00:00:00.000Z',
+  rows: [
+    { label: 'Megan Bowen', unknown: false, calls: 14, minor: 2310 },
+    { label: 'adele.vance@contoso.example', unknown: false, calls: 9, minor: 1205 },
+    { label: 'unknown user', unknown: true, calls: 3, minor: 410 },
+  ],
+  truncated: false,
+};
+
+/** A projected balance from $37.66 at $2.27 a day down to the $20.00 trigger. */
+export const PROJECTION = Array.from({ length: 9 }, (_, i) => ({
+  day: new Date(Date.parse('2026-03-05T00:00:00Z') + i * 86_400_000).toISOString().slice(0, 10),
+  minor: Math.max(2000, 3766 - i * 227),
+}));
+
 const alertBase = { tenantId: 'contoso-tenant-id', currency: 'USD', balanceMinor: 850, at: AT };
 
 export const ALERTS: Alert[] = [
@@ -254,7 +277,40 @@ export const ALERTS: Alert[] = [
     quietUntil: null,
     destinationListFull: false,
   },
+  {
+    ...alertBase,
+    type: 'auto-recharge-limited',
+    limit: 'count',
+    month: '2026-03',
+    maxMinor: null,
+    maxCount: 3,
+    rechargedMinor: 15_000,
+    recharges: 3,
+    resumesAt: '2026-03-31T16:00:00.000Z',
+  },
+  {
+    ...alertBase,
+    type: 'auto-recharge-limited',
+    limit: 'amount',
+    month: '2026-03',
+    maxMinor: 50_000,
+    maxCount: null,
+    rechargedMinor: 45_000,
+    recharges: 9,
+    resumesAt: '2026-04-01T00:00:00.000Z',
+  },
+  { ...alertBase, type: 'daily-spend-exceeded', day: '2026-03-05', spentMinor: 21_337, ceilingMinor: 20_000 },
 ];
+
+/** Spend controls with a monthly amount and count cap, a daily alert, and what March took so far. */
+export const spendControls = (over: Partial<SpendControlsViewModel> = {}): SpendControlsViewModel => ({
+  monthlyMaxMinor: 50_000,
+  monthlyMaxCount: 3,
+  dailyAlertMinor: 20_000,
+  thisMonth: { recharges: 2, addedMinor: 10_000 },
+  timeZone: 'Asia/Shanghai',
+  ...over,
+});
 
 /** Calls to Sierra Leone over a few days by three people, one not named, newest first. */
 export const destinationCalls = (over: Partial<DestinationCallsViewModel> = {}): DestinationCallsViewModel => ({
@@ -316,6 +372,10 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   const add = (name: string, card: AdaptiveCard) => cards.push({ name, card });
 
   add('balance', renderBalanceCard(balance({ insight: { runwayDays: 17, lastUsageSyncAt: AT } }), locale));
+  add(
+    'balance, with the runway chart',
+    renderBalanceCard(balance({ insight: { runwayDays: 7, runwayUntil: 'trigger', lastUsageSyncAt: AT, projection: PROJECTION, floorMinor: 2000 } }), locale),
+  );
   add(
     'balance, zero lots and no transactions',
     renderBalanceCard(balance({ balanceMinor: 0, status: 'suspended', lots: [], recent: [], autoRecharge: autoRecharge({ state: 'off' }) }), locale),
@@ -440,6 +500,28 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
     renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'retrying', nextRetryAt: '2026-03-05T15:00:00.000Z' }) }), locale),
   );
   add('auto-recharge, in progress', renderAutoRechargeCard(settings({ autoRecharge: autoRecharge({ state: 'in-progress' }) }), locale));
+  add('auto-recharge, spend controls', renderAutoRechargeCard(settings({ spendControls: spendControls() }), locale));
+  add(
+    'auto-recharge, paused by the monthly cap',
+    renderAutoRechargeCard(
+      settings({
+        autoRecharge: autoRecharge({ state: 'limited', resumesAt: '2026-03-31T16:00:00.000Z' }),
+        spendControls: spendControls({ thisMonth: { recharges: 3, addedMinor: 15_000 } }),
+      }),
+      locale,
+    ),
+  );
+  add(
+    'auto-recharge, spend control refused',
+    renderAutoRechargeCard(
+      settings({
+        spendControls: spendControls({ monthlyMaxMinor: null, monthlyMaxCount: null, dailyAlertMinor: null }),
+        values: { monthlyMax: '20', monthlyCount: 'abc' },
+        error: { field: 'monthlyMax', error: { code: 'monthly-limit-below-recharge', limitMinor: 2000, amountMinor: 5000, currency: 'USD' } },
+      }),
+      locale,
+    ),
+  );
   add(
     'auto-recharge, amount error',
     renderAutoRechargeCard(
@@ -551,6 +633,7 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
   add('history export', renderHistoryExportCard(CSV_LINK, locale));
 
   add('usage', renderUsageCard(usage(), locale));
+  add('usage, with charts and top spenders', renderUsageCard(usage({ perDay: PER_DAY, topSpenders: TOP_SPENDERS }), locale));
   add('usage, empty', renderUsageCard(usage({ rows: [], totalMinor: 0, runway: { daysLeft: null, until: 'zero', suggestedRechargeMinor: null } }), locale));
   add(
     'usage, many rows',
@@ -565,6 +648,12 @@ export function cardCatalogue(locale: string): Array<{ name: string; card: Adapt
         })),
         totalMinor: 78_000,
         runway: { daysLeft: 0, until: 'trigger' },
+        perDay: PER_DAY.map((day) => ({ ...day, minor: day.minor * 1_000_003 })),
+        topSpenders: {
+          ...TOP_SPENDERS,
+          truncated: true,
+          rows: Array.from({ length: 5 }, (_, i) => ({ label: `${LONG_NAME} ${i}`, unknown: false, calls: 10_000 + i, minor: 99_999_999 - i })),
+        },
       }),
       locale,
     ),

@@ -191,6 +191,65 @@ describe('usage key file', () => {
     await recovered.close();
   });
 
+  it("reads a reopened tenant's keys only at its first change, which waits for them with every change behind it; a replayed record is refused", async () => {
+    const dir = await tempFolder();
+    let store = await openLowdbLedgerStore({ dir, ...QUIET });
+    await store.change('t', addFunds('t', 100_000_000, 'f'));
+    await store.change('u', addFunds('u', 100_000_000, 'f'));
+    const charged = usageBatch('a', 5_000);
+    await charge(store, 't', charged);
+    await charge(store, 'u', usageBatch('a', 10));
+    await store.close();
+
+    store = await openLowdbLedgerStore({ dir, ...QUIET });
+    const account = (await store.account('t'))!;
+    expect(account.keys.storedUsagePending).toBe(true); // a read leaves them on disk
+    const fresh = usageBatch('new', 10);
+    const changes = [
+      store.change('t', recordUsage('t', charged.slice(0, 100))),
+      store.change('t', recordUsage('t', fresh)),
+      store.change('t', recordUsage('t', fresh)),
+      store.change('t', recordUsage('t', charged.slice(4_900))),
+    ];
+    expect(account.keys.storedUsagePending).toBe(true); // nothing decided yet: all four wait
+    expect(await Promise.all(changes)).toEqual([0, 10, 0, 0]);
+    expect(account.keys.storedUsagePending).toBe(false);
+    expect(account.keys.usageCount).toBe(5_010);
+    expect((await store.account('u'))!.keys.storedUsagePending).toBe(true);
+    await store.checkpoint();
+    // The keys read from the file are not written again: only the 10 new ones are appended.
+    expect((await readDocument(dir, 't')).usageKeys).toEqual({ generation: 0, bytes: blocks(5_000, 10) });
+    await store.close();
+
+    store = await openLowdbLedgerStore({ dir, ...QUIET });
+    await expectAllDuplicates(store, 't', [...charged, ...fresh]);
+    await expectAllDuplicates(store, 'u', usageBatch('a', 10));
+    await store.close();
+  });
+
+  it('refuses the changes of a tenant whose key file was damaged after start-up, naming it, until it reads again', async () => {
+    const dir = await tempFolder();
+    let store = await openLowdbLedgerStore({ dir, ...QUIET });
+    await store.change('t', addFunds('t', 1_000_000, 'f'));
+    await store.change('u', addFunds('u', 1_000_000, 'f'));
+    await charge(store, 't', usageBatch('a', 10));
+    await store.close();
+
+    store = await openLowdbLedgerStore({ dir, ...QUIET });
+    const file = usageKeyFile(keyFolder(dir, 't'), 0);
+    const bytes = await readFile(file);
+    const damaged = Buffer.from(bytes);
+    damaged[8 + 5] = damaged[8 + 5]! ^ 1;
+    await writeFile(file, damaged);
+    await expect(store.change('t', recordUsage('t', usageBatch('a', 10)))).rejects.toThrow(`${file} has a block of 10 keys at byte 0 that fails its checksum`);
+    expect((await store.account('t'))!.entryCount).toBe(12);
+    expect(await store.change('u', recordUsage('u', usageBatch('a', 3)))).toBe(3);
+
+    await writeFile(file, bytes);
+    expect(await store.change('t', recordUsage('t', usageBatch('a', 12)))).toBe(2);
+    await store.close();
+  });
+
   it('refuses an account document of the older formats: usage keys inside it, or no checksum', async () => {
     const dir = await tempFolder();
     const store = await openLowdbLedgerStore({ dir, ...QUIET });

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { record } from '../bot/operatorApi/operatorApiServer.js';
 import { startBot, type BotUnderTest } from './support/botHarness.js';
@@ -14,8 +14,9 @@ const SHOTS = path.resolve('test-results', 'playground');
 
 /**
  * The bot in the Microsoft 365 Agents Playground (the local Teams-like client `npm run playground`
- * starts), driven in headless Chromium: the balance card is shown, and the add-funds flow is
- * clicked through to the receipt. Screenshots of each step land in test-results/playground/.
+ * starts), driven in headless Chromium: the balance card is shown, the add-funds flow is clicked
+ * through to the receipt, and the usage and balance cards draw their charts. Screenshots of each
+ * step land in test-results/playground/.
  */
 describe('in the Agents Playground', () => {
   let connector: FakeConnector;
@@ -52,8 +53,9 @@ describe('in the Agents Playground', () => {
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: 'domcontentloaded' });
-  }, 90_000);
+    // The playground's bundle is large: on a loaded machine its first load takes more than 30 s.
+    await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+  }, 150_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -64,6 +66,13 @@ describe('in the Agents Playground', () => {
 
   const lastCard = () => page.locator('.ac-adaptiveCard').last();
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  /** A card taller than the window, whole: the window grows for the picture and shrinks back. */
+  const tallShot = async (card: Locator, name: string) => {
+    await page.setViewportSize({ width: 1280, height: 2400 });
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  };
 
   it('shows the welcome card on install and, for "balance" before any funds, the get-started card', async () => {
     await page.getByText('Welcome to Communications Credits').first().waitFor({ timeout: 30_000 });
@@ -124,6 +133,47 @@ describe('in the Agents Playground', () => {
     expect(text).toMatch(/Entries \d+–\d+ of \d+/);
     expect(text).toContain('Money in and out only');
     await shot('6-history-grouped');
+  }, 60_000);
+
+  it('shows the usage card with its charts drawn (bars, donut) and the top spenders, and the balance card with its runway line', async () => {
+    const [tenantId] = await bot.app.store.tenantIds();
+    const now = Date.now();
+    const people = [
+      { userPrincipalName: 'megan.bowen@contoso.example', userDisplayName: 'Megan Bowen' },
+      { userPrincipalName: 'alex.wilber@contoso.example', userDisplayName: 'Alex Wilber' },
+      {},
+    ];
+    // Calls on ten days of this month (or the last days of the previous one): some days cost more.
+    const calls = Array.from({ length: 20 }, (_, i) => {
+      const start = now - (i % 10) * 86_400_000 - 3_600_000;
+      return record(tenantId!, (0.25 * (1 + (i % 4))).toFixed(2), {
+        startDateTime: new Date(start).toISOString(),
+        endDateTime: new Date(start + 180_000).toISOString(),
+        destinationContext: i % 3 === 0 ? 'Domestic' : 'International',
+        destinationName: ['United States', 'Japan', 'Germany'][i % 3]!,
+        userId: null,
+        ...people[i % 3],
+      });
+    });
+    expect((await bot.operator('POST', '/api/usage', { records: calls })).body).toMatchObject({ accepted: 20 });
+    await page.locator('[data-lexical-editor="true"]').click();
+    await page.keyboard.type('usage');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => lastCard().innerText(), { timeout: 20_000 }).toContain('Top spenders this month');
+    const usageCard = lastCard();
+    expect(await usageCard.innerText()).toContain('Spend per day, last 30 days');
+    expect(await usageCard.innerText()).toContain('Megan Bowen');
+    // Drawn, not fallen back: the charts are SVG in the card, and their fallback texts are not shown.
+    await expect.poll(() => usageCard.locator('svg').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(await usageCard.innerText()).not.toContain('Busiest day');
+    await tallShot(usageCard, '6b-usage-charts');
+
+    await page.locator('[data-lexical-editor="true"]').click();
+    await page.keyboard.type('balance');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => lastCard().innerText(), { timeout: 20_000 }).toContain('Projected balance');
+    await tallShot(lastCard(), '6c-balance-runway');
+    await expect.poll(() => lastCard().locator('svg').count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
   it('posts alerts on its own when calling stops and when an hour costs far more than usual', async () => {

@@ -1,5 +1,5 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
-import { SourceMap } from 'node:module';
+import { createRequire, SourceMap } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,20 @@ describe('npm run build (scripts/build.mjs)', () => {
     );
     for (const file of files.filter((f) => f.endsWith('.js'))) {
       expect(/[^\x00-\x7f]/.test(await readFile(path.join(outdir, file), 'utf8')), file).toBe(false);
+    }
+  });
+
+  it('vendors restify with each of its plugins loaded only when first read (the bot reads only queryParser)', () => {
+    const restify = createRequire(import.meta.url)(path.join(outdir, 'node_modules/restify/index.js')) as {
+      plugins: Record<string, unknown> & { pre: Record<string, unknown> };
+    };
+    for (const [holder, name] of [
+      [restify.plugins, 'bodyParser'],
+      [restify.plugins, 'queryParser'],
+      [restify.plugins.pre, 'dedupeSlashes'],
+    ] as const) {
+      expect(typeof Object.getOwnPropertyDescriptor(holder, name)?.get, name).toBe('function');
+      expect(typeof holder[name], name).toBe('function');
     }
   });
 

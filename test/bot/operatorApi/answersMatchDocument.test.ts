@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { weeklyReportContext } from '../../../bot/alerts/weeklyReports.js';
 import { BODY_LIMITS } from '../../../bot/http/jsonBody.js';
 import type { StoreHealth } from '../../../services/ports.js';
 import { TestClock } from '../../support/memoryLedgerStore.js';
@@ -150,6 +151,90 @@ describe('operator API answers, as the document describes them', () => {
     expect((await described('GET', '/api/tenants/read-t/journal?after=x')).status).toBe(400);
   });
 
+  it('GET usage: grouped by user and department as hand-computed, in JSON and CSV; hostile queries are 400 and change nothing', async () => {
+    const tenantId = 'usage-by-t';
+    await grant(tenantId, '50.00', 'usage-by-seed');
+    const call = (charge: string, startDateTime: string, extra: Record<string, unknown>) =>
+      record(tenantId, charge, { startDateTime, endDateTime: null, ...extra }, at());
+    await wellFormed('POST', '/api/usage', {
+      records: [
+        call('1.20', '2026-03-01T10:00:00Z', {
+          userPrincipalName: 'Ana@Contoso.com',
+          userDisplayName: 'Ana Lima',
+          administrativeUnitInfos: [{ id: 'au-sales' }],
+        }),
+        call('0.30', '2026-03-02T08:00:00Z', { userPrincipalName: 'ana@contoso.com', department: 'au-sales' }),
+        call('0.75', '2026-02-28T23:30:00Z', { userPrincipalName: 'bo@contoso.com', userDisplayName: '=HYPERLINK("http://evil","Bo")' }),
+        call('0.40', '2026-03-02T08:30:00Z', { userId: null, callType: 'ucap_out' }),
+        call('5.00', '2026-02-20T12:00:00Z', { userPrincipalName: 'ana@contoso.com' }),
+      ],
+    });
+    const route = `/api/tenants/${tenantId}/usage`;
+    const byUser = await described('GET', `${route}?groupBy=user&from=2026-02-28&to=2026-03-02`);
+    expect(byUser.json).toEqual({
+      tenantId,
+      currency: 'USD',
+      groupBy: 'user',
+      from: '2026-02-28T00:00:00.000Z',
+      to: '2026-03-03T00:00:00.000Z',
+      rows: [
+        { key: 'ana@contoso.com', label: 'Ana Lima', unknown: false, calls: 2, seconds: 120, amountMinor: 150, amount: '1.50' },
+        { key: 'bo@contoso.com', label: '=HYPERLINK("http://evil","Bo")', unknown: false, calls: 1, seconds: 60, amountMinor: 75, amount: '0.75' },
+        { key: 'unknown user', label: 'unknown user', unknown: true, calls: 1, seconds: 60, amountMinor: 40, amount: '0.40' },
+      ],
+      total: { calls: 4, seconds: 240, amountMinor: 265, amount: '2.65' },
+      truncated: false,
+    });
+    const byDepartment = await described('GET', `${route}?groupBy=department&from=2026-02-28T00:00:00Z&to=2026-03-03T00:00:00Z`);
+    expect(byDepartment.json.rows.map((r: { key: string; amountMinor: number }) => [r.key, r.amountMinor])).toEqual([
+      ['au-sales', 150],
+      ['no department', 115],
+    ]);
+    // Without a range: the 30 days before now, which holds all five calls.
+    expect((await described('GET', `${route}?groupBy=day`)).json.total).toMatchObject({ calls: 5, amountMinor: 765 });
+
+    const csv = await described('GET', `${route}?groupBy=user&from=2026-02-28&to=2026-03-02&format=csv`);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.text).toBe(
+      [
+        'key,label,calls,seconds,amount,currency',
+        'ana@contoso.com,Ana Lima,2,120,1.50,USD',
+        `bo@contoso.com,"'=HYPERLINK(""http://evil"",""Bo"")",1,60,0.75,USD`,
+        'unknown user,unknown user,1,60,0.40,USD',
+        '',
+      ].join('\r\n'),
+    );
+    const accepted = await described('GET', `${route}?groupBy=user&from=2026-02-28&to=2026-03-02`, undefined, { accept: 'text/csv, application/json;q=0.5' });
+    expect(accepted.text).toBe(csv.text);
+    const jsonAsked = await described('GET', `${route}?groupBy=user&format=json`, undefined, { accept: 'text/csv' });
+    expect(jsonAsked.headers['content-type']).toMatch(/^application\/json/);
+
+    const journalBefore = (await described('GET', `/api/tenants/${tenantId}/journal?limit=1000`)).text;
+    const hostile = [
+      'groupBy=country',
+      'groupBy=user&groupBy=day',
+      'from=2026-02-30',
+      'from=yesterday',
+      'to=2026-13-01',
+      'from=2026-03-02&to=2026-03-01',
+      'from=2026-03-01T00:00:00Z&to=2026-03-01T00:00:00Z',
+      'from=2025-01-01&to=2026-03-01',
+      'from=0001-01-01T00:00:00Z&to=9999-12-31T00:00:00Z',
+      'format=xml',
+    ];
+    for (const q of hostile) {
+      const refused = await described('GET', `${route}?${q}`);
+      expect([q, refused.status, refused.json.error]).toEqual([q, 400, 'bad-request']);
+      expect(refused.json.message, q).toEqual(expect.any(String));
+    }
+    expect((await described('GET', `${route}?from=2026-03-02&to=2026-03-01`)).json.message).toBe('from must be before to');
+    expect((await described('GET', `${route}?from=2025-01-01&to=2026-03-01`)).json.message).toMatch(/at most 92 days/);
+    expect((await described('GET', `/api/tenants/${tenantId}/journal?limit=1000`)).text).toBe(journalBefore);
+    expect((await described('GET', '/api/tenants/nobody/usage')).status).toBe(404);
+    expect((await described('GET', '/api/tenants/-bad/usage')).status).toBe(400);
+    expect((await described('GET', route, undefined, { authorization: null })).status).toBe(401);
+  });
+
   it('POST sync without Microsoft Graph: 503, and 400, 401', async () => {
     const off = await described('POST', '/api/tenants/sync-t/sync');
     expect(off.status).toBe(503);
@@ -192,11 +277,26 @@ describe('operator API answers, as the document describes them', () => {
     clock.advance(30 * DAY_MS);
     await ledger.sweep();
     await ledger.idle();
+    expect((await described('GET', `/api/tenants/${tenantId}/account`)).json).toMatchObject({ lots: [], status: 'suspended' });
+    // Spend controls: a paying card recharges once this month; the cap of one pauses the next, and the day's spend passes its alert.
+    await gateway.chooseTestCard(tenantId, 'visa-success');
+    await ledger.paymentMethodChanged(tenantId, 'Visa ending 4242', 'admin-1');
+    await ledger.idle();
+    ok(await ledger.setSpendControls(tenantId, { monthlyRechargeCount: 1, dailySpendAlert: '10' }, 'admin-1'));
+    await wellFormed('POST', '/api/usage', { records: [record(tenantId, '45.00', {}, at())] });
+    await ledger.idle();
+    expect((await described('GET', `/api/tenants/${tenantId}/account`)).json).toMatchObject({
+      autoRecharge: { status: 'limited-this-month' },
+      spendControls: { monthlyRechargeMaxCount: 1, dailySpendAlert: '10.00', thisMonth: { recharges: 1, addedMinor: 5000 } },
+    });
+    // The weekly report, due now: scheduled for this weekday and hour (UTC).
+    const now = new Date(clock.now());
+    await ledger.setWeeklyReportSchedule(tenantId, { day: now.getUTCDay() || 7, hour: now.getUTCHours(), timeZone: 'UTC' }, 'admin-1');
+    expect(await ledger.raiseDueWeeklyReports(weeklyReportContext(api.app.conversations))).toEqual({ raised: 1 });
 
     const journal = await described('GET', `/api/tenants/${tenantId}/journal?limit=1000`);
     const kinds = new Set(journal.json.entries.map((e: { kind: string }) => e.kind));
     expect([...kinds].sort()).toEqual([...contract.document.components.schemas.JournalEntry.properties.kind.enum].sort());
-    expect((await described('GET', `/api/tenants/${tenantId}/account`)).json).toMatchObject({ lots: [], status: 'suspended' });
     expect((await described('GET', `/api/tenants/${tenantId}/insight`)).status).toBe(200);
     expect((await described('GET', `/api/tenants/${tenantId}/journal.csv`)).status).toBe(200);
   });
@@ -214,6 +314,7 @@ describe('operator API answers while the API is off, as the document describes t
         ['GET', '/api/tenants/t/journal'],
         ['GET', '/api/tenants/t/journal.csv'],
         ['GET', '/api/tenants/t/insight'],
+        ['GET', '/api/tenants/t/usage'],
         ['POST', '/api/tenants/t/sync'],
       ] as const;
       for (const [method, route] of routes) {

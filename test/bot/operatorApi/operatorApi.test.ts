@@ -177,7 +177,8 @@ describe('operator API exports', () => {
     const api = await startOperatorApi();
     try {
       await api.call('POST', '/api/tenants/csv-t/funds', { amount: '20.00', currency: 'USD', idempotencyKey: 'csv-seed', note: '=HYPERLINK("x")' });
-      await api.call('POST', '/api/usage', { records: [record('csv-t', '1.10'), record('csv-t', 0.07)] });
+      const caller = { userPrincipalName: 'ana@contoso.com', userDisplayName: '@SUM(A1:A9)', department: '+au-sales' };
+      await api.call('POST', '/api/usage', { records: [record('csv-t', '1.10'), record('csv-t', 0.07, caller)] });
       const response = await fetch(`${api.base}/api/tenants/csv-t/journal.csv`, { headers: { authorization: `Bearer ${API_KEY}` } });
       expect(response.headers.get('content-type')).toMatch(/text\/csv/);
       const lines = (await response.text()).trim().split('\r\n');
@@ -186,6 +187,10 @@ describe('operator API exports', () => {
       expect(lines[2]).toContain(',funds-added,20.00,20.00,USD,operator,grant:csv-seed,');
       expect(lines[2]).toContain(`"'=HYPERLINK(""x"")"`);
       expect(lines[4]).toContain(',usage,-0.07,18.83,USD,system,');
+      // Who called and their department close the line, formulas defused.
+      expect(lines[0]).toMatch(/,note,userPrincipalName,userDisplayName,department$/);
+      expect(lines[4]).toMatch(/,ana@contoso\.com,'@SUM\(A1:A9\),'\+au-sales$/);
+      expect(lines[3]).toMatch(/,,,$/);
       const insight = await api.call('GET', '/api/tenants/csv-t/insight');
       expect(insight.body.breakdown.total).toMatchObject({ calls: 2, minor: 117 });
     } finally {

@@ -47,7 +47,7 @@ describe('the app with DATABASE_URL, over HTTP', () => {
     expect((await fund('small', '5.00')).status).toBe(422);
 
     const records = [
-      record('same-t', '1.25', {}, now),
+      record('same-t', '1.25', { userPrincipalName: 'Ana@Contoso.com', userDisplayName: 'Ana Lima', department: 'au-sales' }, now),
       record('same-t', '-1.00', {}, now),
       record('same-t', '2.00', { currency: 'EUR' }, now),
       record('same-t', null, { duration: 125 }, now),
@@ -64,6 +64,10 @@ describe('the app with DATABASE_URL, over HTTP', () => {
     const page = await both('GET', '/api/tenants/same-t/journal?limit=3');
     await both('GET', `/api/tenants/same-t/journal?after=${page.body.next}&limit=10`);
     await both('GET', '/api/tenants/same-t/insight');
+    const byUser = await both('GET', '/api/tenants/same-t/usage?groupBy=user');
+    expect(byUser.body.rows[0]).toMatchObject({ key: 'ana@contoso.com', label: 'Ana Lima', amountMinor: 125 });
+    const byDepartment = await both('GET', '/api/tenants/same-t/usage?groupBy=department');
+    expect(byDepartment.body.rows.map((r: { key: string }) => r.key).sort()).toEqual(['au-sales', 'no department']);
     const csv = await Promise.all(
       [embedded, postgres].map(async (api) =>
         (await fetch(`${api.base}/api/tenants/same-t/journal.csv`, { headers: { authorization: `Bearer ${API_KEY}` } })).text(),

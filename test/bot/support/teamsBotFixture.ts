@@ -4,6 +4,7 @@ import type { AdaptiveCard } from '../../../cards/index.js';
 import type { AccessPolicy } from '../../../services/access.js';
 import type { TestCardId } from '../../../services/payments/sandboxGateway.js';
 import { AllowListAccessPolicy } from '../../../bot/access/allowListAccessPolicy.js';
+import { AdminDirectory } from '../../../bot/alerts/adminDirectory.js';
 import { ConversationTracker } from '../../../bot/teams/conversationTracker.js';
 import { EXPORT_LINK_MINUTES, journalExportUrl, signExportToken } from '../../../bot/exports/exportLink.js';
 import { CreditsBot } from '../../../bot/teams/creditsBot.js';
@@ -37,6 +38,7 @@ export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: 
   let operations = 0;
   /** When Graph last synced each tenant's usage, as a test sets it. */
   const usageSyncedAt = new Map<string, string>();
+  const access = options.access ?? new AllowListAccessPolicy(options.adminUserIds ?? [], localMode);
   const bot = new CreditsBot({
     handlers: {
       ledger: ledger.ledger,
@@ -47,13 +49,14 @@ export function teamsBotFixture(options: { adminUserIds?: string[]; localMode?: 
       newOperationId: () => `op-${++operations}`,
       usageSyncedAt: async (tenantId) => usageSyncedAt.get(tenantId) ?? null,
       alertSubscriptions: book,
+      viewerUserIds: async (tenantId) => (await new AdminDirectory(book, access).people(tenantId)).map((person) => person.userId),
       journalCsvLink: (tenantId, actor) => {
         const expiresAt = ledger.clock.now() + EXPORT_LINK_MINUTES * 60_000;
         const token = signExportToken(EXPORT_SECRET, { tenantId, actor, expiresAt });
         return { url: journalExportUrl('http://127.0.0.1:3978', token), expiresAt: new Date(expiresAt).toISOString(), minutes: EXPORT_LINK_MINUTES };
       },
     },
-    access: options.access ?? new AllowListAccessPolicy(options.adminUserIds ?? [], localMode),
+    access,
     tracker: new ConversationTracker(book, ledger.clock, silent),
     tenants: { defaultTenantId: 'local', localMode },
     log: silent,

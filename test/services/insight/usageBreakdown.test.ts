@@ -124,6 +124,18 @@ describe('usage breakdown', () => {
     expect(capped.total).toEqual({ calls: 1, seconds: 30, minor: 9 });
   });
 
+  it('labels a renamed user by the name on their newest call when read from the journal', async () => {
+    const { ledger, clock } = ledgerFixture();
+    const upn = { userPrincipalName: 'ana@contoso.com' };
+    await ledger.ingestUsage([usage('t1', '0.10', clock, { ...upn, userDisplayName: 'Ana Lima' })]);
+    clock.advance(60_000);
+    await ledger.ingestUsage([usage('t1', '0.20', clock, { ...upn, userDisplayName: 'Ana Lima-Souza' })]);
+    const account = (await ledger.account('t1'))!;
+    const range = { groupBy: 'user' as const, from: clock.now() - DAY, to: clock.now() + DAY };
+    const breakdown = await journalUsageBreakdown((after, limit) => ledger.journal('t1', after, limit), account.entryCount, range, 100);
+    expect(breakdown.rows).toMatchObject([{ key: 'ana@contoso.com', label: 'Ana Lima-Souza', calls: 2, minor: 30 }]);
+  });
+
   it('keeps who called and their department on the journal entry', async () => {
     const { entries } = await sixCalls();
     const first = entries.find((e) => e.detail.kind === 'usage')!;

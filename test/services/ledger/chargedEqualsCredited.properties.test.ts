@@ -101,6 +101,7 @@ describe('charged = credited', () => {
           newOperationId: () => `op-${++operations}`,
           usageSyncedAt: async () => null,
           alertSubscriptions: emptyConversationBook(),
+          viewerUserIds: async () => [],
           journalCsvLink: () => ({ url: 'http://127.0.0.1/api/exports/journal.csv?t=unused', expiresAt: new Date(clock.now()).toISOString(), minutes: 15 }),
         };
         const turn = (tenantId: string, who: Person): Turn => ({

@@ -1,7 +1,11 @@
-import type { JournalEntry } from '../../services/ledger/journal.js';
-import type { HandlerDeps } from './handlerDeps.js';
+import type { JournalEntry } from './ledger/journal.js';
 
-/** Entries read per journal request while scanning. */
+/** Where the journal is read from: the ledger service (or anything that pages entries as it does). */
+export interface JournalSource {
+  ledger: { journal(tenantId: string, afterEntryNo: number, limit: number): Promise<JournalEntry[]> };
+}
+
+/** Entries read per journal request while scanning, unless the scan asks for more. */
 const WINDOW = 200;
 
 /** What to do with an entry met while scanning: keep it, pass over it, or end the scan before it. */
@@ -14,15 +18,16 @@ export type Take = 'keep' | 'skip' | 'stop';
  * ones, newest first; the scan covered the entries numbered `lowest` to `before - 1`.
  */
 export async function scanBack(
-  deps: Pick<HandlerDeps, 'ledger'>,
+  deps: JournalSource,
   tenantId: string,
-  options: { before: number; maxRead: number; take: (entry: JournalEntry) => Take },
+  options: { before: number; maxRead: number; take: (entry: JournalEntry) => Take; window?: number },
 ): Promise<{ entries: JournalEntry[]; lowest: number }> {
+  const size = options.window ?? WINDOW;
   const entries: JournalEntry[] = [];
   const floor = Math.max(1, options.before - options.maxRead);
   let lowest = Math.max(1, options.before);
   while (lowest > floor) {
-    const from = Math.max(floor, lowest - WINDOW);
+    const from = Math.max(floor, lowest - size);
     const window = await deps.ledger.journal(tenantId, from - 1, lowest - from);
     for (let i = window.length - 1; i >= 0; i--) {
       const entry = window[i]!;
@@ -38,7 +43,7 @@ export async function scanBack(
 
 /** As `scanBack`, forwards from the entry numbered above `after`: kept entries oldest first, covering `after + 1` to `highest`. */
 export async function scanForward(
-  deps: Pick<HandlerDeps, 'ledger'>,
+  deps: JournalSource,
   tenantId: string,
   options: { after: number; last: number; maxRead: number; take: (entry: JournalEntry) => Take },
 ): Promise<{ entries: JournalEntry[]; highest: number }> {
