@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Server } from 'restify';
 import { displayNamesOf, type ConversationBook } from '../data/conversationReferences.js';
-import { openJsonDocument } from '../data/jsonDocument.js';
 import { openBotState } from '../data/openBotState.js';
+import { openCoordination } from '../data/openCoordination.js';
 import { openLedgerStore } from '../data/openLedgerStore.js';
 import { loadRateTable } from '../data/rates/loadRateTable.js';
 import type { AccessPolicy } from '../services/access.js';
@@ -14,7 +14,6 @@ import { pricer } from '../services/rates.js';
 import { AllowListAccessPolicy } from './access/allowListAccessPolicy.js';
 import { AdminDirectory } from './alerts/adminDirectory.js';
 import { AlertDispatcher } from './alerts/alertDispatcher.js';
-import { DeliveryLog, type DeliveryLogData } from './alerts/deliveryLog.js';
 import { EmailAlertSink } from './alerts/emailAlertSink.js';
 import { TeamsAlertSink } from './alerts/teamsAlertSink.js';
 import { sendWeeklyReportNow, weeklyReportContext } from './alerts/weeklyReports.js';
@@ -91,6 +90,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const { store, description: storeDescription } = await openLedgerStore(config, log);
   // What the bot keeps beside the ledger (conversations, sandbox, mail queue, sync watermarks), in the same place.
   const state = await openBotState(config);
+  // Alert claims and duty locks: what keeps several instances on one database from doing a thing twice.
+  const coordination = await openCoordination(config, store, { clock, alertLeaseMs: config.alertLeaseMs });
+  const { duties } = coordination;
   // Stripe (and its library) only when chosen; else the sandbox's test cards.
   const stripe =
     config.payments.gateway === 'stripe' ? (await import('./payments/openStripe.js')).openStripe(config.payments, { ledger: () => ledger, clock, log }) : null;
@@ -107,6 +109,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     clock,
     price: pricer(await loadRateTable(config.ratesFile)),
     policy: { defaultCurrency: config.defaultCurrency, ...config.ledger },
+    duties,
     log,
   });
 
@@ -118,6 +121,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     usageWindowDays: config.ledger.usageWindowDays,
     syncRecords: state.usageSync,
     mailQueue: state.mailQueue,
+    duties,
     log,
   });
 
@@ -177,7 +181,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   registerMessagesEndpoint(server, { adapter, logic: (context) => bot.run(context), appId: config.bot.appId, authenticated: config.bot.authenticated, log });
 
   // Alerts: a card in every admin conversation, and the three notice emails; acknowledged once both took them.
-  const deliveries = new DeliveryLog(await openJsonDocument<DeliveryLogData>(file('alert-deliveries.json'), {}));
+  const { deliveries } = coordination;
   const from = parseMailbox(config.mailFrom);
   const graphEmail = options.mailer ? null : (graph?.emailSink({ admins, from, log: deliveries }) ?? null);
   const reportSinks = [
@@ -193,7 +197,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     graphEmail ??
       new EmailAlertSink({ mailer: options.mailer ?? new OutboxMailer(file('outbox'), from.address?.split('@')[1]), from, admins, log: deliveries, clock }),
   ];
-  const alerts = new AlertDispatcher(store, reportSinks, { onAcknowledged: (id) => deliveries.forget(id), log });
+  const alerts = new AlertDispatcher(store, deliveries, reportSinks, { log });
   // Weekly reports: raised by the ledger once per tenant and week when due, delivered as alerts.
   let reportsRunning: Promise<void> | null = null;
   const raiseDueReports = () => {
@@ -214,11 +218,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
    * that does not answer (Stripe unreachable) does not stop the start: the sweep tries again until
    * it has been done once.
    */
+  // One instance at a time looks.
   const reconcile = async (): Promise<boolean> => {
     try {
-      const recovered = await ledger.reconcilePurchases();
+      const { recovered, refunded } = await duties.run('reconcile-purchases', async () => ({
+        recovered: await ledger.reconcilePurchases(),
+        refunded: await ledger.reconcileRefunds(),
+      }));
       if (recovered > 0) log.warn({ recovered }, `Added ${recovered} purchase(s) charged before the last stop but not yet in the ledger.`);
-      const refunded = await ledger.reconcileRefunds();
       if (refunded > 0) log.warn({ refunded }, `Journaled ${refunded} refund(s) made before the last stop but not yet in the ledger.`);
       return true;
     } catch (error) {
@@ -246,16 +253,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     graph,
     port: 0,
     async start() {
-      // A crash may have left a recharge in flight, or a charged purchase without its lot.
+      // A crash may have left a recharge in flight, or a charged purchase without its lot (one instance at a time looks).
       await ledger.resumeRecharges();
       let reconciled = await reconcile();
       app.port = await listen(server, config.port, config.host);
       // Alerts left pending by a crash or restart are delivered now.
       await alerts.start();
-      sweepTimer = setInterval(async () => {
-        await ledger.sweep().catch((error: unknown) => log.error({ err: error }, 'sweep failed'));
+      // One instance sweeps each period (and retries a reconciliation Stripe did not answer); another takes the next period's if it died.
+      const sweepMs = config.sweepMinutes * 60_000;
+      const sweep = async () => {
+        await duties.runIfDue('sweep', sweepMs, () => ledger.sweep());
         if (!reconciled) reconciled = await reconcile();
-      }, config.sweepMinutes * 60_000);
+      };
+      sweepTimer = setInterval(() => void sweep().catch((error: unknown) => log.error({ err: error }, 'sweep failed')), sweepMs);
       sweepTimer.unref();
       raiseDueReports();
       reportTimer = setInterval(raiseDueReports, REPORT_CHECK_MINUTES * 60_000);
@@ -277,6 +287,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await ledger.idle();
       closing = 'alert deliveries';
       await alerts.close();
+      closing = 'duties and their locks';
+      await coordination.close();
       closing = "the store's final checkpoint";
       await store.close();
       await state.close();

@@ -45,6 +45,7 @@ const Env = z
       .default(24),
     RATES_FILE: z.string().optional(),
     SWEEP_MINUTES: z.coerce.number().positive().default(60),
+    ALERT_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
     CHECKPOINT_SECONDS: z.coerce.number().positive().default(2),
     DATABASE_URL: z
       .string()
@@ -123,6 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     ratesFile: e.RATES_FILE ?? null,
     sweepMinutes: e.SWEEP_MINUTES,
+    /** How long an instance's claim on a tenant's alerts lasts unless renewed: how soon another instance takes over after it died. */
+    alertLeaseMs: e.ALERT_LEASE_SECONDS * 1000,
     checkpointMs: e.CHECKPOINT_SECONDS * 1000,
     /** PostgreSQL as the system of record when DATABASE_URL is set; otherwise the embedded store in DATA_DIR. */
     database: e.DATABASE_URL ? { url: withSslMode(e.DATABASE_URL, e.PGSSLMODE), poolSize: e.DATABASE_POOL_SIZE } : null,

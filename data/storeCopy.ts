@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import pg from 'pg';
 import type { Account } from '../services/ledger/account.js';
 import { toSnapshot } from '../services/ledger/accountSnapshot.js';
@@ -6,6 +7,8 @@ import { applyEntry } from '../services/ledger/applyEntry.js';
 import type { JournalEntry } from '../services/ledger/journal.js';
 import type { StoredAlert } from '../services/alerts.js';
 import type { LedgerStore } from '../services/ports.js';
+import { readTextIfPresent } from './durableJsonFile.js';
+import { EMBEDDED_DELIVERY_LOG, type DeliveryLogData } from './embeddedAlertDeliveries.js';
 import { openEmbeddedBotState, postgresBotState } from './openBotState.js';
 import { openLowdbLedgerStore } from './lowdbLedgerStore.js';
 import type { AccountHead } from './postgres/accountLoader.js';
@@ -13,7 +16,8 @@ import { writeTenantChanges } from './postgres/changeWriter.js';
 import { clientConfig } from './postgres/connection.js';
 import { keyText } from './postgres/keyText.js';
 import { migrateDatabase } from './postgres/migrate.js';
-import { alertId, oldestDay } from './postgres/postgresLedgerStore.js';
+import { alertId, parseAlertId } from './postgres/alertId.js';
+import { oldestDay } from './postgres/postgresLedgerStore.js';
 
 /** The tables a copy fills; the target must have none of their rows unless told otherwise. */
 const TABLES = [
@@ -23,6 +27,7 @@ const TABLES = [
   'operation_keys',
   'usage_keys',
   'alert_outbox',
+  'alert_deliveries',
   'known_people',
   'known_conversations',
   'sandbox_cards',
@@ -61,6 +66,8 @@ export interface StoreCopyReport {
    * recorded under the embedded ids are to be copied under the new ones.
    */
   alertIds: Map<string, string>;
+  /** Recipients recorded as having a pending alert, copied under its new id. */
+  alertDeliveries: number;
   conversations: number;
   people: number;
   sandboxCharges: number;
@@ -96,7 +103,7 @@ export async function copyDataFolder(options: StoreCopyOptions): Promise<StoreCo
       );
     }
     const alerts = groupByTenant(await source.pendingAlerts());
-    const report: StoreCopyReport = { tenants: [], alertIds: new Map(), conversations: 0, people: 0, sandboxCharges: 0, queuedMail: 0 };
+    const report: StoreCopyReport = { tenants: [], alertIds: new Map(), alertDeliveries: 0, conversations: 0, people: 0, sandboxCharges: 0, queuedMail: 0 };
     for (const tenantId of (await source.tenantIds()).sort()) {
       const copy = await copyTenant(pool, source, tenantId, alerts.get(tenantId) ?? [], report.alertIds, chunk);
       await verifyTenant(pool, copy);
@@ -104,10 +111,7 @@ export async function copyDataFolder(options: StoreCopyOptions): Promise<StoreCo
       log(`tenant ${tenantId}: ${copy.state}, ${copy.entries} entries, balance ${copy.balanceMinor} (minor units)`);
     }
     await copyBotState(pool, options.dataDir, report);
-    // ALERT DELIVERIES: who already got each pending alert (DATA_DIR/alert-deliveries.json, keyed by
-    // the folder's alert ids) is to be copied here, under `report.alertIds`, once PostgreSQL has a
-    // table for it (its name then joins TABLES). Until then a pending alert is delivered again, after
-    // the copy, to those who had already got it.
+    report.alertDeliveries = await copyAlertDeliveries(pool, options.dataDir, report.alertIds);
     return report;
   } finally {
     await source.close();
@@ -242,6 +246,30 @@ async function verifyTenant(pool: pg.Pool, copy: TenantCopy): Promise<void> {
 }
 
 /** The state beside the ledger, through the same ports the bot uses; what the database holds already is kept. */
+/**
+ * Who already got each pending alert (`DATA_DIR/alert-deliveries.json`, keyed by the folder's alert
+ * ids), under the alerts' new ids, so an alert half delivered before the move reaches only the
+ * others after it. Records of alerts no longer pending are left behind. Returns the rows copied.
+ */
+async function copyAlertDeliveries(pool: pg.Pool, dataDir: string, alertIds: ReadonlyMap<string, string>): Promise<number> {
+  const text = await readTextIfPresent(path.join(dataDir, EMBEDDED_DELIVERY_LOG));
+  const delivered = text ? (JSON.parse(text) as DeliveryLogData) : {};
+  let copied = 0;
+  for (const [oldId, recipients] of Object.entries(delivered)) {
+    const parsed = parseAlertId(alertIds.get(oldId) ?? '');
+    if (!parsed) continue;
+    for (const recipient of recipients) {
+      await pool.query('INSERT INTO alert_deliveries (tenant_id, alert_no, recipient) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        keyText(parsed.tenantId),
+        parsed.alertNo,
+        recipient,
+      ]);
+      copied++;
+    }
+  }
+  return copied;
+}
+
 async function copyBotState(pool: pg.Pool, dataDir: string, report: StoreCopyReport): Promise<void> {
   const from = await openEmbeddedBotState(dataDir);
   const into = await postgresBotState(pool);

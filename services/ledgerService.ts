@@ -20,6 +20,7 @@ import type { AutoRechargeSettings, JournalEntry, SpendControls } from './ledger
 import { accountDefaults, additionLimits, parseAmount, type LedgerPolicy } from './ledger/policy.js';
 import { runway, usageBreakdown, type Runway, type UsageBreakdownRow } from './insight/runway.js';
 import type { UsageTotals } from './insight/usageStats.js';
+import { Duties, ProcessDutyLocks } from './duties.js';
 import { journalUsageBreakdown, journalUsageBreakdowns, USAGE_SCAN_LIMIT, type UsageBreakdown, type UsageBreakdownQuery } from './insight/usageBreakdown.js';
 import { parseDecimal } from './money.js';
 import { changeAutoRecharge, changeLowBalanceAlert, changeSpendControls, MAX_MONTHLY_RECHARGES, recordPaymentMethodChange } from './ledger/settings.js';
@@ -51,6 +52,8 @@ export interface LedgerServiceDeps {
   log?: Log;
   /** Sends money back to cards (the Stripe gateway); without it refunds are refused. */
   refunds?: RefundGateway | null;
+  /** Runs each tenant's recharge attempts on one instance at a time; default this process's own (one process, one store). */
+  duties?: Duties;
 }
 
 export interface RefundRequest {
@@ -120,9 +123,13 @@ export const RECOVERED_NOTE = 'Recorded at restart: the card was charged before 
  * the auto-recharge attempts the changes ask for.
  */
 export class LedgerService {
-  private readonly rechargesRunning = new Map<string, Promise<void>>();
+  /** Tenant → its recharge run in this process, and whether a change asked for one while it ran. */
+  private readonly rechargesRunning = new Map<string, { run: Promise<void>; again: boolean }>();
+  private readonly duties: Duties;
 
-  constructor(private readonly deps: LedgerServiceDeps) {}
+  constructor(private readonly deps: LedgerServiceDeps) {
+    this.duties = deps.duties ?? new Duties(new ProcessDutyLocks(deps.clock));
+  }
 
   get policy(): LedgerPolicy {
     return this.deps.policy;
@@ -576,27 +583,62 @@ export class LedgerService {
 
   /** Resolves when no recharge attempt of this process is running (tests and shutdown wait here). */
   async idle(): Promise<void> {
-    while (this.rechargesRunning.size > 0) await Promise.allSettled([...this.rechargesRunning.values()]);
+    while (this.rechargesRunning.size > 0) await Promise.allSettled([...this.rechargesRunning.values()].map((running) => running.run));
   }
 
-  /** Runs the tenant's attempt in flight, if any, in the background: callers never wait for the card. */
+  /**
+   * Runs the tenant's attempt in flight, if any, in the background: callers never wait for the card.
+   * Asked while a run is under way, that run looks once more when it ends, so an attempt a change
+   * started just as the run found none is not left for the next sweep.
+   */
   private startRecharges(tenantId: string): void {
-    if (this.rechargesRunning.has(tenantId)) return;
-    const run = this.runRecharge(tenantId)
-      .catch((error) => this.report(error))
-      .finally(() => this.rechargesRunning.delete(tenantId));
-    this.rechargesRunning.set(tenantId, run);
+    const running = this.rechargesRunning.get(tenantId);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const entry = { run: Promise.resolve(), again: false };
+    entry.run = (async () => {
+      do {
+        entry.again = false;
+        await this.runRecharges(tenantId).catch((error) => this.report(error));
+      } while (entry.again);
+    })().finally(() => this.rechargesRunning.delete(tenantId));
+    this.rechargesRunning.set(tenantId, entry);
   }
 
-  private async runRecharge(tenantId: string): Promise<void> {
+  /**
+   * Charges the tenant's attempts in flight under its recharge duty, so two instances that both
+   * see an attempt never both charge it. An instance that finds the duty held leaves the attempt
+   * to the holder, which looks again after it lets go (and so sees an attempt started just before
+   * it did); if the holder dies, the next sweep (on whichever instance) picks the attempt up.
+   */
+  private async runRecharges(tenantId: string): Promise<void> {
+    let stoppedAt: string | null = null;
+    for (;;) {
+      const attempt = (await this.deps.store.account(tenantId))?.recharge.inFlight;
+      // None, or the one a gateway error left in flight for the next sweep.
+      if (!attempt || attempt.attemptId === stoppedAt) return;
+      const ran = await this.duties.tryRun(`recharge:${tenantId}`, (signal) => this.chargeAttempts(tenantId, signal));
+      if (!ran) return;
+      stoppedAt = ran.value;
+    }
+  }
+
+  /** Charges the attempts in flight one after another; returns the attempt left in flight (an unknown outcome), or null. */
+  private async chargeAttempts(tenantId: string, signal: AbortSignal): Promise<string | null> {
     let previous: string | null = null;
     for (;;) {
       const account = await this.deps.store.account(tenantId);
       const attempt = account?.recharge.inFlight;
-      if (!account || !attempt) return;
+      if (!account || !attempt) return null;
       // An attempt whose outcome was recorded is never in flight again; if it were, stop rather than loop.
-      if (attempt.attemptId === previous)
-        return this.report(new Error(`recharge ${previous} of tenant ${tenantId} is still in flight after its outcome was recorded`));
+      if (attempt.attemptId === previous) {
+        this.report(new Error(`recharge ${previous} of tenant ${tenantId} is still in flight after its outcome was recorded`));
+        return previous;
+      }
+      // The duty's lock was lost (or the process is stopping): whoever holds it now charges the attempt.
+      if (signal.aborted) return attempt.attemptId;
       previous = attempt.attemptId;
       const outcome = await this.deps.gateway.charge({
         tenantId,
@@ -607,7 +649,7 @@ export class LedgerService {
         actor: 'system',
       });
       // An unknown outcome stays in flight; the next sweep asks the gateway again with the same key.
-      if (!outcome.ok && outcome.reason === 'gateway-error') return;
+      if (!outcome.ok && outcome.reason === 'gateway-error') return attempt.attemptId;
       // Held for 3-D Secure: recorded (admins get the link once); the webhook, or the next sweep asking again, brings the outcome.
       const held = !outcome.ok && outcome.reason === 'authentication-required';
       if (!outcome.ok && outcome.reason === 'key-reused')
@@ -618,8 +660,11 @@ export class LedgerService {
         return draft.finish(error);
       });
       // Charged but not creditable: left in flight, and loud, rather than credited wrongly.
-      if (failed) return this.report(new Error(`recharge ${attempt.attemptId} of tenant ${tenantId} was charged but could not be added: ${failed.code}`));
-      if (held) return;
+      if (failed) {
+        this.report(new Error(`recharge ${attempt.attemptId} of tenant ${tenantId} was charged but could not be added: ${failed.code}`));
+        return attempt.attemptId;
+      }
+      if (held) return attempt.attemptId;
     }
   }
 

@@ -1,4 +1,5 @@
 import { iso, DAY_MS, HOUR_MS } from './calendar.js';
+import type { Duties } from './duties.js';
 import type { GraphProblem, PstnCallLog, TimeWindow } from './graphPorts.js';
 import type { UsageBatchOutcome, UsageRecord } from './ledger/applyUsage.js';
 import type { Clock } from './ports.js';
@@ -29,6 +30,10 @@ export interface UsageSyncDeps {
   usageWindowDays: number;
   /** The tenants a scheduled sync visits. */
   tenants: () => Promise<Iterable<string>>;
+  /** How often the scheduled sync runs: with several instances, each tenant is synced once in this time, by one of them. */
+  syncEveryMs: number;
+  /** Each tenant's sync runs on one instance at a time. */
+  duties: Duties;
   log: (message: string) => void;
 }
 
@@ -65,16 +70,22 @@ export class UsageSync {
     return this.deps.state.status(tenantId);
   }
 
-  /** Syncs the tenant now; a sync of the same tenant already running is joined, not doubled. */
+  /**
+   * Syncs the tenant now; a sync of the same tenant already running in this process is joined, one
+   * running on another instance is waited for (then this one reads what arrived since).
+   */
   syncTenant(tenantId: string): Promise<SyncOutcome> {
     const running = this.running.get(tenantId);
     if (running) return running;
-    const run = this.run(tenantId).finally(() => this.running.delete(tenantId));
+    const run = this.deps.duties.run(syncDuty(tenantId), () => this.run(tenantId)).finally(() => this.running.delete(tenantId));
     this.running.set(tenantId, run);
     return run;
   }
 
-  /** The scheduled job: every tenant in turn. A run still going when the next is due is joined. */
+  /**
+   * The scheduled job: every tenant in turn, each unless another instance (or an operator's sync
+   * here) is syncing it now or synced it within the period. A run still going when the next is due is joined.
+   */
   syncAll(): Promise<void> {
     this.syncingAll ??= this.syncEachTenant().finally(() => (this.syncingAll = null));
     return this.syncingAll;
@@ -88,7 +99,9 @@ export class UsageSync {
   private async syncEachTenant(): Promise<void> {
     for (const tenantId of await this.deps.tenants()) {
       try {
-        const outcome = await this.syncTenant(tenantId);
+        const ran = await this.deps.duties.runIfDue(syncDuty(tenantId), this.deps.syncEveryMs, () => this.run(tenantId));
+        if (!ran) continue;
+        const outcome = ran.value;
         if (!outcome.ok) this.deps.log(`usage sync of tenant ${tenantId} stopped (${outcome.error.problem.kind}): ${outcome.error.problem.message}`);
       } catch (error) {
         this.deps.log(`usage sync of tenant ${tenantId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -153,6 +166,9 @@ export class UsageSync {
     this.deps.log(`usage sync of tenant ${report.tenantId}: row ${id ?? '(no id)'} not charged: ${error}`);
   }
 }
+
+/** A tenant's sync is a duty of its own: tenants sync in parallel across instances, each on one. */
+const syncDuty = (tenantId: string) => `graph-sync:${tenantId}`;
 
 const emptyReport = (tenantId: string, from: number, to: number): SyncReport => ({
   tenantId,

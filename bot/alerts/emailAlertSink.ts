@@ -4,13 +4,13 @@ import type { Mailbox, Mailer } from '../notices/mailer.js';
 import { mailNotice } from '../notices/mailNotice.js';
 import type { AdminDirectory } from './adminDirectory.js';
 import type { Delivered, ReportingAlertSink } from './alertDispatcher.js';
-import type { DeliveryLog } from './deliveryLog.js';
+import type { DeliveryRecord } from '../../services/alertDeliveries.js';
 
 export interface EmailAlertSinkDeps {
   mailer: Mailer;
   from: Mailbox;
   admins: AdminDirectory;
-  log: DeliveryLog;
+  log: DeliveryRecord;
   clock: Clock;
 }
 

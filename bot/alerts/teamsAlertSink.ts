@@ -6,7 +6,7 @@ import type { ConversationBook } from '../../data/conversationReferences.js';
 import { cardActivity } from '../teams/cardActivity.js';
 import type { AdminDirectory } from './adminDirectory.js';
 import type { Delivered, ReportingAlertSink } from './alertDispatcher.js';
-import type { DeliveryLog } from './deliveryLog.js';
+import type { DeliveryRecord } from '../../services/alertDeliveries.js';
 import { sendWithRetry, type RetryOptions } from './deliveryRetry.js';
 
 /** What a proactive send needs of the adapter (the app's `LazyAdapter`, or botbuilder's `CloudAdapter`). */
@@ -20,7 +20,7 @@ export interface TeamsAlertSinkDeps {
   appId: string;
   book: ConversationBook;
   admins: AdminDirectory;
-  log: DeliveryLog;
+  log: DeliveryRecord;
   retry: Omit<RetryOptions, 'signal'>;
   /** Default `consoleLog`; the app passes its log. */
   logger?: Log;
@@ -37,12 +37,19 @@ export interface TeamsAlertSinkDeps {
 export class TeamsAlertSink implements ReportingAlertSink {
   readonly name = 'teams';
   private readonly lanes = new Map<string, Promise<unknown>>();
+  /** The conversation lookups, answered in the order the alerts came (a database may answer them in any order). */
+  private lookups: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: TeamsAlertSinkDeps) {}
 
-  /** Takes its place in each conversation's lane before it first waits, so raising order is kept. */
+  /**
+   * Takes its place in each conversation's lane as soon as its lookup is answered, and the lookups
+   * are answered in the order the alerts came, so raising order is kept.
+   */
   async deliver(stored: StoredAlert, signal: AbortSignal): Promise<Delivered[]> {
-    const conversations = await this.deps.book.conversationsOf(stored.alert.tenantId);
+    const lookup = this.lookups.then(() => this.deps.book.conversationsOf(stored.alert.tenantId));
+    this.lookups = lookup.catch(() => undefined);
+    const conversations = await lookup;
     const sent = await Promise.all(conversations.map((conversation) => this.inLane(conversation.id, () => this.deliverTo(stored, conversation.id, signal))));
     return sent.filter((delivered) => delivered !== null);
   }

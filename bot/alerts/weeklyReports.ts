@@ -3,7 +3,7 @@ import { personKey, type ConversationBook } from '../../data/conversationReferen
 import type { LedgerService, WeeklyReportContext } from '../../services/ledgerService.js';
 import { consoleLog, type Log } from '../../services/ports.js';
 import type { Delivered, ReportingAlertSink } from './alertDispatcher.js';
-import type { DeliveryLog } from './deliveryLog.js';
+import type { AlertDeliveries } from '../../services/alertDeliveries.js';
 
 /** What the weekly report needs of the people the bot met: their names, and the zone a tenant's admins are in. */
 export function weeklyReportContext(book: Pick<ConversationBook, 'person' | 'peopleOf'>): WeeklyReportContext {
@@ -33,12 +33,18 @@ export interface ReportNowOutcome {
  * week's still comes when due. Null for a tenant without an account.
  */
 export async function sendWeeklyReportNow(
-  deps: { ledger: LedgerService; sinks: readonly ReportingAlertSink[]; deliveries: DeliveryLog; context: WeeklyReportContext; log?: Log },
+  deps: {
+    ledger: LedgerService;
+    sinks: readonly ReportingAlertSink[];
+    deliveries: Pick<AlertDeliveries, 'has' | 'record' | 'acknowledge'>;
+    context: WeeklyReportContext;
+    log?: Log;
+  },
   tenantId: string,
 ): Promise<ReportNowOutcome | null> {
   const alert = await deps.ledger.weeklyReportNow(tenantId, deps.context);
   if (!alert) return null;
-  // An id of its own, so its deliveries are logged apart from any stored alert's; forgotten after.
+  // An id of its own, so its deliveries are recorded apart from any stored alert's (the database records none: it names no outbox row); forgotten after.
   const stored = { id: `report-now-${randomUUID()}`, alert };
   const signal = AbortSignal.timeout(REPORT_NOW_TIMEOUT_MS);
   const delivered: Delivered[] = [];
@@ -53,7 +59,7 @@ export async function sendWeeklyReportNow(
       }
     }
   } finally {
-    await deps.deliveries.forget(stored.id);
+    await deps.deliveries.acknowledge(stored.id);
   }
   return { from: alert.report.from, to: alert.report.to, delivered, complete };
 }

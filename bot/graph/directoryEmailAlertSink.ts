@@ -4,7 +4,7 @@ import type { RoleHolderDirectory } from '../../services/graphPorts.js';
 import type { Clock } from '../../services/ports.js';
 import type { AdminDirectory } from '../alerts/adminDirectory.js';
 import type { Delivered, ReportingAlertSink } from '../alerts/alertDispatcher.js';
-import type { DeliveryLog } from '../alerts/deliveryLog.js';
+import type { DeliveryRecord } from '../../services/alertDeliveries.js';
 import type { Mailbox, Mailer } from '../notices/mailer.js';
 import { mailNotice } from '../notices/mailNotice.js';
 
@@ -17,7 +17,7 @@ export interface DirectoryEmailAlertSinkDeps {
   admins: Pick<AdminDirectory, 'people'>;
   mailer: Mailer;
   from: Mailbox;
-  log: DeliveryLog;
+  log: DeliveryRecord;
   clock: Clock;
 }
 

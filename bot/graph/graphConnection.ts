@@ -1,4 +1,5 @@
 import type { AccessPolicy } from '../../services/access.js';
+import type { Duties } from '../../services/duties.js';
 import { MailQueue, type MailQueueStore } from '../../services/mailQueue.js';
 import type { Clock } from '../../services/ports.js';
 import { isTenantGuid } from '../../services/tenantId.js';
@@ -6,7 +7,7 @@ import { UsageSync, type UsageIngestion } from '../../services/usageSync.js';
 import type { UsageSyncRecords } from '../../services/usageSyncState.js';
 import type { AdminDirectory } from '../alerts/adminDirectory.js';
 import type { ReportingAlertSink } from '../alerts/alertDispatcher.js';
-import type { DeliveryLog } from '../alerts/deliveryLog.js';
+import type { DeliveryRecord } from '../../services/alertDeliveries.js';
 import type { Config } from '../config.js';
 import type { Mailbox } from '../notices/mailer.js';
 import type { AccountSyncExtras } from '../operatorApi/responseSchemas.js';
@@ -33,6 +34,8 @@ export interface GraphConnectionDeps {
   syncRecords: UsageSyncRecords;
   /** Where notice mail waits for sendMail (beside the ledger). */
   mailQueue: MailQueueStore;
+  /** Each tenant's usage sync runs on one instance at a time, once per GRAPH_SYNC_MINUTES across instances. */
+  duties: Duties;
   /** The app's log: Graph's lines carry `component: 'graph'`. */
   log: Log;
 }
@@ -72,6 +75,8 @@ export class GraphConnection {
       usageWindowDays: deps.usageWindowDays,
       // Ledger tenants that are not GUIDs (`local`, test names) have no directory to sync from.
       tenants: async () => new Set([...(await deps.ledgerTenants()).filter(isTenantGuid), ...config.graph.tenantIds]),
+      syncEveryMs: config.graph.syncMinutes * 60_000,
+      duties: deps.duties,
       log,
     });
     const mailQueue =
@@ -90,7 +95,7 @@ export class GraphConnection {
    * The notice emails through sendMail, to the admins in each tenant's directory; null without
    * GRAPH_MAIL_SENDER, when the `.eml` outbox stays the transport.
    */
-  emailSink(deps: { admins: Pick<AdminDirectory, 'people'>; from: Mailbox; log: DeliveryLog }): ReportingAlertSink | null {
+  emailSink(deps: { admins: Pick<AdminDirectory, 'people'>; from: Mailbox; log: DeliveryRecord }): ReportingAlertSink | null {
     if (!this.mailQueue) return null;
     return new DirectoryEmailAlertSink({ ...deps, directory: this.roleHolders, mailer: new GraphMailer(this.mailQueue, this.log), clock: this.clock });
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { StoredAlert } from '../../services/alerts.js';
 import type { Clock } from '../../services/ports.js';
 import type { Delivered } from '../alerts/alertDispatcher.js';
-import type { DeliveryLog } from '../alerts/deliveryLog.js';
+import type { DeliveryRecord } from '../../services/alertDeliveries.js';
 import type { Mailbox, Mailer } from './mailer.js';
 import { noticeEmail } from './noticeEmail.js';
 
@@ -19,7 +19,7 @@ export interface NoticeRecipient {
 export interface MailNoticeDeps {
   mailer: Mailer;
   from: Mailbox;
-  log: DeliveryLog;
+  log: DeliveryRecord;
   clock: Clock;
 }
 

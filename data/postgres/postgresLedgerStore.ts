@@ -9,6 +9,7 @@ import { bringUpToDate, catchUpInOneRead, readHead, type AccountHead, type LoadC
 import { writeTenantChanges, type TenantWrite } from './changeWriter.js';
 import { clientConfig } from './connection.js';
 import { DatabaseHealth, messageOf } from './databaseHealth.js';
+import { alertId, parseAlertId } from './alertId.js';
 import { keyFromText, keyText } from './keyText.js';
 import { migrateDatabase } from './migrate.js';
 
@@ -195,9 +196,8 @@ class PostgresLedger implements PostgresLedgerStore {
   }
 
   /**
-   * Every alert not yet acknowledged, oldest first, whichever process raised it. Phase 2 of running
-   * several instances claims them (`FOR UPDATE SKIP LOCKED` with a lease) instead of each process
-   * delivering them all.
+   * Every alert not yet acknowledged, oldest first, whichever process raised it. The bot delivers
+   * them through `PostgresAlertDeliveries`, which claims each tenant's for one instance at a time.
    */
   async pendingAlerts(): Promise<StoredAlert[]> {
     const { rows } = await this.read(() =>
@@ -610,16 +610,6 @@ export function oldestDay(triples: Uint32Array): number {
   let oldest = 2 ** 31 - 1;
   for (let i = 2; i < triples.length; i += 3) oldest = Math.min(oldest, triples[i]!);
   return oldest;
-}
-
-/** An alert's id names its tenant, so acknowledging it touches only that tenant's rows. */
-export function alertId(tenantId: string, alertNo: number): string {
-  return `${alertNo}@${tenantId}`;
-}
-
-function parseAlertId(id: string): { tenantId: string; alertNo: number } | null {
-  const match = /^([1-9]\d{0,15})@([\s\S]*)$/.exec(id);
-  return match ? { alertNo: Number(match[1]), tenantId: match[2]! } : null;
 }
 
 /** Another transaction got there first: a key or an account row it inserted, or a serialisation failure or deadlock. */

@@ -15,4 +15,10 @@ describe('configuration', () => {
     expect(loadConfig({ DEFAULT_TENANT_ID: 'Local-Dev' }).defaultTenantId).toBe('Local-Dev');
     expect(loadConfig({}).defaultTenantId).toBe('local');
   });
+
+  it("reads the alert claims' lease in seconds, and refuses one too short to renew", () => {
+    expect(loadConfig({}).alertLeaseMs).toBe(30_000);
+    expect(loadConfig({ ALERT_LEASE_SECONDS: '5' }).alertLeaseMs).toBe(5_000);
+    expect(() => loadConfig({ ALERT_LEASE_SECONDS: '0.5' })).toThrow(/ALERT_LEASE_SECONDS/);
+  });
 });

@@ -1,4 +1,7 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EMBEDDED_DELIVERY_LOG } from '../../data/embeddedAlertDeliveries.js';
 import { openLowdbLedgerStore } from '../../data/lowdbLedgerStore.js';
 import { openPostgresLedgerStore } from '../../data/postgres/postgresLedgerStore.js';
 import { copyDataFolder, StoreCopyRefused } from '../../data/storeCopy.js';
@@ -43,6 +46,8 @@ describe('copying an embedded data folder into PostgreSQL', () => {
     expect(await ledger.ingestUsage([usage('t2', '12.50', clock), usage('t2', '3.00', clock)])).toMatchObject({ accepted: 2 });
     const before = { t1: await ledgerOf(store, 't1'), t2: await ledgerOf(store, 't2'), alerts: await store.pendingAlerts() };
     await store.close();
+    // The first pending alert had reached two of its recipients before the move.
+    await writeFile(path.join(dir, EMBEDDED_DELIVERY_LOG), JSON.stringify({ [before.alerts[0]!.id]: ['teams:conv-a', 'mail:someone'] }));
     return { dir, clock, recent, before };
   }
 
@@ -51,9 +56,17 @@ describe('copying an embedded data folder into PostgreSQL', () => {
     expect(before.t1.usageKeys).toBe(15);
     expect(before.t2.account?.debtMinor).toBeGreaterThan(0);
     expect(before.alerts.length).toBeGreaterThan(0);
-    const { url } = await db.createSchema();
+    const { url, schema } = await db.createSchema();
 
     const report = await copyDataFolder({ dataDir: dir, url, chunkEntries: 7 });
+    // Who had the first alert is known under its new id: they do not get it again.
+    expect(report.alertDeliveries).toBe(2);
+    const delivered = await db.query<{ id: string; recipient: string }>(
+      `SELECT alert_no || '@' || tenant_id AS id, recipient FROM ${schema}.alert_deliveries ORDER BY recipient`,
+    );
+    expect(delivered.rows.map((row) => `${row.id} ${row.recipient}`)).toEqual(
+      ['mail:someone', 'teams:conv-a'].map((recipient) => `${report.alertIds.get(before.alerts[0]!.id)} ${recipient}`),
+    );
     expect(report.tenants).toEqual([
       { tenantId: 't1', entries: before.t1.journal.length, balanceMinor: before.t1.account!.balanceMinor, state: 'copied' },
       { tenantId: 't2', entries: before.t2.journal.length, balanceMinor: before.t2.account!.balanceMinor, state: 'copied' },

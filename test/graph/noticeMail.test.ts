@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryLog, type DeliveryLogData } from '../../bot/alerts/deliveryLog.js';
+import { memoryDeliveryRecord } from '../support/memoryDeliveryRecord.js';
 import { DirectoryEmailAlertSink } from '../../bot/graph/directoryEmailAlertSink.js';
 import { GraphMailer } from '../../bot/graph/graphMailer.js';
 import { GraphMailSender } from '../../bot/graph/graphMailSender.js';
@@ -139,7 +139,7 @@ describe('notice emails to the admins in the directory', () => {
       admins: { people: async () => teamsPeople.map((p, i) => ({ key: `${tenantId}/${i}`, tenantId, userId: `29:${i}`, updatedAt: '', ...p })) },
       mailer: new GraphMailer(f.queue, (m) => f.logs.push(m)),
       from: { address: SENDER, name: 'Communications Credits' },
-      log: new DeliveryLog(memoryDocument<DeliveryLogData>({})),
+      log: memoryDeliveryRecord(),
       clock: f.clock,
     });
     const stored = (type: Alert['type'] = 'suspended'): StoredAlert =>

@@ -5,6 +5,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GraphPstnCallLog } from '../../bot/graph/graphPstnCallLog.js';
+import { Duties, ProcessDutyLocks } from '../../services/duties.js';
 import { LATE_ARRIVAL_OVERLAP_HOURS, UsageSync, type UsageSyncDeps } from '../../services/usageSync.js';
 import { emptyUsageSyncState, JsonUsageSyncRecords } from '../../data/jsonUsageSyncRecords.js';
 import { journalSum, ledgerFixture } from '../support/ledgerFixture.js';
@@ -35,6 +36,8 @@ function syncFixture(options: { usageWindowDays?: number } = {}) {
     clock,
     usageWindowDays: options.usageWindowDays ?? 90,
     tenants: async () => [tenantId],
+    syncEveryMs: 60 * 60_000,
+    duties: new Duties(new ProcessDutyLocks(clock)),
     log: (message) => logs.push(message),
   };
   const sync = new UsageSync(deps);
@@ -305,6 +308,8 @@ describe('usage sync from Graph', () => {
       clock: a.clock,
       usageWindowDays: 90,
       tenants: async () => [a.tenantId, b.id, c.id],
+      syncEveryMs: 60 * 60_000,
+      duties: a.deps.duties,
       log: (m) => a.logs.push(m),
     });
 

@@ -1,12 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AllowListAccessPolicy } from '../../../bot/access/allowListAccessPolicy.js';
 import { AdminDirectory } from '../../../bot/alerts/adminDirectory.js';
-import { DeliveryLog, type DeliveryLogData } from '../../../bot/alerts/deliveryLog.js';
+import { memoryDeliveryRecord } from '../../support/memoryDeliveryRecord.js';
 import { TeamsAlertSink } from '../../../bot/alerts/teamsAlertSink.js';
 import type { ConversationBook } from '../../../data/conversationReferences.js';
 import { emptyConversationBook, sighting } from '../../support/conversationBookFixture.js';
 import type { Alert, StoredAlert } from '../../../services/alerts.js';
-import { memoryDocument } from '../../support/memoryDocument.js';
 import { cardText } from '../../cards/validateCard.js';
 
 const TENANT = 't1';
@@ -51,7 +50,7 @@ async function setUp(options: { admins?: string[]; script?: Record<string, unkno
     await book.remember(sighting(id, { tenantId: TENANT, scope, user: name, locale }));
   }
   const access = new AllowListAccessPolicy(options.admins ?? [], (options.admins ?? []).length === 0);
-  const log = new DeliveryLog(memoryDocument<DeliveryLogData>({}));
+  const log = memoryDeliveryRecord();
   const { adapter, sent } = fakeAdapter(options.script, options.gate);
   /** A sink as a process builds it at start: a restart is a new sink on the same book and delivery log. */
   const newSink = () =>
@@ -121,6 +120,34 @@ describe('TeamsAlertSink', () => {
     release();
     await Promise.all([first, second]);
     const alex = sent.filter((s) => s.conversationId === 'conv-alex').map((s) => s.text);
+    expect(alex[0]).toContain('Low balance');
+    expect(alex[1]).toContain('Calling suspended');
+  });
+  it('keeps raising order when the book answers the lookups out of order (a database pool)', async () => {
+    const { book, sent, newSink } = await setUp();
+    // The first lookup answers last.
+    const lookups: Array<() => void> = [];
+    const slowFirst = Object.create(book) as ConversationBook;
+    slowFirst.conversationsOf = async (tenantId) => {
+      const answer = await book.conversationsOf(tenantId);
+      await new Promise<void>((resolve) => lookups.push(resolve));
+      return answer;
+    };
+    const sink = newSink();
+    (sink as unknown as { deps: { book: ConversationBook } }).deps.book = slowFirst;
+    const signal = new AbortController().signal;
+    const first = sink.deliver(stored('low', 'low-balance'), signal);
+    const second = sink.deliver(stored('zero', 'suspended'), signal);
+    await vi.waitFor(() => expect(lookups.length).toBeGreaterThan(0));
+    for (let i = 0; i < 2; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      lookups.pop()?.();
+    }
+    await new Promise((r) => setTimeout(r, 10));
+    lookups.pop()?.();
+    await Promise.all([first, second]);
+    const alex = sent.filter((s) => s.conversationId === 'conv-alex').map((s) => s.text);
+    expect(alex).toHaveLength(2);
     expect(alex[0]).toContain('Low balance');
     expect(alex[1]).toContain('Calling suspended');
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AllowListAccessPolicy } from '../../../bot/access/allowListAccessPolicy.js';
 import { AdminDirectory } from '../../../bot/alerts/adminDirectory.js';
-import { DeliveryLog, type DeliveryLogData } from '../../../bot/alerts/deliveryLog.js';
+import { memoryDeliveryRecord } from '../../support/memoryDeliveryRecord.js';
 import { EmailAlertSink } from '../../../bot/alerts/emailAlertSink.js';
 import { TeamsAlertSink } from '../../../bot/alerts/teamsAlertSink.js';
 import { DirectoryEmailAlertSink } from '../../../bot/graph/directoryEmailAlertSink.js';
@@ -10,7 +10,6 @@ import type { StoredAlert } from '../../../services/alerts.js';
 import { report } from '../../support/weeklyReportFixture.js';
 import { ok } from '../../../services/result.js';
 import { emptyConversationBook, sighting } from '../../support/conversationBookFixture.js';
-import { memoryDocument } from '../../support/memoryDocument.js';
 import { TestClock } from '../../support/memoryLedgerStore.js';
 
 const TENANT = 't1';
@@ -25,7 +24,7 @@ async function setUp() {
   const admins = new AdminDirectory(book, new AllowListAccessPolicy([], true));
   const sent: OutgoingMail[] = [];
   const mailer: Mailer = { send: async (mail) => void sent.push(mail) };
-  const log = new DeliveryLog(memoryDocument<DeliveryLogData>({}));
+  const log = memoryDeliveryRecord();
   return { admins, sent, mailer, log };
 }
 
@@ -75,7 +74,7 @@ describe('weekly report chat recipients', () => {
       appId: '',
       book,
       admins: new AdminDirectory(book, new AllowListAccessPolicy([], true)),
-      log: new DeliveryLog(memoryDocument<DeliveryLogData>({})),
+      log: memoryDeliveryRecord(),
       retry: { baseDelayMs: 1, maxDelayMs: 5 },
       logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
     });

@@ -63,46 +63,9 @@ export async function startBot(
   }
   const operator = (method: string, route: string, body?: unknown) => http(method, route, body, { authorization: `Bearer ${OPERATOR_KEY}` });
 
-  let sequence = 0;
   /** A Teams client for `member` in `tenantId`: a personal chat unless `conversation` names a channel or group chat. */
-  function teams(tenantId: string, member: Member, conversation: { id?: string; type?: 'personal' | 'channel' | 'groupChat' } = {}) {
-    const conversationId = conversation.id ?? `a:personal-${tenantId}-${member.id}`;
-    const activity = (fields: Record<string, unknown>) => ({
-      channelId: 'msteams',
-      serviceUrl: connector.serviceUrl,
-      id: `teams-${++sequence}`,
-      timestamp: new Date().toISOString(),
-      from: { id: member.id, aadObjectId: member.aadObjectId, name: member.name },
-      recipient: { id: '28:credits-bot', name: 'Credits' },
-      conversation: { id: conversationId, conversationType: conversation.type ?? 'personal', tenantId },
-      channelData: { tenant: { id: tenantId } },
-      locale: member.locale ?? 'en-US',
-      ...fields,
-    });
-    const post = (fields: Record<string, unknown>) => http('POST', '/api/messages', activity(fields));
-    return {
-      conversationId,
-      post,
-      install: () => post({ type: 'conversationUpdate', membersAdded: [{ id: '28:credits-bot' }] }),
-      /** Sends a message and returns the card the bot posted in answer. */
-      async say(text: string) {
-        const id = `teams-${++sequence}`;
-        const response = await post({ type: 'message', text, id });
-        if (response.status !== 200) throw new Error(`"${text}" answered ${response.status}`);
-        const cards = connector.repliesTo(id);
-        if (cards.length !== 1) throw new Error(`expected one card for "${text}", got ${cards.length}`);
-        return cards[0]!;
-      },
-      /** Presses a button as Action.Execute and returns the invoke response. */
-      execute(data: Record<string, unknown>, replyToId?: string) {
-        return post({ type: 'invoke', name: 'adaptiveCard/action', replyToId, value: { action: { type: 'Action.Execute', verb: data.verb, data } } });
-      },
-      /** Presses a button as Action.Submit, as a reply to the card's message. */
-      submit(data: Record<string, unknown>, replyToId: string, id?: string) {
-        return post({ type: 'message', value: data, replyToId, ...(id ? { id } : {}) });
-      },
-    };
-  }
+  const teams = (tenantId: string, member: Member, conversation: { id?: string; type?: 'personal' | 'channel' | 'groupChat' } = {}) =>
+    teamsClient(connector, (activity) => http('POST', '/api/messages', activity), tenantId, member, conversation);
 
   return {
     app,
@@ -132,6 +95,58 @@ export async function startBot(
 }
 
 export type BotUnderTest = Awaited<ReturnType<typeof startBot>>;
+
+let sequence = 0;
+
+/**
+ * A Teams client for `member` in `tenantId` that posts activities exactly as Teams would, through
+ * `post` (to one bot, or to whichever instance a test routes it to): a personal chat unless
+ * `conversation` names a channel or group chat.
+ */
+export function teamsClient(
+  connector: FakeConnector,
+  post: (activity: Record<string, unknown>) => Promise<{ status: number; body: any }>,
+  tenantId: string,
+  member: Member,
+  conversation: { id?: string; type?: 'personal' | 'channel' | 'groupChat' } = {},
+) {
+  const conversationId = conversation.id ?? `a:personal-${tenantId}-${member.id}`;
+  const activity = (fields: Record<string, unknown>) => ({
+    channelId: 'msteams',
+    serviceUrl: connector.serviceUrl,
+    id: `teams-${++sequence}`,
+    timestamp: new Date().toISOString(),
+    from: { id: member.id, aadObjectId: member.aadObjectId, name: member.name },
+    recipient: { id: '28:credits-bot', name: 'Credits' },
+    conversation: { id: conversationId, conversationType: conversation.type ?? 'personal', tenantId },
+    channelData: { tenant: { id: tenantId } },
+    locale: member.locale ?? 'en-US',
+    ...fields,
+  });
+  const send = (fields: Record<string, unknown>) => post(activity(fields));
+  return {
+    conversationId,
+    post: send,
+    install: () => send({ type: 'conversationUpdate', membersAdded: [{ id: '28:credits-bot' }] }),
+    /** Sends a message and returns the card the bot posted in answer. */
+    async say(text: string) {
+      const id = `teams-${++sequence}`;
+      const response = await send({ type: 'message', text, id });
+      if (response.status !== 200) throw new Error(`"${text}" answered ${response.status}`);
+      const cards = connector.repliesTo(id);
+      if (cards.length !== 1) throw new Error(`expected one card for "${text}", got ${cards.length}`);
+      return cards[0]!;
+    },
+    /** Presses a button as Action.Execute and returns the invoke response. */
+    execute(data: Record<string, unknown>, replyToId?: string) {
+      return send({ type: 'invoke', name: 'adaptiveCard/action', replyToId, value: { action: { type: 'Action.Execute', verb: data.verb, data } } });
+    },
+    /** Presses a button as Action.Submit, as a reply to the card's message. */
+    submit(data: Record<string, unknown>, replyToId: string, id?: string) {
+      return send({ type: 'message', value: data, replyToId, ...(id ? { id } : {}) });
+    },
+  };
+}
 
 /**
  * One bot and its fake connector for the tests of the enclosing `describe`: started before them
