@@ -165,7 +165,12 @@ export class GroupCommitWriter<Note> {
 
 async function createSegment(layout: DataLayout, segment: number): Promise<FileHandle> {
   const file = await open(layout.walSegmentFile(segment), 'wx');
-  await syncFolder(layout.walFolder);
+  try {
+    await syncFolder(layout.walFolder);
+  } catch (error) {
+    await file.close();
+    throw error;
+  }
   return file;
 }
 
