@@ -11,6 +11,23 @@ export function seal(json: string): string {
 }
 
 /**
+ * Writes `json` as a sealed line and a newline into `buffer` at `offset`, which must have room
+ * for `sealedLineBytes(json)`; returns the offset after it. Builds no string of the line.
+ */
+export function writeSealedLine(buffer: Buffer, offset: number, json: string): number {
+  let at = offset + buffer.write(crc32(json).toString(16).padStart(8, '0'), offset, 'latin1');
+  buffer[at++] = 0x20; // ' '
+  at += buffer.write(json, at, 'utf8');
+  buffer[at++] = 0x0a; // '\n'
+  return at;
+}
+
+/** How many bytes `writeSealedLine` writes for `json`. */
+export function sealedLineBytes(json: string): number {
+  return 10 + Buffer.byteLength(json, 'utf8');
+}
+
+/**
  * What a line that is not a good sealed line is:
  *   `old-format`  plain JSON, as version 1 of the store wrote it;
  *   `edited`      well formed, JSON included, but the checksum does not match: changed after writing;
