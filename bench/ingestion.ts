@@ -143,7 +143,7 @@ export async function runIngestionMemory(ctx: BenchContext): Promise<{ rows: Row
     const samples: number[] = [];
     sampler = setInterval(() => samples.push(procFigures(bot.pid).rssMB), 1_000);
     ctx.log(`ingestion memory: ${int(records)} records in batches of 1,000 into node dist/index.js`);
-    const result = await runLoad({ concurrency: 4, total: records / 1000, maxMs: 240_000 }, async (r) => {
+    const result = await runLoad({ concurrency: 4, total: records / 1000, maxMs: 480_000 }, async (r) => {
       const body = Array.from({ length: 1000 }, (_, k) => usageBody(`${ctx.runId}-memory-${r * 1000 + k}`, tenantOf(r * 1000 + k, shape), r * 1000 + k, now));
       const answer = await http.json<{ accepted: number }>('POST', '/api/usage', JSON.stringify({ records: body }));
       if (answer.accepted !== 1000) throw new Error(`a request was not fully accepted: ${JSON.stringify(answer).slice(0, 300)}`);
