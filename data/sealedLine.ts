@@ -7,7 +7,12 @@ import { crc32 } from 'node:zlib';
  * is still caught. (Format 2 of the data folder; format 1, plain JSON without checksums, is refused.)
  */
 export function seal(json: string): string {
-  return `${crc32(json).toString(16).padStart(8, '0')} ${json}`;
+  return `${checksum(json)} ${json}`;
+}
+
+/** The checksum a sealed line starts with. */
+function checksum(json: string): string {
+  return crc32(json).toString(16).padStart(8, '0');
 }
 
 /**
@@ -15,7 +20,7 @@ export function seal(json: string): string {
  * for `sealedLineBytes(json)`; returns the offset after it. Builds no string of the line.
  */
 export function writeSealedLine(buffer: Buffer, offset: number, json: string): number {
-  let at = offset + buffer.write(crc32(json).toString(16).padStart(8, '0'), offset, 'latin1');
+  let at = offset + buffer.write(checksum(json), offset, 'latin1');
   buffer[at++] = 0x20; // ' '
   at += buffer.write(json, at, 'utf8');
   buffer[at++] = 0x0a; // '\n'
