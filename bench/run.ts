@@ -49,8 +49,8 @@ interface Section {
 
 // A section over its budget is reported as failed, not waited for.
 const sections: Section[] = [
-  { name: 'ingestion', budgetMs: 180_000, run: runIngestion },
-  { name: 'ingestion-memory', budgetMs: 260_000, run: runIngestionMemory },
+  { name: 'ingestion', budgetMs: 400_000, run: runIngestion },
+  { name: 'ingestion-memory', budgetMs: 560_000, run: runIngestionMemory },
   { name: 'history', budgetMs: 330_000, run: runHistory },
   { name: 'bot', budgetMs: 90_000, run: runBotTurns },
   { name: 'long-messages', budgetMs: 60_000, run: runLongMessages },

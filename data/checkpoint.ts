@@ -3,7 +3,8 @@ import type { AccountSnapshot } from '../services/ledger/accountSnapshot.js';
 import type { OutboxEntry } from './alertOutbox.js';
 import { forEachConcurrently } from './concurrency.js';
 import type { DataLayout } from './dataLayout.js';
-import { SealedJsonFile } from './sealedJsonFile.js';
+import { DurableBatch } from './durableBatch.js';
+import { SealedJsonFile, sealedDocument } from './sealedJsonFile.js';
 import type { JournalEnd } from './tenantJournal.js';
 import type { TenantState } from './tenantState.js';
 import { appendUsageKeys, deleteUsageKeys, rewriteUsageKeys, type UsageKeysEnd } from './usageKeyFile.js';
@@ -52,8 +53,11 @@ export interface CheckpointCut {
   outbox: OutboxEntry[];
 }
 
-/** How many tenants are written at once; each write waits mostly on fsync. */
-const PARALLEL_WRITES = 8;
+/**
+ * How many tenants one batch writes: their files are all open until the batch's fsyncs, up to
+ * three or four each, so this bounds the file descriptors a checkpoint holds.
+ */
+const TENANTS_PER_BATCH = 200;
 
 export function openAccountDocument(layout: DataLayout, fileName: string): Low<AccountDocument | null> {
   return new Low<AccountDocument | null>(new SealedJsonFile(layout.accountFile(fileName)), null);
@@ -69,15 +73,18 @@ export async function readOutbox(layout: DataLayout): Promise<OutboxDocument> {
 }
 
 /**
- * Writes a cut to disk. Each step starts only once the one before it is durable:
- *   1. each tenant's new journal entries, then its usage keys (appended to the current key file,
- *      or the whole set written to a new generation), then its account document (which records
- *      where those entries and keys end); only then is a replaced key file generation deleted;
+ * Writes a cut to disk, the tenants in batches (see DurableBatch): each batch writes its tenants'
+ * new journal entries and usage keys (appended after the ends their documents record, or the whole
+ * key set as a new generation) and their new account documents beside the old ones; fsyncs all of
+ * those files, and each folder that got a new entry, at once; only then renames the documents into
+ * place and fsyncs the accounts folder, once. Key file generations the new documents no longer
+ * name are deleted after that. Then, each step once the one before it is durable:
  *   2. the outbox document;
  *   3. the checkpoint marker, naming the first WAL segment after the cut;
  *   4. the WAL segments before that one are deleted.
- * A crash between any two steps leaves every document either at the previous cut or at this one,
- * each saying which, and the WAL from the old marker on holds everything after the older of them.
+ * A crash at any moment leaves every document either at the previous cut or at this one, each
+ * saying which, and the journal files and key files holding at least what it counts; the WAL from
+ * the old marker on holds everything after the older of them.
  */
 export class Checkpointer {
   private readonly outbox: Low<OutboxDocument>;
@@ -89,24 +96,43 @@ export class Checkpointer {
   }
 
   async persist(cut: CheckpointCut): Promise<void> {
-    await forEachConcurrently(cut.tenants, PARALLEL_WRITES, async ({ tenant, snapshot, usage }) => {
-      const journal = await tenant.journal.fileUpTo(snapshot.entryCount);
-      const folder = tenant.journal.folder;
-      const previous = tenant.usageKeys;
-      const usageKeys = usage.rewrite
-        ? await rewriteUsageKeys(folder, tenant.nextUsageGeneration++, usage.triples)
-        : await appendUsageKeys(folder, previous, usage.triples);
-      const document = openAccountDocument(this.layout, tenant.fileName);
-      document.data = { tenantId: tenant.tenantId, journal, usageKeys, account: snapshot };
-      await document.write();
-      tenant.usageKeys = usageKeys;
-      // The document no longer names them: the replaced generation, and any a failed rewrite left.
-      for (let generation = previous.generation; generation < usageKeys.generation; generation++) await deleteUsageKeys(folder, generation);
-    });
+    for (let first = 0; first < cut.tenants.length; first += TENANTS_PER_BATCH) {
+      await this.persistTenants(cut.tenants.slice(first, first + TENANTS_PER_BATCH));
+    }
     this.outbox.data = { walSeq: cut.walSeq, alerts: cut.outbox };
     await this.outbox.write();
     this.marker.data = { walSeq: cut.walSeq, walSegment: cut.walSegment };
     await this.marker.write();
     await deleteWalSegmentsBefore(this.layout, cut.walSegment);
+  }
+
+  private async persistTenants(cuts: TenantCut[]): Promise<void> {
+    const batch = new DurableBatch();
+    const staged: Array<{ tenant: TenantState; entryCount: number; journal: JournalEnd; usageKeys: UsageKeysEnd }> = [];
+    try {
+      await forEachConcurrently(cuts, cuts.length, async ({ tenant, snapshot, usage }) => {
+        const journal = await tenant.journal.stageUpTo(snapshot.entryCount, batch);
+        const folder = tenant.journal.folder;
+        const usageKeys = usage.rewrite
+          ? await rewriteUsageKeys(batch, folder, tenant.nextUsageGeneration++, usage.triples)
+          : await appendUsageKeys(batch, folder, tenant.usageKeys, usage.triples);
+        const document: AccountDocument = { tenantId: tenant.tenantId, journal, usageKeys, account: snapshot };
+        await batch.replace(this.layout.accountFile(tenant.fileName), sealedDocument(document));
+        staged.push({ tenant, entryCount: snapshot.entryCount, journal, usageKeys });
+      });
+      await batch.commit();
+    } catch (error) {
+      await batch.abandon();
+      throw error;
+    }
+    for (const { tenant, entryCount, journal, usageKeys } of staged) {
+      tenant.journal.markFiled(entryCount, journal);
+      const previous = tenant.usageKeys;
+      tenant.usageKeys = usageKeys;
+      // The document no longer names them: the replaced generation, and any a failed rewrite left.
+      for (let generation = previous.generation; generation < usageKeys.generation; generation++) {
+        await deleteUsageKeys(tenant.journal.folder, generation);
+      }
+    }
   }
 }

@@ -46,8 +46,13 @@ export async function readTextIfPresent(file: string): Promise<string | null> {
   }
 }
 
+/** A fresh name for a temporary file beside `file`, of the form recovery deletes: `<file>.<pid>-<counter>.tmp`. */
+export function tempFileFor(file: string): string {
+  return `${file}.${process.pid}-${++tempCounter}${TEMP_SUFFIX}`;
+}
+
 export async function writeFileAtomically(file: string, text: string | Uint8Array): Promise<void> {
-  const temp = `${file}.${process.pid}-${++tempCounter}${TEMP_SUFFIX}`;
+  const temp = tempFileFor(file);
   try {
     const handle = await open(temp, 'w');
     try {

@@ -24,7 +24,10 @@ interface Group {
  * `onFailure` hears of it before any waiting promise is rejected.
  */
 export class GroupCommitWriter<Note> {
-  private lines: string[] = [];
+  /** The next group's lines, encoded as they are appended (the line strings then die young). */
+  private pending = new ByteRun();
+  /** The group being written; swapped with `pending` and reused. */
+  private writing = new ByteRun();
   private notes: Note[] = [];
   private group: Group | null = null;
   /** The group being written and fsynced. */
@@ -63,7 +66,7 @@ export class GroupCommitWriter<Note> {
 
   append(line: string, note?: Note): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
-    this.lines.push(line);
+    this.pending.append(line);
     if (note !== undefined) this.notes.push(note);
     this.group ??= newGroup();
     this.run();
@@ -107,18 +110,20 @@ export class GroupCommitWriter<Note> {
 
   private async writeGroups(): Promise<void> {
     try {
-      while (!this.failed && (this.lines.length > 0 || this.cuts.length > 0)) {
+      while (!this.failed && (this.pending.length > 0 || this.cuts.length > 0)) {
         // Let callers woken by the previous group append before this one is sealed.
         await new Promise(setImmediate);
-        const { lines, notes, group, cuts } = this;
+        const { pending: bytes, notes, group, cuts } = this;
         this.sealed = group;
-        this.lines = [];
+        this.pending = this.writing;
+        this.writing = bytes;
         this.notes = [];
         this.group = null;
         this.cuts = [];
         const captured = cuts.map((cut) => captureSafely(cut, this.segment + 1));
         try {
-          if (lines.length > 0) await this.write(lines.join(''));
+          if (bytes.length > 0) await this.write(bytes.view());
+          bytes.clear();
           if (captured.some((value) => value !== null)) await this.moveToNextSegment();
         } catch (error) {
           this.fail(error, group, cuts);
@@ -135,8 +140,7 @@ export class GroupCommitWriter<Note> {
     }
   }
 
-  private async write(text: string): Promise<void> {
-    const buffer = Buffer.from(text, 'utf8');
+  private async write(buffer: Buffer): Promise<void> {
     for (let offset = 0; offset < buffer.length; ) {
       offset += (await this.file.write(buffer, offset, buffer.length - offset)).bytesWritten;
     }
@@ -158,14 +162,19 @@ export class GroupCommitWriter<Note> {
     for (const waiter of [sealed?.waiter, this.group?.waiter, ...sealedCuts, ...this.cuts]) waiter?.reject(error);
     this.group = null;
     this.cuts = [];
-    this.lines = [];
+    this.pending.clear();
     this.notes = [];
   }
 }
 
 async function createSegment(layout: DataLayout, segment: number): Promise<FileHandle> {
   const file = await open(layout.walSegmentFile(segment), 'wx');
-  await syncFolder(layout.walFolder);
+  try {
+    await syncFolder(layout.walFolder);
+  } catch (error) {
+    await file.close();
+    throw error;
+  }
   return file;
 }
 
@@ -182,4 +191,36 @@ function newGroup(): Group {
   let waiter!: Waiter<void>;
   const promise = new Promise<void>((resolve, reject) => (waiter = { resolve, reject }));
   return { promise, waiter };
+}
+
+/** The largest buffer a ByteRun keeps once emptied; a larger one is let go. */
+const MAX_KEPT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Text encoded as UTF-8 into one growing buffer, reused once emptied: a group's lines are not
+ * joined into one string (which, at a few MB, V8 allocates straight into its old generation) and
+ * are not held as strings until their group is written (long enough to be promoted there too).
+ */
+class ByteRun {
+  private buffer = Buffer.allocUnsafe(64 * 1024);
+  length = 0;
+
+  append(text: string): void {
+    const needed = this.length + Buffer.byteLength(text, 'utf8');
+    if (needed > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    this.length += this.buffer.write(text, this.length, 'utf8');
+  }
+
+  view(): Buffer {
+    return this.buffer.subarray(0, this.length);
+  }
+
+  clear(): void {
+    this.length = 0;
+    if (this.buffer.length > MAX_KEPT_BYTES) this.buffer = Buffer.allocUnsafe(64 * 1024);
+  }
 }

@@ -23,6 +23,11 @@ export class SealedJsonFile<T> implements Adapter<T> {
 
   write(data: T): Promise<void> {
     // Serialised before the first await, so later changes to `data` belong to the next write.
-    return writeFileAtomically(this.file, `${seal(JSON.stringify(data))}\n`);
+    return writeFileAtomically(this.file, sealedDocument(data));
   }
+}
+
+/** A document's text as the store writes it: one sealed line. */
+export function sealedDocument(data: unknown): string {
+  return `${seal(JSON.stringify(data))}\n`;
 }

@@ -7,7 +7,29 @@ import { crc32 } from 'node:zlib';
  * is still caught. (Format 2 of the data folder; format 1, plain JSON without checksums, is refused.)
  */
 export function seal(json: string): string {
-  return `${crc32(json).toString(16).padStart(8, '0')} ${json}`;
+  return `${checksum(json)} ${json}`;
+}
+
+/** The checksum a sealed line starts with. */
+function checksum(json: string): string {
+  return crc32(json).toString(16).padStart(8, '0');
+}
+
+/**
+ * Writes `json` as a sealed line and a newline into `buffer` at `offset`, which must have room
+ * for `sealedLineBytes(json)`; returns the offset after it. Builds no string of the line.
+ */
+export function writeSealedLine(buffer: Buffer, offset: number, json: string): number {
+  let at = offset + buffer.write(checksum(json), offset, 'latin1');
+  buffer[at++] = 0x20; // ' '
+  at += buffer.write(json, at, 'utf8');
+  buffer[at++] = 0x0a; // '\n'
+  return at;
+}
+
+/** How many bytes `writeSealedLine` writes for `json`. */
+export function sealedLineBytes(json: string): number {
+  return 10 + Buffer.byteLength(json, 'utf8');
 }
 
 /**

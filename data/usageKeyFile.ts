@@ -1,11 +1,12 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { type FileHandle, mkdir, open, unlink } from 'node:fs/promises';
+import { type FileHandle, open, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { StoredUsageKeys, UsageKeySink } from '../services/ledger/idempotencyKeys.js';
 import { DamagedDataError, RESTORE_FROM_BACKUP } from './damagedData.js';
-import { isMissing, listFolder, syncFolder, writeFileAtomically } from './durableJsonFile.js';
+import type { DurableBatch } from './durableBatch.js';
+import { isMissing, listFolder } from './durableJsonFile.js';
 
 /**
  * A tenant's usage key fingerprints live beside its journal, in `usage-keys.<generation>.bin`: a
@@ -41,32 +42,25 @@ export function isUsageKeyFileName(name: string): boolean {
 
 /**
  * Appends triples, as one block, to the current generation's file after its known end (cutting
- * bytes a failed attempt left there), durably, and returns where the file now ends.
+ * bytes a failed attempt left there) as part of a checkpoint's `batch`, and returns where the file
+ * ends once the batch is durable.
  */
-export async function appendUsageKeys(folder: string, end: UsageKeysEnd, triples: Uint32Array): Promise<UsageKeysEnd> {
+export async function appendUsageKeys(batch: DurableBatch, folder: string, end: UsageKeysEnd, triples: Uint32Array): Promise<UsageKeysEnd> {
   if (triples.length === 0) return end;
-  const creating = end.bytes === 0;
-  if (creating) await ensureFolder(folder);
+  if (end.bytes === 0) await batch.makeFolder(folder);
   const bytes = toBlock(triples);
-  const handle = await open(usageKeyFile(folder, end.generation), creating ? 'w' : 'r+');
-  try {
-    await handle.truncate(end.bytes);
-    for (let offset = 0; offset < bytes.length; ) {
-      offset += (await handle.write(bytes, offset, bytes.length - offset, end.bytes + offset)).bytesWritten;
-    }
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-  if (creating) await syncFolder(folder);
+  await batch.writeAt(usageKeyFile(folder, end.generation), end.bytes, bytes);
   return { generation: end.generation, bytes: end.bytes + bytes.length };
 }
 
-/** Writes the whole set as a new generation (temporary file, fsync, rename, fsync of the folder). */
-export async function rewriteUsageKeys(folder: string, generation: number, triples: Uint32Array): Promise<UsageKeysEnd> {
-  await ensureFolder(folder);
+/**
+ * Writes the whole set as a new generation, as part of `batch`. The generation was never used
+ * before and no account document names it until the batch is durable, so it is written in place.
+ */
+export async function rewriteUsageKeys(batch: DurableBatch, folder: string, generation: number, triples: Uint32Array): Promise<UsageKeysEnd> {
+  await batch.makeFolder(folder);
   const bytes = triples.length === 0 ? Buffer.alloc(0) : toBlock(triples);
-  await writeFileAtomically(usageKeyFile(folder, generation), bytes);
+  await batch.writeAt(usageKeyFile(folder, generation), 0, bytes);
   return { generation, bytes: bytes.length };
 }
 
@@ -258,9 +252,4 @@ function toBlock(triples: Uint32Array): Buffer {
   else Buffer.from(records).swap32().copy(block, HEADER_BYTES);
   block.writeUInt32LE(crc32(block.subarray(HEADER_BYTES), crc32(block.subarray(0, 4))), 4);
   return block;
-}
-
-async function ensureFolder(folder: string): Promise<void> {
-  const made = await mkdir(folder, { recursive: true });
-  if (made !== undefined) await syncFolder(path.dirname(folder));
 }

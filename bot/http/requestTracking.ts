@@ -1,11 +1,15 @@
 import type { Request, Response, Server } from 'restify';
 import type { Log } from '../log.js';
 
-const requestLogs = new WeakMap<Request, Log>();
+/** Each request's log, made when first asked for: most requests never log a line, and a child log costs an allocation of its own. */
+const requestLogs = new WeakMap<Request, { parent: Log; log: Log | null }>();
 
 /** The request's log: every line carries its reference (the `x-request-id` header and error bodies' `reference`). */
 export function requestLog(req: Request, fallback: Log): Log {
-  return requestLogs.get(req) ?? fallback;
+  const entry = requestLogs.get(req);
+  if (!entry) return fallback;
+  entry.log ??= entry.parent.child({ reference: req.getId() });
+  return entry.log;
 }
 
 /**
@@ -24,7 +28,7 @@ export class RequestsInFlight {
     server.pre((req: Request, res: Response, next: () => void) => {
       const reference = req.getId();
       res.header('x-request-id', reference);
-      requestLogs.set(req, log.child({ reference }));
+      requestLogs.set(req, { parent: log, log: null });
       if (this.closing) res.setHeader('Connection', 'close');
       this.running.set(reference, { what: `${req.method} ${req.path()}`, since: Date.now(), res });
       // 'close' comes after the answer is sent or the connection is lost, whichever happens.

@@ -1,3 +1,4 @@
+import { readlinkSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import { afterEach, vi } from 'vitest';
@@ -13,6 +14,10 @@ const WRITES: WriteMethod[] = ['write', 'writeFile', 'sync', 'datasync'];
 export class TestDisk {
   private failing: { code: string; methods: WriteMethod[] } | null = null;
   private gate: Promise<void> | null = null;
+  /** How many more calls go through before every one fails, as after a crash at that step. */
+  private crash: { callsLeft: number; code: string } | null = null;
+  /** What was called, on which file, since `record` was called. */
+  private calls: Array<{ method: WriteMethod; file: string }> | null = null;
 
   /** From now on these methods reject with `code` (by default every write and fsync). */
   fail(code: string, methods: WriteMethod[] = WRITES): void {
@@ -29,12 +34,28 @@ export class TestDisk {
     };
   }
 
+  /** Lets `calls` more writes and fsyncs through, then fails every later one with `code`. */
+  failAfter(calls: number, code = 'EIO'): void {
+    this.crash = { callsLeft: calls, code };
+  }
+
+  /** Writes and fsyncs from now on, each with the file (or folder) it was called on, in call order. */
+  record(): Array<{ method: WriteMethod; file: string }> {
+    this.calls = [];
+    return this.calls;
+  }
+
   heal(): void {
     this.failing = null;
+    this.crash = null;
   }
 
   /** Runs before a FileHandle method: throws or waits as the disk is set up to. */
-  async before(method: WriteMethod): Promise<void> {
+  async before(method: WriteMethod, fd: number): Promise<void> {
+    this.calls?.push({ method, file: readlinkSync(`/proc/self/fd/${fd}`) });
+    if (this.crash && this.crash.callsLeft-- <= 0) {
+      throw Object.assign(new Error(`${this.crash.code}: simulated crash, ${method}`), { code: this.crash.code });
+    }
     if (this.failing?.methods.includes(method)) {
       throw Object.assign(new Error(`${this.failing.code}: simulated disk failure, ${method}`), { code: this.failing.code });
     }
@@ -53,7 +74,7 @@ export function useTestDisk(): () => Promise<TestDisk> {
     for (const method of WRITES) {
       const original = prototype[method];
       vi.spyOn(prototype, method).mockImplementation(async function (this: FileHandle, ...args: unknown[]) {
-        await disk.before(method);
+        await disk.before(method, this.fd);
         return original.apply(this, args);
       });
     }
