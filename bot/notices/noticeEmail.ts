@@ -1,4 +1,4 @@
-import { alertContent, alertSummary, languageOf, localize, weeklyReportContent, weeklyReportViewModel } from '../../cards/index.js';
+import { alertContent, alertSummary, languageOf, localize, type Strings, weeklyReportContent, weeklyReportViewModel } from '../../cards/index.js';
 import type { Alert } from '../../services/alerts.js';
 
 export interface NoticeText {
@@ -21,20 +21,7 @@ export function noticeEmail(alert: Alert, recipient: { name: string | null; loca
   // The alert's facts, the zone of its times said once after them, as on its card.
   const facts: Array<[string, string]> = content.facts.map((fact) => [fact.title, fact.value]);
   const zone = t.common.timesIn(f.zoneName);
-  const text = [
-    greeting,
-    '',
-    content.text,
-    '',
-    ...facts.map(([k, v]) => t.summary.line(k, v)),
-    zone,
-    '',
-    t.email.openTeams,
-    '',
-    `— ${t.product}`,
-    t.email.why,
-    '',
-  ].join('\n');
+  const text = [greeting, '', content.text, '', ...facts.map(([k, v]) => t.summary.line(k, v)), ...plainFooter(t, zone)].join('\n');
   const html = [
     '<!DOCTYPE html>',
     `<html lang="${languageOf(recipient.locale)}"><head><meta charset="utf-8"><title>${escapeHtml(content.title)}</title></head>`,
@@ -75,13 +62,7 @@ function weeklyReportEmail(
       '',
     ]),
     ...content.notes,
-    zone,
-    '',
-    t.email.openTeams,
-    '',
-    `— ${t.product}`,
-    t.email.why,
-    '',
+    ...plainFooter(t, zone),
   ].join('\n');
   const cell = (k: string, v: string) => `<tr><th align="left" style="padding-right: 1em">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`;
   const html = [
@@ -106,6 +87,11 @@ function weeklyReportEmail(
     '</body></html>',
   ].join('\n');
   return { language: languageOf(recipient.locale), subject: t.email.subject(alertSummary(alert, recipient)), text, html };
+}
+
+/** The close of every notice's plain text: the time zone, where to act, who sent it and why. */
+function plainFooter(t: Strings, zone: string): string[] {
+  return [zone, '', t.email.openTeams, '', `— ${t.product}`, t.email.why, ''];
 }
 
 function escapeHtml(text: string): string {

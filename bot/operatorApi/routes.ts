@@ -168,14 +168,7 @@ async function postFunds(deps: OperatorApiDeps, req: Request, res: Response): Pr
     const { status, body: errorBody } = ledgerErrorResponse(result.error);
     return void res.send(status, errorBody);
   }
-  const account = (await deps.ledger.account(tenantId))!;
-  res.send(200, {
-    entryId: result.value.entryId,
-    amountMinor: result.value.amountMinor,
-    balanceAfterMinor: result.value.balanceAfterMinor,
-    replayed: result.value.replayed,
-    account: accountJson(account, deps.ledger.now()),
-  } satisfies FundsAnswer);
+  res.send(200, (await movedAnswer(deps, tenantId, result.value)) satisfies FundsAnswer);
 }
 
 /** A refund of part of a card payment, through the gateway, journaled against the lot it added. */
@@ -191,14 +184,18 @@ async function postRefund(deps: OperatorApiDeps, req: Request, res: Response): P
     const { status, body: errorBody } = refundErrorResponse(result.error);
     return void res.send(status, errorBody);
   }
+  res.send(200, (await movedAnswer(deps, tenantId, result.value)) satisfies RefundAnswer);
+}
+
+/** What a grant or a refund answers: the entry that moved the money, and the account as it stands now. */
+async function movedAnswer(
+  deps: OperatorApiDeps,
+  tenantId: string,
+  moved: { entryId: string; amountMinor: number; balanceAfterMinor: number; replayed: boolean },
+): Promise<FundsAnswer> {
   const account = (await deps.ledger.account(tenantId))!;
-  res.send(200, {
-    entryId: result.value.entryId,
-    amountMinor: result.value.amountMinor,
-    balanceAfterMinor: result.value.balanceAfterMinor,
-    replayed: result.value.replayed,
-    account: accountJson(account, deps.ledger.now()),
-  } satisfies RefundAnswer);
+  const { entryId, amountMinor, balanceAfterMinor, replayed } = moved;
+  return { entryId, amountMinor, balanceAfterMinor, replayed, account: accountJson(account, deps.ledger.now()) };
 }
 
 async function getJournal(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
