@@ -50,8 +50,15 @@ export class TeamsAlertSink implements ReportingAlertSink {
     const lookup = this.lookups.then(() => this.deps.book.conversationsOf(stored.alert.tenantId));
     this.lookups = lookup.catch(() => undefined);
     const conversations = await lookup;
-    const sent = await Promise.all(conversations.map((conversation) => this.inLane(conversation.id, () => this.deliverTo(stored, conversation.id, signal))));
-    return sent.filter((delivered) => delivered !== null);
+    // Every conversation settles before this does, even when one fails or `signal` aborts: a send
+    // already on its way (botbuilder's HTTP client retries a 5xx for seconds, deaf to `signal`) is
+    // recorded before the dispatcher's close returns, never after the process handed its data on.
+    const outcomes = await Promise.allSettled(
+      conversations.map((conversation) => this.inLane(conversation.id, () => this.deliverTo(stored, conversation.id, signal))),
+    );
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
+    return outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' && outcome.value !== null ? [outcome.value] : []));
   }
 
   private inLane<T>(conversationId: string, work: () => Promise<T>): Promise<T> {

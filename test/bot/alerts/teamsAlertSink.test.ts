@@ -123,6 +123,31 @@ describe('TeamsAlertSink', () => {
     expect(alex[0]).toContain('Low balance');
     expect(alex[1]).toContain('Calling suspended');
   });
+  it('settles only once every conversation has: a send already on its way when delivery stops is awaited and recorded', async () => {
+    // Shutdown while wei's chat waits to retry a 503 and alex's send is still on its way (botbuilder's
+    // HTTP client retries 5xx itself, for seconds, deaf to the signal): the process must not hand its
+    // data on (a restart, `npm run store:copy`) before alex's send is over and recorded.
+    let release!: () => void;
+    const { sink, sent, log } = await setUp({
+      admins: ['aad-alex', 'aad-wei'],
+      script: { 'conv-wei': Array.from({ length: 1000 }, () => status(503)) },
+      gate: { 'conv-alex': new Promise<void>((r) => (release = r)) },
+    });
+    const stop = new AbortController();
+    let settled = false;
+    const delivery = sink.deliver(stored('a1'), stop.signal).finally(() => (settled = true));
+    delivery.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 20));
+    stop.abort(new Error('shutting down'));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
+    release();
+    await expect(delivery).rejects.toThrow('shutting down');
+    expect(sent.map((s) => s.conversationId)).toEqual(['conv-alex']);
+    expect(log.has('a1', 'teams:conv-alex')).toBe(true);
+    expect(log.has('a1', 'teams:conv-wei')).toBe(false);
+  });
+
   it('keeps raising order when the book answers the lookups out of order (a database pool)', async () => {
     const { book, sent, newSink } = await setUp();
     // The first lookup answers last.
