@@ -23,17 +23,10 @@ export function noticeEmail(alert: Alert, recipient: { name: string | null; loca
   const zone = t.common.timesIn(f.zoneName);
   const text = [greeting, '', content.text, '', ...facts.map(([k, v]) => t.summary.line(k, v)), ...plainFooter(t, zone)].join('\n');
   const html = [
-    '<!DOCTYPE html>',
-    `<html lang="${languageOf(recipient.locale)}"><head><meta charset="utf-8"><title>${escapeHtml(content.title)}</title></head>`,
-    '<body style="font-family: Segoe UI, Helvetica, Arial, sans-serif; color: #242424">',
-    `<h2 style="color: #4F52B2">${escapeHtml(content.title)}</h2>`,
-    `<p>${escapeHtml(greeting)}</p>`,
+    ...htmlHeader(recipient, content.title, greeting),
     `<p>${escapeHtml(content.text)}</p>`,
-    `<table>${facts.map(([k, v]) => `<tr><th align="left" style="padding-right: 1em">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`,
-    `<p style="color: #616161; font-size: smaller">${escapeHtml(zone)}</p>`,
-    `<p>${escapeHtml(t.email.openTeams)}</p>`,
-    `<p style="color: #616161; font-size: smaller">— ${escapeHtml(t.product)}<br>${escapeHtml(t.email.why)}</p>`,
-    '</body></html>',
+    `<table>${facts.map(([k, v]) => factRow(k, v)).join('')}</table>`,
+    ...htmlFooter(t, zone),
   ].join('\n');
   return { language: languageOf(recipient.locale), subject: t.email.subject(alertSummary(alert, recipient)), text, html };
 }
@@ -64,27 +57,19 @@ function weeklyReportEmail(
     ...content.notes,
     ...plainFooter(t, zone),
   ].join('\n');
-  const cell = (k: string, v: string) => `<tr><th align="left" style="padding-right: 1em">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`;
   const html = [
-    '<!DOCTYPE html>',
-    `<html lang="${languageOf(recipient.locale)}"><head><meta charset="utf-8"><title>${escapeHtml(content.title)}</title></head>`,
-    '<body style="font-family: Segoe UI, Helvetica, Arial, sans-serif; color: #242424">',
-    `<h2 style="color: #4F52B2">${escapeHtml(content.title)}</h2>`,
-    `<p>${escapeHtml(greeting)}</p>`,
+    ...htmlHeader(recipient, content.title, greeting),
     `<p>${escapeHtml(content.period)}<br><strong>${escapeHtml(content.balance)}</strong></p>`,
     ...content.sections.map(
       (part) =>
         `<h3>${escapeHtml(part.title)}</h3>${
           part.facts.length > 0
-            ? `<table>${part.facts.map((fact) => cell(fact.title, fact.value)).join('')}</table>`
+            ? `<table>${part.facts.map((fact) => factRow(fact.title, fact.value)).join('')}</table>`
             : `<p>${escapeHtml(part.empty ?? t.common.none)}</p>`
         }`,
     ),
     ...content.notes.map((line) => `<p style="color: #616161; font-size: smaller">${escapeHtml(line)}</p>`),
-    `<p style="color: #616161; font-size: smaller">${escapeHtml(zone)}</p>`,
-    `<p>${escapeHtml(t.email.openTeams)}</p>`,
-    `<p style="color: #616161; font-size: smaller">— ${escapeHtml(t.product)}<br>${escapeHtml(t.email.why)}</p>`,
-    '</body></html>',
+    ...htmlFooter(t, zone),
   ].join('\n');
   return { language: languageOf(recipient.locale), subject: t.email.subject(alertSummary(alert, recipient)), text, html };
 }
@@ -92,6 +77,32 @@ function weeklyReportEmail(
 /** The close of every notice's plain text: the time zone, where to act, who sent it and why. */
 function plainFooter(t: Strings, zone: string): string[] {
   return [zone, '', t.email.openTeams, '', `— ${t.product}`, t.email.why, ''];
+}
+
+/** The opening of every notice's HTML: the document head, the title and the greeting. */
+function htmlHeader(recipient: { locale: string | null }, title: string, greeting: string): string[] {
+  return [
+    '<!DOCTYPE html>',
+    `<html lang="${languageOf(recipient.locale)}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>`,
+    '<body style="font-family: Segoe UI, Helvetica, Arial, sans-serif; color: #242424">',
+    `<h2 style="color: #4F52B2">${escapeHtml(title)}</h2>`,
+    `<p>${escapeHtml(greeting)}</p>`,
+  ];
+}
+
+/** The close of every notice's HTML, as `plainFooter` says it in text. */
+function htmlFooter(t: Strings, zone: string): string[] {
+  return [
+    `<p style="color: #616161; font-size: smaller">${escapeHtml(zone)}</p>`,
+    `<p>${escapeHtml(t.email.openTeams)}</p>`,
+    `<p style="color: #616161; font-size: smaller">— ${escapeHtml(t.product)}<br>${escapeHtml(t.email.why)}</p>`,
+    '</body></html>',
+  ];
+}
+
+/** One fact as a table row: its title, then its value. */
+function factRow(title: string, value: string): string {
+  return `<tr><th align="left" style="padding-right: 1em">${escapeHtml(title)}</th><td>${escapeHtml(value)}</td></tr>`;
 }
 
 function escapeHtml(text: string): string {
