@@ -36,11 +36,8 @@ export const BOT_STATE_FILES = {
  */
 export async function openBotState(choice: LedgerStoreChoice): Promise<BotState> {
   if (!choice.database) return openEmbeddedBotState(choice.dataDir);
-  const { default: pg } = await import('pg');
-  const { clientConfig } = await import('./postgres/connection.js');
-  const pool = new pg.Pool({ ...clientConfig(choice.database.url), max: choice.database.poolSize });
-  // An idle connection the server closed is dropped by the pool; the next query reports any outage.
-  pool.on('error', () => undefined);
+  const { openPool } = await import('./postgres/pool.js');
+  const pool = openPool(choice.database.url, choice.database.poolSize);
   return { ...(await postgresBotState(pool)), close: () => pool.end() };
 }
 

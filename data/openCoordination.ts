@@ -31,16 +31,14 @@ export async function openCoordination(choice: LedgerStoreChoice, store: LedgerS
     const duties = new Duties(new ProcessDutyLocks(options.clock));
     return { deliveries: new EmbeddedAlertDeliveries(store, document, options.clock, options.alertLeaseMs), duties, instance, close: () => duties.close() };
   }
-  const [{ default: pg }, { clientConfig }, { PostgresAlertDeliveries }, { PostgresDutyLocks }] = await Promise.all([
-    import('pg'),
+  const [{ openPool }, { clientConfig }, { PostgresAlertDeliveries }, { PostgresDutyLocks }] = await Promise.all([
+    import('./postgres/pool.js'),
     import('./postgres/connection.js'),
     import('./postgres/postgresAlertDeliveries.js'),
     import('./postgres/postgresDutyLocks.js'),
   ]);
   const connection = clientConfig(choice.database.url);
-  const pool = new pg.Pool({ ...connection, max: 2 });
-  // An idle connection the server closed is dropped by the pool; the next query reports any outage.
-  pool.on('error', () => undefined);
+  const pool = openPool(choice.database.url, 2);
   const duties = new Duties(new PostgresDutyLocks(connection, pool));
   return {
     deliveries: new PostgresAlertDeliveries(pool, instance, options.alertLeaseMs),

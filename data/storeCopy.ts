@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Account } from '../services/ledger/account.js';
 import { toSnapshot } from '../services/ledger/accountSnapshot.js';
 import { applyEntry } from '../services/ledger/applyEntry.js';
@@ -14,6 +14,7 @@ import { openLowdbLedgerStore } from './lowdbLedgerStore.js';
 import type { AccountHead } from './postgres/accountLoader.js';
 import { writeTenantChanges } from './postgres/changeWriter.js';
 import { clientConfig } from './postgres/connection.js';
+import { openPool } from './postgres/pool.js';
 import { keyText } from './postgres/keyText.js';
 import { migrateDatabase } from './postgres/migrate.js';
 import { alertId, parseAlertId } from './postgres/alertId.js';
@@ -91,8 +92,7 @@ export async function copyDataFolder(options: StoreCopyOptions): Promise<StoreCo
   if (!(await stat(options.dataDir).catch(() => null))?.isDirectory()) throw new StoreCopyRefused(`There is no data folder at ${options.dataDir}.`);
   const connection = clientConfig(options.url);
   await migrateDatabase(connection, log);
-  const pool = new pg.Pool({ ...connection, max: 2 });
-  pool.on('error', () => undefined);
+  const pool = openPool(options.url, 2);
   // The folder lock refuses a bot that still runs on the folder.
   const source = await openLowdbLedgerStore({ dir: options.dataDir, checkpointIntervalMs: 3_600_000 });
   try {

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Alert, StoredAlert } from '../../services/alerts.js';
 import { invariantViolation, type Account } from '../../services/ledger/account.js';
 import { toSnapshot } from '../../services/ledger/accountSnapshot.js';
@@ -8,6 +8,7 @@ import { sequenceProblem } from '../changeSequence.js';
 import { bringUpToDate, catchUpInOneRead, readHead, type AccountHead, type LoadCounters } from './accountLoader.js';
 import { writeTenantChanges, type TenantWrite } from './changeWriter.js';
 import { clientConfig } from './connection.js';
+import { openPool } from './pool.js';
 import { DatabaseHealth, messageOf } from './databaseHealth.js';
 import { alertId, parseAlertId } from './alertId.js';
 import { keyFromText, keyText } from './keyText.js';
@@ -52,10 +53,7 @@ export async function openPostgresLedgerStore(options: PostgresLedgerStoreOption
     const applied = await migrateDatabase(connection, options.log);
     if (applied.length > 0) options.log?.(`applied ${applied.join(', ')}`);
   }
-  const pool = new pg.Pool({ ...connection, max: options.poolSize ?? 10 });
-  // An idle connection the server closed is dropped by the pool; the next query reports any outage.
-  pool.on('error', () => undefined);
-  return new PostgresLedger(pool, options);
+  return new PostgresLedger(openPool(options.url, options.poolSize ?? 10), options);
 }
 
 /** Changes of one tenant may be decided together in one transaction, up to this many entries. */
