@@ -21,6 +21,8 @@ export interface LowdbLedgerStoreOptions {
   dir: string;
   /** How often accounts are written to their documents and the WAL trimmed. Default 2 s. */
   checkpointIntervalMs?: number;
+  /** A checkpoint also starts, without waiting for the timer, once this many entries wait unfiled. Default 20,000. */
+  checkpointEarlyAtEntries?: number;
   /** After a failed write, how often the store tries to rebuild itself from disk. Default 5 s. */
   recoveryIntervalMs?: number;
   /** Where failed writes, failed recovery attempts and failing alert listeners are reported. Default `consoleLog`. */
@@ -133,6 +135,7 @@ class LowdbLedger implements LowdbLedgerStore {
   /** Why the store stopped serving, until it has recovered. */
   private failure: { reason: string } | null = null;
   private readonly checkpointIntervalMs: number;
+  private readonly checkpointEarlyAt: number;
   private readonly recoveryIntervalMs: number;
   private readonly reportError: (error: unknown) => void;
 
@@ -145,6 +148,7 @@ class LowdbLedger implements LowdbLedgerStore {
     this.dir = layout.root;
     this.checkpointer = new Checkpointer(layout);
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 2_000;
+    this.checkpointEarlyAt = options.checkpointEarlyAtEntries ?? CHECKPOINT_EARLY_AT;
     this.recoveryIntervalMs = options.recoveryIntervalMs ?? 5_000;
     this.reportError =
       options.reportError ?? ((error) => consoleLog.error({ err: error }, 'ledger store: a write, a recovery attempt or an alert listener failed'));
@@ -300,7 +304,7 @@ class LowdbLedger implements LowdbLedgerStore {
       state.journal.add(entryLines);
       live.unfiledEntries += entryLines.length;
       live.dirty.add(state);
-      if (live.unfiledEntries >= CHECKPOINT_EARLY_AT) void this.fileBacklog(live);
+      if (live.unfiledEntries >= this.checkpointEarlyAt) void this.fileBacklog(live);
     }
     const committed = live.writer.append(transactionLine(seq, tenantId, entryLines, alerts), { seq, alerts: live.outbox.add(seq, alerts) });
     const state = live.tenants.get(tenantId);

@@ -22,8 +22,18 @@ function walText(dir: string): string {
 describe('lowdb ledger store', () => {
   const tempFolder = useTempFolders();
 
+  it('starts a checkpoint once the early threshold of unfiled entries is passed, without waiting for the timer', async () => {
+    const store = await openLowdbLedgerStore({ dir: await tempFolder(), ...QUIET, checkpointEarlyAtEntries: 1_000 });
+    await store.change('t', addFunds('t', 100_000_000, 'f'));
+    expect(store.stats.checkpoints).toBe(0);
+    await store.change('t', recordUsage('t', usageBatch('a', 1_000)));
+    await vi.waitFor(() => expect(store.stats.checkpoints).toBe(1));
+    await store.close();
+  });
+
+  // The early checkpoint is off here, so the hard bound is what files the backlog.
   it('files its backlog with a checkpoint once 100,000 journal entries wait in memory, without waiting for the timer', { timeout: 60_000 }, async () => {
-    const store = await openLowdbLedgerStore({ dir: await tempFolder(), ...QUIET });
+    const store = await openLowdbLedgerStore({ dir: await tempFolder(), ...QUIET, checkpointEarlyAtEntries: Number.POSITIVE_INFINITY });
     await store.change('big', addFunds('big', 100_000_000, 'f'));
     for (let i = 0; i < 4; i++) await store.change('big', recordUsage('big', usageBatch(`a${i}`, 25_000)));
     // 100,002 entries wait now: the next change waits for a checkpoint that files them.
