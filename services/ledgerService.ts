@@ -267,11 +267,12 @@ export class LedgerService {
   /** Charges usage records, grouped per tenant (one durable change each). */
   async ingestUsage(records: UsageRecord[]): Promise<UsageBatchOutcome> {
     const byTenant = new Map<string, Array<{ index: number; record: UsageRecord }>>();
-    records.forEach((record, index) => {
-      const list = byTenant.get(record.tenantId) ?? [];
-      list.push({ index, record });
-      byTenant.set(record.tenantId, list);
-    });
+    for (let index = 0; index < records.length; index++) {
+      const record = records[index]!;
+      const list = byTenant.get(record.tenantId);
+      if (list) list.push({ index, record });
+      else byTenant.set(record.tenantId, [{ index, record }]);
+    }
     const outcomes = await Promise.all(
       [...byTenant].map(async ([tenantId, items]) => {
         const outcome = await this.deps.store.change(tenantId, (current) =>
