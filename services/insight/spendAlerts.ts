@@ -28,7 +28,7 @@ export function spendBefore(account: Account | undefined, hoursTouched: Iterable
 export const hourOf = (startDateTime: string): number => Math.floor(callStartOf(startDateTime) / HOUR_MS);
 
 /** The UTC hours of some calls, each once, in the order first called (no array of them in between: a batch holds thousands). */
-export function hoursOf(calls: Iterable<Pick<UsageDetail, 'startDateTime'>>): Set<number> {
+function hoursOf(calls: Iterable<Pick<UsageDetail, 'startDateTime'>>): Set<number> {
   const hours = new Set<number>();
   for (const call of calls) hours.add(hourOf(call.startDateTime));
   return hours;
