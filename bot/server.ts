@@ -1,4 +1,4 @@
-import restify, { type Server } from 'restify';
+import restify, { type Server, type ServerOptions } from 'restify';
 import { answerFailuresSafely, formatJson } from './http/errorAnswers.js';
 import { RequestsInFlight } from './http/requestTracking.js';
 import type { Log } from './log.js';
@@ -13,6 +13,8 @@ import type { Log } from './log.js';
 export function createServer(log: Log, inFlight = new RequestsInFlight(log)): Server {
   const server = restify.createServer({
     name: 'comms-credits-bot',
+    // restify 11 logs through pino (its types still say bunyan): ours, so it does not make its own (pino 8, loaded then).
+    log: log as unknown as ServerOptions['log'],
     handleUncaughtExceptions: false,
     formatters: { 'application/json': formatJson },
   });
