@@ -3,6 +3,9 @@ import { answerFailuresSafely, formatJson } from './http/errorAnswers.js';
 import { RequestsInFlight } from './http/requestTracking.js';
 import type { Log } from './log.js';
 
+/** How long an idle keep-alive connection stays open. */
+const KEEP_ALIVE_MS = 65_000;
+
 /**
  * The restify server every endpoint shares: query strings, a reference per request (the
  * `x-request-id` header, `reference` in every error body and on the request's log lines) and error answers that never carry
@@ -18,6 +21,11 @@ export function createServer(log: Log, inFlight = new RequestsInFlight(log)): Se
     handleUncaughtExceptions: false,
     formatters: { 'application/json': formatJson },
   });
+  // Node closes an idle keep-alive connection after 5 s; a load balancer (Azure's keep them 4 minutes)
+  // or a client that sends on it just then gets a reset. Idle connections stay longer than the
+  // clients' and proxies' own idle timeouts, which then close them first; shutdown closes them at once.
+  server.server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   inFlight.register(server);
   server.use(restify.plugins.queryParser({ mapParams: false }));
   answerFailuresSafely(server, log);

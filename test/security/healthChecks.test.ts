@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,15 @@ describe('health checks', () => {
     const ready = await rawRequest(api.base, 'GET', '/readyz');
     expect([live.status, live.json]).toEqual([200, { status: 'ok' }]);
     expect([ready.status, ready.json]).toEqual([200, { status: 'ready' }]);
+  });
+
+  it('keeps an idle connection longer than proxies keep theirs, so that they close it first and never send on one closing', async () => {
+    const agent = new http.Agent({ keepAlive: true });
+    const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+      http.get(`${api.base}/healthz`, { agent }, (response) => resolve(response.resume().headers['keep-alive'])).on('error', reject);
+    });
+    agent.destroy();
+    expect(keepAlive).toBe('timeout=65');
   });
 
   it('answers 503 with the reason on both when the store cannot write, and 200 again once it can', async () => {
