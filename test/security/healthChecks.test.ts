@@ -47,7 +47,7 @@ describe('health checks', () => {
 
   it('keeps an idle connection longer than proxies keep theirs, so that they close it first and never send on one closing', async () => {
     const agent = new http.Agent({ keepAlive: true });
-    const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+    const keepAlive = await new Promise<unknown>((resolve, reject) => {
       http.get(`${api.base}/healthz`, { agent }, (response) => resolve(response.resume().headers['keep-alive'])).on('error', reject);
     });
     agent.destroy();
