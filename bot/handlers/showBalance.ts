@@ -24,22 +24,18 @@ const RECENT_KINDS = [...MONEY_IN_OR_OUT, 'auto-recharge-failed'] as const;
  * get-started card and still has none.
  */
 export async function showBalance(turn: Turn, deps: HandlerDeps, options: { readOnly?: boolean } = {}): Promise<Reply> {
-  const existing = options.readOnly ? await deps.ledger.account(turn.tenantId) : await deps.ledger.openAccount(turn.tenantId);
-  if (!existing)
-    return cardReply(
-      renderGetStartedCard({ currency: deps.ledger.policy.defaultCurrency, cardOnFile: await cardOnFileOf(turn, deps) }, turn),
-      getStartedSummary(turn),
-    );
-  const account = existing;
-  const limit = BALANCE_MAX_RECENT * 2;
-  const from = Math.max(1, account.entryCount + 1 - RECENT_SCAN);
-  // Everything else the card shows is read at once: each may be a round trip to the database.
-  const [recent, cardOnFile, lastUsageSyncAt, viewers] = await Promise.all([
-    deps.ledger.latestEntries(turn.tenantId, { kinds: RECENT_KINDS, from, before: account.entryCount + 1, limit }),
+  // What the card shows besides the account is read beside it: each may be a round trip to the database.
+  const [existing, cardOnFile, lastUsageSyncAt, viewers] = await Promise.all([
+    options.readOnly ? deps.ledger.account(turn.tenantId) : deps.ledger.openAccount(turn.tenantId),
     cardOnFileOf(turn, deps),
     deps.usageSyncedAt(turn.tenantId),
     deps.viewerUserIds(turn.tenantId),
   ]);
+  if (!existing) return cardReply(renderGetStartedCard({ currency: deps.ledger.policy.defaultCurrency, cardOnFile }, turn), getStartedSummary(turn));
+  const account = existing;
+  const limit = BALANCE_MAX_RECENT * 2;
+  const from = Math.max(1, account.entryCount + 1 - RECENT_SCAN);
+  const recent = await deps.ledger.latestEntries(turn.tenantId, { kinds: RECENT_KINDS, from, before: account.entryCount + 1, limit });
   const runway = deps.ledger.runwayOf(account);
   const now = deps.clock.now();
   const until = runway.until;
