@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { keyFromText, keyText } from './keyText.js';
+import { named } from './namedStatement.js';
 import {
   personKey,
   type AlertSubscription,
@@ -92,22 +93,24 @@ export class PostgresConversationBook implements ConversationBook {
     const { conversation, person, at } = sighting;
     const tenantId = conversation.tenantId;
     const key = personKey(tenantId, person);
-    const { rows } = await this.pool.query<PersonRow>(REMEMBER, [
-      keyText(tenantId),
-      keyText(key),
-      person.userId,
-      person.aadObjectId,
-      person.name,
-      person.locale,
-      person.timeZone ?? null,
-      person.email ?? null,
-      at,
-      keyText(conversation.id),
-      conversation.scope,
-      JSON.stringify(conversation.reference),
-      conversation.locale,
-      conversation.timeZone ?? null,
-    ]);
+    const { rows } = await this.pool.query<PersonRow>(
+      named('remember-sighting', REMEMBER, [
+        keyText(tenantId),
+        keyText(key),
+        person.userId,
+        person.aadObjectId,
+        person.name,
+        person.locale,
+        person.timeZone ?? null,
+        person.email ?? null,
+        at,
+        keyText(conversation.id),
+        conversation.scope,
+        JSON.stringify(conversation.reference),
+        conversation.locale,
+        conversation.timeZone ?? null,
+      ]),
+    );
     const row = rows[0];
     if (row) return personOf(row);
     // Unchanged, but its row was committed by another instance after this statement's snapshot began: read it now.
@@ -211,7 +214,9 @@ export class PostgresConversationBook implements ConversationBook {
   }
 
   async peopleOf(tenantId: string): Promise<KnownPerson[]> {
-    const { rows } = await this.pool.query<PersonRow>('SELECT * FROM known_people WHERE tenant_id = $1 ORDER BY person_key', [keyText(tenantId)]);
+    const { rows } = await this.pool.query<PersonRow>(
+      named('people-of', 'SELECT * FROM known_people WHERE tenant_id = $1 ORDER BY person_key', [keyText(tenantId)]),
+    );
     return rows.map(personOf);
   }
 }
