@@ -58,15 +58,13 @@ const SLICE_COLORS: ChartColor[] = ['categoricalBlue', 'categoricalTeal', 'categ
  * Teams cuts the labels of 30 bars short. A day whose number came earlier in the series (a span
  * longer than a month, or across February) is "3/5" instead: the chart keys points by their label.
  */
-function dayLabels(days: string[], f: Pick<Formatter, 'locale'>): string[] {
-  const dayOfMonth = new Intl.DateTimeFormat(f.locale, { timeZone: 'UTC', day: 'numeric' });
-  const monthAndDay = new Intl.DateTimeFormat(f.locale, { timeZone: 'UTC', month: 'numeric', day: 'numeric' });
+function dayLabels(days: string[], f: Pick<Formatter, 'axisDay'>): string[] {
   const used = new Set<string>();
   return days.map((day) => {
     const at = Date.parse(`${day}T00:00:00Z`);
     if (Number.isNaN(at)) return day;
-    const short = dayOfMonth.format(at);
-    const label = used.has(short) ? monthAndDay.format(at) : short;
+    const short = f.axisDay(at, false);
+    const label = used.has(short) ? f.axisDay(at, true) : short;
     used.add(label);
     return label;
   });

@@ -33,6 +33,8 @@ export interface Formatter {
   dateRange(fromIso: string, toIso: string): string;
   /** The reader's calendar day of a time, "2026-03-05": what groups times by day. */
   dayKey(iso: string): string;
+  /** A UTC day (milliseconds) on a chart's axis: its day of the month ("5", zh-CN "5日"), or with its month ("3/5"). */
+  axisDay(at: number, withMonth: boolean): string;
   integer(value: number): string;
   /** Minutes, always with one decimal place ("12.5", "960.0"), so a column of them lines up. */
   minutes(value: number): string;
@@ -89,6 +91,10 @@ function buildFormatter(intl: string, timeZone: string): Formatter {
   const integerFormat = new Intl.NumberFormat(intl, { maximumFractionDigits: 0 });
   const minutesFormat = new Intl.NumberFormat(intl, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const listFormats = { complete: new Intl.ListFormat(intl), open: new Intl.ListFormat(intl, { style: 'narrow' }) };
+  const axisFormats = {
+    day: new Intl.DateTimeFormat(intl, { timeZone: 'UTC', day: 'numeric' }),
+    monthAndDay: new Intl.DateTimeFormat(intl, { timeZone: 'UTC', month: 'numeric', day: 'numeric' }),
+  };
   // An unparseable date is shown as sent rather than failing the whole card.
   const when = (iso: string, format: Intl.DateTimeFormat): string => {
     const at = Date.parse(iso);
@@ -113,6 +119,7 @@ function buildFormatter(intl: string, timeZone: string): Formatter {
       const part = Object.fromEntries(dayFormat.formatToParts(at).map((p) => [p.type, p.value]));
       return `${part.year}-${part.month}-${part.day}`;
     },
+    axisDay: (at, withMonth) => (withMonth ? axisFormats.monthAndDay : axisFormats.day).format(at),
     integer: (value) => integerFormat.format(value),
     minutes: (value) => minutesFormat.format(value),
     cardExpiry: (month, year) => `${String(month).padStart(2, '0')}/${year}`,

@@ -4,7 +4,7 @@ import { rechargedThisMonth, rechargeStatus } from '../services/ledger/autoRecha
 import { startOfNextZonedMonth } from '../services/calendar.js';
 import { isCardExpired } from '../services/payments/cardExpiry.js';
 import { accountStatus, type Account, type Lot } from '../services/ledger/account.js';
-import type { JournalEntry, RechargeFailureReason } from '../services/ledger/journal.js';
+import type { EntryKind, JournalEntry, RechargeFailureReason } from '../services/ledger/journal.js';
 import type { CardOnFile } from '../services/ports.js';
 import { RECOVERED_NOTE } from '../services/ledgerService.js';
 import { regionCodeOf } from './destinations.js';
@@ -158,8 +158,8 @@ function legacyCard(description: string): { brand: string; last4: string } | nul
  * grants and refunds), funds refunded to the card, and funds expired. Calls are money out too, but one entry each: they are
  * summed per day instead.
  */
-export const isMoneyInOrOut = (entry: Pick<JournalEntry, 'kind'>): boolean =>
-  entry.kind === 'funds-added' || entry.kind === 'expired' || entry.kind === 'funds-refunded';
+export const MONEY_IN_OR_OUT: readonly EntryKind[] = ['funds-added', 'expired', 'funds-refunded'];
+export const isMoneyInOrOut = (entry: Pick<JournalEntry, 'kind'>): boolean => MONEY_IN_OR_OUT.includes(entry.kind);
 
 /**
  * The balance card's data. `recent` holds the latest journal entries the bot read (any order):

@@ -64,9 +64,11 @@ export interface ConversationBook {
   /**
    * Records (or refreshes) a conversation and the person in it; resolves once durable. A value
    * the sighting lacks (null locale, name, time zone, email) keeps the one known; the conversation's
-   * alert subscription is kept. Writes nothing when only the time changed.
+   * alert subscription is kept. Writes nothing when only the time changed. Answers the person as
+   * the book now holds them (what `person` would read), so a turn needs no second read for what the
+   * sighting lacked (the time zone of an invoke).
    */
-  remember(sighting: Sighting): Promise<void>;
+  remember(sighting: Sighting): Promise<KnownPerson>;
   /** Sets a known person's email address (an unknown person is left unknown). */
   setEmail(tenantId: string, key: string, email: string): Promise<void>;
   /**

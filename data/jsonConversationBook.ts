@@ -36,18 +36,16 @@ export class JsonConversationBook implements ConversationBook {
     return this.document.data;
   }
 
-  async remember(sighting: Sighting): Promise<void> {
+  async remember(sighting: Sighting): Promise<KnownPerson> {
     const current = this.document.data;
-    const { person, conversation } = afterSighting(
-      sighting,
-      current.people[personKey(sighting.conversation.tenantId, sighting.person)],
-      current.conversations[sighting.conversation.id],
-    );
-    if (sameApartFromTime(current.people[person.key], person) && sameApartFromTime(current.conversations[conversation.id], conversation)) return;
+    const known = current.people[personKey(sighting.conversation.tenantId, sighting.person)];
+    const { person, conversation } = afterSighting(sighting, known, current.conversations[sighting.conversation.id]);
+    if (known && sameApartFromTime(known, person) && sameApartFromTime(current.conversations[conversation.id], conversation)) return structuredClone(known);
     await this.document.update((draft) => {
       draft.people[person.key] = person;
       draft.conversations[conversation.id] = conversation;
     });
+    return structuredClone(person);
   }
 
   async setEmail(tenantId: string, key: string, email: string): Promise<void> {

@@ -4,7 +4,16 @@ import type { StoredAlert } from '../services/alerts.js';
 import type { Account } from '../services/ledger/account.js';
 import { toSnapshot } from '../services/ledger/accountSnapshot.js';
 import type { JournalEntry } from '../services/ledger/journal.js';
-import { consoleLog, StoreUnavailableError, type Change, type LedgerStore, type NoChange, type StoreHealth } from '../services/ports.js';
+import { latestOfKinds } from '../services/journalScan.js';
+import {
+  consoleLog,
+  StoreUnavailableError,
+  type Change,
+  type LatestEntriesQuery,
+  type LedgerStore,
+  type NoChange,
+  type StoreHealth,
+} from '../services/ports.js';
 import type { AlertOutbox } from './alertOutbox.js';
 import { sequenceProblem } from './changeSequence.js';
 import { Checkpointer, type CheckpointCut, type TenantCut } from './checkpoint.js';
@@ -197,6 +206,10 @@ class LowdbLedger implements LowdbLedgerStore {
   journal(tenantId: string, afterEntryNo: number, limit: number): Promise<JournalEntry[]> {
     // The journal takes what it reads from memory before its first await.
     return this.whenDurable(tenantId, (tenant) => tenant?.journal.read(afterEntryNo, Math.floor(limit)) ?? []);
+  }
+
+  latestEntries(tenantId: string, query: LatestEntriesQuery): Promise<JournalEntry[]> {
+    return latestOfKinds({ ledger: this }, tenantId, query);
   }
 
   async tenantIds(): Promise<string[]> {

@@ -1,4 +1,5 @@
 import type { JournalEntry } from './ledger/journal.js';
+import type { LatestEntriesQuery } from './ports.js';
 
 /** Where the journal is read from: the ledger service (or anything that pages entries as it does). */
 export interface JournalSource {
@@ -61,4 +62,20 @@ export async function scanForward(
     }
   }
   return { entries, highest };
+}
+
+/**
+ * `LedgerStore.latestEntries` by scanning the journal back from `query.before`, for a store that
+ * reads its journal from memory or its own files, where passing over the other kinds costs no round trip.
+ */
+export async function latestOfKinds(source: JournalSource, tenantId: string, query: LatestEntriesQuery): Promise<JournalEntry[]> {
+  const kinds = new Set(query.kinds);
+  const limit = Math.floor(query.limit);
+  let kept = 0;
+  const scan = await scanBack(source, tenantId, {
+    before: query.before,
+    maxRead: query.before - Math.max(1, query.from),
+    take: (entry) => (!kinds.has(entry.kind) ? 'skip' : kept++ < limit ? 'keep' : 'stop'),
+  });
+  return scan.entries;
 }

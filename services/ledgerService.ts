@@ -29,6 +29,7 @@ import {
   consoleLog,
   type ChargeOutcome,
   type Clock,
+  type LatestEntriesQuery,
   type LedgerStore,
   type Log,
   type PaymentGateway,
@@ -159,6 +160,11 @@ export class LedgerService {
     return this.deps.store.journal(tenantId, afterEntryNo, limit);
   }
 
+  /** The newest entries of some kinds in a stretch of the journal, newest first (`LedgerStore.latestEntries`). */
+  latestEntries(tenantId: string, query: LatestEntriesQuery): Promise<JournalEntry[]> {
+    return this.deps.store.latestEntries(tenantId, query);
+  }
+
   /** Days of credit left at the trailing 30-day burn rate, and a suggested recharge. */
   async runway(tenantId: string): Promise<Runway | null> {
     const account = await this.account(tenantId);
@@ -193,8 +199,8 @@ export class LedgerService {
     return journalUsageBreakdowns((after, limit) => this.journal(tenantId, after, limit), account.entryCount, queries, maxEntries);
   }
 
-  /** Suggested recharges are rounded up to 10 major units and kept within the addition limits. */
-  private runwayOf(account: Account): Runway {
+  /** `runway` of an account already read. Suggested recharges are rounded up to 10 major units and kept within the addition limits. */
+  runwayOf(account: Account): Runway {
     const step = parseDecimal('10', account.currency);
     const limits = { ...additionLimits(this.deps.policy, account.currency), stepMinor: step.ok ? step.value : 1 };
     return runway(account, this.now(), limits);

@@ -1,5 +1,5 @@
 import type { Account } from './ledger/account.js';
-import type { JournalEntry } from './ledger/journal.js';
+import type { EntryKind, JournalEntry } from './ledger/journal.js';
 import type { Alert, StoredAlert } from './alerts.js';
 import type { Minor } from './money.js';
 
@@ -68,11 +68,21 @@ export class StoreUnavailableError extends Error {
  * `change` resolves only once the entries and alerts are durable (on disk, or committed).
  * Accounts handed out are read-only views.
  */
+/** Entries of some kinds among a stretch of a tenant's journal, for a card that shows the latest few. */
+export interface LatestEntriesQuery {
+  kinds: readonly EntryKind[];
+  from: number;
+  before: number;
+  limit: number;
+}
+
 export interface LedgerStore {
   change<T>(tenantId: string, decide: (account: Account | undefined) => Change<T> | NoChange<T>): Promise<T>;
   account(tenantId: string): Promise<Account | undefined>;
   /** Entries with a number above `afterEntryNo`, oldest first, at most `limit`. */
   journal(tenantId: string, afterEntryNo: number, limit: number): Promise<JournalEntry[]>;
+  /** The newest entries of `kinds` numbered from `from` to `before - 1`, newest first, at most `limit` (what `latestOfKinds` finds by scanning). */
+  latestEntries(tenantId: string, query: LatestEntriesQuery): Promise<JournalEntry[]>;
   tenantIds(): Promise<string[]>;
   /** Alerts stored but not yet acknowledged, oldest first. */
   pendingAlerts(): Promise<StoredAlert[]>;

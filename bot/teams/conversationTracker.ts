@@ -1,7 +1,10 @@
-import { TeamsInfo, TurnContext, type Activity } from 'botbuilder';
-import { personKey, type ConversationBook } from '../../data/conversationReferences.js';
+import { TeamsInfo, TurnContext } from 'botbuilder';
+import { personKey, type ConversationBook, type KnownPerson } from '../../data/conversationReferences.js';
 import { consoleLog, type Clock, type Log } from '../../services/ports.js';
 import { conversationOf, timeZoneOf } from './turnFromActivity.js';
+
+/** Where `seen` leaves the person of the turn, as the book holds them after the sighting. */
+const SEEN_PERSON = Symbol('seen person');
 
 /**
  * Keeps the conversation book current from the activities themselves: a conversation is stored on
@@ -27,19 +30,23 @@ export class ConversationTracker {
     delete reference.activityId;
     const user = { userId: activity.from.id, aadObjectId: activity.from.aadObjectId || null };
     const timeZone = timeZoneOf(activity);
-    await this.book.remember({
+    const person = await this.book.remember({
       conversation: { id: conversationId, tenantId, scope, reference, locale: activity.locale || null, timeZone },
       person: { tenantId, ...user, name: activity.from.name?.trim() || null, locale: activity.locale || null, timeZone },
       at: new Date(this.clock.now()).toISOString(),
     });
-    await this.lookUpEmail(context, tenantId, personKey(tenantId, user));
+    context.turnState.set(SEEN_PERSON, person);
+    await this.lookUpEmail(context, tenantId, person);
   }
 
   /** The time zone last seen from the person an activity is from (activities without one, such as some invokes, use it). */
-  async rememberedTimeZone(tenantId: string, activity: Partial<Activity>): Promise<string | null> {
-    const from = activity.from;
+  async rememberedTimeZone(tenantId: string, context: TurnContext): Promise<string | null> {
+    const from = context.activity.from;
     if (!from?.id) return null;
-    return (await this.book.person(tenantId, personKey(tenantId, { userId: from.id, aadObjectId: from.aadObjectId || null })))?.timeZone ?? null;
+    const key = personKey(tenantId, { userId: from.id, aadObjectId: from.aadObjectId || null });
+    // The sighting of this turn already read the person back.
+    const seen = context.turnState.get(SEEN_PERSON) as KnownPerson | undefined;
+    return (seen?.key === key ? seen : await this.book.person(tenantId, key))?.timeZone ?? null;
   }
 
   async removed(context: TurnContext, tenantId: string): Promise<void> {
@@ -48,8 +55,9 @@ export class ConversationTracker {
     if (id.includes(';')) await this.book.forget(tenantId, id);
   }
 
-  private async lookUpEmail(context: TurnContext, tenantId: string, key: string): Promise<void> {
-    if (context.activity.channelId !== 'msteams' || this.emailAsked.has(key) || (await this.book.person(tenantId, key))?.email) return;
+  private async lookUpEmail(context: TurnContext, tenantId: string, person: KnownPerson): Promise<void> {
+    const key = person.key;
+    if (context.activity.channelId !== 'msteams' || this.emailAsked.has(key) || person.email) return;
     this.emailAsked.add(key);
     try {
       const member = await TeamsInfo.getMember(context, context.activity.from.id);

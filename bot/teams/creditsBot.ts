@@ -102,7 +102,7 @@ export class CreditsBot extends TeamsActivityHandler {
     const tenantId = tenantOf(context.activity, this.deps.tenants);
     if (!tenantId) return null;
     const turn = turnFrom(context.activity, tenantId);
-    return turn.timeZone ? turn : { ...turn, timeZone: await this.deps.tracker.rememberedTimeZone(tenantId, context.activity) };
+    return turn.timeZone ? turn : { ...turn, timeZone: await this.deps.tracker.rememberedTimeZone(tenantId, context) };
   }
 
   /** The bot was removed: its conversation is forgotten (one of a tenant the bot cannot trust was never remembered). */

@@ -4,6 +4,7 @@ import { fromSnapshot, type AccountSnapshot } from '../../services/ledger/accoun
 import { applyEntry } from '../../services/ledger/applyEntry.js';
 import type { JournalEntry } from '../../services/ledger/journal.js';
 import { keyFromText, keyText } from './keyText.js';
+import { named } from './namedStatement.js';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -67,11 +68,14 @@ export async function catchUpInOneRead(
   counters: LoadCounters,
 ): Promise<{ account: Account; head: AccountHead } | null> {
   const { rows } = await db.query<{ entry_count: string; alert_count: string; snapshot_entry_count: string; entries: JournalEntry[] }>(
-    `SELECT a.entry_count, a.alert_count, a.snapshot_entry_count,
+    named(
+      'catch-up',
+      `SELECT a.entry_count, a.alert_count, a.snapshot_entry_count,
             (SELECT coalesce(json_agg(j.entry ORDER BY j.entry_no), '[]'::json) FROM journal j
               WHERE j.tenant_id = a.tenant_id AND j.entry_no > $2 AND j.entry_no <= a.entry_count) AS entries
        FROM accounts a WHERE a.tenant_id = $1`,
-    [keyText(tenantId), cached.entryCount],
+      [keyText(tenantId), cached.entryCount],
+    ),
   );
   const row = rows[0];
   if (!row) return null;

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { keyFromText, keyText } from './keyText.js';
+import { named } from './namedStatement.js';
 import {
   personKey,
   type AlertSubscription,
@@ -40,7 +41,8 @@ interface ConversationRow {
  * row whose only change would be its time is not written (the ON CONFLICT … WHERE). A conversation
  * id belongs to one tenant: when it first appears in a tenant, another tenant's row for it (and so
  * its subscription) is deleted, as the embedded book moves it. That delete is the one statement that
- * reaches past its tenant, and it runs only for a conversation new to the tenant.
+ * reaches past its tenant, and it runs only for a conversation new to the tenant. It answers the
+ * person: the row written, or else the row as it stood.
  */
 const REMEMBER = `
 WITH person AS (
@@ -57,7 +59,7 @@ WITH person AS (
   WHERE (p.user_id, p.aad_object_id, p.name, p.locale, p.time_zone, p.email) IS DISTINCT FROM
     (EXCLUDED.user_id, EXCLUDED.aad_object_id, COALESCE(EXCLUDED.name, p.name), COALESCE(EXCLUDED.locale, p.locale),
      COALESCE(EXCLUDED.time_zone, p.time_zone), COALESCE(EXCLUDED.email, p.email))
-  RETURNING 1
+  RETURNING p.*
 ), conversation AS (
 INSERT INTO known_conversations AS c (tenant_id, conversation_id, scope, reference, user_key, locale, time_zone, updated_at)
 VALUES ($1, $10, $11, $12, $2, $13, $14, $9)
@@ -71,9 +73,13 @@ ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET
 WHERE (c.scope, c.reference::text, c.user_key, c.locale, c.time_zone) IS DISTINCT FROM
   (EXCLUDED.scope, EXCLUDED.reference::text, EXCLUDED.user_key, COALESCE(EXCLUDED.locale, c.locale), COALESCE(EXCLUDED.time_zone, c.time_zone))
 RETURNING xmax = 0 AS inserted
-)
+), moved AS (
 DELETE FROM known_conversations AS other USING conversation
-WHERE conversation.inserted AND other.conversation_id = $10 AND other.tenant_id <> $1`;
+WHERE conversation.inserted AND other.conversation_id = $10 AND other.tenant_id <> $1
+)
+SELECT * FROM person
+UNION ALL
+SELECT * FROM known_people WHERE tenant_id = $1 AND person_key = $2 AND NOT EXISTS (SELECT FROM person)`;
 
 /**
  * The conversation book in PostgreSQL (`known_people`, `known_conversations`), shared by every
@@ -83,25 +89,34 @@ WHERE conversation.inserted AND other.conversation_id = $10 AND other.tenant_id 
 export class PostgresConversationBook implements ConversationBook {
   constructor(private readonly pool: pg.Pool) {}
 
-  async remember(sighting: Sighting): Promise<void> {
+  async remember(sighting: Sighting): Promise<KnownPerson> {
     const { conversation, person, at } = sighting;
     const tenantId = conversation.tenantId;
-    await this.pool.query(REMEMBER, [
-      keyText(tenantId),
-      keyText(personKey(tenantId, person)),
-      person.userId,
-      person.aadObjectId,
-      person.name,
-      person.locale,
-      person.timeZone ?? null,
-      person.email ?? null,
-      at,
-      keyText(conversation.id),
-      conversation.scope,
-      JSON.stringify(conversation.reference),
-      conversation.locale,
-      conversation.timeZone ?? null,
-    ]);
+    const key = personKey(tenantId, person);
+    const { rows } = await this.pool.query<PersonRow>(
+      named('remember-sighting', REMEMBER, [
+        keyText(tenantId),
+        keyText(key),
+        person.userId,
+        person.aadObjectId,
+        person.name,
+        person.locale,
+        person.timeZone ?? null,
+        person.email ?? null,
+        at,
+        keyText(conversation.id),
+        conversation.scope,
+        JSON.stringify(conversation.reference),
+        conversation.locale,
+        conversation.timeZone ?? null,
+      ]),
+    );
+    const row = rows[0];
+    if (row) return personOf(row);
+    // Unchanged, but its row was committed by another instance after this statement's snapshot began: read it now.
+    const known = await this.person(tenantId, key);
+    if (!known) throw new Error(`The person ${key} was neither written nor found.`);
+    return known;
   }
 
   /**
@@ -199,7 +214,9 @@ export class PostgresConversationBook implements ConversationBook {
   }
 
   async peopleOf(tenantId: string): Promise<KnownPerson[]> {
-    const { rows } = await this.pool.query<PersonRow>('SELECT * FROM known_people WHERE tenant_id = $1 ORDER BY person_key', [keyText(tenantId)]);
+    const { rows } = await this.pool.query<PersonRow>(
+      named('people-of', 'SELECT * FROM known_people WHERE tenant_id = $1 ORDER BY person_key', [keyText(tenantId)]),
+    );
     return rows.map(personOf);
   }
 }

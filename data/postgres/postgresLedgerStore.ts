@@ -3,7 +3,15 @@ import type { Alert, StoredAlert } from '../../services/alerts.js';
 import { invariantViolation, type Account } from '../../services/ledger/account.js';
 import { toSnapshot } from '../../services/ledger/accountSnapshot.js';
 import type { JournalEntry } from '../../services/ledger/journal.js';
-import { consoleLog, StoreUnavailableError, type Change, type LedgerStore, type NoChange, type StoreHealth } from '../../services/ports.js';
+import {
+  consoleLog,
+  StoreUnavailableError,
+  type Change,
+  type LatestEntriesQuery,
+  type LedgerStore,
+  type NoChange,
+  type StoreHealth,
+} from '../../services/ports.js';
 import { sequenceProblem } from '../changeSequence.js';
 import { bringUpToDate, catchUpInOneRead, readHead, type AccountHead, type LoadCounters } from './accountLoader.js';
 import { writeTenantChanges, type TenantWrite } from './changeWriter.js';
@@ -91,6 +99,8 @@ interface TenantLine {
   changes: PendingChange[];
   reads: PendingRead[];
   running: Promise<void> | null;
+  /** The last `latestEntries` answer about committed entries, and the question it answers (kinds and range). */
+  latest?: { question: string; entries: JournalEntry[] };
 }
 
 /** What the decides of one group produced, and what must be written for it (null: nothing). */
@@ -186,6 +196,34 @@ class PostgresLedger implements PostgresLedgerStore {
       ]),
     );
     return rows.map((row) => row.entry);
+  }
+
+  /**
+   * One query: entries other than calls have an index of their own (`journal_besides_calls`), so
+   * the calls between them are not read. The journal is append-only, so the answer about entries
+   * that were all committed before the query never changes: the tenant's line keeps the last one,
+   * and the same question (the balance card while the account stands still) costs no round trip.
+   */
+  async latestEntries(tenantId: string, query: LatestEntriesQuery): Promise<JournalEntry[]> {
+    const limit = Math.floor(query.limit);
+    const [from, before] = [Math.floor(query.from), Math.floor(query.before)];
+    if (limit <= 0 || query.kinds.length === 0) return [];
+    const question = JSON.stringify([query.kinds, from, before, limit]);
+    const line = this.lines.get(tenantId);
+    if (line?.latest?.question === question) return [...line.latest.entries];
+    // The head counts committed entries only.
+    const settled = (line?.head?.entryCount ?? 0) >= before - 1;
+    // Stated as the index's condition, so the planner can use it.
+    const besidesCalls = query.kinds.includes('usage') ? '' : ` AND kind <> 'usage'`;
+    const { rows } = await this.read(() =>
+      this.pool.query<{ entry: JournalEntry }>(
+        `SELECT entry FROM journal WHERE tenant_id = $1 AND kind = ANY($2::text[])${besidesCalls} AND entry_no >= $3 AND entry_no < $4 ORDER BY entry_no DESC LIMIT $5`,
+        [keyText(tenantId), query.kinds, from, before, limit],
+      ),
+    );
+    const entries = rows.map((row) => row.entry);
+    if (line && settled) line.latest = { question, entries };
+    return entries;
   }
 
   async tenantIds(): Promise<string[]> {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { SandboxRecords, StoredCharge, TestCardId } from '../../services/payments/sandboxGateway.js';
 import { keyFromText, keyText } from './keyText.js';
+import { named } from './namedStatement.js';
 
 interface ChargeRow {
   tenant_id: string;
@@ -18,7 +19,9 @@ export class PostgresSandboxRecords implements SandboxRecords {
   constructor(private readonly pool: pg.Pool) {}
 
   async chosenCard(tenantId: string): Promise<TestCardId | null | undefined> {
-    const { rows } = await this.pool.query<{ card: TestCardId | null }>('SELECT card FROM sandbox_cards WHERE tenant_id = $1', [keyText(tenantId)]);
+    const { rows } = await this.pool.query<{ card: TestCardId | null }>(
+      named('sandbox-card', 'SELECT card FROM sandbox_cards WHERE tenant_id = $1', [keyText(tenantId)]),
+    );
     return rows[0]?.card;
   }
 

@@ -61,12 +61,14 @@ export function describeConversationBookContract(name: string, places: StorePlac
       );
       await book.setEmail('t1', 't1/aad-alex', 'alex@contoso.example');
       const bare = sighting('personal-alex', { tenantId: 't1', scope: 'personal', user: 'alex', at: '2026-01-05T00:00:00.000Z' });
-      await book.remember({
+      const answered = await book.remember({
         ...bare,
         conversation: { ...bare.conversation, locale: null, timeZone: null },
         person: { ...bare.person, name: null, locale: null, timeZone: null },
       });
       const person = await book.person('t1', 't1/aad-alex');
+      // The sighting answers the person as kept, with what it lacked.
+      expect(answered).toEqual(person);
       expect(person).toMatchObject({
         name: 'alex',
         locale: 'en-US',
@@ -81,8 +83,11 @@ export function describeConversationBookContract(name: string, places: StorePlac
       });
 
       // A change (the locale) is written, with its time.
-      await book.remember(sighting('personal-alex', { tenantId: 't1', scope: 'personal', user: 'alex', locale: 'zh-CN', at: '2026-01-06T00:00:00.000Z' }));
-      expect(await book.person('t1', 't1/aad-alex')).toMatchObject({ locale: 'zh-CN', timeZone: 'Asia/Shanghai', updatedAt: '2026-01-06T00:00:00.000Z' });
+      const changed = await book.remember(
+        sighting('personal-alex', { tenantId: 't1', scope: 'personal', user: 'alex', locale: 'zh-CN', at: '2026-01-06T00:00:00.000Z' }),
+      );
+      expect(changed).toMatchObject({ locale: 'zh-CN', timeZone: 'Asia/Shanghai', updatedAt: '2026-01-06T00:00:00.000Z' });
+      expect(await book.person('t1', 't1/aad-alex')).toEqual(changed);
       expect(await book.conversation('t1', 'personal-alex')).toMatchObject({ locale: 'zh-CN', updatedAt: '2026-01-06T00:00:00.000Z' });
     });
 

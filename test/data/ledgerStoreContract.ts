@@ -160,6 +160,47 @@ export function describeLedgerStoreContract<S extends LedgerStore>(
       expect(await wholeJournal(store, t, 4_096)).toEqual(all);
     });
 
+    it('finds the latest entries of some kinds in a stretch of the journal, past the calls between them, settled or not', async () => {
+      let store = await open();
+      const t = 'latest';
+      await store.change(t, addFunds(t, 100_000, 'f0'));
+      await store.change(t, recordUsage(t, usageBatch('u0', 300)));
+      await store.change(t, addFunds(t, 2_000, 'f1'));
+      await store.change(t, recordUsage(t, usageBatch('u1', 300)));
+      await settle(store);
+      await store.change(t, addFunds(t, 3_000, 'f2'));
+      await store.change(t, recordUsage(t, usageBatch('u2', 50)));
+      await store.change(t, addFunds(t, 4_000, 'f3'));
+      const all = await wholeJournal(store, t);
+      const ids = (entries: JournalEntry[]) => entries.map((e) => Number(e.id));
+      const expected = (kinds: JournalEntry['kind'][], from: number, before: number, limit: number) =>
+        ids(
+          all
+            .filter((e) => kinds.includes(e.kind) && Number(e.id) >= from && Number(e.id) < before)
+            .reverse()
+            .slice(0, limit),
+        );
+      const queries: Array<[JournalEntry['kind'][], number, number, number]> = [
+        [['funds-added'], 1, all.length + 1, 10],
+        [['funds-added'], 1, all.length + 1, 2],
+        [['funds-added', 'account-opened'], 1, 400, 10],
+        [['funds-added'], 303, 655, 10],
+        [['funds-added'], 304, 655, 10],
+        [['usage'], 1, all.length, 3],
+        [['funds-added', 'expired'], all.length + 1, all.length + 1, 10],
+        [['funds-added'], 1, all.length + 1, 0],
+      ];
+      const answers = async () => Promise.all(queries.map(([kinds, from, before, limit]) => store.latestEntries(t, { kinds, from, before, limit })));
+      expect(expected(['funds-added'], 1, all.length + 1, 10)).toEqual([all.length, all.length - 51, 303, 2]);
+      const found = await answers();
+      expect(found.map(ids)).toEqual(queries.map((query) => expected(...query)));
+      expect(found[0]).toEqual(all.filter((e) => e.kind === 'funds-added').reverse());
+      expect(await store.latestEntries('unknown', { kinds: ['funds-added'], from: 1, before: 10, limit: 10 })).toEqual([]);
+
+      store = await reopen(store);
+      expect(await answers()).toEqual(found);
+    });
+
     it('keeps accounts, journals, tenants and alerts across close and reopen', async () => {
       let store = await open();
       const tenants = ['00000000-0000-0000-0000-000000000001', 'local', 'Contoso Ltd/ü'];

@@ -101,6 +101,30 @@ describe('PostgreSQL ledger store', () => {
     expectConsistent((await b.account('t'))!, await wholeJournal(b, 't'));
   });
 
+  it('answers the latest entries again without the database only while the question is about committed entries, whatever another process writes', async () => {
+    const { url } = await db.createSchema();
+    const [a, b] = [await open(url), await open(url)];
+    const funds = { kinds: ['funds-added'] as const, from: 1, limit: 10 };
+    await a.change('t', addFunds('t', 5_000, 'x'));
+    await a.change('t', recordUsage('t', usageBatch('u', 20)));
+    const before = (await a.account('t'))!.entryCount + 1;
+    const first = await a.latestEntries('t', { ...funds, before });
+    expect(first.map((e) => e.id)).toEqual(['2']);
+    expect(await countStatements(async () => expect(await a.latestEntries('t', { ...funds, before })).toEqual(first))).toBe(0);
+
+    // Another process adds funds: the same question has the same answer; the next one, asked after reading the account, finds them.
+    await b.change('t', addFunds('t', 1_000, 'y'));
+    expect(await a.latestEntries('t', { ...funds, before })).toEqual(first);
+    const now = (await a.account('t'))!.entryCount + 1;
+    expect((await a.latestEntries('t', { ...funds, before: now })).map((e) => e.id)).toEqual([String(now - 1), '2']);
+
+    // A question reaching past what A has seen committed is asked again each time.
+    const ahead = { ...funds, before: now + 5 };
+    expect((await a.latestEntries('t', ahead)).map((e) => e.id)).toEqual([String(now - 1), '2']);
+    await b.change('t', addFunds('t', 2_000, 'z'));
+    expect((await a.latestEntries('t', ahead)).map((e) => e.id)).toEqual([String(now), String(now - 1), '2']);
+  });
+
   it('catches a cached account up in one read and writes without the lock when another process writes the tenant too (two statements, no transaction)', async () => {
     const { url } = await db.createSchema();
     const [a, b] = [await open(url), await open(url)];

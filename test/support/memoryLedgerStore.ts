@@ -1,7 +1,8 @@
 import type { StoredAlert } from '../../services/alerts.js';
 import type { Account } from '../../services/ledger/account.js';
 import type { JournalEntry } from '../../services/ledger/journal.js';
-import type { Change, LedgerStore, NoChange } from '../../services/ports.js';
+import { latestOfKinds } from '../../services/journalScan.js';
+import type { Change, LatestEntriesQuery, LedgerStore, NoChange } from '../../services/ports.js';
 
 /**
  * An in-memory LedgerStore for rule tests: serialises changes per tenant like the real one, keeps
@@ -48,6 +49,10 @@ export class MemoryLedgerStore implements LedgerStore {
 
   async journal(tenantId: string, afterEntryNo: number, limit: number) {
     return (this.entries.get(tenantId) ?? []).filter((e) => Number(e.id) > afterEntryNo).slice(0, limit);
+  }
+
+  latestEntries(tenantId: string, query: LatestEntriesQuery) {
+    return latestOfKinds({ ledger: this }, tenantId, query);
   }
 
   async tenantIds() {
