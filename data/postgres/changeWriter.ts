@@ -6,7 +6,7 @@ import { outcomeKeyOf, usageKeyOf } from '../../services/ledger/operationKeys.js
 import type { JournalEntry } from '../../services/ledger/journal.js';
 import type { AccountHead } from './accountLoader.js';
 import { keyText } from './keyText.js';
-import { statementName } from './statementName.js';
+import { prepared } from './prepared.js';
 
 /** What one transaction writes for one tenant: the changes decided under its account row lock. */
 export interface TenantWrite {
@@ -160,7 +160,7 @@ export async function writeTenantChanges(db: Pick<pg.ClientBase, 'query'>, write
   }
 
   const text = `WITH ${parts.join(',\n')}\nSELECT ${written} AS written`;
-  const { rows } = await db.query<{ written: boolean }>({ name: statementName(text), text, values: p.values });
+  const { rows } = await db.query<{ written: boolean }>(prepared(text, p.values));
   return rows[0]?.written === true;
 }
 
