@@ -281,10 +281,15 @@ export class LedgerService {
     }
     const outcomes = await Promise.all(
       [...byTenant].map(async ([tenantId, items]) => {
-        const outcome = await this.deps.store.change(tenantId, (current) =>
-          applyUsage(current, tenantId, items, this.deps.price, this.deps.policy, this.now()),
-        );
-        this.startRecharges(tenantId);
+        // Whether the account as decided (the last decide is the one stored) has a recharge in
+        // flight: without one there is nothing to charge, and asking the store would cost a read.
+        let rechargeInFlight = false;
+        const outcome = await this.deps.store.change(tenantId, (current) => {
+          const decided = applyUsage(current, tenantId, items, this.deps.price, this.deps.policy, this.now());
+          rechargeInFlight = Boolean((decided.account ?? current)?.recharge.inFlight);
+          return decided;
+        });
+        if (rechargeInFlight) this.startRecharges(tenantId);
         return outcome;
       }),
     );

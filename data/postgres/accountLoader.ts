@@ -4,7 +4,7 @@ import { fromSnapshot, type AccountSnapshot } from '../../services/ledger/accoun
 import { applyEntry } from '../../services/ledger/applyEntry.js';
 import type { JournalEntry } from '../../services/ledger/journal.js';
 import { keyFromText, keyText } from './keyText.js';
-import { named } from './namedStatement.js';
+import { prepared } from './prepared.js';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -25,8 +25,7 @@ export interface LoadCounters {
 /** Reads the tenant's account row; with `lock`, holds it until the transaction ends. */
 export async function readHead(db: Queryable, tenantId: string, lock: boolean): Promise<AccountHead | null> {
   const { rows } = await db.query<{ entry_count: string; alert_count: string; snapshot_entry_count: string }>(
-    `SELECT entry_count, alert_count, snapshot_entry_count FROM accounts WHERE tenant_id = $1${lock ? ' FOR UPDATE' : ''}`,
-    [keyText(tenantId)],
+    prepared(`SELECT entry_count, alert_count, snapshot_entry_count FROM accounts WHERE tenant_id = $1${lock ? ' FOR UPDATE' : ''}`, [keyText(tenantId)]),
   );
   const row = rows[0];
   return row ? { entryCount: Number(row.entry_count), alertCount: Number(row.alert_count), snapshotEntryCount: Number(row.snapshot_entry_count) } : null;
@@ -68,8 +67,7 @@ export async function catchUpInOneRead(
   counters: LoadCounters,
 ): Promise<{ account: Account; head: AccountHead } | null> {
   const { rows } = await db.query<{ entry_count: string; alert_count: string; snapshot_entry_count: string; entries: JournalEntry[] }>(
-    named(
-      'catch-up',
+    prepared(
       `SELECT a.entry_count, a.alert_count, a.snapshot_entry_count,
             (SELECT coalesce(json_agg(j.entry ORDER BY j.entry_no), '[]'::json) FROM journal j
               WHERE j.tenant_id = a.tenant_id AND j.entry_no > $2 AND j.entry_no <= a.entry_count) AS entries
@@ -129,8 +127,7 @@ async function loadSnapshot(db: Queryable, tenantId: string, head: AccountHead):
 async function readEntries(db: Queryable, tenantId: string, after: number, upTo: number): Promise<JournalEntry[]> {
   if (upTo <= after) return [];
   const { rows } = await db.query<{ entry: JournalEntry }>(
-    'SELECT entry FROM journal WHERE tenant_id = $1 AND entry_no > $2 AND entry_no <= $3 ORDER BY entry_no',
-    [keyText(tenantId), after, upTo],
+    prepared('SELECT entry FROM journal WHERE tenant_id = $1 AND entry_no > $2 AND entry_no <= $3 ORDER BY entry_no', [keyText(tenantId), after, upTo]),
   );
   return rows.map((row) => row.entry);
 }

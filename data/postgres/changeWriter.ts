@@ -6,6 +6,7 @@ import { outcomeKeyOf, usageKeyOf } from '../../services/ledger/operationKeys.js
 import type { JournalEntry } from '../../services/ledger/journal.js';
 import type { AccountHead } from './accountLoader.js';
 import { keyText } from './keyText.js';
+import { prepared } from './prepared.js';
 
 /** What one transaction writes for one tenant: the changes decided under its account row lock. */
 export interface TenantWrite {
@@ -158,7 +159,8 @@ export async function writeTenantChanges(db: Pick<pg.ClientBase, 'query'>, write
       WHERE ${written})`);
   }
 
-  const { rows } = await db.query<{ written: boolean }>({ text: `WITH ${parts.join(',\n')}\nSELECT ${written} AS written`, values: p.values });
+  const text = `WITH ${parts.join(',\n')}\nSELECT ${written} AS written`;
+  const { rows } = await db.query<{ written: boolean }>(prepared(text, p.values));
   return rows[0]?.written === true;
 }
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { keyFromText, keyText } from './keyText.js';
-import { named } from './namedStatement.js';
+import { prepared } from './prepared.js';
 import {
   personKey,
   type AlertSubscription,
@@ -94,7 +94,7 @@ export class PostgresConversationBook implements ConversationBook {
     const tenantId = conversation.tenantId;
     const key = personKey(tenantId, person);
     const { rows } = await this.pool.query<PersonRow>(
-      named('remember-sighting', REMEMBER, [
+      prepared(REMEMBER, [
         keyText(tenantId),
         keyText(key),
         person.userId,
@@ -214,9 +214,7 @@ export class PostgresConversationBook implements ConversationBook {
   }
 
   async peopleOf(tenantId: string): Promise<KnownPerson[]> {
-    const { rows } = await this.pool.query<PersonRow>(
-      named('people-of', 'SELECT * FROM known_people WHERE tenant_id = $1 ORDER BY person_key', [keyText(tenantId)]),
-    );
+    const { rows } = await this.pool.query<PersonRow>(prepared('SELECT * FROM known_people WHERE tenant_id = $1 ORDER BY person_key', [keyText(tenantId)]));
     return rows.map(personOf);
   }
 }

@@ -21,6 +21,7 @@ import { DatabaseHealth, messageOf } from './databaseHealth.js';
 import { alertId, parseAlertId } from './alertId.js';
 import { keyFromText, keyText } from './keyText.js';
 import { migrateDatabase } from './migrate.js';
+import { prepared } from './prepared.js';
 
 export interface PostgresLedgerStoreOptions {
   /** A libpq URL: `postgres://user:password@host:5432/database?sslmode=require`. */
@@ -189,11 +190,13 @@ class PostgresLedger implements PostgresLedgerStore {
     const count = Math.floor(limit);
     if (count <= 0) return [];
     const { rows } = await this.read(() =>
-      this.pool.query<{ entry: JournalEntry }>('SELECT entry FROM journal WHERE tenant_id = $1 AND entry_no > $2 ORDER BY entry_no LIMIT $3', [
-        keyText(tenantId),
-        Math.floor(afterEntryNo),
-        count,
-      ]),
+      this.pool.query<{ entry: JournalEntry }>(
+        prepared('SELECT entry FROM journal WHERE tenant_id = $1 AND entry_no > $2 ORDER BY entry_no LIMIT $3', [
+          keyText(tenantId),
+          Math.floor(afterEntryNo),
+          count,
+        ]),
+      ),
     );
     return rows.map((row) => row.entry);
   }

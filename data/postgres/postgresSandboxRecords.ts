@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { SandboxRecords, StoredCharge, TestCardId } from '../../services/payments/sandboxGateway.js';
 import { keyFromText, keyText } from './keyText.js';
-import { named } from './namedStatement.js';
+import { prepared } from './prepared.js';
 
 interface ChargeRow {
   tenant_id: string;
@@ -19,9 +19,7 @@ export class PostgresSandboxRecords implements SandboxRecords {
   constructor(private readonly pool: pg.Pool) {}
 
   async chosenCard(tenantId: string): Promise<TestCardId | null | undefined> {
-    const { rows } = await this.pool.query<{ card: TestCardId | null }>(
-      named('sandbox-card', 'SELECT card FROM sandbox_cards WHERE tenant_id = $1', [keyText(tenantId)]),
-    );
+    const { rows } = await this.pool.query<{ card: TestCardId | null }>(prepared('SELECT card FROM sandbox_cards WHERE tenant_id = $1', [keyText(tenantId)]));
     return rows[0]?.card;
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rechargeStatus, RETRY_BACKOFF_MS } from '../../../services/ledger/autoRecharge.js';
 import { journalSum, ledgerFixture, sandboxCharges, usage } from '../../support/ledgerFixture.js';
 
@@ -21,6 +21,14 @@ describe('auto-recharge', () => {
     expect(account.lots.at(-1)).toMatchObject({ source: 'auto-recharge', originalMinor: 5000, addedBy: 'system' });
     expect(store.alertsOf('t1', 'auto-recharge-succeeded')).toEqual([expect.objectContaining({ amountMinor: 5000, balanceMinor: 6800 })]);
     expect(journalSum(store, 't1')).toBe(6800);
+  });
+
+  it('usage that leaves no recharge in flight does not read the account again (a round trip on PostgreSQL)', async () => {
+    const { ledger, store, clock } = await fundedWithAutoRecharge();
+    const reads = vi.spyOn(store, 'account');
+    await ledger.ingestUsage([usage('t1', '1.00', clock)]);
+    await ledger.idle();
+    expect(reads).not.toHaveBeenCalled();
   });
 
   it('starts exactly one attempt under 50 concurrent usage batches', async () => {
