@@ -264,31 +264,38 @@ export class LedgerService {
     return result;
   }
 
-  /** Charges usage records, grouped per tenant (one durable change each). */
-  async ingestUsage(records: UsageRecord[]): Promise<UsageBatchOutcome> {
+  /**
+   * Charges usage records, grouped per tenant (one durable change each). Not an async function: a
+   * suspended one keeps its arguments, and the records held until the writes are durable would
+   * reach V8's old generation as garbage; here only each change's `decide` holds them, until it ran.
+   */
+  ingestUsage(records: UsageRecord[]): Promise<UsageBatchOutcome> {
+    return Promise.all(this.startUsageChanges(records)).then(sumOutcomes);
+  }
+
+  private startUsageChanges(records: UsageRecord[]): Array<Promise<UsageBatchOutcome>> {
     const byTenant = new Map<string, Array<{ index: number; record: UsageRecord }>>();
-    records.forEach((record, index) => {
-      const list = byTenant.get(record.tenantId) ?? [];
-      list.push({ index, record });
-      byTenant.set(record.tenantId, list);
-    });
-    const outcomes = await Promise.all(
-      [...byTenant].map(async ([tenantId, items]) => {
-        const outcome = await this.deps.store.change(tenantId, (current) =>
-          applyUsage(current, tenantId, items, this.deps.price, this.deps.policy, this.now()),
-        );
-        this.startRecharges(tenantId);
-        return outcome;
-      }),
-    );
-    const total: UsageBatchOutcome = { accepted: 0, duplicates: 0, rejected: [] };
-    for (const o of outcomes) {
-      total.accepted += o.accepted;
-      total.duplicates += o.duplicates;
-      total.rejected.push(...o.rejected);
+    for (let index = 0; index < records.length; index++) {
+      const record = records[index]!;
+      const list = byTenant.get(record.tenantId);
+      if (list) list.push({ index, record });
+      else byTenant.set(record.tenantId, [{ index, record }]);
     }
-    total.rejected.sort((a, b) => a.index - b.index);
-    return total;
+    const changes: Array<Promise<UsageBatchOutcome>> = [];
+    for (const [tenantId, items] of byTenant) changes.push(this.changeUsage(tenantId, items));
+    return changes;
+  }
+
+  /** Its own function, so that the closure waiting for the change does not share a context with `items`. */
+  private changeUsage(tenantId: string, items: Array<{ index: number; record: UsageRecord }>): Promise<UsageBatchOutcome> {
+    const change = this.deps.store.change(tenantId, (current) => applyUsage(current, tenantId, items, this.deps.price, this.deps.policy, this.now()));
+    return this.startRechargesAfter(tenantId, change);
+  }
+
+  private async startRechargesAfter(tenantId: string, change: Promise<UsageBatchOutcome>): Promise<UsageBatchOutcome> {
+    const outcome = await change;
+    this.startRecharges(tenantId);
+    return outcome;
   }
 
   async setAutoRecharge(tenantId: string, change: AutoRechargeChange, actor: string): Promise<Result<AutoRechargeSettings, LedgerError>> {
@@ -676,4 +683,15 @@ export class LedgerService {
   now(): number {
     return this.deps.clock.now();
   }
+}
+
+function sumOutcomes(outcomes: UsageBatchOutcome[]): UsageBatchOutcome {
+  const total: UsageBatchOutcome = { accepted: 0, duplicates: 0, rejected: [] };
+  for (const o of outcomes) {
+    total.accepted += o.accepted;
+    total.duplicates += o.duplicates;
+    total.rejected.push(...o.rejected);
+  }
+  total.rejected.sort((a, b) => a.index - b.index);
+  return total;
 }
