@@ -9,13 +9,17 @@ import { int, round } from './lib/stats.js';
 
 const ROOT = path.resolve(BENCH_DIR, '..');
 const SECTION = 'Start-up: npm start on a data folder';
-/** How long the bot is left alone after /healthz first answers before its memory is read. */
+/** How long the bot is left alone after /readyz first answers before its memory is read. */
 const REST_MS = 3_000;
 const RUNS = 3;
 
 export interface NpmStartFigures {
-  /** From spawning `npm start` to the first 200 from /healthz. */
+  /** From spawning `npm start` to the first 200 from /healthz (the process serves: it listens before the store opens). */
   healthzMs: number;
+  /** From spawning `npm start` to the first 200 from /readyz (the store open, every route served). */
+  readyzMs: number;
+  /** CPU time of the processes npm started by the time /readyz answered. */
+  readyCpuMs: number;
   /**
    * CPU time (user + system) the processes npm started had used by then, and npm's own: steadier
    * than the wall clock on a shared machine, which may leave a process waiting for a core.
@@ -49,6 +53,8 @@ export async function measureNpmStart(ctx: BenchContext, folders: Array<{ label:
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     const healthzMs = median(runs.map((r) => r.healthzMs));
+    const readyzMs = median(runs.map((r) => r.readyzMs));
+    const readyCpuMs = median(runs.map((r) => r.readyCpuMs));
     const cpuMs = median(runs.map((r) => r.cpuMs));
     const npmCpuMs = median(runs.map((r) => r.npmCpuMs));
     const rssMB = median(runs.map((r) => r.rssMB));
@@ -58,10 +64,19 @@ export async function measureNpmStart(ctx: BenchContext, folders: Array<{ label:
       result:
         `/healthz ${int(healthzMs)} ms after spawn (median of ${RUNS}; ${runs.map((r) => int(r.healthzMs)).join(', ')}; load average ${runs.map((r) => r.loadAverage).join(', ')}) · ` +
         `CPU by then ${int(cpuMs)} ms, npm's own ${int(npmCpuMs)} ms · ` +
+        `/readyz ${int(readyzMs)} ms (${runs.map((r) => int(r.readyzMs)).join(', ')}), CPU by then ${int(readyCpuMs)} ms · ` +
         `RSS ${int(rssMB)} MB ${REST_MS / 1000} s later (${runs.map((r) => int(r.rssMB)).join(', ')}) in ${runs[0]!.processes.length} process(es) besides npm`,
       target: '≤ 1 s and ≤ 100 MB',
       status: healthzMs <= 1_000 && rssMB <= 100 ? 'met' : 'missed',
-      figures: { healthzMs: round(healthzMs, 0), cpuMs: round(cpuMs, 0), npmCpuMs: round(npmCpuMs, 0), rssMB: round(rssMB, 1), runs },
+      figures: {
+        healthzMs: round(healthzMs, 0),
+        readyzMs: round(readyzMs, 0),
+        readyCpuMs: round(readyCpuMs, 0),
+        cpuMs: round(cpuMs, 0),
+        npmCpuMs: round(npmCpuMs, 0),
+        rssMB: round(rssMB, 1),
+        runs,
+      },
     });
   }
   return rows;
@@ -83,7 +98,8 @@ export async function timeNpmStart(dataDir: string): Promise<NpmStartFigures> {
     let loadAverage = 0;
     for (const deadline = performance.now() + 60_000; performance.now() < deadline; ) {
       if (npm.exitCode !== null) throw new Error(`npm start exited (${npm.exitCode}):\n${output.slice(-2000)}`);
-      port ??= output.match(/listening on http:\/\/[\d.]+:(\d+)/)?.[1];
+      // The first line with the address: "starting on http://…" (only the health checks answer yet).
+      port ??= output.match(/ on http:\/\/[\d.]+:(\d+)/)?.[1];
       if (
         port &&
         (await fetch(`http://127.0.0.1:${port}/healthz`)
@@ -99,10 +115,29 @@ export async function timeNpmStart(dataDir: string): Promise<NpmStartFigures> {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     if (!Number.isFinite(healthzMs)) throw new Error(`npm start did not answer /healthz within 60 s:\n${output.slice(-2000)}`);
+    let readyzMs = NaN;
+    let readyCpuMs = 0;
+    for (const deadline = performance.now() + 60_000; performance.now() < deadline; ) {
+      if (npm.exitCode !== null) throw new Error(`npm start exited (${npm.exitCode}):\n${output.slice(-2000)}`);
+      if (
+        await fetch(`http://127.0.0.1:${port}/readyz`)
+          .then((r) => r.ok)
+          .catch(() => false)
+      ) {
+        readyzMs = performance.now() - started;
+        readyCpuMs = descendants(npm.pid!).reduce((sum, pid) => sum + cpuTimeMs(pid), 0);
+        break;
+      }
+      // Less often than /healthz: each request is work for the starting bot, counted in its CPU time.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    if (!Number.isFinite(readyzMs)) throw new Error(`npm start did not answer /readyz within 60 s:\n${output.slice(-2000)}`);
     await new Promise((resolve) => setTimeout(resolve, REST_MS));
     const processes = descendants(npm.pid!);
     return {
       healthzMs,
+      readyzMs,
+      readyCpuMs,
       cpuMs,
       npmCpuMs,
       loadAverage: round(loadAverage, 1),

@@ -20,8 +20,8 @@ import { sendWeeklyReportNow, weeklyReportContext } from './alerts/weeklyReports
 import type { Config } from './config.js';
 import { LazyAdapter } from './endpoint/lazyAdapter.js';
 import { registerMessagesEndpoint } from './endpoint/messagesEndpoint.js';
-import { registerHealthChecks } from './http/health.js';
 import { RequestsInFlight } from './http/requestTracking.js';
+import { StartUp } from './http/startUp.js';
 import { createLog, type Log } from './log.js';
 import type { GraphConnection } from './graph/graphConnection.js';
 import { openGraph } from './graph/openGraph.js';
@@ -75,6 +75,19 @@ export interface AppOptions {
   log?: Log;
   /** The sandbox's card on file for a tenant whose admins never chose one; default none (tests about other things start with the paying one). */
   sandboxCardForNewTenants?: TestCardId | null;
+  /**
+   * A server already listening, answering health checks and `starting` while the app opens its
+   * store and loads (`npm start`: see `StartUp`); default: one made here, listening at `start`.
+   */
+  listening?: Listening;
+}
+
+/** A server listening before the app exists, with what `StartUp` lets it answer meanwhile. */
+export interface Listening {
+  server: Server;
+  inFlight: RequestsInFlight;
+  startUp: StartUp;
+  port: number;
 }
 
 /** How often the weekly reports' due times are checked: a report goes out at most this late. */
@@ -86,8 +99,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const file = (name: string) => path.join(config.dataDir, name);
 
   const log = options.log ?? createLog(config.log);
+  const { listening } = options;
+  const inFlight = listening?.inFlight ?? new RequestsInFlight(log);
+  const server = listening?.server ?? createServer(log, inFlight);
+  const startUp = listening?.startUp ?? new StartUp();
+  if (!listening) startUp.register(server);
   // The ledger and where money comes from.
   const { store, description: storeDescription } = await openLedgerStore(config, log);
+  startUp.storeOpened(store, 'preparing the routes and resuming what the last stop left under way');
   // What the bot keeps beside the ledger (conversations, sandbox, mail queue, sync watermarks), in the same place.
   const state = await openBotState(config);
   // Alert claims and duty locks: what keeps several instances on one database from doing a thing twice.
@@ -131,10 +150,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const admins = new AdminDirectory(conversations, access);
   const reportContext = weeklyReportContext(conversations);
 
-  // The endpoints: health, operator API and Bot Framework messages on one server.
-  const inFlight = new RequestsInFlight(log);
-  const server = createServer(log, inFlight);
-  registerHealthChecks(server, { store });
+  // The endpoints: health (with the server), operator API and Bot Framework messages on one server.
   stripe?.registerRoutes(server);
   registerOperatorApi(server, {
     ledger,
@@ -256,7 +272,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // A crash may have left a recharge in flight, or a charged purchase without its lot (one instance at a time looks).
       await ledger.resumeRecharges();
       let reconciled = await reconcile();
-      app.port = await listen(server, config.port, config.host);
+      app.port = listening?.port ?? (await listen(server, config.port, config.host));
+      startUp.done();
       // Alerts left pending by a crash or restart are delivered now.
       await alerts.start();
       // One instance sweeps each period (and retries a reconciliation Stripe did not answer); another takes the next period's if it died.

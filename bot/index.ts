@@ -1,12 +1,30 @@
-import { createApp, type App } from './app.js';
+import type { App } from './app.js';
 import { loadConfig, type Config } from './config.js';
+import { RequestsInFlight } from './http/requestTracking.js';
+import { StartUp } from './http/startUp.js';
+import { createLog } from './log.js';
+import { createServer, listen } from './server.js';
 
-/** `npm start`: the bot and the operator API, until SIGINT or SIGTERM. */
+/**
+ * `npm start`: the bot and the operator API, until SIGINT or SIGTERM. The server listens first,
+ * answering only the health checks (`StartUp`); the rest of the app is loaded (a chunk of its own)
+ * and the ledger store opened after, and every route is served once that is done.
+ */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await createApp(config);
-  const port = await app.start();
-  const { log } = app;
+  const log = createLog(config.log);
+  const inFlight = new RequestsInFlight(log);
+  const server = createServer(log, inFlight);
+  const startUp = new StartUp();
+  startUp.register(server);
+  const port = await listen(server, config.port, config.host);
+  log.info(
+    { port },
+    `Communications Credits bot starting on http://${config.host}:${port}: /healthz answers, /readyz and every other route 503 until the ledger is open`,
+  );
+  const { createApp } = await import('./app.js');
+  const app = await createApp(config, { log, listening: { server, inFlight, startUp, port } });
+  await app.start();
   // Tests and scripts wait for this line: it stays a sentence in the message.
   log.info({ port, ledger: app.storeDescription }, `Communications Credits bot listening on http://${config.host}:${port} (ledger: ${app.storeDescription})`);
   if (!config.bot.authenticated) {

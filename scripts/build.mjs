@@ -85,7 +85,9 @@ try {
  * restify's `plugins` object requires all 30 of its plugins (body parsers with formidable, static
  * files with send, HTTP signatures with sshpk and tweetnacl, …) when restify loads; the bot uses
  * only queryParser. Each becomes a getter that loads its plugin when first read: restify then loads
- * in about 50 ms less CPU and a megabyte less heap. Fails the build if the file changed shape.
+ * in about 50 ms less CPU and a megabyte less heap. Its own pino (version 8, for a logger the bot
+ * does not use: the server is given the bot's) loads the same way, when first called. Fails the
+ * build if either file changed shape.
  * @type {import('esbuild').Plugin}
  */
 const lazyRestifyPlugins = {
@@ -97,6 +99,34 @@ const lazyRestifyPlugins = {
       if (lazy === source || /:\s*require\(/.test(lazy))
         throw new Error(`${args.path} no longer lists its plugins as \`name: require('./file')\`: see lazyRestifyPlugins`);
       return { contents: lazy, loader: 'js' };
+    });
+    build.onLoad({ filter: /[\\/]restify[\\/]lib[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const lazy = source
+        .replace("var pino = require('pino');", "function pino() { return require('pino').apply(this, arguments); }")
+        .replace('module.exports.logger = pino;', "Object.defineProperty(module.exports, 'logger', { enumerable: true, get: () => require('pino') });");
+      if (/require\('pino'\);|logger = pino;/.test(lazy))
+        throw new Error(`${args.path} no longer loads pino as \`var pino = require('pino');\`: see lazyRestifyPlugins`);
+      return { contents: lazy, loader: 'js' };
+    });
+  },
+};
+/**
+ * zod's `z.locales` (error messages in 60-odd languages, ~300 KB: half of zod in the bundle) stays
+ * in the bundle because `z` is one namespace object; the bot uses none but English, which zod
+ * sets itself. The namespace keeps only `en`: a `z.locales.fr()` would then throw "not a function"
+ * rather than pass unnoticed. About 300 KB less to compile before the server listens, and to keep.
+ * @type {import('esbuild').Plugin}
+ */
+const englishZodLocaleOnly = {
+  name: 'english-zod-locale-only',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const english = 'export { default as en } from "./en.js";';
+      if (!source.split('\n').includes(english) || /^(?!export \{ default as \w+ \} from "\.\/[\w-]+\.js";$).+$/m.test(source))
+        throw new Error(`${args.path} no longer lists its locales as \`export { default as xx } from "./xx.js";\`: see englishZodLocaleOnly`);
+      return { contents: english, loader: 'js' };
     });
   },
 };
@@ -138,7 +168,7 @@ export async function build({ outdir = DIST } = {}) {
       format: 'esm',
       banner: { js: BANNER },
       external: ABSENT,
-      plugins: [requireVendored],
+      plugins: [requireVendored, englishZodLocaleOnly],
     }),
   ];
   const resolve = createRequire(path.join(ROOT, 'package.json')).resolve;

@@ -3,17 +3,21 @@ import type { LedgerStore } from '../../services/ports.js';
 import type { Live, NotLive, NotReady, Ready } from './healthAnswers.js';
 
 export interface HealthDeps {
-  store: Pick<LedgerStore, 'health'>;
+  /** The ledger store; null until it is open (the server listens first: `StartUp`). */
+  store(): Pick<LedgerStore, 'health'> | null;
+  /** What the start is still doing; null once every route is served. */
+  starting(): string | null;
 }
 
 /**
- * `GET /healthz` (liveness: a store that cannot write makes this process useless until restarted
- * or recovered, so 503 with the reason) and `GET /readyz` (readiness: 503 with the list of what is
- * wrong; the database joins the list when there is one). No key needed and no tenant data shown.
+ * `GET /healthz` (liveness: the process serves, and a store that cannot write makes it useless
+ * until restarted or recovered, so 503 with the reason) and `GET /readyz` (readiness: 503 with the
+ * list of what is wrong, the start under way among it; the database joins the list when there is
+ * one). No key needed and no tenant data shown.
  */
 export function registerHealthChecks(server: Server, deps: HealthDeps): void {
   server.get('/healthz', async (_req, res) => {
-    const store = deps.store.health();
+    const store = deps.store()?.health() ?? { ok: true, reason: null };
     if (store.ok) res.send(200, { status: 'ok' } satisfies Live);
     else res.send(503, { status: 'unavailable', reason: publicReason(store.reason) } satisfies NotLive);
   });
@@ -25,8 +29,12 @@ export function registerHealthChecks(server: Server, deps: HealthDeps): void {
 }
 
 function readinessProblems(deps: HealthDeps): Array<{ check: string; reason: string }> {
-  const store = deps.store.health();
-  return store.ok ? [] : [{ check: 'store', reason: publicReason(store.reason) }];
+  const problems: Array<{ check: string; reason: string }> = [];
+  const starting = deps.starting();
+  if (starting !== null) problems.push({ check: 'start-up', reason: starting });
+  const store = deps.store()?.health();
+  if (store && !store.ok) problems.push({ check: 'store', reason: publicReason(store.reason) });
+  return problems;
 }
 
 /**

@@ -13,6 +13,11 @@ export const Ready = z.strictObject({ status: z.literal('ready') });
 export type Ready = z.infer<typeof Ready>;
 export const NotReady = z.strictObject({
   status: z.literal('not-ready'),
-  problems: z.array(z.strictObject({ check: z.string().describe('What was checked, such as "store".'), reason: z.string() })),
+  problems: z.array(
+    z.strictObject({
+      check: z.string().describe('What was checked: "store", or "start-up" while the bot starts (the reason says what it is doing).'),
+      reason: z.string(),
+    }),
+  ),
 });
 export type NotReady = z.infer<typeof NotReady>;

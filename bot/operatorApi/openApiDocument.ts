@@ -91,7 +91,7 @@ const ERROR_MEANINGS = {
   500: 'An unexpected failure; the log has it under the reference.',
   501: 'The gateway in use cannot do this (`refunds-unavailable`: refunds need PAYMENT_GATEWAY=stripe).',
   502: 'The payment gateway did not answer (`refund-failed`); nothing was journaled: ask again with the same key.',
-  503: 'The operator API is off (OPERATOR_API_KEY is unset), or the store cannot write; `message` says which when it can.',
+  503: 'The operator API is off (OPERATOR_API_KEY is unset), the store cannot write, or the bot is still starting (`starting`, with Retry-After); `message` says which when it can.',
 } as const;
 type ErrorStatus = keyof typeof ERROR_MEANINGS;
 
@@ -144,7 +144,7 @@ function buildDocument() {
     '/healthz': {
       get: operation({
         operationId: 'getLiveness',
-        summary: 'Liveness: the process serves and its store can write.',
+        summary: 'Liveness: the process serves (from before its store opens) and its store can write.',
         answers: {
           200: { description: 'Alive.', json: responses.add('Live', Live) },
           503: { description: 'The store cannot write: restart or recover.', json: responses.add('NotLive', withReference(NotLive)) },
@@ -157,7 +157,7 @@ function buildDocument() {
         summary: 'Readiness: every dependency answers; otherwise the list of what is wrong.',
         answers: {
           200: { description: 'Ready.', json: responses.add('Ready', Ready) },
-          503: { description: 'Not ready, and why.', json: responses.add('NotReady', withReference(NotReady)) },
+          503: { description: 'Not ready, and why (`start-up` while the bot starts).', json: responses.add('NotReady', withReference(NotReady)) },
         },
       }),
     },

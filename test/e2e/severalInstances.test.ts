@@ -1,30 +1,32 @@
-import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Verb } from '../../cards/index.js';
-import { freePort, startBot } from '../bot/operatorApi/botProcess.js';
+import { buildForNpmStart, freePort, isRunning, npmStart, type NpmStarted } from '../bot/operatorApi/botProcess.js';
 import { API_KEY, record } from '../bot/operatorApi/operatorApiServer.js';
 import { useTestDatabase } from '../data/postgresTestDatabase.js';
 import { buttons, teamsClient, type Member } from './support/botHarness.js';
 import { startFakeConnector, waitFor, type FakeConnector } from './support/fakeConnector.js';
 
 /**
- * Three `npm start` processes (the bot from source, as `npm run dev` runs it) on one fresh
- * database, each with its own port and data folder, driven over HTTP: Teams activities through the
- * fake Bot Connector, usage through the operator API, spread across the instances; one instance is
- * killed with SIGKILL mid-run and started again. Then the ledger, the recharges and the alert
- * deliveries are compared with what was acknowledged.
+ * Three `npm start` processes (the built bot, dist/ built once before) on one fresh database, each
+ * with its own port and data folder, configured by environment variables alone, driven over HTTP:
+ * Teams activities through the fake Bot Connector, usage through the operator API, spread across
+ * the instances; one instance's bot process is killed with SIGKILL mid-run and started again. Then
+ * the ledger, the sandbox gateway's charges and the alert deliveries are compared with what was
+ * acknowledged, and every instance is stopped as an operator stops it (SIGTERM to npm).
  */
 const database = useTestDatabase();
 
 const TENANTS = ['contoso', 'fabrikam', 'northwind'];
+/** Usage batches an instance answers before it is killed, and again once restarted; and the two others while it is down. */
+const BATCHES_BEFORE_THE_KILL = 30;
+const BATCHES_WHILE_DOWN = 20;
 const adminsOf = (tenantId: string): Member[] =>
   ['a', 'b'].map((who) => ({ id: `29:${tenantId}-${who}`, aadObjectId: `aad-${tenantId}-${who}`, name: `${who.toUpperCase()} of ${tenantId}` }));
 
-interface Instance {
-  child: ChildProcess;
+interface Instance extends NpmStarted {
   port: number;
   dataDir: string;
 }
@@ -48,8 +50,13 @@ describe('three instances on one database, one killed and restarted', () => {
   const folders: string[] = [];
   const instances: Instance[] = [];
   let connector: FakeConnector | undefined;
+  beforeAll(buildForNpmStart, 180_000);
   afterAll(async () => {
-    for (const { child } of instances) child.kill('SIGKILL');
+    // After a failure: the bots (npm then exits), not npm, whose bot would be left running.
+    for (const { pid, exited } of instances) {
+      if (await isRunning(pid)) process.kill(pid, 'SIGKILL');
+      await exited;
+    }
     await connector?.close();
     for (const folder of folders) await rm(folder, { recursive: true, force: true });
   });
@@ -59,8 +66,7 @@ describe('three instances on one database, one killed and restarted', () => {
     const env = { DATABASE_URL: database.url, ALERT_LEASE_SECONDS: '3' };
     const start = async (dataDir: string): Promise<Instance> => {
       const port = await freePort();
-      const { child } = await startBot(dataDir, port, env);
-      return { child, port, dataDir };
+      return { ...(await npmStart(dataDir, port, env)), port, dataDir };
     };
     for (let i = 0; i < 3; i++) folders.push(await mkdtemp(path.join(os.tmpdir(), `instance-${i}-`)));
     instances.push(...(await Promise.all(folders.map(start))));
@@ -115,6 +121,9 @@ describe('three instances on one database, one killed and restarted', () => {
     // instance; the second instance is killed mid-way and started again.
     const acknowledged = new Set<string>();
     const sent = new Map<string, string>();
+    /** Batches each instance answered 200. */
+    const served = new Map<Instance, number>();
+    const servedBy = (some: Iterable<Instance>) => [...some].reduce((sum, instance) => sum + (served.get(instance) ?? 0), 0);
     let writing = true;
     const writer = async (w: number) => {
       for (let round = 0; writing; round++) {
@@ -124,8 +133,11 @@ describe('three instances on one database, one killed and restarted', () => {
         for (const r of batch) sent.set(r.id, r.tenantId);
         for (const attempt of [0, 1]) {
           try {
-            const response = await operator(next(), 'POST', '/api/usage', { records: batch });
-            if (response.status === 200 && attempt === 0) for (const r of batch) acknowledged.add(r.id);
+            const instance = next();
+            const response = await operator(instance, 'POST', '/api/usage', { records: batch });
+            if (response.status !== 200) continue;
+            served.set(instance, (served.get(instance) ?? 0) + 1);
+            if (attempt === 0) for (const r of batch) acknowledged.add(r.id);
           } catch {
             // The instance was killed under the request.
           }
@@ -134,18 +146,21 @@ describe('three instances on one database, one killed and restarted', () => {
       }
     };
     const writers = Array.from({ length: 8 }, (_, w) => writer(w));
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const busy = (what: string, enough: () => boolean) => waitFor(what, enough, 120_000);
+    await busy('each instance to take usage', () => instances.every((instance) => (served.get(instance) ?? 0) >= BATCHES_BEFORE_THE_KILL));
+    // kill -9 of the bot's own process (npm ran it with exec, as its child): npm then exits too.
     const victim = instances[1]!;
     live.delete(victim);
     const killedAt = Date.now();
-    const exited = new Promise((resolve) => victim.child.once('exit', resolve));
-    victim.child.kill('SIGKILL');
-    await exited;
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    process.kill(victim.pid, 'SIGKILL');
+    await victim.exited;
+    expect(await isRunning(victim.pid)).toBe(false);
+    const servedWhenKilled = servedBy(live);
+    await busy('the two left to take more usage', () => servedBy(live) >= servedWhenKilled + BATCHES_WHILE_DOWN);
     const restarted = await start(victim.dataDir);
     instances[1] = restarted;
     live.add(restarted);
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await busy('the restarted instance to take usage', () => (served.get(restarted) ?? 0) >= BATCHES_BEFORE_THE_KILL);
     writing = false;
     await Promise.all(writers);
 
@@ -195,12 +210,19 @@ describe('three instances on one database, one killed and restarted', () => {
       expect(new Set(started).size).toBe(started.length);
       expect(new Set(credited.map((entry) => entry.detail.chargeId)).size).toBe(credited.length);
       expect(credited.length).toBe(started.length);
-      // The gateway keeps one charge per key: what it charged for recharges is what was credited.
-      const charges = await database.query<{ n: string }>(
-        "SELECT count(*) AS n FROM sandbox_charges WHERE tenant_id = $1 AND purpose = 'auto-recharge' AND outcome->>'ok' = 'true'",
+      // The sandbox gateway keeps one charge per key: each recharge it charged was credited once, with
+      // its amount, and the purchase charged once however often Confirm was pressed.
+      const charges = await database.query<{ purpose: string; amount_minor: string; charge_id: string }>(
+        "SELECT purpose, amount_minor, outcome->>'chargeId' AS charge_id FROM sandbox_charges WHERE tenant_id = $1 AND outcome->>'ok' = 'true'",
         [tenantId],
       );
-      expect(Number(charges.rows[0]!.n)).toBe(credited.length);
+      const chargedFor = (purpose: string) =>
+        charges.rows
+          .filter((row) => row.purpose === purpose)
+          .map((row) => `${row.charge_id} ${row.amount_minor}`)
+          .sort();
+      expect(chargedFor('auto-recharge')).toEqual(credited.map((entry) => `${entry.detail.chargeId} ${entry.amountMinor}`).sort());
+      expect(chargedFor('funds')).toEqual(purchases.map((entry) => `${entry.detail.chargeId} ${entry.amountMinor}`));
 
       // Each alert reached each admin's chat, once; only a send in flight when the instance was killed may come twice.
       const raised = raisedAlerts.get(tenantId) ?? 0;
@@ -213,9 +235,37 @@ describe('three instances on one database, one killed and restarted', () => {
       }
     }
 
-    // Notice mail: no mail written by two instances.
-    const mailNames = (await Promise.all(instances.map(async ({ dataDir }) => readdir(path.join(dataDir, 'outbox')).catch(() => [] as string[])))).flat();
-    expect(mailNames.length).toBeGreaterThan(0);
-    expect(new Set(mailNames).size).toBe(mailNames.length);
+    // Notice mail, one .eml file per alert and recipient in the outbox of the instance that sent it:
+    // each in one outbox, but for the exception above: written by the killed instance just before
+    // it died, unrecorded, and so again by the instance that took its alerts over; once per recipient.
+    const mails = (
+      await Promise.all(
+        instances.map(async ({ dataDir }) => {
+          const outbox = path.join(dataDir, 'outbox');
+          const names = await readdir(outbox).catch(() => [] as string[]);
+          return Promise.all(names.map(async (name) => ({ name, dataDir, writtenAt: (await stat(path.join(outbox, name))).mtimeMs })));
+        }),
+      )
+    ).flat();
+    expect(mails.length).toBeGreaterThan(0);
+    const copies = new Map<string, typeof mails>();
+    for (const mail of mails) copies.set(mail.name, [...(copies.get(mail.name) ?? []), mail]);
+    const repeated = [...copies.values()].filter((same) => same.length > 1);
+    for (const same of repeated) {
+      const beforeTheKill = same.find((mail) => mail.dataDir === victim.dataDir && mail.writtenAt <= killedAt + 50 && killedAt - mail.writtenAt < 2_000);
+      expect({ copies: same.length, beforeTheKill: Boolean(beforeTheKill) }, `mail ${same[0]!.name} in two outboxes`).toEqual({
+        copies: 2,
+        beforeTheKill: true,
+      });
+    }
+    const repeatedRecipients = repeated.map((same) => same[0]!.name.replace(/^.*-([0-9a-f]{12})\.eml$/, '$1'));
+    expect(new Set(repeatedRecipients).size).toBe(repeatedRecipients.length);
+
+    // Stopped as an operator stops `npm start`: npm passes SIGTERM on, the bot drains and exits, nothing is left running.
+    for (const { npm } of instances) npm.kill('SIGTERM');
+    for (const { pid, exited } of instances) {
+      expect(await exited).toBe(0);
+      expect(await isRunning(pid)).toBe(false);
+    }
   }, 240_000);
 });
