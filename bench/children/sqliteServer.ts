@@ -5,7 +5,7 @@
  * the ingestion section with its data folder in argv.
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import { toUsageRecord, UsageBody, UsageRecordBody } from '../../bot/operatorApi/schemas.js';
+import { toUsageRecord, UsageBody, UsageRecordCheck } from '../../bot/operatorApi/schemas.js';
 import type { UsageRecord } from '../../services/ledger/applyUsage.js';
 import { processStats, serveParent } from '../lib/child.js';
 import { openSqlite } from '../peers/sqlite.js';
@@ -32,7 +32,7 @@ const server = createServer((req, res) => {
       const valid: UsageRecord[] = [];
       const rejected: Array<{ index: number; error: string }> = [];
       body.data.records.forEach((raw, index) => {
-        const record = UsageRecordBody.safeParse(raw);
+        const record = UsageRecordCheck.safeParse(raw);
         if (record.success) valid.push(toUsageRecord(record.data));
         else rejected.push({ index, error: record.error.message });
       });

@@ -15,7 +15,7 @@ import {
   toUsageRecord,
   UsageBody,
   UsageQuery,
-  UsageRecordBody,
+  UsageRecordCheck,
   usageRange,
 } from './schemas.js';
 import { usageBreakdownCsv, usageBreakdownJson } from './usageBreakdownAnswer.js';
@@ -149,7 +149,7 @@ async function readUsageBatch(req: Request, res: Response): Promise<CheckedBatch
   const positions: number[] = [];
   const rejected: UsageAnswer['rejected'] = [];
   body.data.records.forEach((raw, index) => {
-    const record = UsageRecordBody.safeParse(raw);
+    const record = UsageRecordCheck.safeParse(raw);
     if (record.success) {
       positions.push(index);
       valid.push(toUsageRecord(record.data));

@@ -1,4 +1,4 @@
-import { dayKey, iso, HOUR_MS, startOfNextZonedDay, startOfZonedDay } from '../calendar.js';
+import { callStartOf, dayKey, iso, HOUR_MS, startOfNextZonedDay, startOfZonedDay } from '../calendar.js';
 import type { Alert } from '../alerts.js';
 import type { Account } from '../ledger/account.js';
 import type { UsageDetail } from '../ledger/journal.js';
@@ -25,7 +25,14 @@ export function spendBefore(account: Account | undefined, hoursTouched: Iterable
 }
 
 /** The UTC hour numbers a call's spend is counted in. */
-export const hourOf = (startDateTime: string): number => Math.floor(Date.parse(startDateTime) / HOUR_MS);
+export const hourOf = (startDateTime: string): number => Math.floor(callStartOf(startDateTime) / HOUR_MS);
+
+/** The UTC hours of some calls, each once, in the order first called (no array of them in between: a batch holds thousands). */
+function hoursOf(calls: Iterable<Pick<UsageDetail, 'startDateTime'>>): Set<number> {
+  const hours = new Set<number>();
+  for (const call of calls) hours.add(hourOf(call.startDateTime));
+  return hours;
+}
 
 /**
  * An early warning of toll fraud, raised by the usage change that caused it: an hour's spend
@@ -39,7 +46,7 @@ export const hourOf = (startDateTime: string): number => Math.floor(Date.parse(s
 export function spendAlerts(before: SpendBefore, account: Account, calls: UsageDetail[], now: number, floorMinor: Minor): Alert[] {
   const base = { tenantId: account.tenantId, currency: account.currency, balanceMinor: account.balanceMinor, at: iso(now) };
   const alerts: Alert[] = [];
-  const hoursTouched = new Set(calls.map((c) => hourOf(c.startDateTime)));
+  const hoursTouched = hoursOf(calls);
   const floor = Math.max(floorMinor, 1);
   for (const hour of hoursTouched) {
     const is = account.usage.hours[hour] ?? 0;

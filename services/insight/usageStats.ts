@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS } from '../calendar.js';
+import { callStartOf, DAY_MS, HOUR_MS } from '../calendar.js';
 import type { Minor } from '../money.js';
 import type { UsageDetail } from '../ledger/journal.js';
 
@@ -59,11 +59,15 @@ export function usageStatsFromSnapshot(snapshot: Partial<UsageStatsSnapshot> & P
 
 /** Where a call went, as admins think of it: Domestic, or the country called. */
 export function destinationOf(usage: Pick<UsageDetail, 'destinationContext' | 'destinationName'>): string {
-  if ((usage.destinationContext ?? '').toLowerCase() === 'domestic') return 'Domestic';
+  if (DOMESTIC.test(usage.destinationContext ?? '')) return 'Domestic';
   return usage.destinationName ?? usage.destinationContext ?? 'Unknown';
 }
 
-export const isInternational = (usage: Pick<UsageDetail, 'destinationContext'>): boolean => (usage.destinationContext ?? '').toLowerCase() === 'international';
+export const isInternational = (usage: Pick<UsageDetail, 'destinationContext'>): boolean => INTERNATIONAL.test(usage.destinationContext ?? '');
+
+// Tested without lower-casing a copy of the text: these run for every usage record.
+const DOMESTIC = /^domestic$/i;
+const INTERNATIONAL = /^international$/i;
 
 /** New-destination alerts already raised in the UTC hour of `at`. */
 export function newDestinationAlertsInHour(stats: UsageStats, at: number): number {
@@ -72,7 +76,7 @@ export function newDestinationAlertsInHour(stats: UsageStats, at: number): numbe
 
 /** The largest total a call starting at `startDateTime` adds to: its day's or its hour's (a category is part of its day). */
 export function largestUsageTotal(stats: UsageStats, startDateTime: string): Minor {
-  const startedAt = Date.parse(startDateTime);
+  const startedAt = callStartOf(startDateTime);
   return Math.max(stats.days[Math.floor(startedAt / DAY_MS)]?.minor ?? 0, stats.hours[Math.floor(startedAt / HOUR_MS)] ?? 0);
 }
 
@@ -81,7 +85,7 @@ export function largestUsageTotal(stats: UsageStats, startDateTime: string): Min
  * the window. Runs for every usage entry, live and on replay, so it decides only from the entry.
  */
 export function recordUsageStats(stats: UsageStats, usage: UsageDetail, chargeMinor: Minor, at: number): void {
-  const startedAt = Date.parse(usage.startDateTime);
+  const startedAt = callStartOf(usage.startDateTime);
   const day = Math.floor(startedAt / DAY_MS);
   const hour = Math.floor(startedAt / HOUR_MS);
   const seconds = usage.durationSeconds ?? 0;

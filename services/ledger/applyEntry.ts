@@ -1,3 +1,4 @@
+import { entryTimeOf } from '../calendar.js';
 import { newAccount, type Account, type Lot, type Offer } from './account.js';
 import { legacyRechargeChargeKey, outcomeKeyOf, purchaseKey, usageKeyOf } from './operationKeys.js';
 import type { EntryDetail, JournalEntry } from './journal.js';
@@ -9,7 +10,7 @@ import { recordUsageStats } from '../insight/usageStats.js';
  * `account` is undefined only for an `account-opened` entry.
  */
 export function applyEntry(account: Account | undefined, entry: JournalEntry): Account {
-  const at = Date.parse(entry.at);
+  const at = entryTimeOf(entry.at);
   const detail = entry.detail;
   if (detail.kind === 'account-opened') {
     if (account) throw new Error(`account ${entry.tenantId} opened twice`);

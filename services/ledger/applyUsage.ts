@@ -1,4 +1,4 @@
-import { DAY_MS, iso } from '../calendar.js';
+import { callStartOf, DAY_MS, iso } from '../calendar.js';
 import type { Change, NoChange } from '../ports.js';
 import type { Account } from './account.js';
 import { ChangeDraft } from './changeDraft.js';
@@ -64,7 +64,9 @@ export function applyUsage(
 ): Change<UsageBatchOutcome> | NoChange<UsageBatchOutcome> {
   const outcome: UsageBatchOutcome = { accepted: 0, duplicates: 0, rejected: [] };
   const draft = new ChangeDraft(current, tenantId, now);
-  const before = spendBefore(current, new Set(records.map(({ record }) => hourOf(record.startDateTime))));
+  const hoursTouched = new Set<number>();
+  for (const { record } of records) hoursTouched.add(hourOf(record.startDateTime));
+  const before = spendBefore(current, hoursTouched);
   const newDestinations = new NewDestinationWatch(current, now);
   const charged: UsageDetail[] = [];
   const oldestStart = now - policy.usageWindowDays * DAY_MS;
@@ -72,7 +74,7 @@ export function applyUsage(
   const reject = (index: number, error: string) => outcome.rejected.push({ index, error });
   const chargeLimits = new Map<string, Minor>();
   for (const { index, record } of records) {
-    const startedAt = Date.parse(record.startDateTime);
+    const startedAt = callStartOf(record.startDateTime);
     if (draft.account?.keys.hasUsage(record.id)) {
       outcome.duplicates++;
       continue;
@@ -153,7 +155,7 @@ function chargeAboveMaximum(record: UsageRecord, priced: ReturnType<PriceRecord>
 
 /** What a usage entry keeps of its call record. */
 export function usageDetail(record: UsageRecord, pricedFrom: UsageDetail['pricedFrom']): UsageDetail {
-  return {
+  const usage: UsageDetail = {
     recordId: record.id,
     startDateTime: record.startDateTime,
     durationSeconds: record.durationSeconds,
@@ -163,9 +165,11 @@ export function usageDetail(record: UsageRecord, pricedFrom: UsageDetail['priced
     userId: record.userId,
     conferenceId: record.conferenceId,
     pricedFrom,
-    // Kept only when the record has them, so entries of records without them stay as they were.
-    ...(record.userPrincipalName ? { userPrincipalName: record.userPrincipalName } : {}),
-    ...(record.userDisplayName ? { userDisplayName: record.userDisplayName } : {}),
-    ...(record.department ? { department: record.department } : {}),
   };
+  // Kept only when the record has them, so entries of records without them stay as they were.
+  // Assigned, not spread from a new object each: this runs for every record of a batch.
+  if (record.userPrincipalName) usage.userPrincipalName = record.userPrincipalName;
+  if (record.userDisplayName) usage.userDisplayName = record.userDisplayName;
+  if (record.department) usage.department = record.department;
+  return usage;
 }

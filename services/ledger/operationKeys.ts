@@ -1,4 +1,4 @@
-import { dayNumber } from '../calendar.js';
+import { callStartOf, dayNumber } from '../calendar.js';
 import type { JournalEntry } from './journal.js';
 
 /**
@@ -63,5 +63,5 @@ export function outcomeKeyOf(entry: JournalEntry): string | null {
  */
 export function usageKeyOf(entry: JournalEntry): { recordId: string; day: number } | null {
   const { detail } = entry;
-  return detail.kind === 'usage' ? { recordId: detail.usage.recordId, day: dayNumber(Date.parse(detail.usage.startDateTime)) } : null;
+  return detail.kind === 'usage' ? { recordId: detail.usage.recordId, day: dayNumber(callStartOf(detail.usage.startDateTime)) } : null;
 }

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { addCalendarMonths, dayKey, isTimeZone, monthKey, startOfNextZonedDay, startOfNextZonedMonth, startOfZonedDay } from '../../services/calendar.js';
+import fc from 'fast-check';
+import {
+  addCalendarMonths,
+  callStartOf,
+  dayKey,
+  entryTimeOf,
+  isTimeZone,
+  monthKey,
+  startOfNextZonedDay,
+  startOfNextZonedMonth,
+  startOfZonedDay,
+} from '../../services/calendar.js';
 
 const plus12 = (isoTime: string) => new Date(addCalendarMonths(Date.parse(isoTime), 12)).toISOString();
 
@@ -46,5 +57,23 @@ describe('zoned calendar (spend controls count months and days in the tenant zon
     expect(isTimeZone('Mars/Olympus')).toBe(false);
     expect(isTimeZone('')).toBe(false);
     expect(isTimeZone('x'.repeat(65))).toBe(false);
+  });
+});
+
+describe('parsing a time read several times in a row', () => {
+  it('answers what Date.parse answers, whatever was read before', () => {
+    const text = fc.oneof(
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.constantFrom('2026-03-01T08:00:00+01:00', '2026-02-30T00:00:00Z', 'not a time', ''),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 20 }), (texts) => {
+        for (const t of [...texts, ...[...texts].reverse()]) {
+          expect(callStartOf(t)).toBe(Date.parse(t));
+          expect(entryTimeOf(t)).toBe(Date.parse(t));
+        }
+      }),
+    );
   });
 });
