@@ -11,6 +11,12 @@ interface Cut<T> extends Waiter<T | null> {
   capture(nextSegment: number): T | null;
 }
 
+/** A line written straight into the writer's buffer: `bytes` long, written by `writeTo`, which returns the offset after it. */
+export interface EncodedLine {
+  readonly bytes: number;
+  writeTo(buffer: Buffer, offset: number): number;
+}
+
 interface Group {
   promise: Promise<void>;
   waiter: Waiter<void>;
@@ -64,7 +70,7 @@ export class GroupCommitWriter<Note> {
     return this.syncs;
   }
 
-  append(line: string, note?: Note): Promise<void> {
+  append(line: string | EncodedLine, note?: Note): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
     this.pending.append(line);
     if (note !== undefined) this.notes.push(note);
@@ -205,14 +211,22 @@ class ByteRun {
   private buffer = Buffer.allocUnsafe(64 * 1024);
   length = 0;
 
-  append(text: string): void {
-    const needed = this.length + Buffer.byteLength(text, 'utf8');
-    if (needed > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
-      this.buffer.copy(grown, 0, 0, this.length);
-      this.buffer = grown;
+  append(line: string | EncodedLine): void {
+    if (typeof line === 'string') {
+      this.makeRoom(Buffer.byteLength(line, 'utf8'));
+      this.length += this.buffer.write(line, this.length, 'utf8');
+      return;
     }
-    this.length += this.buffer.write(text, this.length, 'utf8');
+    this.makeRoom(line.bytes);
+    this.length = line.writeTo(this.buffer, this.length);
+  }
+
+  private makeRoom(bytes: number): void {
+    const needed = this.length + bytes;
+    if (needed <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
+    this.buffer.copy(grown, 0, 0, this.length);
+    this.buffer = grown;
   }
 
   view(): Buffer {

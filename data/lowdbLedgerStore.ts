@@ -22,6 +22,7 @@ import { canWrite } from './durableJsonFile.js';
 import { lockFolder, type FolderLock } from './folderLock.js';
 import { GroupCommitWriter } from './groupCommitWriter.js';
 import { recoverLedger, type RecoveredLedger, type RecoveryReport } from './recovery.js';
+import type { UnfiledEntries } from './tenantJournal.js';
 import { newTenantState, type TenantState } from './tenantState.js';
 import { acknowledgementLine, transactionLine } from './wal.js';
 
@@ -310,16 +311,17 @@ class LowdbLedger implements LowdbLedgerStore {
       return Promise.reject(this.refusal());
     }
     const seq = ++live.lastSeq;
-    const entryLines = entries.map((entry) => JSON.stringify(entry));
+    let unfiled: UnfiledEntries | null = null;
     if (entries.length > 0) {
       const state = tenant ?? this.addTenant(live, account, seq);
       state.account = account;
-      state.journal.add(entryLines);
-      live.unfiledEntries += entryLines.length;
+      unfiled = state.journal.add(entries);
+      live.unfiledEntries += entries.length;
       live.dirty.add(state);
       if (live.unfiledEntries >= this.checkpointEarlyAt) void this.fileBacklog(live);
     }
-    const committed = live.writer.append(transactionLine(seq, tenantId, entryLines, alerts), { seq, alerts: live.outbox.add(seq, alerts) });
+    // Encoded at once into the writer's buffer, from the journal tail the entries were just sealed into.
+    const committed = live.writer.append(transactionLine(seq, tenantId, unfiled, alerts), { seq, alerts: live.outbox.add(seq, alerts) });
     const state = live.tenants.get(tenantId);
     if (state) {
       state.lastCommit = committed;

@@ -279,7 +279,7 @@ function replayTransaction(
   if (!account) return true; // alerts without entries
   const state = tenant ?? newTenantState(layout, account);
   state.account = account;
-  state.journal.add(entries.map((entry) => JSON.stringify(entry)));
+  state.journal.add(entries);
   tenants.set(tenantId, state);
   return true;
 }

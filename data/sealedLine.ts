@@ -11,7 +11,7 @@ export function seal(json: string): string {
 }
 
 /** The checksum a sealed line starts with. */
-function checksum(json: string): string {
+function checksum(json: string | Uint8Array): string {
   return crc32(json).toString(16).padStart(8, '0');
 }
 
@@ -25,6 +25,17 @@ export function writeSealedLine(buffer: Buffer, offset: number, json: string): n
   at += buffer.write(json, at, 'utf8');
   buffer[at++] = 0x0a; // '\n'
   return at;
+}
+
+/**
+ * Seals JSON text already written into `buffer` from `offset + 9` up to `end`: writes its checksum
+ * and a space into the 9 bytes left before it, and a newline after it; returns the offset after that.
+ */
+export function sealInPlace(buffer: Buffer, offset: number, end: number): number {
+  buffer.write(checksum(buffer.subarray(offset + 9, end)), offset, 'latin1');
+  buffer[offset + 8] = 0x20; // ' '
+  buffer[end] = 0x0a; // '\n'
+  return end + 1;
 }
 
 /** How many bytes `writeSealedLine` writes for `json`. */

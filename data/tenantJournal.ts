@@ -4,7 +4,8 @@ import type { JournalEntry } from '../services/ledger/journal.js';
 import { DamagedDataError, OLD_FORMAT, RESTORE_FROM_BACKUP } from './damagedData.js';
 import type { DurableBatch } from './durableBatch.js';
 import { listFolder, syncFolder } from './durableJsonFile.js';
-import { describeSealProblem, sealedLineBytes, unseal, writeSealedLine } from './sealedLine.js';
+import { describeSealProblem, unseal } from './sealedLine.js';
+import { SealedLines } from './sealedLines.js';
 import { isUsageKeyFileName } from './usageKeyFile.js';
 
 export const ENTRIES_PER_SEGMENT = 10_000;
@@ -14,6 +15,13 @@ export const ENTRIES_PER_SEGMENT = 10_000;
  * API) keeps none: for 1,000 such tenants they were 14 MB of JSON text.
  */
 const RECENT_KEPT = 32;
+
+/** Entries just added to a journal's tail: lines `from` up to `to` of `lines`. */
+export interface UnfiledEntries {
+  lines: SealedLines;
+  from: number;
+  to: number;
+}
 
 /** Where a tenant's journal files end: the last segment and its length in bytes. */
 export interface JournalEnd {
@@ -34,8 +42,8 @@ function segmentOf(entryNo: number): number {
  * read), and the entries after them in memory (the tail), until a checkpoint files them.
  */
 export class TenantJournal {
-  /** Entries not yet filed, as JSON text. */
-  private tail: string[] = [];
+  /** Entries not yet filed, as the sealed lines a checkpoint writes. */
+  private readonly tail = new SealedLines();
   /** The last filed entries, as JSON text: entries filed - recent.length + 1 … filed. */
   private recent: string[] = [];
   private folderExists: boolean;
@@ -51,17 +59,22 @@ export class TenantJournal {
 
   /** Whether some entries are only in memory (and the WAL), not yet in the journal files. */
   get hasUnfiledEntries(): boolean {
-    return this.tail.length > 0;
+    return this.tail.count > 0;
   }
 
   /** How many entries are only in memory (and the WAL). */
   get unfiledCount(): number {
-    return this.tail.length;
+    return this.tail.count;
   }
 
-  /** Adds the next entries, each already serialised as one JSON line. */
-  add(entryLines: readonly string[]): void {
-    for (const line of entryLines) this.tail.push(line);
+  /**
+   * Adds the next entries to the tail; returns where they are in it, so the WAL's line copies their
+   * JSON from there (valid until the next change or checkpoint).
+   */
+  add(entries: readonly JournalEntry[]): UnfiledEntries {
+    const from = this.tail.count;
+    for (const entry of entries) this.tail.add(JSON.stringify(entry));
+    return { lines: this.tail, from, to: this.tail.count };
   }
 
   /**
@@ -79,13 +92,8 @@ export class TenantJournal {
     for (let first = this.filed + 1; first <= upTo; ) {
       const segment = segmentOf(first);
       const last = Math.min(upTo, (segment + 1) * ENTRIES_PER_SEGMENT);
-      // Encoded straight into one buffer: no string of the whole segment text is built.
-      const lines = this.tail.slice(first - this.filed - 1, last - this.filed);
-      let size = 0;
-      for (const line of lines) size += sealedLineBytes(line);
-      const bytes = Buffer.allocUnsafe(size);
-      let at = 0;
-      for (const line of lines) at = writeSealedLine(bytes, at, line);
+      // The tail's own bytes: markFiled, after the batch, is the first to move them.
+      const bytes = this.tail.linesBetween(first - this.filed - 1, last - this.filed);
       const from = segment === end.segment ? end.bytes : 0;
       await batch.writeAt(this.segmentFile(segment), from, bytes);
       end = { segment, bytes: from + bytes.length };
@@ -98,21 +106,29 @@ export class TenantJournal {
   markFiled(upTo: number, end: JournalEnd): void {
     const count = upTo - this.filed;
     if (count <= 0) return;
-    if (this.recent.length > 0) this.recent = [...this.recent, ...this.tail.slice(Math.max(0, count - RECENT_KEPT), count)].slice(-RECENT_KEPT);
-    this.tail = this.tail.slice(count);
+    if (this.recent.length > 0) {
+      const newlyFiled: string[] = [];
+      for (let i = Math.max(0, count - RECENT_KEPT); i < count; i++) newlyFiled.push(this.tail.json(i));
+      this.recent = [...this.recent, ...newlyFiled].slice(-RECENT_KEPT);
+    }
+    this.tail.dropFirst(count);
     this.filed = upTo;
     this.end = end;
   }
 
   /** Entries numbered above `afterEntryNo`, oldest first, at most `limit`: reads one segment per 10,000. */
   async read(afterEntryNo: number, limit: number): Promise<JournalEntry[]> {
-    // Taken together before any await: a checkpoint filing the tail meanwhile makes a new array,
-    // and a change appends to this one.
-    const { filed, tail, end, recent } = this;
-    const tailLength = tail.length;
+    // Taken together before any await, the tail's entries included: a checkpoint filing the tail
+    // meanwhile moves its bytes, and a change appends to it.
+    const { filed, end, recent } = this;
     const recentFrom = filed - recent.length + 1;
     const entries: JournalEntry[] = [];
     let next = Math.max(1, Math.floor(afterEntryNo) + 1);
+    const fromFiles = Math.max(0, Math.min(limit, filed - next + 1));
+    const fromTail: JournalEntry[] = [];
+    for (let i = Math.max(0, next - filed - 1); fromTail.length < limit - fromFiles && i < this.tail.count; i++) {
+      fromTail.push(JSON.parse(this.tail.json(i)) as JournalEntry);
+    }
     while (entries.length < limit && next <= filed) {
       if (next >= recentFrom) {
         entries.push(JSON.parse(recent[next - recentFrom]!) as JournalEntry);
@@ -136,9 +152,7 @@ export class TenantJournal {
       const lines = (await readFile(file, 'utf8')).split('\n');
       for (; next <= last; next++) entries.push(this.openLine(file, next, lines[(next - 1) % ENTRIES_PER_SEGMENT]).entry);
     }
-    for (let i = next - filed - 1; entries.length < limit && i < tailLength; i++) {
-      entries.push(JSON.parse(tail[i]!) as JournalEntry);
-    }
+    for (const entry of fromTail) entries.push(entry);
     return entries;
   }
 

@@ -4,7 +4,9 @@ import type { JournalEntry } from '../services/ledger/journal.js';
 import { DamagedDataError, OLD_FORMAT, RESTORE_FROM_BACKUP } from './damagedData.js';
 import type { DataLayout } from './dataLayout.js';
 import { listFolder } from './durableJsonFile.js';
-import { describeSealProblem, seal, unseal } from './sealedLine.js';
+import type { EncodedLine } from './groupCommitWriter.js';
+import { describeSealProblem, seal, sealedLineBytes, sealInPlace, unseal } from './sealedLine.js';
+import type { UnfiledEntries } from './tenantJournal.js';
 
 /** One change of one tenant: its entries and the alerts it raised, atomic because it is one line. */
 export interface WalTransaction {
@@ -27,12 +29,25 @@ export function isAcknowledgement(record: WalRecord): record is WalAcknowledgeme
 }
 
 /**
- * A transaction's line, built around entries already serialised once for the journal. Every WAL
- * line is sealed (see sealedLine.ts) and its `seq` is the one before plus one, across segments,
- * so recovery finds an edited line and a missing line or segment.
+ * A transaction's line, written straight into the WAL writer's buffer around the entries' JSON,
+ * copied from the journal tail they were just sealed into (no string of the line is built). Every
+ * WAL line is sealed (see sealedLine.ts) and its `seq` is the one before plus one, across
+ * segments, so recovery finds an edited line and a missing line or segment.
  */
-export function transactionLine(seq: number, tenantId: string, entryLines: readonly string[], alerts: readonly Alert[]): string {
-  return `${seal(`{"seq":${seq},"tenantId":${JSON.stringify(tenantId)},"entries":[${entryLines.join(',')}],"alerts":${JSON.stringify(alerts)}}`)}\n`;
+export function transactionLine(seq: number, tenantId: string, entries: UnfiledEntries | null, alerts: readonly Alert[]): EncodedLine {
+  const head = `{"seq":${seq},"tenantId":${JSON.stringify(tenantId)},"entries":[`;
+  const foot = `],"alerts":${JSON.stringify(alerts)}}`;
+  const entryBytes = entries ? entries.lines.jsonListBytes(entries.from, entries.to) : 0;
+  return {
+    bytes: sealedLineBytes(head) + entryBytes + Buffer.byteLength(foot, 'utf8'),
+    writeTo(buffer, offset) {
+      const jsonStart = offset + 9;
+      let at = jsonStart + buffer.write(head, jsonStart, 'utf8');
+      if (entries) at = entries.lines.copyJsonList(entries.from, entries.to, buffer, at);
+      at += buffer.write(foot, at, 'utf8');
+      return sealInPlace(buffer, offset, at);
+    },
+  };
 }
 
 export function acknowledgementLine(seq: number, alertId: string): string {

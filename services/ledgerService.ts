@@ -270,8 +270,16 @@ export class LedgerService {
     return result;
   }
 
-  /** Charges usage records, grouped per tenant (one durable change each). */
-  async ingestUsage(records: UsageRecord[]): Promise<UsageBatchOutcome> {
+  /**
+   * Charges usage records, grouped per tenant (one durable change each). Not an async function: a
+   * suspended one keeps its arguments, and the records held until the writes are durable would
+   * reach V8's old generation as garbage; here only each change's `decide` holds them, until it ran.
+   */
+  ingestUsage(records: UsageRecord[]): Promise<UsageBatchOutcome> {
+    return Promise.all(this.startUsageChanges(records)).then(sumOutcomes);
+  }
+
+  private startUsageChanges(records: UsageRecord[]): Array<Promise<UsageBatchOutcome>> {
     const byTenant = new Map<string, Array<{ index: number; record: UsageRecord }>>();
     for (let index = 0; index < records.length; index++) {
       const record = records[index]!;
@@ -279,28 +287,28 @@ export class LedgerService {
       if (list) list.push({ index, record });
       else byTenant.set(record.tenantId, [{ index, record }]);
     }
-    const outcomes = await Promise.all(
-      [...byTenant].map(async ([tenantId, items]) => {
-        // Whether the account as decided (the last decide is the one stored) has a recharge in
-        // flight: without one there is nothing to charge, and asking the store would cost a read.
-        let rechargeInFlight = false;
-        const outcome = await this.deps.store.change(tenantId, (current) => {
-          const decided = applyUsage(current, tenantId, items, this.deps.price, this.deps.policy, this.now());
-          rechargeInFlight = Boolean((decided.account ?? current)?.recharge.inFlight);
-          return decided;
-        });
-        if (rechargeInFlight) this.startRecharges(tenantId);
-        return outcome;
-      }),
-    );
-    const total: UsageBatchOutcome = { accepted: 0, duplicates: 0, rejected: [] };
-    for (const o of outcomes) {
-      total.accepted += o.accepted;
-      total.duplicates += o.duplicates;
-      total.rejected.push(...o.rejected);
-    }
-    total.rejected.sort((a, b) => a.index - b.index);
-    return total;
+    const changes: Array<Promise<UsageBatchOutcome>> = [];
+    for (const [tenantId, items] of byTenant) changes.push(this.changeUsage(tenantId, items));
+    return changes;
+  }
+
+  /** Its own function, so that the closure waiting for the change does not share a context with `items`. */
+  private changeUsage(tenantId: string, items: Array<{ index: number; record: UsageRecord }>): Promise<UsageBatchOutcome> {
+    // Whether the account as decided (the last decide is the one stored) has a recharge in flight:
+    // without one there is nothing to charge, and asking the store would cost a read.
+    const decision = { rechargeInFlight: false };
+    const change = this.deps.store.change(tenantId, (current) => {
+      const decided = applyUsage(current, tenantId, items, this.deps.price, this.deps.policy, this.now());
+      decision.rechargeInFlight = Boolean((decided.account ?? current)?.recharge.inFlight);
+      return decided;
+    });
+    return this.startRechargesAfter(tenantId, change, decision);
+  }
+
+  private async startRechargesAfter(tenantId: string, change: Promise<UsageBatchOutcome>, decision: { rechargeInFlight: boolean }): Promise<UsageBatchOutcome> {
+    const outcome = await change;
+    if (decision.rechargeInFlight) this.startRecharges(tenantId);
+    return outcome;
   }
 
   async setAutoRecharge(tenantId: string, change: AutoRechargeChange, actor: string): Promise<Result<AutoRechargeSettings, LedgerError>> {
@@ -688,4 +696,15 @@ export class LedgerService {
   now(): number {
     return this.deps.clock.now();
   }
+}
+
+function sumOutcomes(outcomes: UsageBatchOutcome[]): UsageBatchOutcome {
+  const total: UsageBatchOutcome = { accepted: 0, duplicates: 0, rejected: [] };
+  for (const o of outcomes) {
+    total.accepted += o.accepted;
+    total.duplicates += o.duplicates;
+    total.rejected.push(...o.rejected);
+  }
+  total.rejected.sort((a, b) => a.index - b.index);
+  return total;
 }

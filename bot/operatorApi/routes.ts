@@ -111,13 +111,24 @@ function tenantParam(req: Request, res: Response): string | null {
 }
 
 async function postUsage(deps: OperatorApiDeps, req: Request, res: Response): Promise<void> {
-  const checked = await readUsageBatch(req, res);
-  if (!checked) return;
-  const { valid, positions, rejected } = checked;
-  const outcome = await deps.ledger.ingestUsage(valid);
-  for (const r of outcome.rejected) rejected.push({ index: positions[r.index]!, error: r.error });
-  rejected.sort((a, b) => a.index - b.index);
-  res.send(200, { accepted: outcome.accepted, duplicates: outcome.duplicates, rejected } satisfies UsageAnswer);
+  // No variable of this (suspended) function holds the records while the ledger's write is awaited.
+  const answer = await readUsageBatch(req, res).then((checked) => checked && ingestBatch(deps, checked));
+  if (answer) res.send(200, answer);
+}
+
+/** The answer once the batch is durable; what waits for it holds the positions and rejections, not the records. */
+function ingestBatch(deps: OperatorApiDeps, { valid, positions, rejected }: CheckedBatch): Promise<UsageAnswer> {
+  return deps.ledger.ingestUsage(valid).then((outcome) => {
+    for (const r of outcome.rejected) rejected.push({ index: positions[r.index]!, error: r.error });
+    rejected.sort((a, b) => a.index - b.index);
+    return { accepted: outcome.accepted, duplicates: outcome.duplicates, rejected };
+  });
+}
+
+interface CheckedBatch {
+  valid: UsageRecord[];
+  positions: number[];
+  rejected: UsageAnswer['rejected'];
 }
 
 /**
@@ -126,7 +137,7 @@ async function postUsage(deps: OperatorApiDeps, req: Request, res: Response): Pr
  * awaited: a batch's parsed JSON and checked copies would otherwise live through the fsync and be
  * promoted to V8's old generation as garbage.
  */
-async function readUsageBatch(req: Request, res: Response): Promise<{ valid: UsageRecord[]; positions: number[]; rejected: UsageAnswer['rejected'] } | null> {
+async function readUsageBatch(req: Request, res: Response): Promise<CheckedBatch | null> {
   const json = await jsonBody(req, res, BODY_LIMITS.usageBatch);
   if (!json) return null;
   const body = UsageBody.safeParse(json.value);
