@@ -220,8 +220,10 @@ class PostgresLedger implements PostgresLedgerStore {
     const besidesCalls = query.kinds.includes('usage') ? '' : ` AND kind <> 'usage'`;
     const { rows } = await this.read(() =>
       this.pool.query<{ entry: JournalEntry }>(
-        `SELECT entry FROM journal WHERE tenant_id = $1 AND kind = ANY($2::text[])${besidesCalls} AND entry_no >= $3 AND entry_no < $4 ORDER BY entry_no DESC LIMIT $5`,
-        [keyText(tenantId), query.kinds, from, before, limit],
+        prepared(
+          `SELECT entry FROM journal WHERE tenant_id = $1 AND kind = ANY($2::text[])${besidesCalls} AND entry_no >= $3 AND entry_no < $4 ORDER BY entry_no DESC LIMIT $5`,
+          [keyText(tenantId), query.kinds, from, before, limit],
+        ),
       ),
     );
     const entries = rows.map((row) => row.entry);
