@@ -1,5 +1,5 @@
 import { iso } from '../services/calendar.js';
-import type { Runway, UsageBreakdownRow } from '../services/insight/runway.js';
+import type { Runway, CallTypeDestinationRow } from '../services/insight/runway.js';
 import { rechargedThisMonth, rechargeStatus } from '../services/ledger/autoRecharge.js';
 import { startOfNextZonedMonth } from '../services/calendar.js';
 import { isCardExpired } from '../services/payments/cardExpiry.js';
@@ -205,9 +205,9 @@ function neverFunded(account: Account, journal: JournalEntry[]): boolean {
   );
 }
 
-/** The usage card's data from `usageBreakdown` (seconds become minutes) and `runway`. */
+/** The usage card's data from `usageByCallTypeAndDestination` (seconds become minutes) and `runway`. */
 export function usageViewModel(
-  breakdown: { rows: UsageBreakdownRow[]; total: { minor: number } },
+  breakdown: { rows: CallTypeDestinationRow[]; total: { minor: number } },
   period: { currency: string; from: number; to: number },
   forecast?: Runway,
 ): UsageViewModel {

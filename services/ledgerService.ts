@@ -18,7 +18,7 @@ import type { LedgerError } from './ledger/errors.js';
 import { expireLots } from './ledger/expireLots.js';
 import type { AutoRechargeSettings, JournalEntry, SpendControls } from './ledger/journal.js';
 import { accountDefaults, additionLimits, parseAmount, type LedgerPolicy } from './ledger/policy.js';
-import { runway, usageBreakdown, type Runway, type UsageBreakdownRow } from './insight/runway.js';
+import { runway, usageByCallTypeAndDestination, type Runway, type CallTypeDestinationRow } from './insight/runway.js';
 import type { UsageTotals } from './insight/usageStats.js';
 import { Duties, ProcessDutyLocks } from './duties.js';
 import { journalUsageBreakdown, journalUsageBreakdowns, USAGE_SCAN_LIMIT, type UsageBreakdown, type UsageBreakdownQuery } from './insight/usageBreakdown.js';
@@ -172,10 +172,10 @@ export class LedgerService {
   }
 
   /** Usage of the last `days` days by call type and destination, and the runway forecast. */
-  async insight(tenantId: string, days = 30): Promise<{ runway: Runway; breakdown: { rows: UsageBreakdownRow[]; total: UsageTotals } } | null> {
+  async insight(tenantId: string, days = 30): Promise<{ runway: Runway; breakdown: { rows: CallTypeDestinationRow[]; total: UsageTotals } } | null> {
     const account = await this.account(tenantId);
     if (!account) return null;
-    return { runway: this.runwayOf(account), breakdown: usageBreakdown(account, this.now(), days) };
+    return { runway: this.runwayOf(account), breakdown: usageByCallTypeAndDestination(account, this.now(), days) };
   }
 
   /**

@@ -36,16 +36,19 @@ export function runway(account: Account, now: number, limits: { minMinor: Minor;
   return { spentMinor, dailyBurnMinor, daysLeft, until, suggestedRechargeMinor: suggested };
 }
 
-export interface UsageBreakdownRow extends UsageTotals {
+export interface CallTypeDestinationRow extends UsageTotals {
   /** Both empty for the calls counted past a day's category cap (`OTHER_CATEGORY`), shown as "Other". */
   callType: string;
   destination: string;
 }
 
-/** Usage of the last `days` days by call type and destination, largest spend first. */
-export function usageBreakdown(account: Account, now: number, days: number): { rows: UsageBreakdownRow[]; total: UsageTotals } {
+/**
+ * Usage of the last `days` days by call type and destination, largest spend first, from the
+ * account's daily totals (no journal read). Other groupings and ranges: `usageBreakdown.ts`.
+ */
+export function usageByCallTypeAndDestination(account: Account, now: number, days: number): { rows: CallTypeDestinationRow[]; total: UsageTotals } {
   const today = Math.floor(now / DAY_MS);
-  const rows = new Map<string, UsageBreakdownRow>();
+  const rows = new Map<string, CallTypeDestinationRow>();
   const total: UsageTotals = { calls: 0, seconds: 0, minor: 0 };
   for (const [day, totals] of Object.entries(account.usage.days)) {
     if (Number(day) <= today - days || Number(day) > today) continue;
