@@ -1,6 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { syncFolder } from './durableJsonFile.js';
 import type { DataLayout } from './dataLayout.js';
+import { WalThread } from './walThread.js';
 
 interface Waiter<T> {
   resolve(value: T): void;
@@ -27,7 +28,8 @@ interface Group {
  * fsync are in progress goes into the next write, with one fsync for the whole group. A line's
  * promise resolves once it is durable, and `onDurable` then gets the notes of that group. The
  * first failed write or fsync stops the writer for good (memory is then ahead of the disk):
- * `onFailure` hears of it before any waiting promise is rejected.
+ * `onFailure` hears of it before any waiting promise is rejected. Groups are written and fsynced
+ * on the WAL's own thread (see walThread.ts), from buffers on shared memory.
  */
 export class GroupCommitWriter<Note> {
   /** The next group's lines, encoded as they are appended (the line strings then die young). */
@@ -42,6 +44,7 @@ export class GroupCommitWriter<Note> {
   private running = false;
   private failed: unknown = null;
   private syncs = 0;
+  private readonly thread = new WalThread();
 
   private constructor(
     private readonly layout: DataLayout,
@@ -104,6 +107,7 @@ export class GroupCommitWriter<Note> {
     try {
       if (!this.failed) await this.cut(() => null);
     } finally {
+      await this.thread.close();
       await this.file.close();
     }
   }
@@ -147,10 +151,7 @@ export class GroupCommitWriter<Note> {
   }
 
   private async write(buffer: Buffer): Promise<void> {
-    for (let offset = 0; offset < buffer.length; ) {
-      offset += (await this.file.write(buffer, offset, buffer.length - offset)).bytesWritten;
-    }
-    await this.file.datasync();
+    await this.thread.writeAndSync(this.file.fd, buffer);
     this.syncs++;
   }
 
@@ -208,7 +209,7 @@ const MAX_KEPT_BYTES = 16 * 1024 * 1024;
  * are not held as strings until their group is written (long enough to be promoted there too).
  */
 class ByteRun {
-  private buffer = Buffer.allocUnsafe(64 * 1024);
+  private buffer = sharedBuffer(64 * 1024);
   length = 0;
 
   append(line: string | EncodedLine): void {
@@ -224,7 +225,7 @@ class ByteRun {
   private makeRoom(bytes: number): void {
     const needed = this.length + bytes;
     if (needed <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
+    const grown = sharedBuffer(Math.max(needed, this.buffer.length * 2));
     this.buffer.copy(grown, 0, 0, this.length);
     this.buffer = grown;
   }
@@ -235,6 +236,11 @@ class ByteRun {
 
   clear(): void {
     this.length = 0;
-    if (this.buffer.length > MAX_KEPT_BYTES) this.buffer = Buffer.allocUnsafe(64 * 1024);
+    if (this.buffer.length > MAX_KEPT_BYTES) this.buffer = sharedBuffer(64 * 1024);
   }
+}
+
+/** A buffer on shared memory, which the WAL's thread reads without a copy. */
+function sharedBuffer(bytes: number): Buffer {
+  return Buffer.from(new SharedArrayBuffer(bytes));
 }

@@ -1,3 +1,4 @@
+import { pbkdf2 } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { DataLayout } from '../../data/dataLayout.js';
@@ -84,4 +85,20 @@ describe('group commit writer', () => {
     expect(await readFile(layout.walSegmentFile(1), 'utf8')).toBe('{"n":4}\n{"n":5}\n');
     await writer.close();
   });
+
+  it("makes a line durable while libuv's thread pool is busy (as with a checkpoint's file writes), not after", async () => {
+    const { layout, writer } = await startWriter(await tempFolder());
+    // Every thread of the pool (4, or UV_THREADPOOL_SIZE) busy for a long while, and more waiting.
+    const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+    let poolWorkDone = 0;
+    const poolWork = Array.from(
+      { length: 2 * threads },
+      () => new Promise<void>((resolve) => pbkdf2('busy', 'pool', 2_000_000, 32, 'sha256', () => resolve(void poolWorkDone++))),
+    );
+    await writer.append('{"n":1}\n');
+    expect(poolWorkDone).toBe(0);
+    expect(await readFile(layout.walSegmentFile(0), 'utf8')).toBe('{"n":1}\n');
+    await writer.close();
+    await Promise.all(poolWork);
+  }, 60_000);
 });

@@ -1,15 +1,16 @@
-import { readlinkSync } from 'node:fs';
+import { readlinkSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import { afterEach, vi } from 'vitest';
+import { WalThread } from '../../data/walThread.js';
 
 type WriteMethod = 'write' | 'writeFile' | 'sync' | 'datasync';
 const WRITES: WriteMethod[] = ['write', 'writeFile', 'sync', 'datasync'];
 
 /**
  * The disk as this test process's file handles see it (every store write goes through a
- * FileHandle): its writes and fsyncs can be made to fail with an errno code, as a full, read-only
- * or broken disk does, or fsyncs made to wait.
+ * FileHandle, or the WAL's thread): its writes and fsyncs can be made to fail with an errno code,
+ * as a full, read-only or broken disk does, or fsyncs made to wait.
  */
 export class TestDisk {
   private failing: { code: string; methods: WriteMethod[] } | null = null;
@@ -78,6 +79,19 @@ export function useTestDisk(): () => Promise<TestDisk> {
         return original.apply(this, args);
       });
     }
+    // The WAL's thread writes and fdatasyncs with system calls of its own: its group goes through
+    // the same checks, a write then an fdatasync, the bytes written before a failed fdatasync.
+    const writeAndSync = WalThread.prototype.writeAndSync;
+    vi.spyOn(WalThread.prototype, 'writeAndSync').mockImplementation(async function (this: WalThread, fd: number, bytes: Uint8Array) {
+      await disk.before('write', fd);
+      try {
+        await disk.before('datasync', fd);
+      } catch (error) {
+        for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+        throw error;
+      }
+      return writeAndSync.call(this, fd, bytes);
+    });
     return disk;
   };
 }
